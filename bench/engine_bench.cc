@@ -1,0 +1,60 @@
+// Speed of the core: events per second on a single-server queue, and the
+// wall time of a 30-point frontier with 50,000 requests per point.
+#include <benchmark/benchmark.h>
+
+#include "fleetlab/engine/simulator.h"
+#include "fleetlab/frontier.h"
+#include "fleetlab/runner.h"
+#include "fleetlab/scenario/scenario.h"
+
+namespace fleetlab {
+namespace {
+
+// The bare event loop: one handler rescheduling itself (heap of one event).
+class Ticker : public EventHandler {
+ public:
+  explicit Ticker(Simulator& sim) : id(sim.Register(this)) {}
+  void OnEvent(Simulator& sim, const Event&) override { sim.ScheduleAfter(1000, id, 0); }
+  HandlerId id;
+};
+
+void BM_EventLoop(benchmark::State& state) {
+  const auto n = static_cast<std::uint64_t>(state.range(0));
+  for (auto _ : state) {
+    Simulator sim;
+    Ticker t(sim);
+    for (int i = 0; i < 64; ++i) sim.ScheduleAfter(i, t.id, 0);  // 64 pending events
+    sim.SetEventLimit(n);
+    benchmark::DoNotOptimize(sim.Run());
+  }
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(n) * state.iterations(),
+                                                  benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_EventLoop)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// A full M/M/1 run at rho = 0.9: arrivals, service, statistics, report.
+void BM_MM1Scenario(benchmark::State& state) {
+  Scenario s;
+  s.workload.requests = static_cast<std::uint64_t>(state.range(0));
+  std::uint64_t events = 0;
+  for (auto _ : state) {
+    auto r = RunScenario(s);
+    events += r->events;
+    benchmark::DoNotOptimize(r);
+  }
+  state.counters["events/s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_MM1Scenario)->Arg(500'000)->Unit(benchmark::kMillisecond);
+
+// The target: 30 rates x 50,000 requests, on 1 and 2 threads.
+void BM_Frontier30x50k(benchmark::State& state) {
+  Scenario s;
+  s.workload.requests = 50'000;
+  FrontierOptions o;
+  o.threads = static_cast<unsigned>(state.range(0));
+  for (auto _ : state) benchmark::DoNotOptimize(RunFrontier(s, o));
+}
+BENCHMARK(BM_Frontier30x50k)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+}  // namespace fleetlab

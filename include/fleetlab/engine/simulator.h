@@ -1,0 +1,83 @@
+// Simulator: the generic discrete-event core. It knows nothing of requests,
+// queues or LLMs; entities implement EventHandler and talk to each other only
+// through events scheduled here.
+//
+// There is no global state: each Simulator owns its clock, its event queue and
+// its sequence counter, so any number of simulations may run at once in one
+// process (on different threads, one Simulator per thread).
+#pragma once
+
+#include <cstdint>
+#include <unordered_set>
+#include <vector>
+
+#include "fleetlab/engine/event.h"
+#include "fleetlab/engine/event_queue.h"
+#include "fleetlab/time.h"
+
+namespace fleetlab {
+
+class Simulator;
+
+class EventHandler {
+ public:
+  virtual ~EventHandler() = default;
+  // Called when an event addressed to this handler becomes due. sim.now()
+  // equals event.time(). The handler may schedule further events.
+  virtual void OnEvent(Simulator& sim, const Event& event) = 0;
+};
+
+class Simulator {
+ public:
+  Simulator() = default;
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // Registers a handler and returns the id to address events to it.
+  // Does not take ownership. REQUIRES: handler outlives every Run call.
+  HandlerId Register(EventHandler* handler);
+
+  // The one API through which events are created. Schedules an event for
+  // `target` at absolute time `at` and returns its id.
+  // REQUIRES: at >= now(); target was returned by Register.
+  EventId Schedule(SimTime at, HandlerId target, std::uint32_t kind, std::uint64_t arg = 0);
+  EventId ScheduleAfter(SimDuration delay, HandlerId target, std::uint32_t kind,
+                        std::uint64_t arg = 0) {
+    return Schedule(now_ + delay, target, kind, arg);
+  }
+
+  // Cancels a pending event: it will not be delivered.
+  // REQUIRES: `id` was scheduled, has not been delivered and was not cancelled.
+  void Cancel(EventId id);
+
+  // Delivers events in EventKey order until the queue is empty, Stop() is
+  // called, or the next event lies after `until` (the clock then advances
+  // to `until` if until != kTimeNever). Returns the number delivered.
+  std::uint64_t Run(SimTime until = kTimeNever);
+
+  // Makes the current Run return after the event being handled.
+  void Stop() { stop_requested_ = true; }
+
+  // Bounds the total events delivered over the simulator's life: Run returns
+  // once `limit` events have been delivered, and event_limit_reached() is
+  // then true. The default is no limit.
+  void SetEventLimit(std::uint64_t limit) { event_limit_ = limit; }
+  bool event_limit_reached() const { return delivered_ >= event_limit_; }
+
+  SimTime now() const { return now_; }
+  std::uint64_t events_delivered() const { return delivered_; }
+  // Events scheduled but not yet delivered or cancelled.
+  std::size_t pending() const { return queue_.size() - cancelled_.size(); }
+
+ private:
+  SimTime now_ = 0;
+  std::uint64_t next_sequence_ = 0;
+  std::uint64_t delivered_ = 0;
+  bool stop_requested_ = false;
+  std::uint64_t event_limit_ = UINT64_MAX;
+  EventQueue queue_;
+  std::vector<EventHandler*> handlers_;
+  std::unordered_set<EventId> cancelled_;  // pending ids only; empty in most runs
+};
+
+}  // namespace fleetlab

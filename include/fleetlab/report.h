@@ -1,0 +1,63 @@
+// Report: what one simulation run measured. Plain data; rendering to text or
+// JSON happens at the edge (report/). The JSON field names are a stable
+// interface documented in docs/report.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "fleetlab/metrics/sample_set.h"
+
+namespace fleetlab {
+
+// The analytic twin's prediction for the same configuration (when one exists).
+struct AnalyticPrediction {
+  bool available = false;
+  std::string method;  // the formula used, e.g. "M/M/1 exact"
+  bool exact = false;  // are the percentiles exact (not approximations)?
+  bool stable = true;
+  double e2e_mean_ms = 0, e2e_p50_ms = 0, e2e_p99_ms = 0, e2e_p999_ms = 0;
+  double queue_mean_ms = 0, queue_p99_ms = 0;
+  double utilization = 0;
+};
+
+struct Report {
+  std::string scenario;
+  std::uint64_t seed = 0;
+
+  // Stability. An open system whose offered load reaches its capacity, or
+  // whose backlog visibly grows, is unstable: its latency percentiles are
+  // then meaningless (they grow with the run length) and are not reported.
+  bool stable = true;
+  std::string stability_note;
+  double offered_rate_per_s = 0;  // mean arrival rate (open) or measured send rate (closed)
+  double capacity_per_s = 0;      // the most the station can serve
+  double offered_load = 0;        // offered_rate / capacity
+  double backlog_growth_per_s = 0;  // d(requests in system)/dt while arrivals lasted
+
+  // Latency of measured (non-warm-up) completed requests, in milliseconds.
+  Summary e2e_ms;
+  Summary queue_ms;  // time from arrival to the start of service
+
+  double throughput_rps = 0;   // completed measured requests / measurement window
+  double utilization = 0;      // busy fraction of the servers, 0..1
+  double mean_queue_length = 0;  // time-averaged requests waiting
+  double mean_in_system = 0;     // time-averaged requests waiting or in service
+  double mean_batch_size = 0;
+
+  std::uint64_t arrived = 0;   // all requests sent, warm-up included
+  std::uint64_t warmup = 0;    // of which excluded as warm-up
+  std::uint64_t completed = 0;  // measured requests completed
+  std::uint64_t dropped = 0;    // refused by a full queue (all requests)
+  std::uint64_t in_flight_at_end = 0;  // still in the system when the run stopped
+  double drop_fraction = 0;
+
+  double window_s = 0;     // length of the measurement window
+  double simulated_s = 0;  // simulated time at the end of the run
+  std::uint64_t events = 0;
+
+  AnalyticPrediction analytic;
+};
+
+}  // namespace fleetlab

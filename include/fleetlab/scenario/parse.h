@@ -1,0 +1,37 @@
+// Scenario parsing: JSON in, a validated Scenario out, at the edge.
+//
+// Every field is checked for type and range; unknown fields are errors (a
+// typo never silently falls back to a default). Error messages name the full
+// dotted path of the field, the allowed values and what was given, e.g.
+//   workload.arrival.rate_per_s: must be a number > 0 (got -3)
+// The fields, units, defaults and ranges are documented in docs/scenario.md.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fleetlab/scenario/scenario.h"
+#include "fleetlab/status.h"
+
+namespace fleetlab {
+
+// Builds a Scenario from a JSON document. Relative trace paths are resolved
+// against `base_dir` (the scenario file's directory).
+Result<Scenario> ParseScenario(const nlohmann::json& doc, const std::string& base_dir);
+
+// Reads a JSON file (no overrides applied). Errors name the file, and the
+// line and column of a syntax error.
+Result<nlohmann::json> ReadJsonFile(const std::string& path);
+
+// Applies one "a.b.c=VALUE" override to `doc`, creating intermediate objects
+// as needed. VALUE is read as JSON when it parses as JSON (numbers, true,
+// false, null, objects, arrays, quoted strings), otherwise as a bare string.
+// Whether the path names a real field is checked later by ParseScenario.
+Status ApplyOverride(nlohmann::json& doc, const std::string& assignment);
+
+// Reads `path`, applies `overrides` in order, and parses the result.
+Result<Scenario> LoadScenario(const std::string& path, const std::vector<std::string>& overrides);
+
+}  // namespace fleetlab

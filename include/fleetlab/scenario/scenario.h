@@ -1,0 +1,34 @@
+// Scenario: everything one simulation run needs, as plain validated structs.
+// It is built from JSON by ParseScenario (scenario/parse.h); nothing in it
+// refers to files any more (a trace is loaded while parsing).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fleetlab/station/options.h"
+#include "fleetlab/workload/options.h"
+#include "fleetlab/workload/trace.h"
+
+namespace fleetlab {
+
+struct LimitOptions {
+  // Upper bound on events delivered in one run; a run that reaches it stops
+  // with an error instead of running (nearly) forever. Raise it only for
+  // deliberately huge runs.
+  std::uint64_t max_events = 2'000'000'000;
+};
+
+struct Scenario {
+  std::string name = "unnamed";
+  std::string description;
+  // The root of every random stream in the run: same seed, same report.
+  std::uint64_t seed = 1;
+  WorkloadOptions workload;
+  StationOptions station;
+  LimitOptions limits;
+  std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
+};
+
+}  // namespace fleetlab

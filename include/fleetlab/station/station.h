@@ -1,0 +1,70 @@
+// Station: c parallel servers in front of one FIFO queue, with batching.
+//
+// Requests are dispatched in arrival order. A free server starts a batch when
+// max_batch requests wait, when the oldest has waited the batch window, or at
+// once if the window is 0 (taking up to max_batch of those waiting). The
+// station tracks its own time-weighted occupancy for the metrics.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "fleetlab/engine/simulator.h"
+#include "fleetlab/random/rng.h"
+#include "fleetlab/station/options.h"
+#include "fleetlab/util/ring_buffer.h"
+#include "fleetlab/util/time_weighted.h"
+#include "fleetlab/workload/request.h"
+
+namespace fleetlab {
+
+class Station final : public EventHandler, public RequestTarget {
+ public:
+  // Does not take ownership of `listener`. Registers itself with `sim`.
+  // REQUIRES: options validated; listener and sim outlive the station.
+  Station(Simulator& sim, const StationOptions& options, Rng service_rng, CompletionListener* listener);
+
+  void Submit(Simulator& sim, const Request& request) override;
+  void OnEvent(Simulator& sim, const Event& event) override;
+
+  // Occupancy, integrated over time since the last ResetStatistics.
+  const TimeWeighted& queue_length() const { return queue_len_; }
+  const TimeWeighted& in_system() const { return in_system_; }
+  const TimeWeighted& busy_servers() const { return busy_; }
+  std::uint64_t batches_started() const { return batches_; }
+  std::uint64_t batched_requests() const { return batched_requests_; }
+  std::size_t waiting() const { return queue_.size(); }
+
+  // Starts the time-weighted statistics afresh at `now` (end of warm-up).
+  void ResetStatistics(SimTime now);
+
+ private:
+  enum EventKind : std::uint32_t { kServiceDone = 0, kWindowExpired = 1 };
+  struct Waiting {
+    Request request;
+    SimTime enqueued;
+  };
+  struct InService {
+    Request request;
+    SimTime started;
+  };
+
+  void TryDispatch(Simulator& sim);
+  void StartBatch(Simulator& sim, std::uint32_t server, std::uint32_t size);
+  void Finish(Simulator& sim, std::uint32_t server);
+
+  StationOptions options_;
+  Rng rng_;
+  CompletionListener* listener_;
+  HandlerId id_;
+  RingBuffer<Waiting> queue_;
+  std::vector<std::vector<InService>> batches_in_service_;  // per server
+  std::vector<std::uint32_t> free_servers_;                 // stack of idle server ids
+  bool window_timer_pending_ = false;
+  std::uint64_t in_service_requests_ = 0;
+  std::uint64_t batches_ = 0;
+  std::uint64_t batched_requests_ = 0;
+  TimeWeighted queue_len_, in_system_, busy_;
+};
+
+}  // namespace fleetlab

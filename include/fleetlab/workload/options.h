@@ -1,0 +1,57 @@
+// WorkloadOptions: what load is offered to the system, and for how long.
+// Parsed and validated from a scenario's "workload" object (scenario/).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "fleetlab/random/distribution.h"
+
+namespace fleetlab {
+
+enum class ArrivalKind { kPoisson, kGamma, kDeterministic, kOnOff, kTrace };
+
+struct OnOffOptions {
+  // Mean length of a burst (on) and of a lull (off); both exponential.
+  // Change them to set how long bursts last relative to the service time.
+  double mean_on_s = 1.0;
+  double mean_off_s = 1.0;
+  // Arrival rate while off, as a fraction of the rate while on. 0 is a pure
+  // on/off source (interrupted Poisson); 1 is plain Poisson.
+  double off_rate_fraction = 0.0;
+};
+
+struct ArrivalOptions {
+  ArrivalKind kind = ArrivalKind::kPoisson;
+  // Long-run mean arrival rate. For a trace, 0 replays its timestamps as
+  // recorded; a positive rate rescales them to this mean rate.
+  double rate_per_s = 90.0;
+  // Gamma renewal only: CV of the inter-arrival gaps (1 = Poisson, 2 =
+  // bursty). Change it to see burstiness move the knee (Kingman).
+  double cv = 1.0;
+  OnOffOptions on_off;
+  std::string trace_path;  // trace only: CSV arrival_s,prompt_tokens,output_tokens
+};
+
+struct ClosedLoopOptions {
+  // Concurrent users; each sends its next request when its previous one
+  // returns, after a think time. This is how serving benchmarks usually run.
+  std::uint32_t users = 1;
+  Distribution think_time_s = Distribution::Deterministic(0.0);
+};
+
+enum class LoadMode { kOpen, kClosed };
+
+struct WorkloadOptions {
+  LoadMode mode = LoadMode::kOpen;
+  ArrivalOptions arrival;     // open loop only
+  ClosedLoopOptions closed;   // closed loop only
+  // Requests to send in all (warm-up included). Ignored when duration_s > 0.
+  std::uint64_t requests = 50'000;
+  // The first requests are excluded from statistics while the system fills.
+  std::uint64_t warmup_requests = 1'000;
+  // > 0: send requests until this much simulated time has passed, then stop.
+  double duration_s = 0.0;
+};
+
+}  // namespace fleetlab

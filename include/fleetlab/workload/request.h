@@ -1,0 +1,36 @@
+// Request: one unit of work flowing through a simulated system.
+#pragma once
+
+#include <cstdint>
+
+#include "fleetlab/time.h"
+
+namespace fleetlab {
+
+struct Request {
+  std::uint64_t id = 0;        // arrival order, from 0
+  SimTime arrival = 0;         // when it entered the system
+  std::int32_t prompt_tokens = 0;  // from a trace; 0 when the workload has no sizes
+  std::int32_t output_tokens = 0;
+  std::uint32_t user = 0;      // closed loop: the user who sent it
+  bool measured = true;        // false for warm-up requests (excluded from statistics)
+};
+
+// Anything that accepts requests (a station, later a router or replica).
+class RequestTarget {
+ public:
+  virtual ~RequestTarget() = default;
+  virtual void Submit(class Simulator& sim, const Request& request) = 0;
+};
+
+// Told when a request leaves the system.
+class CompletionListener {
+ public:
+  virtual ~CompletionListener() = default;
+  // `service_start` is when the request left the queue (entered service).
+  virtual void OnCompleted(class Simulator& sim, const Request& request, SimTime service_start) = 0;
+  // The request was refused because the queue was full.
+  virtual void OnDropped(class Simulator& sim, const Request& request) = 0;
+};
+
+}  // namespace fleetlab

@@ -1,0 +1,31 @@
+// fleetlab: the command-line edge. Parses flags, calls the library, prints.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+//TMP#include "cli/analytic_command.h"
+#include "cli/command.h"
+#include "cli/run_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"fleetlab: a fast, honest simulator of LLM serving fleets, with its analytic twin."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "fleetlab 0.1.0");
+  fleetlab::cli::CommandContext ctx{std::cout, std::cerr};
+  fleetlab::cli::AddRunCommand(app, ctx);
+  fleetlab::cli::AddFrontierCommand(app, ctx);
+  //TMP fleetlab::cli::AddAnalyticCommand(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  return ctx.exit_code;
+}

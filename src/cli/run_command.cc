@@ -1,0 +1,105 @@
+#include "cli/run_command.h"
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fleetlab/frontier.h"
+#include "fleetlab/report/render.h"
+#include "fleetlab/runner.h"
+#include "fleetlab/scenario/parse.h"
+
+namespace fleetlab::cli {
+namespace {
+
+struct ScenarioArgs {
+  std::string path;  // empty: the built-in default scenario
+  std::vector<std::string> overrides;
+};
+
+void AddScenarioArgs(CLI::App* cmd, ScenarioArgs* args) {
+  cmd->add_option("scenario", args->path,
+                  "Scenario JSON file (docs/scenario.md). Omitted: the built-in default, an M/M/1 queue "
+                  "(Poisson arrivals at 90/s, one server, exponential service with mean 10 ms).");
+  cmd->add_option("--set", args->overrides,
+                  "Override a scenario field: PATH=VALUE with a dotted path, e.g. --set workload.arrival.rate_per_s=95 "
+                  "(repeatable; VALUE is JSON or a bare string).")
+      ->type_name("PATH=VALUE");
+}
+
+Result<Scenario> Load(const ScenarioArgs& args) {
+  if (!args.path.empty()) return LoadScenario(args.path, args.overrides);
+  nlohmann::json doc = nlohmann::json::object();
+  doc["name"] = "default (M/M/1)";
+  for (const auto& o : args.overrides) FLEETLAB_RETURN_IF_ERROR(ApplyOverride(doc, o));
+  return ParseScenario(doc, "");
+}
+
+bool Fail(CommandContext& ctx, const Status& s) {
+  ctx.err << "fleetlab: " << s.message() << "\n";
+  ctx.exit_code = 2;
+  return false;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, CommandContext& ctx) {
+  auto* cmd = app.add_subcommand("run", "Simulate one scenario and print its report (latency percentiles, "
+                                        "throughput, utilisation, queue length, stability).");
+  auto args = std::make_shared<ScenarioArgs>();
+  auto json = std::make_shared<bool>(false);
+  AddScenarioArgs(cmd, args.get());
+  cmd->add_flag("--json", *json, "Print the machine-readable report (docs/report.md) instead of text.");
+  cmd->callback([&ctx, args, json]() {
+    auto scenario = Load(*args);
+    if (!scenario.ok()) return (void)Fail(ctx, scenario.status());
+    const auto start = std::chrono::steady_clock::now();
+    auto report = RunScenario(*scenario);
+    const double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (!report.ok()) return (void)Fail(ctx, report.status());
+    if (*json) {
+      ctx.out << ReportToJson(*report).dump(2) << "\n";
+    } else {
+      ctx.out << ReportToText(*report, wall_ms);
+    }
+  });
+}
+
+void AddFrontierCommand(CLI::App& app, CommandContext& ctx) {
+  auto* cmd = app.add_subcommand("frontier", "Run a scenario at a series of arrival rates and print the "
+                                             "latency-throughput frontier with the analytic twin and the knee.");
+  auto args = std::make_shared<ScenarioArgs>();
+  auto rates = std::make_shared<std::string>("10:98:30");
+  auto format = std::make_shared<std::string>("text");
+  auto threads = std::make_shared<unsigned>(std::max(1u, std::thread::hardware_concurrency()));
+  AddScenarioArgs(cmd, args.get());
+  cmd->add_option("--rates", *rates, "Arrival rates LOW:HIGH:POINTS in requests/s, evenly spaced, ends included.")
+      ->capture_default_str();
+  cmd->add_flag("--json{json}", *format, "Print column-oriented JSON series instead of a table.");
+  cmd->add_flag("--csv{csv}", *format, "Print CSV, one row per rate.");
+  cmd->add_option("--threads", *threads, "Worker threads (results do not depend on it).")
+      ->check(CLI::Range(1u, 256u))
+      ->capture_default_str();
+  cmd->callback([&ctx, args, rates, format, threads]() {
+    FrontierOptions options;
+    options.threads = *threads;
+    if (Status s = ParseRateSpec(*rates, &options); !s.ok()) return (void)Fail(ctx, s);
+    auto scenario = Load(*args);
+    if (!scenario.ok()) return (void)Fail(ctx, scenario.status());
+    auto frontier = RunFrontier(*scenario, options);
+    if (!frontier.ok()) return (void)Fail(ctx, frontier.status());
+    if (*format == "json") {
+      ctx.out << FrontierToJson(*frontier).dump(2) << "\n";
+    } else if (*format == "csv") {
+      ctx.out << FrontierToCsv(*frontier);
+    } else {
+      ctx.out << "scenario " << scenario->name << "\n" << FrontierToText(*frontier);
+    }
+  });
+}
+
+}  // namespace fleetlab::cli

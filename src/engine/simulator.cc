@@ -1,0 +1,47 @@
+#include "fleetlab/engine/simulator.h"
+
+#include <cassert>
+
+namespace fleetlab {
+
+HandlerId Simulator::Register(EventHandler* handler) {
+  assert(handler != nullptr);
+  handlers_.push_back(handler);
+  return static_cast<HandlerId>(handlers_.size() - 1);
+}
+
+EventId Simulator::Schedule(SimTime at, HandlerId target, std::uint32_t kind, std::uint64_t arg) {
+  assert(at >= now_);
+  assert(target < handlers_.size());
+  Event e;
+  e.key = EventKey{at, next_sequence_++};
+  e.target = target;
+  e.kind = kind;
+  e.arg = arg;
+  queue_.Push(e);
+  return e.id();
+}
+
+void Simulator::Cancel(EventId id) {
+  assert(id < next_sequence_);
+  [[maybe_unused]] bool inserted = cancelled_.insert(id).second;
+  assert(inserted);
+}
+
+std::uint64_t Simulator::Run(SimTime until) {
+  stop_requested_ = false;
+  const std::uint64_t first = delivered_;
+  while (!queue_.empty() && !stop_requested_ && delivered_ < event_limit_) {
+    if (queue_.Top().time() > until) break;
+    const Event e = queue_.Pop();
+    if (!cancelled_.empty() && cancelled_.erase(e.id()) > 0) continue;
+    now_ = e.time();
+    ++delivered_;
+    handlers_[e.target]->OnEvent(*this, e);
+  }
+  const bool interrupted = stop_requested_ || delivered_ >= event_limit_;
+  if (until != kTimeNever && !interrupted && until > now_) now_ = until;
+  return delivered_ - first;
+}
+
+}  // namespace fleetlab

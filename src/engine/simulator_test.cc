@@ -1,0 +1,108 @@
+#include "fleetlab/engine/simulator.h"
+
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace fleetlab {
+namespace {
+
+// Records the order in which its events arrive.
+class Recorder : public EventHandler {
+ public:
+  void OnEvent(Simulator& sim, const Event& e) override { seen.push_back({sim.now(), e.arg}); }
+  std::vector<std::pair<SimTime, std::uint64_t>> seen;
+};
+
+TEST(EventQueueTest, OrdersByTimeThenSequence) {
+  EventQueue q;
+  std::uint64_t seq = 0;
+  for (SimTime t : {50, 10, 30, 10, 50, 0, 30}) q.Push(Event{EventKey{t, seq++}, 0, 0, 0});
+  std::vector<EventKey> out;
+  while (!q.empty()) out.push_back(q.Pop().key);
+  const std::vector<EventKey> expected = {{0, 5}, {10, 1}, {10, 3}, {30, 2}, {30, 6}, {50, 0}, {50, 4}};
+  EXPECT_EQ(out, expected);
+}
+
+TEST(SimulatorTest, SameTimeEventsRunInSchedulingOrder) {
+  Simulator sim;
+  Recorder a, b;
+  const HandlerId ia = sim.Register(&a), ib = sim.Register(&b);
+  // Interleave two handlers at one instant: delivery must follow scheduling
+  // order, whatever the handlers' addresses.
+  for (std::uint64_t i = 0; i < 100; ++i) sim.Schedule(7, i % 2 ? ia : ib, 0, i);
+  sim.Run();
+  std::vector<std::uint64_t> order;
+  for (auto& [t, arg] : a.seen) order.push_back(arg);
+  ASSERT_EQ(a.seen.size(), 50u);
+  for (std::size_t i = 0; i < order.size(); ++i) EXPECT_EQ(order[i], 2 * i + 1);
+}
+
+class Chain : public EventHandler {
+ public:
+  explicit Chain(Simulator& sim) : id(sim.Register(this)) {}
+  void OnEvent(Simulator& sim, const Event& e) override {
+    times.push_back(sim.now());
+    if (e.arg > 0) sim.ScheduleAfter(10, id, 0, e.arg - 1);
+  }
+  HandlerId id;
+  std::vector<SimTime> times;
+};
+
+TEST(SimulatorTest, HandlersScheduleFollowUps) {
+  Simulator sim;
+  Chain c(sim);
+  sim.Schedule(5, c.id, 0, 3);
+  EXPECT_EQ(sim.Run(), 4u);
+  EXPECT_EQ(c.times, (std::vector<SimTime>{5, 15, 25, 35}));
+  EXPECT_EQ(sim.now(), 35);
+}
+
+TEST(SimulatorTest, RunUntilStopsAndAdvancesClock) {
+  Simulator sim;
+  Chain c(sim);
+  sim.Schedule(5, c.id, 0, 100);
+  sim.Run(/*until=*/30);
+  EXPECT_EQ(c.times.size(), 3u);  // 5, 15, 25
+  EXPECT_EQ(sim.now(), 30);
+  sim.Run(45);
+  EXPECT_EQ(c.times.back(), 45);
+}
+
+TEST(SimulatorTest, CancelledEventsAreNotDelivered) {
+  Simulator sim;
+  Recorder r;
+  const HandlerId id = sim.Register(&r);
+  sim.Schedule(1, id, 0, 1);
+  const EventId doomed = sim.Schedule(2, id, 0, 2);
+  sim.Schedule(3, id, 0, 3);
+  sim.Cancel(doomed);
+  EXPECT_EQ(sim.pending(), 2u);
+  sim.Run();
+  ASSERT_EQ(r.seen.size(), 2u);
+  EXPECT_EQ(r.seen[1].second, 3u);
+}
+
+TEST(SimulatorTest, EventLimitBoundsARun) {
+  Simulator sim;
+  Chain c(sim);
+  sim.Schedule(0, c.id, 0, 1'000'000);
+  sim.SetEventLimit(1000);
+  EXPECT_EQ(sim.Run(), 1000u);
+  EXPECT_TRUE(sim.event_limit_reached());
+}
+
+TEST(SimulatorTest, IndependentSimulatorsDoNotInteract) {
+  Simulator s1, s2;
+  Chain c1(s1), c2(s2);
+  s1.Schedule(0, c1.id, 0, 5);
+  s2.Schedule(100, c2.id, 0, 2);
+  s1.Run();
+  EXPECT_EQ(c1.times.size(), 6u);
+  EXPECT_TRUE(c2.times.empty());
+  s2.Run();
+  EXPECT_EQ(c2.times, (std::vector<SimTime>{100, 110, 120}));
+}
+
+}  // namespace
+}  // namespace fleetlab

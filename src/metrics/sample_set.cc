@@ -1,0 +1,74 @@
+#include "fleetlab/metrics/sample_set.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <numeric>
+
+namespace fleetlab {
+
+double QuantileInPlace(std::vector<double>& values, double q) {
+  assert(!values.empty() && q >= 0 && q <= 1);
+  const double h = (static_cast<double>(values.size()) - 1) * q;
+  const auto lo = static_cast<std::size_t>(std::floor(h));
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(lo), values.end());
+  const double x_lo = values[lo];
+  if (lo + 1 >= values.size() || h == static_cast<double>(lo)) return x_lo;
+  const double x_hi = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lo) + 1, values.end());
+  return x_lo + (h - static_cast<double>(lo)) * (x_hi - x_lo);
+}
+
+double StudentT975(int dof) {
+  assert(dof >= 1);
+  static constexpr double kTable[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                      2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                      2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  if (dof <= 30) return kTable[dof - 1];
+  return 1.959964 + 2.4 / dof;  // close to the exact value beyond 30 degrees of freedom
+}
+
+namespace {
+
+// Half-width of the 95% interval of the K per-batch values.
+double HalfWidth(const std::vector<double>& per_batch) {
+  const double k = static_cast<double>(per_batch.size());
+  const double mean = std::accumulate(per_batch.begin(), per_batch.end(), 0.0) / k;
+  double ss = 0;
+  for (double v : per_batch) ss += (v - mean) * (v - mean);
+  return StudentT975(static_cast<int>(k) - 1) * std::sqrt(ss / (k - 1) / k);
+}
+
+void BatchIntervals(const std::vector<double>& samples, int batches, Summary* out) {
+  const std::size_t per = samples.size() / static_cast<std::size_t>(batches);
+  if (per < 10) return;
+  std::vector<double> means, p99s, chunk;
+  for (int b = 0; b < batches; ++b) {
+    const auto first = samples.begin() + static_cast<std::ptrdiff_t>(per * static_cast<std::size_t>(b));
+    chunk.assign(first, first + static_cast<std::ptrdiff_t>(per));
+    means.push_back(std::accumulate(chunk.begin(), chunk.end(), 0.0) / static_cast<double>(per));
+    p99s.push_back(QuantileInPlace(chunk, 0.99));
+  }
+  out->mean_ci95 = HalfWidth(means);
+  out->p99_ci95 = HalfWidth(p99s);
+}
+
+}  // namespace
+
+Summary SampleSet::Summarize(int batches) const {
+  assert(batches >= 2);
+  Summary s;
+  s.count = samples_.size();
+  if (samples_.empty()) return s;
+  s.mean = std::accumulate(samples_.begin(), samples_.end(), 0.0) / static_cast<double>(s.count);
+  std::vector<double> work = samples_;
+  s.p50 = QuantileInPlace(work, 0.50);
+  s.p90 = QuantileInPlace(work, 0.90);
+  s.p95 = QuantileInPlace(work, 0.95);
+  s.p99 = QuantileInPlace(work, 0.99);
+  s.p999 = QuantileInPlace(work, 0.999);
+  s.max = *std::max_element(work.begin(), work.end());
+  BatchIntervals(samples_, batches, &s);
+  return s;
+}
+
+}  // namespace fleetlab

@@ -1,0 +1,140 @@
+#include "fleetlab/random/distribution.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <numeric>
+
+namespace fleetlab {
+
+Distribution Distribution::Deterministic(double value) {
+  assert(value >= 0);
+  Distribution d;
+  d.kind_ = Kind::kDeterministic;
+  d.a_ = value;
+  d.mean_ = value;
+  return d;
+}
+
+Distribution Distribution::Exponential(double mean) {
+  assert(mean > 0);
+  Distribution d;
+  d.kind_ = Kind::kExponential;
+  d.a_ = mean;
+  d.mean_ = mean;
+  d.variance_ = mean * mean;
+  return d;
+}
+
+Distribution Distribution::Gamma(double mean, double cv) {
+  assert(mean > 0 && cv > 0);
+  Distribution d;
+  d.kind_ = Kind::kGamma;
+  d.a_ = 1.0 / (cv * cv);  // shape k
+  d.b_ = mean * cv * cv;   // scale theta
+  d.mean_ = mean;
+  d.variance_ = mean * mean * cv * cv;
+  return d;
+}
+
+Distribution Distribution::Lognormal(double mean, double cv) {
+  assert(mean > 0 && cv > 0);
+  Distribution d;
+  d.kind_ = Kind::kLognormal;
+  const double sigma2 = std::log1p(cv * cv);
+  d.a_ = std::log(mean) - sigma2 / 2;  // mu of the underlying normal
+  d.b_ = std::sqrt(sigma2);            // sigma of the underlying normal
+  d.mean_ = mean;
+  d.variance_ = mean * mean * cv * cv;
+  return d;
+}
+
+Distribution Distribution::Uniform(double low, double high) {
+  assert(0 <= low && low <= high);
+  Distribution d;
+  d.kind_ = Kind::kUniform;
+  d.a_ = low;
+  d.b_ = high;
+  d.mean_ = (low + high) / 2;
+  d.variance_ = (high - low) * (high - low) / 12;
+  return d;
+}
+
+Distribution Distribution::Empirical(std::vector<double> values, std::vector<double> weights) {
+  assert(!values.empty() && values.size() == weights.size());
+  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  assert(total > 0);
+  Distribution d;
+  d.kind_ = Kind::kEmpirical;
+  double cum = 0, m1 = 0, m2 = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double p = weights[i] / total;
+    cum += p;
+    d.cumulative_.push_back(cum);
+    m1 += p * values[i];
+    m2 += p * values[i] * values[i];
+  }
+  d.cumulative_.back() = 1.0;  // guard against rounding
+  d.values_ = std::move(values);
+  d.mean_ = m1;
+  d.variance_ = std::max(0.0, m2 - m1 * m1);
+  return d;
+}
+
+double Distribution::Cv() const { return mean_ > 0 ? std::sqrt(variance_) / mean_ : 0.0; }
+
+double SampleStandardNormal(Rng& rng) {
+  while (true) {
+    const double u = 2 * rng.Uniform() - 1;
+    const double v = 2 * rng.Uniform() - 1;
+    const double s = u * u + v * v;
+    if (s > 0 && s < 1) return u * std::sqrt(-2 * std::log(s) / s);
+  }
+}
+
+// Marsaglia & Tsang (2000) for shape >= 1; shape < 1 uses the boost
+// Gamma(k) = Gamma(k + 1) * U^(1/k).
+double Distribution::SampleGamma(Rng& rng) const {
+  const double k = a_;
+  const double shape = k < 1 ? k + 1 : k;
+  const double dd = shape - 1.0 / 3.0;
+  const double c = 1.0 / std::sqrt(9 * dd);
+  double x;
+  while (true) {
+    const double z = SampleStandardNormal(rng);
+    const double t = 1 + c * z;
+    if (t <= 0) continue;
+    const double v = t * t * t;
+    const double u = rng.UniformPositive();
+    if (std::log(u) < 0.5 * z * z + dd - dd * v + dd * std::log(v)) {
+      x = dd * v;
+      break;
+    }
+  }
+  if (k < 1) x *= std::pow(rng.UniformPositive(), 1.0 / k);
+  return x * b_;
+}
+
+double Distribution::Sample(Rng& rng) const {
+  switch (kind_) {
+    case Kind::kDeterministic:
+      return a_;
+    case Kind::kExponential:
+      return -a_ * std::log(rng.UniformPositive());
+    case Kind::kGamma:
+      return SampleGamma(rng);
+    case Kind::kLognormal:
+      return std::exp(a_ + b_ * SampleStandardNormal(rng));
+    case Kind::kUniform:
+      return a_ + (b_ - a_) * rng.Uniform();
+    case Kind::kEmpirical: {
+      const double u = rng.Uniform();
+      const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
+      const auto i = static_cast<std::size_t>(it - cumulative_.begin());
+      return values_[std::min(i, values_.size() - 1)];
+    }
+  }
+  return 0;  // unreachable
+}
+
+}  // namespace fleetlab

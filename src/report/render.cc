@@ -1,0 +1,108 @@
+#include "fleetlab/report/render.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+json SummaryToJson(const Summary& s, bool valid) {
+  auto v = [valid](double x) { return valid ? json(x) : json(nullptr); };
+  return json{{"count", s.count}, {"mean", v(s.mean)},        {"p50", v(s.p50)},
+              {"p90", v(s.p90)},  {"p95", v(s.p95)},          {"p99", v(s.p99)},
+              {"p999", v(s.p999)}, {"max", v(s.max)},         {"mean_ci95", v(s.mean_ci95)},
+              {"p99_ci95", v(s.p99_ci95)}};
+}
+
+json AnalyticToJson(const AnalyticPrediction& a) {
+  if (!a.available) return nullptr;
+  auto v = [&a](double x) { return a.stable ? json(x) : json(nullptr); };
+  return json{{"method", a.method},
+              {"exact", a.exact},
+              {"stable", a.stable},
+              {"utilization", a.utilization},
+              {"e2e_ms", {{"mean", v(a.e2e_mean_ms)}, {"p50", v(a.e2e_p50_ms)}, {"p99", v(a.e2e_p99_ms)},
+                          {"p999", v(a.e2e_p999_ms)}}},
+              {"queue_ms", {{"mean", v(a.queue_mean_ms)}, {"p99", v(a.queue_p99_ms)}}}};
+}
+
+std::string Ms(double x, bool valid) { return valid ? fmt::format("{:10.3f}", x) : fmt::format("{:>10}", "-"); }
+
+}  // namespace
+
+json ReportToJson(const Report& r) {
+  const bool valid = r.stable && r.completed > 0;
+  return json{
+      {"scenario", r.scenario},
+      {"seed", r.seed},
+      {"stable", r.stable},
+      {"stability", r.stability_note},
+      {"offered", {{"rate_per_s", r.offered_rate_per_s}, {"load", r.offered_load}}},
+      {"capacity_per_s", r.capacity_per_s},
+      {"latency_ms", {{"e2e", SummaryToJson(r.e2e_ms, valid)}, {"queue", SummaryToJson(r.queue_ms, valid)}}},
+      {"throughput", {{"requests_per_s", r.throughput_rps}}},
+      {"utilization", r.utilization},
+      {"queue", {{"mean_length", r.mean_queue_length}, {"mean_in_system", r.mean_in_system},
+                 {"backlog_growth_per_s", r.backlog_growth_per_s}}},
+      {"batching", {{"mean_batch_size", r.mean_batch_size}}},
+      {"requests", {{"arrived", r.arrived}, {"warmup", r.warmup}, {"completed", r.completed},
+                    {"dropped", r.dropped}, {"in_flight_at_end", r.in_flight_at_end},
+                    {"drop_fraction", r.drop_fraction}}},
+      {"sim", {{"events", r.events}, {"simulated_s", r.simulated_s}, {"window_s", r.window_s}}},
+      {"analytic", AnalyticToJson(r.analytic)},
+  };
+}
+
+std::string ReportToText(const Report& r, double wall_ms) {
+  const bool valid = r.stable && r.completed > 0;
+  const AnalyticPrediction& a = r.analytic;
+  const bool av = a.available && a.stable;
+  std::string out = fmt::format("scenario {}  (seed {})\n", r.scenario, r.seed);
+  out += fmt::format("  {}: {}\n", r.stable ? "stable" : "UNSTABLE", r.stability_note);
+  out += fmt::format("  offered {:.3f} req/s, capacity {:.3f} req/s, throughput {:.3f} req/s, utilisation {:.1f}%\n",
+                     r.offered_rate_per_s, r.capacity_per_s, r.throughput_rps, 100 * r.utilization);
+  out += fmt::format("  mean queue length {:.3f}, mean in system {:.3f}, mean batch {:.2f}, backlog growth {:.2f}/s\n",
+                     r.mean_queue_length, r.mean_in_system, r.mean_batch_size, r.backlog_growth_per_s);
+  out += fmt::format("\n  latency (ms)      {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "mean", "p50", "p90", "p95",
+                     "p99", "p99.9");
+  for (const auto& [name, s] : {std::pair{"end-to-end", &r.e2e_ms}, std::pair{"queueing", &r.queue_ms}}) {
+    out += fmt::format("  {:<16} {} {} {} {} {} {}\n", name, Ms(s->mean, valid), Ms(s->p50, valid),
+                       Ms(s->p90, valid), Ms(s->p95, valid), Ms(s->p99, valid), Ms(s->p999, valid));
+  }
+  if (a.available) {
+    out += fmt::format("  {:<16} {} {} {:>10} {:>10} {} {}\n", "analytic e2e", Ms(a.e2e_mean_ms, av),
+                       Ms(a.e2e_p50_ms, av), "", "", Ms(a.e2e_p99_ms, av), Ms(a.e2e_p999_ms, av));
+    out += fmt::format("  (analytic: {}{})\n", a.method, a.exact ? ", exact" : ", approximation");
+  }
+  if (valid) {
+    out += fmt::format("  95% CI: mean e2e ±{:.3f} ms, p99 e2e ±{:.3f} ms (batch means)\n", r.e2e_ms.mean_ci95,
+                       r.e2e_ms.p99_ci95);
+  }
+  out += fmt::format("\n  requests: {} sent ({} warm-up), {} measured completed, {} dropped ({:.2f}%), {} in flight\n",
+                     r.arrived, r.warmup, r.completed, r.dropped, 100 * r.drop_fraction, r.in_flight_at_end);
+  out += fmt::format("  simulated {:.3f} s ({:.3f} s measured), {} events", r.simulated_s, r.window_s, r.events);
+  if (wall_ms >= 0) {
+    out += fmt::format(", {:.1f} ms wall, {:.2f} M events/s", wall_ms,
+                       wall_ms > 0 ? static_cast<double>(r.events) / wall_ms / 1e3 : 0.0);
+  }
+  return out + "\n";
+}
+
+json RoundNumbers(const json& value, int digits) {
+  if (value.is_number_float()) {
+    const double x = value.get<double>();
+    if (x == 0 || !std::isfinite(x)) return x;
+    return std::stod(fmt::format("{:.{}g}", x, digits));
+  }
+  if (value.is_object() || value.is_array()) {
+    json out = value;
+    for (auto& item : out) item = RoundNumbers(item, digits);
+    return out;
+  }
+  return value;
+}
+
+}  // namespace fleetlab

@@ -1,0 +1,98 @@
+#include "fleetlab/frontier.h"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "fleetlab/runner.h"
+
+namespace fleetlab {
+
+Status ParseRateSpec(const std::string& spec, FrontierOptions* options) {
+  const auto bad = [&spec]() {
+    return Status::InvalidArgument(fmt::format("--rates {}: expected LOW:HIGH:POINTS with 0 < LOW <= HIGH and "
+                                               "POINTS an integer between 1 and 10000, e.g. 10:98:30", spec));
+  };
+  const auto c1 = spec.find(':');
+  const auto c2 = c1 == std::string::npos ? c1 : spec.find(':', c1 + 1);
+  if (c2 == std::string::npos) return bad();
+  double lo = 0, hi = 0;
+  std::size_t n = 0;
+  const auto num = [](std::string_view s, auto* out) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+    return ec == std::errc() && p == s.data() + s.size();
+  };
+  const std::string_view v(spec);
+  if (!num(v.substr(0, c1), &lo) || !num(v.substr(c1 + 1, c2 - c1 - 1), &hi) || !num(v.substr(c2 + 1), &n)) {
+    return bad();
+  }
+  if (!(lo > 0) || !(hi >= lo) || n < 1 || n > 10000 || (n == 1 && hi != lo)) return bad();
+  options->rate_low_per_s = lo;
+  options->rate_high_per_s = hi;
+  options->points = n;
+  return Status::Ok();
+}
+
+int FindKnee(const std::vector<double>& x, const std::vector<double>& y) {
+  const std::size_t n = x.size();
+  if (n < 3 || y.size() != n) return -1;
+  const double x0 = x.front(), xr = x.back() - x.front();
+  const double y0 = y.front(), yr = y.back() - y.front();
+  if (xr <= 0 || yr <= 0) return -1;
+  int best = -1;
+  double best_gap = 0;
+  for (std::size_t i = 1; i + 1 < n; ++i) {
+    const double gap = (x[i] - x0) / xr - (y[i] - y0) / yr;  // distance below the chord
+    if (gap > best_gap) {
+      best_gap = gap;
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
+Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options) {
+  if (base.workload.mode != LoadMode::kOpen) {
+    return Status::InvalidArgument("frontier: needs an open-loop workload (workload.mode \"open\"): a closed loop "
+                                   "sets its own rate through workload.closed.users");
+  }
+  Frontier f;
+  for (std::size_t i = 0; i < options.points; ++i) {
+    const double t = options.points == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(options.points - 1);
+    f.rates_per_s.push_back(options.rate_low_per_s + t * (options.rate_high_per_s - options.rate_low_per_s));
+  }
+  std::vector<Result<Report>> results(options.points, Status::InvalidArgument("not run"));
+  std::atomic<std::size_t> next{0};
+  const auto worker = [&]() {
+    for (std::size_t i = next++; i < options.points; i = next++) {
+      Scenario s = base;
+      s.workload.arrival.rate_per_s = f.rates_per_s[i];
+      results[i] = RunScenario(s);
+    }
+  };
+  const unsigned threads = std::clamp<unsigned>(options.threads, 1, static_cast<unsigned>(options.points));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  std::vector<double> xs, ys;
+  std::vector<int> index;
+  for (std::size_t i = 0; i < options.points; ++i) {
+    if (!results[i].ok()) return results[i].status().WithContext(fmt::format("rate {}", f.rates_per_s[i]));
+    f.reports.push_back(std::move(results[i]).value());
+    const Report& r = f.reports.back();
+    if (r.stable && r.completed > 0) {
+      xs.push_back(f.rates_per_s[i]);
+      ys.push_back(r.e2e_ms.p99);
+      index.push_back(static_cast<int>(i));
+    }
+  }
+  const int k = FindKnee(xs, ys);
+  f.knee_index = k < 0 ? -1 : index[static_cast<std::size_t>(k)];
+  return f;
+}
+
+}  // namespace fleetlab

@@ -1,0 +1,162 @@
+#include "fleetlab/runner.h"
+
+#include <cmath>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "fleetlab/engine/simulator.h"
+#include "fleetlab/station/station.h"
+#include "runner/prediction.h"
+#include "runner/source.h"
+
+namespace fleetlab {
+namespace {
+
+// Collects the measurements of one run: latency samples at completion, and
+// the occupancy of the station at the start and end of the arrival window.
+class Collector final : public CompletionListener, public SendObserver {
+ public:
+  explicit Collector(std::uint64_t expected) {
+    e2e_.Reserve(expected);
+    queue_.Reserve(expected);
+  }
+  void Attach(Station* station, ClosedLoopSource* closed) {
+    station_ = station;
+    closed_ = closed;
+  }
+
+  void OnSent(Simulator& sim, const Request& r) override {
+    ++sent_;
+    if (r.measured && !measuring_) {
+      measuring_ = true;
+      window_start_ = sim.now();
+      in_system_at_start_ = station_->in_system().value();
+      station_->ResetStatistics(sim.now());
+    }
+    last_send_ = sim.now();
+    in_system_at_last_send_ = station_->in_system().value();
+  }
+  void OnCompleted(Simulator& sim, const Request& r, SimTime service_start) override {
+    if (r.measured) {
+      e2e_.Add(NsToMs(sim.now() - r.arrival));
+      queue_.Add(NsToMs(service_start - r.arrival));
+      last_completion_ = sim.now();
+    }
+    ++returned_;
+    if (closed_ != nullptr) closed_->OnReturned(sim, r);
+  }
+  void OnDropped(Simulator& sim, const Request& r) override {
+    ++dropped_;
+    ++returned_;
+    if (closed_ != nullptr) closed_->OnReturned(sim, r);
+  }
+
+  Station* station_ = nullptr;
+  ClosedLoopSource* closed_ = nullptr;
+  SampleSet e2e_, queue_;
+  bool measuring_ = false;
+  SimTime window_start_ = 0, last_send_ = 0, last_completion_ = 0;
+  double in_system_at_start_ = 0, in_system_at_last_send_ = 0;
+  std::uint64_t sent_ = 0, returned_ = 0, dropped_ = 0;
+};
+
+// Decides stability: an open system is unstable if its offered load reaches
+// capacity, or if its backlog grew by clearly more than random fluctuation
+// while arrivals lasted (drift of at least 2% of the arrival rate and a
+// backlog gain above 3*sqrt(arrivals) + 20).
+void JudgeStability(const Scenario& s, const Collector& c, Report* r) {
+  const double span = NsToSeconds(c.last_send_ - c.window_start_);
+  const double gain = c.in_system_at_last_send_ - c.in_system_at_start_;
+  r->backlog_growth_per_s = span > 0 ? gain / span : 0.0;
+  if (s.workload.mode == LoadMode::kClosed) {
+    r->stability_note = "closed loop: the user population bounds the backlog";
+    return;
+  }
+  if (r->offered_load >= 1.0) {
+    r->stable = false;
+    r->stability_note = fmt::format("offered load {:.3f} of capacity >= 1: the queue grows without bound "
+                                    "(by {:.1f} requests/s here)", r->offered_load, r->backlog_growth_per_s);
+    return;
+  }
+  const double arrivals = static_cast<double>(c.sent_);
+  if (r->backlog_growth_per_s > 0.02 * r->offered_rate_per_s && gain > 3 * std::sqrt(arrivals) + 20) {
+    r->stable = false;
+    r->stability_note = fmt::format("the backlog grew by {:.0f} requests ({:.1f}/s) while arrivals lasted",
+                                    gain, r->backlog_growth_per_s);
+    return;
+  }
+  r->stability_note = fmt::format("offered load {:.3f} of capacity", r->offered_load);
+}
+
+void FillReport(const Scenario& s, const Simulator& sim, const Station& st, const Collector& c, Report* r) {
+  const SimTime end = s.workload.duration_s > 0 ? sim.now() : std::max(c.last_completion_, c.last_send_);
+  r->window_s = NsToSeconds(end - c.window_start_);
+  r->simulated_s = NsToSeconds(sim.now());
+  r->events = sim.events_delivered();
+  r->arrived = c.sent_;
+  r->warmup = std::min<std::uint64_t>(s.workload.warmup_requests, c.sent_);
+  r->completed = c.e2e_.size();
+  r->dropped = c.dropped_;
+  r->in_flight_at_end = c.sent_ - c.returned_;
+  r->drop_fraction = c.sent_ > 0 ? static_cast<double>(c.dropped_) / static_cast<double>(c.sent_) : 0.0;
+  r->e2e_ms = c.e2e_.Summarize();
+  r->queue_ms = c.queue_.Summarize();
+  if (r->window_s > 0) {
+    r->throughput_rps = static_cast<double>(r->completed) / r->window_s;
+    r->utilization = st.busy_servers().Average(end) / s.station.servers;
+    r->mean_queue_length = st.queue_length().Average(end);
+    r->mean_in_system = st.in_system().Average(end);
+  }
+  r->mean_batch_size = st.batches_started() > 0 ? static_cast<double>(st.batched_requests()) /
+                                                      static_cast<double>(st.batches_started())
+                                                : 0.0;
+  if (s.workload.mode == LoadMode::kClosed) {
+    r->offered_rate_per_s = r->window_s > 0 ? static_cast<double>(c.sent_ - r->warmup) / r->window_s : 0.0;
+    r->offered_load = r->capacity_per_s > 0 ? r->offered_rate_per_s / r->capacity_per_s : 0.0;
+  }
+}
+
+}  // namespace
+
+Result<Report> RunScenario(const Scenario& s) {
+  const RandomStreams streams(s.seed);
+  Simulator sim;
+  sim.SetEventLimit(s.limits.max_events);
+  const bool open = s.workload.mode == LoadMode::kOpen;
+  const bool timed = s.workload.duration_s > 0;
+  Collector collector(timed ? 0 : s.workload.requests);
+  Station station(sim, s.station, streams.Stream("service"), &collector);
+  const SendLimits limits{s.workload.requests, s.workload.warmup_requests,
+                          timed ? SecondsToNs(s.workload.duration_s) : 0};
+
+  Report report;
+  report.scenario = s.name;
+  report.seed = s.seed;
+  report.capacity_per_s = s.station.Capacity();
+  std::unique_ptr<OpenLoopSource> open_source;
+  std::unique_ptr<ClosedLoopSource> closed_source;
+  if (open) {
+    ArrivalProcess process(s.workload.arrival, s.trace);
+    report.offered_rate_per_s = process.MeanRate();
+    report.offered_load = report.capacity_per_s > 0 ? report.offered_rate_per_s / report.capacity_per_s : 0;
+    open_source = std::make_unique<OpenLoopSource>(sim, std::move(process), streams.Stream("arrivals"), &station,
+                                                   &collector, limits);
+  } else {
+    closed_source = std::make_unique<ClosedLoopSource>(sim, s.workload.closed, streams.Stream("think_time"),
+                                                       &station, &collector, limits);
+  }
+  collector.Attach(&station, closed_source.get());
+
+  sim.Run(timed ? limits.duration : kTimeNever);
+  if (sim.event_limit_reached()) {
+    return Status::OutOfRange(fmt::format("the run reached limits.max_events = {} before finishing; shorten the "
+                                          "workload or raise limits.max_events", s.limits.max_events));
+  }
+  FillReport(s, sim, station, collector, &report);
+  JudgeStability(s, collector, &report);
+  report.analytic = PredictScenario(s);
+  return report;
+}
+
+}  // namespace fleetlab

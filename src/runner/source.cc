@@ -1,0 +1,62 @@
+#include "runner/source.h"
+
+namespace fleetlab {
+namespace {
+
+bool MaySend(const SendLimits& limits, std::uint64_t sent, SimTime at) {
+  if (limits.duration > 0) return at < limits.duration;
+  return sent < limits.requests;
+}
+
+}  // namespace
+
+OpenLoopSource::OpenLoopSource(Simulator& sim, ArrivalProcess process, Rng rng, RequestTarget* target,
+                               SendObserver* observer, SendLimits limits)
+    : process_(std::move(process)), rng_(rng), target_(target), observer_(observer), limits_(limits),
+      id_(sim.Register(this)) {
+  ScheduleNext(sim);
+}
+
+void OpenLoopSource::ScheduleNext(Simulator& sim) {
+  if (!process_.Next(rng_, sim.now(), &next_)) return;
+  if (!MaySend(limits_, sent_, next_.time)) return;
+  sim.Schedule(next_.time, id_, 0);
+}
+
+void OpenLoopSource::OnEvent(Simulator& sim, const Event&) {
+  Request r;
+  r.id = sent_++;
+  r.arrival = sim.now();
+  r.prompt_tokens = next_.prompt_tokens;
+  r.output_tokens = next_.output_tokens;
+  r.measured = r.id >= limits_.warmup;
+  target_->Submit(sim, r);
+  observer_->OnSent(sim, r);
+  ScheduleNext(sim);
+}
+
+ClosedLoopSource::ClosedLoopSource(Simulator& sim, const ClosedLoopOptions& options, Rng think_rng,
+                                   RequestTarget* target, SendObserver* observer, SendLimits limits)
+    : options_(options), rng_(think_rng), target_(target), observer_(observer), limits_(limits),
+      id_(sim.Register(this)) {
+  for (std::uint32_t u = 0; u < options_.users; ++u) sim.Schedule(0, id_, 0, u);
+}
+
+void ClosedLoopSource::OnEvent(Simulator& sim, const Event& event) {
+  if (!MaySend(limits_, sent_, sim.now())) return;
+  Request r;
+  r.id = sent_++;
+  r.arrival = sim.now();
+  r.user = static_cast<std::uint32_t>(event.arg);
+  r.measured = r.id >= limits_.warmup;
+  target_->Submit(sim, r);
+  observer_->OnSent(sim, r);
+}
+
+void ClosedLoopSource::OnReturned(Simulator& sim, const Request& request) {
+  // Always through an event, even with zero think time, so a completion
+  // never re-enters the station while it is finishing a batch.
+  sim.ScheduleAfter(SecondsToNs(options_.think_time_s.Sample(rng_)), id_, 0, request.user);
+}
+
+}  // namespace fleetlab

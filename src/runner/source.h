@@ -1,0 +1,70 @@
+// Load generators: open-loop (arrivals regardless of the system's state) and
+// closed-loop (a fixed population of users, each waiting for its answer).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "fleetlab/engine/simulator.h"
+#include "fleetlab/random/rng.h"
+#include "fleetlab/workload/arrival_process.h"
+#include "fleetlab/workload/options.h"
+#include "fleetlab/workload/request.h"
+
+namespace fleetlab {
+
+// When to stop sending, and which requests are warm-up.
+struct SendLimits {
+  std::uint64_t requests = 0;        // stop after this many (when duration == 0)
+  std::uint64_t warmup = 0;          // the first `warmup` requests are not measured
+  SimTime duration = 0;              // > 0: send nothing at or after this time
+};
+
+// Told of every request a source sends (after it was submitted).
+class SendObserver {
+ public:
+  virtual ~SendObserver() = default;
+  virtual void OnSent(Simulator& sim, const Request& request) = 0;
+};
+
+class OpenLoopSource final : public EventHandler {
+ public:
+  // Registers with `sim` and schedules the first arrival. Does not own
+  // `target` or `observer`.
+  OpenLoopSource(Simulator& sim, ArrivalProcess process, Rng rng, RequestTarget* target,
+                 SendObserver* observer, SendLimits limits);
+  void OnEvent(Simulator& sim, const Event& event) override;
+
+ private:
+  void ScheduleNext(Simulator& sim);
+
+  ArrivalProcess process_;
+  Rng rng_;
+  RequestTarget* target_;
+  SendObserver* observer_;
+  SendLimits limits_;
+  HandlerId id_;
+  std::uint64_t sent_ = 0;
+  Arrival next_;
+};
+
+class ClosedLoopSource final : public EventHandler {
+ public:
+  // Registers with `sim`; every user sends its first request at time 0.
+  ClosedLoopSource(Simulator& sim, const ClosedLoopOptions& options, Rng think_rng, RequestTarget* target,
+                   SendObserver* observer, SendLimits limits);
+  void OnEvent(Simulator& sim, const Event& event) override;
+  // The user's request came back (completed or dropped): think, then send.
+  void OnReturned(Simulator& sim, const Request& request);
+
+ private:
+  ClosedLoopOptions options_;
+  Rng rng_;
+  RequestTarget* target_;
+  SendObserver* observer_;
+  SendLimits limits_;
+  HandlerId id_;
+  std::uint64_t sent_ = 0;
+};
+
+}  // namespace fleetlab

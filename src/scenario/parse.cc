@@ -1,0 +1,209 @@
+#include "fleetlab/scenario/parse.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "scenario/distribution_parse.h"
+#include "scenario/field_reader.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+Status ParseOnOff(const json& v, const std::string& path, OnOffOptions* o) {
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Number("mean_on_s", &o->mean_on_s, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("mean_off_s", &o->mean_off_s, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("off_rate_fraction", &o->off_rate_fraction, Range::Between(0, 1)));
+  return r.Finish();
+}
+
+Status CheckOnlyFor(const FieldReader& r, const char* key, bool applies, const char* when) {
+  if (!r.Has(key) || applies) return Status::Ok();
+  return Status::InvalidArgument(fmt::format("{}: applies only when {}", r.PathOf(key), when));
+}
+
+Status ParseArrival(const json& v, const std::string& path, const std::string& base_dir, Scenario* s) {
+  ArrivalOptions& a = s->workload.arrival;
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  int kind = static_cast<int>(a.kind);
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("process", {"poisson", "gamma", "deterministic", "on_off", "trace"}, &kind));
+  a.kind = static_cast<ArrivalKind>(kind);
+  const bool trace = a.kind == ArrivalKind::kTrace;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("rate_per_s", &a.rate_per_s, trace ? Range::AtLeast(0) : Range::Above(0)));
+  if (trace && !r.Has("rate_per_s")) a.rate_per_s = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("cv", &a.cv, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "cv", a.kind == ArrivalKind::kGamma, "process is \"gamma\""));
+  FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "on_off", a.kind == ArrivalKind::kOnOff, "process is \"on_off\""));
+  FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace", trace, "process is \"trace\""));
+  if (const json* o = r.Child("on_off")) FLEETLAB_RETURN_IF_ERROR(ParseOnOff(*o, r.PathOf("on_off"), &a.on_off));
+  FLEETLAB_RETURN_IF_ERROR(r.String("trace", &a.trace_path));
+  if (trace) {
+    if (a.trace_path.empty()) {
+      return Status::InvalidArgument(fmt::format("{}: missing; a trace process needs the path of a CSV file "
+                                                 "arrival_s,prompt_tokens,output_tokens", r.PathOf("trace")));
+    }
+    std::filesystem::path p(a.trace_path);
+    if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
+    auto records = LoadCsvTrace(p.string());
+    if (!records.ok()) return records.status().WithContext(r.PathOf("trace"));
+    s->trace = std::move(records).value();
+  }
+  return r.Finish();
+}
+
+Status ParseClosed(const json& v, const std::string& path, ClosedLoopOptions* c) {
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("users", &c->users, Range::Between(1, 1e6)));
+  if (const json* t = r.Child("think_time")) {
+    auto d = ParseTimeDistributionMs(*t, r.PathOf("think_time"), true);
+    if (!d.ok()) return d.status();
+    c->think_time_s = *d;
+  }
+  return r.Finish();
+}
+
+Status ParseWorkload(const json& v, const std::string& base_dir, Scenario* s) {
+  WorkloadOptions& w = s->workload;
+  FieldReader r(v, "workload");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  int mode = static_cast<int>(w.mode);
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("mode", {"open", "closed"}, &mode));
+  w.mode = static_cast<LoadMode>(mode);
+  FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "arrival", w.mode == LoadMode::kOpen, "mode is \"open\""));
+  FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "closed", w.mode == LoadMode::kClosed, "mode is \"closed\""));
+  if (const json* a = r.Child("arrival")) FLEETLAB_RETURN_IF_ERROR(ParseArrival(*a, "workload.arrival", base_dir, s));
+  if (const json* c = r.Child("closed")) FLEETLAB_RETURN_IF_ERROR(ParseClosed(*c, "workload.closed", &w.closed));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("requests", &w.requests, Range::Between(1, 1e9)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("warmup_requests", &w.warmup_requests, Range::Between(0, 1e9)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("duration_s", &w.duration_s, Range::Between(0, 1e7)));
+  if (w.duration_s == 0 && w.warmup_requests >= w.requests) {
+    return Status::InvalidArgument(fmt::format("workload.warmup_requests: must be less than workload.requests ({}) "
+                                               "(got {})", w.requests, w.warmup_requests));
+  }
+  return r.Finish();
+}
+
+Status ParseBatching(const json& v, BatchingOptions* b) {
+  FieldReader r(v, "station.batching");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("max_batch", &b->max_batch, Range::Between(1, 1e6)));
+  double window_ms = b->window_s * 1e3, fixed_ms = b->fixed_s * 1e3, per_item_ms = b->per_item_s * 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("window_ms", &window_ms, Range::Between(0, 1e9)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("fixed_ms", &fixed_ms, Range::Between(0, 1e9)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("per_item_ms", &per_item_ms, Range::Between(0, 1e9)));
+  b->window_s = window_ms / 1e3;
+  b->fixed_s = fixed_ms / 1e3;
+  b->per_item_s = per_item_ms / 1e3;
+  return r.Finish();
+}
+
+Status ParseStation(const json& v, StationOptions* st) {
+  FieldReader r(v, "station");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("servers", &st->servers, Range::Between(1, 1e5)));
+  if (const json* q = r.Child("queue_capacity"); q != nullptr && !q->is_null()) {
+    std::uint64_t cap = 0;
+    FLEETLAB_RETURN_IF_ERROR(r.Integer("queue_capacity", &cap, Range::Between(0, 1e12)));
+    st->queue_capacity = cap;
+  }
+  if (const json* s = r.Child("service")) {
+    auto d = ParseTimeDistributionMs(*s, "station.service", true);
+    if (!d.ok()) return d.status();
+    st->service_s = *d;
+  }
+  if (const json* b = r.Child("batching")) FLEETLAB_RETURN_IF_ERROR(ParseBatching(*b, &st->batching));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  if (st->MeanBatchTime(1) <= 0) {
+    return Status::InvalidArgument("station: a batch would take no time at all; give station.service a positive "
+                                   "mean or station.batching a positive fixed_ms or per_item_ms");
+  }
+  return Status::Ok();
+}
+
+Status ParseLimits(const json& v, LimitOptions* l) {
+  FieldReader r(v, "limits");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("max_events", &l->max_events, Range::Between(1, 1e12)));
+  return r.Finish();
+}
+
+}  // namespace
+
+Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir) {
+  Scenario s;
+  FieldReader r(doc, "");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.String("name", &s.name));
+  FLEETLAB_RETURN_IF_ERROR(r.String("description", &s.description));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("seed", &s.seed, Range::Between(0, 1.8e19)));
+  if (const json* w = r.Child("workload")) FLEETLAB_RETURN_IF_ERROR(ParseWorkload(*w, base_dir, &s));
+  if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, &s.station));
+  if (const json* l = r.Child("limits")) FLEETLAB_RETURN_IF_ERROR(ParseLimits(*l, &s.limits));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  return s;
+}
+
+Result<json> ReadJsonFile(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Status::NotFound(fmt::format("{}: cannot open the file", path));
+  std::ostringstream buffer;
+  buffer << file.rdbuf();
+  json doc = json::parse(buffer.str(), nullptr, false);
+  if (doc.is_discarded()) {
+    try {  // parse again only to get the position of the syntax error
+      const json again = json::parse(buffer.str());
+      (void)again;
+    } catch (const json::parse_error& e) {
+      return Status::InvalidArgument(fmt::format("{}: not valid JSON: {}", path, e.what()));
+    }
+    return Status::InvalidArgument(fmt::format("{}: not valid JSON", path));
+  }
+  return doc;
+}
+
+Status ApplyOverride(json& doc, const std::string& assignment) {
+  const auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    return Status::InvalidArgument(fmt::format("--set {}: expected PATH=VALUE, e.g. workload.arrival.rate_per_s=95",
+                                               assignment));
+  }
+  const std::string path = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+  json value = json::parse(text, nullptr, false);
+  if (value.is_discarded()) value = text;  // a bare word is a string
+  json* node = &doc;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (key.empty()) return Status::InvalidArgument(fmt::format("--set {}: empty field name in the path", assignment));
+    if (!node->is_object()) {
+      return Status::InvalidArgument(fmt::format("--set {}: {} is not an object", assignment, path.substr(0, start - 1)));
+    }
+    if (dot == std::string::npos) {
+      (*node)[key] = value;
+      return Status::Ok();
+    }
+    node = &(*node)[key];
+    if (node->is_null()) *node = json::object();
+    start = dot + 1;
+  }
+}
+
+Result<Scenario> LoadScenario(const std::string& path, const std::vector<std::string>& overrides) {
+  auto doc = ReadJsonFile(path);
+  if (!doc.ok()) return doc.status();
+  for (const auto& o : overrides) FLEETLAB_RETURN_IF_ERROR(ApplyOverride(*doc, o));
+  auto scenario = ParseScenario(*doc, std::filesystem::path(path).parent_path().string());
+  if (!scenario.ok()) return scenario.status().WithContext(path);
+  return scenario;
+}
+
+}  // namespace fleetlab
