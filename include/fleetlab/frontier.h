@@ -20,16 +20,26 @@ struct FrontierOptions {
   std::size_t points = 30;      // evenly spaced, both ends included
   // Worker threads; points are independent and results do not depend on it.
   unsigned threads = 1;
+  // The knee is where P99 latency first exceeds this multiple of its
+  // unloaded value. 5 puts an M/M/1 queue's knee at exactly 80% utilisation
+  // (its P99 sojourn grows as 1/(1-rho)); lower it for a stricter SLO.
+  double knee_factor = 5.0;
 };
 
 struct Frontier {
   std::vector<double> rates_per_s;
   std::vector<Report> reports;  // one per rate, same order
-  // Index of the knee among the points, or -1 if fewer than 3 stable points.
-  // The knee is found by the Kneedle method (Satopaa et al., ICDCS-W 2011)
-  // on the simulated P99: the stable point farthest below the straight line
-  // joining the first and last stable points, both axes normalised to [0,1].
+  // The unloaded P99 latency (ms): the P99 of a lone request's time in the
+  // system, i.e. of one batch-of-1 service plus the batch window it waits
+  // out alone. Estimated from 200,000 draws of the service law.
+  double unloaded_p99_ms = 0;
+  double knee_factor = 5.0;
+  // The knee: the last point whose simulated P99 is within knee_factor x
+  // unloaded_p99_ms (-1 if even the first is not), and the rate at which the
+  // P99 crosses that line, interpolated between the points around it (NaN if
+  // no point crosses it).
   int knee_index = -1;
+  double knee_rate_per_s = 0;
 };
 
 // Parses "LOW:HIGH:POINTS" (e.g. "10:98:30") into `options`. Errors name the
@@ -42,8 +52,16 @@ Status ParseRateSpec(const std::string& spec, FrontierOptions* options);
 // fails.
 Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options);
 
-// The Kneedle knee of (x, y) for an increasing convex curve; -1 if n < 3.
-int FindKnee(const std::vector<double>& x, const std::vector<double>& y);
+// Finds the knee of the curve y(x) (x increasing): the last index with
+// y <= limit, and the x where y crosses `limit` by linear interpolation
+// (NaN if it never does). A NaN y (an unstable point) counts as above it.
+// Returns -1 in *index if y[0] already exceeds limit.
+void FindKnee(const std::vector<double>& x, const std::vector<double>& y, double limit, int* index,
+              double* crossing);
+
+// The P99 latency of a lone request (ms) under `station`: see
+// Frontier::unloaded_p99_ms. Deterministic for a given seed.
+double UnloadedP99Ms(const StationOptions& station, std::uint64_t seed);
 
 // Column-oriented series (uPlot's data layout): one array per metric.
 nlohmann::json FrontierToJson(const Frontier& frontier);

@@ -39,6 +39,7 @@ struct Report {
   // Latency of measured (non-warm-up) completed requests, in milliseconds.
   Summary e2e_ms;
   Summary queue_ms;  // time from arrival to the start of service
+  double wait_probability = 0;  // fraction of measured requests that queued at all
 
   double throughput_rps = 0;   // completed measured requests / measurement window
   double utilization = 0;      // busy fraction of the servers, 0..1

@@ -36,6 +36,11 @@ Row MakeRow(double rate, const Report& r) {
 
 json Num(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
 
+std::string KneeRule(const Frontier& f) {
+  return fmt::format("the last rate whose P99 stays within {:g} x the unloaded P99 ({:.3f} ms)", f.knee_factor,
+                     f.unloaded_p99_ms);
+}
+
 }  // namespace
 
 json FrontierToJson(const Frontier& f) {
@@ -53,9 +58,11 @@ json FrontierToJson(const Frontier& f) {
   std::string method;
   if (!f.reports.empty() && f.reports.front().analytic.available) method = f.reports.front().analytic.method;
   return json{{"series", cols},
-              {"knee_index", f.knee_index},
-              {"knee_rate_per_s", f.knee_index >= 0 ? json(f.rates_per_s[static_cast<std::size_t>(f.knee_index)]) : json(nullptr)},
-              {"knee_rule", "Kneedle (Satopaa et al. 2011) on the simulated P99 of stable points"},
+              {"knee", {{"index", f.knee_index},
+                        {"rate_per_s", Num(f.knee_rate_per_s)},
+                        {"factor", f.knee_factor},
+                        {"unloaded_p99_ms", f.unloaded_p99_ms},
+                        {"rule", KneeRule(f)}}},
               {"analytic_method", method},
               {"seed", f.reports.empty() ? 0 : f.reports.front().seed}};
 }
@@ -87,7 +94,8 @@ std::string FrontierToText(const Frontier& f) {
   if (!f.reports.empty() && f.reports.front().analytic.available) {
     out += fmt::format("analytic: {}\n", f.reports.front().analytic.method);
   }
-  out += "knee: Kneedle (Satopaa et al. 2011) on the simulated P99 of the stable points\n";
+  out += "knee: " + KneeRule(f) + "\n";
+  if (!std::isnan(f.knee_rate_per_s)) out += fmt::format("P99 crosses the line at {:.2f} req/s\n", f.knee_rate_per_s);
   return out;
 }
 

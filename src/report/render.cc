@@ -43,6 +43,7 @@ json ReportToJson(const Report& r) {
       {"offered", {{"rate_per_s", r.offered_rate_per_s}, {"load", r.offered_load}}},
       {"capacity_per_s", r.capacity_per_s},
       {"latency_ms", {{"e2e", SummaryToJson(r.e2e_ms, valid)}, {"queue", SummaryToJson(r.queue_ms, valid)}}},
+      {"wait_probability", r.wait_probability},
       {"throughput", {{"requests_per_s", r.throughput_rps}}},
       {"utilization", r.utilization},
       {"queue", {{"mean_length", r.mean_queue_length}, {"mean_in_system", r.mean_in_system},
@@ -64,8 +65,9 @@ std::string ReportToText(const Report& r, double wall_ms) {
   out += fmt::format("  {}: {}\n", r.stable ? "stable" : "UNSTABLE", r.stability_note);
   out += fmt::format("  offered {:.3f} req/s, capacity {:.3f} req/s, throughput {:.3f} req/s, utilisation {:.1f}%\n",
                      r.offered_rate_per_s, r.capacity_per_s, r.throughput_rps, 100 * r.utilization);
-  out += fmt::format("  mean queue length {:.3f}, mean in system {:.3f}, mean batch {:.2f}, backlog growth {:.2f}/s\n",
-                     r.mean_queue_length, r.mean_in_system, r.mean_batch_size, r.backlog_growth_per_s);
+  out += fmt::format("  mean queue length {:.3f}, mean in system {:.3f}, P(wait) {:.3f}, mean batch {:.2f}, "
+                     "backlog growth {:.2f}/s\n", r.mean_queue_length, r.mean_in_system, r.wait_probability,
+                     r.mean_batch_size, r.backlog_growth_per_s);
   out += fmt::format("\n  latency (ms)      {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "mean", "p50", "p90", "p95",
                      "p99", "p99.9");
   for (const auto& [name, s] : {std::pair{"end-to-end", &r.e2e_ms}, std::pair{"queueing", &r.queue_ms}}) {

@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <cmath>
+#include <limits>
 #include <thread>
 
 #include <fmt/format.h>
 
+#include "fleetlab/metrics/sample_set.h"
+#include "fleetlab/random/rng.h"
 #include "fleetlab/runner.h"
 
 namespace fleetlab {
@@ -36,22 +40,29 @@ Status ParseRateSpec(const std::string& spec, FrontierOptions* options) {
   return Status::Ok();
 }
 
-int FindKnee(const std::vector<double>& x, const std::vector<double>& y) {
-  const std::size_t n = x.size();
-  if (n < 3 || y.size() != n) return -1;
-  const double x0 = x.front(), xr = x.back() - x.front();
-  const double y0 = y.front(), yr = y.back() - y.front();
-  if (xr <= 0 || yr <= 0) return -1;
-  int best = -1;
-  double best_gap = 0;
-  for (std::size_t i = 1; i + 1 < n; ++i) {
-    const double gap = (x[i] - x0) / xr - (y[i] - y0) / yr;  // distance below the chord
-    if (gap > best_gap) {
-      best_gap = gap;
-      best = static_cast<int>(i);
+void FindKnee(const std::vector<double>& x, const std::vector<double>& y, double limit, int* index,
+              double* crossing) {
+  *index = -1;
+  *crossing = std::numeric_limits<double>::quiet_NaN();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!std::isnan(y[i]) && y[i] <= limit) {
+      *index = static_cast<int>(i);
+      continue;
     }
+    if (i > 0 && !std::isnan(y[i - 1]) && y[i - 1] <= limit) {
+      *crossing = std::isnan(y[i]) ? x[i] : x[i - 1] + (x[i] - x[i - 1]) * (limit - y[i - 1]) / (y[i] - y[i - 1]);
+    }
+    break;
   }
-  return best;
+}
+
+double UnloadedP99Ms(const StationOptions& station, std::uint64_t seed) {
+  Rng rng = RandomStreams(seed).Stream("unloaded_latency");
+  std::vector<double> samples(200'000);
+  const BatchingOptions& b = station.batching;
+  const double lone = (b.max_batch > 1 ? b.window_s : 0.0) + b.fixed_s + b.per_item_s;  // waits out the window alone
+  for (double& x : samples) x = station.service_s.Sample(rng) + lone;
+  return 1e3 * QuantileInPlace(samples, 0.99);
 }
 
 Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options) {
@@ -78,20 +89,16 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (auto& t : pool) t.join();
-  std::vector<double> xs, ys;
-  std::vector<int> index;
+  std::vector<double> p99;
   for (std::size_t i = 0; i < options.points; ++i) {
     if (!results[i].ok()) return results[i].status().WithContext(fmt::format("rate {}", f.rates_per_s[i]));
     f.reports.push_back(std::move(results[i]).value());
     const Report& r = f.reports.back();
-    if (r.stable && r.completed > 0) {
-      xs.push_back(f.rates_per_s[i]);
-      ys.push_back(r.e2e_ms.p99);
-      index.push_back(static_cast<int>(i));
-    }
+    p99.push_back(r.stable && r.completed > 0 ? r.e2e_ms.p99 : std::numeric_limits<double>::quiet_NaN());
   }
-  const int k = FindKnee(xs, ys);
-  f.knee_index = k < 0 ? -1 : index[static_cast<std::size_t>(k)];
+  f.knee_factor = options.knee_factor;
+  f.unloaded_p99_ms = UnloadedP99Ms(base.station, base.seed);
+  FindKnee(f.rates_per_s, p99, f.knee_factor * f.unloaded_p99_ms, &f.knee_index, &f.knee_rate_per_s);
   return f;
 }
 

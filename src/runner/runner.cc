@@ -41,6 +41,7 @@ class Collector final : public CompletionListener, public SendObserver {
     if (r.measured) {
       e2e_.Add(NsToMs(sim.now() - r.arrival));
       queue_.Add(NsToMs(service_start - r.arrival));
+      waited_ += service_start > r.arrival;
       last_completion_ = sim.now();
     }
     ++returned_;
@@ -58,7 +59,7 @@ class Collector final : public CompletionListener, public SendObserver {
   bool measuring_ = false;
   SimTime window_start_ = 0, last_send_ = 0, last_completion_ = 0;
   double in_system_at_start_ = 0, in_system_at_last_send_ = 0;
-  std::uint64_t sent_ = 0, returned_ = 0, dropped_ = 0;
+  std::uint64_t sent_ = 0, returned_ = 0, dropped_ = 0, waited_ = 0;
 };
 
 // Decides stability: an open system is unstable if its offered load reaches
@@ -102,6 +103,7 @@ void FillReport(const Scenario& s, const Simulator& sim, const Station& st, cons
   r->drop_fraction = c.sent_ > 0 ? static_cast<double>(c.dropped_) / static_cast<double>(c.sent_) : 0.0;
   r->e2e_ms = c.e2e_.Summarize();
   r->queue_ms = c.queue_.Summarize();
+  r->wait_probability = r->completed > 0 ? static_cast<double>(c.waited_) / static_cast<double>(r->completed) : 0.0;
   if (r->window_s > 0) {
     r->throughput_rps = static_cast<double>(r->completed) / r->window_s;
     r->utilization = st.busy_servers().Average(end) / s.station.servers;
