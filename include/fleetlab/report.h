@@ -46,6 +46,8 @@ struct Report {
   double mean_queue_length = 0;  // time-averaged requests waiting
   double mean_in_system = 0;     // time-averaged requests waiting or in service
   double mean_batch_size = 0;
+  // Requests the warm-up left in the system when measuring began.
+  std::uint64_t in_system_at_window_start = 0;
 
   std::uint64_t arrived = 0;   // all requests sent, warm-up included
   std::uint64_t warmup = 0;    // of which excluded as warm-up

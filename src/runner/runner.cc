@@ -100,6 +100,7 @@ void FillReport(const Scenario& s, const Simulator& sim, const Station& st, cons
   r->completed = c.e2e_.size();
   r->dropped = c.dropped_;
   r->in_flight_at_end = c.sent_ - c.returned_;
+  r->in_system_at_window_start = static_cast<std::uint64_t>(c.in_system_at_start_);
   r->drop_fraction = c.sent_ > 0 ? static_cast<double>(c.dropped_) / static_cast<double>(c.sent_) : 0.0;
   r->e2e_ms = c.e2e_.Summarize();
   r->queue_ms = c.queue_.Summarize();

@@ -1,0 +1,110 @@
+// Property tests: invariants every simulated report must satisfy, checked on
+// random small scenarios (rapidcheck shrinks any counterexample).
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <cmath>
+
+#include "fleetlab/runner.h"
+
+namespace fleetlab {
+namespace {
+
+Distribution ServiceLaw(int family, double mean_s, double cv) {
+  switch (family) {
+    case 0: return Distribution::Exponential(mean_s);
+    case 1: return Distribution::Deterministic(mean_s);
+    case 2: return Distribution::Gamma(mean_s, cv);
+    default: return Distribution::Lognormal(mean_s, cv);
+  }
+}
+
+// A random open-loop station scenario; `load` is the offered load.
+Scenario RandomScenario(bool with_warmup) {
+  Scenario s;
+  s.seed = *rc::gen::inRange<std::uint64_t>(1, 1'000'000);
+  s.station.servers = *rc::gen::inRange<std::uint32_t>(1, 5);
+  const int family = *rc::gen::inRange(0, 4);
+  const double mean_s = *rc::gen::inRange(1, 21) * 1e-3;
+  const double cv = *rc::gen::inRange(3, 21) / 10.0;
+  s.station.service_s = ServiceLaw(family, mean_s, cv);
+  s.station.batching.max_batch = *rc::gen::inRange<std::uint32_t>(1, 9);
+  s.station.batching.window_s = *rc::gen::inRange(0, 11) * 1e-3;
+  s.station.batching.per_item_s = *rc::gen::inRange(0, 3) * 1e-3;
+  if (*rc::gen::inRange(0, 4) == 0) s.station.queue_capacity = *rc::gen::inRange<std::uint64_t>(0, 20);
+  const double load = *rc::gen::inRange(5, 96) / 100.0;
+  s.workload.arrival.kind = static_cast<ArrivalKind>(*rc::gen::inRange(0, 4));  // all but trace
+  s.workload.arrival.rate_per_s = load * s.station.Capacity();
+  s.workload.arrival.cv = cv;
+  s.workload.requests = 3000;
+  s.workload.warmup_requests = with_warmup ? 300 : 0;
+  return s;
+}
+
+void CheckOrdered(const Summary& s) {
+  RC_ASSERT(s.p50 <= s.p90);
+  RC_ASSERT(s.p90 <= s.p95);
+  RC_ASSERT(s.p95 <= s.p99);
+  RC_ASSERT(s.p99 <= s.p999);
+  RC_ASSERT(s.p999 <= s.max);
+  RC_ASSERT(s.mean <= s.max);
+}
+
+RC_GTEST_PROP(ReportProperties, PercentilesAreOrderedAndQueueingIsPartOfLatency, ()) {
+  const Report r = *RunScenario(RandomScenario(true));
+  RC_PRE(r.completed > 0);
+  CheckOrdered(r.e2e_ms);
+  CheckOrdered(r.queue_ms);
+  // queue_i <= e2e_i for every request, so every order statistic is ordered too.
+  RC_ASSERT(r.queue_ms.p50 <= r.e2e_ms.p50);
+  RC_ASSERT(r.queue_ms.p99 <= r.e2e_ms.p99);
+  RC_ASSERT(r.queue_ms.mean <= r.e2e_ms.mean);
+}
+
+RC_GTEST_PROP(ReportProperties, ThroughputNeverExceedsOfferedLoadOrCapacity, ()) {
+  const Scenario s = RandomScenario(true);
+  const Report r = *RunScenario(s);
+  RC_PRE(r.window_s > 0);
+  const double offered = static_cast<double>(r.arrived - r.warmup) / r.window_s;
+  RC_ASSERT(r.throughput_rps <= offered * (1 + 1e-12));
+  RC_ASSERT(r.utilization >= 0.0);
+  RC_ASSERT(r.utilization <= 1.0 + 1e-9);
+  // Capacity bounds throughput up to the random luck of short services; with
+  // deterministic service times it is a hard bound (plus one round of batches
+  // in flight at the window's edge).
+  const double edge = s.station.servers * s.station.batching.max_batch / r.window_s;
+  if (s.station.service_s.kind() == Distribution::Kind::kDeterministic) {
+    RC_ASSERT(r.throughput_rps <= r.capacity_per_s + edge + 1e-9);
+  } else {
+    RC_ASSERT(r.throughput_rps <= 1.25 * r.capacity_per_s + edge);
+  }
+}
+
+// Without warm-up the window starts empty and ends empty, so Little's law is
+// an identity on the sample path: time-average in system = X * mean sojourn.
+RC_GTEST_PROP(ReportProperties, LittlesLawHoldsExactlyOnAnEmptyToEmptyWindow, ()) {
+  const Report r = *RunScenario(RandomScenario(false));
+  RC_PRE(r.completed > 0);
+  const double little = r.throughput_rps * r.e2e_ms.mean / 1e3;
+  RC_ASSERT(std::abs(r.mean_in_system - little) <= 1e-6 * std::max(1.0, little));
+}
+
+// With warm-up, the n0 requests already present when measuring starts add at
+// most n0 * (longest sojourn) to the area under N(t) that no measured sojourn
+// accounts for; beyond that edge the law must hold within the mean's
+// confidence interval.
+RC_GTEST_PROP(ReportProperties, LittlesLawHoldsWithinTheConfidenceInterval, ()) {
+  const Report r = *RunScenario(RandomScenario(true));
+  RC_PRE(r.completed > 200);
+  const double w_from_l = r.mean_in_system / r.throughput_rps * 1e3;
+  RC_LOG() << "W from L/X " << w_from_l << " W " << r.e2e_ms.mean << " ci " << r.e2e_ms.mean_ci95 << " L "
+           << r.mean_in_system << " X " << r.throughput_rps << " window " << r.window_s << " stable " << r.stable
+           << " drops " << r.dropped << " load " << r.offered_load << "\n";
+  const double edge_ms = static_cast<double>(r.in_system_at_window_start) * r.e2e_ms.max /
+                         (r.throughput_rps * r.window_s);
+  RC_ASSERT(std::abs(w_from_l - r.e2e_ms.mean) <= r.e2e_ms.mean_ci95 + edge_ms + 1e-9 * r.e2e_ms.mean);
+}
+
+}  // namespace
+}  // namespace fleetlab

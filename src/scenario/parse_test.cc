@@ -1,0 +1,123 @@
+#include "fleetlab/scenario/parse.h"
+
+#include <gtest/gtest.h>
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+// Parses `text` and returns the error message ("" if it parsed).
+std::string ErrorOf(const std::string& text) {
+  auto s = ParseScenario(json::parse(text), "");
+  return s.ok() ? "" : s.status().message();
+}
+
+TEST(ParseScenarioTest, EmptyObjectGivesTheDocumentedDefaults) {
+  auto s = ParseScenario(json::object(), "");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->seed, 1u);
+  EXPECT_EQ(s->workload.arrival.kind, ArrivalKind::kPoisson);
+  EXPECT_DOUBLE_EQ(s->workload.arrival.rate_per_s, 90);
+  EXPECT_EQ(s->station.servers, 1u);
+  EXPECT_DOUBLE_EQ(s->station.service_s.Mean(), 0.010);
+  EXPECT_FALSE(s->station.queue_capacity.has_value());
+}
+
+TEST(ParseScenarioTest, ReadsEveryFieldWithUnits) {
+  auto s = ParseScenario(json::parse(R"({
+    "seed": 9, "workload": {"arrival": {"process": "gamma", "rate_per_s": 5, "cv": 2},
+                             "requests": 100, "warmup_requests": 10},
+    "station": {"servers": 3, "queue_capacity": 7,
+                "service": {"distribution": "lognormal", "mean_ms": 4, "cv": 0.5},
+                "batching": {"max_batch": 4, "window_ms": 2, "fixed_ms": 1, "per_item_ms": 0.5}},
+    "limits": {"max_events": 1000}})"), "");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->seed, 9u);
+  EXPECT_EQ(s->workload.arrival.kind, ArrivalKind::kGamma);
+  EXPECT_DOUBLE_EQ(s->workload.arrival.cv, 2);
+  EXPECT_EQ(*s->station.queue_capacity, 7u);
+  EXPECT_DOUBLE_EQ(s->station.service_s.Mean(), 0.004);
+  EXPECT_DOUBLE_EQ(s->station.batching.window_s, 0.002);
+  EXPECT_DOUBLE_EQ(s->station.batching.per_item_s, 0.0005);
+  EXPECT_EQ(s->limits.max_events, 1000u);
+}
+
+TEST(ParseScenarioTest, ErrorsNameTheFieldAndTheAllowedValues) {
+  EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"rate_per_s": -3}}})"),
+            "workload.arrival.rate_per_s: must be a number > 0 (got -3)");
+  EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"rate_per_s": "fast"}}})"),
+            "workload.arrival.rate_per_s: must be a number > 0 (got \"fast\")");
+  EXPECT_EQ(ErrorOf(R"({"station": {"servers": 2.5}})"),
+            "station.servers: must be an integer between 1 and 100000 (got 2.5)");
+  EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "gamma", "cv": 0}}})"),
+            "workload.arrival.cv: must be a number > 0 (got 0)");
+  EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "weibull"}}})"),
+            "workload.arrival.process: must be one of \"poisson\", \"gamma\", \"deterministic\", \"on_off\", "
+            "\"trace\" (got \"weibull\")");
+  EXPECT_EQ(ErrorOf(R"({"station": {"service": {"distribution": "gamma", "mean_ms": 5, "cv": 0}}})"),
+            "station.service.cv: must be a number > 0 (got 0)");
+  EXPECT_EQ(ErrorOf(R"({"workload": {"requests": 10, "warmup_requests": 10}})"),
+            "workload.warmup_requests: must be less than workload.requests (10) (got 10)");
+  EXPECT_EQ(ErrorOf("[1, 2]"), "scenario: must be a JSON object (got [1,2])");
+}
+
+TEST(ParseScenarioTest, UnknownFieldsAreErrorsNotDefaults) {
+  const std::string e = ErrorOf(R"({"station": {"server": 2}})");
+  EXPECT_NE(e.find("station.server: unknown field"), std::string::npos) << e;
+  EXPECT_NE(e.find("servers"), std::string::npos) << e;
+  EXPECT_NE(ErrorOf(R"({"sead": 2})").find("sead: unknown field"), std::string::npos);
+}
+
+TEST(ParseScenarioTest, FieldsOfAnotherKindAreRejected) {
+  EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "poisson", "cv": 2}}})"),
+            "workload.arrival.cv: applies only when process is \"gamma\"");
+  EXPECT_EQ(ErrorOf(R"({"station": {"service": {"distribution": "exponential", "mean_ms": 5, "cv": 2}}})"),
+            "station.service.cv: applies only when distribution is one of \"gamma\", \"lognormal\" (it is "
+            "\"exponential\")");
+  EXPECT_EQ(ErrorOf(R"({"workload": {"closed": {"users": 3}}})"),
+            "workload.closed: applies only when mode is \"closed\"");
+}
+
+TEST(ParseScenarioTest, MissingTraceFileNamesThePath) {
+  const std::string e = ErrorOf(R"({"workload": {"arrival": {"process": "trace", "trace": "/nonexistent.csv"}}})");
+  EXPECT_EQ(e, "workload.arrival.trace: /nonexistent.csv: cannot open the trace file");
+}
+
+TEST(ParseScenarioTest, ZeroTimeServiceIsRefused) {
+  EXPECT_NE(ErrorOf(R"({"station": {"service": {"distribution": "deterministic", "mean_ms": 0}}})")
+                .find("a batch would take no time"),
+            std::string::npos);
+}
+
+TEST(OverrideTest, SetsNestedFieldsWithJsonValues) {
+  json doc = json::parse(R"({"workload": {"arrival": {"rate_per_s": 1}}})");
+  ASSERT_TRUE(ApplyOverride(doc, "workload.arrival.rate_per_s=95.5").ok());
+  ASSERT_TRUE(ApplyOverride(doc, "station.servers=4").ok());
+  ASSERT_TRUE(ApplyOverride(doc, "workload.arrival.process=gamma").ok());  // bare word: a string
+  ASSERT_TRUE(ApplyOverride(doc, "station.queue_capacity=null").ok());
+  EXPECT_EQ(doc["workload"]["arrival"]["rate_per_s"], 95.5);
+  EXPECT_EQ(doc["station"]["servers"], 4);
+  EXPECT_EQ(doc["workload"]["arrival"]["process"], "gamma");
+  EXPECT_TRUE(doc["station"]["queue_capacity"].is_null());
+}
+
+TEST(OverrideTest, MalformedAssignmentsAreErrors) {
+  json doc = json::object();
+  EXPECT_FALSE(ApplyOverride(doc, "seed").ok());
+  EXPECT_FALSE(ApplyOverride(doc, "=3").ok());
+  EXPECT_FALSE(ApplyOverride(doc, "a..b=3").ok());
+  doc["seed"] = 3;
+  EXPECT_EQ(ApplyOverride(doc, "seed.x=1").message(), "--set seed.x=1: seed is not an object");
+}
+
+TEST(OverrideTest, TyposInOverridesAreCaughtByTheParser) {
+  json doc = json::object();
+  ASSERT_TRUE(ApplyOverride(doc, "station.sevice.mean_ms=3").ok());
+  auto s = ParseScenario(doc, "");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("station.sevice: unknown field"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fleetlab
