@@ -1,2 +1,56 @@
 #!/usr/bin/env bash
-exit 0
+# End-to-end checks of the fleetlab binary: exit codes, messages, output
+# formats. Usage: cli_test.sh FLEETLAB_BIN SOURCE_DIR
+set -u
+bin="$1"
+src="$2"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+check() {  # check NAME EXPECTED_RC PATTERN -- command...
+  local name="$1" want_rc="$2" pattern="$3"
+  shift 4
+  local out rc
+  out="$("$@" 2>&1)"
+  rc=$?
+  if [ "$rc" -eq "$want_rc" ] && grep -qE -- "$pattern" <<<"$out"; then
+    pass=$((pass + 1))
+  else
+    fail=$((fail + 1))
+    echo "FAIL: $name (rc $rc, wanted $want_rc; pattern '$pattern')"
+    echo "$out" | head -20
+  fi
+}
+
+check "help lists commands" 0 "frontier" -- "$bin" --help
+check "run help explains --set" 0 "--set" -- "$bin" run --help
+check "frontier help explains --rates" 0 "LOW:HIGH:POINTS" -- "$bin" frontier --help
+check "no subcommand is an error" 2 "subcommand" -- "$bin"
+check "default run" 0 "stable: offered load 0.900" -- "$bin" run
+check "mm1 scenario" 0 "scenario mm1" -- "$bin" run "$src/scenarios/mm1.json"
+check "json report has stable names" 0 '"p999"' -- "$bin" run "$src/scenarios/mm1.json" --json
+check "set override" 0 "offered 50.000 req/s" -- "$bin" run "$src/scenarios/mm1.json" --set workload.arrival.rate_per_s=50
+check "overload is unstable" 0 "UNSTABLE" -- "$bin" run "$src/scenarios/mm1.json" --set workload.arrival.rate_per_s=120
+check "frontier marks a knee" 0 "<- knee" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:98:12
+check "frontier csv" 0 "^rate_per_s,offered_load" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:3 --csv
+check "frontier json series" 0 '"e2e_p99_ms"' -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:3 --json
+check "bad rates spec" 2 "--rates 10:5:3: expected LOW:HIGH:POINTS" -- "$bin" frontier --rates 10:5:3
+check "negative rate" 2 "workload.arrival.rate_per_s: must be a number > 0 \(got -3\)" -- "$bin" run --set workload.arrival.rate_per_s=-3
+check "wrong type" 2 "station.servers: must be an integer" -- "$bin" run --set station.servers='"two"'
+check "unknown field" 2 "station.sevice: unknown field" -- "$bin" run --set station.sevice.mean_ms=3
+check "zero cv" 2 "workload.arrival.cv: must be a number > 0 \(got 0\)" -- "$bin" run --set workload.arrival.process=gamma --set workload.arrival.cv=0
+check "missing scenario file" 2 "cannot open the file" -- "$bin" run "$tmp/nope.json"
+printf '{"seed": 1,,}' >"$tmp/broken.json"
+check "broken json" 2 "not valid JSON" -- "$bin" run "$tmp/broken.json"
+check "missing trace" 2 "workload.arrival.trace: .*nope.csv: cannot open the trace file" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/nope.csv"
+printf 'arrival_s,prompt_tokens,output_tokens\n0.1,10,5\n0.2,ten,5\n' >"$tmp/bad.csv"
+check "malformed trace line" 2 "bad.csv:3: prompt_tokens must be an integer" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/bad.csv"
+check "event limit" 2 "limits.max_events" -- "$bin" run --set limits.max_events=100
+check "closed loop frontier refused" 2 "needs an open-loop workload" -- "$bin" frontier "$src/scenarios/closed-loop.json" --rates 1:2:2
+check "analytic mm1 p99" 0 "460.5" -- "$bin" analytic mm1 --lambda 90 --mu 100
+check "analytic bad input" 2 "lambda" -- "$bin" analytic mm1 --lambda -1 --mu 100
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

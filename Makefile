@@ -1,0 +1,37 @@
+# fleetlab: the two commands of the README.
+#   make run   installs what is missing, builds, and runs the default scenario
+#   make test  installs what is missing, builds, and runs every test
+BUILD ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc)
+
+.PHONY: run test build deps bench asan clean
+
+run: build
+	@$(BUILD)/bin/fleetlab run
+	@echo
+	@$(BUILD)/bin/fleetlab frontier --rates 10:98:30
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+
+deps:
+	@scripts/install-deps.sh
+
+bench: build
+	$(BUILD)/bin/fleetlab_bench
+
+# The unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFLEETLAB_SANITIZE=ON -DFLEETLAB_BENCH=OFF
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD) build-asan
