@@ -1,0 +1,116 @@
+// The performance model of one replica: how long one iteration (one forward
+// pass over a batch) takes, and where the time goes.
+//
+// PerfModel is one small interface; RooflineModel (roofline.h) is the first
+// implementation. A replica is a model sharded over tp x pp GPUs of one kind.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "fleetlab/llm/catalog.h"
+#include "fleetlab/status.h"
+
+namespace fleetlab {
+
+// Achievable fractions of peak. Named, documented parameters (docs/model.md):
+// change them to calibrate against measurements of a real stack.
+struct PerfEfficiency {
+  // Fraction of dense peak FLOP/s reached by the linear layers' matrix
+  // products (facts.md: large GEMMs on H100 reach ~60-80%).
+  double matmul = 0.70;
+  // Fraction of peak FLOP/s reached by attention math (FlashAttention-style
+  // kernels reach less than plain GEMMs).
+  double attention = 0.50;
+  // Fraction of HBM bandwidth reached when streaming weights and KV cache
+  // (facts.md: decode steps reach ~60-85%).
+  double memory = 0.80;
+  // Fraction of a link's bandwidth reached by collectives and transfers.
+  double link = 0.80;
+};
+
+struct ReplicaHardware {
+  ModelSpec model;
+  GpuSpec gpu;
+  LinkSpec tp_link;  // between the GPUs of one tensor-parallel group
+  LinkSpec pp_link;  // between pipeline stages
+  DType weight_dtype = DType::kBf16;
+  DType activation_dtype = DType::kBf16;
+  DType kv_dtype = DType::kBf16;
+  int tp = 1;
+  int pp = 1;
+  // Weight-gathered tensor parallelism (Pope et al. 2022): all-gather each
+  // layer's weights and split the tokens across the TP group, instead of
+  // splitting the weights and all-reducing the activations. Wins when many
+  // tokens are in flight (large prefill batches).
+  bool weight_gathered = false;
+  PerfEfficiency efficiency;
+  // Fixed cost of one iteration on each stage: kernel launches, scheduling,
+  // sampling. Change it to match a serving stack's measured step floor.
+  double iteration_overhead_s = 0.0005;
+};
+
+// One iteration's batch, in aggregate (enough for the roofline, O(1) to keep
+// up to date as sequences join and leave).
+struct IterationShape {
+  // Prompt tokens processed this iteration, all prefill chunks together.
+  std::int64_t prefill_tokens = 0;
+  // Causal query-key pairs of those chunks: for a chunk of c tokens starting
+  // at prompt position p, c * p + c * (c + 1) / 2.
+  double prefill_attention_pairs = 0;
+  // KV tokens the prefill chunks read from cache (earlier chunks, cached
+  // prefixes): sum over chunks of p.
+  std::int64_t prefill_context_tokens = 0;
+  // Decoding sequences, and the tokens they process (equal normally; times
+  // (gamma + 1) when verifying speculative drafts).
+  std::int64_t decode_sequences = 0;
+  std::int64_t decode_tokens = 0;
+  // Sum over decoding sequences of their context length (KV tokens read).
+  std::int64_t decode_context_tokens = 0;
+
+  std::int64_t tokens() const { return prefill_tokens + decode_tokens; }
+};
+
+// Where one micro-batch's pass through the whole pipeline goes, in seconds.
+// The parts add up to total_s exactly. Each layer group is either compute
+// bound or memory bound (roofline): its time is charged to the bound that
+// won, so "matmul_s" and "weight_memory_s" never double count.
+struct StepBreakdown {
+  double matmul_s = 0;         // linear layers, compute bound
+  double weight_memory_s = 0;  // linear layers, bound by streaming weights
+  double attention_s = 0;      // attention, compute bound
+  double kv_memory_s = 0;      // attention, bound by reading the KV cache
+  double tp_comm_s = 0;        // tensor-parallel all-reduces (or weight all-gathers)
+  double pp_comm_s = 0;        // stage-to-stage activation transfers
+  double bubble_s = 0;         // waiting for a stage busy with another micro-batch (set by the replica)
+  double overhead_s = 0;       // fixed per-iteration overhead, every stage
+  double total_s = 0;
+
+  // Time each pipeline stage is occupied by this micro-batch (total minus
+  // the stage-to-stage transfers, divided by pp).
+  double stage_s = 0;
+  // Work, for utilisation metrics: FLOPs and HBM bytes summed over all GPUs.
+  double flops = 0;
+  double hbm_bytes = 0;
+
+  void Add(const StepBreakdown& other);  // component-wise sum
+};
+
+class PerfModel {
+ public:
+  virtual ~PerfModel() = default;
+  // The time of one iteration over `shape`. Never fails: shapes beyond what
+  // the model was built for are extrapolated by the same formulas.
+  virtual StepBreakdown Iteration(const IterationShape& shape) const = 0;
+  virtual const ReplicaHardware& hardware() const = 0;
+  // Short name, e.g. "roofline".
+  virtual std::string name() const = 0;
+};
+
+// The roofline model (roofline.cc). Fails (a clear message naming the field)
+// if tp or pp do not divide the model (heads, layers), or the GPU lacks the
+// dtype's math.
+Result<std::unique_ptr<PerfModel>> MakeRooflineModel(const ReplicaHardware& hw);
+
+}  // namespace fleetlab
