@@ -1,7 +1,95 @@
 #include "runner/prediction.h"
 
-namespace fleetlab {
+#include <cmath>
+#include <limits>
 
-AnalyticPrediction PredictScenario(const Scenario&) { return AnalyticPrediction{}; }
+#include "fleetlab/analytic/batch_station.h"
+#include "fleetlab/analytic/station.h"
+#include "fleetlab/workload/arrival_process.h"
+
+namespace fleetlab {
+namespace {
+
+// The law of one request's service time X + fixed + per_item (batch of 1),
+// in the analytic library's terms. A shifted random law keeps its mean and
+// standard deviation but loses its family (kOther).
+analytic::ServiceLaw SingleServiceLaw(const StationOptions& st) {
+  const Distribution& x = st.service_s;
+  const double shift = st.batching.fixed_s + st.batching.per_item_s;
+  const double mean = x.Mean() + shift;
+  const double cv = std::sqrt(x.Variance()) / mean;
+  if (x.kind() == Distribution::Kind::kDeterministic || x.Variance() == 0) {
+    return analytic::ServiceLaw::Deterministic(mean);
+  }
+  if (shift > 0) return analytic::ServiceLaw::Other(mean, cv);
+  switch (x.kind()) {
+    case Distribution::Kind::kExponential: return analytic::ServiceLaw::Exponential(mean);
+    case Distribution::Kind::kGamma: return analytic::ServiceLaw::Gamma(mean, cv);
+    case Distribution::Kind::kLognormal: return analytic::ServiceLaw::Lognormal(mean, cv);
+    case Distribution::Kind::kUniform: {
+      const double half = std::sqrt(3 * x.Variance());
+      return analytic::ServiceLaw::Uniform(mean - half, mean + half);
+    }
+    default: return analytic::ServiceLaw::Other(mean, cv);
+  }
+}
+
+AnalyticPrediction FromStation(const analytic::StationPrediction& p) {
+  AnalyticPrediction a;
+  a.available = true;
+  a.method = p.method;
+  a.exact = p.exact && p.mean_exact;
+  a.stable = p.stable;
+  a.utilization = p.rho;
+  a.e2e_mean_ms = 1e3 * p.mean_sojourn_s;
+  a.e2e_p50_ms = 1e3 * p.sojourn_p50;
+  a.e2e_p99_ms = 1e3 * p.sojourn_p99;
+  a.e2e_p999_ms = 1e3 * p.sojourn_p999;
+  a.queue_mean_ms = 1e3 * p.mean_wait_s;
+  a.queue_p99_ms = 1e3 * p.wait_p99;
+  return a;
+}
+
+// A batching station: the analytic model takes Poisson arrivals and a
+// deterministic batch cost f + p k; a random service part X is folded in by
+// its mean (f + E[X]), and the method says so.
+AnalyticPrediction PredictBatching(const Scenario& s, double lambda) {
+  const StationOptions& st = s.station;
+  analytic::BatchStationModel m;
+  m.lambda = lambda;
+  m.servers = static_cast<int>(st.servers);
+  m.max_batch = static_cast<int>(st.batching.max_batch);
+  m.window_s = st.batching.window_s;
+  m.fixed_s = st.batching.fixed_s + st.service_s.Mean();
+  m.per_item_s = st.batching.per_item_s;
+  const analytic::BatchStationPrediction p = analytic::PredictBatchStation(m);
+  AnalyticPrediction a;
+  a.available = true;
+  a.stable = p.stable;
+  a.exact = p.exact && st.service_s.Variance() == 0 && s.workload.arrival.kind == ArrivalKind::kPoisson;
+  a.method = p.method;
+  if (st.service_s.Variance() > 0) a.method += "; random service folded in by its mean";
+  if (s.workload.arrival.kind != ArrivalKind::kPoisson) a.method += "; arrivals taken as Poisson";
+  a.utilization = p.rho;
+  a.e2e_mean_ms = 1e3 * p.best.mean_sojourn_s;
+  a.e2e_p99_ms = 1e3 * p.best.p99_sojourn_s;
+  a.e2e_p50_ms = a.e2e_p999_ms = a.queue_mean_ms = a.queue_p99_ms = std::numeric_limits<double>::quiet_NaN();
+  return a;
+}
+
+}  // namespace
+
+AnalyticPrediction PredictScenario(const Scenario& s) {
+  // Closed loops, finite waiting rooms and LLM replicas have no closed form here.
+  if (s.replica || s.workload.mode != LoadMode::kOpen || s.station.queue_capacity.has_value()) return {};
+  const ArrivalProcess arrivals(s.workload.arrival, s.trace);
+  if (s.station.batching.max_batch > 1) return PredictBatching(s, arrivals.MeanRate());
+  analytic::StationModel m;
+  m.lambda = arrivals.MeanRate();
+  m.ca2 = arrivals.VariabilitySquared();
+  m.servers = static_cast<int>(s.station.servers);
+  m.service = SingleServiceLaw(s.station);
+  return FromStation(analytic::PredictStation(m));
+}
 
 }  // namespace fleetlab

@@ -54,7 +54,8 @@ TEST_P(Mm1Validation, MeanWithin2PercentP99Within5Percent) {
 
 INSTANTIATE_TEST_SUITE_P(Loads, Mm1Validation,
                          ::testing::Values(Mm1Case{0.5, 1'000'000}, Mm1Case{0.8, 2'000'000},
-                                           Mm1Case{0.9, 7'000'000}));
+                                           Mm1Case{0.9, 7'000'000}),
+                         [](const auto& info) { return "rho" + std::to_string(static_cast<int>(info.param.rho * 100)); });
 
 // Pollaczek-Khinchine: M/D/1 waits rho*D/(2(1-rho)), exactly half of M/M/1.
 TEST(Md1Validation, WaitsHalfAsLongAsMm1) {
