@@ -1,0 +1,388 @@
+// The catalog loader and the sizes derived from a model's shape.
+//
+// Loading is strict: every field is typed and range-checked by FieldReader,
+// unknown fields are errors, every number needs a source, ids equal file
+// names and are unique (aliases included), and GPUs and hosts name links
+// that exist. Every error is "<file>: <field>: <what is wrong>".
+#include "fleetlab/llm/catalog.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "scenario/field_reader.h"
+
+#ifndef FLEETLAB_SOURCE_DIR
+#define FLEETLAB_SOURCE_DIR "."
+#endif
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct DTypeInfo {
+  DType dtype;
+  const char* name;
+  double bytes;
+};
+constexpr DTypeInfo kDTypes[] = {{DType::kFp32, "fp32", 4}, {DType::kBf16, "bf16", 2}, {DType::kFp16, "fp16", 2},
+                                 {DType::kFp8, "fp8", 1},   {DType::kInt8, "int8", 1}, {DType::kInt4, "int4", 0.5}};
+
+const DTypeInfo& Info(DType d) {
+  for (const auto& i : kDTypes) {
+    if (i.dtype == d) return i;
+  }
+  assert(false && "every DType has a row in kDTypes");
+  return kDTypes[0];
+}
+
+// One JSON document; errors name the file (and the syntax error's position).
+Result<json> ReadJson(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Status::NotFound(fmt::format("{}: cannot open the file", path.string()));
+  std::ostringstream text;
+  text << file.rdbuf();
+  try {  // nlohmann::json reports the position only through its exception
+    return json::parse(text.str());
+  } catch (const json::parse_error& e) {
+    return Status::InvalidArgument(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
+  }
+}
+
+Status Invalid(const std::string& field, const std::string& message) {
+  return Status::InvalidArgument(fmt::format("{}: {}", field, message));
+}
+
+Status RequireFields(const FieldReader& r, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (!r.Has(k)) return Invalid(k, "missing (required)");
+  }
+  return Status::Ok();
+}
+
+// A positive (or >= min) integer field into an int64.
+Status ReadInt(FieldReader& r, const char* key, std::int64_t* out, double min = 1) {
+  std::uint64_t v = static_cast<std::uint64_t>(*out);
+  FLEETLAB_RETURN_IF_ERROR(r.Integer(key, &v, Range::Between(min, 1e12)));
+  *out = static_cast<std::int64_t>(v);
+  return Status::Ok();
+}
+
+// A number field times `scale` (the unit conversion).
+Status ReadScaled(FieldReader& r, const char* key, double scale, double* out, Range range) {
+  double v = *out / scale;
+  FLEETLAB_RETURN_IF_ERROR(r.Number(key, &v, range));
+  *out = v * scale;
+  return Status::Ok();
+}
+
+// The "sources" map: strings keyed by a field ("peak_tflops") or a nested
+// key ("peak_tflops.fp8") of this object.
+Status ReadSources(FieldReader& r, const json& object, std::map<std::string, std::string>* out) {
+  const json* s = r.Child("sources");
+  if (s == nullptr) return Invalid("sources", "missing (required: every number needs a source)");
+  if (!s->is_object()) return Invalid("sources", "must be an object of strings " + Got(*s));
+  for (const auto& [key, text] : s->items()) {
+    const std::string path = "sources." + key;
+    if (!text.is_string() || text.get<std::string>().empty()) return Invalid(path, "must be a non-empty string " + Got(text));
+    const auto dot = key.find('.');
+    const std::string head = key.substr(0, dot);
+    const bool names_field = head != "sources" && object.contains(head) &&
+                             (dot == std::string::npos ||
+                              (object[head].is_object() && object[head].contains(key.substr(dot + 1))));
+    if (!names_field) return Invalid(path, "names no field of this object");
+    (*out)[key] = text.get<std::string>();
+  }
+  return Status::Ok();
+}
+
+// Every number (and every number inside a nested object) has a source.
+Status CheckSourced(const json& object, const std::map<std::string, std::string>& sources) {
+  for (const auto& [key, value] : object.items()) {
+    if (value.is_number() && sources.count(key) == 0) {
+      return Invalid(key, fmt::format("number without a source (add sources.{})", key));
+    }
+    if (!value.is_object() || key == "sources") continue;
+    for (const auto& [sub, v] : value.items()) {
+      const std::string nested = key + "." + sub;
+      if (v.is_number() && sources.count(key) == 0 && sources.count(nested) == 0) {
+        return Invalid(nested, fmt::format("number without a source (add sources.{} or sources.{})", key, nested));
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadAliases(FieldReader& r, std::vector<std::string>* out) {
+  const json* a = r.Child("aliases");
+  if (a == nullptr) return Status::Ok();
+  const bool ok = a->is_array() && std::all_of(a->begin(), a->end(), [](const json& e) { return e.is_string(); });
+  if (!ok) return Invalid("aliases", "must be a list of strings " + Got(*a));
+  for (const auto& e : *a) out->push_back(e.get<std::string>());
+  return Status::Ok();
+}
+
+Status CheckModelShape(const ModelSpec& m) {
+  if (m.heads % m.kv_heads != 0) {
+    return Invalid("kv_heads", fmt::format("must divide heads ({}) (got {})", m.heads, m.kv_heads));
+  }
+  if (m.experts_per_token > m.experts) {
+    return Invalid("experts_per_token", fmt::format("must be <= experts ({}) (got {})", m.experts, m.experts_per_token));
+  }
+  return Status::Ok();
+}
+
+Status ParseModel(const json& j, ModelSpec* m) {
+  FieldReader r(j, "");
+  FLEETLAB_RETURN_IF_ERROR(RequireFields(r, {"id", "name", "layers", "hidden", "heads", "kv_heads", "head_dim", "ffn",
+                                             "vocab", "max_context"}));
+  FLEETLAB_RETURN_IF_ERROR(r.String("id", &m->id));
+  FLEETLAB_RETURN_IF_ERROR(r.String("name", &m->name));
+  FLEETLAB_RETURN_IF_ERROR(ReadAliases(r, &m->aliases));
+  int arch = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("architecture", {"decoder"}, &arch));
+  const std::pair<const char*, std::int64_t*> counts[] = {
+      {"layers", &m->layers}, {"hidden", &m->hidden},   {"heads", &m->heads}, {"kv_heads", &m->kv_heads},
+      {"head_dim", &m->head_dim}, {"ffn", &m->ffn}, {"vocab", &m->vocab}, {"experts", &m->experts},
+      {"experts_per_token", &m->experts_per_token}, {"max_context", &m->max_context}};
+  for (const auto& [key, field] : counts) FLEETLAB_RETURN_IF_ERROR(ReadInt(r, key, field));
+  std::uint64_t matrices = static_cast<std::uint64_t>(m->ffn_matrices);
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("ffn_matrices", &matrices, Range::Between(2, 3)));
+  m->ffn_matrices = static_cast<std::int64_t>(matrices);
+  FLEETLAB_RETURN_IF_ERROR(r.Bool("tied_embeddings", &m->tied_embeddings));
+  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &m->sources));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  FLEETLAB_RETURN_IF_ERROR(CheckModelShape(*m));
+  return CheckSourced(j, m->sources);
+}
+
+Status ReadPeakFlops(FieldReader& r, std::map<DType, double>* out) {
+  const json* p = r.Child("peak_tflops");
+  if (p == nullptr) return Invalid("peak_tflops", "missing (required)");
+  if (!p->is_object() || p->empty()) return Invalid("peak_tflops", "must be an object like {\"bf16\": 989} " + Got(*p));
+  for (const auto& [key, value] : p->items()) {
+    const std::string path = "peak_tflops." + key;
+    const auto dtype = ParseDType(key);
+    if (!dtype) return Invalid(path, "unknown precision; allowed: fp32, bf16, fp16, fp8, int8, int4");
+    if (!value.is_number() || !(value.get<double>() > 0)) return Invalid(path, "must be a number > 0 " + Got(value));
+    (*out)[*dtype] = value.get<double>() * 1e12;
+  }
+  return Status::Ok();
+}
+
+Status ParseGpu(const json& j, GpuSpec* g) {
+  FieldReader r(j, "");
+  FLEETLAB_RETURN_IF_ERROR(RequireFields(r, {"id", "name", "peak_tflops", "memory_gb", "memory_bandwidth_gbps",
+                                             "power_w", "idle_power_w", "price_per_hour_usd", "scale_up_link",
+                                             "host_link"}));
+  FLEETLAB_RETURN_IF_ERROR(r.String("id", &g->id));
+  FLEETLAB_RETURN_IF_ERROR(r.String("name", &g->name));
+  FLEETLAB_RETURN_IF_ERROR(ReadPeakFlops(r, &g->peak_flops));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "memory_gb", 1e9, &g->memory_bytes, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "memory_bandwidth_gbps", 1e9, &g->memory_bandwidth_Bps, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("power_w", &g->power_w, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("idle_power_w", &g->idle_power_w, Range::Between(0, g->power_w)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("price_per_hour_usd", &g->price_per_hour_usd, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.String("scale_up_link", &g->scale_up_link));
+  FLEETLAB_RETURN_IF_ERROR(r.String("host_link", &g->host_link));
+  std::uint32_t per_node = static_cast<std::uint32_t>(g->gpus_per_node);
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("gpus_per_node", &per_node, Range::Between(1, 4096)));
+  g->gpus_per_node = static_cast<int>(per_node);
+  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &g->sources));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  return CheckSourced(j, g->sources);
+}
+
+Status ParseHost(const json& j, HostSpec* h) {
+  FieldReader r(j, "");
+  FLEETLAB_RETURN_IF_ERROR(
+      RequireFields(r, {"id", "name", "memory_gb", "memory_bandwidth_gbps", "link_to_gpu", "power_w"}));
+  FLEETLAB_RETURN_IF_ERROR(r.String("id", &h->id));
+  FLEETLAB_RETURN_IF_ERROR(r.String("name", &h->name));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "memory_gb", 1e9, &h->memory_bytes, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "memory_bandwidth_gbps", 1e9, &h->memory_bandwidth_Bps, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.String("link_to_gpu", &h->link_to_gpu));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("power_w", &h->power_w, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &h->sources));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  return CheckSourced(j, h->sources);
+}
+
+Status ParseLink(const json& j, LinkSpec* l) {
+  FieldReader r(j, "");
+  FLEETLAB_RETURN_IF_ERROR(RequireFields(r, {"id", "name", "bandwidth_gbps", "latency_us"}));
+  FLEETLAB_RETURN_IF_ERROR(r.String("id", &l->id));
+  FLEETLAB_RETURN_IF_ERROR(r.String("name", &l->name));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "bandwidth_gbps", 1e9, &l->bandwidth_Bps, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "latency_us", 1e-6, &l->latency_s, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &l->sources));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  return CheckSourced(j, l->sources);
+}
+
+// Names already taken in one folder (ids and aliases), with the file that took them.
+using Taken = std::map<std::string, std::string>;
+
+Status Claim(const std::string& name, const std::string& field, const std::string& file, Taken* taken) {
+  const auto [it, inserted] = taken->emplace(name, file);
+  if (inserted) return Status::Ok();
+  return Invalid(field, fmt::format("\"{}\" is already the id or an alias in {}", name, it->second));
+}
+
+template <typename Spec>
+Status ClaimNames(const Spec& spec, const std::string& file, Taken* taken) {
+  FLEETLAB_RETURN_IF_ERROR(Claim(spec.id, "id", file, taken));
+  if constexpr (requires { spec.aliases; }) {
+    for (const auto& a : spec.aliases) FLEETLAB_RETURN_IF_ERROR(Claim(a, "aliases", file, taken));
+  }
+  return Status::Ok();
+}
+
+// Loads dir/<folder>/*.json in file-name order; `parse` fills one Spec.
+template <typename Spec>
+Status LoadFolder(const fs::path& dir, const char* folder, Status (*parse)(const json&, Spec*), std::vector<Spec>* out) {
+  const fs::path sub = dir / folder;
+  std::error_code ec;
+  if (!fs::is_directory(sub, ec)) return Status::NotFound(fmt::format("{}: no such folder", sub.string()));
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(sub, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".json") files.push_back(it->path());
+  }
+  if (ec) return Status::IoError(fmt::format("{}: cannot list the folder: {}", sub.string(), ec.message()));
+  std::sort(files.begin(), files.end());
+  Taken taken;
+  for (const auto& path : files) {
+    const std::string file = path.string();
+    auto doc = ReadJson(path);
+    if (!doc.ok()) return doc.status();
+    if (!doc->is_object()) return Status::InvalidArgument(fmt::format("{}: must be a JSON object {}", file, Got(*doc)));
+    Spec spec;
+    Status s = parse(*doc, &spec);
+    if (s.ok() && spec.id != path.stem().string()) {
+      s = Invalid("id", fmt::format("must equal the file name \"{}\" (got \"{}\")", path.stem().string(), spec.id));
+    }
+    if (s.ok()) s = ClaimNames(spec, file, &taken);
+    if (!s.ok()) return s.WithContext(file);
+    out->push_back(std::move(spec));
+  }
+  return Status::Ok();
+}
+
+Status CheckLink(const Catalog& c, const std::string& link, const char* field, const std::string& file) {
+  if (c.FindLink(link) != nullptr) return Status::Ok();
+  return Status::InvalidArgument(
+      fmt::format("{}: {}: unknown link \"{}\"; known: {}", file, field, link, c.LinkIds()));
+}
+
+template <typename Spec>
+std::string Ids(const std::vector<Spec>& specs) {
+  std::string out;
+  for (const auto& s : specs) out += (out.empty() ? "" : ", ") + s.id;
+  return out;
+}
+
+template <typename Spec>
+const Spec* FindById(const std::vector<Spec>& specs, const std::string& id) {
+  for (const auto& s : specs) {
+    if (s.id == id) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+double BytesPerElement(DType d) { return Info(d).bytes; }
+
+const char* DTypeName(DType d) { return Info(d).name; }
+
+std::optional<DType> ParseDType(const std::string& name) {
+  for (const auto& i : kDTypes) {
+    if (name == i.name) return i.dtype;
+  }
+  return std::nullopt;
+}
+
+std::int64_t ModelSpec::AttentionParamsPerLayer() const {
+  const std::int64_t q = hidden * heads * head_dim, kv = 2 * hidden * kv_heads * head_dim;
+  const std::int64_t out = heads * head_dim * hidden;
+  return q + kv + out;
+}
+
+std::int64_t ModelSpec::MlpParamsPerLayer() const {
+  const std::int64_t router = experts > 1 ? hidden * experts : 0;
+  return ffn_matrices * hidden * ffn * experts + router;
+}
+
+std::int64_t ModelSpec::ActiveMlpParamsPerLayer() const {
+  const std::int64_t router = experts > 1 ? hidden * experts : 0;
+  return ffn_matrices * hidden * ffn * experts_per_token + router;
+}
+
+std::int64_t ModelSpec::TotalParams() const {
+  return EmbeddingParams() + layers * (AttentionParamsPerLayer() + MlpParamsPerLayer()) + LmHeadParams();
+}
+
+// Embeddings included, as in the published "active parameters" figures
+// (Mixtral-8x7B: 12.9 B active = 12.6 B of layers + 0.26 B of embeddings).
+std::int64_t ModelSpec::ActiveParams() const {
+  return EmbeddingParams() + layers * (AttentionParamsPerLayer() + ActiveMlpParamsPerLayer()) + LmHeadParams();
+}
+
+Bytes ModelSpec::KvBytesPerToken(DType kv_dtype) const {
+  const double elements = 2.0 * static_cast<double>(layers * kv_heads * head_dim);
+  return Bytes(std::llround(elements * BytesPerElement(kv_dtype)));
+}
+
+std::optional<double> GpuSpec::PeakFlops(DType d) const {
+  const auto it = peak_flops.find(d);
+  if (it == peak_flops.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<Catalog> Catalog::LoadDirectory(const std::string& dir) {
+  const fs::path root(dir);
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    return Status::NotFound(fmt::format("{}: no such catalog folder (one with models/, gpus/, hosts/, links/)", dir));
+  }
+  Catalog c;
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "links", &ParseLink, &c.links_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "models", &ParseModel, &c.models_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "gpus", &ParseGpu, &c.gpus_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "hosts", &ParseHost, &c.hosts_));
+  for (const auto& g : c.gpus_) {
+    const std::string file = (root / "gpus" / (g.id + ".json")).string();
+    FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.scale_up_link, "scale_up_link", file));
+    FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.host_link, "host_link", file));
+  }
+  for (const auto& h : c.hosts_) {
+    FLEETLAB_RETURN_IF_ERROR(CheckLink(c, h.link_to_gpu, "link_to_gpu", (root / "hosts" / (h.id + ".json")).string()));
+  }
+  return c;
+}
+
+Result<Catalog> Catalog::LoadDefault() { return LoadDirectory(FLEETLAB_SOURCE_DIR "/data"); }
+
+const ModelSpec* Catalog::FindModel(const std::string& id) const {
+  for (const auto& m : models_) {
+    if (m.id == id || std::find(m.aliases.begin(), m.aliases.end(), id) != m.aliases.end()) return &m;
+  }
+  return nullptr;
+}
+
+const GpuSpec* Catalog::FindGpu(const std::string& id) const { return FindById(gpus_, id); }
+const HostSpec* Catalog::FindHost(const std::string& id) const { return FindById(hosts_, id); }
+const LinkSpec* Catalog::FindLink(const std::string& id) const { return FindById(links_, id); }
+
+std::string Catalog::ModelIds() const { return Ids(models_); }
+std::string Catalog::GpuIds() const { return Ids(gpus_); }
+std::string Catalog::LinkIds() const { return Ids(links_); }
+
+}  // namespace fleetlab

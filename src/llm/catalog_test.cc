@@ -1,0 +1,250 @@
+#include "fleetlab/llm/catalog.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace fleetlab {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const Catalog& Shipped() {
+  static const Catalog catalog = [] {
+    auto c = Catalog::LoadDefault();
+    EXPECT_TRUE(c.ok()) << c.status().message();
+    return c.ok() ? *c : Catalog();
+  }();
+  return catalog;
+}
+
+const ModelSpec& Model(const std::string& id) {
+  const ModelSpec* m = Shipped().FindModel(id);
+  EXPECT_NE(m, nullptr) << id;
+  return *m;
+}
+
+TEST(CatalogTest, LoadsEveryShippedFile) {
+  const Catalog& c = Shipped();
+  EXPECT_EQ(c.models().size(), 5u);
+  EXPECT_EQ(c.gpus().size(), 6u);
+  EXPECT_EQ(c.hosts().size(), 1u);
+  EXPECT_EQ(c.links().size(), 9u);
+  // File-name order, so listings are stable.
+  EXPECT_EQ(c.ModelIds(), "llama-3-70b, llama-3-8b, llama-3.1-405b, llama-3.2-1b, mixtral-8x7b");
+  EXPECT_EQ(c.GpuIds(), "a100-80gb, b200, h100-pcie, h100-sxm, h200, mi300x");
+}
+
+TEST(CatalogTest, ConvertsUnits) {
+  const GpuSpec* h100 = Shipped().FindGpu("h100-sxm");
+  ASSERT_NE(h100, nullptr);
+  EXPECT_DOUBLE_EQ(h100->memory_bytes, 80e9);             // 80 GB x 1e9
+  EXPECT_DOUBLE_EQ(h100->memory_bandwidth_Bps, 3.35e12);  // 3350 GB/s x 1e9
+  EXPECT_DOUBLE_EQ(*h100->PeakFlops(DType::kBf16), 989e12);
+  EXPECT_DOUBLE_EQ(*h100->PeakFlops(DType::kFp8), 1979e12);
+  EXPECT_EQ(h100->scale_up_link, "nvlink4");
+  EXPECT_EQ(h100->gpus_per_node, 8);
+  EXPECT_FALSE(h100->sources.at("memory_gb").empty());
+  EXPECT_FALSE(Shipped().FindGpu("a100-80gb")->PeakFlops(DType::kFp8).has_value());  // A100 has no fp8
+  const LinkSpec* nvlink = Shipped().FindLink("nvlink4");
+  ASSERT_NE(nvlink, nullptr);
+  EXPECT_DOUBLE_EQ(nvlink->bandwidth_Bps, 450e9);
+  EXPECT_DOUBLE_EQ(nvlink->latency_s, 1.5e-6);
+  const HostSpec* host = Shipped().FindHost("cpu-host");
+  ASSERT_NE(host, nullptr);
+  EXPECT_DOUBLE_EQ(host->memory_bytes, 2048e9);
+  EXPECT_EQ(host->link_to_gpu, "pcie5-x16");
+}
+
+TEST(CatalogTest, FindsModelsByAlias) {
+  EXPECT_EQ(Shipped().FindModel("llama-3.1-70b"), Shipped().FindModel("llama-3-70b"));
+  EXPECT_EQ(Shipped().FindModel("no-such-model"), nullptr);
+  EXPECT_EQ(Shipped().FindGpu("h100"), nullptr);
+}
+
+TEST(CatalogTest, DTypes) {
+  EXPECT_DOUBLE_EQ(BytesPerElement(DType::kBf16), 2);
+  EXPECT_DOUBLE_EQ(BytesPerElement(DType::kFp8), 1);
+  EXPECT_DOUBLE_EQ(BytesPerElement(DType::kInt4), 0.5);
+  EXPECT_STREQ(DTypeName(DType::kFp16), "fp16");
+  EXPECT_EQ(ParseDType("int8"), DType::kInt8);
+  EXPECT_FALSE(ParseDType("bfloat16").has_value());
+}
+
+// Published counts (facts.md), computed from the shapes; tolerance 0.5%
+// (the published figures are rounded to 3-4 digits).
+TEST(CatalogTest, ParameterCountsMatchPublishedFigures) {
+  const double tol = 0.005;
+  EXPECT_NEAR(Model("llama-3-8b").TotalParams() / 8.03e9, 1.0, tol);
+  EXPECT_NEAR(Model("llama-3-70b").TotalParams() / 70.55e9, 1.0, tol);
+  EXPECT_NEAR(Model("llama-3.1-405b").TotalParams() / 405.8e9, 1.0, tol);
+  EXPECT_NEAR(Model("llama-3.2-1b").TotalParams() / 1.24e9, 1.0, tol);
+  EXPECT_NEAR(Model("mixtral-8x7b").TotalParams() / 46.7e9, 1.0, tol);
+  EXPECT_NEAR(Model("mixtral-8x7b").ActiveParams() / 12.9e9, 1.0, tol);
+  // Dense models: every parameter is active.
+  EXPECT_EQ(Model("llama-3-70b").ActiveParams(), Model("llama-3-70b").TotalParams());
+}
+
+// Llama-3-70B by hand (h = 8192, 64 heads, 8 KV heads, d = 128, f = 28672,
+// V = 128256): attention 8192*8192 + 2*8192*1024 + 8192*8192 = 150,994,944;
+// MLP 3*8192*28672 = 704,643,072; 80 layers + 2*V*h = 70,552,387,584.
+TEST(CatalogTest, Llama70BCountsExactly) {
+  const ModelSpec& m = Model("llama-3-70b");
+  EXPECT_EQ(m.AttentionParamsPerLayer(), 150994944);
+  EXPECT_EQ(m.MlpParamsPerLayer(), 704643072);
+  EXPECT_EQ(m.EmbeddingParams(), 1050673152);
+  EXPECT_EQ(m.LmHeadParams(), 1050673152);
+  EXPECT_EQ(m.TotalParams(), 70552387584);
+}
+
+// Mixtral: one expert 3*4096*14336 = 176,160,768; router 4096*8 = 32,768.
+TEST(CatalogTest, MixtralCountsExpertsAndRouter) {
+  const ModelSpec& m = Model("mixtral-8x7b");
+  EXPECT_EQ(m.MlpParamsPerLayer(), 8 * 176160768 + 32768);
+  EXPECT_EQ(m.ActiveMlpParamsPerLayer(), 2 * 176160768 + 32768);
+}
+
+TEST(CatalogTest, TiedEmbeddingsHaveNoSeparateHead) {
+  const ModelSpec& m = Model("llama-3.2-1b");
+  EXPECT_TRUE(m.tied_embeddings);
+  EXPECT_EQ(m.LmHeadParams(), 0);
+  EXPECT_EQ(m.EmbeddingParams(), 128256 * 2048);
+}
+
+// KV bytes per token = 2 x layers x KV heads x head_dim x bytes (exact).
+TEST(CatalogTest, KvBytesPerToken) {
+  EXPECT_EQ(Model("llama-3-70b").KvBytesPerToken(DType::kBf16).value(), 327680);    // 2*80*8*128*2 = 320 KiB
+  EXPECT_EQ(Model("llama-3-8b").KvBytesPerToken(DType::kBf16).value(), 131072);     // 2*32*8*128*2 = 128 KiB
+  EXPECT_EQ(Model("llama-3.1-405b").KvBytesPerToken(DType::kBf16).value(), 516096); // 2*126*8*128*2 = 504 KiB
+  EXPECT_EQ(Model("llama-3-70b").KvBytesPerToken(DType::kFp8).value(), 163840);     // fp8: half
+  EXPECT_EQ(Model("llama-3-70b").KvBytesPerToken(DType::kInt4).value(), 81920);
+}
+
+TEST(CatalogTest, IgnoringGqaOverstatesKvEightfold) {
+  ModelSpec no_gqa = Model("llama-3-70b");
+  no_gqa.kv_heads = no_gqa.heads;  // 64 instead of 8
+  EXPECT_EQ(no_gqa.KvBytesPerToken(DType::kBf16).value(), 8 * 327680);
+}
+
+// A copy of the shipped data in a temporary folder, one file of which a test
+// breaks; the error must name the file and the field.
+class CatalogFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() / fmt::format("fleetlab-catalog-{}-{}", getpid(), info->name());
+    fs::remove_all(dir_);
+    fs::copy(FLEETLAB_SOURCE_DIR "/data", dir_, fs::copy_options::recursive);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string File(const std::string& relative) const { return (dir_ / relative).string(); }
+
+  void Edit(const std::string& relative, const std::function<void(json&)>& edit) const {
+    json doc;
+    std::ifstream(File(relative)) >> doc;
+    edit(doc);
+    Write(relative, doc.dump(2));
+  }
+  void Write(const std::string& relative, const std::string& text) const { std::ofstream(File(relative)) << text; }
+
+  std::string LoadError() const {
+    auto c = Catalog::LoadDirectory(dir_.string());
+    return c.ok() ? "" : c.status().message();
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CatalogFilesTest, CopyLoads) { EXPECT_EQ(LoadError(), ""); }
+
+TEST_F(CatalogFilesTest, MissingSourceNamesFileAndField) {
+  Edit("gpus/h100-sxm.json", [](json& j) { j["sources"].erase("memory_gb"); });
+  EXPECT_EQ(LoadError(), File("gpus/h100-sxm.json") + ": memory_gb: number without a source (add sources.memory_gb)");
+}
+
+TEST_F(CatalogFilesTest, NestedNumberNeedsASource) {
+  Edit("gpus/h200.json", [](json& j) {
+    j["sources"].erase("peak_tflops");
+    j["sources"]["peak_tflops.bf16"] = "datasheet";
+  });
+  EXPECT_EQ(LoadError(), File("gpus/h200.json") +
+                             ": peak_tflops.fp16: number without a source (add sources.peak_tflops or "
+                             "sources.peak_tflops.fp16)");
+}
+
+TEST_F(CatalogFilesTest, WrongTypeNamesFileAndField) {
+  Edit("gpus/h100-sxm.json", [](json& j) { j["memory_gb"] = "eighty"; });
+  EXPECT_EQ(LoadError(), File("gpus/h100-sxm.json") + ": memory_gb: must be a number > 0 (got \"eighty\")");
+  Edit("gpus/h100-sxm.json", [](json& j) { j["memory_gb"] = -80; });
+  EXPECT_EQ(LoadError(), File("gpus/h100-sxm.json") + ": memory_gb: must be a number > 0 (got -80)");
+  Edit("gpus/h100-sxm.json", [](json& j) { j["memory_gb"] = 80; j["peak_tflops"]["bf16"] = "fast"; });
+  EXPECT_EQ(LoadError(), File("gpus/h100-sxm.json") + ": peak_tflops.bf16: must be a number > 0 (got \"fast\")");
+}
+
+TEST_F(CatalogFilesTest, UnknownFieldNamesFileAndField) {
+  Edit("models/llama-3-8b.json", [](json& j) { j["layer"] = 32; });
+  EXPECT_NE(LoadError().find(File("models/llama-3-8b.json") + ": layer: unknown field"), std::string::npos)
+      << LoadError();
+}
+
+TEST_F(CatalogFilesTest, SourceForNoFieldIsAnError) {
+  Edit("links/nvlink4.json", [](json& j) { j["sources"]["bandwidth"] = "typo"; });
+  EXPECT_EQ(LoadError(), File("links/nvlink4.json") + ": sources.bandwidth: names no field of this object");
+}
+
+TEST_F(CatalogFilesTest, MissingRequiredField) {
+  Edit("links/nvlink4.json", [](json& j) { j.erase("latency_us"); j["sources"].erase("latency_us"); });
+  EXPECT_EQ(LoadError(), File("links/nvlink4.json") + ": latency_us: missing (required)");
+}
+
+TEST_F(CatalogFilesTest, UnknownLinkNamesFileAndField) {
+  Edit("gpus/b200.json", [](json& j) { j["scale_up_link"] = "nvlink9"; });
+  EXPECT_NE(LoadError().find(File("gpus/b200.json") + ": scale_up_link: unknown link \"nvlink9\"; known: "),
+            std::string::npos)
+      << LoadError();
+  Edit("gpus/b200.json", [](json& j) { j["scale_up_link"] = "nvlink5"; });
+  Edit("hosts/cpu-host.json", [](json& j) { j["link_to_gpu"] = "pcie7"; });
+  EXPECT_NE(LoadError().find(File("hosts/cpu-host.json") + ": link_to_gpu: unknown link \"pcie7\""),
+            std::string::npos)
+      << LoadError();
+}
+
+TEST_F(CatalogFilesTest, IdMustEqualFileName) {
+  Edit("models/llama-3-8b.json", [](json& j) { j["id"] = "llama-3-8B"; });
+  EXPECT_EQ(LoadError(), File("models/llama-3-8b.json") + ": id: must equal the file name \"llama-3-8b\" (got "
+                                                          "\"llama-3-8B\")");
+}
+
+TEST_F(CatalogFilesTest, AliasesMustBeUnique) {
+  Edit("models/llama-3-8b.json", [](json& j) { j["aliases"].push_back("llama-3-70b"); });
+  EXPECT_EQ(LoadError(), File("models/llama-3-8b.json") + ": aliases: \"llama-3-70b\" is already the id or an alias in " +
+                             File("models/llama-3-70b.json"));
+}
+
+TEST_F(CatalogFilesTest, ShapeMustBeConsistent) {
+  Edit("models/llama-3-8b.json", [](json& j) { j["kv_heads"] = 7; });
+  EXPECT_EQ(LoadError(), File("models/llama-3-8b.json") + ": kv_heads: must divide heads (32) (got 7)");
+}
+
+TEST_F(CatalogFilesTest, NotJsonNamesTheFile) {
+  Write("links/broken.json", "{\"id\": ");
+  EXPECT_NE(LoadError().find(File("links/broken.json") + ": not valid JSON"), std::string::npos) << LoadError();
+}
+
+TEST_F(CatalogFilesTest, MissingFolder) {
+  fs::remove_all(dir_ / "hosts");
+  EXPECT_EQ(LoadError(), File("hosts") + ": no such folder");
+  fs::remove_all(dir_);
+  EXPECT_EQ(LoadError(), dir_.string() + ": no such catalog folder (one with models/, gpus/, hosts/, links/)");
+}
+
+}  // namespace
+}  // namespace fleetlab
