@@ -7,11 +7,13 @@
 #include <optional>
 #include <string>
 
+#include "fleetlab/llm/llm_report.h"
 #include "fleetlab/metrics/sample_set.h"
 
 namespace fleetlab {
 
-// The analytic twin's prediction for the same configuration (when one exists).
+// The analytic twin's prediction for the same configuration (when one
+// exists). A statistic the formula does not give is NaN.
 struct AnalyticPrediction {
   bool available = false;
   std::string method;  // the formula used, e.g. "M/M/1 exact"
@@ -32,7 +34,7 @@ struct Report {
   bool stable = true;
   std::string stability_note;
   double offered_rate_per_s = 0;  // mean arrival rate (open) or measured send rate (closed)
-  double capacity_per_s = 0;      // the most the station can serve
+  double capacity_per_s = 0;      // the most the system can serve (estimated for an LLM replica)
   double offered_load = 0;        // offered_rate / capacity
   double backlog_growth_per_s = 0;  // d(requests in system)/dt while arrivals lasted
 
@@ -61,6 +63,9 @@ struct Report {
   std::uint64_t events = 0;
 
   AnalyticPrediction analytic;
+
+  // Set when the system was an LLM replica.
+  std::optional<LlmReport> llm;
 };
 
 }  // namespace fleetlab

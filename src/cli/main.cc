@@ -3,7 +3,8 @@
 
 #include <CLI/CLI.hpp>
 
-//TMP#include "cli/analytic_command.h"
+#include "cli/analytic_command.h"
+#include "cli/catalog_command.h"
 #include "cli/command.h"
 #include "cli/run_command.h"
 
@@ -14,7 +15,8 @@ int main(int argc, char** argv) {
   fleetlab::cli::CommandContext ctx{std::cout, std::cerr};
   fleetlab::cli::AddRunCommand(app, ctx);
   fleetlab::cli::AddFrontierCommand(app, ctx);
-  //TMP fleetlab::cli::AddAnalyticCommand(app, ctx);
+  fleetlab::cli::AddAnalyticCommand(app, ctx);
+  fleetlab::cli::AddCatalogCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -4,22 +4,17 @@
 
 #include <fmt/format.h>
 
+#include "report/llm_render.h"
+
 namespace fleetlab {
 namespace {
 
 using nlohmann::json;
 
-json SummaryToJson(const Summary& s, bool valid) {
-  auto v = [valid](double x) { return valid ? json(x) : json(nullptr); };
-  return json{{"count", s.count}, {"mean", v(s.mean)},        {"p50", v(s.p50)},
-              {"p90", v(s.p90)},  {"p95", v(s.p95)},          {"p99", v(s.p99)},
-              {"p999", v(s.p999)}, {"max", v(s.max)},         {"mean_ci95", v(s.mean_ci95)},
-              {"p99_ci95", v(s.p99_ci95)}};
-}
 
 json AnalyticToJson(const AnalyticPrediction& a) {
   if (!a.available) return nullptr;
-  auto v = [&a](double x) { return a.stable ? json(x) : json(nullptr); };
+  auto v = [&a](double x) { return a.stable && !std::isnan(x) ? json(x) : json(nullptr); };
   return json{{"method", a.method},
               {"exact", a.exact},
               {"stable", a.stable},
@@ -29,20 +24,22 @@ json AnalyticToJson(const AnalyticPrediction& a) {
               {"queue_ms", {{"mean", v(a.queue_mean_ms)}, {"p99", v(a.queue_p99_ms)}}}};
 }
 
-std::string Ms(double x, bool valid) { return valid ? fmt::format("{:10.3f}", x) : fmt::format("{:>10}", "-"); }
+std::string Ms(double x, bool valid) {
+  return valid && !std::isnan(x) ? fmt::format("{:10.3f}", x) : fmt::format("{:>10}", "-");
+}
 
 }  // namespace
 
-json ReportToJson(const Report& r) {
+json ReportToJson(const Report& r, bool series) {
   const bool valid = r.stable && r.completed > 0;
-  return json{
+  json out{
       {"scenario", r.scenario},
       {"seed", r.seed},
       {"stable", r.stable},
       {"stability", r.stability_note},
       {"offered", {{"rate_per_s", r.offered_rate_per_s}, {"load", r.offered_load}}},
       {"capacity_per_s", r.capacity_per_s},
-      {"latency_ms", {{"e2e", SummaryToJson(r.e2e_ms, valid)}, {"queue", SummaryToJson(r.queue_ms, valid)}}},
+      {"latency_ms", {{"e2e", SummaryJson(r.e2e_ms, valid)}, {"queue", SummaryJson(r.queue_ms, valid)}}},
       {"wait_probability", r.wait_probability},
       {"throughput", {{"requests_per_s", r.throughput_rps}}},
       {"utilization", r.utilization},
@@ -56,6 +53,8 @@ json ReportToJson(const Report& r) {
       {"sim", {{"events", r.events}, {"simulated_s", r.simulated_s}, {"window_s", r.window_s}}},
       {"analytic", AnalyticToJson(r.analytic)},
   };
+  if (r.llm) AddLlmJson(*r.llm, valid, series, &out);
+  return out;
 }
 
 std::string ReportToText(const Report& r, double wall_ms) {
@@ -84,6 +83,7 @@ std::string ReportToText(const Report& r, double wall_ms) {
     out += fmt::format("  95% CI: mean e2e ±{:.3f} ms, p99 e2e ±{:.3f} ms (batch means)\n", r.e2e_ms.mean_ci95,
                        r.e2e_ms.p99_ci95);
   }
+  if (r.llm) out += LlmText(*r.llm, valid);
   out += fmt::format("\n  requests: {} sent ({} warm-up), {} measured completed, {} dropped ({:.2f}%), {} in flight\n",
                      r.arrived, r.warmup, r.completed, r.dropped, 100 * r.drop_fraction, r.in_flight_at_end);
   out += fmt::format("  simulated {:.3f} s ({:.3f} s measured), {} events", r.simulated_s, r.window_s, r.events);

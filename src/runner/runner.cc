@@ -1,11 +1,13 @@
 #include "fleetlab/runner.h"
 
 #include <cmath>
+#include <functional>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "fleetlab/engine/simulator.h"
+#include "fleetlab/llm/replica.h"
 #include "fleetlab/station/station.h"
 #include "runner/prediction.h"
 #include "runner/source.h"
@@ -13,16 +15,22 @@
 namespace fleetlab {
 namespace {
 
+// What the collector needs from the system under load, whichever it is.
+struct SystemView {
+  std::function<double()> in_system_now;
+  std::function<void(SimTime)> reset_statistics;
+};
+
 // Collects the measurements of one run: latency samples at completion, and
-// the occupancy of the station at the start and end of the arrival window.
+// the occupancy of the system at the start and end of the arrival window.
 class Collector final : public CompletionListener, public SendObserver {
  public:
   explicit Collector(std::uint64_t expected) {
     e2e_.Reserve(expected);
     queue_.Reserve(expected);
   }
-  void Attach(Station* station, ClosedLoopSource* closed) {
-    station_ = station;
+  void Attach(SystemView view, ClosedLoopSource* closed) {
+    view_ = std::move(view);
     closed_ = closed;
   }
 
@@ -31,11 +39,11 @@ class Collector final : public CompletionListener, public SendObserver {
     if (r.measured && !measuring_) {
       measuring_ = true;
       window_start_ = sim.now();
-      in_system_at_start_ = station_->in_system().value();
-      station_->ResetStatistics(sim.now());
+      in_system_at_start_ = view_.in_system_now();
+      view_.reset_statistics(sim.now());
     }
     last_send_ = sim.now();
-    in_system_at_last_send_ = station_->in_system().value();
+    in_system_at_last_send_ = view_.in_system_now();
   }
   void OnCompleted(Simulator& sim, const Request& r, SimTime service_start) override {
     if (r.measured) {
@@ -53,7 +61,7 @@ class Collector final : public CompletionListener, public SendObserver {
     if (closed_ != nullptr) closed_->OnReturned(sim, r);
   }
 
-  Station* station_ = nullptr;
+  SystemView view_;
   ClosedLoopSource* closed_ = nullptr;
   SampleSet e2e_, queue_;
   bool measuring_ = false;
@@ -63,9 +71,10 @@ class Collector final : public CompletionListener, public SendObserver {
 };
 
 // Decides stability: an open system is unstable if its offered load reaches
-// capacity, or if its backlog grew by clearly more than random fluctuation
-// while arrivals lasted (drift of at least 2% of the arrival rate and a
-// backlog gain above 3*sqrt(arrivals) + 20).
+// its exact capacity (the station's; an LLM replica's capacity is only an
+// estimate and is not used), or if its backlog grew by clearly more than
+// random fluctuation while arrivals lasted (drift of at least 2% of the
+// arrival rate and a backlog gain above 3*sqrt(arrivals) + 20).
 void JudgeStability(const Scenario& s, const Collector& c, Report* r) {
   const double span = NsToSeconds(c.last_send_ - c.window_start_);
   const double gain = c.in_system_at_last_send_ - c.in_system_at_start_;
@@ -74,7 +83,7 @@ void JudgeStability(const Scenario& s, const Collector& c, Report* r) {
     r->stability_note = "closed loop: the user population bounds the backlog";
     return;
   }
-  if (r->offered_load >= 1.0) {
+  if (!s.replica && r->offered_load >= 1.0) {
     r->stable = false;
     r->stability_note = fmt::format("offered load {:.3f} of capacity >= 1: the queue grows without bound "
                                     "(by {:.1f} requests/s here)", r->offered_load, r->backlog_growth_per_s);
@@ -87,12 +96,16 @@ void JudgeStability(const Scenario& s, const Collector& c, Report* r) {
                                     gain, r->backlog_growth_per_s);
     return;
   }
-  r->stability_note = fmt::format("offered load {:.3f} of capacity", r->offered_load);
+  r->stability_note = fmt::format("offered load {:.3f} of {}capacity", r->offered_load,
+                                  s.replica ? "estimated " : "");
 }
 
-void FillReport(const Scenario& s, const Simulator& sim, const Station& st, const Collector& c, Report* r) {
-  const SimTime end = s.workload.duration_s > 0 ? sim.now() : std::max(c.last_completion_, c.last_send_);
-  r->window_s = NsToSeconds(end - c.window_start_);
+SimTime WindowEnd(const Scenario& s, const Simulator& sim, const Collector& c) {
+  return s.workload.duration_s > 0 ? sim.now() : std::max(c.last_completion_, c.last_send_);
+}
+
+void FillCounts(const Scenario& s, const Simulator& sim, const Collector& c, Report* r) {
+  r->window_s = NsToSeconds(WindowEnd(s, sim, c) - c.window_start_);
   r->simulated_s = NsToSeconds(sim.now());
   r->events = sim.events_delivered();
   r->arrived = c.sent_;
@@ -105,8 +118,15 @@ void FillReport(const Scenario& s, const Simulator& sim, const Station& st, cons
   r->e2e_ms = c.e2e_.Summarize();
   r->queue_ms = c.queue_.Summarize();
   r->wait_probability = r->completed > 0 ? static_cast<double>(c.waited_) / static_cast<double>(r->completed) : 0.0;
+  if (r->window_s > 0) r->throughput_rps = static_cast<double>(r->completed) / r->window_s;
+  if (s.workload.mode == LoadMode::kClosed) {
+    r->offered_rate_per_s = r->window_s > 0 ? static_cast<double>(c.sent_ - r->warmup) / r->window_s : 0.0;
+  }
+}
+
+void FillStation(const Scenario& s, SimTime end, const Station& st, Report* r) {
+  r->capacity_per_s = s.station.Capacity();
   if (r->window_s > 0) {
-    r->throughput_rps = static_cast<double>(r->completed) / r->window_s;
     r->utilization = st.busy_servers().Average(end) / s.station.servers;
     r->mean_queue_length = st.queue_length().Average(end);
     r->mean_in_system = st.in_system().Average(end);
@@ -114,10 +134,60 @@ void FillReport(const Scenario& s, const Simulator& sim, const Station& st, cons
   r->mean_batch_size = st.batches_started() > 0 ? static_cast<double>(st.batched_requests()) /
                                                       static_cast<double>(st.batches_started())
                                                 : 0.0;
-  if (s.workload.mode == LoadMode::kClosed) {
-    r->offered_rate_per_s = r->window_s > 0 ? static_cast<double>(c.sent_ - r->warmup) / r->window_s : 0.0;
-    r->offered_load = r->capacity_per_s > 0 ? r->offered_rate_per_s / r->capacity_per_s : 0.0;
+}
+
+void FillReplica(const Scenario& s, SimTime end, const LlmReplica& rep, Report* r) {
+  const RequestSizeOptions& sizes = s.workload.sizes;
+  r->capacity_per_s = rep.EstimateCapacity(sizes.prompt_tokens.Mean() + static_cast<double>(sizes.prefix_tokens),
+                                           sizes.output_tokens.Mean());
+  LlmReport llm;
+  rep.Fill(end, r->window_s, &llm);
+  r->utilization = llm.busy_fraction;
+  r->mean_batch_size = llm.mean_batch_size;
+  if (r->window_s > 0) {
+    r->mean_queue_length = rep.queue_length().Average(end);
+    r->mean_in_system = rep.in_system().Average(end);
   }
+  r->llm = std::move(llm);
+}
+
+// How long the measurement window will probably last (0 if unknown).
+SimDuration ExpectedWindow(const Scenario& s) {
+  if (s.workload.duration_s > 0) return SecondsToNs(s.workload.duration_s);
+  if (s.workload.mode != LoadMode::kOpen) return 0;
+  const double rate = ArrivalProcess(s.workload.arrival, s.trace).MeanRate();
+  const auto measured = static_cast<double>(s.workload.requests - s.workload.warmup_requests);
+  return rate > 0 ? SecondsToNs(measured / rate) : 0;
+}
+
+// The system under load, built and attached to the simulator.
+struct System {
+  std::unique_ptr<Station> station;
+  std::unique_ptr<LlmReplica> replica;
+  RequestTarget* target = nullptr;
+  SystemView view;
+};
+
+Result<System> BuildSystem(const Scenario& s, const RandomStreams& streams, Simulator& sim, Collector* collector) {
+  System sys;
+  if (s.replica) {
+    auto replica = LlmReplica::Create(*s.replica, streams, collector);
+    if (!replica.ok()) return replica.status();
+    sys.replica = std::move(replica).value();
+    sys.replica->Attach(sim);
+    LlmReplica* rep = sys.replica.get();
+    sys.target = rep;
+    const SimDuration horizon = ExpectedWindow(s);
+    sys.view = {[rep] { return rep->in_system().value(); },
+                [rep, horizon](SimTime t) { rep->ResetStatistics(t, horizon); }};
+  } else {
+    sys.station = std::make_unique<Station>(s.station, streams.Stream("service"), collector);
+    sys.station->Attach(sim);
+    Station* st = sys.station.get();
+    sys.target = st;
+    sys.view = {[st] { return st->in_system().value(); }, [st](SimTime t) { st->ResetStatistics(t); }};
+  }
+  return sys;
 }
 
 }  // namespace
@@ -126,37 +196,42 @@ Result<Report> RunScenario(const Scenario& s) {
   const RandomStreams streams(s.seed);
   Simulator sim;
   sim.SetEventLimit(s.limits.max_events);
-  const bool open = s.workload.mode == LoadMode::kOpen;
   const bool timed = s.workload.duration_s > 0;
   Collector collector(timed ? 0 : s.workload.requests);
-  Station station(sim, s.station, streams.Stream("service"), &collector);
+  auto system = BuildSystem(s, streams, sim, &collector);
+  if (!system.ok()) return system.status();
   const SendLimits limits{s.workload.requests, s.workload.warmup_requests,
                           timed ? SecondsToNs(s.workload.duration_s) : 0};
+  const RequestSizer sizer(s.workload.sizes, streams, s.replica.has_value());
 
   Report report;
   report.scenario = s.name;
   report.seed = s.seed;
-  report.capacity_per_s = s.station.Capacity();
   std::unique_ptr<OpenLoopSource> open_source;
   std::unique_ptr<ClosedLoopSource> closed_source;
-  if (open) {
+  if (s.workload.mode == LoadMode::kOpen) {
     ArrivalProcess process(s.workload.arrival, s.trace);
     report.offered_rate_per_s = process.MeanRate();
-    report.offered_load = report.capacity_per_s > 0 ? report.offered_rate_per_s / report.capacity_per_s : 0;
-    open_source = std::make_unique<OpenLoopSource>(sim, std::move(process), streams.Stream("arrivals"), &station,
-                                                   &collector, limits);
+    open_source = std::make_unique<OpenLoopSource>(std::move(process), streams.Stream("arrivals"), sizer,
+                                                   system->target, &collector, limits);
   } else {
-    closed_source = std::make_unique<ClosedLoopSource>(sim, s.workload.closed, streams.Stream("think_time"),
-                                                       &station, &collector, limits);
+    closed_source = std::make_unique<ClosedLoopSource>(s.workload.closed, streams.Stream("think_time"), sizer,
+                                                       system->target, &collector, limits);
   }
-  collector.Attach(&station, closed_source.get());
+  collector.Attach(system->view, closed_source.get());
+  if (open_source) open_source->Start(sim);
+  if (closed_source) closed_source->Start(sim);
 
   sim.Run(timed ? limits.duration : kTimeNever);
   if (sim.event_limit_reached()) {
     return Status::OutOfRange(fmt::format("the run reached limits.max_events = {} before finishing; shorten the "
                                           "workload or raise limits.max_events", s.limits.max_events));
   }
-  FillReport(s, sim, station, collector, &report);
+  FillCounts(s, sim, collector, &report);
+  const SimTime end = WindowEnd(s, sim, collector);
+  if (system->station) FillStation(s, end, *system->station, &report);
+  if (system->replica) FillReplica(s, end, *system->replica, &report);
+  report.offered_load = report.capacity_per_s > 0 ? report.offered_rate_per_s / report.capacity_per_s : 0.0;
   JudgeStability(s, collector, &report);
   report.analytic = PredictScenario(s);
   return report;

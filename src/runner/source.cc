@@ -10,10 +10,13 @@ bool MaySend(const SendLimits& limits, std::uint64_t sent, SimTime at) {
 
 }  // namespace
 
-OpenLoopSource::OpenLoopSource(Simulator& sim, ArrivalProcess process, Rng rng, RequestTarget* target,
+OpenLoopSource::OpenLoopSource(ArrivalProcess process, Rng rng, RequestSizer sizer, RequestTarget* target,
                                SendObserver* observer, SendLimits limits)
-    : process_(std::move(process)), rng_(rng), target_(target), observer_(observer), limits_(limits),
-      id_(sim.Register(this)) {
+    : process_(std::move(process)), rng_(rng), sizer_(std::move(sizer)),
+      from_trace_(process_.kind() == ArrivalKind::kTrace), target_(target), observer_(observer), limits_(limits) {}
+
+void OpenLoopSource::Start(Simulator& sim) {
+  id_ = sim.Register(this);
   ScheduleNext(sim);
 }
 
@@ -30,15 +33,19 @@ void OpenLoopSource::OnEvent(Simulator& sim, const Event&) {
   r.prompt_tokens = next_.prompt_tokens;
   r.output_tokens = next_.output_tokens;
   r.measured = r.id >= limits_.warmup;
+  sizer_.Size(&r, from_trace_);
   target_->Submit(sim, r);
   observer_->OnSent(sim, r);
   ScheduleNext(sim);
 }
 
-ClosedLoopSource::ClosedLoopSource(Simulator& sim, const ClosedLoopOptions& options, Rng think_rng,
+ClosedLoopSource::ClosedLoopSource(const ClosedLoopOptions& options, Rng think_rng, RequestSizer sizer,
                                    RequestTarget* target, SendObserver* observer, SendLimits limits)
-    : options_(options), rng_(think_rng), target_(target), observer_(observer), limits_(limits),
-      id_(sim.Register(this)) {
+    : options_(options), rng_(think_rng), sizer_(std::move(sizer)), target_(target), observer_(observer),
+      limits_(limits) {}
+
+void ClosedLoopSource::Start(Simulator& sim) {
+  id_ = sim.Register(this);
   for (std::uint32_t u = 0; u < options_.users; ++u) sim.Schedule(0, id_, 0, u);
 }
 
@@ -49,6 +56,7 @@ void ClosedLoopSource::OnEvent(Simulator& sim, const Event& event) {
   r.arrival = sim.now();
   r.user = static_cast<std::uint32_t>(event.arg);
   r.measured = r.id >= limits_.warmup;
+  sizer_.Size(&r, false);
   target_->Submit(sim, r);
   observer_->OnSent(sim, r);
 }

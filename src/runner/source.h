@@ -10,6 +10,7 @@
 #include "fleetlab/workload/arrival_process.h"
 #include "fleetlab/workload/options.h"
 #include "fleetlab/workload/request.h"
+#include "runner/request_sizer.h"
 
 namespace fleetlab {
 
@@ -29,10 +30,11 @@ class SendObserver {
 
 class OpenLoopSource final : public EventHandler {
  public:
-  // Registers with `sim` and schedules the first arrival. Does not own
-  // `target` or `observer`.
-  OpenLoopSource(Simulator& sim, ArrivalProcess process, Rng rng, RequestTarget* target,
-                 SendObserver* observer, SendLimits limits);
+  // Does not own `target` or `observer`.
+  OpenLoopSource(ArrivalProcess process, Rng rng, RequestSizer sizer, RequestTarget* target, SendObserver* observer,
+                 SendLimits limits);
+  // Registers with `sim` and schedules the first arrival. REQUIRES: once.
+  void Start(Simulator& sim);
   void OnEvent(Simulator& sim, const Event& event) override;
 
  private:
@@ -40,19 +42,23 @@ class OpenLoopSource final : public EventHandler {
 
   ArrivalProcess process_;
   Rng rng_;
+  RequestSizer sizer_;
+  bool from_trace_;
   RequestTarget* target_;
   SendObserver* observer_;
   SendLimits limits_;
-  HandlerId id_;
+  HandlerId id_ = 0;
   std::uint64_t sent_ = 0;
   Arrival next_;
 };
 
 class ClosedLoopSource final : public EventHandler {
  public:
-  // Registers with `sim`; every user sends its first request at time 0.
-  ClosedLoopSource(Simulator& sim, const ClosedLoopOptions& options, Rng think_rng, RequestTarget* target,
+  ClosedLoopSource(const ClosedLoopOptions& options, Rng think_rng, RequestSizer sizer, RequestTarget* target,
                    SendObserver* observer, SendLimits limits);
+  // Registers with `sim`; every user sends its first request at time 0.
+  // REQUIRES: once.
+  void Start(Simulator& sim);
   void OnEvent(Simulator& sim, const Event& event) override;
   // The user's request came back (completed or dropped): think, then send.
   void OnReturned(Simulator& sim, const Request& request);
@@ -60,10 +66,11 @@ class ClosedLoopSource final : public EventHandler {
  private:
   ClosedLoopOptions options_;
   Rng rng_;
+  RequestSizer sizer_;
   RequestTarget* target_;
   SendObserver* observer_;
   SendLimits limits_;
-  HandlerId id_;
+  HandlerId id_ = 0;
   std::uint64_t sent_ = 0;
 };
 

@@ -11,20 +11,30 @@ enum Family { kExponential, kDeterministic, kGamma, kLognormal, kUniform, kEmpir
 const std::vector<std::string> kFamilies = {"exponential", "deterministic", "gamma",
                                             "lognormal",   "uniform",       "empirical"};
 
+// The field names of one unit: "mean_ms" for times in ms, "mean" for tokens.
+struct Names {
+  std::string mean, low, high, values;
+  double divisor;  // every value read is divided by it (ms -> s: 1000)
+};
+
+Names NamesFor(const std::string& suffix, double divisor) {
+  return {"mean" + suffix, "low" + suffix, "high" + suffix, "values" + suffix, divisor};
+}
+
 // Fields that belong to other families are errors, not silently ignored.
-Status CheckApplicable(const FieldReader& r, Family family) {
+Status CheckApplicable(const FieldReader& r, Family family, const Names& n) {
   struct Rule {
-    const char* key;
+    std::string key;
     std::vector<Family> families;
   };
-  const Rule rules[] = {{"mean_ms", {kExponential, kDeterministic, kGamma, kLognormal}},
+  const Rule rules[] = {{n.mean, {kExponential, kDeterministic, kGamma, kLognormal}},
                         {"cv", {kGamma, kLognormal}},
-                        {"low_ms", {kUniform}},
-                        {"high_ms", {kUniform}},
-                        {"values_ms", {kEmpirical}},
+                        {n.low, {kUniform}},
+                        {n.high, {kUniform}},
+                        {n.values, {kEmpirical}},
                         {"weights", {kEmpirical}}};
   for (const Rule& rule : rules) {
-    if (!r.Has(rule.key)) continue;
+    if (!r.Has(rule.key.c_str())) continue;
     bool ok = false;
     std::string names;
     for (Family f : rule.families) {
@@ -33,7 +43,7 @@ Status CheckApplicable(const FieldReader& r, Family family) {
     }
     if (!ok) {
       return Status::InvalidArgument(fmt::format("{}: applies only when distribution is one of {}\" (it is \"{}\")",
-                                                 r.PathOf(rule.key), names, kFamilies[family]));
+                                                 r.PathOf(rule.key.c_str()), names, kFamilies[family]));
     }
   }
   return Status::Ok();
@@ -57,27 +67,29 @@ Result<std::vector<double>> NumberArray(const nlohmann::json* v, const std::stri
   return out;
 }
 
-Result<Distribution> Empirical(FieldReader& r) {
-  auto values = NumberArray(r.Child("values_ms"), r.PathOf("values_ms"), false);
+Result<Distribution> Empirical(FieldReader& r, const Names& n) {
+  auto values = NumberArray(r.Child(n.values.c_str()), r.PathOf(n.values.c_str()), false);
   if (!values.ok()) return values.status();
   std::vector<double> weights(values->size(), 1.0);
   if (r.Has("weights")) {
     auto w = NumberArray(r.Child("weights"), r.PathOf("weights"), true);
     if (!w.ok()) return w.status();
     if (w->size() != values->size()) {
-      return Status::InvalidArgument(fmt::format("{}: must have as many entries as values_ms ({}), has {}",
-                                                 r.PathOf("weights"), values->size(), w->size()));
+      return Status::InvalidArgument(fmt::format("{}: must have as many entries as {} ({}), has {}",
+                                                 r.PathOf("weights"), n.values, values->size(), w->size()));
     }
     weights = *w;
   }
-  for (double& v : *values) v /= 1e3;
+  for (double& v : *values) v /= n.divisor;
   return Distribution::Empirical(*values, weights);
 }
 
 }  // namespace
 
-Result<Distribution> ParseTimeDistributionMs(const nlohmann::json& value, const std::string& path,
-                                             bool allow_zero) {
+namespace {
+
+Result<Distribution> ParseDistribution(const nlohmann::json& value, const std::string& path, bool allow_zero,
+                                       const Names& n) {
   FieldReader r(value, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   int family = -1;
@@ -87,35 +99,48 @@ Result<Distribution> ParseTimeDistributionMs(const nlohmann::json& value, const 
                                                "\"gamma\", \"lognormal\", \"uniform\", \"empirical\"",
                                                r.PathOf("distribution")));
   }
-  FLEETLAB_RETURN_IF_ERROR(CheckApplicable(r, static_cast<Family>(family)));
+  FLEETLAB_RETURN_IF_ERROR(CheckApplicable(r, static_cast<Family>(family), n));
   double mean = -1, cv = 1, low = 0, high = 0;
   const Range mean_range = family == kDeterministic && allow_zero ? Range::AtLeast(0) : Range::Above(0);
-  FLEETLAB_RETURN_IF_ERROR(r.Number("mean_ms", &mean, mean_range));
+  FLEETLAB_RETURN_IF_ERROR(r.Number(n.mean.c_str(), &mean, mean_range));
   FLEETLAB_RETURN_IF_ERROR(r.Number("cv", &cv, Range::Above(0)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("low_ms", &low, Range::AtLeast(0)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("high_ms", &high, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number(n.low.c_str(), &low, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number(n.high.c_str(), &high, Range::AtLeast(0)));
   Result<Distribution> dist = Distribution::Deterministic(0);
   if (family == kEmpirical) {
-    dist = Empirical(r);
+    dist = Empirical(r, n);
   } else if (family == kUniform) {
-    if (!r.Has("low_ms") || !r.Has("high_ms") || high < low) {
-      return Status::InvalidArgument(fmt::format("{}: uniform needs low_ms and high_ms with 0 <= low_ms <= high_ms", path));
+    if (!r.Has(n.low.c_str()) || !r.Has(n.high.c_str()) || high < low) {
+      return Status::InvalidArgument(fmt::format("{}: uniform needs {} and {} with 0 <= {} <= {}", path, n.low, n.high,
+                                                 n.low, n.high));
     }
-    dist = Distribution::Uniform(low / 1e3, high / 1e3);
+    dist = Distribution::Uniform(low / n.divisor, high / n.divisor);
   } else if (mean < 0) {
-    return Status::InvalidArgument(fmt::format("{}: missing; must be a number {}", r.PathOf("mean_ms"), mean_range.Describe()));
+    return Status::InvalidArgument(
+        fmt::format("{}: missing; must be a number {}", r.PathOf(n.mean.c_str()), mean_range.Describe()));
   } else if (family == kExponential) {
-    dist = Distribution::Exponential(mean / 1e3);
+    dist = Distribution::Exponential(mean / n.divisor);
   } else if (family == kDeterministic) {
-    dist = Distribution::Deterministic(mean / 1e3);
+    dist = Distribution::Deterministic(mean / n.divisor);
   } else if (family == kGamma) {
-    dist = Distribution::Gamma(mean / 1e3, cv);
+    dist = Distribution::Gamma(mean / n.divisor, cv);
   } else {
-    dist = Distribution::Lognormal(mean / 1e3, cv);
+    dist = Distribution::Lognormal(mean / n.divisor, cv);
   }
   if (!dist.ok()) return dist;
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   return dist;
+}
+
+}  // namespace
+
+Result<Distribution> ParseTimeDistributionMs(const nlohmann::json& value, const std::string& path,
+                                             bool allow_zero) {
+  return ParseDistribution(value, path, allow_zero, NamesFor("_ms", 1e3));
+}
+
+Result<Distribution> ParseTokenDistribution(const nlohmann::json& value, const std::string& path) {
+  return ParseDistribution(value, path, false, NamesFor("", 1.0));
 }
 
 }  // namespace fleetlab

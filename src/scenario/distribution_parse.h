@@ -21,4 +21,9 @@ namespace fleetlab {
 Result<Distribution> ParseTimeDistributionMs(const nlohmann::json& value, const std::string& path,
                                              bool allow_zero);
 
+// Reads a distribution of token counts, with the same families and fields
+// named without a unit suffix: mean, cv, low, high, values, weights. Values
+// are returned as given (tokens); the caller rounds samples to integers.
+Result<Distribution> ParseTokenDistribution(const nlohmann::json& value, const std::string& path);
+
 }  // namespace fleetlab

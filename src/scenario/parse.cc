@@ -6,8 +6,10 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/llm/catalog.h"
 #include "scenario/distribution_parse.h"
 #include "scenario/field_reader.h"
+#include "scenario/replica_parse.h"
 
 namespace fleetlab {
 namespace {
@@ -44,6 +46,10 @@ Status ParseArrival(const json& v, const std::string& path, const std::string& b
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace", trace, "process is \"trace\""));
   if (const json* o = r.Child("on_off")) FLEETLAB_RETURN_IF_ERROR(ParseOnOff(*o, r.PathOf("on_off"), &a.on_off));
   FLEETLAB_RETURN_IF_ERROR(r.String("trace", &a.trace_path));
+  int format = static_cast<int>(a.trace_format);
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("trace_format", {"fleetlab", "azure"}, &format));
+  FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace_format", trace, "process is \"trace\""));
+  a.trace_format = static_cast<TraceFormat>(format);
   if (trace) {
     if (a.trace_path.empty()) {
       return Status::InvalidArgument(fmt::format("{}: missing; a trace process needs the path of a CSV file "
@@ -51,7 +57,7 @@ Status ParseArrival(const json& v, const std::string& path, const std::string& b
     }
     std::filesystem::path p(a.trace_path);
     if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
-    auto records = LoadCsvTrace(p.string());
+    auto records = a.trace_format == TraceFormat::kAzure ? LoadAzureTrace(p.string()) : LoadCsvTrace(p.string());
     if (!records.ok()) return records.status().WithContext(r.PathOf("trace"));
     s->trace = std::move(records).value();
   }
@@ -70,6 +76,31 @@ Status ParseClosed(const json& v, const std::string& path, ClosedLoopOptions* c)
   return r.Finish();
 }
 
+Status ParsePrefix(const json& v, RequestSizeOptions* sizes) {
+  FieldReader r(v, "workload.prefix");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("groups", &sizes->prefix_groups, Range::Between(0, 1e6)));
+  std::uint64_t tokens = static_cast<std::uint64_t>(sizes->prefix_tokens);
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("tokens", &tokens, Range::Between(0, 1e7)));
+  sizes->prefix_tokens = static_cast<std::int64_t>(tokens);
+  return r.Finish();
+}
+
+Status ParseSizes(FieldReader& r, RequestSizeOptions* sizes) {
+  if (const json* p = r.Child("prompt_tokens")) {
+    auto d = ParseTokenDistribution(*p, "workload.prompt_tokens");
+    if (!d.ok()) return d.status();
+    sizes->prompt_tokens = *d;
+  }
+  if (const json* o = r.Child("output_tokens")) {
+    auto d = ParseTokenDistribution(*o, "workload.output_tokens");
+    if (!d.ok()) return d.status();
+    sizes->output_tokens = *d;
+  }
+  if (const json* p = r.Child("prefix")) FLEETLAB_RETURN_IF_ERROR(ParsePrefix(*p, sizes));
+  return Status::Ok();
+}
+
 Status ParseWorkload(const json& v, const std::string& base_dir, Scenario* s) {
   WorkloadOptions& w = s->workload;
   FieldReader r(v, "workload");
@@ -84,6 +115,7 @@ Status ParseWorkload(const json& v, const std::string& base_dir, Scenario* s) {
   FLEETLAB_RETURN_IF_ERROR(r.Integer("requests", &w.requests, Range::Between(1, 1e9)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("warmup_requests", &w.warmup_requests, Range::Between(0, 1e9)));
   FLEETLAB_RETURN_IF_ERROR(r.Number("duration_s", &w.duration_s, Range::Between(0, 1e7)));
+  FLEETLAB_RETURN_IF_ERROR(ParseSizes(r, &w.sizes));
   if (w.duration_s == 0 && w.warmup_requests >= w.requests) {
     return Status::InvalidArgument(fmt::format("workload.warmup_requests: must be less than workload.requests ({}) "
                                                "(got {})", w.requests, w.warmup_requests));
@@ -135,17 +167,34 @@ Status ParseLimits(const json& v, LimitOptions* l) {
   return r.Finish();
 }
 
+Status ParseReplicaSection(const json& v, const Catalog* catalog, Scenario* s) {
+  Result<Catalog> loaded = Status::NotFound("not loaded");
+  if (catalog == nullptr) {
+    loaded = Catalog::LoadDefault();
+    if (!loaded.ok()) return loaded.status().WithContext("catalog");
+    catalog = &loaded.value();
+  }
+  auto replica = ParseReplica(v, *catalog);
+  if (!replica.ok()) return replica.status();
+  s->replica = std::move(replica).value();
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir) {
+Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, const Catalog* catalog) {
   Scenario s;
   FieldReader r(doc, "");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &s.name));
   FLEETLAB_RETURN_IF_ERROR(r.String("description", &s.description));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("seed", &s.seed, Range::Between(0, 1.8e19)));
+  if (r.Has("replica") && r.Has("station")) {
+    return Status::InvalidArgument("station: a scenario has either a \"station\" or a \"replica\", not both");
+  }
   if (const json* w = r.Child("workload")) FLEETLAB_RETURN_IF_ERROR(ParseWorkload(*w, base_dir, &s));
   if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, &s.station));
+  if (const json* rep = r.Child("replica")) FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(*rep, catalog, &s));
   if (const json* l = r.Child("limits")) FLEETLAB_RETURN_IF_ERROR(ParseLimits(*l, &s.limits));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   return s;

@@ -5,9 +5,8 @@
 
 namespace fleetlab {
 
-Station::Station(Simulator& sim, const StationOptions& options, Rng service_rng,
-                 CompletionListener* listener)
-    : options_(options), rng_(service_rng), listener_(listener), id_(sim.Register(this)) {
+Station::Station(const StationOptions& options, Rng service_rng, CompletionListener* listener)
+    : options_(options), rng_(service_rng), listener_(listener) {
   batches_in_service_.resize(options_.servers);
   for (std::uint32_t s = options_.servers; s-- > 0;) free_servers_.push_back(s);
 }

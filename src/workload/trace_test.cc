@@ -33,3 +33,35 @@ TEST(TraceTest, MissingFileIsNotFound) {
 
 }  // namespace
 }  // namespace fleetlab
+
+namespace fleetlab {
+namespace {
+
+TEST(AzureTraceTest, ParsesTimestampsRelativeToTheFirst) {
+  auto t = ParseAzureTrace("TIMESTAMP,ContextTokens,GeneratedTokens\n"
+                           "2023-11-16 18:15:46.6805900,4808,10\n"
+                           "2023-11-16 18:15:50.0000000,3180,8\n"
+                           "2023-11-17 00:00:00.5,10,1\n",
+                           "azure.csv");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  ASSERT_EQ(t->size(), 3u);
+  EXPECT_DOUBLE_EQ((*t)[0].arrival_s, 0.0);
+  EXPECT_NEAR((*t)[1].arrival_s, 3.31941, 1e-6);
+  // 18:15:46.68059 to midnight and half a second: 5 h 44 min 13.81941 s.
+  EXPECT_NEAR((*t)[2].arrival_s, 5 * 3600 + 44 * 60 + 13.81941, 1e-6);
+  EXPECT_EQ((*t)[0].prompt_tokens, 4808);
+  EXPECT_EQ((*t)[0].output_tokens, 10);
+}
+
+TEST(AzureTraceTest, MalformedLinesNameFileAndLine) {
+  EXPECT_NE(ParseAzureTrace("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-13-01 00:00:00,1,1\n", "a.csv")
+                .status()
+                .message()
+                .find("a.csv:2: expected TIMESTAMP"),
+            std::string::npos);
+  EXPECT_NE(ParseAzureTrace("2023-01-01 00:00:00,1,-4\n", "a.csv").status().message().find("a.csv:1:"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace fleetlab

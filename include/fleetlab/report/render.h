@@ -11,8 +11,9 @@
 namespace fleetlab {
 
 // The machine-readable report. Latency statistics of an unstable run are
-// null: they depend on how long the run was, not on the system.
-nlohmann::json ReportToJson(const Report& report);
+// null: they depend on how long the run was, not on the system. `series`
+// adds an LLM run's time series and KV heatmap.
+nlohmann::json ReportToJson(const Report& report, bool series = false);
 
 // A readable multi-line summary. `wall_ms` >= 0 adds the wall time and the
 // simulator's speed (events/s) to the footer.

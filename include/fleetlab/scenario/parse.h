@@ -18,8 +18,11 @@
 namespace fleetlab {
 
 // Builds a Scenario from a JSON document. Relative trace paths are resolved
-// against `base_dir` (the scenario file's directory).
-Result<Scenario> ParseScenario(const nlohmann::json& doc, const std::string& base_dir);
+// against `base_dir` (the scenario file's directory). Catalog ids in a
+// "replica" are resolved against `catalog`, or the default catalog
+// (data/) when it is null.
+Result<Scenario> ParseScenario(const nlohmann::json& doc, const std::string& base_dir,
+                               const class Catalog* catalog = nullptr);
 
 // Reads a JSON file (no overrides applied). Errors name the file, and the
 // line and column of a syntax error.

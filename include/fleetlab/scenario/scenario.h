@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "fleetlab/llm/replica_options.h"
 #include "fleetlab/station/options.h"
 #include "fleetlab/workload/options.h"
 #include "fleetlab/workload/trace.h"
@@ -26,7 +28,10 @@ struct Scenario {
   // The root of every random stream in the run: same seed, same report.
   std::uint64_t seed = 1;
   WorkloadOptions workload;
+  // The system under load: an LLM replica when `replica` is set, otherwise
+  // the generic service station.
   StationOptions station;
+  std::optional<ReplicaOptions> replica;
   LimitOptions limits;
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
 };

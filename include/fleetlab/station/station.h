@@ -20,9 +20,11 @@ namespace fleetlab {
 
 class Station final : public EventHandler, public RequestTarget {
  public:
-  // Does not take ownership of `listener`. Registers itself with `sim`.
-  // REQUIRES: options validated; listener and sim outlive the station.
-  Station(Simulator& sim, const StationOptions& options, Rng service_rng, CompletionListener* listener);
+  // Does not take ownership of `listener`.
+  // REQUIRES: options validated; listener outlives the station.
+  Station(const StationOptions& options, Rng service_rng, CompletionListener* listener);
+  // Registers with `sim`. REQUIRES: called once, before the run.
+  void Attach(Simulator& sim) { id_ = sim.Register(this); }
 
   void Submit(Simulator& sim, const Request& request) override;
   void OnEvent(Simulator& sim, const Event& event) override;
@@ -56,7 +58,7 @@ class Station final : public EventHandler, public RequestTarget {
   StationOptions options_;
   Rng rng_;
   CompletionListener* listener_;
-  HandlerId id_;
+  HandlerId id_ = 0;
   RingBuffer<Waiting> queue_;
   std::vector<std::vector<InService>> batches_in_service_;  // per server
   std::vector<std::uint32_t> free_servers_;                 // stack of idle server ids

@@ -41,6 +41,7 @@ class ArrivalProcess {
 
   // The long-run mean arrival rate (per second).
   double MeanRate() const { return mean_rate_; }
+  ArrivalKind kind() const { return kind_; }
   // A measure of arrival variability for the analytic twin: the squared CV of
   // the gaps for renewal processes; for on/off, the asymptotic index of
   // dispersion of counts (Whitt's QNA uses it in place of C_a^2); for a

@@ -10,6 +10,7 @@
 namespace fleetlab {
 
 enum class ArrivalKind { kPoisson, kGamma, kDeterministic, kOnOff, kTrace };
+enum class TraceFormat { kFleetlab, kAzure };
 
 struct OnOffOptions {
   // Mean length of a burst (on) and of a lull (off); both exponential.
@@ -30,7 +31,25 @@ struct ArrivalOptions {
   // bursty). Change it to see burstiness move the knee (Kingman).
   double cv = 1.0;
   OnOffOptions on_off;
-  std::string trace_path;  // trace only: CSV arrival_s,prompt_tokens,output_tokens
+  std::string trace_path;  // trace only
+  // kFleetlab: our CSV arrival_s,prompt_tokens,output_tokens; kAzure: the
+  // Azure LLM inference trace (TIMESTAMP,ContextTokens,GeneratedTokens).
+  TraceFormat trace_format = TraceFormat::kFleetlab;
+};
+
+// Request sizes for LLM serving (the generic station ignores them).
+struct RequestSizeOptions {
+  // Defaults resemble chat traffic (ShareGPT-like: prompts of a few hundred
+  // tokens, answers of a couple of hundred, both long-tailed). Samples are
+  // rounded to whole tokens, at least 1. A trace's own sizes replace them.
+  Distribution prompt_tokens = Distribution::Lognormal(512, 1.0);
+  Distribution output_tokens = Distribution::Lognormal(256, 1.0);
+  // Shared prefixes: each request joins one of `prefix_groups` groups
+  // (uniformly at random) whose first `prefix_tokens` prompt tokens are
+  // identical (a system prompt). Sampled prompts get the prefix prepended;
+  // a trace's prompts are taken to begin with it. 0 groups: none.
+  std::uint32_t prefix_groups = 0;
+  std::int64_t prefix_tokens = 0;
 };
 
 struct ClosedLoopOptions {
@@ -46,6 +65,7 @@ struct WorkloadOptions {
   LoadMode mode = LoadMode::kOpen;
   ArrivalOptions arrival;     // open loop only
   ClosedLoopOptions closed;   // closed loop only
+  RequestSizeOptions sizes;
   // Requests to send in all (warm-up included). Ignored when duration_s > 0.
   std::uint64_t requests = 50'000;
   // The first requests are excluded from statistics while the system fills.

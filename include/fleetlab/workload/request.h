@@ -13,6 +13,8 @@ struct Request {
   std::int32_t prompt_tokens = 0;  // from a trace; 0 when the workload has no sizes
   std::int32_t output_tokens = 0;
   std::uint32_t user = 0;      // closed loop: the user who sent it
+  std::uint32_t prefix_group = 0;  // requests of one group share their first prefix_tokens
+  std::int32_t prefix_tokens = 0;
   bool measured = true;        // false for warm-up requests (excluded from statistics)
 };
 

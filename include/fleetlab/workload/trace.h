@@ -27,4 +27,12 @@ Result<std::vector<TraceRecord>> LoadCsvTrace(const std::string& path);
 // Parses trace text; `name` is used in error messages in place of a path.
 Result<std::vector<TraceRecord>> ParseCsvTrace(const std::string& text, const std::string& name);
 
+// The Azure LLM inference trace (Patel et al., "Splitwise", ISCA 2024;
+// github.com/Azure/AzurePublicDataset): a header line
+// TIMESTAMP,ContextTokens,GeneratedTokens, then lines such as
+// "2023-11-16 18:15:46.6805900,4808,10". Times become seconds after the
+// first request. Errors name the file and line.
+Result<std::vector<TraceRecord>> LoadAzureTrace(const std::string& path);
+Result<std::vector<TraceRecord>> ParseAzureTrace(const std::string& text, const std::string& name);
+
 }  // namespace fleetlab

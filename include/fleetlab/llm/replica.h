@@ -1,0 +1,89 @@
+// LlmReplica: one LLM serving replica in the simulation — a model sharded
+// over tp x pp GPUs, an iteration-level scheduler, a KV-cache manager, and
+// (optionally) a speculative-decoding draft. One event per iteration of
+// each pipeline micro-batch slot ("virtual engine"), never one per token.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "fleetlab/engine/simulator.h"
+#include "fleetlab/llm/llm_report.h"
+#include "fleetlab/llm/replica_options.h"
+#include "fleetlab/random/rng.h"
+#include "fleetlab/status.h"
+#include "fleetlab/util/time_weighted.h"
+#include "fleetlab/workload/request.h"
+
+namespace fleetlab {
+
+class ReplicaState;
+class ReplicaStats;
+class Scheduler;
+struct IterationPlan;
+
+class LlmReplica final : public EventHandler, public RequestTarget {
+ public:
+  // Builds the replica's performance model, memory plan and KV cache.
+  // Fails with a clear message if the model does not fit (naming what is
+  // needed and what there is) or the sharding is invalid.
+  static Result<std::unique_ptr<LlmReplica>> Create(const ReplicaOptions& options, const RandomStreams& streams,
+                                                    CompletionListener* listener);
+  ~LlmReplica() override;
+
+  // Registers with `sim`. REQUIRES: called once, before the run.
+  void Attach(Simulator& sim);
+
+  void Submit(Simulator& sim, const Request& request) override;
+  void OnEvent(Simulator& sim, const Event& event) override;
+
+  // Occupancy for the engine's report: requests in the replica, waiting.
+  const TimeWeighted& in_system() const { return in_system_; }
+  const TimeWeighted& queue_length() const { return waiting_tw_; }
+  // Starts the measurement window at `now`; `expected` (> 0 if known) is
+  // the window's likely length, to space the time series evenly.
+  void ResetStatistics(SimTime now, SimDuration expected = 0);
+  // The largest sustainable request rate, estimated from the performance
+  // model for the workload's mean prompt and output lengths.
+  double EstimateCapacity(double mean_prompt, double mean_output) const;
+
+  // The LLM part of the report for the window ending at `end`.
+  void Fill(SimTime end, double window_s, LlmReport* out) const;
+
+ private:
+  class Events;
+  LlmReplica(const ReplicaOptions& options, std::unique_ptr<PerfModel> perf, std::unique_ptr<PerfModel> draft,
+             const MemoryPlan& plan, CompletionListener* listener);
+
+  void KickIdle(Simulator& sim);
+  void StartIteration(Simulator& sim, int engine);
+  StepBreakdown Cost(const IterationPlan& plan) const;
+  SimTime Pipeline(SimTime start, StepBreakdown* b);
+  void FinishIteration(Simulator& sim, int engine);
+  void EmitTokens(std::uint32_t slot, std::int64_t n, SimTime now);
+  void Complete(Simulator& sim, std::uint32_t slot);
+  void Fail(std::uint32_t slot);
+  void FailStuck(int engine);
+  void RecordState(SimTime now);
+
+  ReplicaOptions options_;
+  std::unique_ptr<PerfModel> perf_;
+  std::unique_ptr<PerfModel> draft_perf_;  // null without a draft model
+  MemoryPlan memory_;
+  CompletionListener* listener_;
+  std::unique_ptr<Events> events_;
+  std::unique_ptr<ReplicaState> state_;
+  std::unique_ptr<Scheduler> scheduler_;
+  std::unique_ptr<ReplicaStats> stats_;
+  Simulator* sim_ = nullptr;
+  HandlerId id_ = 0;
+  std::vector<IterationPlan> plans_;       // per engine
+  std::vector<StepBreakdown> breakdowns_;  // per engine, of the iteration in flight
+  std::vector<bool> busy_, wake_pending_;
+  std::vector<SimTime> stage_free_;        // per pipeline stage
+  TimeWeighted in_system_, waiting_tw_;
+  std::uint64_t spec_steps_ = 0, spec_tokens_ = 0;
+};
+
+}  // namespace fleetlab

@@ -1,0 +1,93 @@
+// ReplicaOptions: one LLM serving replica — its hardware and sharding, its
+// iteration-level scheduler, its KV-cache manager, preemption and
+// speculative decoding. Parsed and validated from a scenario's "replica"
+// object (docs/scenario.md), with catalog ids resolved to specs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "fleetlab/llm/kv_cache.h"
+#include "fleetlab/llm/memory_plan.h"
+#include "fleetlab/llm/perf_model.h"
+
+namespace fleetlab {
+
+enum class BatchingPolicy {
+  kStatic,          // a batch of max_batch waits to fill, then runs until its longest request ends
+  kDynamic,         // like static, but starts when max_batch wait or the oldest waited batch_window
+  kContinuous,      // iteration-level joins and leaves; prefills run first (vLLM)
+  kChunkedPrefill,  // one token budget per iteration shared by decodes and prefill chunks (Sarathi-Serve)
+};
+
+struct SchedulerOptions {
+  BatchingPolicy policy = BatchingPolicy::kContinuous;
+  // Most sequences running at once (vLLM max_num_seqs).
+  std::int64_t max_running = 256;
+  // Most tokens one iteration processes (vLLM max_num_batched_tokens); with
+  // chunked prefill it is the per-iteration token budget.
+  std::int64_t max_batch_tokens = 8192;
+  // Longest prompt + output a request may have; longer requests are refused
+  // (counted as rejected). 0: the model's max context.
+  std::int64_t max_model_len = 0;
+  // Static and dynamic batching: requests per batch, and the dynamic window.
+  std::int64_t max_batch = 32;
+  double batch_window_s = 0.010;
+};
+
+enum class ReservationPolicy { kMaxLength, kPowerOfTwo, kOracle };
+enum class VictimPolicy { kNewest, kOldest, kLargest };
+enum class PreemptionMode { kRecompute, kSwap };
+enum class BudgetAction { kPin, kFail };
+
+struct KvOptions {
+  KvCacheOptions cache;
+  // Contiguous allocator: how much each request reserves. kMaxLength is the
+  // model's max length (what pre-vLLM systems did), kPowerOfTwo the next
+  // power of two of prompt + output, kOracle the true final length.
+  ReservationPolicy reservation = ReservationPolicy::kMaxLength;
+};
+
+struct PreemptionOptions {
+  VictimPolicy victim = VictimPolicy::kNewest;  // vLLM preempts the most recent arrival
+  PreemptionMode mode = PreemptionMode::kRecompute;
+  // Preemptions a request may suffer; past it the request is pinned (never
+  // chosen again) or failed. 0: no limit.
+  std::int64_t budget = 0;
+  BudgetAction on_budget = BudgetAction::kPin;
+  // Host memory for swapped-out KV (vLLM swap_space, per GPU), bytes.
+  double swap_space_bytes = 4.0 * kBytesPerGiB;
+};
+
+struct SpeculativeOptions {
+  bool enabled = false;
+  // The draft: a catalog model run on the same GPUs with the same sharding,
+  // or an n-gram drafter that costs nothing (draft_is_ngram).
+  bool draft_is_ngram = false;
+  ModelSpec draft;
+  std::int64_t gamma = 4;   // tokens drafted per step
+  double acceptance = 0.7;  // per-token acceptance probability alpha
+};
+
+struct SloOptions {
+  double ttft_s = 0;  // 0: no TTFT objective
+  double tpot_s = 0;  // 0: no TPOT objective
+};
+
+struct ReplicaOptions {
+  ReplicaHardware hardware;
+  HostSpec host;      // where swapped KV goes
+  LinkSpec host_link; // GPU <-> host
+  MemoryOptions memory;
+  SchedulerOptions scheduler;
+  KvOptions kv;
+  PreemptionOptions preemption;
+  SpeculativeOptions speculative;
+  SloOptions slo;
+  double price_per_gpu_hour_usd = 0;  // defaults to the GPU's catalog price
+
+  int gpus() const { return hardware.tp * hardware.pp; }
+};
+
+}  // namespace fleetlab

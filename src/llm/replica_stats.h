@@ -1,0 +1,90 @@
+// ReplicaStats: everything an LLM replica measures while it runs, turned
+// into an LlmReport at the end. Only what happens inside the measurement
+// window counts (Reset starts it); latencies only of measured requests.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "fleetlab/llm/kv_cache.h"
+#include "fleetlab/llm/llm_report.h"
+#include "fleetlab/llm/perf_model.h"
+#include "fleetlab/metrics/log_histogram.h"
+#include "fleetlab/metrics/sample_set.h"
+#include "fleetlab/time.h"
+#include "fleetlab/util/time_weighted.h"
+#include "llm/sequence.h"
+
+namespace fleetlab {
+
+class ReplicaStats {
+ public:
+  // Objectives for goodput and attainment (0: none).
+  void SetSlo(double ttft_s, double tpot_s) {
+    ttft_slo_s_ = ttft_s;
+    tpot_slo_s_ = tpot_s;
+  }
+  // Starts the measurement window at `now`.
+  void Reset(SimTime now);
+  // The expected length of the window, if known: the series are then
+  // sampled about kMaxRows times over it (the interval still doubles if the
+  // run goes on longer), keeping the cost of block-map snapshots bounded.
+  void SetHorizon(SimDuration expected) {
+    if (expected > 0) series_interval_ = std::max<SimDuration>(kNsPerMs, expected / static_cast<SimDuration>(kMaxRows));
+  }
+
+  // A request's first token / a later gap between tokens / its completion.
+  void OnFirstToken(const Seq& s, SimTime now);
+  void OnGap(const Seq& s, double gap_s, std::int64_t count);
+  void OnCompleted(const Seq& s);
+  void OnOutputTokens(std::int64_t n) { output_tokens_ += static_cast<std::uint64_t>(n); }
+  void OnPromptTokens(std::int64_t n) { prompt_tokens_ += static_cast<std::uint64_t>(n); }
+
+  // An iteration launched with `sequences` sequences and breakdown `b`.
+  void OnIteration(const StepBreakdown& b, std::int64_t sequences);
+  // The replica's state after any change: requests waiting and running, and
+  // its KV cache (read for the categories and, now and then, the block map).
+  void OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvAllocator& kv);
+
+  void OnPreemption() { ++preemptions_; }
+  void OnFailed() { ++failed_; }
+  void OnRejected() { ++rejected_; }
+
+  // Fills the latency, throughput, utilisation, KV and series parts of
+  // `out` for a window of `window_s` ending at `end`. `peak_flops` and
+  // `peak_bandwidth` are the replica's totals over all its GPUs.
+  void Fill(SimTime end, double window_s, double peak_flops, double peak_bandwidth, LlmReport* out) const;
+
+  static constexpr int kHeatmapCells = 256;
+  static constexpr std::size_t kMaxRows = 200;
+
+ private:
+  void SampleSeries(SimTime now, const KvAllocator& kv);
+  void CompactSeries();
+
+  SampleSet ttft_, tpot_;
+  LogHistogram itl_;
+  std::uint64_t output_tokens_ = 0, prompt_tokens_ = 0;
+  std::uint64_t completed_ = 0, slo_met_ = 0;
+  double ttft_slo_s_ = 0, tpot_slo_s_ = 0;
+  StepBreakdown ttft_parts_sum_;
+  double ttft_sum_s_ = 0;
+  double flops_ = 0, hbm_bytes_ = 0, busy_s_ = 0;
+  std::uint64_t iterations_ = 0, batch_sequences_ = 0;
+  std::vector<std::uint64_t> batch_size_counts_;
+  std::uint64_t preemptions_ = 0, failed_ = 0, rejected_ = 0;
+  TimeWeighted waiting_, running_;
+  TimeWeighted kv_stored_, kv_reserved_, kv_internal_, kv_external_, kv_cached_, kv_free_;
+  double kv_capacity_ = 0, kv_peak_stored_ = 0;
+  // Series sampled every series_interval_, which doubles (dropping every
+  // other row) whenever kMaxRows rows are full: bounded and evenly spaced.
+  SimTime series_interval_ = 10 * kNsPerMs;
+  SimTime next_sample_ = 0;
+  SimTime start_ = 0;
+  bool measuring_ = false;  // series are sampled only inside the window
+  KvHeatmap heatmap_;
+  QueueSeries queue_series_;
+};
+
+}  // namespace fleetlab

@@ -1,0 +1,36 @@
+#include "llm/scheduler.h"
+
+namespace fleetlab {
+
+void SwapInWhatFits(ReplicaState& state, int engine, IterationPlan* plan) {
+  auto& swapped = state.swapped();
+  while (!swapped.empty() && state.running_total() < state.options().scheduler.max_running) {
+    if (!state.SwapIn(swapped.front(), engine, &plan->stall_s)) break;
+    swapped.pop_front();
+  }
+}
+
+void PlanDecodes(ReplicaState& state, int engine, IterationPlan* plan, std::int64_t* token_budget) {
+  auto& list = state.running(engine);
+  for (std::size_t i = 0; i < list.size();) {
+    const std::uint32_t slot = list[i];
+    const Seq& s = state.seq(slot);
+    if (!s.prefill_done() || s.finished()) {
+      ++i;
+      continue;
+    }
+    std::int64_t produced = 0, processed = 0;
+    state.DecodeStep(s, &produced, &processed);
+    if (token_budget != nullptr && processed > *token_budget) break;
+    const std::size_t before = list.size();
+    if (!state.GrowOrPreempt(slot, produced, engine, i, &plan->stall_s)) {
+      if (list.size() == before) ++i;  // pinned and stuck: skip it this iteration
+      continue;                          // it was preempted: list[i] is now the next one
+    }
+    state.AddDecode(plan, slot, produced, processed);
+    if (token_budget != nullptr) *token_budget -= processed;
+    ++i;
+  }
+}
+
+}  // namespace fleetlab

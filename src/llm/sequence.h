@@ -1,0 +1,39 @@
+// Seq: one request's life inside an LLM replica.
+#pragma once
+
+#include <cstdint>
+
+#include "fleetlab/llm/perf_model.h"
+#include "fleetlab/time.h"
+#include "fleetlab/workload/request.h"
+
+namespace fleetlab {
+
+enum class SeqState : std::uint8_t { kWaiting, kRunning, kSwapped, kDone };
+
+struct Seq {
+  Request request;
+  std::int64_t prompt = 0;   // prompt tokens
+  std::int64_t output = 0;   // output tokens to produce in all
+  // Tokens that must be in the KV cache before decoding: the prompt, or
+  // after a recompute preemption the prompt plus the tokens generated.
+  std::int64_t prefill_target = 0;
+  std::int64_t prefilled = 0;  // of prefill_target, computed or found cached
+  std::int64_t generated = 0;  // output tokens produced so far
+  std::int64_t kv_tokens = 0;  // slots allocated in the KV cache (0 when not admitted)
+  SimTime scheduled = -1;      // first admitted to an iteration
+  SimTime first_token = -1;
+  SimTime last_token = -1;
+  int preemptions = 0;
+  bool pinned = false;      // past its preemption budget: never chosen as a victim again
+  bool measured = true;
+  SeqState state = SeqState::kWaiting;
+  int engine = -1;          // virtual engine (pipeline micro-batch slot) it runs on
+  StepBreakdown ttft_parts;  // iterations its prefill took part in, until the first token
+
+  bool prefill_done() const { return prefilled >= prefill_target; }
+  bool finished() const { return generated >= output; }
+  std::int64_t context() const { return prefilled + generated; }
+};
+
+}  // namespace fleetlab

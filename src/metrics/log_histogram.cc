@@ -1,0 +1,69 @@
+#include "fleetlab/metrics/log_histogram.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace fleetlab {
+namespace {
+
+const double kGamma = (1 + LogHistogram::kRelativeError) / (1 - LogHistogram::kRelativeError);
+const double kLogGamma = std::log(kGamma);
+
+}  // namespace
+
+int LogHistogram::BinOf(double value) const { return static_cast<int>(std::ceil(std::log(value) / kLogGamma)); }
+
+// Bin i holds (gamma^(i-1), gamma^i]; this midpoint is within the relative
+// error of every value in it.
+double LogHistogram::ValueOf(int bin) const { return 2 * std::pow(kGamma, bin) / (kGamma + 1); }
+
+void LogHistogram::Add(double value, std::uint64_t count) {
+  assert(value >= 0);
+  if (count == 0) return;
+  count_ += count;
+  sum_ += value * static_cast<double>(count);
+  max_ = std::max(max_, value);
+  if (value == 0) {
+    zeros_ += count;
+    return;
+  }
+  const int bin = BinOf(value);
+  if (bins_.empty()) offset_ = bin;
+  if (bin < offset_) {
+    bins_.insert(bins_.begin(), static_cast<std::size_t>(offset_ - bin), 0);
+    offset_ = bin;
+  }
+  const auto index = static_cast<std::size_t>(bin - offset_);
+  if (index >= bins_.size()) bins_.resize(index + 1, 0);
+  bins_[index] += count;
+}
+
+double LogHistogram::Quantile(double q) const {
+  assert(count_ > 0 && q >= 0 && q <= 1);
+  // Nearest rank: the smallest value with at least ceil(q * n) values <= it.
+  const auto rank = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_))));
+  if (rank <= zeros_) return 0;
+  std::uint64_t seen = zeros_;
+  for (std::size_t i = 0; i < bins_.size(); ++i) {
+    seen += bins_[i];
+    if (seen >= rank) return std::min(max_, ValueOf(offset_ + static_cast<int>(i)));
+  }
+  return max_;
+}
+
+Summary LogHistogram::Summarize() const {
+  Summary s;
+  s.count = count_;
+  if (count_ == 0) return s;
+  s.mean = mean();
+  s.p50 = Quantile(0.50);
+  s.p90 = Quantile(0.90);
+  s.p95 = Quantile(0.95);
+  s.p99 = Quantile(0.99);
+  s.p999 = Quantile(0.999);
+  s.max = max_;
+  return s;
+}
+
+}  // namespace fleetlab

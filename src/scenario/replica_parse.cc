@@ -1,0 +1,218 @@
+#include "scenario/replica_parse.h"
+
+#include <fmt/format.h>
+
+#include "scenario/field_reader.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+Status Unknown(const std::string& path, const std::string& kind, const std::string& id, const std::string& known) {
+  return Status::InvalidArgument(fmt::format("{}: unknown {} \"{}\"; known: {}", path, kind, id, known));
+}
+
+Status ReadDType(FieldReader& r, const char* key, DType* out) {
+  std::string name = DTypeName(*out);
+  FLEETLAB_RETURN_IF_ERROR(r.String(key, &name));
+  const auto d = ParseDType(name);
+  if (!d) {
+    return Status::InvalidArgument(fmt::format("{}: must be one of \"fp32\", \"bf16\", \"fp16\", \"fp8\", \"int8\", "
+                                               "\"int4\" (got \"{}\")", r.PathOf(key), name));
+  }
+  *out = *d;
+  return Status::Ok();
+}
+
+Status ParseDTypes(const json& v, ReplicaHardware* hw) {
+  FieldReader r(v, "replica.dtype");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(ReadDType(r, "weights", &hw->weight_dtype));
+  FLEETLAB_RETURN_IF_ERROR(ReadDType(r, "activations", &hw->activation_dtype));
+  FLEETLAB_RETURN_IF_ERROR(ReadDType(r, "kv", &hw->kv_dtype));
+  return r.Finish();
+}
+
+Status ParseEfficiency(const json& v, PerfEfficiency* e) {
+  FieldReader r(v, "replica.efficiency");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  const Range fraction{0, 1, true, false};
+  FLEETLAB_RETURN_IF_ERROR(r.Number("matmul", &e->matmul, fraction));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("attention", &e->attention, fraction));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("memory", &e->memory, fraction));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("link", &e->link, fraction));
+  return r.Finish();
+}
+
+Status ParseScheduler(const json& v, SchedulerOptions* s) {
+  FieldReader r(v, "replica.scheduler");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  int policy = static_cast<int>(s->policy);
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("policy", {"static", "dynamic", "continuous", "chunked_prefill"}, &policy));
+  s->policy = static_cast<BatchingPolicy>(policy);
+  std::uint64_t running = s->max_running, tokens = s->max_batch_tokens, len = 0, batch = s->max_batch;
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("max_running", &running, Range::Between(1, 1e6)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("max_batch_tokens", &tokens, Range::Between(1, 1e8)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("max_model_len", &len, Range::Between(0, 1e8)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("max_batch", &batch, Range::Between(1, 1e6)));
+  double window_ms = s->batch_window_s * 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("batch_window_ms", &window_ms, Range::Between(0, 1e7)));
+  s->max_running = static_cast<std::int64_t>(running);
+  s->max_batch_tokens = static_cast<std::int64_t>(tokens);
+  s->max_model_len = static_cast<std::int64_t>(len);
+  s->max_batch = static_cast<std::int64_t>(batch);
+  s->batch_window_s = window_ms / 1e3;
+  return r.Finish();
+}
+
+Status ParseKv(const json& v, KvOptions* kv) {
+  FieldReader r(v, "replica.kv");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  int kind = static_cast<int>(kv->cache.kind);
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("allocator", {"paged", "contiguous"}, &kind));
+  kv->cache.kind = static_cast<KvCacheOptions::Kind>(kind);
+  std::uint64_t block = static_cast<std::uint64_t>(kv->cache.block_tokens.value());
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("block_tokens", &block, Range::Between(1, 65536)));
+  kv->cache.block_tokens = Tokens(static_cast<std::int64_t>(block));
+  int reservation = static_cast<int>(kv->reservation);
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("reservation", {"max_length", "power_of_two", "oracle"}, &reservation));
+  kv->reservation = static_cast<ReservationPolicy>(reservation);
+  FLEETLAB_RETURN_IF_ERROR(r.Bool("prefix_caching", &kv->cache.prefix_caching));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  const bool paged = kv->cache.kind == KvCacheOptions::Kind::kPaged;
+  if (r.Has("reservation") && paged) {
+    return Status::InvalidArgument("replica.kv.reservation: applies only when allocator is \"contiguous\"");
+  }
+  if (kv->cache.prefix_caching && !paged) {
+    return Status::InvalidArgument("replica.kv.prefix_caching: needs allocator \"paged\" (shared blocks)");
+  }
+  return Status::Ok();
+}
+
+Status ParsePreemption(const json& v, PreemptionOptions* p) {
+  FieldReader r(v, "replica.preemption");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  int victim = static_cast<int>(p->victim), mode = static_cast<int>(p->mode), action = static_cast<int>(p->on_budget);
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("victim", {"newest", "oldest", "largest"}, &victim));
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("mode", {"recompute", "swap"}, &mode));
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("on_budget", {"pin", "fail"}, &action));
+  std::uint64_t budget = static_cast<std::uint64_t>(p->budget);
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("budget", &budget, Range::Between(0, 1e6)));
+  double swap_gib = p->swap_space_bytes / kBytesPerGiB;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("swap_space_gib", &swap_gib, Range::Between(0, 1e5)));
+  p->victim = static_cast<VictimPolicy>(victim);
+  p->mode = static_cast<PreemptionMode>(mode);
+  p->on_budget = static_cast<BudgetAction>(action);
+  p->budget = static_cast<std::int64_t>(budget);
+  p->swap_space_bytes = swap_gib * kBytesPerGiB;
+  return r.Finish();
+}
+
+Status ParseSpeculative(const json& v, const Catalog& catalog, SpeculativeOptions* s) {
+  FieldReader r(v, "replica.speculative");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  s->enabled = true;
+  FLEETLAB_RETURN_IF_ERROR(r.Bool("enabled", &s->enabled));
+  std::string draft = "ngram";
+  FLEETLAB_RETURN_IF_ERROR(r.String("draft", &draft));
+  std::uint64_t gamma = static_cast<std::uint64_t>(s->gamma);
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("gamma", &gamma, Range::Between(1, 64)));
+  s->gamma = static_cast<std::int64_t>(gamma);
+  FLEETLAB_RETURN_IF_ERROR(r.Number("acceptance", &s->acceptance, Range::Between(0, 1)));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  s->draft_is_ngram = draft == "ngram";
+  if (!s->draft_is_ngram) {
+    const ModelSpec* m = catalog.FindModel(draft);
+    if (m == nullptr) return Unknown("replica.speculative.draft", "model", draft, "\"ngram\", " + catalog.ModelIds());
+    s->draft = *m;
+  }
+  return Status::Ok();
+}
+
+Status ParseSlo(const json& v, SloOptions* s) {
+  FieldReader r(v, "replica.slo");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  double ttft = s->ttft_s * 1e3, tpot = s->tpot_s * 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("ttft_ms", &ttft, Range::Between(0, 1e9)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("tpot_ms", &tpot, Range::Between(0, 1e9)));
+  s->ttft_s = ttft / 1e3;
+  s->tpot_s = tpot / 1e3;
+  return r.Finish();
+}
+
+Status ResolveLink(FieldReader& r, const char* key, const std::string& fallback, const Catalog& c, LinkSpec* out) {
+  std::string id = fallback;
+  FLEETLAB_RETURN_IF_ERROR(r.String(key, &id));
+  const LinkSpec* link = c.FindLink(id);
+  if (link == nullptr) return Unknown(r.PathOf(key), "link", id, c.LinkIds());
+  *out = *link;
+  return Status::Ok();
+}
+
+// The catalog entries and the numbers at the top of "replica".
+Status ParseHardware(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
+  ReplicaHardware& hw = o->hardware;
+  std::string model, gpu, host = "cpu-host";
+  FLEETLAB_RETURN_IF_ERROR(r.String("model", &model));
+  FLEETLAB_RETURN_IF_ERROR(r.String("gpu", &gpu));
+  const ModelSpec* m = c.FindModel(model);
+  if (m == nullptr) return Unknown("replica.model", "model", model, c.ModelIds());
+  const GpuSpec* g = c.FindGpu(gpu);
+  if (g == nullptr) return Unknown("replica.gpu", "GPU", gpu, c.GpuIds());
+  hw.model = *m;
+  hw.gpu = *g;
+  std::uint64_t tp = 1, pp = 1;
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("tp", &tp, Range::Between(1, 1024)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("pp", &pp, Range::Between(1, 1024)));
+  hw.tp = static_cast<int>(tp);
+  hw.pp = static_cast<int>(pp);
+  FLEETLAB_RETURN_IF_ERROR(r.Bool("weight_gathered", &hw.weight_gathered));
+  double overhead_ms = hw.iteration_overhead_s * 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("iteration_overhead_ms", &overhead_ms, Range::Between(0, 1e4)));
+  hw.iteration_overhead_s = overhead_ms / 1e3;
+  FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "tp_link", g->scale_up_link, c, &hw.tp_link));
+  FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "pp_link", g->scale_up_link, c, &hw.pp_link));
+  FLEETLAB_RETURN_IF_ERROR(r.String("host", &host));
+  const HostSpec* h = c.FindHost(host);
+  if (h == nullptr) return Unknown("replica.host", "host", host, "cpu-host");
+  o->host = *h;
+  const LinkSpec* host_link = c.FindLink(h->link_to_gpu);
+  if (host_link != nullptr) o->host_link = *host_link;
+  o->price_per_gpu_hour_usd = g->price_per_hour_usd;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("price_per_gpu_hour_usd", &o->price_per_gpu_hour_usd, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(
+      r.Number("gpu_memory_utilization", &o->memory.gpu_memory_utilization, Range{0, 1, true, false}));
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ReplicaOptions> ParseReplica(const json& value, const Catalog& catalog) {
+  ReplicaOptions o;
+  FieldReader r(value, "replica");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  if (!r.Has("model") || !r.Has("gpu")) {
+    return Status::InvalidArgument(fmt::format("replica: needs \"model\" (one of {}) and \"gpu\" (one of {})",
+                                               catalog.ModelIds(), catalog.GpuIds()));
+  }
+  FLEETLAB_RETURN_IF_ERROR(ParseHardware(r, catalog, &o));
+  if (const json* d = r.Child("dtype")) FLEETLAB_RETURN_IF_ERROR(ParseDTypes(*d, &o.hardware));
+  if (const json* e = r.Child("efficiency")) FLEETLAB_RETURN_IF_ERROR(ParseEfficiency(*e, &o.hardware.efficiency));
+  if (const json* s = r.Child("scheduler")) FLEETLAB_RETURN_IF_ERROR(ParseScheduler(*s, &o.scheduler));
+  if (const json* k = r.Child("kv")) FLEETLAB_RETURN_IF_ERROR(ParseKv(*k, &o.kv));
+  if (const json* p = r.Child("preemption")) FLEETLAB_RETURN_IF_ERROR(ParsePreemption(*p, &o.preemption));
+  if (const json* s = r.Child("speculative")) FLEETLAB_RETURN_IF_ERROR(ParseSpeculative(*s, catalog, &o.speculative));
+  if (const json* s = r.Child("slo")) FLEETLAB_RETURN_IF_ERROR(ParseSlo(*s, &o.slo));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  if (o.scheduler.max_model_len == 0) o.scheduler.max_model_len = o.hardware.model.max_context;
+  if (o.scheduler.max_model_len > o.hardware.model.max_context) {
+    return Status::InvalidArgument(fmt::format("replica.scheduler.max_model_len: must be at most the model's "
+                                               "max_context {} (got {})", o.hardware.model.max_context,
+                                               o.scheduler.max_model_len));
+  }
+  o.memory.max_batch_tokens = o.scheduler.max_batch_tokens;
+  return o;
+}
+
+}  // namespace fleetlab
