@@ -51,6 +51,17 @@ check "event limit" 2 "limits.max_events" -- "$bin" run --set limits.max_events=
 check "closed loop frontier refused" 2 "needs an open-loop workload" -- "$bin" frontier "$src/scenarios/closed-loop.json" --rates 1:2:2
 check "analytic mm1 p99" 0 "460.5" -- "$bin" analytic mm1 --lambda 90 --mu 100
 check "analytic bad input" 2 "lambda" -- "$bin" analytic mm1 --lambda -1 --mu 100
+check "plan ranks splits" 0 "TTFT waterfall" -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 2
+check "plan json" 0 '"saturation_output_tokens_per_s"' -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 2 --json
+check "plan slo" 0 "TTFT <= 50.0 ms" -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 1 --ttft-slo 50ms --tpot-slo 0.03s
+check "plan nothing fits" 2 "weights need 141.1 GB per GPU" -- "$bin" plan --model llama-3-70b --gpu h100-sxm --gpus 1
+check "plan bad slo" 2 "--ttft-slo: expected a duration" -- "$bin" plan --model llama-3-70b --gpu h100-sxm --ttft-slo 50
+check "plan unknown model" 2 "--model: unknown model" -- "$bin" plan --model llama-9 --gpu h100-sxm
+check "plan bad gpus" 2 "--gpus: must be between 1 and 1024" -- "$bin" plan --model llama-3-70b --gpu h100-sxm --gpus 0
+check "memory paged vs contiguous" 0 "paged / contiguous: 4.02x" -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 8 --context 2048
+check "memory json" 0 '"users_paged": 643' -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 8 --context 2048 --json
+check "memory does not fit" 2 "does not fit: weights need 141.1 GB" -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 1 --context 2048
+check "memory bad reservation" 2 "--reservation: must be one of" -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 8 --context 2048 --reservation exact
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -9,8 +9,16 @@
 
 namespace fleetlab {
 
-// Runs `scenario` once. Fails only if the run exceeds scenario.limits.
+// Optional observers of a run.
+struct RunHooks {
+  // Receives an LLM replica's iterations and requests (ignored for the
+  // generic station). Not owned.
+  class Timeline* timeline = nullptr;
+};
+
+// Runs `scenario` once. Fails if the system cannot be built (an LLM replica
+// that does not fit) or the run exceeds scenario.limits.
 // REQUIRES: scenario came from ParseScenario (validated).
-Result<Report> RunScenario(const Scenario& scenario);
+Result<Report> RunScenario(const Scenario& scenario, const RunHooks& hooks = {});
 
 }  // namespace fleetlab

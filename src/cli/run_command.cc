@@ -1,14 +1,17 @@
 #include "cli/run_command.h"
 
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "fleetlab/frontier.h"
+#include "fleetlab/llm/timeline.h"
 #include "fleetlab/report/render.h"
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
@@ -39,6 +42,12 @@ Result<Scenario> Load(const ScenarioArgs& args) {
   return ParseScenario(doc, "");
 }
 
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::binary);
+  file << text;
+  return static_cast<bool>(file);
+}
+
 bool Fail(CommandContext& ctx, const Status& s) {
   ctx.err << "fleetlab: " << s.message() << "\n";
   ctx.exit_code = 2;
@@ -52,17 +61,30 @@ void AddRunCommand(CLI::App& app, CommandContext& ctx) {
                                         "throughput, utilisation, queue length, stability).");
   auto args = std::make_shared<ScenarioArgs>();
   auto json = std::make_shared<bool>(false);
+  auto series = std::make_shared<bool>(false);
+  auto timeline = std::make_shared<std::string>();
   AddScenarioArgs(cmd, args.get());
   cmd->add_flag("--json", *json, "Print the machine-readable report (docs/report.md) instead of text.");
-  cmd->callback([&ctx, args, json]() {
+  cmd->add_flag("--series", *series,
+                "With --json, add an LLM replica's time series: queue over time and the KV-cache block map.");
+  cmd->add_option("--timeline", *timeline,
+                  "Write a Chrome/Perfetto trace of an LLM replica run to this file (open it in ui.perfetto.dev).")
+      ->type_name("FILE.json");
+  cmd->callback([&ctx, args, json, series, timeline]() {
     auto scenario = Load(*args);
     if (!scenario.ok()) return (void)Fail(ctx, scenario.status());
+    Timeline trace;
+    RunHooks hooks;
+    if (!timeline->empty()) hooks.timeline = &trace;
     const auto start = std::chrono::steady_clock::now();
-    auto report = RunScenario(*scenario);
+    auto report = RunScenario(*scenario, hooks);
     const double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!report.ok()) return (void)Fail(ctx, report.status());
+    if (!timeline->empty() && !WriteFile(*timeline, trace.ToJson().dump())) {
+      return (void)Fail(ctx, Status::IoError(fmt::format("--timeline {}: cannot write the file", *timeline)));
+    }
     if (*json) {
-      ctx.out << ReportToJson(*report).dump(2) << "\n";
+      ctx.out << ReportToJson(*report, *series).dump(2) << "\n";
     } else {
       ctx.out << ReportToText(*report, wall_ms);
     }

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/llm/timeline.h"
 #include "llm/replica_state.h"
 #include "llm/replica_stats.h"
 #include "llm/scheduler.h"
@@ -36,7 +37,10 @@ Status AddDraft(const ReplicaOptions& o, MemoryPlan* plan, std::unique_ptr<PerfM
 class LlmReplica::Events final : public SeqEvents {
  public:
   explicit Events(LlmReplica* r) : r_(r) {}
-  void OnPreempted(std::uint32_t, bool) override { r_->stats_->OnPreemption(); }
+  void OnPreempted(std::uint32_t slot, bool swapped) override {
+    r_->stats_->OnPreemption();
+    if (r_->timeline_ != nullptr) r_->timeline_->OnPreempted(r_->state_->seq(slot).request.id, r_->sim_->now(), swapped);
+  }
   void OnFailed(std::uint32_t slot) override { r_->Fail(slot); }
 
  private:
@@ -172,6 +176,10 @@ void LlmReplica::StartIteration(Simulator& sim, int engine) {
   busy_[e] = true;
   breakdowns_[e] = b;
   sim.Schedule(done, id_, kIterationDone, e);
+  if (timeline_ != nullptr) {
+    timeline_->OnIteration(engine, sim.now(), done, plan.shape.prefill_tokens, plan.shape.decode_tokens,
+                           plan.sequences, b);
+  }
   RecordState(sim.now());
 }
 
@@ -180,10 +188,15 @@ void LlmReplica::EmitTokens(std::uint32_t slot, std::int64_t n, SimTime now) {
   if (s.generated == 0) {
     s.first_token = now;
     stats_->OnFirstToken(s, now);
-  } else {
-    stats_->OnGap(s, NsToSeconds(now - s.last_token), 1);
+  } else if (s.measured) {
+    // Sequences decoding together mostly share their previous token's time:
+    // their gaps are counted as one run.
+    const SimDuration gap = now - s.last_token;
+    if (gap != pending_gap_ && pending_gap_count_ > 0) FlushGaps();
+    pending_gap_ = gap;
+    ++pending_gap_count_;
   }
-  stats_->OnGap(s, 0.0, n - 1);  // tokens accepted together arrive together
+  if (s.measured) zero_gaps_ += n - 1;  // tokens accepted together arrive together
   s.generated += n;
   s.last_token = now;
   stats_->OnOutputTokens(n);
@@ -211,19 +224,34 @@ void LlmReplica::FinishIteration(Simulator& sim, int engine) {
     EmitTokens(item.slot, emitted, sim.now());
     if (s.finished()) Complete(sim, item.slot);
   }
+  FlushGaps();
   KickIdle(sim);
   RecordState(sim.now());
+}
+
+void LlmReplica::FlushGaps() {
+  if (pending_gap_count_ > 0) stats_->OnGaps(NsToSeconds(pending_gap_), pending_gap_count_);
+  if (zero_gaps_ > 0) stats_->OnGaps(0.0, zero_gaps_);
+  pending_gap_count_ = zero_gaps_ = 0;
+}
+
+void LlmReplica::TraceRequest(const Seq& s, bool completed) {
+  if (timeline_ == nullptr) return;
+  timeline_->OnRequest(s.request.id, s.request.arrival, s.scheduled, s.first_token, s.last_token, s.prompt, s.output,
+                       completed);
 }
 
 void LlmReplica::Complete(Simulator& sim, std::uint32_t slot) {
   const Seq& s = state_->seq(slot);
   stats_->OnCompleted(s);
+  TraceRequest(s, true);
   in_system_.Add(sim.now(), -1);
   listener_->OnCompleted(sim, s.request, s.scheduled);
   if (scheduler_->ReleasesFinishedAtOnce()) state_->Retire(slot);  // request-level batches retire at their end
 }
 
 void LlmReplica::Fail(std::uint32_t slot) {
+  TraceRequest(state_->seq(slot), false);
   const Request request = state_->seq(slot).request;
   stats_->OnFailed();
   in_system_.Add(sim_->now(), -1);
@@ -237,6 +265,7 @@ void LlmReplica::FailStuck(int engine) {
     return state_->seq(a).request.id < state_->seq(b).request.id;
   });
   const std::uint32_t slot = *newest;
+  TraceRequest(state_->seq(slot), false);
   const Request request = state_->seq(slot).request;
   state_->Retire(slot);
   stats_->OnFailed();

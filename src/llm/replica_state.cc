@@ -185,16 +185,15 @@ bool ReplicaState::GrowOrPreempt(std::uint32_t slot, std::int64_t tokens, int en
   const std::int64_t need = s.context() + tokens;
   if (need <= s.kv_tokens) return true;
   const auto& list = running_[static_cast<std::size_t>(engine)];
-  while (!kv_->CanExtend(s.request.id, Tokens(need))) {
+  // Extend changes nothing when memory is short, so try it first: the
+  // common case costs one lookup.
+  while (!kv_->Extend(s.request.id, Tokens(need))) {
     const std::size_t v = ChooseVictim(list, first_candidate);
     if (v == list.size()) return false;  // everyone left is pinned
     const std::uint32_t victim = list[v];
     Preempt(victim, engine, stall_s);
     if (victim == slot) return false;
   }
-  const bool ok = kv_->Extend(s.request.id, Tokens(need));
-  assert(ok);
-  (void)ok;
   s.kv_tokens = need;
   return true;
 }

@@ -39,8 +39,11 @@ void ReplicaStats::Reset(SimTime now) {
   const TimeWeighted kvs[] = {kv_stored_, kv_reserved_, kv_internal_, kv_external_, kv_cached_, kv_free_};
   const double capacity = kv_capacity_;
   const SimDuration interval = series_interval_;
+  const std::uint64_t failed = failed_, rejected = rejected_;  // counted over the whole run, like drops
   *this = ReplicaStats{};
   series_interval_ = interval;
+  failed_ = failed;
+  rejected_ = rejected;
   ttft_slo_s_ = ttft_slo;
   tpot_slo_s_ = tpot_slo;
   waiting_ = w;
@@ -66,8 +69,8 @@ void ReplicaStats::OnFirstToken(const Seq& s, SimTime now) {
   ttft_parts_sum_.Add(s.ttft_parts);
 }
 
-void ReplicaStats::OnGap(const Seq& s, double gap_s, std::int64_t count) {
-  if (s.measured && count > 0) itl_.Add(gap_s * kMs, static_cast<std::uint64_t>(count));
+void ReplicaStats::OnGaps(double gap_s, std::int64_t count) {
+  if (count > 0) itl_.Add(gap_s * kMs, static_cast<std::uint64_t>(count));
 }
 
 void ReplicaStats::OnCompleted(const Seq& s) {

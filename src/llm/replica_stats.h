@@ -36,7 +36,8 @@ class ReplicaStats {
 
   // A request's first token / a later gap between tokens / its completion.
   void OnFirstToken(const Seq& s, SimTime now);
-  void OnGap(const Seq& s, double gap_s, std::int64_t count);
+  // `count` gaps of `gap_s` between the tokens of measured requests.
+  void OnGaps(double gap_s, std::int64_t count);
   void OnCompleted(const Seq& s);
   void OnOutputTokens(std::int64_t n) { output_tokens_ += static_cast<std::uint64_t>(n); }
   void OnPromptTokens(std::int64_t n) { prompt_tokens_ += static_cast<std::uint64_t>(n); }

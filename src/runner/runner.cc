@@ -168,13 +168,15 @@ struct System {
   SystemView view;
 };
 
-Result<System> BuildSystem(const Scenario& s, const RandomStreams& streams, Simulator& sim, Collector* collector) {
+Result<System> BuildSystem(const Scenario& s, const RandomStreams& streams, Simulator& sim, Collector* collector,
+                           const RunHooks& hooks) {
   System sys;
   if (s.replica) {
     auto replica = LlmReplica::Create(*s.replica, streams, collector);
     if (!replica.ok()) return replica.status();
     sys.replica = std::move(replica).value();
     sys.replica->Attach(sim);
+    sys.replica->SetTimeline(hooks.timeline);
     LlmReplica* rep = sys.replica.get();
     sys.target = rep;
     const SimDuration horizon = ExpectedWindow(s);
@@ -192,13 +194,13 @@ Result<System> BuildSystem(const Scenario& s, const RandomStreams& streams, Simu
 
 }  // namespace
 
-Result<Report> RunScenario(const Scenario& s) {
+Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   const RandomStreams streams(s.seed);
   Simulator sim;
   sim.SetEventLimit(s.limits.max_events);
   const bool timed = s.workload.duration_s > 0;
   Collector collector(timed ? 0 : s.workload.requests);
-  auto system = BuildSystem(s, streams, sim, &collector);
+  auto system = BuildSystem(s, streams, sim, &collector, hooks);
   if (!system.ok()) return system.status();
   const SendLimits limits{s.workload.requests, s.workload.warmup_requests,
                           timed ? SecondsToNs(s.workload.duration_s) : 0};

@@ -45,12 +45,15 @@ Status FieldReader::Error(const char* key, const std::string& message) const {
   return Status::InvalidArgument(fmt::format("{}: {}", PathOf(key), message));
 }
 
-bool FieldReader::Has(const char* key) const { return object_.contains(key); }
+bool FieldReader::Has(const char* key) const {
+  const auto it = object_.find(key);
+  return it != object_.end() && !it->is_null();
+}
 
 const nlohmann::json* FieldReader::Find(const char* key) {
   read_.insert(key);
   const auto it = object_.find(key);
-  return it == object_.end() ? nullptr : &*it;
+  return it == object_.end() || it->is_null() ? nullptr : &*it;
 }
 
 const nlohmann::json* FieldReader::Child(const char* key) { return Find(key); }

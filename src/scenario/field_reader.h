@@ -1,7 +1,7 @@
 // FieldReader: strict, typed reading of one JSON object at the parsing edge.
 //
 // Each getter reads an optional field into an options struct (an absent
-// field leaves the in-class default in place), checking type and range and
+// field, or one set to null, leaves the in-class default in place), checking type and range and
 // producing an error that names the full path. Finish() reports any field
 // that no getter asked for, so a misspelt field is an error, not a default.
 #pragma once

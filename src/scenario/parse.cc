@@ -141,7 +141,7 @@ Status ParseStation(const json& v, StationOptions* st) {
   FieldReader r(v, "station");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("servers", &st->servers, Range::Between(1, 1e5)));
-  if (const json* q = r.Child("queue_capacity"); q != nullptr && !q->is_null()) {
+  if (r.Child("queue_capacity") != nullptr) {  // null (or absent): unbounded
     std::uint64_t cap = 0;
     FLEETLAB_RETURN_IF_ERROR(r.Integer("queue_capacity", &cap, Range::Between(0, 1e12)));
     st->queue_capacity = cap;

@@ -20,6 +20,8 @@ namespace fleetlab {
 
 class ReplicaState;
 class ReplicaStats;
+class Timeline;
+struct Seq;
 class Scheduler;
 struct IterationPlan;
 
@@ -34,6 +36,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
 
   // Registers with `sim`. REQUIRES: called once, before the run.
   void Attach(Simulator& sim);
+  // Records iterations and request phases into `timeline` (not owned; may
+  // be null). REQUIRES: timeline outlives the run.
+  void SetTimeline(Timeline* timeline) { timeline_ = timeline; }
 
   void Submit(Simulator& sim, const Request& request) override;
   void OnEvent(Simulator& sim, const Event& event) override;
@@ -62,7 +67,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   SimTime Pipeline(SimTime start, StepBreakdown* b);
   void FinishIteration(Simulator& sim, int engine);
   void EmitTokens(std::uint32_t slot, std::int64_t n, SimTime now);
+  void FlushGaps();
   void Complete(Simulator& sim, std::uint32_t slot);
+  void TraceRequest(const Seq& s, bool completed);
   void Fail(std::uint32_t slot);
   void FailStuck(int engine);
   void RecordState(SimTime now);
@@ -77,6 +84,7 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   std::unique_ptr<Scheduler> scheduler_;
   std::unique_ptr<ReplicaStats> stats_;
   Simulator* sim_ = nullptr;
+  Timeline* timeline_ = nullptr;
   HandlerId id_ = 0;
   std::vector<IterationPlan> plans_;       // per engine
   std::vector<StepBreakdown> breakdowns_;  // per engine, of the iteration in flight
@@ -84,6 +92,10 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   std::vector<SimTime> stage_free_;        // per pipeline stage
   TimeWeighted in_system_, waiting_tw_;
   std::uint64_t spec_steps_ = 0, spec_tokens_ = 0;
+  // Inter-token gaps of measured requests, run-length coded before they
+  // reach the histogram.
+  SimDuration pending_gap_ = 0;
+  std::int64_t pending_gap_count_ = 0, zero_gaps_ = 0;
 };
 
 }  // namespace fleetlab

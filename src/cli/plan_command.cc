@@ -1,0 +1,330 @@
+#include "cli/plan_command.h"
+
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "llm/planner.h"
+
+namespace fleetlab::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+void Fail(CommandContext& ctx, const std::string& message) {
+  ctx.err << "fleetlab: " << message << "\n";
+  ctx.exit_code = 2;
+}
+
+// "50ms" or "0.05s" -> seconds; nullopt for anything else.
+std::optional<double> ParseDuration(const std::string& text) {
+  std::size_t unit = text.size();
+  while (unit > 0 && std::isalpha(static_cast<unsigned char>(text[unit - 1]))) --unit;
+  const std::string number = text.substr(0, unit), suffix = text.substr(unit);
+  if (number.empty() || (suffix != "ms" && suffix != "s")) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(number.c_str(), &end);
+  if (end != number.c_str() + number.size() || !std::isfinite(v) || v < 0) return std::nullopt;
+  return suffix == "ms" ? v / 1e3 : v;
+}
+
+Status ReadDuration(const std::string& text, const char* flag, double* seconds) {
+  if (text.empty()) return Status::Ok();
+  const auto v = ParseDuration(text);
+  if (!v) {
+    return Status::InvalidArgument(fmt::format("{}: expected a duration >= 0 with a unit, e.g. 50ms or 0.05s "
+                                               "(got \"{}\")", flag, text));
+  }
+  *seconds = *v;
+  return Status::Ok();
+}
+
+Status ReadDType(const std::string& text, const char* flag, DType* out) {
+  const auto d = ParseDType(text);
+  if (!d) {
+    return Status::InvalidArgument(fmt::format("{}: must be one of fp32, bf16, fp16, fp8, int8, int4 (got \"{}\")",
+                                               flag, text));
+  }
+  *out = *d;
+  return Status::Ok();
+}
+
+Result<Catalog> LoadCatalog() {
+  auto catalog = Catalog::LoadDefault();
+  if (!catalog.ok()) return catalog.status().WithContext("loading the catalog");
+  return catalog;
+}
+
+// 1317774 -> "1,317,774".
+std::string Grouped(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n), out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+double Ms(double s) { return s * 1e3; }
+double Gb(double bytes) { return bytes / 1e9; }
+
+// ---- fleetlab plan
+
+struct PlanArgs {
+  PlanRequest request;
+  std::string ttft_slo, tpot_slo, weight_dtype = "bf16", kv_dtype = "bf16";
+  bool json = false;
+};
+
+std::string SloText(const PlanRequest& r) {
+  if (r.ttft_slo_s <= 0 && r.tpot_slo_s <= 0) return "none";
+  std::string out;
+  if (r.ttft_slo_s > 0) out += fmt::format("TTFT <= {:.1f} ms", Ms(r.ttft_slo_s));
+  if (r.tpot_slo_s > 0) out += fmt::format("{}TPOT <= {:.1f} ms", out.empty() ? "" : ", ", Ms(r.tpot_slo_s));
+  return out;
+}
+
+std::string Heading(const PlanRequest& r) {
+  return fmt::format("{} on {} x {}: prompt {} + output {} tokens, {} weights, {} KV; SLO: {}\n"
+                     "saturation: closed loop of min(max users, {} per pipeline stage) users, zero think time, "
+                     "continuous batching\n\n",
+                     r.model, r.gpus, r.gpu, r.prompt, r.output, DTypeName(r.weight_dtype), DTypeName(r.kv_dtype),
+                     SloText(r), r.max_running_per_engine);
+}
+
+std::string Row(const SplitPlan& p) {
+  const std::string split = fmt::format("TP{} PP{}", p.tp, p.pp);
+  if (!p.fits) return fmt::format("{:<10} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8} {}\n", split, "no",
+                                  "-", "-", "-", "-", "-", "-", "-", "-", "-");
+  return fmt::format("{:<10} {:<4} {:>8.2f} {:>8.2f} {:>9} {:>6} {:>9.2f} {:>9.0f} {:>9.2f} {:>8.3f} {}\n", split,
+                     "yes", Ms(p.ttft_s), Ms(p.tpot_s), p.max_users, p.users_simulated, p.saturation_rps,
+                     p.saturation_tokens_per_s, p.p99_ttft_s_at_saturation, p.usd_per_million_output_tokens,
+                     p.meets_slo ? "ok" : "miss");
+}
+
+std::string Waterfall(std::int64_t prompt, const std::vector<SplitPlan>& plans) {
+  std::string out = fmt::format("\nTTFT waterfall, ms (one {}-token prefill alone; the parts add up to TTFT)\n"
+                                "{:<10} {:>8} {:>8} {:>9} {:>8} {:>8} {:>8} {:>9} {:>8}\n",
+                                prompt, "split", "matmul", "weights", "attention", "KV", "TP comm", "PP comm",
+                                "overhead", "TTFT");
+  for (const SplitPlan& p : plans) {
+    if (!p.fits) continue;
+    const StepBreakdown& b = p.ttft_breakdown;
+    out += fmt::format("{:<10} {:>8.2f} {:>8.2f} {:>9.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>9.2f} {:>8.2f}\n",
+                       fmt::format("TP{} PP{}", p.tp, p.pp), Ms(b.matmul_s), Ms(b.weight_memory_s),
+                       Ms(b.attention_s), Ms(b.kv_memory_s), Ms(b.tp_comm_s), Ms(b.pp_comm_s), Ms(b.overhead_s),
+                       Ms(b.total_s));
+  }
+  return out;
+}
+
+std::string PlanText(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
+  std::string out = Heading(r);
+  out += fmt::format("{:<10} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8} {}\n", "split", "fits", "TTFT ms",
+                     "TPOT ms", "max users", "users", "sat req/s", "sat tok/s", "p99 TTFT", "$/1M tok", "SLO");
+  out += fmt::format("{:<10} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8}\n", "", "", "alone", "alone", "",
+                     "sim", "", "output", "sat, s", "output");
+  bool any_fits = false;
+  for (const SplitPlan& p : plans) {
+    out += Row(p);
+    any_fits = any_fits || p.fits;
+  }
+  if (any_fits) out += Waterfall(r.prompt, plans);
+  std::string failing;
+  for (const SplitPlan& p : plans) {
+    if (!p.fits) failing += fmt::format("  TP{} PP{}: {}\n", p.tp, p.pp, p.reason);
+  }
+  if (!failing.empty()) out += "\ndo not fit:\n" + failing;
+  return out;
+}
+
+Json Number(bool present, double v) { return present ? Json(v) : Json(nullptr); }
+Json Integer(bool present, std::int64_t v) { return present ? Json(v) : Json(nullptr); }
+
+Json BreakdownJson(const SplitPlan& p) {
+  const StepBreakdown& b = p.ttft_breakdown;
+  if (!p.fits) return nullptr;
+  return {{"matmul", Ms(b.matmul_s)},         {"weight_memory", Ms(b.weight_memory_s)},
+          {"attention", Ms(b.attention_s)},   {"kv_memory", Ms(b.kv_memory_s)},
+          {"tp_comm", Ms(b.tp_comm_s)},       {"pp_comm", Ms(b.pp_comm_s)},
+          {"overhead", Ms(b.overhead_s)},     {"total", Ms(b.total_s)}};
+}
+
+Json SplitJson(const SplitPlan& p) {
+  const bool f = p.fits;
+  return {{"tp", p.tp},
+          {"pp", p.pp},
+          {"fits", f},
+          {"reason", p.reason},
+          {"ttft_ms", Number(f, Ms(p.ttft_s))},
+          {"tpot_ms", Number(f, Ms(p.tpot_s))},
+          {"max_users", Integer(f, p.max_users)},
+          {"users_simulated", Integer(f, p.users_simulated)},
+          {"saturation_rps", Number(f, p.saturation_rps)},
+          {"saturation_output_tokens_per_s", Number(f, p.saturation_tokens_per_s)},
+          {"p99_ttft_ms_at_saturation", Number(f, Ms(p.p99_ttft_s_at_saturation))},
+          {"mean_batch_at_saturation", Number(f, p.mean_batch_at_saturation)},
+          {"usd_per_million_output_tokens", Number(f, p.usd_per_million_output_tokens)},
+          {"meets_slo", p.meets_slo},
+          {"ttft_breakdown_ms", BreakdownJson(p)}};
+}
+
+Status Complete(PlanArgs* a) {
+  FLEETLAB_RETURN_IF_ERROR(ReadDuration(a->ttft_slo, "--ttft-slo", &a->request.ttft_slo_s));
+  FLEETLAB_RETURN_IF_ERROR(ReadDuration(a->tpot_slo, "--tpot-slo", &a->request.tpot_slo_s));
+  FLEETLAB_RETURN_IF_ERROR(ReadDType(a->weight_dtype, "--weight-dtype", &a->request.weight_dtype));
+  return ReadDType(a->kv_dtype, "--kv-dtype", &a->request.kv_dtype);
+}
+
+void RunPlan(CommandContext& ctx, PlanArgs& a) {
+  if (Status s = Complete(&a); !s.ok()) return Fail(ctx, s.message());
+  auto catalog = LoadCatalog();
+  if (!catalog.ok()) return Fail(ctx, catalog.status().message());
+  auto plans = PlanSplits(a.request, *catalog);
+  if (!plans.ok()) return Fail(ctx, plans.status().message());
+  if (a.json) {
+    Json out = Json::array();
+    for (const SplitPlan& p : *plans) out.push_back(SplitJson(p));
+    ctx.out << out.dump(2) << "\n";
+  } else {
+    ctx.out << PlanText(a.request, *plans);
+  }
+  if (plans->empty() || !plans->front().fits) {
+    Fail(ctx, fmt::format("no split of {} x {} fits {}", a.request.gpus, a.request.gpu, a.request.model));
+  }
+}
+
+// ---- fleetlab memory
+
+struct MemoryArgs {
+  MemoryRequest request;
+  std::string kv_dtype = "bf16", weight_dtype = "bf16", reservation = "max_length";
+  bool json = false;
+};
+
+Status Complete(MemoryArgs* a) {
+  FLEETLAB_RETURN_IF_ERROR(ReadDType(a->kv_dtype, "--kv-dtype", &a->request.kv_dtype));
+  FLEETLAB_RETURN_IF_ERROR(ReadDType(a->weight_dtype, "--weight-dtype", &a->request.weight_dtype));
+  const std::vector<std::string> names = {"max_length", "power_of_two", "oracle"};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (a->reservation == names[i]) {
+      a->request.reservation = static_cast<ReservationPolicy>(i);
+      return Status::Ok();
+    }
+  }
+  return Status::InvalidArgument(fmt::format("--reservation: must be one of max_length, power_of_two, oracle "
+                                             "(got \"{}\")", a->reservation));
+}
+
+std::string ReservationText(const MemoryArgs& a, const MemoryReport& m) {
+  switch (a.request.reservation) {
+    case ReservationPolicy::kMaxLength: return fmt::format("the model's max length, {}", m.max_model_len);
+    case ReservationPolicy::kPowerOfTwo: return "the next power of two of the context";
+    case ReservationPolicy::kOracle: return "exactly the context";
+  }
+  return "";
+}
+
+std::string MemoryText(const MemoryArgs& a, const MemoryReport& m) {
+  const MemoryRequest& r = a.request;
+  const MemoryPlan& p = m.plan;
+  std::string out = fmt::format("{} on {}, TP{} PP{} ({} GPUs), context {} tokens per user, {} KV cache\n\n", r.model,
+                                r.gpu, r.tp, r.pp, r.tp * r.pp, Grouped(r.context), DTypeName(r.kv_dtype));
+  out += fmt::format("per GPU: {:.1f} GB usable ({:.1f} GB x {:.2f}) = {:.2f} GB weights + {:.2f} GB activation "
+                     "workspace + {:.2f} GB KV cache\n",
+                     Gb(p.usable_bytes), Gb(p.gpu_memory_bytes), p.usable_bytes / p.gpu_memory_bytes,
+                     Gb(p.weights_bytes_per_gpu), Gb(p.activation_bytes_per_gpu), Gb(p.kv_bytes_per_gpu));
+  out += fmt::format("KV per token per GPU: {} B -> {} token slots in the replica\n\n",
+                     Grouped(std::llround(p.kv_bytes_per_token_per_gpu)), Grouped(p.kv_capacity.value()));
+  out += fmt::format("{:<34} {:>14} {:>10}\n", "allocation", "slots / user", "users");
+  out += fmt::format("{:<34} {:>14} {:>10}\n", fmt::format("paged (blocks of {})", r.block_tokens),
+                     Grouped(m.slots_per_user_paged), Grouped(m.users_paged));
+  out += fmt::format("{:<34} {:>14} {:>10}\n", fmt::format("contiguous ({})", a.reservation),
+                     Grouped(m.slots_per_user_contiguous), Grouped(m.users_contiguous));
+  const std::string why = fmt::format("paged wastes at most one partly filled block per user; contiguous reserves "
+                                      "{} per user", ReservationText(a, m));
+  if (m.users_contiguous == 0) {
+    return out + fmt::format("\npaged / contiguous: - (no contiguous reservation of {} slots fits; {})\n",
+                             Grouped(m.slots_per_user_contiguous), why);
+  }
+  return out + fmt::format("\npaged / contiguous: {:.2f}x  ({})\n", m.paged_over_contiguous, why);
+}
+
+Json MemoryJson(const MemoryArgs& a, const MemoryReport& m) {
+  const MemoryRequest& r = a.request;
+  const MemoryPlan& p = m.plan;
+  return {{"model", r.model}, {"gpu", r.gpu}, {"tp", r.tp}, {"pp", r.pp}, {"context", r.context},
+          {"block_tokens", r.block_tokens}, {"kv_dtype", DTypeName(r.kv_dtype)}, {"reservation", a.reservation},
+          {"usable_gb_per_gpu", Gb(p.usable_bytes)}, {"weights_gb_per_gpu", Gb(p.weights_bytes_per_gpu)},
+          {"activations_gb_per_gpu", Gb(p.activation_bytes_per_gpu)}, {"kv_gb_per_gpu", Gb(p.kv_bytes_per_gpu)},
+          {"kv_bytes_per_token_per_gpu", p.kv_bytes_per_token_per_gpu},
+          {"kv_capacity_tokens", p.kv_capacity.value()}, {"max_model_len", m.max_model_len},
+          {"slots_per_user_paged", m.slots_per_user_paged}, {"slots_per_user_contiguous", m.slots_per_user_contiguous},
+          {"users_paged", m.users_paged}, {"users_contiguous", m.users_contiguous},
+          {"paged_over_contiguous", m.paged_over_contiguous}};
+}
+
+void RunMemory(CommandContext& ctx, MemoryArgs& a) {
+  if (Status s = Complete(&a); !s.ok()) return Fail(ctx, s.message());
+  auto catalog = LoadCatalog();
+  if (!catalog.ok()) return Fail(ctx, catalog.status().message());
+  auto report = PlanUsers(a.request, *catalog);
+  if (!report.ok()) return Fail(ctx, report.status().message());
+  if (!report->plan.fits) return Fail(ctx, "does not fit: " + report->plan.reason);
+  if (a.json) return (void)(ctx.out << MemoryJson(a, *report).dump(2) << "\n");
+  ctx.out << MemoryText(a, *report);
+}
+
+void AddModelAndGpu(CLI::App* cmd, std::string* model, std::string* gpu) {
+  cmd->add_option("--model", *model, "Catalog model id or alias, e.g. llama-3-70b (`fleetlab catalog` lists them).")
+      ->required();
+  cmd->add_option("--gpu", *gpu, "Catalog GPU id, e.g. h100-sxm.")->required();
+}
+
+}  // namespace
+
+void AddPlanCommand(CLI::App& app, CommandContext& ctx) {
+  auto* cmd = app.add_subcommand("plan", "Compare every tensor x pipeline split of a GPU budget: one request's TTFT "
+                                         "and TPOT, users that fit, and simulated throughput and cost at saturation.");
+  auto a = std::make_shared<PlanArgs>();
+  AddModelAndGpu(cmd, &a->request.model, &a->request.gpu);
+  cmd->add_option("--gpus", a->request.gpus, "GPUs per replica (1..1024); every tp x pp = GPUS is tried.")
+      ->capture_default_str();
+  cmd->add_option("--prompt", a->request.prompt, "Prompt tokens per request.")->capture_default_str();
+  cmd->add_option("--output", a->request.output, "Output tokens per request.")->capture_default_str();
+  cmd->add_option("--ttft-slo", a->ttft_slo, "TTFT objective for one request alone, e.g. 50ms or 0.05s.");
+  cmd->add_option("--tpot-slo", a->tpot_slo, "TPOT objective for one request alone, e.g. 30ms.");
+  cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype: fp32, bf16, fp16, fp8, int8, int4.")
+      ->capture_default_str();
+  cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype.")->capture_default_str();
+  cmd->add_flag("--json", a->json, "Print a JSON array of splits, best first, instead of tables.");
+  cmd->callback([&ctx, a] { RunPlan(ctx, *a); });
+}
+
+void AddMemoryCommand(CLI::App& app, CommandContext& ctx) {
+  auto* cmd = app.add_subcommand("memory", "How many users' KV caches fit on a replica under contiguous and paged "
+                                           "allocation, and why.");
+  auto a = std::make_shared<MemoryArgs>();
+  AddModelAndGpu(cmd, &a->request.model, &a->request.gpu);
+  cmd->add_option("--tp", a->request.tp, "Tensor-parallel degree.")->capture_default_str();
+  cmd->add_option("--pp", a->request.pp, "Pipeline-parallel degree.")->capture_default_str();
+  cmd->add_option("--context", a->request.context, "Tokens per user (prompt + output).")->required();
+  cmd->add_option("--block-size", a->request.block_tokens, "Paged KV block, tokens.")->capture_default_str();
+  cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype: fp32, bf16, fp16, fp8, int8, int4.")
+      ->capture_default_str();
+  cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype.")->capture_default_str();
+  cmd->add_option("--reservation", a->reservation, "What contiguous allocation reserves per user: max_length "
+                                                   "(the model's max context), power_of_two, oracle.")
+      ->capture_default_str();
+  cmd->add_flag("--json", a->json, "Print JSON instead of text.");
+  cmd->callback([&ctx, a] { RunMemory(ctx, *a); });
+}
+
+}  // namespace fleetlab::cli

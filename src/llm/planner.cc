@@ -1,0 +1,309 @@
+// The planner (planner.h): every tp x pp split of a GPU budget, judged by
+// the roofline for one request alone and by a short closed-loop simulation
+// at saturation; and the users a paged or contiguous KV cache holds.
+#include "llm/planner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "fleetlab/runner.h"
+#include "fleetlab/scenario/scenario.h"
+
+namespace fleetlab {
+namespace {
+
+constexpr int kMaxGpus = 1024;
+constexpr std::int64_t kPlanBlockTokens = 16;  // vLLM's default block
+
+std::int64_t CeilDiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+
+Status Unknown(const char* flag, const char* kind, const std::string& id, const std::string& known) {
+  return Status::InvalidArgument(fmt::format("{}: unknown {} \"{}\"; known: {}", flag, kind, id, known));
+}
+
+// "replica.tp: must divide ..." -> "<prefix>tp: must divide ...".
+std::string Reprefix(const std::string& message, const std::string& prefix) {
+  const std::string from = "replica.";
+  return message.rfind(from, 0) == 0 ? prefix + message.substr(from.size()) : message;
+}
+
+Status ResolveLink(const std::string& id, const char* flag, const Catalog& c, LinkSpec* out) {
+  const LinkSpec* link = c.FindLink(id);
+  if (link == nullptr) return Unknown(flag, "link", id, c.LinkIds());
+  *out = *link;
+  return Status::Ok();
+}
+
+// The model, GPU, links and dtypes of every split (tp = pp = 1 here).
+Result<ReplicaHardware> BaseHardware(const std::string& model, const std::string& gpu, const Catalog& c) {
+  const ModelSpec* m = c.FindModel(model);
+  if (m == nullptr) return Unknown("--model", "model", model, c.ModelIds());
+  const GpuSpec* g = c.FindGpu(gpu);
+  if (g == nullptr) return Unknown("--gpu", "GPU", gpu, c.GpuIds());
+  ReplicaHardware hw;
+  hw.model = *m;
+  hw.gpu = *g;
+  FLEETLAB_RETURN_IF_ERROR(ResolveLink(g->scale_up_link, "--gpu", c, &hw.tp_link));
+  hw.pp_link = hw.tp_link;
+  return hw;
+}
+
+Result<ReplicaHardware> PlanHardware(const PlanRequest& r, const Catalog& c) {
+  auto hw = BaseHardware(r.model, r.gpu, c);
+  if (!hw.ok()) return hw.status();
+  if (!r.tp_link.empty()) FLEETLAB_RETURN_IF_ERROR(ResolveLink(r.tp_link, "--tp-link", c, &hw->tp_link));
+  if (!r.pp_link.empty()) FLEETLAB_RETURN_IF_ERROR(ResolveLink(r.pp_link, "--pp-link", c, &hw->pp_link));
+  hw->weight_dtype = r.weight_dtype;
+  hw->activation_dtype = r.activation_dtype;
+  hw->kv_dtype = r.kv_dtype;
+  hw->weight_gathered = r.weight_gathered;
+  if (!hw->gpu.PeakFlops(r.activation_dtype)) {
+    return Status::InvalidArgument(fmt::format("{} has no {} math for the activations", hw->gpu.id,
+                                               DTypeName(r.activation_dtype)));
+  }
+  return hw;
+}
+
+Status CheckPlanRequest(const PlanRequest& r, const ModelSpec& m) {
+  if (r.gpus < 1 || r.gpus > kMaxGpus) {
+    return Status::InvalidArgument(fmt::format("--gpus: must be between 1 and {} (got {})", kMaxGpus, r.gpus));
+  }
+  if (r.prompt < 1) return Status::InvalidArgument(fmt::format("--prompt: must be >= 1 token (got {})", r.prompt));
+  if (r.output < 1) return Status::InvalidArgument(fmt::format("--output: must be >= 1 token (got {})", r.output));
+  if (r.prompt + r.output > m.max_context) {
+    return Status::InvalidArgument(fmt::format("--prompt + --output: {} tokens exceed {}'s max context of {}",
+                                               r.prompt + r.output, m.id, m.max_context));
+  }
+  if (!(r.ttft_slo_s >= 0) || !(r.tpot_slo_s >= 0)) return Status::InvalidArgument("SLOs must be >= 0");
+  if (r.max_running_per_engine < 1) return Status::InvalidArgument("max_running_per_engine must be >= 1");
+  return Status::Ok();
+}
+
+IterationShape PrefillShape(std::int64_t prompt) {
+  IterationShape s;
+  s.prefill_tokens = prompt;
+  s.prefill_attention_pairs = static_cast<double>(prompt) * static_cast<double>(prompt + 1) / 2;
+  return s;
+}
+
+IterationShape DecodeShape(std::int64_t context) {
+  IterationShape s;
+  s.decode_sequences = s.decode_tokens = 1;
+  s.decode_context_tokens = context;
+  return s;
+}
+
+bool MeetsSlo(const SplitPlan& p, const PlanRequest& r) {
+  return p.fits && (r.ttft_slo_s <= 0 || p.ttft_s <= r.ttft_slo_s) && (r.tpot_slo_s <= 0 || p.tpot_s <= r.tpot_slo_s);
+}
+
+// A closed loop of `users` with zero think time and fixed sizes.
+Scenario SaturationScenario(const ReplicaOptions& replica, std::int64_t users, const PlanRequest& r) {
+  Scenario s;
+  s.name = fmt::format("plan TP{} PP{}", replica.hardware.tp, replica.hardware.pp);
+  s.seed = r.seed;
+  WorkloadOptions& w = s.workload;
+  w.mode = LoadMode::kClosed;
+  w.closed.users = static_cast<std::uint32_t>(users);
+  w.closed.think_time_s = Distribution::Deterministic(0.0);
+  w.sizes.prompt_tokens = Distribution::Deterministic(static_cast<double>(r.prompt));
+  w.sizes.output_tokens = Distribution::Deterministic(static_cast<double>(r.output));
+  const auto n = static_cast<std::uint64_t>(users);
+  w.warmup_requests = std::max(r.warmup, n);
+  w.requests = std::max(r.requests, w.warmup_requests + 2 * n);
+  s.replica = replica;
+  return s;
+}
+
+// Fills the saturation fields from a simulation of `users` users.
+Status Simulate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* p) {
+  p->users_simulated = std::min(p->max_users, r.max_running_per_engine * p->pp);
+  ReplicaOptions o = replica;
+  o.scheduler.max_running = r.max_running_per_engine * p->pp;
+  o.slo.ttft_s = r.ttft_slo_s;
+  o.slo.tpot_s = r.tpot_slo_s;
+  auto report = RunScenario(SaturationScenario(o, p->users_simulated, r));
+  if (!report.ok()) return report.status().WithContext(fmt::format("simulating TP{} PP{}", p->tp, p->pp));
+  if (!report->llm) return Status::InvalidArgument("the simulation did not report an LLM replica");
+  const LlmReport& llm = *report->llm;
+  p->saturation_rps = report->throughput_rps;
+  p->saturation_tokens_per_s = llm.output_tokens_per_s;
+  p->p99_ttft_s_at_saturation = llm.ttft_ms.p99 / 1e3;
+  p->mean_batch_at_saturation = llm.mean_batch_size;
+  p->usd_per_million_output_tokens = llm.usd_per_million_output_tokens;
+  return Status::Ok();
+}
+
+// Roofline and memory of one split; fits is false (with the reason) when
+// the sharding is invalid or the memory does not hold one request.
+SplitPlan Judge(const ReplicaOptions& o, const PlanRequest& r, std::unique_ptr<PerfModel>* perf) {
+  SplitPlan p;
+  p.tp = o.hardware.tp;
+  p.pp = o.hardware.pp;
+  auto model = MakeRooflineModel(o.hardware);
+  if (!model.ok()) {
+    p.reason = Reprefix(model.status().message(), "");
+    return p;
+  }
+  const MemoryPlan memory = PlanMemory(o.hardware, o.memory);
+  if (!memory.fits) {
+    p.reason = memory.reason;
+    return p;
+  }
+  const std::int64_t per_user = CeilDiv(r.prompt + r.output, kPlanBlockTokens) * kPlanBlockTokens;
+  p.max_users = memory.kv_capacity.value() / per_user;
+  if (p.max_users < 1) {
+    p.reason = fmt::format("only {} tokens of KV cache fit, fewer than one request's {} ({} blocks of {})",
+                           memory.kv_capacity.value(), per_user, per_user / kPlanBlockTokens, kPlanBlockTokens);
+    return p;
+  }
+  p.fits = true;
+  *perf = std::move(model).value();
+  return p;
+}
+
+Result<SplitPlan> PlanOne(const ReplicaHardware& base, int tp, int pp, const PlanRequest& r, const Catalog& c) {
+  ReplicaHardware hw = base;
+  hw.tp = tp;
+  hw.pp = pp;
+  auto options = DefaultReplicaOptions(hw, c);
+  if (!options.ok()) return options.status();
+  std::unique_ptr<PerfModel> perf;
+  SplitPlan p = Judge(*options, r, &perf);
+  if (!p.fits) return p;
+  p.ttft_breakdown = perf->Iteration(PrefillShape(r.prompt));
+  p.ttft_s = p.ttft_breakdown.total_s;
+  p.tpot_s = perf->Iteration(DecodeShape(r.prompt + r.output / 2)).total_s;
+  p.meets_slo = MeetsSlo(p, r);
+  if (r.simulate) FLEETLAB_RETURN_IF_ERROR(Simulate(*options, r, &p));
+  return p;
+}
+
+// Calls fn(0) .. fn(n - 1) on up to hardware_concurrency threads.
+// RunScenario is safe to call from several threads (runner.h).
+void ForEachInParallel(std::size_t n, const std::function<void(std::size_t)>& fn) {
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < n; i = next++) fn(i);
+  };
+  const std::size_t threads = std::min<std::size_t>(n, std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+}
+
+// Best first (see PlanSplits). Non-fitting splits keep their order.
+bool Better(const SplitPlan& a, const SplitPlan& b) {
+  const auto rank = [](const SplitPlan& p) { return p.fits ? (p.meets_slo ? 0 : 1) : 2; };
+  if (rank(a) != rank(b)) return rank(a) < rank(b);
+  if (!a.fits) return false;
+  if (a.saturation_tokens_per_s != b.saturation_tokens_per_s) {
+    return a.saturation_tokens_per_s > b.saturation_tokens_per_s;
+  }
+  return a.ttft_s < b.ttft_s;
+}
+
+Status CheckMemoryRequest(const MemoryRequest& r, const ModelSpec& m) {
+  for (const auto& [flag, value] : {std::pair{"--tp", r.tp}, std::pair{"--pp", r.pp}}) {
+    if (value < 1 || value > kMaxGpus) {
+      return Status::InvalidArgument(fmt::format("{}: must be between 1 and {} (got {})", flag, kMaxGpus, value));
+    }
+  }
+  if (r.block_tokens < 1) {
+    return Status::InvalidArgument(fmt::format("--block-size: must be >= 1 token (got {})", r.block_tokens));
+  }
+  if (r.context < 1 || r.context > m.max_context) {
+    return Status::InvalidArgument(fmt::format("--context: must be between 1 and {}'s max context {} (got {})", m.id,
+                                               m.max_context, r.context));
+  }
+  return Status::Ok();
+}
+
+std::int64_t Reservation(ReservationPolicy policy, std::int64_t context, std::int64_t max_len) {
+  switch (policy) {
+    case ReservationPolicy::kMaxLength: return max_len;
+    case ReservationPolicy::kOracle: return context;
+    case ReservationPolicy::kPowerOfTwo: {
+      std::int64_t r = 1;
+      while (r < context) r *= 2;
+      return std::min(r, max_len);
+    }
+  }
+  return max_len;
+}
+
+void CountUsers(const MemoryRequest& r, MemoryReport* m) {
+  m->slots_per_user_paged = CeilDiv(r.context, r.block_tokens) * r.block_tokens;
+  m->slots_per_user_contiguous = Reservation(r.reservation, r.context, m->max_model_len);
+  if (!m->plan.fits) return;
+  const std::int64_t capacity = m->plan.kv_capacity.value();
+  m->users_paged = (capacity / r.block_tokens) / CeilDiv(r.context, r.block_tokens);
+  m->users_contiguous = capacity / m->slots_per_user_contiguous;
+  if (m->users_contiguous > 0) {
+    m->paged_over_contiguous = static_cast<double>(m->users_paged) / static_cast<double>(m->users_contiguous);
+  }
+}
+
+}  // namespace
+
+Result<ReplicaOptions> DefaultReplicaOptions(const ReplicaHardware& hw, const Catalog& catalog) {
+  ReplicaOptions o;
+  o.hardware = hw;
+  const HostSpec* host = catalog.FindHost("cpu-host");
+  if (host == nullptr) return Status::NotFound("the catalog has no host \"cpu-host\"");
+  o.host = *host;
+  if (const LinkSpec* link = catalog.FindLink(host->link_to_gpu)) o.host_link = *link;
+  o.price_per_gpu_hour_usd = hw.gpu.price_per_hour_usd;
+  o.scheduler.max_model_len = hw.model.max_context;
+  o.memory.max_batch_tokens = o.scheduler.max_batch_tokens;
+  return o;
+}
+
+Result<std::vector<SplitPlan>> PlanSplits(const PlanRequest& r, const Catalog& c) {
+  auto base = PlanHardware(r, c);
+  if (!base.ok()) return base.status();
+  FLEETLAB_RETURN_IF_ERROR(CheckPlanRequest(r, base->model));
+  std::vector<int> tps;
+  for (int tp = 1; tp <= r.gpus; ++tp) {
+    if (r.gpus % tp == 0) tps.push_back(tp);
+  }
+  std::vector<std::optional<Result<SplitPlan>>> results(tps.size());
+  ForEachInParallel(tps.size(), [&](std::size_t i) { results[i] = PlanOne(*base, tps[i], r.gpus / tps[i], r, c); });
+  std::vector<SplitPlan> plans;
+  for (auto& result : results) {
+    if (!result->ok()) return result->status();
+    plans.push_back(std::move(*result).value());
+  }
+  std::stable_sort(plans.begin(), plans.end(), Better);
+  return plans;
+}
+
+Result<MemoryReport> PlanUsers(const MemoryRequest& r, const Catalog& c) {
+  auto hw = BaseHardware(r.model, r.gpu, c);
+  if (!hw.ok()) return hw.status();
+  FLEETLAB_RETURN_IF_ERROR(CheckMemoryRequest(r, hw->model));
+  hw->tp = r.tp;
+  hw->pp = r.pp;
+  hw->weight_dtype = r.weight_dtype;
+  hw->activation_dtype = r.activation_dtype;
+  hw->kv_dtype = r.kv_dtype;
+  auto perf = MakeRooflineModel(*hw);  // validates the sharding and dtypes
+  if (!perf.ok()) return Status::InvalidArgument(Reprefix(perf.status().message(), "--"));
+  auto options = DefaultReplicaOptions(*hw, c);
+  if (!options.ok()) return options.status();
+  MemoryReport m;
+  m.plan = PlanMemory(*hw, options->memory);
+  m.max_model_len = options->scheduler.max_model_len;
+  CountUsers(r, &m);
+  return m;
+}
+
+}  // namespace fleetlab

@@ -1,0 +1,62 @@
+#include "fleetlab/llm/timeline.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+constexpr int kReplicaPid = 1;
+constexpr int kRequestsPid = 2;
+
+double Us(SimTime t) { return static_cast<double>(t) / 1e3; }
+
+json Span(const std::string& name, int pid, std::uint64_t tid, SimTime start, SimTime end, json args) {
+  return json{{"name", name}, {"ph", "X"}, {"pid", pid}, {"tid", tid}, {"ts", Us(start)},
+              {"dur", Us(end - start)}, {"args", std::move(args)}};
+}
+
+json Metadata(const char* what, int pid, const std::string& name) {
+  return json{{"name", what}, {"ph", "M"}, {"pid", pid}, {"args", {{"name", name}}}};
+}
+
+}  // namespace
+
+void Timeline::OnIteration(int engine, SimTime start, SimTime end, std::int64_t prefill_tokens,
+                           std::int64_t decode_tokens, std::int64_t sequences, const StepBreakdown& b) {
+  if (++iterations_ > limits_.max_iterations) return;
+  const char* name = prefill_tokens > 0 ? (decode_tokens > 0 ? "mixed" : "prefill") : "decode";
+  events_.push_back(Span(name, kReplicaPid, static_cast<std::uint64_t>(engine), start, end,
+                         {{"sequences", sequences}, {"prefill_tokens", prefill_tokens},
+                          {"decode_tokens", decode_tokens}, {"matmul_ms", b.matmul_s * 1e3},
+                          {"weight_memory_ms", b.weight_memory_s * 1e3}, {"attention_ms", b.attention_s * 1e3},
+                          {"kv_memory_ms", b.kv_memory_s * 1e3}, {"tp_comm_ms", b.tp_comm_s * 1e3},
+                          {"pp_comm_ms", b.pp_comm_s * 1e3}, {"bubble_ms", b.bubble_s * 1e3},
+                          {"overhead_ms", b.overhead_s * 1e3}}));
+}
+
+void Timeline::OnRequest(std::uint64_t id, SimTime arrival, SimTime scheduled, SimTime first_token,
+                         SimTime last_token, std::int64_t prompt, std::int64_t output, bool completed) {
+  if (id >= limits_.max_requests) return;
+  const json args{{"prompt_tokens", prompt}, {"output_tokens", output}, {"completed", completed}};
+  if (scheduled < 0) return;
+  events_.push_back(Span("queued", kRequestsPid, id, arrival, scheduled, args));
+  if (first_token < 0) return;
+  events_.push_back(Span("prefill", kRequestsPid, id, scheduled, first_token, args));
+  if (last_token > first_token) events_.push_back(Span("decode", kRequestsPid, id, first_token, last_token, args));
+}
+
+void Timeline::OnPreempted(std::uint64_t id, SimTime at, bool swapped) {
+  if (id >= limits_.max_requests) return;
+  events_.push_back(json{{"name", swapped ? "preempted (swap)" : "preempted (recompute)"},
+                         {"ph", "i"}, {"s", "t"}, {"pid", kRequestsPid}, {"tid", id}, {"ts", Us(at)}});
+}
+
+json Timeline::ToJson() const {
+  json events = json::array();
+  events.push_back(Metadata("process_name", kReplicaPid, "replica iterations (one row per pipeline slot)"));
+  events.push_back(Metadata("process_name", kRequestsPid, "requests"));
+  for (const json& e : events_) events.push_back(e);
+  return json{{"traceEvents", std::move(events)}, {"displayTimeUnit", "ms"}};
+}
+
+}  // namespace fleetlab
