@@ -42,7 +42,8 @@ TEST_P(GoldenTest, ReportMatchesCheckedInJson) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, GoldenTest,
-                         ::testing::Values("mm1", "md1", "mmc8", "batching", "closed-loop", "trace-replay"));
+                         ::testing::Values("mm1", "md1", "mmc8", "batching", "closed-loop", "trace-replay",
+                                           "llama3-70b-h100", "llama3-70b-speculative"));
 
 TEST(DeterminismTest, SameSeedSameReportDifferentSeedDifferentReport) {
   auto a = LoadScenario(kRoot + "/scenarios/on-off.json", {});

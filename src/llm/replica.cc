@@ -337,7 +337,10 @@ void LlmReplica::Fill(SimTime end, double window_s, LlmReport* out) const {
   if (tokens > 0) out->usd_per_million_output_tokens = out->usd_per_hour * window_s / 3600 / tokens * 1e6;
   const double running = out->mean_concurrency - waiting_tw_.Average(end);
   if (running > 0) out->usd_per_concurrent_user_hour = out->usd_per_hour / running;
-  const double per_gpu_w = hw.gpu.idle_power_w + (hw.gpu.power_w - hw.gpu.idle_power_w) * out->busy_fraction;
+  // Dynamic power follows how hard the GPU works: the larger of its compute
+  // and its memory-bandwidth use, each relative to what is achievable.
+  const double activity = std::min(1.0, std::max(out->mfu / hw.efficiency.matmul, out->mbu / hw.efficiency.memory));
+  const double per_gpu_w = hw.gpu.idle_power_w + (hw.gpu.power_w - hw.gpu.idle_power_w) * activity;
   out->average_power_w = per_gpu_w * gpus;
   if (tokens > 0) out->joules_per_output_token = out->average_power_w * window_s / tokens;
 }
