@@ -119,6 +119,10 @@ void ReplicaStats::SampleSeries(SimTime now, const KvAllocator& kv) {
   queue_series_.times_s.push_back(t);
   queue_series_.waiting.push_back(waiting_.value());
   queue_series_.running.push_back(running_.value());
+  const double cap = kv_capacity_ > 0 ? kv_capacity_ : 1;
+  queue_series_.kv.push_back(KvShares{kv_stored_.value() / cap, kv_reserved_.value() / cap,
+                                      kv_internal_.value() / cap, kv_external_.value() / cap,
+                                      kv_cached_.value() / cap, kv_free_.value() / cap});
   heatmap_.times_s.push_back(t);
   for (const KvCell& c : kv.BlockMap(kHeatmapCells)) {
     heatmap_.states.push_back(c.state);
@@ -131,6 +135,7 @@ void ReplicaStats::CompactSeries() {
   KeepEvenRows(queue_series_.times_s, 1);
   KeepEvenRows(queue_series_.waiting, 1);
   KeepEvenRows(queue_series_.running, 1);
+  KeepEvenRows(queue_series_.kv, 1);
   KeepEvenRows(heatmap_.times_s, 1);
   KeepEvenRows(heatmap_.states, kHeatmapCells);
   KeepEvenRows(heatmap_.owners, kHeatmapCells);

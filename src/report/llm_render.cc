@@ -38,12 +38,23 @@ json Memory(const MemoryPlan& m) {
               {"kv_capacity_tokens", m.kv_capacity.value()}};
 }
 
+json KvSeries(const std::vector<KvShares>& kv) {
+  json out = json::object();
+  const char* names[] = {"stored", "reserved", "internal", "external", "cached", "free"};
+  for (const char* n : names) out[n] = json::array();
+  for (const KvShares& k : kv) {
+    const double values[] = {k.stored, k.reserved, k.internal, k.external, k.cached, k.free};
+    for (std::size_t i = 0; i < std::size(names); ++i) out[names[i]].push_back(values[i]);
+  }
+  return out;
+}
+
 json Series(const LlmReport& r) {
   json states = json::array(), names = json::array();
   for (CellState s : r.heatmap.states) states.push_back(static_cast<int>(s));
   for (int s = 0; s <= static_cast<int>(CellState::kCached); ++s) names.push_back(StateName(static_cast<CellState>(s)));
   return json{{"queue", {{"time_s", r.queue_series.times_s}, {"waiting", r.queue_series.waiting},
-                         {"running", r.queue_series.running}}},
+                         {"running", r.queue_series.running}, {"kv_share", KvSeries(r.queue_series.kv)}}},
               {"kv_heatmap", {{"cells", r.heatmap.cells}, {"time_s", r.heatmap.times_s}, {"state_names", names},
                               {"states", states}, {"owners", r.heatmap.owners}}}};
 }

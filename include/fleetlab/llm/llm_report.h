@@ -27,10 +27,12 @@ struct KvHeatmap {
   std::vector<std::int64_t> owners;  // request id, or -1
 };
 
-// Waiting and running requests over time, downsampled.
+// Waiting and running requests, and the KV categories (shares of the
+// capacity), over time, downsampled.
 struct QueueSeries {
   std::vector<double> times_s;
   std::vector<double> waiting, running;
+  std::vector<KvShares> kv;
 };
 
 struct LlmReport {
