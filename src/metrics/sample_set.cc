@@ -7,15 +7,31 @@
 
 namespace fleetlab {
 
-double QuantileInPlace(std::vector<double>& values, double q) {
-  assert(!values.empty() && q >= 0 && q <= 1);
+namespace {
+
+// The type-7 q-quantile of values, selecting only within [from, end): every
+// element before `from` must be <= every element from it on. Returns the
+// index of the lower order statistic, which later (larger) quantiles may
+// use as their `from`.
+double QuantileFrom(std::vector<double>& values, double q, std::size_t* from) {
   const double h = (static_cast<double>(values.size()) - 1) * q;
   const auto lo = static_cast<std::size_t>(std::floor(h));
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(lo), values.end());
+  assert(lo >= *from);
+  std::nth_element(values.begin() + static_cast<std::ptrdiff_t>(*from),
+                   values.begin() + static_cast<std::ptrdiff_t>(lo), values.end());
+  *from = lo;
   const double x_lo = values[lo];
   if (lo + 1 >= values.size() || h == static_cast<double>(lo)) return x_lo;
   const double x_hi = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lo) + 1, values.end());
   return x_lo + (h - static_cast<double>(lo)) * (x_hi - x_lo);
+}
+
+}  // namespace
+
+double QuantileInPlace(std::vector<double>& values, double q) {
+  assert(!values.empty() && q >= 0 && q <= 1);
+  std::size_t from = 0;
+  return QuantileFrom(values, q, &from);
 }
 
 double StudentT975(int dof) {
@@ -61,12 +77,13 @@ Summary SampleSet::Summarize(int batches) const {
   if (samples_.empty()) return s;
   s.mean = std::accumulate(samples_.begin(), samples_.end(), 0.0) / static_cast<double>(s.count);
   std::vector<double> work = samples_;
-  s.p50 = QuantileInPlace(work, 0.50);
-  s.p90 = QuantileInPlace(work, 0.90);
-  s.p95 = QuantileInPlace(work, 0.95);
-  s.p99 = QuantileInPlace(work, 0.99);
-  s.p999 = QuantileInPlace(work, 0.999);
-  s.max = *std::max_element(work.begin(), work.end());
+  std::size_t from = 0;  // increasing quantiles: each selects right of the last
+  s.p50 = QuantileFrom(work, 0.50, &from);
+  s.p90 = QuantileFrom(work, 0.90, &from);
+  s.p95 = QuantileFrom(work, 0.95, &from);
+  s.p99 = QuantileFrom(work, 0.99, &from);
+  s.p999 = QuantileFrom(work, 0.999, &from);
+  s.max = *std::max_element(work.begin() + static_cast<std::ptrdiff_t>(from), work.end());
   BatchIntervals(samples_, batches, &s);
   return s;
 }
