@@ -63,5 +63,18 @@ check "memory json" 0 '"users_paged": 643' -- "$bin" memory --model llama-3-70b 
 check "memory does not fit" 2 "does not fit: weights need 141.1 GB" -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 1 --context 2048
 check "memory bad reservation" 2 "--reservation: must be one of" -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 8 --context 2048 --reservation exact
 
+check "llm run" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=200 --set workload.warmup_requests=20
+check "llm json names" 0 '"usd_per_million_output_tokens"' -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=100 --set workload.warmup_requests=10 --json
+check "llm set tp" 0 "TP4 PP2" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=100 --set workload.warmup_requests=10 --set replica.tp=4 --set replica.pp=2
+check "weights do not fit" 2 "needs 141.1 GB|need 141.1 GB" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.tp=1
+check "unknown model" 2 "replica.model: unknown model \"llama-9\"" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.model=llama-9
+check "tp must divide heads" 2 "replica.tp" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.tp=3
+check "bad allocator" 2 "replica.kv.allocator: must be one of" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.kv.allocator=buddy
+check "timeline file" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=50 --set workload.warmup_requests=5 --timeline "$tmp/trace.json"
+check "timeline is a trace" 0 "traceEvents" -- cat "$tmp/trace.json"
+check "azure trace" 0 "scenario azure-trace-replay" -- "$bin" run "$src/scenarios/azure-trace-replay.json"
+check "catalog lists models" 0 "llama-3-70b" -- "$bin" catalog
+check "catalog unknown gpu" 2 "unknown" -- "$bin" catalog gpu nope
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -6,6 +6,7 @@
 #include "cli/analytic_command.h"
 #include "cli/catalog_command.h"
 #include "cli/command.h"
+#include "cli/plan_command.h"
 #include "cli/run_command.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
   fleetlab::cli::AddFrontierCommand(app, ctx);
   fleetlab::cli::AddAnalyticCommand(app, ctx);
   fleetlab::cli::AddCatalogCommand(app, ctx);
+  fleetlab::cli::AddPlanCommand(app, ctx);
+  fleetlab::cli::AddMemoryCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

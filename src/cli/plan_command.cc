@@ -304,6 +304,9 @@ void AddPlanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype: fp32, bf16, fp16, fp8, int8, int4.")
       ->capture_default_str();
   cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype.")->capture_default_str();
+  cmd->add_option("--tp-link", a->request.tp_link, "Link between TP ranks (default: the GPU's scale-up link within a node, InfiniBand NDR across nodes).");
+  cmd->add_option("--pp-link", a->request.pp_link, "Link between pipeline stages (default: the GPU's scale-up link "
+                                                    "when the split fits in one node, InfiniBand NDR when it spans nodes).");
   cmd->add_flag("--json", a->json, "Print a JSON array of splits, best first, instead of tables.");
   cmd->callback([&ctx, a] { RunPlan(ctx, *a); });
 }

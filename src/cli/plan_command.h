@@ -10,12 +10,13 @@ namespace fleetlab::cli {
 
 // `fleetlab plan --model M --gpu G [--gpus 8] [--prompt 512] [--output 256]
 //  [--ttft-slo 50ms] [--tpot-slo 30ms] [--weight-dtype D] [--kv-dtype D]
-//  [--json]`: every tp x pp split of the GPUs, best first, with one
-// request's TTFT and TPOT (and the TTFT's parts), the users the KV cache
-// holds, and the throughput and cost at saturation (simulated); splits that
-// do not fit are listed with the reason. SLOs take a number with a unit,
-// "ms" or "s". Bad input exits 2 with "fleetlab: <message>" on err; so does
-// a budget on which no split fits (after printing the splits and reasons).
+//  [--tp-link L] [--pp-link L] [--json]`: every tp x pp split of the
+// GPUs, best first, with one request's TTFT and TPOT (and the TTFT's
+// parts), the users the KV cache holds, and the throughput and cost at
+// saturation (simulated); splits that do not fit are listed with the
+// reason. SLOs take a number with a unit, "ms" or "s". Bad input exits 2
+// with "fleetlab: <message>" on err; so does a budget on which no split
+// fits (after printing the splits and reasons).
 void AddPlanCommand(CLI::App& app, CommandContext& ctx);
 
 // `fleetlab memory --model M --gpu G --tp N [--pp 1] --context T

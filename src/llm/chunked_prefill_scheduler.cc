@@ -25,7 +25,7 @@ class ChunkedPrefillScheduler final : public Scheduler {
       state.AddPrefill(plan, slot, chunk);
       budget -= chunk;
     }
-    while (budget > 0 && state.running_total() < o.max_running) {
+    while (budget > 0 && state.RunningIn(engine) < o.max_running) {
       const std::uint32_t* next = state.NextCandidate();
       if (next == nullptr) break;
       const std::uint32_t slot = *next;

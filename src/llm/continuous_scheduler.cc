@@ -15,7 +15,7 @@ class ContinuousScheduler final : public Scheduler {
     const SchedulerOptions& o = state.options().scheduler;
     std::int64_t budget = o.max_batch_tokens;
     while (const std::uint32_t* next = state.NextCandidate()) {
-      if (state.running_total() >= o.max_running) break;
+      if (state.RunningIn(engine) >= o.max_running) break;
       const std::uint32_t slot = *next;
       // A prompt longer than the budget still runs, alone.
       if (!plan->empty() && state.seq(slot).prefill_target > budget) break;

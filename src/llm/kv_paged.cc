@@ -95,8 +95,42 @@ KvUsage PagedKvAllocator::Usage() const {
   return u;
 }
 
+// Large caches (more than kExactBlocksPerCell blocks per cell): each cell
+// is the majority of kSamplesPerCell blocks spread evenly over its slice, so
+// a map costs O(cells), not O(blocks): the replica draws ~200 of them.
+std::vector<KvCell> PagedKvAllocator::SampledBlockMap(int cells) const {
+  constexpr std::int64_t kSamplesPerCell = 16;
+  std::vector<KvCell> out(static_cast<std::size_t>(cells));
+  std::vector<KvRun> runs;
+  std::vector<std::pair<KvCell, std::int64_t>> tally;
+  for (int c = 0; c < cells; ++c) {
+    const std::int64_t begin = num_blocks_ * c / cells, width = num_blocks_ * (c + 1) / cells - begin;
+    tally.clear();
+    for (std::int64_t k = 0; k < kSamplesPerCell; ++k) {
+      runs.clear();
+      AppendBlockRuns(runs, static_cast<BlockId>(begin + width * (2 * k + 1) / (2 * kSamplesPerCell)));
+      for (const KvRun& r : runs) {
+        auto it = std::find_if(tally.begin(), tally.end(), [&](const auto& t) {
+          return t.first.state == r.state && t.first.owner == r.owner;
+        });
+        if (it == tally.end()) {
+          tally.push_back({KvCell{r.state, r.owner}, 0});
+          it = tally.end() - 1;
+        }
+        it->second += r.end - r.begin;
+      }
+    }
+    out[static_cast<std::size_t>(c)] =
+        std::max_element(tally.begin(), tally.end(), [](const auto& a, const auto& b) { return a.second < b.second; })
+            ->first;
+  }
+  return out;
+}
+
 std::vector<KvCell> PagedKvAllocator::BlockMap(int cells) const {
+  constexpr std::int64_t kExactBlocksPerCell = 64;
   if (cells <= 0) return {};
+  if (num_blocks_ > kExactBlocksPerCell * cells) return SampledBlockMap(cells);
   std::vector<KvRun> runs;
   runs.reserve(static_cast<std::size_t>(num_blocks_));
   for (BlockId b = 0; b < num_blocks_;) {

@@ -84,6 +84,7 @@ class PagedKvAllocator final : public KvAllocator {
   // Free and not holding a cached prefix.
   bool IsPlainFree(BlockId b) const;
   void AppendBlockRuns(std::vector<KvRun>& runs, BlockId block) const;
+  std::vector<KvCell> SampledBlockMap(int cells) const;
 
   std::int64_t bt_;
   std::int32_t num_blocks_;

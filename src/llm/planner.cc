@@ -126,7 +126,7 @@ Scenario SaturationScenario(const ReplicaOptions& replica, std::int64_t users, c
 Status Simulate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* p) {
   p->users_simulated = std::min(p->max_users, r.max_running_per_engine * p->pp);
   ReplicaOptions o = replica;
-  o.scheduler.max_running = r.max_running_per_engine * p->pp;
+  o.scheduler.max_running = r.max_running_per_engine;  // per pipeline slot
   o.slo.ttft_s = r.ttft_slo_s;
   o.slo.tpot_s = r.tpot_slo_s;
   auto report = RunScenario(SaturationScenario(o, p->users_simulated, r));
@@ -173,6 +173,8 @@ Result<SplitPlan> PlanOne(const ReplicaHardware& base, int tp, int pp, const Pla
   ReplicaHardware hw = base;
   hw.tp = tp;
   hw.pp = pp;
+  if (r.tp_link.empty()) FLEETLAB_RETURN_IF_ERROR(ResolveLink(DefaultTpLink(hw.gpu, tp), "--gpu", c, &hw.tp_link));
+  if (r.pp_link.empty()) FLEETLAB_RETURN_IF_ERROR(ResolveLink(DefaultPpLink(hw.gpu, tp, pp), "--gpu", c, &hw.pp_link));
   auto options = DefaultReplicaOptions(hw, c);
   if (!options.ok()) return options.status();
   std::unique_ptr<PerfModel> perf;

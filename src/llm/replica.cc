@@ -301,7 +301,8 @@ double LlmReplica::EstimateCapacity(double mean_prompt, double mean_output) cons
   const int engines = options_.hardware.pp;
   const double context = mean_prompt + mean_output / 2;
   const double by_memory = static_cast<double>(memory_.kv_capacity.value()) / (mean_prompt + mean_output);
-  const double batch = std::max(1.0, std::min<double>(static_cast<double>(options_.scheduler.max_running), by_memory));
+  const double batch =
+      std::max(1.0, std::min<double>(static_cast<double>(options_.scheduler.max_running) * engines, by_memory));
   const double per_engine = std::max(1.0, std::floor(batch / engines));
   IterationShape decode;
   decode.decode_sequences = decode.decode_tokens = static_cast<std::int64_t>(per_engine);

@@ -80,6 +80,11 @@ class ReplicaState {
   std::size_t queued() const { return waiting_.size() + resumable_.size() + swapped_.size(); }
 
   std::vector<std::uint32_t>& running(int engine) { return running_[static_cast<std::size_t>(engine)]; }
+  // Sequences running on `engine`; max_running bounds this per engine, as
+  // vLLM's max_num_seqs bounds each pipeline virtual engine.
+  std::int64_t RunningIn(int engine) const {
+    return static_cast<std::int64_t>(running_[static_cast<std::size_t>(engine)].size());
+  }
   std::int64_t running_total() const { return running_total_; }
 
   // Admits the request in `slot` to `engine`: KV for its prefill target plus

@@ -7,7 +7,7 @@ namespace fleetlab {
 
 void RequestBatchingScheduler::FormBatch(ReplicaState& state, int engine, SimTime now) {
   const SchedulerOptions& o = state.options().scheduler;
-  for (std::int64_t n = 0; n < o.max_batch && state.running_total() < o.max_running; ++n) {
+  for (std::int64_t n = 0; n < o.max_batch && state.RunningIn(engine) < o.max_running; ++n) {
     const std::uint32_t* next = state.NextCandidate();
     if (next == nullptr || !state.Admit(*next, engine, now)) break;
     state.PopCandidate();

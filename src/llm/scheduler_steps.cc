@@ -4,7 +4,7 @@ namespace fleetlab {
 
 void SwapInWhatFits(ReplicaState& state, int engine, IterationPlan* plan) {
   auto& swapped = state.swapped();
-  while (!swapped.empty() && state.running_total() < state.options().scheduler.max_running) {
+  while (!swapped.empty() && state.RunningIn(engine) < state.options().scheduler.max_running) {
     if (!state.SwapIn(swapped.front(), engine, &plan->stall_s)) break;
     swapped.pop_front();
   }

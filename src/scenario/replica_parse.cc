@@ -171,8 +171,8 @@ Status ParseHardware(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   double overhead_ms = hw.iteration_overhead_s * 1e3;
   FLEETLAB_RETURN_IF_ERROR(r.Number("iteration_overhead_ms", &overhead_ms, Range::Between(0, 1e4)));
   hw.iteration_overhead_s = overhead_ms / 1e3;
-  FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "tp_link", g->scale_up_link, c, &hw.tp_link));
-  FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "pp_link", g->scale_up_link, c, &hw.pp_link));
+  FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "tp_link", DefaultTpLink(*g, hw.tp), c, &hw.tp_link));
+  FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "pp_link", DefaultPpLink(*g, hw.tp, hw.pp), c, &hw.pp_link));
   FLEETLAB_RETURN_IF_ERROR(r.String("host", &host));
   const HostSpec* h = c.FindHost(host);
   if (h == nullptr) return Unknown("replica.host", "host", host, "cpu-host");

@@ -93,7 +93,9 @@ class KvAllocator {
 
   virtual KvUsage Usage() const = 0;
   // The memory as `cells` equal slices of the address space (paged: of the
-  // block array), each summarised by its majority state.
+  // block array), each summarised by its majority state. A paged cache with
+  // more than 64 blocks per cell is summarised from 16 evenly spaced blocks
+  // per cell (O(cells) instead of O(blocks)).
   virtual std::vector<KvCell> BlockMap(int cells) const = 0;
 
   // Prefix-cache statistics (zero when prefix caching is off).

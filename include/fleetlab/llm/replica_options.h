@@ -23,7 +23,9 @@ enum class BatchingPolicy {
 
 struct SchedulerOptions {
   BatchingPolicy policy = BatchingPolicy::kContinuous;
-  // Most sequences running at once (vLLM max_num_seqs).
+  // Most sequences running at once in each pipeline micro-batch slot
+  // (vLLM's max_num_seqs, which applies per virtual engine): a replica with
+  // pp stages runs up to pp x max_running.
   std::int64_t max_running = 256;
   // Most tokens one iteration processes (vLLM max_num_batched_tokens); with
   // chunked prefill it is the per-iteration token budget.
@@ -74,6 +76,14 @@ struct SloOptions {
   double ttft_s = 0;  // 0: no TTFT objective
   double tpot_s = 0;  // 0: no TPOT objective
 };
+
+// The link a replica's GPUs use by default: within one node (tp x pp at
+// most the GPU's gpus_per_node) its scale-up link (NVLink); across nodes
+// InfiniBand NDR, one 400 Gb/s port per GPU as in typical 8-GPU nodes
+// (facts.md). TP ranks span nodes only when tp > gpus_per_node.
+inline constexpr const char* kScaleOutLink = "infiniband-ndr";
+std::string DefaultTpLink(const GpuSpec& gpu, int tp);
+std::string DefaultPpLink(const GpuSpec& gpu, int tp, int pp);
 
 struct ReplicaOptions {
   ReplicaHardware hardware;
