@@ -108,13 +108,6 @@ std::string OneText(const json& fields, const std::map<std::string, std::string>
 }
 
 template <typename Spec>
-std::string Ids(const std::vector<Spec>& specs) {
-  std::string out;
-  for (const auto& s : specs) out += (out.empty() ? "" : ", ") + s.id;
-  return out;
-}
-
-template <typename Spec>
 bool Show(const Spec* spec, json (*to_json)(const Spec&), json* fields, std::map<std::string, std::string>* sources) {
   if (spec == nullptr) return false;
   *fields = to_json(*spec);
@@ -136,7 +129,7 @@ std::string FindOne(const Catalog& c, const std::string& kind, const std::string
     known = c.GpuIds();
   } else if (kind == "host") {
     found = Show(c.FindHost(id), &HostJson, fields, sources);
-    known = Ids(c.hosts());
+    known = c.HostIds();
   } else {
     found = Show(c.FindLink(id), &LinkJson, fields, sources);
     known = c.LinkIds();

@@ -384,5 +384,6 @@ const LinkSpec* Catalog::FindLink(const std::string& id) const { return FindById
 std::string Catalog::ModelIds() const { return Ids(models_); }
 std::string Catalog::GpuIds() const { return Ids(gpus_); }
 std::string Catalog::LinkIds() const { return Ids(links_); }
+std::string Catalog::HostIds() const { return Ids(hosts_); }
 
 }  // namespace fleetlab

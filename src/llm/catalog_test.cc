@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+
+#include "llm/test_catalog.h"
 #include <nlohmann/json.hpp>
 
 namespace fleetlab {
@@ -16,14 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const Catalog& Shipped() {
-  static const Catalog catalog = [] {
-    auto c = Catalog::LoadDefault();
-    EXPECT_TRUE(c.ok()) << c.status().message();
-    return c.ok() ? *c : Catalog();
-  }();
-  return catalog;
-}
+using test::Shipped;
 
 const ModelSpec& Model(const std::string& id) {
   const ModelSpec* m = Shipped().FindModel(id);

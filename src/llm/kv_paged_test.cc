@@ -7,59 +7,25 @@
 
 #include <gtest/gtest.h>
 
+#include "llm/kv_test_util.h"
+
 namespace fleetlab {
 namespace {
 
-constexpr Tokens T(std::int64_t n) { return Tokens{n}; }
-
-// Usage as {stored, reserved, internal, external, cached, free}, in slots.
-using P = std::array<std::int64_t, 6>;
-P Parts(const KvUsage& u) {
-  return {u.stored.value(),   u.reserved.value(), u.internal.value(),
-          u.external.value(), u.cached.value(),   u.free.value()};
-}
-
-std::size_t PartOf(CellState state) {
-  switch (state) {
-    case CellState::kStored: return 0;
-    case CellState::kReserved: return 1;
-    case CellState::kInternal: return 2;
-    case CellState::kExternal: return 3;
-    case CellState::kCached: return 4;
-    case CellState::kFree: return 5;
-  }
-  return 5;
-}
-
-// The categories add up to the capacity, and a one-slot-per-cell BlockMap
-// shows exactly as many slots of each state as Usage counts.
-::testing::AssertionResult Consistent(const KvAllocator& kv) {
-  const KvUsage u = kv.Usage();
-  const P p = Parts(u);
-  std::int64_t sum = 0;
-  for (const std::int64_t x : p) {
-    if (x < 0) return ::testing::AssertionFailure() << "negative category";
-    sum += x;
-  }
-  if (sum != u.capacity.value()) return ::testing::AssertionFailure() << "sum " << sum;
-  P from_map{};  // one cell per slot, counted in Parts' order
-  for (const KvCell& c : kv.BlockMap(static_cast<int>(u.capacity.value()))) {
-    ++from_map[PartOf(c.state)];
-  }
-  if (from_map != p) return ::testing::AssertionFailure() << "BlockMap disagrees with Usage";
-  return ::testing::AssertionSuccess();
-}
-
-using MapView = std::vector<std::pair<CellState, SeqId>>;
-MapView View(const std::vector<KvCell>& cells) {
-  MapView v;
-  for (const KvCell& c : cells) v.emplace_back(c.state, c.owner);
-  return v;
-}
-
-constexpr CellState S = CellState::kStored, R = CellState::kReserved, I = CellState::kInternal,
-                    F = CellState::kFree, C = CellState::kCached;
-constexpr SeqId N = kNoSeq;
+using test::C;
+using test::Consistent;
+using test::E;
+using test::F;
+using test::I;
+using test::MapView;
+using test::N;
+using test::P;
+using test::PartOf;
+using test::Parts;
+using test::R;
+using test::S;
+using test::T;
+using test::View;
 
 TEST(PagedKvTest, HandComputedAdmitExtendRelease) {
   PagedKvAllocator kv(T(100), T(16), false);  // 6 blocks, 96 slots

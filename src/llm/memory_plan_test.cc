@@ -7,28 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include "llm/test_catalog.h"
+
 namespace fleetlab {
 namespace {
 
-const Catalog& Shipped() {
-  static const Catalog catalog = [] {
-    auto c = Catalog::LoadDefault();
-    EXPECT_TRUE(c.ok()) << c.status().message();
-    return c.ok() ? *c : Catalog();
-  }();
-  return catalog;
-}
+using test::Shipped;
 
-ReplicaHardware Hardware(const std::string& model, const std::string& gpu, int tp, int pp) {
-  ReplicaHardware hw;
-  hw.model = *Shipped().FindModel(model);
-  hw.gpu = *Shipped().FindGpu(gpu);
-  hw.tp_link = *Shipped().FindLink(hw.gpu.scale_up_link);
-  hw.pp_link = hw.tp_link;
-  hw.tp = tp;
-  hw.pp = pp;
-  return hw;
-}
+using test::Hardware;
 
 TEST(MemoryPlanTest, Llama70BDoesNotFitOneH100) {
   const MemoryPlan p = PlanMemory(Hardware("llama-3-70b", "h100-sxm", 1, 1), MemoryOptions{});

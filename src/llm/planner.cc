@@ -229,22 +229,9 @@ Status CheckMemoryRequest(const MemoryRequest& r, const ModelSpec& m) {
   return Status::Ok();
 }
 
-std::int64_t Reservation(ReservationPolicy policy, std::int64_t context, std::int64_t max_len) {
-  switch (policy) {
-    case ReservationPolicy::kMaxLength: return max_len;
-    case ReservationPolicy::kOracle: return context;
-    case ReservationPolicy::kPowerOfTwo: {
-      std::int64_t r = 1;
-      while (r < context) r *= 2;
-      return std::min(r, max_len);
-    }
-  }
-  return max_len;
-}
-
 void CountUsers(const MemoryRequest& r, MemoryReport* m) {
   m->slots_per_user_paged = CeilDiv(r.context, r.block_tokens) * r.block_tokens;
-  m->slots_per_user_contiguous = Reservation(r.reservation, r.context, m->max_model_len);
+  m->slots_per_user_contiguous = ReservationTokens(r.reservation, r.context, m->max_model_len);
   if (!m->plan.fits) return;
   const std::int64_t capacity = m->plan.kv_capacity.value();
   m->users_paged = (capacity / r.block_tokens) / CeilDiv(r.context, r.block_tokens);

@@ -13,17 +13,12 @@
 
 #include <gtest/gtest.h>
 
+#include "llm/test_catalog.h"
+
 namespace fleetlab {
 namespace {
 
-const Catalog& Shipped() {
-  static const Catalog catalog = [] {
-    auto c = Catalog::LoadDefault();
-    EXPECT_TRUE(c.ok()) << c.status().message();
-    return c.ok() ? *c : Catalog();
-  }();
-  return catalog;
-}
+using test::Shipped;
 
 PlanRequest Llama70B(int gpus) {
   PlanRequest r;

@@ -52,18 +52,7 @@ void ReplicaState::PopCandidate() {
 }
 
 std::int64_t ReplicaState::Reservation(const Seq& s) const {
-  const std::int64_t final_length = s.prompt + s.output;
-  const std::int64_t max_len = options_.scheduler.max_model_len;
-  switch (options_.kv.reservation) {
-    case ReservationPolicy::kMaxLength: return max_len;
-    case ReservationPolicy::kOracle: return final_length;
-    case ReservationPolicy::kPowerOfTwo: {
-      std::int64_t r = 1;
-      while (r < final_length) r *= 2;
-      return std::min(r, max_len);
-    }
-  }
-  return max_len;
+  return ReservationTokens(options_.kv.reservation, s.prompt + s.output, options_.scheduler.max_model_len);
 }
 
 bool ReplicaState::Admit(std::uint32_t slot, int engine, SimTime now) {

@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "llm/test_catalog.h"
+
 #include "fleetlab/llm/perf_model.h"
 
 namespace fleetlab {
@@ -20,25 +22,9 @@ constexpr double kLayerParams = 855638016, kHeadParams = 1050673152;
 constexpr double kH100Matmul = 989e12 * 0.7, kH100Attention = 989e12 * 0.5, kH100Hbm = 3.35e12 * 0.8;
 constexpr double kNvlink = 450e9 * 0.8, kAlpha = 1.5e-6;
 
-const Catalog& Shipped() {
-  static const Catalog catalog = [] {
-    auto c = Catalog::LoadDefault();
-    EXPECT_TRUE(c.ok()) << c.status().message();
-    return c.ok() ? *c : Catalog();
-  }();
-  return catalog;
-}
+using test::Shipped;
 
-ReplicaHardware Hardware(const std::string& model, const std::string& gpu, int tp, int pp) {
-  ReplicaHardware hw;
-  hw.model = *Shipped().FindModel(model);
-  hw.gpu = *Shipped().FindGpu(gpu);
-  hw.tp_link = *Shipped().FindLink(hw.gpu.scale_up_link);
-  hw.pp_link = hw.tp_link;
-  hw.tp = tp;
-  hw.pp = pp;
-  return hw;
-}
+using test::Hardware;
 
 std::unique_ptr<PerfModel> Make(const ReplicaHardware& hw) {
   auto m = MakeRooflineModel(hw);

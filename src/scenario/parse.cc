@@ -1,10 +1,10 @@
 #include "fleetlab/scenario/parse.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
+
+#include "fleetlab/util/file.h"
 
 #include "fleetlab/llm/catalog.h"
 #include "scenario/distribution_parse.h"
@@ -201,14 +201,12 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
 }
 
 Result<json> ReadJsonFile(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Status::NotFound(fmt::format("{}: cannot open the file", path));
-  std::ostringstream buffer;
-  buffer << file.rdbuf();
-  json doc = json::parse(buffer.str(), nullptr, false);
+  auto text = ReadTextFile(path, "file");
+  if (!text.ok()) return text.status();
+  json doc = json::parse(*text, nullptr, false);
   if (doc.is_discarded()) {
     try {  // parse again only to get the position of the syntax error
-      const json again = json::parse(buffer.str());
+      const json again = json::parse(*text);
       (void)again;
     } catch (const json::parse_error& e) {
       return Status::InvalidArgument(fmt::format("{}: not valid JSON: {}", path, e.what()));

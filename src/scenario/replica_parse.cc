@@ -175,7 +175,7 @@ Status ParseHardware(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "pp_link", DefaultPpLink(*g, hw.tp, hw.pp), c, &hw.pp_link));
   FLEETLAB_RETURN_IF_ERROR(r.String("host", &host));
   const HostSpec* h = c.FindHost(host);
-  if (h == nullptr) return Unknown("replica.host", "host", host, "cpu-host");
+  if (h == nullptr) return Unknown("replica.host", "host", host, c.HostIds());
   o->host = *h;
   const LinkSpec* host_link = c.FindLink(h->link_to_gpu);
   if (host_link != nullptr) o->host_link = *host_link;

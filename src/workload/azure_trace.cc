@@ -1,10 +1,11 @@
 #include <charconv>
 #include <cstdio>
-#include <fstream>
 #include <sstream>
 #include <string_view>
 
 #include <fmt/format.h>
+
+#include "fleetlab/util/file.h"
 
 #include "fleetlab/workload/trace.h"
 
@@ -75,11 +76,9 @@ Result<std::vector<TraceRecord>> ParseAzureTrace(const std::string& text, const 
 }
 
 Result<std::vector<TraceRecord>> LoadAzureTrace(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Status::NotFound(fmt::format("{}: cannot open the trace file", path));
-  std::ostringstream buffer;
-  buffer << file.rdbuf();
-  return ParseAzureTrace(buffer.str(), path);
+  auto text = ReadTextFile(path, "trace file");
+  if (!text.ok()) return text.status();
+  return ParseAzureTrace(*text, path);
 }
 
 }  // namespace fleetlab

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/util/file.h"
+
 namespace fleetlab {
 namespace {
 
@@ -70,11 +72,9 @@ Result<std::vector<TraceRecord>> ParseCsvTrace(const std::string& text, const st
 }
 
 Result<std::vector<TraceRecord>> LoadCsvTrace(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Status::NotFound(fmt::format("{}: cannot open the trace file", path));
-  std::ostringstream buffer;
-  buffer << file.rdbuf();
-  return ParseCsvTrace(buffer.str(), path);
+  auto text = ReadTextFile(path, "trace file");
+  if (!text.ok()) return text.status();
+  return ParseCsvTrace(*text, path);
 }
 
 }  // namespace fleetlab

@@ -109,6 +109,7 @@ class Catalog {
   std::string ModelIds() const;
   std::string GpuIds() const;
   std::string LinkIds() const;
+  std::string HostIds() const;
 
  private:
   std::vector<ModelSpec> models_;

@@ -43,6 +43,10 @@ enum class VictimPolicy { kNewest, kOldest, kLargest };
 enum class PreemptionMode { kRecompute, kSwap };
 enum class BudgetAction { kPin, kFail };
 
+// Token slots a contiguous allocator reserves for a request that will reach
+// `final_length` tokens, under `policy`, with `max_len` the model length.
+std::int64_t ReservationTokens(ReservationPolicy policy, std::int64_t final_length, std::int64_t max_len);
+
 struct KvOptions {
   KvCacheOptions cache;
   // Contiguous allocator: how much each request reserves. kMaxLength is the
