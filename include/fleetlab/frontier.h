@@ -31,7 +31,9 @@ struct Frontier {
   std::vector<Report> reports;  // one per rate, same order
   // The unloaded P99 latency (ms): the P99 of a lone request's time in the
   // system, i.e. of one batch-of-1 service plus the batch window it waits
-  // out alone. Estimated from 200,000 draws of the service law.
+  // out alone (estimated from 200,000 draws of the service law); for an LLM
+  // replica, its prefill plus a batch-1 decode step per further token
+  // (20,000 requests drawn like the workload's).
   double unloaded_p99_ms = 0;
   double knee_factor = 5.0;
   // The knee: the last point whose simulated P99 is within knee_factor x

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/llm/perf_model.h"
 #include "fleetlab/metrics/sample_set.h"
 #include "fleetlab/random/rng.h"
 #include "fleetlab/runner.h"
@@ -65,6 +66,35 @@ double UnloadedP99Ms(const StationOptions& station, std::uint64_t seed) {
   return 1e3 * QuantileInPlace(samples, 0.99);
 }
 
+// An LLM request alone on its replica: its prefill, then one decode step per
+// further output token at batch 1 (context at mid-answer), for 20,000
+// requests drawn like the workload's (or the trace's).
+double UnloadedP99MsLlm(const Scenario& s) {
+  auto perf = MakeRooflineModel(s.replica->hardware);
+  if (!perf.ok()) return 0;
+  Rng rng = RandomStreams(s.seed).Stream("unloaded_latency");
+  const RequestSizeOptions& sizes = s.workload.sizes;
+  std::vector<double> samples(20'000);
+  for (double& x : samples) {
+    double prompt = 0, output = 0;
+    if (!s.trace.empty()) {
+      const TraceRecord& r = s.trace[rng.Below(s.trace.size())];
+      prompt = r.prompt_tokens;
+      output = r.output_tokens;
+    } else {
+      prompt = static_cast<double>(sizes.prefix_tokens) + std::max(1.0, std::round(sizes.prompt_tokens.Sample(rng)));
+      output = std::max(1.0, std::round(sizes.output_tokens.Sample(rng)));
+    }
+    IterationShape prefill, decode;
+    prefill.prefill_tokens = static_cast<std::int64_t>(prompt);
+    prefill.prefill_attention_pairs = prompt * (prompt + 1) / 2;
+    decode.decode_sequences = decode.decode_tokens = 1;
+    decode.decode_context_tokens = static_cast<std::int64_t>(prompt + output / 2);
+    x = (*perf)->Iteration(prefill).total_s + (output - 1) * (*perf)->Iteration(decode).total_s;
+  }
+  return 1e3 * QuantileInPlace(samples, 0.99);
+}
+
 Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options) {
   if (base.workload.mode != LoadMode::kOpen) {
     return Status::InvalidArgument("frontier: needs an open-loop workload (workload.mode \"open\"): a closed loop "
@@ -97,7 +127,7 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
     p99.push_back(r.stable && r.completed > 0 ? r.e2e_ms.p99 : std::numeric_limits<double>::quiet_NaN());
   }
   f.knee_factor = options.knee_factor;
-  f.unloaded_p99_ms = UnloadedP99Ms(base.station, base.seed);
+  f.unloaded_p99_ms = base.replica ? UnloadedP99MsLlm(base) : UnloadedP99Ms(base.station, base.seed);
   FindKnee(f.rates_per_s, p99, f.knee_factor * f.unloaded_p99_ms, &f.knee_index, &f.knee_rate_per_s);
   return f;
 }
