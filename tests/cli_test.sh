@@ -73,6 +73,11 @@ check "bad allocator" 2 "replica.kv.allocator: must be one of" -- "$bin" run "$s
 check "timeline file" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=50 --set workload.warmup_requests=5 --timeline "$tmp/trace.json"
 check "timeline is a trace" 0 "traceEvents" -- cat "$tmp/trace.json"
 check "azure trace" 0 "scenario azure-trace-replay" -- "$bin" run "$src/scenarios/azure-trace-replay.json"
+check "fleet run" 0 "imbalance: max/mean requests" -- "$bin" run "$src/scenarios/fleet-power-of-two.json"
+check "fleet json" 0 '"max_over_mean_requests"' -- "$bin" run "$src/scenarios/fleet-power-of-two.json" --set workload.requests=10000 --json
+check "fleet frontier" 0 "<- knee" -- "$bin" frontier "$src/scenarios/fleet-power-of-two.json" --rates 100:780:6 --set workload.requests=20000
+check "fleet bad policy" 2 "fleet.router.policy: must be one of" -- "$bin" run "$src/scenarios/fleet-power-of-two.json" --set fleet.router.policy=fastest
+check "fleet zero replicas" 2 "fleet.replicas: must be an integer between 1 and 10000" -- "$bin" run --set fleet.replicas=0
 check "catalog lists models" 0 "llama-3-70b" -- "$bin" catalog
 check "catalog unknown gpu" 2 "unknown" -- "$bin" catalog gpu nope
 

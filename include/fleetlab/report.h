@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "fleetlab/fleet/fleet_report.h"
 #include "fleetlab/llm/llm_report.h"
 #include "fleetlab/metrics/sample_set.h"
 
@@ -64,8 +65,13 @@ struct Report {
 
   AnalyticPrediction analytic;
 
-  // Set when the system was an LLM replica.
+  // Set when the system was an LLM replica (a fleet of them: combined over
+  // the fleet, see fleet/llm_merge.h).
   std::optional<LlmReport> llm;
+  // Set when the system was a fleet: per-replica figures and the imbalance.
+  // The fields above then describe the whole fleet: capacity is the sum,
+  // utilisation the mean over replicas, queue lengths the sums.
+  std::optional<FleetReport> fleet;
 };
 
 }  // namespace fleetlab

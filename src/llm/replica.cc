@@ -48,7 +48,7 @@ class LlmReplica::Events final : public SeqEvents {
 };
 
 Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, const RandomStreams& streams,
-                                                       CompletionListener* listener) {
+                                                       CompletionListener* listener, std::uint64_t index) {
   auto perf = MakeRooflineModel(o.hardware);
   if (!perf.ok()) return perf.status();
   MemoryPlan plan = PlanMemory(o.hardware, o.memory);
@@ -64,7 +64,7 @@ Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, 
   std::unique_ptr<LlmReplica> r(new LlmReplica(o, std::move(perf).value(), std::move(draft), plan, listener));
   KvCacheOptions kv = o.kv.cache;
   if (o.kv.reservation == ReservationPolicy::kMaxLength) kv.min_useful = Tokens(o.scheduler.max_model_len);
-  r->state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(kv, plan.kv_capacity), streams.Stream("acceptance"),
+  r->state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(kv, plan.kv_capacity), streams.Stream("acceptance", index),
                                              o.hardware.pp, plan.kv_bytes_per_token_per_gpu, r->events_.get());
   return r;
 }
@@ -316,6 +316,14 @@ double LlmReplica::EstimateCapacity(double mean_prompt, double mean_output) cons
                                perf_->Iteration(prefill).total_s;
   return engines / per_request_s;
 }
+
+double LlmReplica::KvStoredFraction() const {
+  const KvUsage u = state_->kv().Usage();
+  return u.capacity.value() > 0 ? static_cast<double>(u.stored.value()) / static_cast<double>(u.capacity.value())
+                                : 0.0;
+}
+
+void LlmReplica::AppendSamples(LlmSamples* out) const { stats_->AppendSamples(out); }
 
 void LlmReplica::Fill(SimTime end, double window_s, LlmReport* out) const {
   const ReplicaHardware& hw = options_.hardware;

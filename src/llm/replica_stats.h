@@ -56,6 +56,12 @@ class ReplicaStats {
   // `out` for a window of `window_s` ending at `end`. `peak_flops` and
   // `peak_bandwidth` are the replica's totals over all its GPUs.
   void Fill(SimTime end, double window_s, double peak_flops, double peak_bandwidth, LlmReport* out) const;
+  // Appends the raw TTFT, TPOT and inter-token observations to `out`.
+  void AppendSamples(LlmSamples* out) const {
+    out->ttft_ms.Append(ttft_);
+    out->tpot_ms.Append(tpot_);
+    out->itl_ms.Merge(itl_);
+  }
 
   static constexpr int kHeatmapCells = 256;
   static constexpr std::size_t kMaxRows = 200;

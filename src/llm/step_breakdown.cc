@@ -17,4 +17,19 @@ void StepBreakdown::Add(const StepBreakdown& other) {
   hbm_bytes += other.hbm_bytes;
 }
 
+void StepBreakdown::AddScaled(const StepBreakdown& other, double k) {
+  matmul_s += k * other.matmul_s;
+  weight_memory_s += k * other.weight_memory_s;
+  attention_s += k * other.attention_s;
+  kv_memory_s += k * other.kv_memory_s;
+  tp_comm_s += k * other.tp_comm_s;
+  pp_comm_s += k * other.pp_comm_s;
+  bubble_s += k * other.bubble_s;
+  overhead_s += k * other.overhead_s;
+  total_s += k * other.total_s;
+  stage_s += k * other.stage_s;
+  flops += k * other.flops;
+  hbm_bytes += k * other.hbm_bytes;
+}
+
 }  // namespace fleetlab

@@ -39,6 +39,26 @@ void LogHistogram::Add(double value, std::uint64_t count) {
   bins_[index] += count;
 }
 
+void LogHistogram::Merge(const LogHistogram& other) {
+  if (other.count_ == 0) return;
+  count_ += other.count_;
+  sum_ += other.sum_;
+  max_ = std::max(max_, other.max_);
+  zeros_ += other.zeros_;
+  if (other.bins_.empty()) return;
+  const int high = other.offset_ + static_cast<int>(other.bins_.size());
+  if (bins_.empty()) {
+    offset_ = other.offset_;
+  } else if (other.offset_ < offset_) {
+    bins_.insert(bins_.begin(), static_cast<std::size_t>(offset_ - other.offset_), 0);
+    offset_ = other.offset_;
+  }
+  if (high - offset_ > static_cast<int>(bins_.size())) bins_.resize(static_cast<std::size_t>(high - offset_), 0);
+  for (std::size_t i = 0; i < other.bins_.size(); ++i) {
+    bins_[static_cast<std::size_t>(other.offset_ - offset_) + i] += other.bins_[i];
+  }
+}
+
 double LogHistogram::Quantile(double q) const {
   assert(count_ > 0 && q >= 0 && q <= 1);
   // Nearest rank: the smallest value with at least ceil(q * n) values <= it.

@@ -45,5 +45,26 @@ TEST(LogHistogramTest, WeightedCountsAndZeros) {
   EXPECT_DOUBLE_EQ(h.mean(), 4.0);
 }
 
+// Merging sketches is exact: the same bins as one sketch fed everything.
+TEST(LogHistogramTest, MergeEqualsOneSketchOfEverything) {
+  const Distribution d = Distribution::Lognormal(20.0, 2.0);
+  Rng rng(9);
+  LogHistogram a, b, all;
+  for (int i = 0; i < 20000; ++i) {
+    const double x = i % 7 == 0 ? 0.0 : d.Sample(rng);
+    (i % 3 == 0 ? a : b).Add(x);
+    all.Add(x);
+  }
+  LogHistogram empty;
+  empty.Merge(a);
+  empty.Merge(b);
+  a.Merge(b);
+  for (const LogHistogram* m : {&a, &empty}) {
+    EXPECT_EQ(m->count(), all.count());
+    EXPECT_NEAR(m->mean(), all.mean(), 1e-12 * all.mean());
+    for (double q : {0.1, 0.5, 0.9, 0.99, 0.999, 1.0}) EXPECT_EQ(m->Quantile(q), all.Quantile(q)) << q;
+  }
+}
+
 }  // namespace
 }  // namespace fleetlab

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "report/fleet_render.h"
 #include "report/llm_render.h"
 
 namespace fleetlab {
@@ -54,6 +55,7 @@ json ReportToJson(const Report& r, bool series) {
       {"analytic", AnalyticToJson(r.analytic)},
   };
   if (r.llm) AddLlmJson(*r.llm, valid, series, &out);
+  if (r.fleet) out["fleet"] = FleetJson(*r.fleet);
   return out;
 }
 
@@ -84,6 +86,7 @@ std::string ReportToText(const Report& r, double wall_ms) {
                        r.e2e_ms.p99_ci95);
   }
   if (r.llm) out += LlmText(*r.llm, valid);
+  if (r.fleet) out += FleetText(*r.fleet);
   out += fmt::format("\n  requests: {} sent ({} warm-up), {} measured completed, {} dropped ({:.2f}%), {} in flight\n",
                      r.arrived, r.warmup, r.completed, r.dropped, 100 * r.drop_fraction, r.in_flight_at_end);
   out += fmt::format("  simulated {:.3f} s ({:.3f} s measured), {} events", r.simulated_s, r.window_s, r.events);

@@ -2,6 +2,9 @@
 
 #include <cmath>
 #include <limits>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "fleetlab/analytic/batch_station.h"
 #include "fleetlab/analytic/station.h"
@@ -50,10 +53,43 @@ AnalyticPrediction FromStation(const analytic::StationPrediction& p) {
   return a;
 }
 
+// The arrivals one station sees: the workload's, or a fleet replica's share.
+struct StationArrivals {
+  double lambda = 0;
+  double ca2 = 1;        // squared CV of the gaps (QNA's variability measure)
+  bool poisson = false;  // exactly Poisson
+  std::string note;      // how a fleet's arrivals were split, for the method
+};
+
+// A fleet of N stations is predicted one station at a time when its router
+// ignores load: random routing thins the arrivals (Poisson stays Poisson;
+// otherwise ca2 -> p ca2 + 1 - p with p = 1/N, Whitt's QNA splitting), round
+// robin sends every N-th arrival (a renewal process's gaps become sums of N:
+// ca2 -> ca2 / N, e.g. Poisson -> Erlang-N). Load-aware routers have no
+// closed form here: returns false.
+bool SplitForFleet(const FleetOptions& fleet, StationArrivals* a) {
+  const double n = fleet.replicas, p = 1.0 / n;
+  if (fleet.replicas == 1) return true;
+  a->lambda /= n;
+  if (fleet.router.policy == RouterPolicy::kRandom) {
+    if (a->ca2 != 1) a->ca2 = p * a->ca2 + 1 - p;
+    a->note = fmt::format("each of {} stations, random routing (thinning): ", fleet.replicas);
+    return true;
+  }
+  if (fleet.router.policy == RouterPolicy::kRoundRobin) {
+    a->ca2 /= n;
+    a->poisson = false;
+    a->note = fmt::format("each of {} stations, round robin (every {}th arrival): ", fleet.replicas, fleet.replicas);
+    return true;
+  }
+  return false;
+}
+
 // A batching station: the analytic model takes Poisson arrivals and a
 // deterministic batch cost f + p k; a random service part X is folded in by
 // its mean (f + E[X]), and the method says so.
-AnalyticPrediction PredictBatching(const Scenario& s, double lambda) {
+AnalyticPrediction PredictBatching(const Scenario& s, const StationArrivals& in) {
+  const double lambda = in.lambda;
   const StationOptions& st = s.station;
   analytic::BatchStationModel m;
   m.lambda = lambda;
@@ -66,10 +102,10 @@ AnalyticPrediction PredictBatching(const Scenario& s, double lambda) {
   AnalyticPrediction a;
   a.available = true;
   a.stable = p.stable;
-  a.exact = p.exact && st.service_s.Variance() == 0 && s.workload.arrival.kind == ArrivalKind::kPoisson;
-  a.method = p.method;
+  a.exact = p.exact && st.service_s.Variance() == 0 && in.poisson;
+  a.method = in.note + p.method;
   if (st.service_s.Variance() > 0) a.method += "; random service folded in by its mean";
-  if (s.workload.arrival.kind != ArrivalKind::kPoisson) a.method += "; arrivals taken as Poisson";
+  if (!in.poisson) a.method += "; arrivals taken as Poisson";
   a.utilization = p.rho;
   a.e2e_mean_ms = 1e3 * p.best.mean_sojourn_s;
   a.e2e_p99_ms = 1e3 * p.best.p99_sojourn_s;
@@ -83,13 +119,18 @@ AnalyticPrediction PredictScenario(const Scenario& s) {
   // Closed loops, finite waiting rooms and LLM replicas have no closed form here.
   if (s.replica || s.workload.mode != LoadMode::kOpen || s.station.queue_capacity.has_value()) return {};
   const ArrivalProcess arrivals(s.workload.arrival, s.trace);
-  if (s.station.batching.max_batch > 1) return PredictBatching(s, arrivals.MeanRate());
+  StationArrivals in{arrivals.MeanRate(), arrivals.VariabilitySquared(),
+                     s.workload.arrival.kind == ArrivalKind::kPoisson, ""};
+  if (s.fleet && !SplitForFleet(*s.fleet, &in)) return {};
+  if (s.station.batching.max_batch > 1) return PredictBatching(s, in);
   analytic::StationModel m;
-  m.lambda = arrivals.MeanRate();
-  m.ca2 = arrivals.VariabilitySquared();
+  m.lambda = in.lambda;
+  m.ca2 = in.ca2;
   m.servers = static_cast<int>(s.station.servers);
   m.service = SingleServiceLaw(s.station);
-  return FromStation(analytic::PredictStation(m));
+  AnalyticPrediction a = FromStation(analytic::PredictStation(m));
+  a.method = in.note + a.method;
+  return a;
 }
 
 }  // namespace fleetlab

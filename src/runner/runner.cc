@@ -1,25 +1,17 @@
 #include "fleetlab/runner.h"
 
 #include <cmath>
-#include <functional>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "fleetlab/engine/simulator.h"
-#include "fleetlab/llm/replica.h"
-#include "fleetlab/station/station.h"
 #include "runner/prediction.h"
 #include "runner/source.h"
+#include "runner/system.h"
 
 namespace fleetlab {
 namespace {
-
-// What the collector needs from the system under load, whichever it is.
-struct SystemView {
-  std::function<double()> in_system_now;
-  std::function<void(SimTime)> reset_statistics;
-};
 
 // Collects the measurements of one run: latency samples at completion, and
 // the occupancy of the system at the start and end of the arrival window.
@@ -29,8 +21,8 @@ class Collector final : public CompletionListener, public SendObserver {
     e2e_.Reserve(expected);
     queue_.Reserve(expected);
   }
-  void Attach(SystemView view, ClosedLoopSource* closed) {
-    view_ = std::move(view);
+  void Attach(System* system, ClosedLoopSource* closed) {
+    system_ = system;
     closed_ = closed;
   }
 
@@ -39,11 +31,11 @@ class Collector final : public CompletionListener, public SendObserver {
     if (r.measured && !measuring_) {
       measuring_ = true;
       window_start_ = sim.now();
-      in_system_at_start_ = view_.in_system_now();
-      view_.reset_statistics(sim.now());
+      in_system_at_start_ = system_->InSystemNow();
+      system_->ResetStatistics(sim.now());
     }
     last_send_ = sim.now();
-    in_system_at_last_send_ = view_.in_system_now();
+    in_system_at_last_send_ = system_->InSystemNow();
   }
   void OnCompleted(Simulator& sim, const Request& r, SimTime service_start) override {
     if (r.measured) {
@@ -61,7 +53,7 @@ class Collector final : public CompletionListener, public SendObserver {
     if (closed_ != nullptr) closed_->OnReturned(sim, r);
   }
 
-  SystemView view_;
+  System* system_ = nullptr;
   ClosedLoopSource* closed_ = nullptr;
   SampleSet e2e_, queue_;
   bool measuring_ = false;
@@ -124,33 +116,6 @@ void FillCounts(const Scenario& s, const Simulator& sim, const Collector& c, Rep
   }
 }
 
-void FillStation(const Scenario& s, SimTime end, const Station& st, Report* r) {
-  r->capacity_per_s = s.station.Capacity();
-  if (r->window_s > 0) {
-    r->utilization = st.busy_servers().Average(end) / s.station.servers;
-    r->mean_queue_length = st.queue_length().Average(end);
-    r->mean_in_system = st.in_system().Average(end);
-  }
-  r->mean_batch_size = st.batches_started() > 0 ? static_cast<double>(st.batched_requests()) /
-                                                      static_cast<double>(st.batches_started())
-                                                : 0.0;
-}
-
-void FillReplica(const Scenario& s, SimTime end, const LlmReplica& rep, Report* r) {
-  const RequestSizeOptions& sizes = s.workload.sizes;
-  r->capacity_per_s = rep.EstimateCapacity(sizes.prompt_tokens.Mean() + static_cast<double>(sizes.prefix_tokens),
-                                           sizes.output_tokens.Mean());
-  LlmReport llm;
-  rep.Fill(end, r->window_s, &llm);
-  r->utilization = llm.busy_fraction;
-  r->mean_batch_size = llm.mean_batch_size;
-  if (r->window_s > 0) {
-    r->mean_queue_length = rep.queue_length().Average(end);
-    r->mean_in_system = rep.in_system().Average(end);
-  }
-  r->llm = std::move(llm);
-}
-
 // How long the measurement window will probably last (0 if unknown).
 SimDuration ExpectedWindow(const Scenario& s) {
   if (s.workload.duration_s > 0) return SecondsToNs(s.workload.duration_s);
@@ -158,38 +123,6 @@ SimDuration ExpectedWindow(const Scenario& s) {
   const double rate = ArrivalProcess(s.workload.arrival, s.trace).MeanRate();
   const auto measured = static_cast<double>(s.workload.requests - s.workload.warmup_requests);
   return rate > 0 ? SecondsToNs(measured / rate) : 0;
-}
-
-// The system under load, built and attached to the simulator.
-struct System {
-  std::unique_ptr<Station> station;
-  std::unique_ptr<LlmReplica> replica;
-  RequestTarget* target = nullptr;
-  SystemView view;
-};
-
-Result<System> BuildSystem(const Scenario& s, const RandomStreams& streams, Simulator& sim, Collector* collector,
-                           const RunHooks& hooks) {
-  System sys;
-  if (s.replica) {
-    auto replica = LlmReplica::Create(*s.replica, streams, collector);
-    if (!replica.ok()) return replica.status();
-    sys.replica = std::move(replica).value();
-    sys.replica->Attach(sim);
-    sys.replica->SetTimeline(hooks.timeline);
-    LlmReplica* rep = sys.replica.get();
-    sys.target = rep;
-    const SimDuration horizon = ExpectedWindow(s);
-    sys.view = {[rep] { return rep->in_system().value(); },
-                [rep, horizon](SimTime t) { rep->ResetStatistics(t, horizon); }};
-  } else {
-    sys.station = std::make_unique<Station>(s.station, streams.Stream("service"), collector);
-    sys.station->Attach(sim);
-    Station* st = sys.station.get();
-    sys.target = st;
-    sys.view = {[st] { return st->in_system().value(); }, [st](SimTime t) { st->ResetStatistics(t); }};
-  }
-  return sys;
 }
 
 }  // namespace
@@ -200,8 +133,9 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   sim.SetEventLimit(s.limits.max_events);
   const bool timed = s.workload.duration_s > 0;
   Collector collector(timed ? 0 : s.workload.requests);
-  auto system = BuildSystem(s, streams, sim, &collector, hooks);
-  if (!system.ok()) return system.status();
+  auto built = System::Build(s, streams, sim, &collector, hooks, ExpectedWindow(s));
+  if (!built.ok()) return built.status();
+  System* system = built->get();
   const SendLimits limits{s.workload.requests, s.workload.warmup_requests,
                           timed ? SecondsToNs(s.workload.duration_s) : 0};
   const RequestSizer sizer(s.workload.sizes, streams, s.replica.has_value());
@@ -215,12 +149,12 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
     ArrivalProcess process(s.workload.arrival, s.trace);
     report.offered_rate_per_s = process.MeanRate();
     open_source = std::make_unique<OpenLoopSource>(std::move(process), streams.Stream("arrivals"), sizer,
-                                                   system->target, &collector, limits);
+                                                   system->target(), &collector, limits);
   } else {
     closed_source = std::make_unique<ClosedLoopSource>(s.workload.closed, streams.Stream("think_time"), sizer,
-                                                       system->target, &collector, limits);
+                                                       system->target(), &collector, limits);
   }
-  collector.Attach(system->view, closed_source.get());
+  collector.Attach(system, closed_source.get());
   if (open_source) open_source->Start(sim);
   if (closed_source) closed_source->Start(sim);
 
@@ -231,8 +165,7 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   }
   FillCounts(s, sim, collector, &report);
   const SimTime end = WindowEnd(s, sim, collector);
-  if (system->station) FillStation(s, end, *system->station, &report);
-  if (system->replica) FillReplica(s, end, *system->replica, &report);
+  system->Fill(s, end, &report);
   report.offered_load = report.capacity_per_s > 0 ? report.offered_rate_per_s / report.capacity_per_s : 0.0;
   JudgeStability(s, collector, &report);
   report.analytic = PredictScenario(s);

@@ -9,6 +9,7 @@
 #include "fleetlab/llm/catalog.h"
 #include "scenario/distribution_parse.h"
 #include "scenario/field_reader.h"
+#include "scenario/fleet_parse.h"
 #include "scenario/replica_parse.h"
 
 namespace fleetlab {
@@ -195,6 +196,11 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
   if (const json* w = r.Child("workload")) FLEETLAB_RETURN_IF_ERROR(ParseWorkload(*w, base_dir, &s));
   if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, &s.station));
   if (const json* rep = r.Child("replica")) FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(*rep, catalog, &s));
+  if (const json* f = r.Child("fleet")) {
+    auto fleet = ParseFleet(*f);
+    if (!fleet.ok()) return fleet.status();
+    s.fleet = *fleet;
+  }
   if (const json* l = r.Child("limits")) FLEETLAB_RETURN_IF_ERROR(ParseLimits(*l, &s.limits));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   return s;

@@ -9,6 +9,7 @@
 #include "fleetlab/llm/kv_cache.h"
 #include "fleetlab/llm/memory_plan.h"
 #include "fleetlab/llm/perf_model.h"
+#include "fleetlab/metrics/log_histogram.h"
 #include "fleetlab/metrics/sample_set.h"
 
 namespace fleetlab {
@@ -81,6 +82,14 @@ struct LlmReport {
 
   double mean_concurrency = 0;  // time-averaged requests in the replica
   double spec_tokens_per_step = 0;  // speculative: tokens produced per target step per sequence
+};
+
+// The raw latency observations behind an LlmReport's summaries (measured
+// requests, inside the window), so that several replicas — a fleet — can be
+// summarised together rather than averaged percentile by percentile.
+struct LlmSamples {
+  SampleSet ttft_ms, tpot_ms;
+  LogHistogram itl_ms;
 };
 
 }  // namespace fleetlab

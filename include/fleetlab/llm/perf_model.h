@@ -95,6 +95,7 @@ struct StepBreakdown {
   double hbm_bytes = 0;
 
   void Add(const StepBreakdown& other);  // component-wise sum
+  void AddScaled(const StepBreakdown& other, double k);  // component-wise += k * other
 };
 
 class PerfModel {

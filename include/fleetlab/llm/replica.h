@@ -29,9 +29,10 @@ class LlmReplica final : public EventHandler, public RequestTarget {
  public:
   // Builds the replica's performance model, memory plan and KV cache.
   // Fails with a clear message if the model does not fit (naming what is
-  // needed and what there is) or the sharding is invalid.
+  // needed and what there is) or the sharding is invalid. `index` tells the
+  // replicas of a fleet apart: replica i draws from Stream("acceptance", i).
   static Result<std::unique_ptr<LlmReplica>> Create(const ReplicaOptions& options, const RandomStreams& streams,
-                                                    CompletionListener* listener);
+                                                    CompletionListener* listener, std::uint64_t index = 0);
   ~LlmReplica() override;
 
   // Registers with `sim`. REQUIRES: called once, before the run.
@@ -46,6 +47,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // Occupancy for the engine's report: requests in the replica, waiting.
   const TimeWeighted& in_system() const { return in_system_; }
   const TimeWeighted& queue_length() const { return waiting_tw_; }
+  // The share of the KV capacity holding tokens now (stored / capacity,
+  // 0..1), the load signal of a KV-aware router.
+  double KvStoredFraction() const;
   // Starts the measurement window at `now`; `expected` (> 0 if known) is
   // the window's likely length, to space the time series evenly.
   void ResetStatistics(SimTime now, SimDuration expected = 0);
@@ -55,6 +59,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
 
   // The LLM part of the report for the window ending at `end`.
   void Fill(SimTime end, double window_s, LlmReport* out) const;
+  // Appends the window's raw TTFT, TPOT and inter-token observations to
+  // `out` (for a fleet's combined report).
+  void AppendSamples(LlmSamples* out) const;
 
  private:
   class Events;

@@ -20,6 +20,8 @@ class LogHistogram {
 
   // Counts `count` observations of `value`. REQUIRES: value >= 0.
   void Add(double value, std::uint64_t count = 1);
+  // Adds every observation counted by `other` (same bins: exact merge).
+  void Merge(const LogHistogram& other);
 
   std::uint64_t count() const { return count_; }
   double mean() const { return count_ > 0 ? sum_ / static_cast<double>(count_) : 0.0; }

@@ -28,6 +28,11 @@ class SampleSet {
  public:
   void Reserve(std::size_t n) { samples_.reserve(n); }
   void Add(double x) { samples_.push_back(x); }
+  // Adds every sample of `other` after this set's own (pooling several
+  // sources; the batch-means intervals then batch each source's run in turn).
+  void Append(const SampleSet& other) {
+    samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
+  }
   std::size_t size() const { return samples_.size(); }
   const std::vector<double>& samples() const { return samples_; }
 

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetlab/fleet/options.h"
 #include "fleetlab/llm/replica_options.h"
 #include "fleetlab/station/options.h"
 #include "fleetlab/workload/options.h"
@@ -32,6 +33,9 @@ struct Scenario {
   // the generic service station.
   StationOptions station;
   std::optional<ReplicaOptions> replica;
+  // When set, the system under load is fleet->replicas copies of the
+  // station or replica above, behind a router.
+  std::optional<FleetOptions> fleet;
   LimitOptions limits;
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
 };

@@ -1,0 +1,26 @@
+#include "fleet/load_board.h"
+
+#include <cassert>
+
+namespace fleetlab {
+
+LoadBoard::LoadBoard(std::vector<const LoadProbe*> probes, bool live, bool count_own_sends)
+    : probes_(std::move(probes)), live_(live), count_own_sends_(count_own_sends),
+      snapshot_(probes_.size()), sent_since_report_(probes_.size(), 0) {
+  assert(!probes_.empty());
+}
+
+ReplicaLoad LoadBoard::Seen(std::size_t i) const {
+  if (live_) return probes_[i]->Read();
+  ReplicaLoad seen = snapshot_[i];
+  if (count_own_sends_) seen.outstanding += static_cast<double>(sent_since_report_[i]);
+  return seen;
+}
+
+ReplicaLoad LoadBoard::Report(std::size_t i) {
+  snapshot_[i] = probes_[i]->Read();
+  sent_since_report_[i] = 0;
+  return snapshot_[i];
+}
+
+}  // namespace fleetlab

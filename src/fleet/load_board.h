@@ -1,0 +1,54 @@
+// LoadBoard: the replica loads a router sees — read live at each decision,
+// or each replica's last report (stale), optionally plus the requests the
+// router itself sent there since. Routing policies read only this.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace fleetlab {
+
+// What a router may know of one replica at one instant.
+struct ReplicaLoad {
+  double outstanding = 0;  // running + queued requests
+  // LLM replica: KV-cache stored tokens / capacity. Generic station (no KV
+  // cache): its waiting requests, the closest analogue of memory pressure.
+  double kv = 0;
+
+  bool empty() const { return outstanding == 0 && kv == 0; }
+};
+
+// Reads one replica's live load (implemented beside the replica types).
+class LoadProbe {
+ public:
+  virtual ~LoadProbe() = default;
+  virtual ReplicaLoad Read() const = 0;
+};
+
+class LoadBoard {
+ public:
+  // `live`: Seen() reads the probes; otherwise it returns each replica's
+  // snapshot (all empty until its first Report). `count_own_sends` (stale
+  // only) adds the sends since the snapshot to its outstanding count.
+  // REQUIRES: !probes.empty(); no probe is null; probes outlive the board.
+  LoadBoard(std::vector<const LoadProbe*> probes, bool live, bool count_own_sends);
+
+  std::size_t size() const { return probes_.size(); }
+  bool live() const { return live_; }
+  // Replica i's load as the router sees it now. REQUIRES: i < size().
+  ReplicaLoad Seen(std::size_t i) const;
+  // Replica i reports: its snapshot becomes its live load, which is returned.
+  ReplicaLoad Report(std::size_t i);
+  // The router sent one request to replica i.
+  void OnSent(std::size_t i) { ++sent_since_report_[i]; }
+
+ private:
+  std::vector<const LoadProbe*> probes_;
+  bool live_;
+  bool count_own_sends_;
+  std::vector<ReplicaLoad> snapshot_;
+  std::vector<std::uint64_t> sent_since_report_;
+};
+
+}  // namespace fleetlab

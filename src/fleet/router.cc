@@ -1,0 +1,57 @@
+#include "fleet/router.h"
+
+#include <cassert>
+
+namespace fleetlab {
+namespace {
+
+std::vector<const LoadProbe*> Probes(const std::vector<RouteTarget>& targets) {
+  std::vector<const LoadProbe*> probes;
+  probes.reserve(targets.size());
+  for (const RouteTarget& t : targets) probes.push_back(t.probe);
+  return probes;
+}
+
+}  // namespace
+
+Router::Router(const std::vector<RouteTarget>& targets, const RouterOptions& options, Rng routing_rng)
+    : board_(Probes(targets), options.report_interval_s <= 0, options.count_own_sends),
+      policy_(MakeRoutingPolicy(options.policy, routing_rng)),
+      interval_(options.report_interval_s > 0 ? SecondsToNs(options.report_interval_s) : 0),
+      reporting_(targets.size(), false), routed_(targets.size(), 0) {
+  for (const RouteTarget& t : targets) targets_.push_back(t.target);
+  if (options.report_interval_s > 0 && interval_ < 1) interval_ = 1;  // a positive interval rounds to at least 1 ns
+}
+
+SimTime Router::NextReport(std::size_t i, SimTime now) const {
+  const auto n = static_cast<SimDuration>(targets_.size());
+  const auto k = static_cast<SimDuration>(i);
+  // i * interval / N without overflow (interval may be ~1e15 ns).
+  const SimTime phase = interval_ / n * k + interval_ % n * k / n;
+  if (now < phase) return phase;
+  return phase + ((now - phase) / interval_ + 1) * interval_;
+}
+
+void Router::Submit(Simulator& sim, const Request& request) {
+  const std::size_t i = policy_->Choose(board_);
+  assert(i < targets_.size());
+  ++routed_[i];
+  board_.OnSent(i);
+  targets_[i]->Submit(sim, request);
+  if (interval_ > 0 && !reporting_[i]) {
+    reporting_[i] = true;
+    sim.Schedule(NextReport(i, sim.now()), id_, 0, i);
+  }
+}
+
+void Router::OnEvent(Simulator& sim, const Event& event) {
+  const auto i = static_cast<std::size_t>(event.arg);
+  const ReplicaLoad load = board_.Report(i);
+  if (load.empty()) {
+    reporting_[i] = false;  // resumes when the router next sends it a request
+    return;
+  }
+  sim.Schedule(sim.now() + interval_, id_, 0, i);
+}
+
+}  // namespace fleetlab

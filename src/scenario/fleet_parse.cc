@@ -1,0 +1,51 @@
+#include "scenario/fleet_parse.h"
+
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "scenario/field_reader.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+std::vector<std::string> PolicyNames() {
+  std::vector<std::string> names;
+  for (int p = 0; p < kRouterPolicyCount; ++p) names.emplace_back(RouterPolicyName(static_cast<RouterPolicy>(p)));
+  return names;
+}
+
+Status ParseRouter(const json& v, RouterOptions* o) {
+  FieldReader r(v, "fleet.router");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  int policy = static_cast<int>(o->policy);
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("policy", PolicyNames(), &policy));
+  o->policy = static_cast<RouterPolicy>(policy);
+  double interval_ms = o->report_interval_s * 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("report_interval_ms", &interval_ms, Range::Between(0, 1e9)));
+  o->report_interval_s = interval_ms / 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Bool("count_own_sends", &o->count_own_sends));
+  if (r.Has("count_own_sends") && o->report_interval_s == 0) {
+    return Status::InvalidArgument(fmt::format("{}: applies only when fleet.router.report_interval_ms > 0 (a router "
+                                               "reading live load already sees its own sends)",
+                                               r.PathOf("count_own_sends")));
+  }
+  return r.Finish();
+}
+
+}  // namespace
+
+Result<FleetOptions> ParseFleet(const json& value) {
+  FleetOptions fleet;
+  FieldReader r(value, "fleet");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("replicas", &fleet.replicas, Range::Between(1, 10000)));
+  if (const json* router = r.Child("router")) FLEETLAB_RETURN_IF_ERROR(ParseRouter(*router, &fleet.router));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  return fleet;
+}
+
+}  // namespace fleetlab
