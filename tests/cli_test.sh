@@ -81,5 +81,9 @@ check "fleet zero replicas" 2 "fleet.replicas: must be an integer between 1 and 
 check "catalog lists models" 0 "llama-3-70b" -- "$bin" catalog
 check "catalog unknown gpu" 2 "unknown" -- "$bin" catalog gpu nope
 
+check "ttft frontier" 0 "TTFT p99" -- "$bin" frontier "$src/scenarios/llama3-70b-h100.json" --rates 2:30:4 --set workload.requests=800 --set workload.warmup_requests=50 --metric ttft
+check "ttft frontier json" 0 '"ttft_p99_ms"' -- "$bin" frontier "$src/scenarios/llama3-70b-h100.json" --rates 2:10:2 --set workload.requests=300 --set workload.warmup_requests=20 --json
+check "ttft metric needs a replica" 2 "needs a scenario with an LLM" -- "$bin" frontier --rates 10:20:2 --metric ttft
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -14,6 +14,9 @@
 
 namespace fleetlab {
 
+// The latency whose P99 the knee is judged on.
+enum class FrontierMetric { kE2e, kTtft };
+
 struct FrontierOptions {
   double rate_low_per_s = 10;   // first arrival rate
   double rate_high_per_s = 98;  // last arrival rate
@@ -24,6 +27,9 @@ struct FrontierOptions {
   // unloaded value. 5 puts an M/M/1 queue's knee at exactly 80% utilisation
   // (its P99 sojourn grows as 1/(1-rho)); lower it for a stricter SLO.
   double knee_factor = 5.0;
+  // End-to-end latency, or (LLM replicas only) time to first token: TTFT
+  // is what queueing moves, while e2e is dominated by answer length.
+  FrontierMetric metric = FrontierMetric::kE2e;
 };
 
 struct Frontier {
@@ -32,10 +38,12 @@ struct Frontier {
   // The unloaded P99 latency (ms): the P99 of a lone request's time in the
   // system, i.e. of one batch-of-1 service plus the batch window it waits
   // out alone (estimated from 200,000 draws of the service law); for an LLM
-  // replica, its prefill plus a batch-1 decode step per further token
-  // (20,000 requests drawn like the workload's).
+  // replica, its prefill plus a batch-1 decode step per further token, or
+  // its prefill alone for the TTFT metric (20,000 requests drawn like the
+  // workload's).
   double unloaded_p99_ms = 0;
   double knee_factor = 5.0;
+  FrontierMetric metric = FrontierMetric::kE2e;
   // The knee: the last point whose simulated P99 is within knee_factor x
   // unloaded_p99_ms (-1 if even the first is not), and the rate at which the
   // P99 crosses that line, interpolated between the points around it (NaN if
@@ -50,8 +58,8 @@ Status ParseRateSpec(const std::string& spec, FrontierOptions* options);
 
 // Runs `base` at each rate (workload.arrival.rate_per_s is replaced; every
 // point uses the same seed: common random numbers make the curve smooth).
-// REQUIRES: base validated. Fails if base is a closed-loop workload or a run
-// fails.
+// REQUIRES: base validated. Fails if base is a closed-loop workload, if the
+// TTFT metric is asked of a scenario without an LLM replica, or a run fails.
 Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options);
 
 // Finds the knee of the curve y(x) (x increasing): the last index with

@@ -104,6 +104,11 @@ void AddFrontierCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_flag("--json{json}", *format, "Print column-oriented JSON series instead of a table.");
   cmd->add_flag("--csv{csv}", *format, "Print CSV, one row per rate.");
   auto knee = std::make_shared<double>(5.0);
+  auto metric = std::make_shared<std::string>("e2e");
+  cmd->add_option("--metric", *metric,
+                  "Latency the knee is judged on: e2e, or ttft (time to first token; LLM replicas only).")
+      ->check(CLI::IsMember({"e2e", "ttft"}))
+      ->capture_default_str();
   cmd->add_option("--knee-factor", *knee,
                   "The knee is the last rate whose P99 stays within this multiple of the unloaded P99 "
                   "(5 puts an M/M/1 knee at 80% utilisation).")
@@ -112,10 +117,11 @@ void AddFrontierCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threads", *threads, "Worker threads (results do not depend on it).")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
-  cmd->callback([&ctx, args, rates, format, threads, knee]() {
+  cmd->callback([&ctx, args, rates, format, threads, knee, metric]() {
     FrontierOptions options;
     options.threads = *threads;
     options.knee_factor = *knee;
+    options.metric = *metric == "ttft" ? FrontierMetric::kTtft : FrontierMetric::kE2e;
     if (Status s = ParseRateSpec(*rates, &options); !s.ok()) return (void)Fail(ctx, s);
     auto scenario = Load(*args);
     if (!scenario.ok()) return (void)Fail(ctx, scenario.status());

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fleetlab/analytic/speculative.h"
+#include "fleetlab/frontier.h"
 #include "fleetlab/llm/timeline.h"
 #include "fleetlab/report/render.h"
 #include "fleetlab/runner.h"
@@ -263,6 +264,33 @@ TEST(ReplicaTest, SeriesAndHeatmapAreBounded) {
   EXPECT_LE(rows, 200u);
   EXPECT_EQ(heatmap["states"].size(), rows * heatmap["cells"].get<std::size_t>());
   EXPECT_EQ(report["series"]["queue"]["waiting"].size(), report["series"]["queue"]["time_s"].size());
+}
+
+// Cloud Titan, Part 1: the TTFT frontier of Llama-3-70B on 8 H100s has a
+// knee: P99 TTFT stays near its unloaded value at low load and explodes as
+// the arrival rate nears what the replica can serve.
+TEST(ReplicaTest, TtftFrontierHasAKnee) {
+  json doc = Base();
+  doc["workload"]["prompt_tokens"] = {{"distribution", "lognormal"}, {"mean", 512}, {"cv", 1.0}};
+  doc["workload"]["output_tokens"] = {{"distribution", "lognormal"}, {"mean", 256}, {"cv", 1.0}};
+  doc["workload"]["requests"] = 1500;
+  doc["workload"]["warmup_requests"] = 100;
+  auto s = ParseScenario(doc, "");
+  ASSERT_TRUE(s.ok());
+  FrontierOptions o;
+  o.rate_low_per_s = 2;
+  o.rate_high_per_s = 34;
+  o.points = 5;
+  o.threads = 2;
+  o.metric = FrontierMetric::kTtft;
+  auto f = RunFrontier(*s, o);
+  ASSERT_TRUE(f.ok()) << f.status().message();
+  const Report& low = f->reports.front();
+  ASSERT_TRUE(low.llm);
+  EXPECT_LT(low.llm->ttft_ms.p99, 5 * f->unloaded_p99_ms);  // near the unloaded value
+  EXPECT_GE(f->knee_index, 0);
+  EXPECT_LT(f->knee_index, 4);  // crossed before the last rate
+  EXPECT_FALSE(std::isnan(f->knee_rate_per_s));
 }
 
 TEST(ReplicaTest, SameSeedSameReport) {

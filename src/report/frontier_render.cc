@@ -13,6 +13,7 @@ using nlohmann::json;
 // One row of the frontier as named numbers; NaN where undefined (unstable).
 struct Row {
   double rate, load, throughput, utilization, mean, p50, p99, p999, a_mean, a_p99;
+  double ttft_p50, ttft_p99, tpot_mean, tokens_per_s;  // LLM replicas only
   bool stable;
 };
 
@@ -31,14 +32,21 @@ Row MakeRow(double rate, const Report& r) {
              ok ? r.e2e_ms.p999 : nan,
              aok ? a.e2e_mean_ms : nan,
              aok ? a.e2e_p99_ms : nan,
+             ok && r.llm ? r.llm->ttft_ms.p50 : nan,
+             ok && r.llm ? r.llm->ttft_ms.p99 : nan,
+             ok && r.llm ? r.llm->tpot_ms.mean : nan,
+             r.llm ? r.llm->output_tokens_per_s : nan,
              r.stable};
 }
+
+bool IsLlm(const Frontier& f) { return !f.reports.empty() && f.reports.front().llm.has_value(); }
 
 json Num(double x) { return std::isnan(x) ? json(nullptr) : json(x); }
 
 std::string KneeRule(const Frontier& f) {
-  return fmt::format("the last rate whose P99 stays within {:g} x the unloaded P99 ({:.3f} ms)", f.knee_factor,
-                     f.unloaded_p99_ms);
+  const char* what = f.metric == FrontierMetric::kTtft ? "TTFT" : "end-to-end";
+  return fmt::format("the last rate whose P99 {} latency stays within {:g} x its unloaded P99 ({:.3f} ms)", what,
+                     f.knee_factor, f.unloaded_p99_ms);
 }
 
 }  // namespace
@@ -54,6 +62,12 @@ json FrontierToJson(const Frontier& f) {
     const double values[] = {r.rate, r.load, r.throughput, r.utilization, r.mean, r.p50, r.p99, r.p999, r.a_mean, r.a_p99};
     for (std::size_t c = 0; c < std::size(names); ++c) cols[names[c]].push_back(Num(values[c]));
     cols["stable"].push_back(r.stable);
+    if (IsLlm(f)) {
+      cols["ttft_p50_ms"].push_back(Num(r.ttft_p50));
+      cols["ttft_p99_ms"].push_back(Num(r.ttft_p99));
+      cols["tpot_mean_ms"].push_back(Num(r.tpot_mean));
+      cols["output_tokens_per_s"].push_back(Num(r.tokens_per_s));
+    }
   }
   std::string method;
   if (!f.reports.empty() && f.reports.front().analytic.available) method = f.reports.front().analytic.method;
@@ -61,6 +75,7 @@ json FrontierToJson(const Frontier& f) {
               {"knee", {{"index", f.knee_index},
                         {"rate_per_s", Num(f.knee_rate_per_s)},
                         {"factor", f.knee_factor},
+                        {"metric", f.metric == FrontierMetric::kTtft ? "ttft" : "e2e"},
                         {"unloaded_p99_ms", f.unloaded_p99_ms},
                         {"rule", KneeRule(f)}}},
               {"analytic_method", method},
@@ -69,26 +84,34 @@ json FrontierToJson(const Frontier& f) {
 
 std::string FrontierToCsv(const Frontier& f) {
   std::string out = "rate_per_s,offered_load,throughput_rps,utilization,e2e_mean_ms,e2e_p50_ms,e2e_p99_ms,"
-                    "e2e_p999_ms,analytic_e2e_mean_ms,analytic_e2e_p99_ms,stable,knee\n";
+                    "e2e_p999_ms,analytic_e2e_mean_ms,analytic_e2e_p99_ms,stable,knee";
+  out += IsLlm(f) ? ",ttft_p50_ms,ttft_p99_ms,tpot_mean_ms,output_tokens_per_s\n" : "\n";
   const auto cell = [](double x) { return std::isnan(x) ? std::string() : fmt::format("{:.6g}", x); };
   for (std::size_t i = 0; i < f.reports.size(); ++i) {
     const Row r = MakeRow(f.rates_per_s[i], f.reports[i]);
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", cell(r.rate), cell(r.load), cell(r.throughput),
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", cell(r.rate), cell(r.load), cell(r.throughput),
                        cell(r.utilization), cell(r.mean), cell(r.p50), cell(r.p99), cell(r.p999), cell(r.a_mean),
                        cell(r.a_p99), r.stable ? 1 : 0, static_cast<int>(i) == f.knee_index ? 1 : 0);
+    if (IsLlm(f)) {
+      out += fmt::format(",{},{},{},{}", cell(r.ttft_p50), cell(r.ttft_p99), cell(r.tpot_mean), cell(r.tokens_per_s));
+    }
+    out += "\n";
   }
   return out;
 }
 
 std::string FrontierToText(const Frontier& f) {
+  // An LLM replica has no analytic column; its TTFT takes their place.
+  const bool llm = IsLlm(f);
   std::string out = fmt::format("{:>9} {:>6} {:>9} {:>6} | {:>9} {:>9} {:>9} {:>9} | {:>9} {:>9}\n", "rate/s", "load",
-                                "thru/s", "util", "mean ms", "p50 ms", "p99 ms", "p99.9 ms", "an. mean", "an. p99");
+                                "thru/s", "util", "mean ms", "p50 ms", "p99 ms", "p99.9 ms",
+                                llm ? "TTFT p50" : "an. mean", llm ? "TTFT p99" : "an. p99");
   const auto cell = [](double x) { return std::isnan(x) ? fmt::format("{:>9}", "-") : fmt::format("{:9.3f}", x); };
   for (std::size_t i = 0; i < f.reports.size(); ++i) {
     const Row r = MakeRow(f.rates_per_s[i], f.reports[i]);
     out += fmt::format("{:9.2f} {:6.3f} {:9.2f} {:5.1f}% | {} {} {} {} | {} {}{}\n", r.rate, r.load, r.throughput,
-                       100 * r.utilization, cell(r.mean), cell(r.p50), cell(r.p99), cell(r.p999), cell(r.a_mean),
-                       cell(r.a_p99),
+                       100 * r.utilization, cell(r.mean), cell(r.p50), cell(r.p99), cell(r.p999),
+                       cell(llm ? r.ttft_p50 : r.a_mean), cell(llm ? r.ttft_p99 : r.a_p99),
                        static_cast<int>(i) == f.knee_index ? "  <- knee" : (r.stable ? "" : "  unstable"));
   }
   if (!f.reports.empty() && f.reports.front().analytic.available) {

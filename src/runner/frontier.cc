@@ -69,7 +69,7 @@ double UnloadedP99Ms(const StationOptions& station, std::uint64_t seed) {
 // An LLM request alone on its replica: its prefill, then one decode step per
 // further output token at batch 1 (context at mid-answer), for 20,000
 // requests drawn like the workload's (or the trace's).
-double UnloadedP99MsLlm(const Scenario& s) {
+double UnloadedP99MsLlm(const Scenario& s, FrontierMetric metric) {
   auto perf = MakeRooflineModel(s.replica->hardware);
   if (!perf.ok()) return 0;
   Rng rng = RandomStreams(s.seed).Stream("unloaded_latency");
@@ -90,12 +90,16 @@ double UnloadedP99MsLlm(const Scenario& s) {
     prefill.prefill_attention_pairs = prompt * (prompt + 1) / 2;
     decode.decode_sequences = decode.decode_tokens = 1;
     decode.decode_context_tokens = static_cast<std::int64_t>(prompt + output / 2);
-    x = (*perf)->Iteration(prefill).total_s + (output - 1) * (*perf)->Iteration(decode).total_s;
+    x = (*perf)->Iteration(prefill).total_s;
+    if (metric == FrontierMetric::kE2e) x += (output - 1) * (*perf)->Iteration(decode).total_s;
   }
   return 1e3 * QuantileInPlace(samples, 0.99);
 }
 
 Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options) {
+  if (options.metric == FrontierMetric::kTtft && !base.replica) {
+    return Status::InvalidArgument("--metric ttft: needs a scenario with an LLM \"replica\" (a station has no first token)");
+  }
   if (base.workload.mode != LoadMode::kOpen) {
     return Status::InvalidArgument("frontier: needs an open-loop workload (workload.mode \"open\"): a closed loop "
                                    "sets its own rate through workload.closed.users");
@@ -124,10 +128,13 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
     if (!results[i].ok()) return results[i].status().WithContext(fmt::format("rate {}", f.rates_per_s[i]));
     f.reports.push_back(std::move(results[i]).value());
     const Report& r = f.reports.back();
-    p99.push_back(r.stable && r.completed > 0 ? r.e2e_ms.p99 : std::numeric_limits<double>::quiet_NaN());
+    const double value = options.metric == FrontierMetric::kTtft && r.llm ? r.llm->ttft_ms.p99 : r.e2e_ms.p99;
+    p99.push_back(r.stable && r.completed > 0 ? value : std::numeric_limits<double>::quiet_NaN());
   }
   f.knee_factor = options.knee_factor;
-  f.unloaded_p99_ms = base.replica ? UnloadedP99MsLlm(base) : UnloadedP99Ms(base.station, base.seed);
+  f.metric = options.metric;
+  f.unloaded_p99_ms =
+      base.replica ? UnloadedP99MsLlm(base, options.metric) : UnloadedP99Ms(base.station, base.seed);
   FindKnee(f.rates_per_s, p99, f.knee_factor * f.unloaded_p99_ms, &f.knee_index, &f.knee_rate_per_s);
   return f;
 }
