@@ -210,6 +210,24 @@ TEST(ReplicaTest, PrefixCachingSkipsSharedPrompts) {
   EXPECT_LT(on.llm->ttft_ms.mean * 2, off.llm->ttft_ms.mean);
 }
 
+// Conversations: each turn's prompt is the previous turn's prompt and answer
+// plus a new question, so prefix caching reuses whole earlier turns.
+TEST(ReplicaTest, PrefixCachingReusesEarlierTurnsOfAConversation) {
+  json doc = Base();
+  doc["workload"]["arrival"]["rate_per_s"] = 2;
+  doc["workload"]["prefix"] = {{"groups", 4}, {"tokens", 256}, {"turns", 4}};
+  json cached = doc;
+  cached["replica"]["kv"] = {{"prefix_caching", true}};
+  const Report off = RunJson(doc), on = RunJson(cached);
+  ASSERT_TRUE(off.llm && on.llm);
+  // Turns 2-4 carry 256 + k * (512 + 128) tokens of history: far more than
+  // the 256-token system prompts alone could ever hit.
+  const double per_request = static_cast<double>(on.llm->prefix_hit_tokens) / static_cast<double>(on.arrived);
+  EXPECT_GT(per_request, 512.0);
+  EXPECT_GT(on.llm->prefix_hit_tokens, 0.5 * on.llm->prefix_lookup_tokens);
+  EXPECT_LT(on.llm->ttft_ms.mean, off.llm->ttft_ms.mean);
+}
+
 TEST(ReplicaTest, TooLongRequestsAreRejectedAndCounted) {
   json doc = Base();
   doc["replica"]["scheduler"] = {{"max_model_len", 600}};

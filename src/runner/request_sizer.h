@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <vector>
 
 #include "fleetlab/random/rng.h"
 #include "fleetlab/workload/options.h"
@@ -16,26 +18,45 @@ class RequestSizer {
  public:
   // `enabled` false leaves requests without sizes (the generic station).
   RequestSizer(const RequestSizeOptions& options, const RandomStreams& streams, bool enabled)
-      : options_(options), sizes_(streams.Stream("sizes")), prefix_(streams.Stream("prefix")), enabled_(enabled) {}
+      : options_(options), sizes_(streams.Stream("sizes")), prefix_(streams.Stream("prefix")), enabled_(enabled),
+        history_(options.prefix_groups, options.prefix_tokens), turn_(options.prefix_groups, 0),
+        epoch_(options.prefix_groups, 0) {}
 
   // Sizes `r`; `from_trace` says r already carries recorded sizes.
   void Size(Request* r, bool from_trace) {
     if (!enabled_) return;
-    std::int32_t shared = 0;
+    std::int64_t shared = 0;
+    std::size_t g = 0;
     if (options_.prefix_groups > 0) {
-      r->prefix_group = static_cast<std::uint32_t>(prefix_.Below(options_.prefix_groups));
-      shared = static_cast<std::int32_t>(options_.prefix_tokens);
+      g = static_cast<std::size_t>(prefix_.Below(options_.prefix_groups));
+      r->prefix_group = static_cast<std::uint32_t>(g + options_.prefix_groups * epoch_[g]);
+      shared = history_[g];
     }
     if (from_trace) {
-      r->prefix_tokens = std::min(shared, r->prompt_tokens);
+      r->prefix_tokens = static_cast<std::int32_t>(std::min<std::int64_t>(shared, r->prompt_tokens));
       return;
     }
-    r->prompt_tokens = shared + Draw(options_.prompt_tokens);
+    r->prompt_tokens = Clamp(shared + Draw(options_.prompt_tokens));
     r->output_tokens = Draw(options_.output_tokens);
-    r->prefix_tokens = shared;
+    r->prefix_tokens = Clamp(shared);
+    if (options_.prefix_groups > 0 && options_.turns > 1) NextTurn(g, *r);
   }
 
  private:
+  // A conversation's next turn carries this one's prompt and answer as its
+  // shared prefix; after `turns` turns a new conversation (a new prefix
+  // group) starts from the system prompt.
+  void NextTurn(std::size_t g, const Request& r) {
+    history_[g] = static_cast<std::int64_t>(r.prompt_tokens) + r.output_tokens;
+    if (++turn_[g] < options_.turns) return;
+    turn_[g] = 0;
+    ++epoch_[g];
+    history_[g] = options_.prefix_tokens;
+  }
+  static std::int32_t Clamp(std::int64_t tokens) {
+    return static_cast<std::int32_t>(std::min<std::int64_t>(tokens, 1'000'000'000));
+  }
+
   std::int32_t Draw(const Distribution& d) {
     const double x = std::llround(d.Sample(sizes_));
     return static_cast<std::int32_t>(std::clamp(x, 1.0, 1e9));
@@ -44,6 +65,8 @@ class RequestSizer {
   RequestSizeOptions options_;
   Rng sizes_, prefix_;
   bool enabled_;
+  std::vector<std::int64_t> history_;  // per group: the shared prefix of its next request
+  std::vector<std::uint32_t> turn_, epoch_;
 };
 
 }  // namespace fleetlab

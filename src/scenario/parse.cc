@@ -84,6 +84,7 @@ Status ParsePrefix(const json& v, RequestSizeOptions* sizes) {
   std::uint64_t tokens = static_cast<std::uint64_t>(sizes->prefix_tokens);
   FLEETLAB_RETURN_IF_ERROR(r.Integer("tokens", &tokens, Range::Between(0, 1e7)));
   sizes->prefix_tokens = static_cast<std::int64_t>(tokens);
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("turns", &sizes->turns, Range::Between(1, 1e4)));
   return r.Finish();
 }
 

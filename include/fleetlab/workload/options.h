@@ -50,6 +50,14 @@ struct RequestSizeOptions {
   // a trace's prompts are taken to begin with it. 0 groups: none.
   std::uint32_t prefix_groups = 0;
   std::int64_t prefix_tokens = 0;
+  // Conversations: with turns > 1 each group is a conversation whose next
+  // request's shared prefix is its previous request's prompt and answer
+  // (what prefix caching reuses across turns); after `turns` requests the
+  // group starts a new conversation (a new prefix group) from the system
+  // prompt. In an open loop a turn may arrive before the previous one has
+  // finished; a closed loop keeps them in order only per user, not per
+  // conversation.
+  std::uint32_t turns = 1;
 };
 
 struct ClosedLoopOptions {
