@@ -1,0 +1,79 @@
+// Tracks: the lab's four personas, each with three parts. A part is a
+// scenario file (tracks/<track>/partN.json) with a "lab" object beside the
+// scenario fields: the prediction question, its choices, the controls the
+// workbench offers, the instruments it shows, the target, the reflection,
+// and the rule by which the engine answers the question. The CLI
+// (`fleetlab tracks`), the lab server and the tests all read them here.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fleetlab/status.h"
+
+namespace fleetlab {
+
+struct TrackChoice {
+  std::string id;     // stable, e.g. "exponential"
+  std::string label;  // what the student reads
+};
+
+// One workbench control: a scenario field (a --set dot path) the student
+// may change, and how.
+struct TrackControl {
+  std::string path;   // e.g. "workload.rate"
+  std::string label;  // e.g. "Arrival rate"
+  std::string kind;   // "range", "select" or "toggle"
+  std::string unit;   // e.g. "req/s"; "" when unitless
+  double min = 0, max = 0, step = 0;  // kind "range"
+  std::vector<nlohmann::json> options;  // kind "select": allowed values
+  nlohmann::json value;                 // the scenario's own value
+};
+
+struct TrackPart {
+  std::string track;  // e.g. "cloud-titan"
+  std::string id;     // "part1", "part2" or "part3"
+  int number = 1;
+  std::string title;
+  std::string file;   // path of the scenario file
+  // The lock: kind "choice" (answer one of `choices`) or "number" (a value
+  // in `unit`).
+  std::string question;
+  std::string question_kind;
+  std::vector<TrackChoice> choices;
+  std::string unit;
+  std::vector<TrackControl> controls;
+  std::vector<std::string> instruments;  // e.g. "frontier", "waterfall", "heatmap"
+  nlohmann::json target;      // {"metric": report dot path, "max": value, "label": ...} or null
+  nlohmann::json challenge;   // the part's stakeholder challenge, or null
+  std::string reflection;
+  nlohmann::json lab;         // the whole "lab" object as written
+};
+
+struct Track {
+  std::string id, name, persona, north_star, crisis;
+  std::vector<TrackPart> parts;  // in order part1..part3
+};
+
+// Reads every track under `dir` (default: the catalog's tracks/ folder).
+// Fails with "<file>: <field>: ..." on a malformed file.
+Result<std::vector<Track>> LoadTracks(const std::string& dir);
+
+// The directory LoadTracks reads when given none.
+std::string DefaultTracksDir();
+
+// The engine's answer to a part's question for the scenario as written plus
+// `overrides` (--set assignments): the choice id (kind "choice") or value
+// (kind "number"), a one-line reason with the numbers, and the evidence
+// (the runs it made and the figures it compared).
+struct TrackAnswer {
+  std::string choice;
+  double value = 0;
+  std::string reason;
+  nlohmann::json evidence;
+};
+Result<TrackAnswer> AnswerPart(const TrackPart& part, const std::vector<std::string>& overrides = {});
+
+}  // namespace fleetlab
