@@ -10,6 +10,7 @@
 #include "fleetlab/fleet/fleet_report.h"
 #include "fleetlab/llm/llm_report.h"
 #include "fleetlab/metrics/sample_set.h"
+#include "fleetlab/path/path_report.h"
 
 namespace fleetlab {
 
@@ -72,6 +73,12 @@ struct Report {
   // The fields above then describe the whole fleet: capacity is the sum,
   // utilisation the mean over replicas, queue lengths the sums.
   std::optional<FleetReport> fleet;
+  // Set when the system was a request path (scenario "path"): each stage's
+  // figures and the energy. The fields above then describe the whole path:
+  // capacity is the bottleneck stage's, utilisation the busiest stage's.
+  std::optional<PathReport> path;
+  // Set when the scenario gave a deadline.
+  std::optional<DeadlineReport> deadline;
 };
 
 }  // namespace fleetlab

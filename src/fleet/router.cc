@@ -35,6 +35,21 @@ SimTime Router::NextReport(std::size_t i, SimTime now) const {
 void Router::Submit(Simulator& sim, const Request& request) {
   const std::size_t i = policy_->Choose(board_);
   assert(i < targets_.size());
+  last_ = i;
+  SendTo(sim, request, i);
+}
+
+std::size_t Router::SubmitBackup(Simulator& sim, const Request& request, std::size_t exclude) {
+  assert(targets_.size() >= 2);
+  std::size_t best = exclude == 0 ? 1 : 0;
+  for (std::size_t i = best + 1; i < targets_.size(); ++i) {
+    if (i != exclude && board_.Seen(i).outstanding < board_.Seen(best).outstanding) best = i;
+  }
+  SendTo(sim, request, best);
+  return best;
+}
+
+void Router::SendTo(Simulator& sim, const Request& request, std::size_t i) {
   ++routed_[i];
   board_.OnSent(i);
   targets_[i]->Submit(sim, request);

@@ -41,10 +41,18 @@ class Router final : public EventHandler, public RequestTarget {
   void Submit(Simulator& sim, const Request& request) override;
   void OnEvent(Simulator& sim, const Event& event) override;
 
+  // Sends a copy of `request` (a hedge) to the replica other than `exclude`
+  // with the fewest outstanding requests as the router sees them; ties go to
+  // the lowest index. Returns its index. REQUIRES: two replicas or more.
+  std::size_t SubmitBackup(Simulator& sim, const Request& request, std::size_t exclude);
+  // The replica the last Submit chose. REQUIRES: a Submit happened.
+  std::size_t last_choice() const { return last_; }
+
   // Requests sent to each replica so far (warm-up included).
   const std::vector<std::uint64_t>& routed() const { return routed_; }
 
  private:
+  void SendTo(Simulator& sim, const Request& request, std::size_t i);
   // The first report time of replica i strictly after `now`.
   SimTime NextReport(std::size_t i, SimTime now) const;
 
@@ -55,6 +63,7 @@ class Router final : public EventHandler, public RequestTarget {
   HandlerId id_ = 0;
   std::vector<bool> reporting_;  // a report event is pending for replica i
   std::vector<std::uint64_t> routed_;
+  std::size_t last_ = 0;
 };
 
 }  // namespace fleetlab

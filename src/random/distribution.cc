@@ -5,6 +5,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "fleetlab/analytic/special_functions.h"
+
 namespace fleetlab {
 
 Distribution Distribution::Deterministic(double value) {
@@ -81,6 +83,55 @@ Distribution Distribution::Empirical(std::vector<double> values, std::vector<dou
   return d;
 }
 
+Distribution Distribution::Mixture(std::vector<Distribution> components, std::vector<double> weights) {
+  assert(!components.empty() && components.size() == weights.size());
+  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  assert(total > 0);
+  Distribution d;
+  d.kind_ = Kind::kMixture;
+  double cum = 0, m1 = 0, m2 = 0;
+  for (std::size_t i = 0; i < components.size(); ++i) {
+    const double p = weights[i] / total;
+    cum += p;
+    d.cumulative_.push_back(cum);
+    const Distribution& c = components[i];
+    m1 += p * c.Mean();
+    m2 += p * (c.Variance() + c.Mean() * c.Mean());
+  }
+  d.cumulative_.back() = 1.0;
+  d.components_ = std::move(components);
+  d.mean_ = m1;
+  d.variance_ = std::max(0.0, m2 - m1 * m1);
+  return d;
+}
+
+double Distribution::Survival(double t) const {
+  if (t < 0) return 1.0;
+  switch (kind_) {
+    case Kind::kDeterministic:
+      return a_ > t ? 1.0 : 0.0;
+    case Kind::kExponential:
+      return std::exp(-t / a_);
+    case Kind::kGamma:
+      return analytic::RegularizedGammaQ(a_, t / b_);
+    case Kind::kLognormal:
+      return t <= 0 ? 1.0 : 0.5 * std::erfc((std::log(t) - a_) / (b_ * std::sqrt(2.0)));
+    case Kind::kUniform:
+      return b_ == a_ ? (a_ > t ? 1.0 : 0.0) : std::clamp((b_ - t) / (b_ - a_), 0.0, 1.0);
+    case Kind::kEmpirical:
+    case Kind::kMixture: {
+      double s = 0, prev = 0;
+      for (std::size_t i = 0; i < cumulative_.size(); ++i) {
+        const double p = cumulative_[i] - prev;
+        prev = cumulative_[i];
+        s += p * (kind_ == Kind::kEmpirical ? (values_[i] > t ? 1.0 : 0.0) : components_[i].Survival(t));
+      }
+      return s;
+    }
+  }
+  return 0;  // unreachable
+}
+
 double Distribution::Cv() const { return mean_ > 0 ? std::sqrt(variance_) / mean_ : 0.0; }
 
 double SampleStandardNormal(Rng& rng) {
@@ -132,6 +183,12 @@ double Distribution::Sample(Rng& rng) const {
       const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
       const auto i = static_cast<std::size_t>(it - cumulative_.begin());
       return values_[std::min(i, values_.size() - 1)];
+    }
+    case Kind::kMixture: {
+      const double u = rng.Uniform();
+      const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
+      const auto i = static_cast<std::size_t>(it - cumulative_.begin());
+      return components_[std::min(i, components_.size() - 1)].Sample(rng);
     }
   }
   return 0;  // unreachable

@@ -1,7 +1,9 @@
 #include "fleetlab/runner.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -17,7 +19,7 @@ namespace {
 // the occupancy of the system at the start and end of the arrival window.
 class Collector final : public CompletionListener, public SendObserver {
  public:
-  explicit Collector(std::uint64_t expected) {
+  Collector(std::uint64_t expected, double deadline_s) : deadline_(SecondsToNs(deadline_s)) {
     e2e_.Reserve(expected);
     queue_.Reserve(expected);
   }
@@ -43,16 +45,29 @@ class Collector final : public CompletionListener, public SendObserver {
       queue_.Add(NsToMs(service_start - r.arrival));
       waited_ += service_start > r.arrival;
       last_completion_ = sim.now();
+      Judge(r, sim.now() - r.arrival <= deadline_);
     }
     ++returned_;
     if (closed_ != nullptr) closed_->OnReturned(sim, r);
   }
   void OnDropped(Simulator& sim, const Request& r) override {
+    if (r.measured) Judge(r, false);
     ++dropped_;
     ++returned_;
     if (closed_ != nullptr) closed_->OnReturned(sim, r);
   }
 
+  // Records whether measured request r met its deadline (when there is one),
+  // indexed by arrival order.
+  void Judge(const Request& r, bool met) {
+    if (deadline_ <= 0) return;
+    if (r.id >= outcome_.size()) outcome_.resize(std::max<std::size_t>(r.id + 1, outcome_.size() * 2), kUnknown);
+    outcome_[r.id] = met ? kMet : kMissed;
+  }
+
+  enum Outcome : std::uint8_t { kUnknown = 0, kMet = 1, kMissed = 2 };
+  SimDuration deadline_;
+  std::vector<std::uint8_t> outcome_;
   System* system_ = nullptr;
   ClosedLoopSource* closed_ = nullptr;
   SampleSet e2e_, queue_;
@@ -116,6 +131,28 @@ void FillCounts(const Scenario& s, const Simulator& sim, const Collector& c, Rep
   }
 }
 
+// Misses, miss rate and stutter, in arrival order (requests still in flight
+// at the end are neither met nor missed and do not break a run).
+DeadlineReport JudgeDeadlines(double budget_s, const std::vector<std::uint8_t>& outcome) {
+  DeadlineReport d;
+  d.budget_ms = budget_s * 1e3;
+  std::uint64_t run = 0;
+  for (std::uint8_t o : outcome) {
+    if (o == 1) {
+      ++d.met;
+      if (run >= 2) ++d.stutters;
+      run = 0;
+    } else if (o == 2) {
+      ++d.missed;
+      d.longest_miss_run = std::max(d.longest_miss_run, ++run);
+    }
+  }
+  if (run >= 2) ++d.stutters;
+  const std::uint64_t n = d.met + d.missed;
+  d.miss_rate = n > 0 ? static_cast<double>(d.missed) / static_cast<double>(n) : 0.0;
+  return d;
+}
+
 // How long the measurement window will probably last (0 if unknown).
 SimDuration ExpectedWindow(const Scenario& s) {
   if (s.workload.duration_s > 0) return SecondsToNs(s.workload.duration_s);
@@ -132,7 +169,7 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   Simulator sim;
   sim.SetEventLimit(s.limits.max_events);
   const bool timed = s.workload.duration_s > 0;
-  Collector collector(timed ? 0 : s.workload.requests);
+  Collector collector(timed ? 0 : s.workload.requests, s.deadline ? s.deadline->budget_s : 0.0);
   auto built = System::Build(s, streams, sim, &collector, hooks, ExpectedWindow(s));
   if (!built.ok()) return built.status();
   System* system = built->get();
@@ -168,6 +205,7 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   system->Fill(s, end, &report);
   report.offered_load = report.capacity_per_s > 0 ? report.offered_rate_per_s / report.capacity_per_s : 0.0;
   JudgeStability(s, collector, &report);
+  if (s.deadline) report.deadline = JudgeDeadlines(s.deadline->budget_s, collector.outcome_);
   report.analytic = PredictScenario(s);
   return report;
 }

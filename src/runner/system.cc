@@ -54,6 +54,11 @@ Result<std::unique_ptr<System>> System::Build(const Scenario& s, const RandomStr
                                               SimDuration horizon) {
   std::unique_ptr<System> sys(new System());
   sys->horizon_ = horizon;
+  if (s.path) {
+    sys->path_ = Path::Build(*s.path, streams, sim, listener);
+    sys->target_ = sys->path_->entry();
+    return sys;
+  }
   const std::uint32_t n = s.fleet ? s.fleet->replicas : 1;
   std::vector<RouteTarget> targets;
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -92,6 +97,7 @@ Result<RouteTarget> System::AddReplica(const Scenario& s, const RandomStreams& s
 }
 
 double System::InSystemNow() const {
+  if (path_) return path_->InSystemNow();
   double total = 0;
   for (const auto& st : stations_) total += st->in_system().value();
   for (const auto& rep : replicas_) total += rep->in_system().value();
@@ -99,11 +105,16 @@ double System::InSystemNow() const {
 }
 
 void System::ResetStatistics(SimTime now) {
+  if (path_) path_->ResetStatistics(now);
   for (const auto& st : stations_) st->ResetStatistics(now);
   for (const auto& rep : replicas_) rep->ResetStatistics(now, horizon_);
 }
 
 void System::Fill(const Scenario& s, SimTime end, Report* r) const {
+  if (path_) {
+    path_->Fill(end, r);
+    return;
+  }
   std::vector<double> busy;
   if (s.replica) {
     FillReplicas(s, end, r, &busy);

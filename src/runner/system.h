@@ -19,6 +19,7 @@
 #include "fleetlab/scenario/scenario.h"
 #include "fleetlab/station/station.h"
 #include "fleetlab/status.h"
+#include "path/path.h"
 
 namespace fleetlab {
 
@@ -64,6 +65,7 @@ class System {
   std::vector<std::unique_ptr<LlmReplica>> replicas_;  // LLM replicas
   std::vector<std::unique_ptr<LoadProbe>> probes_;
   std::unique_ptr<Router> router_;  // fleet only
+  std::unique_ptr<Path> path_;      // a request path instead of all of the above
   RequestTarget* target_ = nullptr;
 };
 

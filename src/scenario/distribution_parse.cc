@@ -7,9 +7,9 @@
 namespace fleetlab {
 namespace {
 
-enum Family { kExponential, kDeterministic, kGamma, kLognormal, kUniform, kEmpirical };
-const std::vector<std::string> kFamilies = {"exponential", "deterministic", "gamma",
-                                            "lognormal",   "uniform",       "empirical"};
+enum Family { kExponential, kDeterministic, kGamma, kLognormal, kUniform, kEmpirical, kMixture };
+const std::vector<std::string> kFamilies = {"exponential", "deterministic", "gamma",  "lognormal",
+                                            "uniform",     "empirical",     "mixture"};
 
 // The field names of one unit: "mean_ms" for times in ms, "mean" for tokens.
 struct Names {
@@ -32,7 +32,8 @@ Status CheckApplicable(const FieldReader& r, Family family, const Names& n) {
                         {n.low, {kUniform}},
                         {n.high, {kUniform}},
                         {n.values, {kEmpirical}},
-                        {"weights", {kEmpirical}}};
+                        {"weights", {kEmpirical}},
+                        {"components", {kMixture}}};
   for (const Rule& rule : rules) {
     if (!r.Has(rule.key.c_str())) continue;
     bool ok = false;
@@ -84,9 +85,37 @@ Result<Distribution> Empirical(FieldReader& r, const Names& n) {
   return Distribution::Empirical(*values, weights);
 }
 
-}  // namespace
+Result<Distribution> ParseDistribution(const nlohmann::json& value, const std::string& path, bool allow_zero,
+                                       const Names& n);
 
-namespace {
+// {"distribution": "mixture", "components": [{"weight": 0.99, ...}, {"weight": 0.01, ...}]}:
+// each component is a distribution of the same unit with its own weight.
+Result<Distribution> Mixture(FieldReader& r, bool allow_zero, const Names& n) {
+  const std::string path = r.PathOf("components");
+  const nlohmann::json* list = r.Child("components");
+  if (list == nullptr || !list->is_array() || list->empty() || list->size() > 16) {
+    return Status::InvalidArgument(fmt::format("{}: must be an array of 1 to 16 distributions, each with a "
+                                               "\"weight\" >= 0", path));
+  }
+  std::vector<Distribution> parts;
+  std::vector<double> weights;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string at = fmt::format("{}[{}]", path, i);
+    nlohmann::json c = (*list)[i];
+    if (!c.is_object() || !c.contains("weight") || !c["weight"].is_number() || c["weight"].get<double>() < 0) {
+      return Status::InvalidArgument(fmt::format("{}.weight: missing; must be a number >= 0", at));
+    }
+    weights.push_back(c["weight"].get<double>());
+    c.erase("weight");
+    auto d = ParseDistribution(c, at, allow_zero, n);
+    if (!d.ok()) return d.status();
+    parts.push_back(std::move(d).value());
+  }
+  double total = 0;
+  for (double w : weights) total += w;
+  if (total <= 0) return Status::InvalidArgument(fmt::format("{}: the weights must not all be zero", path));
+  return Distribution::Mixture(std::move(parts), std::move(weights));
+}
 
 Result<Distribution> ParseDistribution(const nlohmann::json& value, const std::string& path, bool allow_zero,
                                        const Names& n) {
@@ -96,7 +125,7 @@ Result<Distribution> ParseDistribution(const nlohmann::json& value, const std::s
   FLEETLAB_RETURN_IF_ERROR(r.Choice("distribution", kFamilies, &family));
   if (family < 0) {
     return Status::InvalidArgument(fmt::format("{}: missing; must be one of \"exponential\", \"deterministic\", "
-                                               "\"gamma\", \"lognormal\", \"uniform\", \"empirical\"",
+                                               "\"gamma\", \"lognormal\", \"uniform\", \"empirical\", \"mixture\"",
                                                r.PathOf("distribution")));
   }
   FLEETLAB_RETURN_IF_ERROR(CheckApplicable(r, static_cast<Family>(family), n));
@@ -109,6 +138,8 @@ Result<Distribution> ParseDistribution(const nlohmann::json& value, const std::s
   Result<Distribution> dist = Distribution::Deterministic(0);
   if (family == kEmpirical) {
     dist = Empirical(r, n);
+  } else if (family == kMixture) {
+    dist = Mixture(r, allow_zero, n);
   } else if (family == kUniform) {
     if (!r.Has(n.low.c_str()) || !r.Has(n.high.c_str()) || high < low) {
       return Status::InvalidArgument(fmt::format("{}: uniform needs {} and {} with 0 <= {} <= {}", path, n.low, n.high,

@@ -18,8 +18,10 @@ std::vector<std::string> PolicyNames() {
   return names;
 }
 
-Status ParseRouter(const json& v, RouterOptions* o) {
-  FieldReader r(v, "fleet.router");
+}  // namespace
+
+Status ParseRouter(const json& v, const std::string& path, RouterOptions* o) {
+  FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   int policy = static_cast<int>(o->policy);
   FLEETLAB_RETURN_IF_ERROR(r.Choice("policy", PolicyNames(), &policy));
@@ -29,21 +31,19 @@ Status ParseRouter(const json& v, RouterOptions* o) {
   o->report_interval_s = interval_ms / 1e3;
   FLEETLAB_RETURN_IF_ERROR(r.Bool("count_own_sends", &o->count_own_sends));
   if (r.Has("count_own_sends") && o->report_interval_s == 0) {
-    return Status::InvalidArgument(fmt::format("{}: applies only when fleet.router.report_interval_ms > 0 (a router "
+    return Status::InvalidArgument(fmt::format("{}: applies only when {} > 0 (a router "
                                                "reading live load already sees its own sends)",
-                                               r.PathOf("count_own_sends")));
+                                               r.PathOf("count_own_sends"), r.PathOf("report_interval_ms")));
   }
   return r.Finish();
 }
-
-}  // namespace
 
 Result<FleetOptions> ParseFleet(const json& value) {
   FleetOptions fleet;
   FieldReader r(value, "fleet");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("replicas", &fleet.replicas, Range::Between(1, 10000)));
-  if (const json* router = r.Child("router")) FLEETLAB_RETURN_IF_ERROR(ParseRouter(*router, &fleet.router));
+  if (const json* router = r.Child("router")) FLEETLAB_RETURN_IF_ERROR(ParseRouter(*router, "fleet.router", &fleet.router));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   return fleet;
 }

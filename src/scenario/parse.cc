@@ -9,6 +9,8 @@
 #include "fleetlab/llm/catalog.h"
 #include "scenario/distribution_parse.h"
 #include "scenario/field_reader.h"
+#include "scenario/path_parse.h"
+#include "scenario/station_parse.h"
 #include "scenario/fleet_parse.h"
 #include "scenario/replica_parse.h"
 
@@ -125,43 +127,6 @@ Status ParseWorkload(const json& v, const std::string& base_dir, Scenario* s) {
   return r.Finish();
 }
 
-Status ParseBatching(const json& v, BatchingOptions* b) {
-  FieldReader r(v, "station.batching");
-  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  FLEETLAB_RETURN_IF_ERROR(r.Integer32("max_batch", &b->max_batch, Range::Between(1, 1e6)));
-  double window_ms = b->window_s * 1e3, fixed_ms = b->fixed_s * 1e3, per_item_ms = b->per_item_s * 1e3;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("window_ms", &window_ms, Range::Between(0, 1e9)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("fixed_ms", &fixed_ms, Range::Between(0, 1e9)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("per_item_ms", &per_item_ms, Range::Between(0, 1e9)));
-  b->window_s = window_ms / 1e3;
-  b->fixed_s = fixed_ms / 1e3;
-  b->per_item_s = per_item_ms / 1e3;
-  return r.Finish();
-}
-
-Status ParseStation(const json& v, StationOptions* st) {
-  FieldReader r(v, "station");
-  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  FLEETLAB_RETURN_IF_ERROR(r.Integer32("servers", &st->servers, Range::Between(1, 1e5)));
-  if (r.Child("queue_capacity") != nullptr) {  // null (or absent): unbounded
-    std::uint64_t cap = 0;
-    FLEETLAB_RETURN_IF_ERROR(r.Integer("queue_capacity", &cap, Range::Between(0, 1e12)));
-    st->queue_capacity = cap;
-  }
-  if (const json* s = r.Child("service")) {
-    auto d = ParseTimeDistributionMs(*s, "station.service", true);
-    if (!d.ok()) return d.status();
-    st->service_s = *d;
-  }
-  if (const json* b = r.Child("batching")) FLEETLAB_RETURN_IF_ERROR(ParseBatching(*b, &st->batching));
-  FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  if (st->MeanBatchTime(1) <= 0) {
-    return Status::InvalidArgument("station: a batch would take no time at all; give station.service a positive "
-                                   "mean or station.batching a positive fixed_ms or per_item_ms");
-  }
-  return Status::Ok();
-}
-
 Status ParseLimits(const json& v, LimitOptions* l) {
   FieldReader r(v, "limits");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
@@ -194,14 +159,22 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
   if (r.Has("replica") && r.Has("station")) {
     return Status::InvalidArgument("station: a scenario has either a \"station\" or a \"replica\", not both");
   }
+  for (const char* other : {"station", "replica", "fleet"}) {
+    if (r.Has("path") && r.Has(other)) {
+      return Status::InvalidArgument(fmt::format("path: a scenario with a request path describes its stations inside "
+                                                 "the path; remove \"{}\"", other));
+    }
+  }
   if (const json* w = r.Child("workload")) FLEETLAB_RETURN_IF_ERROR(ParseWorkload(*w, base_dir, &s));
-  if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, &s.station));
+  if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, "station", &s.station));
   if (const json* rep = r.Child("replica")) FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(*rep, catalog, &s));
   if (const json* f = r.Child("fleet")) {
     auto fleet = ParseFleet(*f);
     if (!fleet.ok()) return fleet.status();
     s.fleet = *fleet;
   }
+  if (const json* p = r.Child("path")) FLEETLAB_RETURN_IF_ERROR(ParsePathSection(*p, catalog, &s));
+  if (const json* d = r.Child("deadline")) FLEETLAB_RETURN_IF_ERROR(ParseDeadline(*d, &s));
   if (const json* l = r.Child("limits")) FLEETLAB_RETURN_IF_ERROR(ParseLimits(*l, &s.limits));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   return s;

@@ -8,6 +8,8 @@ namespace fleetlab {
 Station::Station(const StationOptions& options, Rng service_rng, CompletionListener* listener)
     : options_(options), rng_(service_rng), listener_(listener) {
   batches_in_service_.resize(options_.servers);
+  service_event_.resize(options_.servers, 0);
+  if (options_.power.enabled()) power_ = std::make_unique<PowerMeter>(options_.power, options_.servers);
   for (std::uint32_t s = options_.servers; s-- > 0;) free_servers_.push_back(s);
 }
 
@@ -15,6 +17,7 @@ void Station::ResetStatistics(SimTime now) {
   queue_len_.Reset(now);
   in_system_.Reset(now);
   busy_.Reset(now);
+  if (power_) power_->Reset(now);
 }
 
 void Station::Submit(Simulator& sim, const Request& request) {
@@ -59,9 +62,9 @@ void Station::StartBatch(Simulator& sim, std::uint32_t server, std::uint32_t siz
   batched_requests_ += size;
   queue_len_.Set(now, static_cast<double>(queue_.size()));
   busy_.Add(now, 1);
-  const double seconds = options_.service_s.Sample(rng_) + options_.batching.fixed_s +
-                         options_.batching.per_item_s * size;
-  sim.ScheduleAfter(SecondsToNs(seconds), id_, kServiceDone, server);
+  if (power_) power_->OnBusy(server, now);
+  const double seconds = options_.service_s.Sample(rng_) + options_.batching.BaseTime(size);
+  service_event_[server] = sim.ScheduleAfter(SecondsToNs(seconds), id_, kServiceDone, server);
 }
 
 void Station::Finish(Simulator& sim, std::uint32_t server) {
@@ -70,9 +73,40 @@ void Station::Finish(Simulator& sim, std::uint32_t server) {
   in_service_requests_ -= batch.size();
   in_system_.Add(now, -static_cast<double>(batch.size()));
   busy_.Add(now, -1);
+  if (power_) power_->OnIdle(server, now);
   for (const InService& s : batch) listener_->OnCompleted(sim, s.request, s.started);
   batch.clear();
   free_servers_.push_back(server);
+}
+
+std::optional<SimDuration> Station::Cancel(Simulator& sim, std::uint64_t id) {
+  const SimTime now = sim.now();
+  for (std::size_t i = 0; i < queue_.size(); ++i) {
+    if (queue_[i].request.id != id) continue;
+    queue_.EraseAt(i);
+    queue_len_.Set(now, static_cast<double>(queue_.size()));
+    in_system_.Add(now, -1);
+    return SimDuration{0};
+  }
+  for (std::uint32_t server = 0; server < batches_in_service_.size(); ++server) {
+    std::vector<InService>& batch = batches_in_service_[server];
+    for (std::size_t j = 0; j < batch.size(); ++j) {
+      if (batch[j].request.id != id) continue;
+      const SimDuration served = now - batch[j].started;
+      batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(j));
+      --in_service_requests_;
+      in_system_.Add(now, -1);
+      if (batch.empty()) {  // the server stops at once
+        sim.Cancel(service_event_[server]);
+        busy_.Add(now, -1);
+        if (power_) power_->OnIdle(server, now);
+        free_servers_.push_back(server);
+        TryDispatch(sim);
+      }
+      return served;
+    }
+  }
+  return std::nullopt;
 }
 
 void Station::OnEvent(Simulator& sim, const Event& event) {

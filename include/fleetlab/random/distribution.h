@@ -16,7 +16,7 @@ namespace fleetlab {
 
 class Distribution {
  public:
-  enum class Kind { kDeterministic, kExponential, kGamma, kLognormal, kUniform, kEmpirical };
+  enum class Kind { kDeterministic, kExponential, kGamma, kLognormal, kUniform, kEmpirical, kMixture };
 
   // Always `value`. REQUIRES: value >= 0.
   static Distribution Deterministic(double value);
@@ -34,7 +34,15 @@ class Distribution {
   // REQUIRES: same non-zero length, values >= 0, weights >= 0, sum > 0.
   static Distribution Empirical(std::vector<double> values, std::vector<double> weights);
 
+  // With probability weights[i] / sum(weights), a draw from components[i]
+  // (e.g. a 1% slow mode: {fast, slow} with weights {0.99, 0.01}).
+  // REQUIRES: same non-zero length, weights >= 0, sum > 0.
+  static Distribution Mixture(std::vector<Distribution> components, std::vector<double> weights);
+
   double Sample(Rng& rng) const;
+  // P(X > t), exact for every kind (gamma through the regularised incomplete
+  // gamma function). Used by the analytic twin of hedging and fan-out.
+  double Survival(double t) const;
   double Mean() const { return mean_; }
   double Variance() const { return variance_; }
   // Coefficient of variation: standard deviation / mean (0 if mean is 0).
@@ -51,7 +59,8 @@ class Distribution {
   double mean_ = 0;
   double variance_ = 0;
   std::vector<double> values_;      // empirical: sorted by input order
-  std::vector<double> cumulative_;  // empirical: cumulative probabilities
+  std::vector<double> cumulative_;  // empirical, mixture: cumulative probabilities
+  std::vector<Distribution> components_;  // mixture
 };
 
 // A standard normal deviate (Marsaglia's polar method).

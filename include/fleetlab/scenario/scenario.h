@@ -10,6 +10,7 @@
 
 #include "fleetlab/fleet/options.h"
 #include "fleetlab/llm/replica_options.h"
+#include "fleetlab/path/options.h"
 #include "fleetlab/station/options.h"
 #include "fleetlab/workload/options.h"
 #include "fleetlab/workload/trace.h"
@@ -36,6 +37,11 @@ struct Scenario {
   // When set, the system under load is fleet->replicas copies of the
   // station or replica above, behind a router.
   std::optional<FleetOptions> fleet;
+  // When set, the system under load is this request path instead (links,
+  // pools of stations, fan-outs); station, replica and fleet are unused.
+  std::optional<PathOptions> path;
+  // When set, every request has this latency budget (report "deadline").
+  std::optional<DeadlineOptions> deadline;
   LimitOptions limits;
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
 };

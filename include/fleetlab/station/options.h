@@ -2,10 +2,13 @@
 // optional batching). Parsed and validated from a scenario's "station".
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "fleetlab/random/distribution.h"
+#include "fleetlab/station/power.h"
 
 namespace fleetlab {
 
@@ -21,6 +24,16 @@ struct BatchingOptions {
   // deterministic 0 for a purely linear cost model.
   double fixed_s = 0.0;
   double per_item_s = 0.0;
+  // When not empty: a batch of k requests takes batch_time_s[k - 1] + X
+  // instead of the linear cost above (a station running a model fills it
+  // from the roofline, which is not linear in k). Size: max_batch.
+  std::vector<double> batch_time_s;
+
+  // The deterministic part of a batch of k requests, in seconds.
+  double BaseTime(std::uint32_t k) const {
+    if (!batch_time_s.empty()) return batch_time_s[std::min<std::size_t>(k, batch_time_s.size()) - 1];
+    return fixed_s + per_item_s * k;
+  }
 };
 
 struct StationOptions {
@@ -32,11 +45,11 @@ struct StationOptions {
   std::optional<std::uint64_t> queue_capacity;
   Distribution service_s = Distribution::Exponential(0.010);
   BatchingOptions batching;
+  // Each server is one device drawing this power (off by default).
+  PowerOptions power;
 
   // Mean time of a batch of k requests, in seconds.
-  double MeanBatchTime(std::uint32_t k) const {
-    return service_s.Mean() + batching.fixed_s + batching.per_item_s * k;
-  }
+  double MeanBatchTime(std::uint32_t k) const { return service_s.Mean() + batching.BaseTime(k); }
   // The largest sustainable throughput (requests/s): every server busy with
   // full batches.
   double Capacity() const {

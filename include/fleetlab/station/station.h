@@ -7,11 +7,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "fleetlab/engine/simulator.h"
 #include "fleetlab/random/rng.h"
 #include "fleetlab/station/options.h"
+#include "fleetlab/station/power.h"
 #include "fleetlab/util/ring_buffer.h"
 #include "fleetlab/util/time_weighted.h"
 #include "fleetlab/workload/request.h"
@@ -29,6 +32,13 @@ class Station final : public EventHandler, public RequestTarget {
   void Submit(Simulator& sim, const Request& request) override;
   void OnEvent(Simulator& sim, const Event& event) override;
 
+  // Withdraws request `id` (a hedged copy whose twin already finished): a
+  // waiting request leaves the queue; one served alone stops and frees its
+  // server; one in a batch with others leaves it (the batch runs on). The
+  // listener is not told. Returns how long it had been in service (0 if it
+  // was waiting), or nullopt if it is not here. O(queue + servers).
+  std::optional<SimDuration> Cancel(Simulator& sim, std::uint64_t id);
+
   // Occupancy, integrated over time since the last ResetStatistics.
   const TimeWeighted& queue_length() const { return queue_len_; }
   const TimeWeighted& in_system() const { return in_system_; }
@@ -36,6 +46,8 @@ class Station final : public EventHandler, public RequestTarget {
   std::uint64_t batches_started() const { return batches_; }
   std::uint64_t batched_requests() const { return batched_requests_; }
   std::size_t waiting() const { return queue_.size(); }
+  // The devices' energy since the last ResetStatistics (nullptr: no power model).
+  const PowerMeter* power() const { return power_.get(); }
 
   // Starts the time-weighted statistics afresh at `now` (end of warm-up).
   void ResetStatistics(SimTime now);
@@ -62,6 +74,8 @@ class Station final : public EventHandler, public RequestTarget {
   RingBuffer<Waiting> queue_;
   std::vector<std::vector<InService>> batches_in_service_;  // per server
   std::vector<std::uint32_t> free_servers_;                 // stack of idle server ids
+  std::vector<EventId> service_event_;                      // per server: its kServiceDone
+  std::unique_ptr<PowerMeter> power_;
   bool window_timer_pending_ = false;
   std::uint64_t in_service_requests_ = 0;
   std::uint64_t batches_ = 0;

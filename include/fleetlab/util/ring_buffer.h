@@ -27,6 +27,16 @@ class RingBuffer {
   // The i-th element from the front. REQUIRES: i < size()
   const T& operator[](std::size_t i) const { assert(i < size_); return slots_[(head_ + i) & (slots_.size() - 1)]; }
 
+  // Removes the i-th element from the front, keeping the order of the rest.
+  // O(size() - i): for rare removals (a cancelled request), not the hot path.
+  // REQUIRES: i < size()
+  void EraseAt(std::size_t i) {
+    assert(i < size_);
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t j = i; j + 1 < size_; ++j) slots_[(head_ + j) & mask] = std::move(slots_[(head_ + j + 1) & mask]);
+    --size_;
+  }
+
   // REQUIRES: !empty()
   T PopFront() {
     assert(size_ > 0);

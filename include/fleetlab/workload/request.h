@@ -16,6 +16,10 @@ struct Request {
   std::uint32_t prefix_group = 0;  // requests of one group share their first prefix_tokens
   std::int32_t prefix_tokens = 0;
   bool measured = true;        // false for warm-up requests (excluded from statistics)
+  // Along a request path (path/): when it entered its current stage, and the
+  // time it has spent waiting in queues so far.
+  SimTime entered = 0;
+  SimDuration queued = 0;
 };
 
 // Anything that accepts requests (a station, later a router or replica).

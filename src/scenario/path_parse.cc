@@ -1,0 +1,236 @@
+#include "scenario/path_parse.h"
+
+#include <cmath>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "scenario/distribution_parse.h"
+#include "scenario/field_reader.h"
+#include "scenario/fleet_parse.h"
+#include "scenario/station_parse.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+// Loads the default catalog the first time an id needs it.
+class CatalogRef {
+ public:
+  explicit CatalogRef(const Catalog* given) : given_(given) {}
+  Result<const Catalog*> Get() {
+    if (given_ != nullptr) return given_;
+    if (!loaded_) {
+      auto c = Catalog::LoadDefault();
+      if (!c.ok()) return c.status().WithContext("catalog");
+      loaded_ = std::move(c).value();
+    }
+    return &*loaded_;
+  }
+
+ private:
+  const Catalog* given_;
+  std::optional<Catalog> loaded_;
+};
+
+// Lognormal with median m and 99th percentile p99 (>= m): the usual way a
+// network's start-up latency and its jitter are quoted.
+Distribution LognormalFromMedian(double median, double p99) {
+  if (p99 <= median) return Distribution::Deterministic(median);
+  const double sigma = std::log(p99 / median) / 2.326347874040841;
+  const double mean = median * std::exp(sigma * sigma / 2);
+  return Distribution::Lognormal(mean, std::sqrt(std::expm1(sigma * sigma)));
+}
+
+Status ApplyCatalogLink(FieldReader& r, CatalogRef& catalog, LinkHopOptions* o) {
+  std::string id;
+  FLEETLAB_RETURN_IF_ERROR(r.String("link", &id));
+  if (id.empty()) return Status::Ok();
+  auto c = catalog.Get();
+  if (!c.ok()) return c.status();
+  const LinkSpec* spec = (*c)->FindLink(id);
+  if (spec == nullptr) {
+    return Status::InvalidArgument(fmt::format("{}: unknown link \"{}\"; must be one of {}", r.PathOf("link"), id,
+                                               (*c)->LinkIds()));
+  }
+  o->bandwidth_Bps = spec->bandwidth_Bps;
+  o->alpha_s = Distribution::Deterministic(spec->latency_s);
+  return Status::Ok();
+}
+
+Status ParseAlpha(FieldReader& r, LinkHopOptions* o) {
+  if (const json* a = r.Child("alpha")) {
+    if (r.Has("alpha_ms") || r.Has("alpha_p99_ms")) {
+      return Status::InvalidArgument(fmt::format("{}: give either alpha or alpha_ms/alpha_p99_ms, not both",
+                                                 r.PathOf("alpha")));
+    }
+    auto d = ParseTimeDistributionMs(*a, r.PathOf("alpha"), true);
+    if (!d.ok()) return d.status();
+    o->alpha_s = *d;
+    return Status::Ok();
+  }
+  if (!r.Has("alpha_ms") && !r.Has("alpha_p99_ms")) return Status::Ok();
+  double median_ms = -1, p99_ms = -1;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("alpha_ms", &median_ms, Range::Between(0, 1e6)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("alpha_p99_ms", &p99_ms, Range::Between(0, 1e6)));
+  if (median_ms < 0) median_ms = o->alpha_s.Mean() * 1e3;
+  if (p99_ms < 0) p99_ms = median_ms;
+  if (p99_ms < median_ms) {
+    return Status::InvalidArgument(fmt::format("{}: must be >= alpha_ms ({}) (got {})", r.PathOf("alpha_p99_ms"),
+                                               median_ms, p99_ms));
+  }
+  o->alpha_s = LognormalFromMedian(median_ms / 1e3, p99_ms / 1e3);
+  return Status::Ok();
+}
+
+Status ParseLinkHop(const json& v, const std::string& path, CatalogRef& catalog, LinkHopOptions* o) {
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.String("name", &o->name));
+  FLEETLAB_RETURN_IF_ERROR(ApplyCatalogLink(r, catalog, o));
+  double gbps = o->bandwidth_Bps / 1e9;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("bandwidth_gbps", &gbps, Range::Above(0)));
+  o->bandwidth_Bps = gbps * 1e9;
+  FLEETLAB_RETURN_IF_ERROR(ParseAlpha(r, o));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("bytes", &o->bytes, Range::Between(0, 1e12)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("lanes", &o->lanes, Range::Between(0, 1e6)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("loss", &o->loss, Range::Between(0, 0.9)));
+  double retry_ms = o->retry_timeout_s * 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("retry_ms", &retry_ms, Range::Between(0, 1e6)));
+  o->retry_timeout_s = retry_ms / 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("max_attempts", &o->max_attempts, Range::Between(1, 100)));
+  double nj = o->energy_j_per_byte * 1e9;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("energy_nj_per_byte", &nj, Range::Between(0, 1e9)));
+  o->energy_j_per_byte = nj / 1e9;
+  return r.Finish();
+}
+
+Status ParseHedge(const json& v, const std::string& path, HedgeOptions* h) {
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  if (r.Has("after_ms") == r.Has("after_quantile")) {
+    return Status::InvalidArgument(fmt::format("{}: give exactly one of after_ms (a fixed delay) or after_quantile "
+                                               "(the pool's observed latency quantile, e.g. 0.95)", path));
+  }
+  double ms = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("after_ms", &ms, Range::Between(0, 1e9)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("after_quantile", &h->quantile, Range::Between(0.5, 0.9999)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("fallback_ms", &ms, Range::Between(0, 1e9)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("min_samples", &h->min_samples, Range::Between(1, 1e7)));
+  FLEETLAB_RETURN_IF_ERROR(r.Bool("cancel_loser", &h->cancel_loser));
+  const bool fixed = r.Has("after_ms");
+  if (fixed && (r.Has("fallback_ms") || r.Has("min_samples"))) {
+    return Status::InvalidArgument(fmt::format("{}: fallback_ms and min_samples apply only with after_quantile", path));
+  }
+  h->trigger = fixed ? HedgeOptions::Trigger::kFixed : HedgeOptions::Trigger::kQuantile;
+  h->delay_s = ms / 1e3;
+  return r.Finish();
+}
+
+Status ParsePool(const json& v, const std::string& path, PoolOptions* p, std::uint32_t* repeat) {
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.String("name", &p->name));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("replicas", &p->replicas, Range::Between(1, 10000)));
+  if (repeat != nullptr) FLEETLAB_RETURN_IF_ERROR(r.Integer32("repeat", repeat, Range::Between(1, 64)));
+  if (const json* ro = r.Child("router")) FLEETLAB_RETURN_IF_ERROR(ParseRouter(*ro, r.PathOf("router"), &p->router));
+  if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, r.PathOf("station"), &p->station));
+  if (const json* h = r.Child("hedge")) {
+    FLEETLAB_RETURN_IF_ERROR(ParseHedge(*h, r.PathOf("hedge"), &p->hedge));
+    if (p->replicas < 2) {
+      return Status::InvalidArgument(fmt::format("{}: hedging sends the backup to another replica; needs {} >= 2 "
+                                                 "(got {})", r.PathOf("hedge"), r.PathOf("replicas"), p->replicas));
+    }
+  }
+  return r.Finish();
+}
+
+Status ParseFanout(const json& v, const std::string& path, StageOptions* st) {
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.String("name", &st->name));
+  const json* list = r.Child("branches");
+  const std::string at = r.PathOf("branches");
+  if (list == nullptr || !list->is_array() || list->empty()) {
+    return Status::InvalidArgument(fmt::format("{}: must be a non-empty array of pools", at));
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    PoolOptions pool;
+    pool.name = fmt::format("branch{}", i);
+    std::uint32_t repeat = 1;
+    FLEETLAB_RETURN_IF_ERROR(ParsePool((*list)[i], fmt::format("{}[{}]", at, i), &pool, &repeat));
+    for (std::uint32_t k = 0; k < repeat; ++k) {
+      st->branches.push_back(pool);
+      if (repeat > 1) st->branches.back().name = fmt::format("{}#{}", pool.name, k);
+    }
+    if (st->branches.size() > 64) return Status::InvalidArgument(fmt::format("{}: at most 64 branches in all", at));
+  }
+  const auto k = static_cast<std::uint32_t>(st->branches.size());
+  st->need = k;
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("need", &st->need, Range::Between(1, k)));
+  FLEETLAB_RETURN_IF_ERROR(r.Bool("cancel_rest", &st->cancel_rest));
+  return r.Finish();
+}
+
+Status ParseStage(const json& v, const std::string& path, CatalogRef& catalog, StageOptions* st) {
+  if (!v.is_object() || v.size() != 1) {
+    return Status::InvalidArgument(fmt::format("{}: must be an object with exactly one of \"link\", \"pool\", "
+                                               "\"fanout\" {}", path, Got(v)));
+  }
+  const auto it = v.begin();
+  const std::string key = it.key();
+  const json& body = it.value();
+  const std::string at = path + "." + key;
+  if (key == "link") {
+    st->kind = StageOptions::Kind::kLink;
+    return ParseLinkHop(body, at, catalog, &st->link);
+  }
+  if (key == "pool") {
+    st->kind = StageOptions::Kind::kPool;
+    return ParsePool(body, at, &st->pool, nullptr);
+  }
+  if (key == "fanout") {
+    st->kind = StageOptions::Kind::kFanout;
+    return ParseFanout(body, at, st);
+  }
+  return Status::InvalidArgument(fmt::format("{}: unknown stage \"{}\"; must be \"link\", \"pool\" or \"fanout\"",
+                                             path, key));
+}
+
+}  // namespace
+
+Status ParsePathSection(const json& v, const Catalog* catalog, Scenario* s) {
+  FieldReader r(v, "path");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  const json* stages = r.Child("stages");
+  if (stages == nullptr || !stages->is_array() || stages->empty() || stages->size() > 32) {
+    return Status::InvalidArgument("path.stages: must be an array of 1 to 32 stages");
+  }
+  CatalogRef ref(catalog);
+  PathOptions path;
+  for (std::size_t i = 0; i < stages->size(); ++i) {
+    StageOptions st;
+    FLEETLAB_RETURN_IF_ERROR(ParseStage((*stages)[i], fmt::format("path.stages[{}]", i), ref, &st));
+    if (st.kind == StageOptions::Kind::kPool && st.pool.name == "pool") st.pool.name = fmt::format("pool{}", i);
+    if (st.kind == StageOptions::Kind::kLink && st.link.name == "link") st.link.name = fmt::format("link{}", i);
+    if (st.kind == StageOptions::Kind::kFanout && st.name == "fanout") st.name = fmt::format("fanout{}", i);
+    path.stages.push_back(std::move(st));
+  }
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  s->path = std::move(path);
+  return Status::Ok();
+}
+
+Status ParseDeadline(const json& v, Scenario* s) {
+  FieldReader r(v, "deadline");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  double ms = -1;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("budget_ms", &ms, Range::Above(0)));
+  if (ms < 0) return Status::InvalidArgument("deadline.budget_ms: missing; must be a number > 0 (milliseconds)");
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  s->deadline = DeadlineOptions{ms / 1e3};
+  return Status::Ok();
+}
+
+}  // namespace fleetlab

@@ -1,0 +1,106 @@
+#include "scenario/station_parse.h"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "scenario/distribution_parse.h"
+#include "scenario/field_reader.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+Status ParseBatchTimes(const json* v, const std::string& path, BatchingOptions* b) {
+  if (!v->is_array() || v->empty() || v->size() > 4096) {
+    return Status::InvalidArgument(fmt::format("{}: must be an array of 1 to 4096 times in ms (entry k-1: a batch "
+                                               "of k)", path));
+  }
+  b->batch_time_s.clear();
+  for (std::size_t i = 0; i < v->size(); ++i) {
+    const json& x = (*v)[i];
+    if (!x.is_number() || x.get<double>() < 0) {
+      return Status::InvalidArgument(fmt::format("{}[{}]: must be a number >= 0 {}", path, i, Got(x)));
+    }
+    b->batch_time_s.push_back(x.get<double>() / 1e3);
+  }
+  return Status::Ok();
+}
+
+Status ParseBatching(const json& v, const std::string& path, BatchingOptions* b) {
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("max_batch", &b->max_batch, Range::Between(1, 1e6)));
+  double window_ms = b->window_s * 1e3, fixed_ms = b->fixed_s * 1e3, per_item_ms = b->per_item_s * 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("window_ms", &window_ms, Range::Between(0, 1e9)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("fixed_ms", &fixed_ms, Range::Between(0, 1e9)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("per_item_ms", &per_item_ms, Range::Between(0, 1e9)));
+  if (const json* t = r.Child("batch_times_ms")) {
+    if (r.Has("fixed_ms") || r.Has("per_item_ms")) {
+      return Status::InvalidArgument(fmt::format("{}: give either batch_times_ms or fixed_ms/per_item_ms, not both",
+                                                 path));
+    }
+    FLEETLAB_RETURN_IF_ERROR(ParseBatchTimes(t, r.PathOf("batch_times_ms"), b));
+  }
+  b->window_s = window_ms / 1e3;
+  b->fixed_s = fixed_ms / 1e3;
+  b->per_item_s = per_item_ms / 1e3;
+  return r.Finish();
+}
+
+}  // namespace
+
+Status ParsePower(const json& v, const std::string& path, PowerOptions* p) {
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Number("active_w", &p->active_w, Range::Between(0, 1e5)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("idle_w", &p->idle_w, Range::Between(0, 1e5)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("sleep_w", &p->sleep_w, Range::Between(0, 1e5)));
+  double wake_mj = p->wake_j * 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("wake_mj", &wake_mj, Range::Between(0, 1e9)));
+  p->wake_j = wake_mj / 1e3;
+  if (r.Has("sleep_after_ms")) {
+    double ms = 0;
+    FLEETLAB_RETURN_IF_ERROR(r.Number("sleep_after_ms", &ms, Range::Between(0, 1e12)));
+    p->sleep_after_s = ms / 1e3;
+  }
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  if (!p->enabled()) {
+    return Status::InvalidArgument(fmt::format("{}: give at least one of active_w, idle_w, sleep_w, wake_mj > 0",
+                                               path));
+  }
+  return Status::Ok();
+}
+
+Status ParseStation(const json& v, const std::string& path, StationOptions* st) {
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("servers", &st->servers, Range::Between(1, 1e5)));
+  if (r.Child("queue_capacity") != nullptr) {  // null (or absent): unbounded
+    std::uint64_t cap = 0;
+    FLEETLAB_RETURN_IF_ERROR(r.Integer("queue_capacity", &cap, Range::Between(0, 1e12)));
+    st->queue_capacity = cap;
+  }
+  if (const json* s = r.Child("service")) {
+    auto d = ParseTimeDistributionMs(*s, r.PathOf("service"), true);
+    if (!d.ok()) return d.status();
+    st->service_s = *d;
+  }
+  if (const json* b = r.Child("batching")) FLEETLAB_RETURN_IF_ERROR(ParseBatching(*b, r.PathOf("batching"), &st->batching));
+  if (const json* p = r.Child("power")) FLEETLAB_RETURN_IF_ERROR(ParsePower(*p, r.PathOf("power"), &st->power));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  const auto& times = st->batching.batch_time_s;
+  if (!times.empty() && times.size() < st->batching.max_batch) {
+    return Status::InvalidArgument(fmt::format("{}.batching.batch_times_ms: needs an entry for every batch size up to "
+                                               "max_batch ({}), has {}", path, st->batching.max_batch, times.size()));
+  }
+  if (st->MeanBatchTime(1) <= 0) {
+    return Status::InvalidArgument(fmt::format("{}: a batch would take no time at all; give {}.service a positive "
+                                               "mean or {}.batching a positive fixed_ms or per_item_ms",
+                                               path, path, path));
+  }
+  return Status::Ok();
+}
+
+}  // namespace fleetlab
