@@ -96,6 +96,19 @@ double UnloadedP99MsLlm(const Scenario& s, FrontierMetric metric) {
   return 1e3 * QuantileInPlace(samples, 0.99);
 }
 
+// A request alone on the path: deterministic arrivals one second apart (far
+// longer than any stage takes), 5,000 of them.
+double UnloadedP99MsPath(const Scenario& base) {
+  Scenario s = base;
+  s.workload.arrival.kind = ArrivalKind::kDeterministic;
+  s.workload.arrival.rate_per_s = 1.0;
+  s.workload.requests = 5'000;
+  s.workload.warmup_requests = 0;
+  s.workload.duration_s = 0;
+  auto r = RunScenario(s);
+  return r.ok() ? r->e2e_ms.p99 : 0.0;
+}
+
 Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options) {
   if (options.metric == FrontierMetric::kTtft && !base.replica) {
     return Status::InvalidArgument("--metric ttft: needs a scenario with an LLM \"replica\" (a station has no first token)");
@@ -133,8 +146,9 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
   }
   f.knee_factor = options.knee_factor;
   f.metric = options.metric;
-  f.unloaded_p99_ms =
-      base.replica ? UnloadedP99MsLlm(base, options.metric) : UnloadedP99Ms(base.station, base.seed);
+  f.unloaded_p99_ms = base.replica ? UnloadedP99MsLlm(base, options.metric)
+                      : base.path  ? UnloadedP99MsPath(base)
+                                   : UnloadedP99Ms(base.station, base.seed);
   FindKnee(f.rates_per_s, p99, f.knee_factor * f.unloaded_p99_ms, &f.knee_index, &f.knee_rate_per_s);
   return f;
 }

@@ -1,0 +1,61 @@
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "tracks/rule.h"
+
+namespace fleetlab::tracks {
+
+using nlohmann::json;
+
+namespace {
+
+std::string Show(double ms) { return std::isfinite(ms) ? fmt::format("{:.1f} ms", ms) : "unbounded (unstable)"; }
+
+}  // namespace
+
+Result<TrackAnswer> AnswerGrowth(const Subject& s, const json& rule) {
+  const std::string metric = rule.value("metric", "latency_ms.e2e.p99");
+  const std::string rate_path = rule.value("rate_path", "workload.arrival.rate_per_s");
+  const double low = rule.value("low", 0.5), high = rule.value("high", 0.9);
+  if (!(low > 0 && low < high && high < 1)) {
+    return Status::InvalidArgument("lab.rule: growth needs 0 < low < high < 1 (fractions of capacity)");
+  }
+  auto base = RunWith(s, json::object(), "the scenario as set");
+  if (!base.ok()) return base.status();
+  auto capacity = Metric(*base, "capacity_per_s");
+  if (!capacity.ok()) return capacity.status();
+  if (!(*capacity > 0) || !std::isfinite(*capacity)) {
+    return Status::InvalidArgument("lab.rule: growth needs a scenario with a finite capacity");
+  }
+  TrackAnswer a;
+  double p99[2];
+  const double loads[2] = {low, high};
+  for (int i = 0; i < 2; ++i) {
+    const double rate = loads[i] * *capacity;
+    auto r = RunWith(s, json{{rate_path, rate}}, fmt::format("{:.0f}% load", 100 * loads[i]));
+    if (!r.ok()) return r.status();
+    auto v = Metric(*r, metric);
+    if (!v.ok()) return v.status();
+    p99[i] = *v;
+    a.evidence["runs"].push_back({{"load", loads[i]}, {"rate_per_s", rate}, {"metric", metric},
+                                  {"value", std::isfinite(*v) ? json(*v) : json(nullptr)}});
+  }
+  const double ratio = p99[1] / p99[0], load_ratio = high / low;
+  const double threshold = rule.value("threshold", load_ratio);
+  a.value = ratio;
+  a.choice = ratio > threshold ? rule.value("above", "exponential") : rule.value("below", "linear");
+  a.evidence["capacity_per_s"] = *capacity;
+  a.evidence["ratio"] = std::isfinite(ratio) ? json(ratio) : json(nullptr);
+  a.evidence["load_ratio"] = load_ratio;
+  // M/M/1: every percentile scales with 1/(1 - rho).
+  const double mm1 = (1 - low) / (1 - high);
+  a.evidence["mm1_ratio"] = mm1;
+  a.reason = fmt::format("{} went from {} at {:.0f}% load to {} at {:.0f}% ({}) while the load grew only {:.1f}x; "
+                         "an M/M/1 queue predicts {:.1f}x (P99 = ln(100)/(mu - lambda)).",
+                         metric, Show(p99[0]), 100 * low, Show(p99[1]), 100 * high,
+                         std::isfinite(ratio) ? fmt::format("{:.1f}x", ratio) : "without bound", load_ratio, mm1);
+  return a;
+}
+
+}  // namespace fleetlab::tracks

@@ -1,0 +1,67 @@
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "fleetlab/report/render.h"
+#include "fleetlab/runner.h"
+#include "fleetlab/scenario/parse.h"
+#include "tracks/rule.h"
+
+namespace fleetlab::tracks {
+
+using nlohmann::json;
+
+Result<json> RunWith(const Subject& subject, const json& overrides, const std::string& label) {
+  json doc = subject.doc;
+  if (!overrides.is_null() && !overrides.is_object()) {
+    return Status::InvalidArgument(fmt::format("lab.rule: the overrides of {} must be an object", label));
+  }
+  if (overrides.is_object()) {
+    for (const auto& [path, value] : overrides.items()) {
+      FLEETLAB_RETURN_IF_ERROR(ApplyOverride(doc, path + "=" + value.dump()));
+    }
+  }
+  auto scenario = ParseScenario(doc, subject.base_dir);
+  if (!scenario.ok()) return scenario.status().WithContext(label);
+  auto report = RunScenario(*scenario);
+  if (!report.ok()) return report.status().WithContext(label);
+  return ReportToJson(*report);
+}
+
+Result<double> Metric(const json& report, const std::string& path) {
+  const json* node = &report;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object() || !node->contains(key)) {
+      return Status::InvalidArgument(fmt::format("lab.rule.metric: the report has no \"{}\"", path));
+    }
+    node = &(*node)[key];
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (node->is_null()) return std::numeric_limits<double>::infinity();
+  if (node->is_boolean()) return node->get<bool>() ? 1.0 : 0.0;
+  if (!node->is_number()) return Status::InvalidArgument(fmt::format("lab.rule.metric: \"{}\" is not a number", path));
+  return node->get<double>();
+}
+
+Result<std::string> Bucket(const json& rule, double value) {
+  const json& buckets = rule.value("buckets", json());
+  if (!buckets.is_array() || buckets.empty()) {
+    return Status::InvalidArgument("lab.rule.buckets: must be a non-empty array of {\"below\", \"choice\"}");
+  }
+  for (const json& b : buckets) {
+    if (!b.is_object() || !b.contains("choice") || !b["choice"].is_string()) {
+      return Status::InvalidArgument("lab.rule.buckets[]: each needs a string \"choice\"");
+    }
+    if (!b.contains("below") || (b["below"].is_number() && value < b["below"].get<double>())) {
+      return b["choice"].get<std::string>();
+    }
+  }
+  return buckets.back()["choice"].get<std::string>();
+}
+
+}  // namespace fleetlab::tracks
