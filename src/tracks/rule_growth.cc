@@ -12,6 +12,26 @@ namespace {
 
 std::string Show(double ms) { return std::isfinite(ms) ? fmt::format("{:.1f} ms", ms) : "unbounded (unstable)"; }
 
+// The capacity the loads are fractions of: the report's capacity_per_s
+// (exact for stations and paths; an estimate for an LLM replica), or with
+// rule.capacity = "saturation" the throughput measured when the scenario is
+// overloaded (rule.overload x that figure, default 3): what continuous
+// batching really sustains, since it batches more as the load grows.
+Result<double> Capacity(const Subject& s, const json& rule, const std::string& rate_path) {
+  auto base = RunWith(s, json::object(), "the scenario as set");
+  if (!base.ok()) return base.status();
+  auto capacity = Metric(*base, "capacity_per_s");
+  if (!capacity.ok()) return capacity.status();
+  if (!(*capacity > 0) || !std::isfinite(*capacity)) {
+    return Status::InvalidArgument("lab.rule: growth needs a scenario with a finite capacity");
+  }
+  if (rule.value("capacity", "estimate") != "saturation") return *capacity;
+  const double overload = rule.value("overload", 3.0);
+  auto over = RunWith(s, json{{rate_path, overload * *capacity}}, "the overloaded run");
+  if (!over.ok()) return over.status();
+  return Metric(*over, "throughput.requests_per_s");
+}
+
 }  // namespace
 
 Result<TrackAnswer> AnswerGrowth(const Subject& s, const json& rule) {
@@ -21,13 +41,8 @@ Result<TrackAnswer> AnswerGrowth(const Subject& s, const json& rule) {
   if (!(low > 0 && low < high && high < 1)) {
     return Status::InvalidArgument("lab.rule: growth needs 0 < low < high < 1 (fractions of capacity)");
   }
-  auto base = RunWith(s, json::object(), "the scenario as set");
-  if (!base.ok()) return base.status();
-  auto capacity = Metric(*base, "capacity_per_s");
+  auto capacity = Capacity(s, rule, rate_path);
   if (!capacity.ok()) return capacity.status();
-  if (!(*capacity > 0) || !std::isfinite(*capacity)) {
-    return Status::InvalidArgument("lab.rule: growth needs a scenario with a finite capacity");
-  }
   TrackAnswer a;
   double p99[2];
   const double loads[2] = {low, high};
