@@ -289,10 +289,13 @@ Status ParseLink(const json& j, LinkSpec* l) {
   FLEETLAB_RETURN_IF_ERROR(r.String("id", &l->id));
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &l->name));
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "bandwidth_gbps", 1e9, &l->bandwidth_Bps, Range::Above(0)));
-  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "latency_us", 1e-6, &l->latency_s, Range::AtLeast(0)));
-  l->latency_p99_s = l->latency_s;  // no jitter unless given
-  const Range p99 = l->latency_s > 0 ? Range::AtLeast(l->latency_s * 1e6) : Range::Between(0, 0);
-  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "latency_p99_us", 1e-6, &l->latency_p99_s, p99));
+  double latency_us = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("latency_us", &latency_us, Range::AtLeast(0)));
+  double p99_us = latency_us;  // no jitter unless given
+  const Range p99 = latency_us > 0 ? Range::AtLeast(latency_us) : Range::Between(0, 0);
+  FLEETLAB_RETURN_IF_ERROR(r.Number("latency_p99_us", &p99_us, p99));
+  l->latency_s = latency_us * 1e-6;
+  l->latency_p99_s = p99_us * 1e-6;
   FLEETLAB_RETURN_IF_ERROR(r.Number("loss_rate", &l->loss_rate, Range{0, 1, false, true}));
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "energy_nj_per_byte", 1e-9, &l->energy_per_byte_j, Range::AtLeast(0)));
   FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &l->sources));
