@@ -232,6 +232,14 @@ TEST(InferenceCostTest, DecoderAgreesWithTheReplicaRoofline) {
   ExpectRel(p.seconds, (*roofline)->Iteration(prefill).total_s, 1e-3);
 }
 
+TEST(InferenceCostTest, ReplicaRooflineRefusesNonDecoders) {
+  ReplicaHardware hw = test::Hardware("llama-3-8b", "h100-sxm", 1, 1);
+  hw.model = Model("vit-b-16");
+  EXPECT_EQ(MakeRooflineModel(hw).status().message(),
+            "replica.model: \"vit-b-16\" is an encoder model; an LLM replica serves decoder models (cost other models "
+            "with EstimateInference, inference_cost.h)");
+}
+
 TEST(InferenceCostTest, BadShapesNameTheField) {
   const ModelSpec& vit = Model("vit-b-16");
   const GpuSpec& orin = Device("jetson-agx-orin-64gb");

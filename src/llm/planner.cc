@@ -46,7 +46,8 @@ Result<ReplicaHardware> BaseHardware(const std::string& model, const std::string
   const ModelSpec* m = c.FindModel(model);
   if (m == nullptr) return Unknown("--model", "model", model, c.ModelIds());
   if (!m->IsDecoder()) {
-    return Status::InvalidArgument(fmt::format("--model: {} is a {} model; plan sizes decoder LLMs", model, m->architecture));
+    return Status::InvalidArgument(fmt::format("--model: {} is {} model; plan sizes decoder LLMs", model,
+                                               m->IsEncoder() ? "an encoder" : "a layer-list"));
   }
   const GpuSpec* g = c.FindGpu(gpu);
   if (g == nullptr) return Unknown("--gpu", "GPU", gpu, c.GpuIds());
