@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetlab/llm/catalog.h"
+#include "fleetlab/llm/inference_cost.h"
 
 namespace fleetlab::cli {
 namespace {
@@ -28,27 +29,59 @@ double KiB(Bytes b) { return static_cast<double>(b.value()) / 1024.0; }
 
 std::string Tflops(const GpuSpec& g, DType d) {
   const auto f = g.PeakFlops(d);
-  return f ? fmt::format("{:.0f}", *f / 1e12) : "-";
+  return f ? fmt::format("{:.4g}", *f / 1e12) : "-";
 }
 
+json LayerJson(const LayerSpec& l) {
+  return {{"name", l.name}, {"kind", l.kind}, {"macs", l.macs}, {"params", l.params},
+          {"in_elements", l.in_elements}, {"out_elements", l.out_elements}, {"state_elements", l.state_elements}};
+}
+
+// Decoder-only fields for decoders; the image for encoders; the layer list
+// for layer models. Derived sizes (params, MACs, KV bytes) are computed.
 json ModelJson(const ModelSpec& m) {
-  return {{"id", m.id}, {"name", m.name}, {"aliases", m.aliases}, {"architecture", m.architecture},
-          {"layers", m.layers}, {"hidden", m.hidden}, {"heads", m.heads}, {"kv_heads", m.kv_heads},
-          {"head_dim", m.head_dim}, {"ffn", m.ffn}, {"ffn_matrices", m.ffn_matrices}, {"vocab", m.vocab},
-          {"tied_embeddings", m.tied_embeddings}, {"experts", m.experts},
-          {"experts_per_token", m.experts_per_token}, {"max_context", m.max_context},
-          {"params", m.TotalParams()}, {"active_params", m.ActiveParams()},
-          {"kv_bytes_per_token_bf16", m.KvBytesPerToken(DType::kBf16).value()},
-          {"kv_bytes_per_token_fp8", m.KvBytesPerToken(DType::kFp8).value()}};
+  json j = {{"id", m.id}, {"name", m.name}, {"aliases", m.aliases}, {"architecture", m.architecture},
+            {"layers", m.layers}, {"params", m.TotalParams()}};
+  if (m.IsLayerList()) {
+    json layers = json::array();
+    for (const auto& l : m.layer_list) layers.push_back(LayerJson(l));
+    j["layer_list"] = layers;
+  } else {
+    j.update({{"hidden", m.hidden}, {"heads", m.heads}, {"head_dim", m.head_dim}, {"ffn", m.ffn},
+              {"ffn_matrices", m.ffn_matrices}});
+  }
+  if (m.IsEncoder()) {
+    j.update({{"image_size", m.image_size}, {"patch_size", m.patch_size}, {"channels", m.channels},
+              {"classes", m.classes}, {"tokens", m.EncoderTokens()}});
+  }
+  if (!m.IsDecoder()) {
+    j["gmacs_per_input"] = ForwardFlopsPerInput(m) / 2 / 1e9;
+    return j;
+  }
+  j.update({{"kv_heads", m.kv_heads}, {"vocab", m.vocab}, {"tied_embeddings", m.tied_embeddings},
+            {"experts", m.experts}, {"experts_per_token", m.experts_per_token}, {"max_context", m.max_context},
+            {"active_params", m.ActiveParams()},
+            {"kv_bytes_per_token_bf16", m.KvBytesPerToken(DType::kBf16).value()},
+            {"kv_bytes_per_token_fp8", m.KvBytesPerToken(DType::kFp8).value()}});
+  return j;
 }
 
 json GpuJson(const GpuSpec& g) {
   json peak = json::object();
   for (const auto& [d, f] : g.peak_flops) peak[DTypeName(d)] = f / 1e12;
-  return {{"id", g.id}, {"name", g.name}, {"peak_tflops", peak}, {"memory_gb", g.memory_bytes / 1e9},
-          {"memory_bandwidth_gbps", g.memory_bandwidth_Bps / 1e9}, {"power_w", g.power_w},
-          {"idle_power_w", g.idle_power_w}, {"price_per_hour_usd", g.price_per_hour_usd},
-          {"scale_up_link", g.scale_up_link}, {"host_link", g.host_link}, {"gpus_per_node", g.gpus_per_node}};
+  json j = {{"id", g.id}, {"name", g.name}, {"device_class", g.device_class}, {"peak_tflops", peak},
+            {"memory_gb", g.memory_bytes / 1e9}, {"memory_bandwidth_gbps", g.memory_bandwidth_Bps / 1e9},
+            {"power_w", g.power_w}, {"idle_power_w", g.idle_power_w}, {"active_power_w", g.ActivePowerW()},
+            {"price_per_hour_usd", g.price_per_hour_usd}, {"scale_up_link", g.scale_up_link},
+            {"host_link", g.host_link.empty() ? json(nullptr) : json(g.host_link)}, {"gpus_per_node", g.gpus_per_node}};
+  const std::pair<const char*, double> optional[] = {
+      {"sleep_power_w", g.sleep_power_w}, {"wakeup_energy_uj", g.wakeup_energy_j * 1e6},
+      {"energy_pj_per_flop", g.energy_per_flop_j * 1e12}, {"energy_pj_per_byte", g.energy_per_byte_j * 1e12},
+      {"sram_kib", g.sram_bytes / 1024}};
+  for (const auto& [key, v] : optional) {
+    if (v > 0) j[key] = v;
+  }
+  return j;
 }
 
 json HostJson(const HostSpec& h) {
@@ -58,7 +91,9 @@ json HostJson(const HostSpec& h) {
 }
 
 json LinkJson(const LinkSpec& l) {
-  return {{"id", l.id}, {"name", l.name}, {"bandwidth_gbps", l.bandwidth_Bps / 1e9}, {"latency_us", l.latency_s * 1e6}};
+  return {{"id", l.id}, {"name", l.name}, {"bandwidth_gbps", l.bandwidth_Bps / 1e9}, {"latency_us", l.latency_s * 1e6},
+          {"latency_p99_us", l.latency_p99_s * 1e6}, {"loss_rate", l.loss_rate},
+          {"energy_nj_per_byte", l.energy_per_byte_j * 1e9}};
 }
 
 template <typename Spec>
@@ -68,29 +103,63 @@ json ListJson(const std::vector<Spec>& specs, json (*one)(const Spec&)) {
   return out;
 }
 
-std::string ListText(const Catalog& c) {
-  std::string out = fmt::format("Models\n{:<16} {:<14} {:>9} {:>16} {:>12}\n", "id", "name", "params B",
-                                "KV KiB/tok bf16", "max context");
+std::string ModelsText(const Catalog& c) {
+  std::string out = fmt::format("LLMs (decoders)\n{:<16} {:>9} {:>16} {:>12}\n", "id", "params B", "KV KiB/tok bf16",
+                                "max context");
   for (const auto& m : c.models()) {
-    out += fmt::format("{:<16} {:<14} {:>9.2f} {:>16.0f} {:>12}\n", m.id, m.name, m.TotalParams() / 1e9,
+    if (!m.IsDecoder()) continue;
+    out += fmt::format("{:<16} {:>9.2f} {:>16.0f} {:>12}\n", m.id, m.TotalParams() / 1e9,
                        KiB(m.KvBytesPerToken(DType::kBf16)), m.max_context);
   }
-  out += fmt::format("\nGPUs\n{:<11} {:>12} {:>11} {:>9} {:>8} {:>7} {:>6}\n", "id", "bf16 TFLOP/s", "fp8 TFLOP/s",
-                     "memory GB", "HBM TB/s", "power W", "$/h");
+  out += fmt::format("\nPerception and audio models\n{:<16} {:<13} {:>6} {:>10} {:>13}\n", "id", "architecture",
+                     "layers", "params M", "GMAC/input");
+  for (const auto& m : c.models()) {
+    if (m.IsDecoder()) continue;
+    out += fmt::format("{:<16} {:<13} {:>6} {:>10.3f} {:>13.4f}\n", m.id, m.architecture, m.layers,
+                       m.TotalParams() / 1e6, ForwardFlopsPerInput(m) / 2 / 1e9);
+  }
+  return out;
+}
+
+std::string DevicesText(const Catalog& c) {
+  std::string out = fmt::format("\nAccelerators\n{:<21} {:<14} {:>8} {:>9} {:>10} {:>9} {:>9} {:>9} {:>6}\n", "id",
+                                "class", "bf16 TF", "int8 TOPS", "memory GB", "mem GB/s", "active W", "idle W", "$/h");
   for (const auto& g : c.gpus()) {
-    out += fmt::format("{:<11} {:>12} {:>11} {:>9.0f} {:>8.2f} {:>7.0f} {:>6.2f}\n", g.id, Tflops(g, DType::kBf16),
-                       Tflops(g, DType::kFp8), g.memory_bytes / 1e9, g.memory_bandwidth_Bps / 1e12, g.power_w,
+    const auto int8 = g.PeakFlops(DType::kInt8);
+    out += fmt::format("{:<21} {:<14} {:>8} {:>9} {:>10.4g} {:>9.4g} {:>9.4g} {:>9.4g} {:>6.2f}\n", g.id,
+                       g.device_class, Tflops(g, DType::kBf16), int8 ? fmt::format("{:.4g}", *int8 / 1e12) : "-",
+                       g.FitBytes() / 1e9, g.memory_bandwidth_Bps / 1e9, g.ActivePowerW(), g.idle_power_w,
                        g.price_per_hour_usd);
   }
+  return out;
+}
+
+std::string ListText(const Catalog& c) {
+  std::string out = ModelsText(c) + DevicesText(c);
   out += fmt::format("\nHosts\n{:<11} {:>9} {:>10} {:<12} {:>7}\n", "id", "memory GB", "DRAM GB/s", "link to GPU",
                      "power W");
   for (const auto& h : c.hosts()) {
     out += fmt::format("{:<11} {:>9.0f} {:>10.1f} {:<12} {:>7.0f}\n", h.id, h.memory_bytes / 1e9,
                        h.memory_bandwidth_Bps / 1e9, h.link_to_gpu, h.power_w);
   }
-  out += fmt::format("\nLinks\n{:<15} {:>14} {:>11}\n", "id", "GB/s each way", "latency us");
+  out += fmt::format("\nLinks\n{:<21} {:>14} {:>11} {:>11} {:>9} {:>8}\n", "id", "GB/s each way", "latency us",
+                     "p99 us", "loss", "nJ/B");
   for (const auto& l : c.links()) {
-    out += fmt::format("{:<15} {:>14.1f} {:>11.1f}\n", l.id, l.bandwidth_Bps / 1e9, l.latency_s * 1e6);
+    out += fmt::format("{:<21} {:>14.4g} {:>11.4g} {:>11.4g} {:>9.2g} {:>8.3g}\n", l.id, l.bandwidth_Bps / 1e9,
+                       l.latency_s * 1e6, l.latency_p99_s * 1e6, l.loss_rate, l.energy_per_byte_j * 1e9);
+  }
+  return out;
+}
+
+// A layer-list model's layers, one per line.
+std::string LayerTable(const json& layers) {
+  std::string out = fmt::format("  {:<18} {:<12} {:>14} {:>10} {:>10} {:>10} {:>8}\n", "layer", "kind", "MACs",
+                                "params", "in", "out", "state");
+  for (const auto& l : layers) {
+    out += fmt::format("  {:<18} {:<12} {:>14.0f} {:>10} {:>10} {:>10} {:>8}\n", l["name"].get<std::string>(),
+                       l["kind"].get<std::string>(), l["macs"].get<double>(), l["params"].get<std::int64_t>(),
+                       l["in_elements"].get<std::int64_t>(), l["out_elements"].get<std::int64_t>(),
+                       l["state_elements"].get<std::int64_t>());
   }
   return out;
 }
@@ -99,9 +168,10 @@ std::string ListText(const Catalog& c) {
 std::string OneText(const json& fields, const std::map<std::string, std::string>& sources) {
   std::string out = fmt::format("{} ({})\n", fields["id"].get<std::string>(), fields["name"].get<std::string>());
   for (const auto& [key, value] : fields.items()) {
-    if (key == "id" || key == "name") continue;
+    if (key == "id" || key == "name" || key == "layer_list") continue;
     out += fmt::format("  {:<24} {}\n", key, value.is_string() ? value.get<std::string>() : value.dump());
   }
+  if (fields.contains("layer_list")) out += LayerTable(fields["layer_list"]);
   out += "sources:\n";
   for (const auto& [key, text] : sources) out += fmt::format("  {}: {}\n", key, text);
   return out;
@@ -159,8 +229,9 @@ void Run(CommandContext& ctx, const CatalogArgs& args, const CLI::App* shown) {
 }  // namespace
 
 void AddCatalogCommand(CLI::App& app, CommandContext& ctx) {
-  auto* cmd = app.add_subcommand("catalog", "List the catalog's models, GPUs, hosts and links (data/, every number "
-                                            "sourced), or show one with its sources.");
+  auto* cmd = app.add_subcommand("catalog", "List the catalog's models (LLMs, vision and audio networks), accelerators "
+                                            "(GPUs and edge devices), hosts and links (data/, every number sourced), "
+                                            "or show one with its sources.");
   auto args = std::make_shared<CatalogArgs>();
   cmd->add_flag("--json", args->json, "Print JSON instead of tables.");
   cmd->add_option("--data", args->data, "Catalog folder with models/, gpus/, hosts/, links/ (default: data/ of "

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "llm/catalog_layers.h"
 #include "scenario/field_reader.h"
 
 #ifndef FLEETLAB_SOURCE_DIR
@@ -103,11 +104,21 @@ Status ReadSources(FieldReader& r, const json& object, std::map<std::string, std
   return Status::Ok();
 }
 
-// Every number (and every number inside a nested object) has a source.
+bool ContainsNumber(const json& v) {
+  if (v.is_number()) return true;
+  if (!v.is_structured()) return false;
+  return std::any_of(v.begin(), v.end(), [](const json& e) { return ContainsNumber(e); });
+}
+
+// Every number (and every number inside a nested object) has a source; a
+// list holding numbers (a layer list) has one source for the whole list.
 Status CheckSourced(const json& object, const std::map<std::string, std::string>& sources) {
   for (const auto& [key, value] : object.items()) {
     if (value.is_number() && sources.count(key) == 0) {
       return Invalid(key, fmt::format("number without a source (add sources.{})", key));
+    }
+    if (value.is_array() && ContainsNumber(value) && sources.count(key) == 0) {
+      return Invalid(key, fmt::format("list of numbers without a source (add sources.{})", key));
     }
     if (!value.is_object() || key == "sources") continue;
     for (const auto& [sub, v] : value.items()) {
@@ -139,15 +150,9 @@ Status CheckModelShape(const ModelSpec& m) {
   return Status::Ok();
 }
 
-Status ParseModel(const json& j, ModelSpec* m) {
-  FieldReader r(j, "");
-  FLEETLAB_RETURN_IF_ERROR(RequireFields(r, {"id", "name", "layers", "hidden", "heads", "kv_heads", "head_dim", "ffn",
-                                             "vocab", "max_context"}));
-  FLEETLAB_RETURN_IF_ERROR(r.String("id", &m->id));
-  FLEETLAB_RETURN_IF_ERROR(r.String("name", &m->name));
-  FLEETLAB_RETURN_IF_ERROR(ReadAliases(r, &m->aliases));
-  int arch = 0;
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("architecture", {"decoder"}, &arch));
+Status ParseDecoder(FieldReader& r, ModelSpec* m) {
+  FLEETLAB_RETURN_IF_ERROR(
+      RequireFields(r, {"layers", "hidden", "heads", "kv_heads", "head_dim", "ffn", "vocab", "max_context"}));
   const std::pair<const char*, std::int64_t*> counts[] = {
       {"layers", &m->layers}, {"hidden", &m->hidden},   {"heads", &m->heads}, {"kv_heads", &m->kv_heads},
       {"head_dim", &m->head_dim}, {"ffn", &m->ffn}, {"vocab", &m->vocab}, {"experts", &m->experts},
@@ -157,9 +162,58 @@ Status ParseModel(const json& j, ModelSpec* m) {
   FLEETLAB_RETURN_IF_ERROR(r.Integer("ffn_matrices", &matrices, Range::Between(2, 3)));
   m->ffn_matrices = static_cast<std::int64_t>(matrices);
   FLEETLAB_RETURN_IF_ERROR(r.Bool("tied_embeddings", &m->tied_embeddings));
+  return CheckModelShape(*m);
+}
+
+// A vision transformer (ViT): no KV cache, a plain two-matrix MLP.
+Status ParseEncoder(FieldReader& r, ModelSpec* m) {
+  FLEETLAB_RETURN_IF_ERROR(
+      RequireFields(r, {"layers", "hidden", "heads", "ffn", "image_size", "patch_size", "channels"}));
+  m->ffn_matrices = 2;
+  m->experts = m->experts_per_token = 1;
+  const std::pair<const char*, std::int64_t*> counts[] = {
+      {"layers", &m->layers}, {"hidden", &m->hidden}, {"heads", &m->heads}, {"ffn", &m->ffn},
+      {"image_size", &m->image_size}, {"patch_size", &m->patch_size}, {"channels", &m->channels}};
+  for (const auto& [key, field] : counts) FLEETLAB_RETURN_IF_ERROR(ReadInt(r, key, field));
+  FLEETLAB_RETURN_IF_ERROR(ReadInt(r, "classes", &m->classes, 0));
+  std::uint64_t matrices = static_cast<std::uint64_t>(m->ffn_matrices);
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("ffn_matrices", &matrices, Range::Between(2, 3)));
+  m->ffn_matrices = static_cast<std::int64_t>(matrices);
+  if (!r.Has("head_dim") && m->hidden % m->heads != 0) {
+    return Invalid("heads", fmt::format("must divide hidden ({}) when head_dim is absent (got {})", m->hidden, m->heads));
+  }
+  m->head_dim = m->hidden / m->heads;
+  FLEETLAB_RETURN_IF_ERROR(ReadInt(r, "head_dim", &m->head_dim));
+  if (m->image_size % m->patch_size != 0) {
+    return Invalid("patch_size", fmt::format("must divide image_size ({}) (got {})", m->image_size, m->patch_size));
+  }
+  return Status::Ok();
+}
+
+Status ParseLayerModel(FieldReader& r, ModelSpec* m) {
+  const json* list = r.Child("layers");
+  if (list == nullptr) return Invalid("layers", "missing (required: the list of layers)");
+  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ParseLayerList(*list, &m->layer_list));
+  m->layers = static_cast<std::int64_t>(m->layer_list.size());
+  m->experts = m->experts_per_token = 1;
+  return Status::Ok();
+}
+
+Status ParseModel(const json& j, ModelSpec* m) {
+  FieldReader r(j, "");
+  FLEETLAB_RETURN_IF_ERROR(RequireFields(r, {"id", "name"}));
+  FLEETLAB_RETURN_IF_ERROR(r.String("id", &m->id));
+  FLEETLAB_RETURN_IF_ERROR(r.String("name", &m->name));
+  FLEETLAB_RETURN_IF_ERROR(ReadAliases(r, &m->aliases));
+  const std::vector<std::string> archs = {"decoder", "encoder", "layers"};
+  int arch = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("architecture", archs, &arch));
+  m->architecture = archs[static_cast<std::size_t>(arch)];
+  if (arch == 0) FLEETLAB_RETURN_IF_ERROR(ParseDecoder(r, m));
+  if (arch == 1) FLEETLAB_RETURN_IF_ERROR(ParseEncoder(r, m));
+  if (arch == 2) FLEETLAB_RETURN_IF_ERROR(ParseLayerModel(r, m));
   FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &m->sources));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  FLEETLAB_RETURN_IF_ERROR(CheckModelShape(*m));
   return CheckSourced(j, m->sources);
 }
 
@@ -177,18 +231,32 @@ Status ReadPeakFlops(FieldReader& r, std::map<DType, double>* out) {
   return Status::Ok();
 }
 
+// The optional power-model fields (data/README.md, "Power").
+Status ReadPower(FieldReader& r, GpuSpec* g) {
+  FLEETLAB_RETURN_IF_ERROR(r.Number("active_power_w", &g->active_power_w, Range{0, g->power_w, true, false}));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("sleep_power_w", &g->sleep_power_w, Range::Between(0, g->idle_power_w)));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "wakeup_energy_uj", 1e-6, &g->wakeup_energy_j, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "energy_pj_per_flop", 1e-12, &g->energy_per_flop_j, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "energy_pj_per_byte", 1e-12, &g->energy_per_byte_j, Range::AtLeast(0)));
+  return ReadScaled(r, "sram_kib", 1024, &g->sram_bytes, Range::AtLeast(0));
+}
+
 Status ParseGpu(const json& j, GpuSpec* g) {
   FieldReader r(j, "");
   FLEETLAB_RETURN_IF_ERROR(RequireFields(r, {"id", "name", "peak_tflops", "memory_gb", "memory_bandwidth_gbps",
-                                             "power_w", "idle_power_w", "price_per_hour_usd", "scale_up_link",
-                                             "host_link"}));
+                                             "power_w", "idle_power_w", "scale_up_link"}));
   FLEETLAB_RETURN_IF_ERROR(r.String("id", &g->id));
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &g->name));
+  const std::vector<std::string> classes = {"datacenter-gpu", "edge-gpu", "soc", "mcu", "gateway"};
+  int device_class = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("device_class", classes, &device_class));
+  g->device_class = classes[static_cast<std::size_t>(device_class)];
   FLEETLAB_RETURN_IF_ERROR(ReadPeakFlops(r, &g->peak_flops));
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "memory_gb", 1e9, &g->memory_bytes, Range::Above(0)));
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "memory_bandwidth_gbps", 1e9, &g->memory_bandwidth_Bps, Range::Above(0)));
   FLEETLAB_RETURN_IF_ERROR(r.Number("power_w", &g->power_w, Range::Above(0)));
   FLEETLAB_RETURN_IF_ERROR(r.Number("idle_power_w", &g->idle_power_w, Range::Between(0, g->power_w)));
+  FLEETLAB_RETURN_IF_ERROR(ReadPower(r, g));
   FLEETLAB_RETURN_IF_ERROR(r.Number("price_per_hour_usd", &g->price_per_hour_usd, Range::AtLeast(0)));
   FLEETLAB_RETURN_IF_ERROR(r.String("scale_up_link", &g->scale_up_link));
   FLEETLAB_RETURN_IF_ERROR(r.String("host_link", &g->host_link));
@@ -221,7 +289,15 @@ Status ParseLink(const json& j, LinkSpec* l) {
   FLEETLAB_RETURN_IF_ERROR(r.String("id", &l->id));
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &l->name));
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "bandwidth_gbps", 1e9, &l->bandwidth_Bps, Range::Above(0)));
-  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "latency_us", 1e-6, &l->latency_s, Range::AtLeast(0)));
+  double latency_us = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("latency_us", &latency_us, Range::AtLeast(0)));
+  double p99_us = latency_us;  // no jitter unless given
+  const Range p99 = latency_us > 0 ? Range::AtLeast(latency_us) : Range::Between(0, 0);
+  FLEETLAB_RETURN_IF_ERROR(r.Number("latency_p99_us", &p99_us, p99));
+  l->latency_s = latency_us * 1e-6;
+  l->latency_p99_s = p99_us * 1e-6;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("loss_rate", &l->loss_rate, Range{0, 1, false, true}));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "energy_nj_per_byte", 1e-9, &l->energy_per_byte_j, Range::AtLeast(0)));
   FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &l->sources));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   return CheckSourced(j, l->sources);
@@ -325,13 +401,42 @@ std::int64_t ModelSpec::ActiveMlpParamsPerLayer() const {
   return ffn_matrices * hidden * ffn * experts_per_token + router;
 }
 
+std::int64_t ModelSpec::EncoderTokens() const {
+  if (!IsEncoder()) return 0;
+  const std::int64_t side = image_size / patch_size;
+  return side * side + 1;
+}
+
+// q, k, v, output projections and the MLP matrices, each with its bias, and
+// the two layer norms (scale and shift).
+std::int64_t ModelSpec::EncoderLayerParams() const {
+  const std::int64_t inner = heads * head_dim;
+  const std::int64_t attention = 3 * (hidden * inner + inner) + inner * hidden + hidden;
+  const std::int64_t mlp = (ffn_matrices - 1) * (hidden * ffn + ffn) + ffn * hidden + hidden;
+  return attention + mlp + 4 * hidden;
+}
+
+std::int64_t ModelSpec::EncoderEmbeddingParams() const {
+  const std::int64_t conv = channels * patch_size * patch_size * hidden + hidden;
+  return conv + hidden /* class token */ + EncoderTokens() * hidden /* positions */;
+}
+
+std::int64_t ModelSpec::EncoderHeadParams() const { return 2 * hidden + (classes > 0 ? hidden * classes + classes : 0); }
+
 std::int64_t ModelSpec::TotalParams() const {
+  if (IsEncoder()) return EncoderEmbeddingParams() + layers * EncoderLayerParams() + EncoderHeadParams();
+  if (IsLayerList()) {
+    std::int64_t sum = 0;
+    for (const auto& l : layer_list) sum += l.params;
+    return sum;
+  }
   return EmbeddingParams() + layers * (AttentionParamsPerLayer() + MlpParamsPerLayer()) + LmHeadParams();
 }
 
 // Embeddings included, as in the published "active parameters" figures
 // (Mixtral-8x7B: 12.9 B active = 12.6 B of layers + 0.26 B of embeddings).
 std::int64_t ModelSpec::ActiveParams() const {
+  if (!IsDecoder()) return TotalParams();
   return EmbeddingParams() + layers * (AttentionParamsPerLayer() + ActiveMlpParamsPerLayer()) + LmHeadParams();
 }
 
@@ -345,6 +450,19 @@ std::optional<double> GpuSpec::PeakFlops(DType d) const {
   if (it == peak_flops.end()) return std::nullopt;
   return it->second;
 }
+
+double LinkSpec::LatencyLogSigma() const {
+  constexpr double kNormalP99 = 2.3263478740408408;  // Phi^-1(0.99)
+  if (!(latency_s > 0) || !(latency_p99_s > latency_s)) return 0;
+  return std::log(latency_p99_s / latency_s) / kNormalP99;
+}
+
+double LinkSpec::LatencyMean() const {
+  const double sigma = LatencyLogSigma();
+  return latency_s * std::exp(sigma * sigma / 2);
+}
+
+double LinkSpec::LatencyFor(double z) const { return latency_s * std::exp(LatencyLogSigma() * z); }
 
 Result<Catalog> Catalog::LoadDirectory(const std::string& dir) {
   const fs::path root(dir);
@@ -360,7 +478,7 @@ Result<Catalog> Catalog::LoadDirectory(const std::string& dir) {
   for (const auto& g : c.gpus_) {
     const std::string file = (root / "gpus" / (g.id + ".json")).string();
     FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.scale_up_link, "scale_up_link", file));
-    FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.host_link, "host_link", file));
+    if (!g.host_link.empty()) FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.host_link, "host_link", file));
   }
   for (const auto& h : c.hosts_) {
     FLEETLAB_RETURN_IF_ERROR(CheckLink(c, h.link_to_gpu, "link_to_gpu", (root / "hosts" / (h.id + ".json")).string()));

@@ -28,13 +28,15 @@ const ModelSpec& Model(const std::string& id) {
 
 TEST(CatalogTest, LoadsEveryShippedFile) {
   const Catalog& c = Shipped();
-  EXPECT_EQ(c.models().size(), 5u);
-  EXPECT_EQ(c.gpus().size(), 6u);
+  EXPECT_EQ(c.models().size(), 10u);
+  EXPECT_EQ(c.gpus().size(), 11u);
   EXPECT_EQ(c.hosts().size(), 1u);
-  EXPECT_EQ(c.links().size(), 9u);
+  EXPECT_EQ(c.links().size(), 15u);
   // File-name order, so listings are stable.
-  EXPECT_EQ(c.ModelIds(), "llama-3-70b, llama-3-8b, llama-3.1-405b, llama-3.2-1b, mixtral-8x7b");
-  EXPECT_EQ(c.GpuIds(), "a100-80gb, b200, h100-pcie, h100-sxm, h200, mi300x");
+  EXPECT_EQ(c.ModelIds(), "dtln, llama-3-70b, llama-3-8b, llama-3.1-405b, llama-3.2-1b, mixtral-8x7b, resnet-18, "
+                          "rnnoise, vit-b-16, vit-l-16");
+  EXPECT_EQ(c.GpuIds(), "a100-80gb, a17-pro, b200, h100-pcie, h100-sxm, h200, jetson-agx-orin-64gb, l4, "
+                        "m55-ethos-u55, mi300x, raspberry-pi-5");
 }
 
 TEST(CatalogTest, ConvertsUnits) {
@@ -239,6 +241,45 @@ TEST_F(CatalogFilesTest, MissingFolder) {
   EXPECT_EQ(LoadError(), File("hosts") + ": no such folder");
   fs::remove_all(dir_);
   EXPECT_EQ(LoadError(), dir_.string() + ": no such catalog folder (one with models/, gpus/, hosts/, links/)");
+}
+
+// The non-LLM models, edge devices and radio links (catalog_edge_test.cc has
+// their shipped figures).
+TEST_F(CatalogFilesTest, P99BelowMedianIsAnError) {
+  Edit("links/wifi6.json", [](json& j) { j["latency_p99_us"] = 1000; });
+  EXPECT_EQ(LoadError(), File("links/wifi6.json") + ": latency_p99_us: must be a number >= 2000 (got 1000)");
+  Edit("links/wifi6.json", [](json& j) { j["latency_p99_us"] = 10000; j["loss_rate"] = 1; });
+  EXPECT_EQ(LoadError(), File("links/wifi6.json") + ": loss_rate: must be a number between 0 and 1 (exclusive of the upper) (got 1)");
+}
+
+TEST_F(CatalogFilesTest, LayerListNeedsASourceAndKnownKinds) {
+  Edit("models/rnnoise.json", [](json& j) { j["sources"].erase("layers"); });
+  EXPECT_EQ(LoadError(), File("models/rnnoise.json") + ": layers: list of numbers without a source (add sources.layers)");
+  Edit("models/rnnoise.json", [](json& j) {
+    j["sources"]["layers"] = "paper";
+    j["layers"][1]["kind"] = "transformer";
+  });
+  EXPECT_NE(LoadError().find(File("models/rnnoise.json") + ": layers[1].kind: must be one of \"conv2d\""),
+            std::string::npos)
+      << LoadError();
+  Edit("models/rnnoise.json", [](json& j) { j["layers"][1]["kind"] = "gru"; j["layers"][1].erase("units"); });
+  EXPECT_EQ(LoadError(), File("models/rnnoise.json") + ": layers[1].units: missing (required)");
+}
+
+TEST_F(CatalogFilesTest, EncoderShapeMustBeConsistent) {
+  Edit("models/vit-b-16.json", [](json& j) { j["patch_size"] = 15; });
+  EXPECT_EQ(LoadError(), File("models/vit-b-16.json") + ": patch_size: must divide image_size (224) (got 15)");
+}
+
+TEST_F(CatalogFilesTest, PowerFieldsAreRangeChecked) {
+  Edit("gpus/m55-ethos-u55.json", [](json& j) { j["active_power_w"] = 1; });
+  EXPECT_NE(LoadError().find(File("gpus/m55-ethos-u55.json") + ": active_power_w: must be a number"),
+            std::string::npos)
+      << LoadError();
+  Edit("gpus/m55-ethos-u55.json", [](json& j) { j["active_power_w"] = 0.025; j["sleep_power_w"] = 0.01; });
+  EXPECT_NE(LoadError().find(File("gpus/m55-ethos-u55.json") + ": sleep_power_w: must be a number between 0 and 0.002"),
+            std::string::npos)
+      << LoadError();
 }
 
 }  // namespace

@@ -45,6 +45,10 @@ Status ResolveLink(const std::string& id, const char* flag, const Catalog& c, Li
 Result<ReplicaHardware> BaseHardware(const std::string& model, const std::string& gpu, const Catalog& c) {
   const ModelSpec* m = c.FindModel(model);
   if (m == nullptr) return Unknown("--model", "model", model, c.ModelIds());
+  if (!m->IsDecoder()) {
+    return Status::InvalidArgument(fmt::format("--model: {} is {} model; plan sizes decoder LLMs", model,
+                                               m->IsEncoder() ? "an encoder" : "a layer-list"));
+  }
   const GpuSpec* g = c.FindGpu(gpu);
   if (g == nullptr) return Unknown("--gpu", "GPU", gpu, c.GpuIds());
   ReplicaHardware hw;

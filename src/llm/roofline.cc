@@ -215,6 +215,11 @@ Status CheckFraction(const char* field, double v) {
 
 Status CheckHardware(const ReplicaHardware& hw) {
   const ModelSpec& m = hw.model;
+  if (!m.IsDecoder()) {
+    return Field("model", fmt::format("\"{}\" is {} model; an LLM replica serves decoder models (cost other "
+                                      "models with EstimateInference, inference_cost.h)",
+                                      m.id, m.IsEncoder() ? "an encoder" : "a layer-list"));
+  }
   if (m.layers <= 0 || m.hidden <= 0 || m.heads <= 0 || m.kv_heads <= 0 || m.head_dim <= 0 || m.vocab <= 0 ||
       m.experts < 1 || m.experts_per_token < 1 || m.experts_per_token > m.experts) {
     return Field("model", fmt::format("\"{}\" has an incomplete shape (layers, hidden, heads, kv_heads, head_dim, "
