@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "fleetlab/fleet/disaggregation_report.h"
 #include "fleetlab/fleet/fleet_report.h"
 #include "fleetlab/llm/llm_report.h"
 #include "fleetlab/metrics/sample_set.h"
@@ -72,6 +73,10 @@ struct Report {
   // The fields above then describe the whole fleet: capacity is the sum,
   // utilisation the mean over replicas, queue lengths the sums.
   std::optional<FleetReport> fleet;
+  // Set when the system was disaggregated (prefill and decode pools): each
+  // pool's figures and the KV link's. `llm` then merges the pools
+  // (disagg/disagg_merge.h) and the fields above describe both.
+  std::optional<DisaggregationReport> disaggregation;
 };
 
 }  // namespace fleetlab

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "disagg/disagg_system.h"
 #include "fleet/llm_merge.h"
 
 namespace fleetlab {
@@ -54,6 +55,13 @@ Result<std::unique_ptr<System>> System::Build(const Scenario& s, const RandomStr
                                               SimDuration horizon) {
   std::unique_ptr<System> sys(new System());
   sys->horizon_ = horizon;
+  if (s.disaggregation) {  // disaggregated prefill and decode: its own build
+    auto d = DisaggSystem::Build(*s.disaggregation, streams, sim, listener, hooks.timeline, horizon);
+    if (!d.ok()) return d.status();
+    sys->disagg_ = std::move(d).value();
+    sys->target_ = sys->disagg_->target();
+    return sys;
+  }
   const std::uint32_t n = s.fleet ? s.fleet->replicas : 1;
   std::vector<RouteTarget> targets;
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -92,7 +100,7 @@ Result<RouteTarget> System::AddReplica(const Scenario& s, const RandomStreams& s
 }
 
 double System::InSystemNow() const {
-  double total = 0;
+  double total = disagg_ ? disagg_->InSystemNow() : 0;
   for (const auto& st : stations_) total += st->in_system().value();
   for (const auto& rep : replicas_) total += rep->in_system().value();
   return total;
@@ -101,9 +109,11 @@ double System::InSystemNow() const {
 void System::ResetStatistics(SimTime now) {
   for (const auto& st : stations_) st->ResetStatistics(now);
   for (const auto& rep : replicas_) rep->ResetStatistics(now, horizon_);
+  if (disagg_) disagg_->ResetStatistics(now);
 }
 
 void System::Fill(const Scenario& s, SimTime end, Report* r) const {
+  if (disagg_) return disagg_->Fill(s.workload.sizes, end, r);
   std::vector<double> busy;
   if (s.replica) {
     FillReplicas(s, end, r, &busy);

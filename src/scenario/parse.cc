@@ -7,6 +7,7 @@
 #include "fleetlab/util/file.h"
 
 #include "fleetlab/llm/catalog.h"
+#include "scenario/disagg_parse.h"
 #include "scenario/distribution_parse.h"
 #include "scenario/field_reader.h"
 #include "scenario/fleet_parse.h"
@@ -203,6 +204,7 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
     s.fleet = *fleet;
   }
   if (const json* l = r.Child("limits")) FLEETLAB_RETURN_IF_ERROR(ParseLimits(*l, &s.limits));
+  if (const json* d = r.Child("disaggregation")) FLEETLAB_RETURN_IF_ERROR(ParseDisaggregationSection(*d, r, catalog, &s));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   return s;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetlab/fleet/disaggregation_options.h"
 #include "fleetlab/fleet/options.h"
 #include "fleetlab/llm/replica_options.h"
 #include "fleetlab/station/options.h"
@@ -36,6 +37,12 @@ struct Scenario {
   // When set, the system under load is fleet->replicas copies of the
   // station or replica above, behind a router.
   std::optional<FleetOptions> fleet;
+  // When set, the system under load is a prefill pool and a decode pool of
+  // LLM replicas joined by a KV link; then replica, fleet and station are
+  // unused (the parser refuses them beside it).
+  std::optional<DisaggregationOptions> disaggregation;
+  // Whether the system is made of LLM replicas (requests carry token counts).
+  bool llm() const { return replica.has_value() || disaggregation.has_value(); }
   LimitOptions limits;
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
 };
