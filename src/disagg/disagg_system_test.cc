@@ -118,3 +118,20 @@ TEST(DisaggSystemTest, TheTextReportShowsBothPoolsAndTheLink) {
 
 }  // namespace
 }  // namespace fleetlab
+
+#include "fleetlab/frontier.h"
+
+namespace fleetlab {
+namespace {
+
+TEST(DisaggSystemTest, FrontierRefusesADisaggregatedScenario) {
+  auto s = ParseScenario(Disaggregated(2), "");
+  ASSERT_TRUE(s.ok());
+  FrontierOptions o;
+  auto f = RunFrontier(*s, o);
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(f.status().message().find("disaggregation"), std::string::npos) << f.status().message();
+}
+
+}  // namespace
+}  // namespace fleetlab

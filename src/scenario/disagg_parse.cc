@@ -14,11 +14,21 @@ namespace {
 using nlohmann::json;
 
 // ParseReplica and ParseFleet name their fields from "replica" and "fleet";
-// inside a pool they live at `path` instead.
+// inside a pool they live at `path` instead: the message's leading path and
+// any other path under `from` it mentions are renamed.
 Status Rebase(const Status& st, const std::string& from, const std::string& path) {
-  const std::string& m = st.message();
+  std::string m = st.message();
   if (m.rfind(from, 0) != 0) return st.WithContext(path);
-  return Status::InvalidArgument(path + m.substr(from.size()));
+  m = path + m.substr(from.size());
+  for (std::size_t at = m.find(from + ".", path.size()); at != std::string::npos; at = m.find(from + ".", at)) {
+    if (m[at - 1] == ' ' || m[at - 1] == '(') {  // a path, not the end of a longer word
+      m.replace(at, from.size(), path);
+      at += path.size();
+    } else {
+      at += from.size();
+    }
+  }
+  return Status::InvalidArgument(m);
 }
 
 // The router object, parsed as a fleet's ("fleet.router...") and renamed.

@@ -111,3 +111,16 @@ TEST(DisaggParseTest, ExclusiveWithReplicaFleetAndStation) {
 
 }  // namespace
 }  // namespace fleetlab
+
+namespace fleetlab {
+namespace {
+
+TEST(DisaggParseTest, PathsInsideMessagesAreRenamedToo) {
+  json doc = Valid();
+  doc["disaggregation"]["decode"]["router"] = {{"count_own_sends", true}};
+  EXPECT_EQ(ErrorOf(doc).rfind("disaggregation.decode.router.count_own_sends: applies only when "
+                               "disaggregation.decode.router.report_interval_ms > 0", 0), 0u) << ErrorOf(doc);
+}
+
+}  // namespace
+}  // namespace fleetlab
