@@ -107,7 +107,7 @@ void LlmReplica::Submit(Simulator& sim, const Request& request) {
 }
 
 void LlmReplica::SubmitPrefilled(Simulator& sim, const Request& request, SimTime first_token) {
-  assert(options_.role == ReplicaRole::kDecode);
+  assert(options_.role == ReplicaRole::kDecode && request.output_tokens > 1);
   if (Refuse(sim, request)) return;
   const std::uint32_t slot = state_->NewSeq(request, std::max<std::int64_t>(1, request.prompt_tokens),
                                             std::max<std::int64_t>(1, request.output_tokens));

@@ -48,7 +48,8 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // token, made at `first_token`, come from a prefill replica. Admission
   // allocates the prompt's KV blocks plus the next token's slot (waiting,
   // as any request, while memory is short) and skips the prefill; TPOT and
-  // inter-token gaps count from `first_token`. REQUIRES: role kDecode.
+  // inter-token gaps count from `first_token`. REQUIRES: role kDecode;
+  // request.output_tokens > 1 (a one-token answer is done at the prefill).
   void SubmitPrefilled(Simulator& sim, const Request& request, SimTime first_token);
   // Prefill role: frees the KV of a request this replica handed on (its
   // listener heard OnCompleted at its first token), once it has been
