@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "fleetlab/fleet/disaggregation_report.h"
 #include "fleetlab/fleet/fleet_report.h"
 #include "fleetlab/llm/llm_report.h"
 #include "fleetlab/metrics/sample_set.h"
@@ -79,6 +80,10 @@ struct Report {
   std::optional<PathReport> path;
   // Set when the scenario gave a deadline.
   std::optional<DeadlineReport> deadline;
+  // Set when the system was disaggregated (prefill and decode pools): each
+  // pool's figures and the KV link's. `llm` then merges the pools
+  // (disagg/disagg_merge.h) and the fields above describe both.
+  std::optional<DisaggregationReport> disaggregation;
 };
 
 }  // namespace fleetlab

@@ -14,6 +14,7 @@ class ChunkedPrefillScheduler final : public Scheduler {
   void Plan(ReplicaState& state, int engine, SimTime now, IterationPlan* plan, SimTime*) override {
     plan->Clear();
     SwapInWhatFits(state, engine, plan);
+    AdmitShipped(state, engine, now);  // decode role: nothing to prefill
     const SchedulerOptions& o = state.options().scheduler;
     std::int64_t budget = o.max_batch_tokens;
     PlanDecodes(state, engine, plan, &budget);

@@ -12,6 +12,7 @@ class ContinuousScheduler final : public Scheduler {
   void Plan(ReplicaState& state, int engine, SimTime now, IterationPlan* plan, SimTime*) override {
     plan->Clear();
     SwapInWhatFits(state, engine, plan);
+    AdmitShipped(state, engine, now);  // decode role: nothing to prefill
     const SchedulerOptions& o = state.options().scheduler;
     std::int64_t budget = o.max_batch_tokens;
     while (const std::uint32_t* next = state.NextCandidate()) {

@@ -1,7 +1,9 @@
 #include "fleetlab/llm/replica.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -66,6 +68,7 @@ Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, 
   if (o.kv.reservation == ReservationPolicy::kMaxLength) kv.min_useful = Tokens(o.scheduler.max_model_len);
   r->state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(kv, plan.kv_capacity), streams.Stream("acceptance", index),
                                              o.hardware.pp, plan.kv_bytes_per_token_per_gpu, r->events_.get());
+  r->kv_slots_ = r->state_->kv().Usage().capacity.value();
   return r;
 }
 
@@ -91,19 +94,56 @@ void LlmReplica::Attach(Simulator& sim) {
 }
 
 void LlmReplica::Submit(Simulator& sim, const Request& request) {
-  const std::int64_t prompt = std::max<std::int64_t>(1, request.prompt_tokens);
-  const std::int64_t output = std::max<std::int64_t>(1, request.output_tokens);
-  const std::int64_t total = prompt + output;
-  // Refused up front, as a serving stack would: too long for the model, or
-  // for the whole KV cache even if it were empty.
-  if (total > options_.scheduler.max_model_len || total > memory_.kv_capacity.value()) {
-    stats_->OnRejected();
-    listener_->OnDropped(sim, request);
+  if (options_.role == ReplicaRole::kDecode) {
+    SubmitPrefilled(sim, request, sim.now());
     return;
   }
-  state_->waiting().PushBack(state_->NewSeq(request, prompt, output));
+  const std::int64_t prompt = std::max<std::int64_t>(1, request.prompt_tokens);
+  // A prefill replica produces only the first token.
+  const std::int64_t output =
+      options_.role == ReplicaRole::kPrefill ? 1 : std::max<std::int64_t>(1, request.output_tokens);
+  if (Refuse(sim, request)) return;
+  Enqueue(sim, state_->NewSeq(request, prompt, output));
+}
+
+void LlmReplica::SubmitPrefilled(Simulator& sim, const Request& request, SimTime first_token) {
+  assert(options_.role == ReplicaRole::kDecode && request.output_tokens > 1);
+  if (Refuse(sim, request)) return;
+  const std::uint32_t slot = state_->NewSeq(request, std::max<std::int64_t>(1, request.prompt_tokens),
+                                            std::max<std::int64_t>(1, request.output_tokens));
+  Seq& s = state_->seq(slot);
+  s.kv_shipped = true;
+  s.generated = 1;  // the prefill replica's first token
+  s.first_token = s.last_token = first_token;
+  Enqueue(sim, slot);
+}
+
+bool LlmReplica::Refuse(Simulator& sim, const Request& request) {
+  const std::int64_t prompt = std::max<std::int64_t>(1, request.prompt_tokens);
+  const std::int64_t total = prompt + std::max<std::int64_t>(1, request.output_tokens);
+  // What this replica must hold at once: a prefill replica only the prompt
+  // and the first token's slot.
+  const std::int64_t held = options_.role == ReplicaRole::kPrefill ? prompt + 1 : total;
+  // Refused up front, as a serving stack would: too long for the model, or
+  // for the whole KV cache even if it were empty (the allocator's slots: a
+  // paged cache holds whole blocks only).
+  if (total <= options_.scheduler.max_model_len && held <= kv_slots_) return false;
+  stats_->OnRejected();
+  listener_->OnDropped(sim, request);
+  return true;
+}
+
+void LlmReplica::Enqueue(Simulator& sim, std::uint32_t slot) {
+  state_->waiting().PushBack(slot);
   in_system_.Add(sim.now(), 1);
   KickIdle(sim);
+  RecordState(sim.now());
+}
+
+void LlmReplica::ReleaseKv(Simulator& sim, std::uint64_t request_id) {
+  assert(options_.role == ReplicaRole::kPrefill);
+  state_->ReleaseHandedOff(request_id);
+  KickIdle(sim);  // the freed memory may admit a waiting request
   RecordState(sim.now());
 }
 
@@ -246,6 +286,13 @@ void LlmReplica::Complete(Simulator& sim, std::uint32_t slot) {
   stats_->OnCompleted(s);
   TraceRequest(s, true);
   in_system_.Add(sim.now(), -1);
+  if (options_.role == ReplicaRole::kPrefill) {
+    const Request request = s.request;
+    const SimTime scheduled = s.scheduled;
+    state_->HandOff(slot);  // the KV stays until ReleaseKv, once it has been shipped
+    listener_->OnCompleted(sim, request, scheduled);
+    return;
+  }
   listener_->OnCompleted(sim, s.request, s.scheduled);
   if (scheduler_->ReleasesFinishedAtOnce()) state_->Retire(slot);  // request-level batches retire at their end
 }
@@ -311,9 +358,17 @@ double LlmReplica::EstimateCapacity(double mean_prompt, double mean_output) cons
   prefill.prefill_tokens = static_cast<std::int64_t>(mean_prompt);
   prefill.prefill_attention_pairs = mean_prompt * (mean_prompt + 1) / 2;
   // Each request costs its share of decode iterations plus one prefill
-  // iteration that stalls the engine (prefill-prioritising schedulers).
-  const double per_request_s = mean_output * perf_->Iteration(decode).total_s / per_engine +
-                               perf_->Iteration(prefill).total_s;
+  // iteration that stalls the engine (prefill-prioritising schedulers); a
+  // prefill replica runs only the prefill, a decode replica all but it
+  // (the first token came from the prefill replica).
+  const ReplicaRole role = options_.role;
+  double decodes = mean_output;
+  if (role == ReplicaRole::kPrefill) decodes = 0;
+  if (role == ReplicaRole::kDecode) decodes = std::max(0.0, mean_output - 1);
+  const double prefill_s = role == ReplicaRole::kDecode ? 0 : perf_->Iteration(prefill).total_s;
+  const double per_request_s = decodes * perf_->Iteration(decode).total_s / per_engine + prefill_s;
+  // A decode replica whose requests need no decode step is never the limit.
+  if (per_request_s <= 0) return std::numeric_limits<double>::infinity();
   return engines / per_request_s;
 }
 

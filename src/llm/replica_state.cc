@@ -64,7 +64,7 @@ bool ReplicaState::Admit(std::uint32_t slot, int engine, SimTime now) {
   const KvAdmission a = kv_->Admit(s.request.id, Tokens(initial), Tokens(reserve), Tokens(final_length), prefix);
   if (!a.admitted) return false;
   // At least the last prompt token is computed, to produce the next token's logits.
-  s.prefilled = std::min(a.cached_tokens.value(), s.prefill_target - 1);
+  s.prefilled = s.kv_shipped ? s.prefill_target : std::min(a.cached_tokens.value(), s.prefill_target - 1);
   s.kv_tokens = initial;
   s.state = SeqState::kRunning;
   s.engine = engine;
@@ -108,6 +108,13 @@ void ReplicaState::Retire(std::uint32_t slot) {
   Seq& s = seqs_[slot];
   if (s.kv_tokens > 0) kv_->Release(s.request.id);
   s.kv_tokens = 0;
+  if (s.state == SeqState::kRunning) RemoveFromRunning(slot, s.engine);
+  FreeSeq(slot);
+}
+
+void ReplicaState::HandOff(std::uint32_t slot) {
+  Seq& s = seqs_[slot];
+  s.kv_tokens = 0;  // no longer this slot's: the allocator keeps it under the request's id
   if (s.state == SeqState::kRunning) RemoveFromRunning(slot, s.engine);
   FreeSeq(slot);
 }
@@ -160,6 +167,7 @@ void ReplicaState::Preempt(std::uint32_t victim, int engine, double* stall_s) {
     swapped_.push_back(victim);
   } else {
     v.prefill_target = v.prompt + v.generated;  // recompute: the generated tokens become prompt
+    v.kv_shipped = false;                       // the shipped KV is gone with the rest
     v.prefilled = 0;
     v.kv_tokens = 0;
     v.state = SeqState::kWaiting;

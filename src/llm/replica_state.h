@@ -90,7 +90,8 @@ class ReplicaState {
   // Admits the request in `slot` to `engine`: KV for its prefill target plus
   // its first output token (contiguous: the reservation policy's region),
   // prompt tokens found in the prefix cache marked computed. Returns false,
-  // changing nothing, if memory is short.
+  // changing nothing, if memory is short. A kv_shipped sequence is admitted
+  // fully prefilled (its prompt's KV arrived with it).
   bool Admit(std::uint32_t slot, int engine, SimTime now);
   // Brings a swapped-out sequence back (its KV copied in from the host).
   // Adds the copy time to *stall_s. False if memory is short.
@@ -116,6 +117,10 @@ class ReplicaState {
   // Releases a sequence's KV cache, removes it from its engine's list and
   // frees its slot. REQUIRES: the caller is done with seq(slot).
   void Retire(std::uint32_t slot);
+  // Prefill role: like Retire, but the KV stays allocated (under the
+  // request's id) while it is shipped; ReleaseHandedOff frees it.
+  void HandOff(std::uint32_t slot);
+  void ReleaseHandedOff(std::uint64_t request_id) { kv_->Release(request_id); }
 
   std::uint64_t preemptions() const { return preemptions_; }
   std::uint64_t swaps() const { return swaps_; }

@@ -29,6 +29,11 @@ std::unique_ptr<Scheduler> MakeScheduler(BatchingPolicy policy);
 // Shared steps of the policies (scheduler_steps.cc).
 // Swaps back swapped-out sequences while memory and max_running allow.
 void SwapInWhatFits(ReplicaState& state, int engine, IterationPlan* plan);
+// Decode role: admits the waiting requests at the head of the queue whose
+// prompt KV arrived with them (kv_shipped), while memory and max_running
+// allow, so that PlanDecodes decodes them in this iteration. First come,
+// first served: stops at the first request that is not shipped or does not fit.
+void AdmitShipped(ReplicaState& state, int engine, SimTime now);
 // Adds a decode step for every running, prefilled, unfinished sequence of
 // `engine` (preempting as the victim policy says when KV runs out), within
 // `*token_budget` tokens if it is not null.

@@ -10,6 +10,14 @@ void SwapInWhatFits(ReplicaState& state, int engine, IterationPlan* plan) {
   }
 }
 
+void AdmitShipped(ReplicaState& state, int engine, SimTime now) {
+  while (const std::uint32_t* next = state.NextCandidate()) {
+    if (!state.seq(*next).kv_shipped || state.RunningIn(engine) >= state.options().scheduler.max_running) break;
+    if (!state.Admit(*next, engine, now)) break;
+    state.PopCandidate();
+  }
+}
+
 void PlanDecodes(ReplicaState& state, int engine, IterationPlan* plan, std::int64_t* token_budget) {
   auto& list = state.running(engine);
   for (std::size_t i = 0; i < list.size();) {

@@ -27,6 +27,10 @@ struct Seq {
   int preemptions = 0;
   bool pinned = false;      // past its preemption budget: never chosen as a victim again
   bool measured = true;
+  // Decode role: the prompt's KV arrived with the request (computed by a
+  // prefill replica), so admission marks it prefilled. Cleared when a
+  // recompute preemption drops that KV.
+  bool kv_shipped = false;
   SeqState state = SeqState::kWaiting;
   int engine = -1;          // virtual engine (pipeline micro-batch slot) it runs on
   StepBreakdown ttft_parts;  // iterations its prefill took part in, until the first token

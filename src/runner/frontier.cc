@@ -110,6 +110,10 @@ double UnloadedP99MsPath(const Scenario& base) {
 }
 
 Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options) {
+  if (base.disaggregation) {  // its unloaded baseline (prefill + transfer + decode) is not modelled yet
+    return Status::InvalidArgument("frontier: not available for a \"disaggregation\" scenario yet; sweep "
+                                   "workload.arrival.rate_per_s with fleetlab run --set instead");
+  }
   if (options.metric == FrontierMetric::kTtft && !base.replica) {
     return Status::InvalidArgument("--metric ttft: needs a scenario with an LLM \"replica\" (a station has no first token)");
   }

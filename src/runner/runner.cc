@@ -90,7 +90,7 @@ void JudgeStability(const Scenario& s, const Collector& c, Report* r) {
     r->stability_note = "closed loop: the user population bounds the backlog";
     return;
   }
-  if (!s.replica && r->offered_load >= 1.0) {
+  if (!s.llm() && r->offered_load >= 1.0) {
     r->stable = false;
     r->stability_note = fmt::format("offered load {:.3f} of capacity >= 1: the queue grows without bound "
                                     "(by {:.1f} requests/s here)", r->offered_load, r->backlog_growth_per_s);
@@ -104,7 +104,7 @@ void JudgeStability(const Scenario& s, const Collector& c, Report* r) {
     return;
   }
   r->stability_note = fmt::format("offered load {:.3f} of {}capacity", r->offered_load,
-                                  s.replica ? "estimated " : "");
+                                  s.llm() ? "estimated " : "");
 }
 
 SimTime WindowEnd(const Scenario& s, const Simulator& sim, const Collector& c) {
@@ -175,7 +175,7 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   System* system = built->get();
   const SendLimits limits{s.workload.requests, s.workload.warmup_requests,
                           timed ? SecondsToNs(s.workload.duration_s) : 0};
-  const RequestSizer sizer(s.workload.sizes, streams, s.replica.has_value());
+  const RequestSizer sizer(s.workload.sizes, streams, s.llm());
 
   Report report;
   report.scenario = s.name;

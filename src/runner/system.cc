@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "disagg/disagg_system.h"
 #include "fleet/llm_merge.h"
 
 namespace fleetlab {
@@ -59,6 +60,13 @@ Result<std::unique_ptr<System>> System::Build(const Scenario& s, const RandomStr
     sys->target_ = sys->path_->entry();
     return sys;
   }
+  if (s.disaggregation) {  // disaggregated prefill and decode: its own build
+    auto d = DisaggSystem::Build(*s.disaggregation, streams, sim, listener, hooks.timeline, horizon);
+    if (!d.ok()) return d.status();
+    sys->disagg_ = std::move(d).value();
+    sys->target_ = sys->disagg_->target();
+    return sys;
+  }
   const std::uint32_t n = s.fleet ? s.fleet->replicas : 1;
   std::vector<RouteTarget> targets;
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -98,7 +106,7 @@ Result<RouteTarget> System::AddReplica(const Scenario& s, const RandomStreams& s
 
 double System::InSystemNow() const {
   if (path_) return path_->InSystemNow();
-  double total = 0;
+  double total = disagg_ ? disagg_->InSystemNow() : 0;
   for (const auto& st : stations_) total += st->in_system().value();
   for (const auto& rep : replicas_) total += rep->in_system().value();
   return total;
@@ -108,6 +116,7 @@ void System::ResetStatistics(SimTime now) {
   if (path_) path_->ResetStatistics(now);
   for (const auto& st : stations_) st->ResetStatistics(now);
   for (const auto& rep : replicas_) rep->ResetStatistics(now, horizon_);
+  if (disagg_) disagg_->ResetStatistics(now);
 }
 
 void System::Fill(const Scenario& s, SimTime end, Report* r) const {
@@ -115,6 +124,7 @@ void System::Fill(const Scenario& s, SimTime end, Report* r) const {
     path_->Fill(end, r);
     return;
   }
+  if (disagg_) return disagg_->Fill(s.workload.sizes, end, r);
   std::vector<double> busy;
   if (s.replica) {
     FillReplicas(s, end, r, &busy);

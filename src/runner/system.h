@@ -24,6 +24,7 @@
 namespace fleetlab {
 
 class ReplicaTally;  // counts one replica's measured completions (system.cc)
+class DisaggSystem;  // prefill and decode pools (disagg/disagg_system.h)
 
 class System {
  public:
@@ -66,6 +67,7 @@ class System {
   std::vector<std::unique_ptr<LoadProbe>> probes_;
   std::unique_ptr<Router> router_;  // fleet only
   std::unique_ptr<Path> path_;      // a request path instead of all of the above
+  std::unique_ptr<DisaggSystem> disagg_;  // disaggregated only: then nothing above is used
   RequestTarget* target_ = nullptr;
 };
 

@@ -7,6 +7,7 @@
 #include "fleetlab/util/file.h"
 
 #include "fleetlab/llm/catalog.h"
+#include "scenario/disagg_parse.h"
 #include "scenario/distribution_parse.h"
 #include "scenario/field_reader.h"
 #include "scenario/path_parse.h"
@@ -159,7 +160,7 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
   if (r.Has("replica") && r.Has("station")) {
     return Status::InvalidArgument("station: a scenario has either a \"station\" or a \"replica\", not both");
   }
-  for (const char* other : {"station", "replica", "fleet"}) {
+  for (const char* other : {"station", "replica", "fleet", "disaggregation"}) {
     if (r.Has("path") && r.Has(other)) {
       return Status::InvalidArgument(fmt::format("path: a scenario with a request path describes its stations inside "
                                                  "the path; remove \"{}\"", other));
@@ -177,6 +178,7 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
   if (const json* d = r.Child("deadline")) FLEETLAB_RETURN_IF_ERROR(ParseDeadline(*d, &s));
   if (const json* l = r.Child("limits")) FLEETLAB_RETURN_IF_ERROR(ParseLimits(*l, &s.limits));
   (void)r.Child("lab");  // a lab track part's question and controls (tracks/tracks.h): not the engine's
+  if (const json* d = r.Child("disaggregation")) FLEETLAB_RETURN_IF_ERROR(ParseDisaggregationSection(*d, r, catalog, &s));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   return s;
 }

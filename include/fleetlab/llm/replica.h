@@ -41,7 +41,20 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // be null). REQUIRES: timeline outlives the run.
   void SetTimeline(Timeline* timeline) { timeline_ = timeline; }
 
+  // Takes a new request. A decode-role replica treats it as
+  // SubmitPrefilled(sim, request, sim.now()).
   void Submit(Simulator& sim, const Request& request) override;
+  // Decode role: a request whose prompt KV (prompt_tokens of it) and first
+  // token, made at `first_token`, come from a prefill replica. Admission
+  // allocates the prompt's KV blocks plus the next token's slot (waiting,
+  // as any request, while memory is short) and skips the prefill; TPOT and
+  // inter-token gaps count from `first_token`. REQUIRES: role kDecode;
+  // request.output_tokens > 1 (a one-token answer is done at the prefill).
+  void SubmitPrefilled(Simulator& sim, const Request& request, SimTime first_token);
+  // Prefill role: frees the KV of a request this replica handed on (its
+  // listener heard OnCompleted at its first token), once it has been
+  // shipped. REQUIRES: role kPrefill; called once per handed-on request.
+  void ReleaseKv(Simulator& sim, std::uint64_t request_id);
   void OnEvent(Simulator& sim, const Event& event) override;
 
   // Occupancy for the engine's report: requests in the replica, waiting.
@@ -68,6 +81,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   LlmReplica(const ReplicaOptions& options, std::unique_ptr<PerfModel> perf, std::unique_ptr<PerfModel> draft,
              const MemoryPlan& plan, CompletionListener* listener);
 
+  // Counts and drops a request too long for the model or the whole KV cache.
+  bool Refuse(Simulator& sim, const Request& request);
+  void Enqueue(Simulator& sim, std::uint32_t slot);
   void KickIdle(Simulator& sim);
   void StartIteration(Simulator& sim, int engine);
   StepBreakdown Cost(const IterationPlan& plan) const;
@@ -85,6 +101,7 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   std::unique_ptr<PerfModel> perf_;
   std::unique_ptr<PerfModel> draft_perf_;  // null without a draft model
   MemoryPlan memory_;
+  std::int64_t kv_slots_ = 0;  // token slots the KV allocator has (whole blocks)
   CompletionListener* listener_;
   std::unique_ptr<Events> events_;
   std::unique_ptr<ReplicaState> state_;

@@ -89,6 +89,13 @@ inline constexpr const char* kScaleOutLink = "infiniband-ndr";
 std::string DefaultTpLink(const GpuSpec& gpu, int tp);
 std::string DefaultPpLink(const GpuSpec& gpu, int tp, int pp);
 
+// Which part of a request's life a replica serves. Co-located serving is
+// kBoth. A disaggregated system (fleet/disaggregation_options.h) makes
+// prefill replicas, which hand each request on after its first token (its
+// KV stays allocated until ReleaseKv), and decode replicas, whose requests
+// arrive with the prompt's KV and first token already made.
+enum class ReplicaRole { kBoth, kPrefill, kDecode };
+
 struct ReplicaOptions {
   ReplicaHardware hardware;
   HostSpec host;      // where swapped KV goes
@@ -100,6 +107,9 @@ struct ReplicaOptions {
   SpeculativeOptions speculative;
   SloOptions slo;
   double price_per_gpu_hour_usd = 0;  // defaults to the GPU's catalog price
+  // Set by the disaggregation parser for its pools, never by "replica";
+  // leave kBoth for co-located serving.
+  ReplicaRole role = ReplicaRole::kBoth;
 
   int gpus() const { return hardware.tp * hardware.pp; }
 };

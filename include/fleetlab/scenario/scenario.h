@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetlab/fleet/disaggregation_options.h"
 #include "fleetlab/fleet/options.h"
 #include "fleetlab/llm/replica_options.h"
 #include "fleetlab/path/options.h"
@@ -42,6 +43,12 @@ struct Scenario {
   std::optional<PathOptions> path;
   // When set, every request has this latency budget (report "deadline").
   std::optional<DeadlineOptions> deadline;
+  // When set, the system under load is a prefill pool and a decode pool of
+  // LLM replicas joined by a KV link; then replica, fleet and station are
+  // unused (the parser refuses them beside it).
+  std::optional<DisaggregationOptions> disaggregation;
+  // Whether the system is made of LLM replicas (requests carry token counts).
+  bool llm() const { return replica.has_value() || disaggregation.has_value(); }
   LimitOptions limits;
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
 };

@@ -1,0 +1,121 @@
+// The replica roles of disaggregated serving: a prefill replica stops at
+// the first token and keeps the KV until it is shipped; a decode replica
+// allocates the prompt's KV on admission and computes no prefill.
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "fleetlab/llm/replica.h"
+#include "fleetlab/scenario/parse.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+class Listener final : public CompletionListener {
+ public:
+  void OnCompleted(Simulator& sim, const Request& r, SimTime) override {
+    done.push_back(r.id);
+    at.push_back(sim.now());
+  }
+  void OnDropped(Simulator&, const Request& r) override { dropped.push_back(r.id); }
+  std::vector<std::uint64_t> done, dropped;
+  std::vector<SimTime> at;
+};
+
+ReplicaOptions Options(ReplicaRole role) {
+  auto s = ParseScenario(json::parse(R"({"replica": {"model": "llama-3-8b", "gpu": "h100-sxm"}})"), "");
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  ReplicaOptions o = s.ok() ? *s->replica : ReplicaOptions{};
+  o.role = role;
+  return o;
+}
+
+Request Make(std::uint64_t id, int prompt, int output) {
+  Request r;
+  r.id = id;
+  r.prompt_tokens = prompt;
+  r.output_tokens = output;
+  return r;
+}
+
+// Stored KV tokens of the replica: its stored fraction times its capacity.
+double StoredTokens(const LlmReplica& r, const LlmReport& rep) {
+  return r.KvStoredFraction() * static_cast<double>(rep.kv_capacity_tokens);
+}
+
+TEST(ReplicaRoleTest, DecodeAdmissionAllocatesThePromptsKvAndSkipsThePrefill) {
+  Simulator sim;
+  Listener listener;
+  const RandomStreams streams(1);
+  auto made = LlmReplica::Create(Options(ReplicaRole::kDecode), streams, &listener);
+  ASSERT_TRUE(made.ok()) << made.status().message();
+  LlmReplica& r = **made;
+  r.Attach(sim);
+  r.ResetStatistics(0);
+  // 1000 prompt tokens arrive with their KV; the first token came at t=0.
+  r.SubmitPrefilled(sim, Make(1, 1000, 3), 0);
+  LlmReport rep;
+  r.Fill(0, 1, &rep);
+  // Admitted at once, and its first decode step planned in the same call:
+  // the prompt's 1000 tokens, the first token (1001; admission) and the
+  // slot the decode step writes (1002). A prefill would instead have been
+  // planned first, holding 1001.
+  EXPECT_DOUBLE_EQ(StoredTokens(r, rep), 1002.0);
+  sim.Run();
+  ASSERT_EQ(listener.done.size(), 1u);
+  r.Fill(sim.now(), NsToSeconds(sim.now()), &rep);
+  EXPECT_EQ(rep.prompt_tokens_per_s, 0.0);  // no prefill computed
+  EXPECT_EQ(rep.output_tokens, 2u);         // tokens 2 and 3; the first was the prefill replica's
+  EXPECT_EQ(rep.ttft_ms.count, 0u);         // TTFT belongs to the prefill side
+  ASSERT_EQ(rep.tpot_ms.count, 1u);
+  // Two decode steps since the first token at t = 0: TPOT = end / 2.
+  EXPECT_NEAR(rep.tpot_ms.mean, NsToMs(listener.at[0]) / 2, 1e-9);
+  EXPECT_EQ(r.KvStoredFraction(), 0.0);  // released at completion
+}
+
+TEST(ReplicaRoleTest, DecodeAdmissionWaitsWhileMemoryIsShort) {
+  Simulator sim;
+  Listener listener;
+  ReplicaOptions o = Options(ReplicaRole::kDecode);
+  auto made = LlmReplica::Create(o, RandomStreams(1), &listener);
+  ASSERT_TRUE(made.ok());
+  LlmReplica& r = **made;
+  r.Attach(sim);
+  LlmReport rep;
+  r.Fill(0, 1, &rep);
+  const auto cap = static_cast<int>(rep.kv_capacity_tokens);
+  // Two requests of 60% of the cache each: the second must wait for the first.
+  r.SubmitPrefilled(sim, Make(1, cap * 6 / 10, 2), 0);
+  r.SubmitPrefilled(sim, Make(2, cap * 6 / 10, 2), 0);
+  EXPECT_EQ(r.queue_length().value(), 1.0);
+  sim.Run();
+  EXPECT_EQ(listener.done, (std::vector<std::uint64_t>{1, 2}));
+  EXPECT_TRUE(listener.dropped.empty());
+}
+
+TEST(ReplicaRoleTest, PrefillHandsOnAtTheFirstTokenAndKeepsTheKvUntilReleased) {
+  Simulator sim;
+  Listener listener;
+  auto made = LlmReplica::Create(Options(ReplicaRole::kPrefill), RandomStreams(1), &listener);
+  ASSERT_TRUE(made.ok());
+  LlmReplica& r = **made;
+  r.Attach(sim);
+  r.ResetStatistics(0);
+  r.Submit(sim, Make(5, 1000, 300));
+  sim.Run();
+  ASSERT_EQ(listener.done, (std::vector<std::uint64_t>{5}));
+  LlmReport rep;
+  r.Fill(sim.now(), NsToSeconds(sim.now()), &rep);
+  EXPECT_EQ(rep.output_tokens, 1u);  // only the first token
+  ASSERT_EQ(rep.ttft_ms.count, 1u);
+  EXPECT_NEAR(rep.ttft_ms.mean, NsToMs(listener.at[0]), 1e-9);
+  EXPECT_EQ(r.in_system().value(), 0.0);
+  EXPECT_DOUBLE_EQ(StoredTokens(r, rep), 1001.0);  // still held for the transfer
+  r.ReleaseKv(sim, 5);
+  EXPECT_EQ(r.KvStoredFraction(), 0.0);
+}
+
+}  // namespace
+}  // namespace fleetlab
