@@ -81,7 +81,7 @@ Result<std::unique_ptr<DisaggSystem>> DisaggSystem::Build(const DisaggregationOp
   return sys;
 }
 
-Result<LlmReplica*> DisaggSystem::AddReplica(const PoolOptions& o, const char* name, const RandomStreams& streams,
+Result<LlmReplica*> DisaggSystem::AddReplica(const LlmPoolOptions& o, const char* name, const RandomStreams& streams,
                                              std::uint64_t index, CompletionListener* listener, Simulator& sim,
                                              Pool* pool) {
   auto replica = LlmReplica::Create(o.replica, streams, listener, index);
@@ -170,7 +170,7 @@ void DisaggSystem::ResetStatistics(SimTime now) {
   link_->ResetStatistics(now);
 }
 
-PoolReport DisaggSystem::FillPool(const Pool& pool, const PoolOptions& o, SimTime end, double window_s) const {
+PoolReport DisaggSystem::FillPool(const Pool& pool, const LlmPoolOptions& o, SimTime end, double window_s) const {
   PoolReport out;
   std::vector<LlmReport> parts(pool.replicas.size());
   LlmSamples pooled;
@@ -210,7 +210,7 @@ void DisaggSystem::Fill(const RequestSizeOptions& sizes, SimTime end, Report* r)
       r->mean_in_system += rep->in_system().Average(end);
     }
   }
-  const auto gpus = [](const PoolOptions& p) { return static_cast<int>(p.replicas) * p.replica.gpus(); };
+  const auto gpus = [](const LlmPoolOptions& p) { return static_cast<int>(p.replicas) * p.replica.gpus(); };
   LlmReport merged = MergeDisaggregated(d.prefill.llm, gpus(options_.prefill), d.decode.llm, gpus(options_.decode),
                                         r->window_s);
   r->utilization = merged.busy_fraction;

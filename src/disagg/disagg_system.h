@@ -72,14 +72,14 @@ class DisaggSystem final : public KvLinkSink {
   DisaggSystem(const DisaggregationOptions& o, CompletionListener* listener, SimDuration horizon);
   // Builds and attaches one replica of `pool` drawing from index `index`,
   // reporting to `listener`; its load probe joins the pool's.
-  Result<LlmReplica*> AddReplica(const PoolOptions& o, const char* name, const RandomStreams& streams,
+  Result<LlmReplica*> AddReplica(const LlmPoolOptions& o, const char* name, const RandomStreams& streams,
                                  std::uint64_t index, CompletionListener* listener, Simulator& sim, Pool* pool);
   Status BuildPrefill(const RandomStreams& streams, Simulator& sim);
   Status BuildDecode(const RandomStreams& streams, Simulator& sim);
   void OnPrefilled(Simulator& sim, std::uint32_t replica, const Request& request, SimTime service_start);
   void OnDecoded(Simulator& sim, std::uint32_t replica, const Request& request);
   void OnDropped(Simulator& sim, const Request& request);
-  PoolReport FillPool(const Pool& pool, const PoolOptions& o, SimTime end, double window_s) const;
+  PoolReport FillPool(const Pool& pool, const LlmPoolOptions& o, SimTime end, double window_s) const;
 
   DisaggregationOptions options_;
   CompletionListener* listener_;

@@ -51,7 +51,7 @@ Status CheckPoolReplica(const ReplicaOptions& o, const std::string& path, bool p
   return Status::Ok();
 }
 
-Status ParsePool(const json& v, const std::string& path, const Catalog& catalog, bool prefill, PoolOptions* pool) {
+Status ParsePool(const json& v, const std::string& path, const Catalog& catalog, bool prefill, LlmPoolOptions* pool) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("replicas", &pool->replicas, Range::Between(1, 10000)));

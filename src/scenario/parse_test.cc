@@ -73,8 +73,9 @@ TEST(ParseScenarioTest, ALabObjectIsIgnoredButOtherUnknownFieldsAreNot) {
   auto s = ParseScenario(json::parse(R"({"seed": 4, "lab": {"title": "t", "anything": [1, 2]}})"), "");
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->seed, 4u);
-  EXPECT_EQ(ErrorOf(R"({"labs": {}})"), "labs: unknown field; allowed fields here: description, fleet, lab, limits, "
-                                          "name, replica, seed, station, workload");
+  EXPECT_EQ(ErrorOf(R"({"labs": {}})"), "labs: unknown field; allowed fields here: deadline, description, "
+                                          "disaggregation, fleet, lab, limits, name, path, replica, seed, station, "
+                                          "workload");
 }
 
 TEST(ParseScenarioTest, FieldsOfAnotherKindAreRejected) {

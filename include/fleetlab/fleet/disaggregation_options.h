@@ -15,7 +15,7 @@
 namespace fleetlab {
 
 // One pool: `replicas` identical copies of `replica` behind `router`.
-struct PoolOptions {
+struct LlmPoolOptions {
   // Copies of the replica. Change it to size the pool to its share of the
   // work (prefill is compute-bound, decode memory-bound).
   std::uint32_t replicas = 1;
@@ -37,7 +37,7 @@ struct KvLinkOptions {
 };
 
 struct DisaggregationOptions {
-  PoolOptions prefill, decode;  // same model and KV dtype in both
+  LlmPoolOptions prefill, decode;  // same model and KV dtype in both
   KvLinkOptions link;
 };
 
