@@ -167,7 +167,7 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
     }
   }
   if (const json* w = r.Child("workload")) FLEETLAB_RETURN_IF_ERROR(ParseWorkload(*w, base_dir, &s));
-  if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, "station", &s.station));
+  if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, "station", nullptr, &s.station));
   if (const json* rep = r.Child("replica")) FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(*rep, catalog, &s));
   if (const json* f = r.Child("fleet")) {
     auto fleet = ParseFleet(*f);

@@ -1,10 +1,12 @@
 #include "scenario/path_parse.h"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "scenario/catalog_ref.h"
 #include "scenario/distribution_parse.h"
 #include "scenario/field_reader.h"
 #include "scenario/fleet_parse.h"
@@ -14,25 +16,6 @@ namespace fleetlab {
 namespace {
 
 using nlohmann::json;
-
-// Loads the default catalog the first time an id needs it.
-class CatalogRef {
- public:
-  explicit CatalogRef(const Catalog* given) : given_(given) {}
-  Result<const Catalog*> Get() {
-    if (given_ != nullptr) return given_;
-    if (!loaded_) {
-      auto c = Catalog::LoadDefault();
-      if (!c.ok()) return c.status().WithContext("catalog");
-      loaded_ = std::move(c).value();
-    }
-    return &*loaded_;
-  }
-
- private:
-  const Catalog* given_;
-  std::optional<Catalog> loaded_;
-};
 
 // Lognormal with median m and 99th percentile p99 (>= m): the usual way a
 // network's start-up latency and its jitter are quoted.
@@ -55,7 +38,9 @@ Status ApplyCatalogLink(FieldReader& r, CatalogRef& catalog, LinkHopOptions* o) 
                                                (*c)->LinkIds()));
   }
   o->bandwidth_Bps = spec->bandwidth_Bps;
-  o->alpha_s = Distribution::Deterministic(spec->latency_s);
+  o->alpha_s = LognormalFromMedian(spec->latency_s, std::max(spec->latency_s, spec->latency_p99_s));
+  o->loss = spec->loss_rate;
+  o->energy_j_per_byte = spec->energy_per_byte_j;
   return Status::Ok();
 }
 
@@ -128,14 +113,14 @@ Status ParseHedge(const json& v, const std::string& path, HedgeOptions* h) {
   return r.Finish();
 }
 
-Status ParsePool(const json& v, const std::string& path, PoolOptions* p, std::uint32_t* repeat) {
+Status ParsePool(const json& v, const std::string& path, CatalogRef& catalog, PoolOptions* p, std::uint32_t* repeat) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &p->name));
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("replicas", &p->replicas, Range::Between(1, 10000)));
   if (repeat != nullptr) FLEETLAB_RETURN_IF_ERROR(r.Integer32("repeat", repeat, Range::Between(1, 64)));
   if (const json* ro = r.Child("router")) FLEETLAB_RETURN_IF_ERROR(ParseRouter(*ro, r.PathOf("router"), &p->router));
-  if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, r.PathOf("station"), &p->station));
+  if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, r.PathOf("station"), &catalog, &p->station));
   if (const json* h = r.Child("hedge")) {
     FLEETLAB_RETURN_IF_ERROR(ParseHedge(*h, r.PathOf("hedge"), &p->hedge));
     if (p->replicas < 2) {
@@ -146,7 +131,7 @@ Status ParsePool(const json& v, const std::string& path, PoolOptions* p, std::ui
   return r.Finish();
 }
 
-Status ParseFanout(const json& v, const std::string& path, StageOptions* st) {
+Status ParseFanout(const json& v, const std::string& path, CatalogRef& catalog, StageOptions* st) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &st->name));
@@ -159,7 +144,7 @@ Status ParseFanout(const json& v, const std::string& path, StageOptions* st) {
     PoolOptions pool;
     pool.name = fmt::format("branch{}", i);
     std::uint32_t repeat = 1;
-    FLEETLAB_RETURN_IF_ERROR(ParsePool((*list)[i], fmt::format("{}[{}]", at, i), &pool, &repeat));
+    FLEETLAB_RETURN_IF_ERROR(ParsePool((*list)[i], fmt::format("{}[{}]", at, i), catalog, &pool, &repeat));
     for (std::uint32_t k = 0; k < repeat; ++k) {
       st->branches.push_back(pool);
       if (repeat > 1) st->branches.back().name = fmt::format("{}#{}", pool.name, k);
@@ -188,11 +173,11 @@ Status ParseStage(const json& v, const std::string& path, CatalogRef& catalog, S
   }
   if (key == "pool") {
     st->kind = StageOptions::Kind::kPool;
-    return ParsePool(body, at, &st->pool, nullptr);
+    return ParsePool(body, at, catalog, &st->pool, nullptr);
   }
   if (key == "fanout") {
     st->kind = StageOptions::Kind::kFanout;
-    return ParseFanout(body, at, st);
+    return ParseFanout(body, at, catalog, st);
   }
   return Status::InvalidArgument(fmt::format("{}: unknown stage \"{}\"; must be \"link\", \"pool\" or \"fanout\"",
                                              path, key));

@@ -6,6 +6,7 @@
 
 #include "scenario/distribution_parse.h"
 #include "scenario/field_reader.h"
+#include "scenario/station_model.h"
 
 namespace fleetlab {
 namespace {
@@ -73,9 +74,15 @@ Status ParsePower(const json& v, const std::string& path, PowerOptions* p) {
   return Status::Ok();
 }
 
-Status ParseStation(const json& v, const std::string& path, StationOptions* st) {
+Status ParseStation(const json& v, const std::string& path, CatalogRef* catalog, StationOptions* st) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  const json* model = r.Child("model");
+  if (model != nullptr && catalog == nullptr) {
+    return Status::InvalidArgument(fmt::format("{}: a model runs only on a station of a request path (\"path\")",
+                                               r.PathOf("model")));
+  }
+  if (model != nullptr) st->service_s = Distribution::Deterministic(0);  // the roofline gives the time; service adds jitter
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("servers", &st->servers, Range::Between(1, 1e5)));
   if (r.Child("queue_capacity") != nullptr) {  // null (or absent): unbounded
     std::uint64_t cap = 0;
@@ -90,6 +97,14 @@ Status ParseStation(const json& v, const std::string& path, StationOptions* st) 
   if (const json* b = r.Child("batching")) FLEETLAB_RETURN_IF_ERROR(ParseBatching(*b, r.PathOf("batching"), &st->batching));
   if (const json* p = r.Child("power")) FLEETLAB_RETURN_IF_ERROR(ParsePower(*p, r.PathOf("power"), &st->power));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  if (model != nullptr) {
+    if (r.Has("batching") && (v["batching"].contains("fixed_ms") || v["batching"].contains("per_item_ms") ||
+                              v["batching"].contains("batch_times_ms"))) {
+      return Status::InvalidArgument(fmt::format("{}.batching: with a model the batch times come from the roofline; "
+                                                 "remove fixed_ms, per_item_ms and batch_times_ms", path));
+    }
+    FLEETLAB_RETURN_IF_ERROR(ParseStationModel(*model, r.PathOf("model"), *catalog, !r.Has("power"), st));
+  }
   const auto& times = st->batching.batch_time_s;
   if (!times.empty() && times.size() < st->batching.max_batch) {
     return Status::InvalidArgument(fmt::format("{}.batching.batch_times_ms: needs an entry for every batch size up to "

@@ -12,7 +12,9 @@
 
 namespace fleetlab {
 
-Status ParseStation(const nlohmann::json& value, const std::string& path, StationOptions* out);
+// `catalog` resolves a "model" block's ids (nullptr: no model allowed).
+Status ParseStation(const nlohmann::json& value, const std::string& path, class CatalogRef* catalog,
+                    StationOptions* out);
 
 // A "power" object: active_w, idle_w, sleep_w, wake_mj, sleep_after_ms.
 Status ParsePower(const nlohmann::json& value, const std::string& path, PowerOptions* out);

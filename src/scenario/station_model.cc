@@ -1,0 +1,113 @@
+#include "scenario/station_model.h"
+
+#include <fmt/format.h>
+
+#include "fleetlab/llm/inference_cost.h"
+#include "scenario/field_reader.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+struct ModelPlacement {
+  const ModelSpec* model = nullptr;
+  const GpuSpec* device = nullptr;
+  const LinkSpec* link = nullptr;
+  InferenceShape shape;
+  double sleep_after_s = -1;
+};
+
+Status ReadIds(FieldReader& r, const Catalog& c, ModelPlacement* p) {
+  std::string model, device, link;
+  FLEETLAB_RETURN_IF_ERROR(r.String("model", &model));
+  FLEETLAB_RETURN_IF_ERROR(r.String("device", &device));
+  FLEETLAB_RETURN_IF_ERROR(r.String("link", &link));
+  p->model = c.FindModel(model);
+  if (p->model == nullptr) {
+    return Status::InvalidArgument(fmt::format("{}: unknown model \"{}\"; must be one of {}", r.PathOf("model"),
+                                               model, c.ModelIds()));
+  }
+  p->device = c.FindGpu(device);
+  if (p->device == nullptr) {
+    return Status::InvalidArgument(fmt::format("{}: unknown device \"{}\"; must be one of {}", r.PathOf("device"),
+                                               device, c.GpuIds()));
+  }
+  if (link.empty()) link = p->device->scale_up_link;
+  p->link = link.empty() ? nullptr : c.FindLink(link);
+  if (!link.empty() && p->link == nullptr) {
+    return Status::InvalidArgument(fmt::format("{}: unknown link \"{}\"; must be one of {}", r.PathOf("link"), link,
+                                               c.LinkIds()));
+  }
+  return Status::Ok();
+}
+
+Status ReadShape(FieldReader& r, ModelPlacement* p) {
+  InferenceShape& s = p->shape;
+  const double layers = static_cast<double>(LayerCount(*p->model));
+  std::uint32_t tp = 1, pp = 1, first = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("tp", &tp, Range::Between(1, 64)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("pp", &pp, Range::Between(1, 64)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("first_layer", &first, Range::Between(0, layers - 1)));
+  double last = layers;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("last_layer", &last, Range::Between(first + 1, layers)));
+  std::uint64_t tokens = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("tokens", &tokens, Range::Between(0, 1e6)));
+  std::string dtype = DTypeName(s.dtype);
+  FLEETLAB_RETURN_IF_ERROR(r.String("dtype", &dtype));
+  const auto d = ParseDType(dtype);
+  if (!d) return Status::InvalidArgument(fmt::format("{}: unknown type \"{}\"", r.PathOf("dtype"), dtype));
+  double overhead_ms = 0, sleep_ms = -1;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("overhead_ms", &overhead_ms, Range::Between(0, 1e6)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("sleep_after_ms", &sleep_ms, Range::Between(0, 1e9)));
+  s.tp = static_cast<int>(tp);
+  s.pp = static_cast<int>(pp);
+  s.first_layer = static_cast<int>(first);
+  s.last_layer = static_cast<int>(last);
+  s.tokens = static_cast<std::int64_t>(tokens);
+  s.dtype = *d;
+  s.overhead_s = overhead_ms / 1e3;
+  p->sleep_after_s = sleep_ms < 0 ? -1 : sleep_ms / 1e3;
+  return Status::Ok();
+}
+
+// Power of one server: tp x pp devices.
+PowerOptions DevicePower(const GpuSpec& g, int devices, double sleep_after_s) {
+  PowerOptions p;
+  p.active_w = devices * g.ActivePowerW();
+  p.idle_w = devices * g.idle_power_w;
+  p.sleep_w = devices * g.sleep_power_w;
+  p.wake_j = devices * g.wakeup_energy_j;
+  if (sleep_after_s >= 0) p.sleep_after_s = sleep_after_s;
+  return p;
+}
+
+}  // namespace
+
+Status ParseStationModel(const json& v, const std::string& path, CatalogRef& catalog, bool device_power,
+                         StationOptions* st) {
+  auto c = catalog.Get();
+  if (!c.ok()) return c.status();
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  ModelPlacement p;
+  FLEETLAB_RETURN_IF_ERROR(ReadIds(r, **c, &p));
+  FLEETLAB_RETURN_IF_ERROR(ReadShape(r, &p));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  st->batching.batch_time_s.clear();
+  for (std::uint32_t k = 1; k <= st->batching.max_batch; ++k) {
+    InferenceShape shape = p.shape;
+    shape.batch = static_cast<int>(k);
+    auto cost = EstimateInference(*p.model, *p.device, p.link, shape, PerfEfficiency{});
+    if (!cost.ok()) return cost.status().WithContext(path);
+    if (!cost->fits) {
+      return Status::InvalidArgument(fmt::format("{}: does not fit: {} ({} on {}, batch {})", path, cost->fit_note,
+                                                 p.model->id, p.device->id, k));
+    }
+    st->batching.batch_time_s.push_back(cost->seconds);
+  }
+  if (device_power) st->power = DevicePower(*p.device, p.shape.tp * p.shape.pp, p.sleep_after_s);
+  return Status::Ok();
+}
+
+}  // namespace fleetlab
