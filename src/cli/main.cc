@@ -8,6 +8,7 @@
 #include "cli/command.h"
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
+#include "cli/sweep_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"fleetlab: a fast, honest simulator of LLM serving fleets, with its analytic twin."};
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   fleetlab::cli::AddCatalogCommand(app, ctx);
   fleetlab::cli::AddPlanCommand(app, ctx);
   fleetlab::cli::AddMemoryCommand(app, ctx);
+  fleetlab::cli::AddSweepCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,209 @@
+#include "fleetlab/sweep/sweep_runner.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "fleetlab/llm/catalog.h"
+#include "fleetlab/runner.h"
+#include "fleetlab/sweep/worker_pool.h"
+#include "fleetlab/util/file.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+struct Prepared {
+  std::vector<SweepPoint> points;
+  std::vector<json> documents;
+  std::vector<std::string> keys;
+  std::optional<Catalog> catalog;
+  const Catalog* catalog_ptr() const { return catalog ? &*catalog : nullptr; }
+};
+
+// Expands the sweep and parses every point, so a bad point fails before any
+// simulation starts.
+Result<Prepared> Prepare(const SweepSpec& spec) {
+  Prepared p;
+  p.points = ExpandSweep(spec);
+  if (spec.base.is_object() && (spec.base.contains("replica") || spec.base.contains("fleet"))) {
+    auto catalog = Catalog::LoadDefault();
+    if (catalog.ok()) p.catalog = std::move(catalog).value();
+  }
+  for (const SweepPoint& point : p.points) {
+    auto doc = PointDocument(spec, point);
+    if (!doc.ok()) return doc.status();
+    auto scenario = ParsePoint(spec, point, *doc, p.catalog_ptr());
+    if (!scenario.ok()) return scenario.status();
+    p.keys.push_back(PointKey(*doc));
+    p.documents.push_back(std::move(doc).value());
+  }
+  return p;
+}
+
+Status WriteAtomically(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+    file << text;
+    if (!file.flush()) return Status::IoError(fmt::format("{}: cannot write the file", tmp));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return Status::IoError(fmt::format("{}: cannot replace the file ({})", path, ec.message()));
+  return Status::Ok();
+}
+
+// Rank 0: the rows of an earlier output that still match their points.
+Result<std::map<std::uint64_t, SweepRow>> Resumable(SweepFormat format, const SweepSpec& spec, const Prepared& p,
+                                                    const std::string& path) {
+  std::map<std::uint64_t, SweepRow> kept;
+  if (path.empty() || !std::filesystem::exists(path)) return kept;
+  auto text = ReadTextFile(path, "sweep output");
+  if (!text.ok()) return text.status();
+  auto rows = ParseRows(format, spec, *text, path);
+  if (!rows.ok()) return rows.status();
+  for (auto& [index, row] : *rows) {
+    if (index < p.points.size() && row.key == p.keys[index]) kept.emplace(index, std::move(row));
+  }
+  return kept;
+}
+
+// Rows this rank ran, for the trip to rank 0: [[index, key, line, events, failed], ...].
+std::string Pack(const std::vector<SweepRow>& rows, const std::vector<std::uint64_t>& events,
+                 const std::vector<char>& failed) {
+  json all = json::array();
+  for (std::size_t i = 0; i < rows.size(); ++i) all.push_back({rows[i].index, rows[i].key, rows[i].line, events[i], failed[i] != 0});
+  return all.dump();
+}
+
+// Appends finished rows to the output as they come, so an interrupted sweep
+// keeps them.
+class Journal {
+ public:
+  Status Open(const std::string& path, SweepFormat format, const SweepSpec& spec,
+              const std::map<std::uint64_t, SweepRow>& kept) {
+    if (path.empty()) return Status::Ok();
+    std::string text = format == SweepFormat::kCsv ? HeaderLine(format, spec) + "\n" : "[\n";
+    for (const auto& [index, row] : kept) text += row.line + (format == SweepFormat::kJson ? ",\n" : "\n");
+    FLEETLAB_RETURN_IF_ERROR(WriteAtomically(path, text));
+    file_.open(path, std::ios::binary | std::ios::app);
+    if (!file_) return Status::IoError(fmt::format("{}: cannot open the file for writing", path));
+    json_ = format == SweepFormat::kJson;
+    return Status::Ok();
+  }
+  void Append(const SweepRow& row) {
+    if (!file_.is_open()) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    file_ << row.line << (json_ ? ",\n" : "\n");
+    file_.flush();
+  }
+  void Close() { file_.close(); }
+
+ private:
+  std::ofstream file_;
+  std::mutex mutex_;
+  bool json_ = false;
+};
+
+}  // namespace
+
+Result<SweepOutcome> RunSweep(const SweepSpec& spec, const SweepRunOptions& options) {
+  std::unique_ptr<SweepComm> local;
+  SweepComm* comm = options.comm;
+  if (!comm) comm = (local = MakeLocalComm()).get();
+  SweepFormat format = SweepFormat::kCsv;
+  if (!options.out_path.empty()) {
+    auto f = SweepFormatOf(options.out_path);
+    if (!f.ok()) return f.status();
+    format = *f;
+  }
+  auto prepared = Prepare(spec);
+  if (!prepared.ok()) return prepared.status();
+  const Prepared& p = *prepared;
+
+  // Rank 0 decides what is left to run and tells the others: [ok, index...].
+  std::map<std::uint64_t, SweepRow> kept;
+  Journal journal;
+  std::vector<std::uint64_t> plan;
+  Status root_status;
+  if (comm->rank() == 0) {
+    auto resumable = Resumable(format, spec, p, options.out_path);
+    if (resumable.ok()) {
+      kept = std::move(resumable).value();
+      root_status = journal.Open(options.out_path, format, spec, kept);
+    } else {
+      root_status = resumable.status();
+    }
+    plan.push_back(root_status.ok() ? 1 : 0);
+    for (const SweepPoint& point : p.points) {
+      if (!kept.count(point.index)) plan.push_back(point.index);
+    }
+  }
+  plan = comm->Broadcast(plan);
+  if (!root_status.ok()) return root_status;
+  if (plan.empty() || plan[0] != 1) return Status::IoError("rank 0 could not prepare the sweep output (see its message)");
+
+  // Static interleave: the k-th pending point goes to rank k mod size.
+  std::vector<std::uint64_t> mine;
+  for (std::size_t k = 1; k < plan.size(); ++k) {
+    if ((k - 1) % static_cast<std::size_t>(comm->size()) == static_cast<std::size_t>(comm->rank())) mine.push_back(plan[k]);
+  }
+  std::vector<SweepRow> rows(mine.size());
+  std::vector<std::uint64_t> events(mine.size(), 0);
+  std::vector<char> failed(mine.size(), 0);
+  std::mutex progress_mutex;
+  std::uint64_t done = 0;
+  WorkerPool pool(std::max(1u, options.threads));
+  pool.Run(mine.size(), [&](std::size_t j) {
+    const SweepPoint& point = p.points[mine[j]];
+    auto scenario = ParsePoint(spec, point, p.documents[point.index], p.catalog_ptr());
+    auto report = scenario.ok() ? RunScenario(*scenario) : Result<Report>(scenario.status());
+    json metrics;
+    if (report.ok()) {
+      metrics = HeadlineMetrics(*report);
+      events[j] = metrics["events"].is_number() ? metrics["events"].get<std::uint64_t>() : 0;
+    }
+    failed[j] = report.ok() ? 0 : 1;
+    rows[j] = RenderRow(format, spec, point, p.keys[point.index], metrics, report.ok() ? "" : report.status().message());
+    if (comm->rank() != 0) return;
+    journal.Append(rows[j]);
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    ++done;
+    if (options.progress) options.progress(done, mine.size());
+  });
+
+  const std::vector<std::string> packs = comm->GatherToRoot(Pack(rows, events, failed));
+  SweepOutcome outcome;
+  outcome.points = p.points.size();
+  outcome.resumed = kept.size();
+  if (comm->rank() != 0) return outcome;
+  journal.Close();
+  std::map<std::uint64_t, SweepRow> all = std::move(kept);
+  for (const std::string& pack : packs) {
+    for (const json& r : json::parse(pack)) {
+      const std::uint64_t index = r[0].get<std::uint64_t>();
+      all[index] = SweepRow{index, r[1].get<std::string>(), r[2].get<std::string>()};
+      outcome.events += r[3].get<std::uint64_t>();
+      outcome.failed += r[4].get<bool>() ? 1 : 0;
+      ++outcome.simulated;
+    }
+  }
+  std::vector<SweepRow> ordered;
+  for (auto& [index, row] : all) ordered.push_back(std::move(row));
+  assert(ordered.size() == p.points.size());
+  const std::string table = RenderTable(format, spec, ordered);
+  if (options.out_path.empty()) {
+    outcome.table = table;
+  } else {
+    FLEETLAB_RETURN_IF_ERROR(WriteAtomically(options.out_path, table));
+  }
+  return outcome;
+}
+
+}  // namespace fleetlab
