@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/analytic_command.h"
+#include "cli/capacity_command.h"
 #include "cli/catalog_command.h"
 #include "cli/command.h"
 #include "cli/plan_command.h"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   fleetlab::cli::AddPlanCommand(app, ctx);
   fleetlab::cli::AddMemoryCommand(app, ctx);
   fleetlab::cli::AddSweepCommand(app, ctx);
+  fleetlab::cli::AddCapacityCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
