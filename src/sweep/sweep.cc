@@ -17,10 +17,12 @@ using nlohmann::json;
 
 bool IsIntegral(double x) { return std::isfinite(x) && std::floor(x) == x && std::fabs(x) < 9e15; }
 
-// A value of a range: an integer when the whole range is integral.
+// A value of a range: an integer when the whole range is integral, else
+// rounded to 12 significant digits (8, not 7.999999999999999, from a log
+// range), which keeps the files readable and the values exact as written.
 json RangeValue(double x, bool integral) {
   if (integral) return static_cast<std::int64_t>(std::llround(x));
-  return x;
+  return std::stod(fmt::format("{:.12g}", x));
 }
 
 Status ParseRange(const json& v, const std::string& path, std::vector<json>* values) {
@@ -58,7 +60,7 @@ Status ParseRange(const json& v, const std::string& path, std::vector<json>* val
   }
   for (std::uint64_t i = 0; i < points; ++i) {
     const double t = points == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(points - 1);
-    values->push_back(scale == 1 ? start * std::pow(stop / start, t) : start + t * (stop - start));
+    values->push_back(RangeValue(scale == 1 ? start * std::pow(stop / start, t) : start + t * (stop - start), false));
   }
   return Status::Ok();
 }
