@@ -53,8 +53,10 @@ int Run(CommandContext& ctx, const SweepArgs& args) {
   }
   SweepComm& c = **comm;
   auto spec = LoadSweep(args.path);
-  if (!spec.ok()) {
-    if (c.rank() == 0) ctx.err << "fleetlab: " << spec.status().message() << "\n";
+  if (!c.AllAgree(spec.ok())) {
+    // The file may be missing on one node only: each rank says what it saw.
+    if (!spec.ok()) ctx.err << "fleetlab: " << spec.status().message() << "\n";
+    if (spec.ok() && c.rank() == 0) ctx.err << "fleetlab: sweep: another rank could not read " << args.path << "\n";
     return 2;
   }
   SweepRunOptions options;
@@ -70,7 +72,8 @@ int Run(CommandContext& ctx, const SweepArgs& args) {
   auto outcome = RunSweep(*spec, options);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!outcome.ok()) {
-    ctx.err << "fleetlab: " << outcome.status().message() << "\n";
+    // Every rank parses the same points: rank 0 speaks for all.
+    if (c.rank() == 0) ctx.err << "fleetlab: " << outcome.status().message() << "\n";
     return 2;
   }
   if (c.rank() != 0) return 0;

@@ -13,6 +13,7 @@ class LocalComm final : public SweepComm {
  public:
   int rank() const override { return 0; }
   int size() const override { return 1; }
+  bool AllAgree(bool ok) override { return ok; }
   std::vector<std::uint64_t> Broadcast(const std::vector<std::uint64_t>& values) override { return values; }
   std::vector<std::string> GatherToRoot(const std::string& text) override { return {text}; }
 };
@@ -27,6 +28,12 @@ class MpiComm final : public SweepComm {
   ~MpiComm() override { MPI_Finalize(); }
   int rank() const override { return rank_; }
   int size() const override { return size_; }
+
+  bool AllAgree(bool ok) override {
+    int mine = ok ? 1 : 0, all = 0;
+    MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_LAND, MPI_COMM_WORLD);
+    return all != 0;
+  }
 
   std::vector<std::uint64_t> Broadcast(const std::vector<std::uint64_t>& values) override {
     unsigned long long n = values.size();

@@ -124,7 +124,10 @@ Result<SweepOutcome> RunSweep(const SweepSpec& spec, const SweepRunOptions& opti
     format = *f;
   }
   auto prepared = Prepare(spec);
-  if (!prepared.ok()) return prepared.status();
+  if (!comm->AllAgree(prepared.ok())) {
+    return prepared.ok() ? Status::InvalidArgument("another rank could not prepare the sweep (see its message)")
+                         : prepared.status();
+  }
   const Prepared& p = *prepared;
 
   // Rank 0 decides what is left to run and tells the others: [ok, index...].

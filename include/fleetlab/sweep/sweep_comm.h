@@ -16,6 +16,9 @@ class SweepComm {
   virtual ~SweepComm() = default;
   virtual int rank() const = 0;
   virtual int size() const = 0;
+  // Collective: true on every rank iff `ok` is true on every rank (so that a
+  // rank that cannot go on does not leave the others waiting).
+  virtual bool AllAgree(bool ok) = 0;
   // Collective: every rank returns rank 0's `values`.
   virtual std::vector<std::uint64_t> Broadcast(const std::vector<std::uint64_t>& values) = 0;
   // Collective: rank 0 returns every rank's `text` in rank order (its own
