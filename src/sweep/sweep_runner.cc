@@ -113,6 +113,117 @@ class Journal {
 
 }  // namespace
 
+namespace {
+
+// One rank's part of a sweep: plan (rank 0 decides), run its share, collect.
+class Execution {
+ public:
+  Execution(const SweepSpec& spec, const SweepRunOptions& options, SweepFormat format, const Prepared& p,
+            SweepComm& comm)
+      : spec_(spec), options_(options), format_(format), p_(p), comm_(comm) {}
+
+  // Rank 0 reads what an earlier run left and tells every rank what is
+  // pending: [ok, index...]. Returns this rank's share.
+  Result<std::vector<std::uint64_t>> Plan() {
+    std::vector<std::uint64_t> plan;
+    Status root;
+    if (comm_.rank() == 0) {
+      auto resumable = Resumable(format_, spec_, p_, options_.out_path);
+      root = resumable.ok() ? journal_.Open(options_.out_path, format_, spec_, *resumable) : resumable.status();
+      if (resumable.ok()) kept_ = std::move(resumable).value();
+      plan.push_back(root.ok() ? 1 : 0);
+      for (const SweepPoint& point : p_.points) {
+        if (!kept_.count(point.index)) plan.push_back(point.index);
+      }
+    }
+    plan = comm_.Broadcast(plan);
+    if (!root.ok()) return root;
+    if (plan.empty() || plan[0] != 1) return Status::IoError("rank 0 could not prepare the sweep output (see its message)");
+    // Static interleave: the k-th pending point goes to rank k mod size.
+    std::vector<std::uint64_t> mine;
+    const auto size = static_cast<std::size_t>(comm_.size()), rank = static_cast<std::size_t>(comm_.rank());
+    for (std::size_t k = 1; k < plan.size(); ++k) {
+      if ((k - 1) % size == rank) mine.push_back(plan[k]);
+    }
+    return mine;
+  }
+
+  // Runs the points `mine` on the pool; rank 0 journals each row at once.
+  void RunShare(const std::vector<std::uint64_t>& mine) {
+    rows_.assign(mine.size(), SweepRow{});
+    events_.assign(mine.size(), 0);
+    failed_.assign(mine.size(), 0);
+    std::mutex progress_mutex;
+    std::uint64_t done = 0;
+    WorkerPool pool(std::max(1u, options_.threads));
+    pool.Run(mine.size(), [&](std::size_t j) {
+      RunPoint(p_.points[mine[j]], j);
+      if (comm_.rank() != 0) return;
+      journal_.Append(rows_[j]);
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      ++done;
+      if (options_.progress) options_.progress(done, mine.size());
+    });
+  }
+
+  // Gathers every rank's rows on rank 0, which writes them in point order.
+  Result<SweepOutcome> Collect() {
+    const std::vector<std::string> packs = comm_.GatherToRoot(Pack(rows_, events_, failed_));
+    SweepOutcome outcome;
+    outcome.points = p_.points.size();
+    outcome.resumed = kept_.size();
+    if (comm_.rank() != 0) return outcome;
+    journal_.Close();
+    std::map<std::uint64_t, SweepRow> all = std::move(kept_);
+    for (const std::string& pack : packs) {
+      for (const json& r : json::parse(pack)) {
+        const std::uint64_t index = r[0].get<std::uint64_t>();
+        all[index] = SweepRow{index, r[1].get<std::string>(), r[2].get<std::string>()};
+        outcome.events += r[3].get<std::uint64_t>();
+        outcome.failed += r[4].get<bool>() ? 1 : 0;
+        ++outcome.simulated;
+      }
+    }
+    std::vector<SweepRow> ordered;
+    for (auto& [index, row] : all) ordered.push_back(std::move(row));
+    assert(ordered.size() == p_.points.size());
+    std::string table = RenderTable(format_, spec_, ordered);
+    if (options_.out_path.empty()) {
+      outcome.table = std::move(table);
+      return outcome;
+    }
+    FLEETLAB_RETURN_IF_ERROR(WriteAtomically(options_.out_path, table));
+    return outcome;
+  }
+
+ private:
+  void RunPoint(const SweepPoint& point, std::size_t j) {
+    auto scenario = ParsePoint(spec_, point, p_.documents[point.index], p_.catalog_ptr());
+    auto report = scenario.ok() ? RunScenario(*scenario) : Result<Report>(scenario.status());
+    json metrics;
+    if (report.ok()) {
+      metrics = HeadlineMetrics(*report);
+      events_[j] = metrics["events"].is_number() ? metrics["events"].get<std::uint64_t>() : 0;
+    }
+    failed_[j] = report.ok() ? 0 : 1;
+    rows_[j] = RenderRow(format_, spec_, point, p_.keys[point.index], metrics,
+                         report.ok() ? "" : report.status().message());
+  }
+
+  const SweepSpec& spec_;
+  const SweepRunOptions& options_;
+  SweepFormat format_;
+  const Prepared& p_;
+  SweepComm& comm_;
+  Journal journal_;
+  std::map<std::uint64_t, SweepRow> kept_;
+  std::vector<SweepRow> rows_;
+  std::vector<std::uint64_t> events_;
+  std::vector<char> failed_;  // not vector<bool>: threads write neighbouring slots
+};
+
+}  // namespace
+
 Result<SweepOutcome> RunSweep(const SweepSpec& spec, const SweepRunOptions& options) {
   std::unique_ptr<SweepComm> local;
   SweepComm* comm = options.comm;
@@ -128,85 +239,11 @@ Result<SweepOutcome> RunSweep(const SweepSpec& spec, const SweepRunOptions& opti
     return prepared.ok() ? Status::InvalidArgument("another rank could not prepare the sweep (see its message)")
                          : prepared.status();
   }
-  const Prepared& p = *prepared;
-
-  // Rank 0 decides what is left to run and tells the others: [ok, index...].
-  std::map<std::uint64_t, SweepRow> kept;
-  Journal journal;
-  std::vector<std::uint64_t> plan;
-  Status root_status;
-  if (comm->rank() == 0) {
-    auto resumable = Resumable(format, spec, p, options.out_path);
-    if (resumable.ok()) {
-      kept = std::move(resumable).value();
-      root_status = journal.Open(options.out_path, format, spec, kept);
-    } else {
-      root_status = resumable.status();
-    }
-    plan.push_back(root_status.ok() ? 1 : 0);
-    for (const SweepPoint& point : p.points) {
-      if (!kept.count(point.index)) plan.push_back(point.index);
-    }
-  }
-  plan = comm->Broadcast(plan);
-  if (!root_status.ok()) return root_status;
-  if (plan.empty() || plan[0] != 1) return Status::IoError("rank 0 could not prepare the sweep output (see its message)");
-
-  // Static interleave: the k-th pending point goes to rank k mod size.
-  std::vector<std::uint64_t> mine;
-  for (std::size_t k = 1; k < plan.size(); ++k) {
-    if ((k - 1) % static_cast<std::size_t>(comm->size()) == static_cast<std::size_t>(comm->rank())) mine.push_back(plan[k]);
-  }
-  std::vector<SweepRow> rows(mine.size());
-  std::vector<std::uint64_t> events(mine.size(), 0);
-  std::vector<char> failed(mine.size(), 0);
-  std::mutex progress_mutex;
-  std::uint64_t done = 0;
-  WorkerPool pool(std::max(1u, options.threads));
-  pool.Run(mine.size(), [&](std::size_t j) {
-    const SweepPoint& point = p.points[mine[j]];
-    auto scenario = ParsePoint(spec, point, p.documents[point.index], p.catalog_ptr());
-    auto report = scenario.ok() ? RunScenario(*scenario) : Result<Report>(scenario.status());
-    json metrics;
-    if (report.ok()) {
-      metrics = HeadlineMetrics(*report);
-      events[j] = metrics["events"].is_number() ? metrics["events"].get<std::uint64_t>() : 0;
-    }
-    failed[j] = report.ok() ? 0 : 1;
-    rows[j] = RenderRow(format, spec, point, p.keys[point.index], metrics, report.ok() ? "" : report.status().message());
-    if (comm->rank() != 0) return;
-    journal.Append(rows[j]);
-    std::lock_guard<std::mutex> lock(progress_mutex);
-    ++done;
-    if (options.progress) options.progress(done, mine.size());
-  });
-
-  const std::vector<std::string> packs = comm->GatherToRoot(Pack(rows, events, failed));
-  SweepOutcome outcome;
-  outcome.points = p.points.size();
-  outcome.resumed = kept.size();
-  if (comm->rank() != 0) return outcome;
-  journal.Close();
-  std::map<std::uint64_t, SweepRow> all = std::move(kept);
-  for (const std::string& pack : packs) {
-    for (const json& r : json::parse(pack)) {
-      const std::uint64_t index = r[0].get<std::uint64_t>();
-      all[index] = SweepRow{index, r[1].get<std::string>(), r[2].get<std::string>()};
-      outcome.events += r[3].get<std::uint64_t>();
-      outcome.failed += r[4].get<bool>() ? 1 : 0;
-      ++outcome.simulated;
-    }
-  }
-  std::vector<SweepRow> ordered;
-  for (auto& [index, row] : all) ordered.push_back(std::move(row));
-  assert(ordered.size() == p.points.size());
-  const std::string table = RenderTable(format, spec, ordered);
-  if (options.out_path.empty()) {
-    outcome.table = table;
-  } else {
-    FLEETLAB_RETURN_IF_ERROR(WriteAtomically(options.out_path, table));
-  }
-  return outcome;
+  Execution run(spec, options, format, *prepared, *comm);
+  auto mine = run.Plan();
+  if (!mine.ok()) return mine.status();
+  run.RunShare(*mine);
+  return run.Collect();
 }
 
 }  // namespace fleetlab
