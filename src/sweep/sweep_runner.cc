@@ -76,9 +76,9 @@ Result<std::map<std::uint64_t, SweepRow>> Resumable(SweepFormat format, const Sw
 
 // Rows this rank ran, for the trip to rank 0: [[index, key, line, events, failed], ...].
 std::string Pack(const std::vector<SweepRow>& rows, const std::vector<std::uint64_t>& events,
-                 const std::vector<char>& failed) {
+                 const std::vector<char>& failed, std::size_t begin, std::size_t end) {
   json all = json::array();
-  for (std::size_t i = 0; i < rows.size(); ++i) all.push_back({rows[i].index, rows[i].key, rows[i].line, events[i], failed[i] != 0});
+  for (std::size_t i = begin; i < end; ++i) all.push_back({rows[i].index, rows[i].key, rows[i].line, events[i], failed[i] != 0});
   return all.dump();
 }
 
@@ -141,6 +141,7 @@ class Execution {
     if (plan.empty() || plan[0] != 1) return Status::IoError("rank 0 could not prepare the sweep output (see its message)");
     // Static interleave: the k-th pending point goes to rank k mod size.
     std::vector<std::uint64_t> mine;
+    pending_ = plan.size() - 1;
     const auto size = static_cast<std::size_t>(comm_.size()), rank = static_cast<std::size_t>(comm_.rank());
     for (std::size_t k = 1; k < plan.size(); ++k) {
       if ((k - 1) % size == rank) mine.push_back(plan[k]);
@@ -148,42 +149,34 @@ class Execution {
     return mine;
   }
 
-  // Runs the points `mine` on the pool; rank 0 journals each row at once.
+  // Runs the points `mine` on the pool, in rounds of kRowsPerGather points
+  // per rank under MPI; after each round rank 0 receives every rank's rows
+  // and journals them, so an interrupted MPI sweep keeps all finished rounds.
   void RunShare(const std::vector<std::uint64_t>& mine) {
     rows_.assign(mine.size(), SweepRow{});
     events_.assign(mine.size(), 0);
     failed_.assign(mine.size(), 0);
-    std::mutex progress_mutex;
-    std::uint64_t done = 0;
+    const std::size_t size = static_cast<std::size_t>(comm_.size());
+    const std::size_t most = (pending_ + size - 1) / size;  // the largest share: every rank runs as many rounds
+    const std::size_t per_round = size == 1 ? std::max<std::size_t>(most, 1) : kRowsPerGather;
+    const std::size_t rounds = (most + per_round - 1) / per_round;
     WorkerPool pool(std::max(1u, options_.threads));
-    pool.Run(mine.size(), [&](std::size_t j) {
-      RunPoint(p_.points[mine[j]], j);
-      if (comm_.rank() != 0) return;
-      journal_.Append(rows_[j]);
-      std::lock_guard<std::mutex> lock(progress_mutex);
-      ++done;
-      if (options_.progress) options_.progress(done, mine.size());
-    });
+    for (std::size_t r = 0; r < rounds; ++r) {
+      const std::size_t begin = std::min(r * per_round, mine.size()), end = std::min(begin + per_round, mine.size());
+      pool.Run(end - begin, [&](std::size_t k) { RunPoint(p_.points[mine[begin + k]], begin + k); });
+      Receive(comm_.GatherToRoot(Pack(rows_, events_, failed_, begin, end)));
+    }
   }
 
-  // Gathers every rank's rows on rank 0, which writes them in point order.
+  // Rank 0 writes the rows in point order, after the ones it kept.
   Result<SweepOutcome> Collect() {
-    const std::vector<std::string> packs = comm_.GatherToRoot(Pack(rows_, events_, failed_));
-    SweepOutcome outcome;
+    SweepOutcome outcome = outcome_;
     outcome.points = p_.points.size();
     outcome.resumed = kept_.size();
     if (comm_.rank() != 0) return outcome;
     journal_.Close();
     std::map<std::uint64_t, SweepRow> all = std::move(kept_);
-    for (const std::string& pack : packs) {
-      for (const json& r : json::parse(pack)) {
-        const std::uint64_t index = r[0].get<std::uint64_t>();
-        all[index] = SweepRow{index, r[1].get<std::string>(), r[2].get<std::string>()};
-        outcome.events += r[3].get<std::uint64_t>();
-        outcome.failed += r[4].get<bool>() ? 1 : 0;
-        ++outcome.simulated;
-      }
-    }
+    all.merge(received_);
     std::vector<SweepRow> ordered;
     for (auto& [index, row] : all) ordered.push_back(std::move(row));
     assert(ordered.size() == p_.points.size());
@@ -197,6 +190,24 @@ class Execution {
   }
 
  private:
+  static constexpr std::size_t kRowsPerGather = 32;
+
+  // Rank 0: one round's rows from every rank (its own first, already
+  // journalled as they finished).
+  void Receive(const std::vector<std::string>& packs) {
+    for (std::size_t rank = 0; rank < packs.size(); ++rank) {
+      for (const json& r : json::parse(packs[rank])) {
+        const std::uint64_t index = r[0].get<std::uint64_t>();
+        SweepRow row{index, r[1].get<std::string>(), r[2].get<std::string>()};
+        if (rank > 0) journal_.Append(row);
+        received_[index] = std::move(row);
+        outcome_.events += r[3].get<std::uint64_t>();
+        outcome_.failed += r[4].get<bool>() ? 1 : 0;
+        ++outcome_.simulated;
+      }
+    }
+  }
+
   void RunPoint(const SweepPoint& point, std::size_t j) {
     auto scenario = ParsePoint(spec_, point, p_.documents[point.index], p_.catalog_ptr());
     auto report = scenario.ok() ? RunScenario(*scenario) : Result<Report>(scenario.status());
@@ -208,6 +219,11 @@ class Execution {
     failed_[j] = report.ok() ? 0 : 1;
     rows_[j] = RenderRow(format_, spec_, point, p_.keys[point.index], metrics,
                          report.ok() ? "" : report.status().message());
+    if (comm_.rank() != 0) return;
+    journal_.Append(rows_[j]);  // at once: a single-process sweep has one round
+    if (!options_.progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex_);
+    options_.progress(++done_, rows_.size());
   }
 
   const SweepSpec& spec_;
@@ -220,6 +236,11 @@ class Execution {
   std::vector<SweepRow> rows_;
   std::vector<std::uint64_t> events_;
   std::vector<char> failed_;  // not vector<bool>: threads write neighbouring slots
+  std::size_t pending_ = 0;   // points left to run, all ranks
+  std::map<std::uint64_t, SweepRow> received_;  // rank 0: rows run now
+  SweepOutcome outcome_;
+  std::mutex progress_mutex_;
+  std::uint64_t done_ = 0;
 };
 
 }  // namespace

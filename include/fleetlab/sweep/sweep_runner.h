@@ -39,8 +39,9 @@ struct SweepOutcome {
 // Validates every point (a point that does not parse fails the sweep, naming
 // it), then runs the pending ones. A point whose run is refused becomes a
 // row with an error. Rank 0 writes the output; rows are appended as they
-// finish (so an interrupted sweep can resume) and the file is rewritten in
-// point order at the end. Identical output for any threads and ranks.
+// finish (other ranks' rows after each round of 32 points a rank), so an
+// interrupted sweep can resume, and the file is rewritten in point order at
+// the end. Identical output for any threads and ranks.
 // Collective under MPI: every rank calls it with the same spec.
 Result<SweepOutcome> RunSweep(const SweepSpec& spec, const SweepRunOptions& options);
 
