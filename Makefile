@@ -5,7 +5,7 @@ BUILD ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build deps bench asan clean
+.PHONY: run test build deps bench asan tsan clean
 
 run: build
 	@$(BUILD)/bin/fleetlab run
@@ -33,5 +33,14 @@ asan: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
+# The sweep tests (thread pool, sweep runner, capacity search) under
+# ThreadSanitizer: only the library and those tests are built, in build-tsan.
+# The M/M/1 closed-form check is single-threaded and slow under TSan: skipped.
+CCACHE := $(shell command -v ccache 2>/dev/null)
+tsan: deps
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DFLEETLAB_TSAN=ON -DFLEETLAB_BENCH=OFF -DFLEETLAB_MPI=OFF $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+	cmake --build build-tsan -j $(JOBS) --target fleetlab_sweep_tests
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/bin/fleetlab_sweep_tests --gtest_filter='-CapacityTest.MM1BisectionMatchesTheClosedForm'
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-tsan

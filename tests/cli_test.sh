@@ -85,5 +85,28 @@ check "ttft frontier" 0 "TTFT p99" -- "$bin" frontier "$src/scenarios/llama3-70b
 check "ttft frontier json" 0 '"ttft_p99_ms"' -- "$bin" frontier "$src/scenarios/llama3-70b-h100.json" --rates 2:10:2 --set workload.requests=300 --set workload.warmup_requests=20 --json
 check "ttft metric needs a replica" 2 "needs a scenario with an LLM" -- "$bin" frontier --rates 10:20:2 --metric ttft
 
+# Sweeps and capacity (docs/sweep.md).
+check "sweep csv" 0 "^index,key,station.servers,workload.arrival.rate_per_s,stable,e2e_p50_ms" -- "$bin" sweep "$src/sweeps/mm1-rates.json" --threads 2
+check "sweep writes a file" 0 "36 points: 36 simulated" -- "$bin" sweep "$src/sweeps/mm1-rates.json" --out "$tmp/mm1.csv"
+check "sweep resumes" 0 "0 simulated .* 36 resumed" -- "$bin" sweep "$src/sweeps/mm1-rates.json" --out "$tmp/mm1.csv"
+check "sweep json" 0 "36 points: 36 simulated" -- "$bin" sweep "$src/sweeps/mm1-rates.json" --out "$tmp/mm1.json"
+check "sweep json rows" 0 '^\{"index":0,"key":"[0-9a-f]{16}","params":\{"station.servers":1,"workload.arrival.rate_per_s":10\}' -- cat "$tmp/mm1.json"
+printf '{"base": "%s/scenarios/mm1.json", "axes": [{"path": "station.servers", "vales": [1]}]}' "$src" >"$tmp/typo.json"
+check "sweep unknown field" 2 "typo.json: axes\[0\].vales: unknown field" -- "$bin" sweep "$tmp/typo.json"
+printf '{"base": "%s/scenarios/mm1.json", "axes": [{"path": "station.servers", "values": []}]}' "$src" >"$tmp/empty.json"
+check "sweep empty axis" 2 "axes\[0\].values: is empty" -- "$bin" sweep "$tmp/empty.json"
+printf '{"base": "%s/scenarios/mm1.json", "axes": [{"path": "station.servers", "values": [1, 0]}]}' "$src" >"$tmp/badpoint.json"
+check "sweep bad point" 2 "point 1 \(station.servers=0\): station.servers: must be" -- "$bin" sweep "$tmp/badpoint.json"
+check "sweep bad out" 2 "--out .*: must end in .csv or .json" -- "$bin" sweep "$src/sweeps/mm1-rates.json" --out "$tmp/rows.txt"
+printf '{"base": "%s/scenarios/llama3-70b-h100.json", "axes": [{"path": "replica.tp", "values": [1]}, {"path": "workload.requests", "values": [50]}, {"path": "workload.warmup_requests", "values": [5]}]}' "$src" >"$tmp/nofit.json"
+check "sweep refused point is a row" 0 "1 refused" -- "$bin" sweep "$tmp/nofit.json" --out "$tmp/nofit.csv"
+check "sweep error column" 0 "does not fit: weights need 141.1 GB" -- cat "$tmp/nofit.csv"
+check "capacity mm1" 0 "1 server +5[0-9]\.[0-9]+" -- "$bin" capacity "$src/sweeps/mm1-capacity.json"
+check "capacity json" 0 '"bound": "found"' -- "$bin" capacity "$src/sweeps/mm1-capacity.json" --json
+printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.e2e.p99 < 100"], "rate": {"low": 1, "high": 9}}' "$src" >"$tmp/badslo.json"
+check "capacity bad slo" 2 "slo\[0\]: expected \"METRIC <= NUMBER\"" -- "$bin" capacity "$tmp/badslo.json"
+printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.ttft.p99 <= 100"], "rate": {"low": 1, "high": 9}}' "$src" >"$tmp/nottft.json"
+check "capacity metric not in report" 2 "latency_ms.ttft.p99 is not a field" -- "$bin" capacity "$tmp/nottft.json"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

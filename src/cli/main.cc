@@ -4,11 +4,13 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/analytic_command.h"
+#include "cli/capacity_command.h"
 #include "cli/catalog_command.h"
 #include "cli/command.h"
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
 #include "cli/tracks_command.h"
+#include "cli/sweep_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"fleetlab: a fast, honest simulator of LLM serving fleets, with its analytic twin."};
@@ -22,6 +24,8 @@ int main(int argc, char** argv) {
   fleetlab::cli::AddPlanCommand(app, ctx);
   fleetlab::cli::AddMemoryCommand(app, ctx);
   fleetlab::cli::AddTracksCommand(app, ctx);
+  fleetlab::cli::AddSweepCommand(app, ctx);
+  fleetlab::cli::AddCapacityCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,85 @@
+// Capacity search: for each configuration of a scenario, the highest request
+// rate that meets the service-level objectives, found by bisection on
+// workload.arrival.rate_per_s; and the cheapest configuration (GPUs x price
+// per GPU-hour) that meets them at a target rate. docs/sweep.md describes
+// the file format.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fleetlab/status.h"
+
+namespace fleetlab {
+
+// One objective: a numeric field of the report (docs/report.md, a dotted
+// path such as latency_ms.ttft.p99) compared with a limit.
+struct SloTarget {
+  std::string metric;
+  bool at_most = true;  // "<=" (else ">=")
+  double limit = 0;
+  std::string text;     // as written, for messages
+};
+
+// Parses "METRIC <= NUMBER" or "METRIC >= NUMBER"; errors name `field`.
+Result<SloTarget> ParseSlo(const std::string& text, const std::string& field);
+
+struct CapacityConfig {
+  std::string name;
+  std::vector<std::pair<std::string, nlohmann::json>> set;  // overrides, path -> value
+};
+
+struct CapacitySpec {
+  nlohmann::json base;
+  std::string base_dir;
+  std::vector<SloTarget> slos;
+  double rate_low_per_s = 1;
+  double rate_high_per_s = 100;
+  // Bisection stops when the bracket is this narrow: the answer is within
+  // it of the crossing (for the simulated P99s at the scenario's seed).
+  double tolerance_per_s = 0.5;
+  double target_rate_per_s = 0;  // 0: no cheapest-configuration search
+  std::vector<CapacityConfig> configs;
+};
+
+// Parses a capacity document (every configuration's scenario is parsed at
+// rate_low_per_s, so a bad override fails here, naming the configuration).
+Result<CapacitySpec> ParseCapacity(const nlohmann::json& doc, const std::string& dir);
+Result<CapacitySpec> LoadCapacity(const std::string& path);
+
+// Whether a report (ReportToJson) meets every SLO. An unstable run, or a
+// metric that is null, fails; a metric the report lacks is an error naming
+// the SLO. `why` receives the first objective missed.
+Result<bool> MeetsSlos(const nlohmann::json& report, const std::vector<SloTarget>& slos, std::string* why);
+
+enum class CapacityBound { kNone, kBelowLow, kFound, kAtLeastHigh };
+
+struct CapacityResult {
+  std::string name;
+  std::string error;  // the run was refused (e.g. the model does not fit)
+  CapacityBound bound = CapacityBound::kNone;
+  double max_rate_per_s = 0;   // the highest rate seen to meet the SLOs (kFound, kAtLeastHigh)
+  double fail_rate_per_s = 0;  // the lowest rate seen to miss them (kFound, kBelowLow)
+  int runs = 0;
+  nlohmann::json report_at_max;  // ReportToJson at max_rate_per_s, or null
+  std::string miss;              // why the lowest failing rate failed
+  // At the target rate (when the spec has one):
+  bool meets_target = false;
+  std::int64_t gpus = 0;       // 0: not an LLM scenario
+  double usd_per_hour = -1;    // < 0: unknown
+};
+
+struct CapacityOutcome {
+  std::vector<CapacityResult> configs;  // in the spec's order
+  int cheapest = -1;  // index into configs: lowest usd_per_hour meeting the target (ties: first)
+};
+
+// Runs every configuration's bisection, `threads` configurations at a time.
+// REQUIRES: spec came from ParseCapacity; threads >= 1.
+Result<CapacityOutcome> RunCapacity(const CapacitySpec& spec, unsigned threads);
+
+}  // namespace fleetlab

@@ -1,0 +1,107 @@
+#include "cli/sweep_command.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "fleetlab/sweep/sweep_runner.h"
+#include "fleetlab/sweep/worker_pool.h"
+
+namespace fleetlab::cli {
+namespace {
+
+struct SweepArgs {
+  std::string path;
+  std::string out;
+  unsigned threads = 0;  // 0: the default
+};
+
+// A one-line progress bar with the ETA, redrawn at most 10 times a second.
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::FILE* to) : to_(to), start_(Clock::now()) {}
+  void Update(std::uint64_t done, std::uint64_t total) {
+    const auto now = Clock::now();
+    if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double eta = done ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0;
+    const int width = 30, filled = total ? static_cast<int>(width * done / total) : width;
+    std::fprintf(to_, "\r[%s%s] %llu/%llu points  %.0f s elapsed  ETA %.0f s ", std::string(filled, '#').c_str(),
+                 std::string(width - filled, ' ').c_str(), static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(total), elapsed, eta);
+    if (done == total) std::fputc('\n', to_);
+    std::fflush(to_);
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  std::FILE* to_;
+  Clock::time_point start_, last_{};
+};
+
+int Run(CommandContext& ctx, const SweepArgs& args) {
+  auto comm = MakeSweepComm();
+  if (!comm.ok()) {
+    ctx.err << "fleetlab: sweep: " << comm.status().message() << "\n";
+    return 2;
+  }
+  SweepComm& c = **comm;
+  auto spec = LoadSweep(args.path);
+  if (!c.AllAgree(spec.ok())) {
+    // The file may be missing on one node only: each rank says what it saw.
+    if (!spec.ok()) ctx.err << "fleetlab: " << spec.status().message() << "\n";
+    if (spec.ok() && c.rank() == 0) ctx.err << "fleetlab: sweep: another rank could not read " << args.path << "\n";
+    return 2;
+  }
+  SweepRunOptions options;
+  // One rank per core under MPI; all local cores otherwise.
+  options.threads = args.threads ? args.threads : (c.size() > 1 ? 1u : DefaultThreads());
+  options.out_path = args.out;
+  options.comm = &c;
+  ProgressBar bar(stderr);
+  if (c.rank() == 0 && isatty(STDERR_FILENO)) {
+    options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.Update(done, total); };
+  }
+  const auto start = std::chrono::steady_clock::now();
+  auto outcome = RunSweep(*spec, options);
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!outcome.ok()) {
+    // Every rank parses the same points: rank 0 speaks for all.
+    if (c.rank() == 0) ctx.err << "fleetlab: " << outcome.status().message() << "\n";
+    return 2;
+  }
+  if (c.rank() != 0) return 0;
+  ctx.out << outcome->table;
+  ctx.err << fmt::format("sweep: {} points: {} simulated ({} refused, see the error column), {} resumed from {}; "
+                         "{} ranks x {} threads; {:.2f} s wall, {:.3g} events/s\n",
+                         outcome->points, outcome->simulated, outcome->failed, outcome->resumed,
+                         args.out.empty() ? "-" : args.out, c.size(), options.threads, wall_s,
+                         wall_s > 0 ? static_cast<double>(outcome->events) / wall_s : 0.0);
+  return 0;
+}
+
+}  // namespace
+
+void AddSweepCommand(CLI::App& app, CommandContext& ctx) {
+  auto* cmd = app.add_subcommand("sweep", "Run a scenario over axes of fields (lists, ranges; cartesian product or a "
+                                          "random sample) and write one row per point (docs/sweep.md).");
+  auto args = std::make_shared<SweepArgs>();
+  cmd->add_option("sweep", args->path, "Sweep JSON file (docs/sweep.md).")->required();
+  cmd->add_option("--out", args->out,
+                  "Write the rows to this file (.csv or .json). An existing file is resumed: points already in it "
+                  "are kept, not run again. Omitted: CSV on stdout.")
+      ->type_name("FILE.csv|FILE.json");
+  cmd->add_option("--threads", args->threads,
+                  "Simulation threads per process (default: every local core; 1 per rank under mpirun). "
+                  "Results do not depend on it.")
+      ->check(CLI::Range(1u, 1024u));
+  cmd->callback([&ctx, args]() { ctx.exit_code = Run(ctx, *args); });
+}
+
+}  // namespace fleetlab::cli
