@@ -69,6 +69,14 @@ TEST(ParseScenarioTest, UnknownFieldsAreErrorsNotDefaults) {
   EXPECT_NE(ErrorOf(R"({"sead": 2})").find("sead: unknown field"), std::string::npos);
 }
 
+TEST(ParseScenarioTest, ALabObjectIsIgnoredButOtherUnknownFieldsAreNot) {
+  auto s = ParseScenario(json::parse(R"({"seed": 4, "lab": {"title": "t", "anything": [1, 2]}})"), "");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->seed, 4u);
+  EXPECT_EQ(ErrorOf(R"({"labs": {}})"), "labs: unknown field; allowed fields here: description, fleet, lab, limits, "
+                                          "name, replica, seed, station, workload");
+}
+
 TEST(ParseScenarioTest, FieldsOfAnotherKindAreRejected) {
   EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "poisson", "cv": 2}}})"),
             "workload.arrival.cv: applies only when process is \"gamma\"");
