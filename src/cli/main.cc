@@ -6,6 +6,7 @@
 #include "cli/analytic_command.h"
 #include "cli/catalog_command.h"
 #include "cli/command.h"
+#include "cli/lab_command.h"
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
 
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   fleetlab::cli::AddCatalogCommand(app, ctx);
   fleetlab::cli::AddPlanCommand(app, ctx);
   fleetlab::cli::AddMemoryCommand(app, ctx);
+  fleetlab::cli::AddLabCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,250 @@
+// LoadTracks: reads tracks/<track>/track.json and part1..part3.json, strictly.
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "fleetlab/llm/catalog.h"
+#include "fleetlab/scenario/parse.h"
+#include "fleetlab/tracks/tracks.h"
+#include "scenario/field_reader.h"
+
+#ifndef FLEETLAB_SOURCE_DIR
+#define FLEETLAB_SOURCE_DIR "."
+#endif
+
+namespace fleetlab {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kParts = 3;
+constexpr int kMaxTracks = 4;
+
+// A string field that must be present and non-empty.
+Status Required(FieldReader& r, const char* key, std::string* out) {
+  if (!r.Has(key)) return Status::InvalidArgument(fmt::format("{}: required (a non-empty string)", r.PathOf(key)));
+  FLEETLAB_RETURN_IF_ERROR(r.String(key, out));
+  if (out->empty()) return Status::InvalidArgument(fmt::format("{}: must not be empty", r.PathOf(key)));
+  return Status::Ok();
+}
+
+Status Invalid(const std::string& path, const std::string& message) {
+  return Status::InvalidArgument(fmt::format("{}: {}", path, message));
+}
+
+// The value at a --set dot path inside `doc`, or null.
+json ValueAt(const json& doc, const std::string& path) {
+  const json* node = &doc;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object() || !node->contains(key)) return nullptr;
+    node = &(*node)[key];
+    if (dot == std::string::npos) return *node;
+    start = dot + 1;
+  }
+}
+
+Status ParseChoices(const json& v, const std::string& path, std::vector<TrackChoice>* out) {
+  if (!v.is_array()) return Invalid(path, "must be an array of {\"id\", \"label\"} " + Got(v));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    FieldReader r(v[i], fmt::format("{}[{}]", path, i));
+    FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+    TrackChoice c;
+    FLEETLAB_RETURN_IF_ERROR(Required(r, "id", &c.id));
+    FLEETLAB_RETURN_IF_ERROR(Required(r, "label", &c.label));
+    FLEETLAB_RETURN_IF_ERROR(r.Finish());
+    for (const TrackChoice& o : *out) {
+      if (o.id == c.id) return Invalid(r.PathOf("id"), fmt::format("\"{}\" appears twice", c.id));
+    }
+    out->push_back(std::move(c));
+  }
+  return Status::Ok();
+}
+
+Status ParseRange(FieldReader& r, TrackControl* c) {
+  for (const char* key : {"min", "max", "step"}) {
+    if (!r.Has(key)) return Invalid(r.PathOf(key), "required for kind \"range\" (a number)");
+  }
+  FLEETLAB_RETURN_IF_ERROR(r.Number("min", &c->min, Range{}));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("max", &c->max, Range::Above(c->min)));
+  return r.Number("step", &c->step, Range{0, c->max - c->min, true, false});  // in (0, max - min]
+}
+
+Status ParseControl(const json& v, const std::string& path, const json& scenario, TrackControl* c) {
+  FieldReader r(v, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(Required(r, "path", &c->path));
+  FLEETLAB_RETURN_IF_ERROR(Required(r, "label", &c->label));
+  int kind = 0;
+  if (!r.Has("kind")) return Invalid(r.PathOf("kind"), "required: one of range, select, toggle");
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("kind", {"range", "select", "toggle"}, &kind));
+  c->kind = kind == 0 ? "range" : kind == 1 ? "select" : "toggle";
+  FLEETLAB_RETURN_IF_ERROR(r.String("unit", &c->unit));
+  if (kind == 0) {
+    FLEETLAB_RETURN_IF_ERROR(ParseRange(r, c));
+  }
+  if (const json* o = r.Child("options")) {
+    if (kind != 1) return Invalid(r.PathOf("options"), "only for kind \"select\"");
+    if (!o->is_array() || o->empty()) return Invalid(r.PathOf("options"), "must be a non-empty array " + Got(*o));
+    c->options.assign(o->begin(), o->end());
+  } else if (kind == 1) {
+    return Invalid(r.PathOf("options"), "required for kind \"select\" (a non-empty array of values)");
+  }
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  c->value = ValueAt(scenario, c->path);
+  return Status::Ok();
+}
+
+Status ParseStrings(const json& v, const std::string& path, std::vector<std::string>* out) {
+  if (!v.is_array()) return Invalid(path, "must be an array of strings " + Got(v));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string() || v[i].get<std::string>().empty()) {
+      return Invalid(fmt::format("{}[{}]", path, i), "must be a non-empty string " + Got(v[i]));
+    }
+    out->push_back(v[i].get<std::string>());
+  }
+  return Status::Ok();
+}
+
+Status ParseTarget(const json& v, json* out) {
+  FieldReader r(v, "lab.target");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  std::string metric, label;
+  double bound = 0;
+  FLEETLAB_RETURN_IF_ERROR(Required(r, "metric", &metric));
+  FLEETLAB_RETURN_IF_ERROR(r.String("label", &label));
+  if (!r.Has("max") && !r.Has("min")) return Invalid("lab.target", "needs \"max\" or \"min\" (a number)");
+  FLEETLAB_RETURN_IF_ERROR(r.Number("max", &bound, Range{}));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("min", &bound, Range{}));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  *out = v;
+  return Status::Ok();
+}
+
+// An optional field that must be an object when present (null: absent).
+Status OptionalObject(FieldReader& r, const char* key, json* out) {
+  const json* v = r.Child(key);
+  if (v == nullptr) return Status::Ok();
+  if (!v->is_object()) return Invalid(r.PathOf(key), "must be an object or null " + Got(*v));
+  *out = *v;
+  return Status::Ok();
+}
+
+Status ParseQuestion(FieldReader& r, TrackPart* p) {
+  FLEETLAB_RETURN_IF_ERROR(Required(r, "question", &p->question));
+  int kind = 0;
+  if (!r.Has("question_kind")) return Invalid(r.PathOf("question_kind"), "required: one of choice, number");
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("question_kind", {"choice", "number"}, &kind));
+  p->question_kind = kind == 0 ? "choice" : "number";
+  if (const json* c = r.Child("choices")) FLEETLAB_RETURN_IF_ERROR(ParseChoices(*c, r.PathOf("choices"), &p->choices));
+  if (kind == 0 && p->choices.size() < 2) {
+    return Invalid(r.PathOf("choices"), "a \"choice\" question needs at least 2 choices");
+  }
+  if (kind == 1 && !p->choices.empty()) return Invalid(r.PathOf("choices"), "only for question_kind \"choice\"");
+  return r.String("unit", &p->unit);
+}
+
+Status ParseLab(const json& lab, const json& scenario, TrackPart* p) {
+  FieldReader r(lab, "lab");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(Required(r, "title", &p->title));
+  FLEETLAB_RETURN_IF_ERROR(ParseQuestion(r, p));
+  if (const json* cs = r.Child("controls")) {
+    if (!cs->is_array()) return Invalid("lab.controls", "must be an array " + Got(*cs));
+    for (std::size_t i = 0; i < cs->size(); ++i) {
+      TrackControl c;
+      FLEETLAB_RETURN_IF_ERROR(ParseControl((*cs)[i], fmt::format("lab.controls[{}]", i), scenario, &c));
+      p->controls.push_back(std::move(c));
+    }
+  }
+  if (const json* in = r.Child("instruments")) FLEETLAB_RETURN_IF_ERROR(ParseStrings(*in, "lab.instruments", &p->instruments));
+  if (const json* t = r.Child("target")) FLEETLAB_RETURN_IF_ERROR(ParseTarget(*t, &p->target));
+  FLEETLAB_RETURN_IF_ERROR(OptionalObject(r, "challenge", &p->challenge));
+  FLEETLAB_RETURN_IF_ERROR(Required(r, "reflection", &p->reflection));
+  json rule;
+  FLEETLAB_RETURN_IF_ERROR(OptionalObject(r, "rule", &rule));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  p->lab = lab;
+  return Status::Ok();
+}
+
+Result<TrackPart> LoadPart(const fs::path& dir, const std::string& track, int number, const Catalog& catalog) {
+  TrackPart p;
+  p.track = track;
+  p.number = number;
+  p.id = fmt::format("part{}", number);
+  p.file = (dir / (p.id + ".json")).string();
+  auto doc = ReadJsonFile(p.file);
+  if (!doc.ok()) return doc.status();
+  if (!doc->is_object() || !doc->contains("lab")) return Invalid(p.file, "lab: required (the part's question and controls)");
+  if (Status s = ParseLab((*doc)["lab"], *doc, &p); !s.ok()) return s.WithContext(p.file);
+  auto scenario = ParseScenario(*doc, dir.string(), &catalog);
+  if (!scenario.ok()) return scenario.status().WithContext(p.file);
+  return p;
+}
+
+Result<Track> LoadTrack(const fs::path& dir, const Catalog& catalog, int* order) {
+  const std::string file = (dir / "track.json").string();
+  auto doc = ReadJsonFile(file);
+  if (!doc.ok()) return doc.status();
+  Track t;
+  FieldReader r(*doc, "");
+  Status s = r.CheckObject();
+  for (auto [key, out] : {std::pair{"id", &t.id}, {"name", &t.name}, {"persona", &t.persona},
+                          {"north_star", &t.north_star}, {"crisis", &t.crisis}}) {
+    if (s.ok()) s = Required(r, key, out);
+  }
+  std::uint32_t o = 0;
+  if (s.ok() && !r.Has("order")) s = Invalid("order", fmt::format("required (an integer 1..{})", kMaxTracks));
+  if (s.ok()) s = r.Integer32("order", &o, Range::Between(1, kMaxTracks));
+  if (s.ok()) s = r.Finish();
+  if (s.ok() && t.id != dir.filename().string()) {
+    s = Invalid("id", fmt::format("must equal the folder name \"{}\" (got \"{}\")", dir.filename().string(), t.id));
+  }
+  if (!s.ok()) return s.WithContext(file);
+  *order = static_cast<int>(o);
+  for (int n = 1; n <= kParts; ++n) {
+    auto part = LoadPart(dir, t.id, n, catalog);
+    if (!part.ok()) return part.status();
+    t.parts.push_back(std::move(part).value());
+  }
+  return t;
+}
+
+}  // namespace
+
+Result<std::vector<Track>> LoadTracks(const std::string& dir) {
+  const std::string root = dir.empty() ? DefaultTracksDir() : dir;
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return Status::NotFound(fmt::format("{}: no such tracks directory", root));
+  auto catalog = Catalog::LoadDefault();
+  if (!catalog.ok()) return catalog.status().WithContext("catalog");
+  std::vector<fs::path> dirs;
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    if (entry.is_directory() && fs::exists(entry.path() / "track.json")) dirs.push_back(entry.path());
+  }
+  std::vector<std::pair<int, Track>> tracks;
+  for (const fs::path& d : dirs) {
+    int order = 0;
+    auto t = LoadTrack(d, *catalog, &order);
+    if (!t.ok()) return t.status();
+    for (const auto& [o, other] : tracks) {
+      if (o == order) return Invalid((d / "track.json").string(), fmt::format("order: {} is also {}'s", order, other.id));
+    }
+    tracks.emplace_back(order, std::move(t).value());
+  }
+  std::sort(tracks.begin(), tracks.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Track> out;
+  for (auto& [o, t] : tracks) out.push_back(std::move(t));
+  return out;
+}
+
+std::string DefaultTracksDir() { return FLEETLAB_SOURCE_DIR "/tracks"; }
+
+}  // namespace fleetlab
