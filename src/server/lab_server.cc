@@ -45,19 +45,24 @@ httplib::Server::HandlerResponse ErrorPage(const httplib::Request& req, httplib:
   return httplib::Server::HandlerResponse::Handled;
 }
 
-void Configure(httplib::Server& http, ServerContext& ctx) {
+// httplib 0.11 listens with a backlog of 5; a classroom connecting at once
+// overflows it (connections reset). The socket is kept here to raise it.
+constexpr int kListenBacklog = 1024;
+
+void Configure(httplib::Server& http, ServerContext& ctx, std::atomic<int>* listen_socket) {
   const LabServerOptions& o = ctx.options;
   const unsigned threads = std::max(1u, o.http_threads);
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(o.max_body_bytes);
   // SO_REUSEADDR without httplib's default SO_REUSEPORT: a second server on
   // a port in use fails to bind instead of silently sharing it.
-  http.set_socket_options([](socket_t sock) {
+  http.set_socket_options([listen_socket](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listen_socket->store(sock);
   });
   http.set_keep_alive_max_count(20);
-  http.set_keep_alive_timeout(2);
+  http.set_keep_alive_timeout(5);
   http.set_read_timeout(10);
   http.set_write_timeout(10);
   http.set_error_handler(httplib::Server::HandlerWithResponse(ErrorPage));
@@ -82,8 +87,9 @@ void Configure(httplib::Server& http, ServerContext& ctx) {
 }  // namespace
 
 struct LabServer::Impl {
-  explicit Impl(std::unique_ptr<ServerContext> c) : ctx(std::move(c)) { Configure(http, *ctx); }
+  explicit Impl(std::unique_ptr<ServerContext> c) : ctx(std::move(c)) { Configure(http, *ctx, &listen_socket); }
   std::unique_ptr<ServerContext> ctx;
+  std::atomic<int> listen_socket{-1};
   httplib::Server http;
   std::thread thread;
   std::atomic<bool> done{false};
@@ -122,6 +128,9 @@ Status LabServer::Start() {
     return Status::IoError(fmt::format("cannot listen on {}:{} (in use, or not an address of this machine)", o.host,
                                        o.port));
   }
+  // Raises the backlog of the socket bind_to_port made (listen() again on a
+  // listening socket only changes its backlog).
+  if (impl_->listen_socket >= 0) ::listen(impl_->listen_socket, kListenBacklog);
   impl_->thread = std::thread([this] {
     impl_->http.listen_after_bind();
     impl_->done = true;

@@ -39,6 +39,7 @@ struct Args {
 
 struct ClientStats {
   std::vector<double> latency_ms;
+  std::vector<double> light_ms;  // health, catalog, tracks, parts, memory: no worker needed
   std::uint64_t ok = 0, busy = 0, errors = 0;
   std::string first_error;
 };
@@ -81,13 +82,17 @@ void RunClient(int port, int id, Clock::time_point end, ClientStats* stats) {
   for (int i = id; Clock::now() < end; ++i) {
     const auto start = Clock::now();
     auto res = Send(c, i % 20, rng);
-    stats->latency_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    stats->latency_ms.push_back(ms);
+    const int slot = i % 20;
+    if (slot < 10 || (slot >= 16 && slot < 18)) stats->light_ms.push_back(ms);
     if (res && res->status == 200) {
       ++stats->ok;
     } else if (res && res->status == 503 && res->has_header("Retry-After")) {
       ++stats->busy;
     } else {
       ++stats->errors;
+      if (std::getenv("LOADTEST_DEBUG")) std::fprintf(stderr, "error client %d req %d slot %d after %.1f ms: %s\n", id, i - id, i % 20, ms, res ? std::to_string(res->status).c_str() : httplib::to_string(res.error()).c_str());
       if (stats->first_error.empty()) {
         stats->first_error = res ? fmt::format("slot {}: HTTP {}: {}", i % 20, res->status, res->body.substr(0, 200))
                                  : fmt::format("slot {}: {}", i % 20, httplib::to_string(res.error()));
@@ -146,6 +151,7 @@ int Main(int argc, char** argv) {
   ClientStats all;
   for (ClientStats& s : stats) {
     all.latency_ms.insert(all.latency_ms.end(), s.latency_ms.begin(), s.latency_ms.end());
+    all.light_ms.insert(all.light_ms.end(), s.light_ms.begin(), s.light_ms.end());
     all.ok += s.ok;
     all.busy += s.busy;
     all.errors += s.errors;
@@ -165,6 +171,8 @@ int Main(int argc, char** argv) {
               static_cast<unsigned long long>(all.errors));
   std::printf("response time ms: p50 %.2f, p99 %.2f, max %.2f\n", Percentile(all.latency_ms, 0.50),
               Percentile(all.latency_ms, 0.99), Percentile(all.latency_ms, 1.0));
+  std::printf("light requests (%zu, no simulation) ms: p50 %.2f, p99 %.2f\n", all.light_ms.size(),
+              Percentile(all.light_ms, 0.50), Percentile(all.light_ms, 0.99));
   std::printf("peak RSS (server and clients, one process): %.1f MB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
   std::printf("server answers afterwards: %s\n", alive ? "yes" : "NO");
   if (!all.first_error.empty()) std::printf("first error: %s\n", all.first_error.c_str());

@@ -56,7 +56,7 @@ struct LabServerOptions {
   std::size_t queue = 8;
   // Connections served at once (light requests, static files, waiting heavy
   // ones). Raise it for more simultaneous clients than this.
-  unsigned http_threads = 64;
+  unsigned http_threads = 128;
   std::size_t max_body_bytes = 256 * 1024;  // larger bodies: 413
   RunBounds bounds;
   PartAnswerer answer;
