@@ -37,7 +37,7 @@ httplib::Server::HandlerResponse ErrorPage(const httplib::Request& req, httplib:
   if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
   server::ApiError e{res.status, "not_found", "", fmt::format("{}: no such path", req.path)};
   if (res.status == 413) e = {413, "too_large", "", "the request body is over this server's limit"};
-  if (res.status == 400) e = {400, "bad_request", "", "malformed request"};
+  if (res.status == 400) e = {400, "invalid_field", "", "malformed request (its path or headers)"};
   if (res.status == 405) e = {405, "not_found", "", fmt::format("{} {}: method not allowed", req.method, req.path)};
   if (res.status >= 500) e = {res.status, "internal", "", "internal error"};
   server::SendError(res, e);

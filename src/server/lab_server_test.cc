@@ -110,6 +110,8 @@ TEST_F(LabServerTest, HealthCatalogAndTracksHaveTheDocumentedFields) {
   EXPECT_EQ(p["controls"][0]["value"], 50);
   EXPECT_EQ(p["controls"][0]["max"], 95.0);
   EXPECT_EQ(p["controls"][1]["options"], json({1, 2, 4}));
+  EXPECT_EQ(p["controls"][0]["options"], json::array());  // every control field is always present
+  EXPECT_EQ(p["controls"][1]["step"], 0.0);
   EXPECT_EQ(p["target"]["max"], 100);
   EXPECT_TRUE(p["challenge"].is_null());
   EXPECT_FALSE(p.contains("scenario"));

@@ -5,6 +5,7 @@
 // there were no errors and the server answered afterwards.
 //
 //   fleetlab_loadtest [--seconds 30] [--clients 100] [--workers 0] [--queue 8]
+// LOADTEST_DEBUG=1 in the environment prints every error as it happens.
 #include <sys/resource.h>
 
 #include <algorithm>

@@ -10,14 +10,10 @@ namespace {
 using nlohmann::json;
 
 json ControlJson(const TrackControl& c) {
-  json out = {{"path", c.path}, {"label", c.label}, {"kind", c.kind}, {"unit", c.unit}, {"value", c.value}};
-  if (c.kind == "range") {
-    out["min"] = c.min;
-    out["max"] = c.max;
-    out["step"] = c.step;
-  }
-  if (c.kind == "select") out["options"] = c.options;
-  return out;
+  // Every field always (min/max/step are 0 unless kind "range", options []
+  // unless kind "select"), so a typed client needs no optional fields.
+  return {{"path", c.path}, {"label", c.label}, {"kind", c.kind}, {"unit", c.unit}, {"min", c.min},
+          {"max", c.max}, {"step", c.step}, {"options", c.options}, {"value", c.value}};
 }
 
 json TrackJson(const Track& t) {
