@@ -42,7 +42,7 @@ fuzz:
 	  -DFLEETLAB_SANITIZE=ON -DFLEETLAB_FUZZ=ON -DFLEETLAB_BENCH=OFF
 	cmake --build build-fuzz -j $(JOBS) --target scenario_parse_fuzz api_body_fuzz
 	mkdir -p build-fuzz/corpus/scenario build-fuzz/corpus/api
-	cp scenarios/*.json build-fuzz/corpus/scenario/
+	cp scenarios/*.json tests/fuzz/scenario/* build-fuzz/corpus/scenario/
 	cp tests/fuzz/api/* build-fuzz/corpus/api/
 	UBSAN_OPTIONS=halt_on_error=1 build-fuzz/bin/scenario_parse_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ build-fuzz/corpus/scenario
