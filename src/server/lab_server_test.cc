@@ -3,6 +3,7 @@
 #include "fleetlab/server/lab_server.h"
 
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -36,6 +37,8 @@ class LabServerTest : public ::testing::Test {
   }
   void TearDown() override {
     if (server_) server_->Stop();
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);
   }
 
   void Start() {
