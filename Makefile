@@ -5,7 +5,7 @@ BUILD ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build deps bench asan tsan clean
+.PHONY: run test build deps bench asan tsan clean lab loadtest fuzz
 
 run: build
 	@$(BUILD)/bin/fleetlab run
@@ -23,6 +23,31 @@ $(BUILD)/build.ninja:
 
 deps:
 	@scripts/install-deps.sh
+
+# The lab server: the front end (web/dist, once built) and the JSON API on
+# http://127.0.0.1:8080 (LAB_FLAGS="--port 9000" changes it).
+lab: build
+	$(BUILD)/bin/fleetlab lab $(LAB_FLAGS)
+
+# The lab server under load: 100 concurrent clients for 30 s on the real API mix.
+LOAD_SECONDS ?= 30
+loadtest: build
+	$(BUILD)/bin/fleetlab_loadtest --seconds $(LOAD_SECONDS) --clients 100
+
+# The fuzz targets (clang + libFuzzer, ASan + UBSan), each for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps.sh --fuzz
+	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" \
+	  -DFLEETLAB_SANITIZE=ON -DFLEETLAB_FUZZ=ON -DFLEETLAB_BENCH=OFF
+	cmake --build build-fuzz -j $(JOBS) --target scenario_parse_fuzz api_body_fuzz
+	mkdir -p build-fuzz/corpus/scenario build-fuzz/corpus/api
+	cp scenarios/*.json tests/fuzz/scenario/* build-fuzz/corpus/scenario/
+	cp tests/fuzz/api/* build-fuzz/corpus/api/
+	UBSAN_OPTIONS=halt_on_error=1 build-fuzz/bin/scenario_parse_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ build-fuzz/corpus/scenario
+	UBSAN_OPTIONS=halt_on_error=1 build-fuzz/bin/api_body_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ build-fuzz/corpus/api
 
 bench: build
 	$(BUILD)/bin/fleetlab_bench
@@ -43,4 +68,4 @@ tsan: deps
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/bin/fleetlab_sweep_tests --gtest_filter='-CapacityTest.MM1BisectionMatchesTheClosedForm'
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -2,6 +2,7 @@
 // rates, with the analytic twin beside each point and the knee marked.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ struct FrontierOptions {
   // End-to-end latency, or (LLM replicas only) time to first token: TTFT
   // is what queueing moves, while e2e is dominated by answer length.
   FrontierMetric metric = FrontierMetric::kE2e;
+  // Passed to every point's run as RunHooks::cancel (runner.h): once it
+  // reads true, the frontier fails with OutOfRange. Not owned.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct Frontier {

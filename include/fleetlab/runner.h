@@ -3,6 +3,8 @@
 // global state; safe to call from several threads at once.
 #pragma once
 
+#include <atomic>
+
 #include "fleetlab/report.h"
 #include "fleetlab/scenario/scenario.h"
 #include "fleetlab/status.h"
@@ -14,10 +16,18 @@ struct RunHooks {
   // Receives an LLM replica's iterations and requests (ignored for the
   // generic station). Not owned.
   class Timeline* timeline = nullptr;
+  // Cancellation: when set, the run reads it every kCancelCheckEvents
+  // events and, once it is true, stops and fails with OutOfRange
+  // ("cancelled"), freeing everything it built. Another thread may set it
+  // (the lab server does, at a request's wall-time limit). Not owned.
+  const std::atomic<bool>* cancel = nullptr;
+  static constexpr std::uint64_t kCancelCheckEvents = 4096;
 };
 
 // Runs `scenario` once. Fails if the system cannot be built (an LLM replica
-// that does not fit) or the run exceeds scenario.limits.
+// that does not fit), the run exceeds scenario.limits (OutOfRange), or it is
+// cancelled through hooks.cancel (OutOfRange). A cancel flag does not change
+// the result of a run that is not cancelled.
 // REQUIRES: scenario came from ParseScenario (validated).
 Result<Report> RunScenario(const Scenario& scenario, const RunHooks& hooks = {});
 

@@ -7,6 +7,7 @@
 #include "cli/capacity_command.h"
 #include "cli/catalog_command.h"
 #include "cli/command.h"
+#include "cli/lab_command.h"
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
 #include "cli/tracks_command.h"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
   fleetlab::cli::AddTracksCommand(app, ctx);
   fleetlab::cli::AddSweepCommand(app, ctx);
   fleetlab::cli::AddCapacityCommand(app, ctx);
+  fleetlab::cli::AddLabCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -12,11 +12,11 @@
 #include <nlohmann/json.hpp>
 
 #include "llm/planner.h"
+#include "llm/planner_json.h"
 
 namespace fleetlab::cli {
 namespace {
 
-using Json = nlohmann::ordered_json;
 
 void Fail(CommandContext& ctx, const std::string& message) {
   ctx.err << "fleetlab: " << message << "\n";
@@ -145,37 +145,6 @@ std::string PlanText(const PlanRequest& r, const std::vector<SplitPlan>& plans) 
   return out;
 }
 
-Json Number(bool present, double v) { return present ? Json(v) : Json(nullptr); }
-Json Integer(bool present, std::int64_t v) { return present ? Json(v) : Json(nullptr); }
-
-Json BreakdownJson(const SplitPlan& p) {
-  const StepBreakdown& b = p.ttft_breakdown;
-  if (!p.fits) return nullptr;
-  return {{"matmul", Ms(b.matmul_s)},         {"weight_memory", Ms(b.weight_memory_s)},
-          {"attention", Ms(b.attention_s)},   {"kv_memory", Ms(b.kv_memory_s)},
-          {"tp_comm", Ms(b.tp_comm_s)},       {"pp_comm", Ms(b.pp_comm_s)},
-          {"overhead", Ms(b.overhead_s)},     {"total", Ms(b.total_s)}};
-}
-
-Json SplitJson(const SplitPlan& p) {
-  const bool f = p.fits;
-  return {{"tp", p.tp},
-          {"pp", p.pp},
-          {"fits", f},
-          {"reason", p.reason},
-          {"ttft_ms", Number(f, Ms(p.ttft_s))},
-          {"tpot_ms", Number(f, Ms(p.tpot_s))},
-          {"max_users", Integer(f, p.max_users)},
-          {"users_simulated", Integer(f, p.users_simulated)},
-          {"saturation_rps", Number(f, p.saturation_rps)},
-          {"saturation_output_tokens_per_s", Number(f, p.saturation_tokens_per_s)},
-          {"p99_ttft_ms_at_saturation", Number(f, Ms(p.p99_ttft_s_at_saturation))},
-          {"mean_batch_at_saturation", Number(f, p.mean_batch_at_saturation)},
-          {"usd_per_million_output_tokens", Number(f, p.usd_per_million_output_tokens)},
-          {"meets_slo", p.meets_slo},
-          {"ttft_breakdown_ms", BreakdownJson(p)}};
-}
-
 Status Complete(PlanArgs* a) {
   FLEETLAB_RETURN_IF_ERROR(ReadDuration(a->ttft_slo, "--ttft-slo", &a->request.ttft_slo_s));
   FLEETLAB_RETURN_IF_ERROR(ReadDuration(a->tpot_slo, "--tpot-slo", &a->request.tpot_slo_s));
@@ -190,9 +159,7 @@ void RunPlan(CommandContext& ctx, PlanArgs& a) {
   auto plans = PlanSplits(a.request, *catalog);
   if (!plans.ok()) return Fail(ctx, plans.status().message());
   if (a.json) {
-    Json out = Json::array();
-    for (const SplitPlan& p : *plans) out.push_back(SplitJson(p));
-    ctx.out << out.dump(2) << "\n";
+    ctx.out << PlanToJson(*plans).dump(2) << "\n";
   } else {
     ctx.out << PlanText(a.request, *plans);
   }
@@ -212,13 +179,7 @@ struct MemoryArgs {
 Status Complete(MemoryArgs* a) {
   FLEETLAB_RETURN_IF_ERROR(ReadDType(a->kv_dtype, "--kv-dtype", &a->request.kv_dtype));
   FLEETLAB_RETURN_IF_ERROR(ReadDType(a->weight_dtype, "--weight-dtype", &a->request.weight_dtype));
-  const std::vector<std::string> names = {"max_length", "power_of_two", "oracle"};
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (a->reservation == names[i]) {
-      a->request.reservation = static_cast<ReservationPolicy>(i);
-      return Status::Ok();
-    }
-  }
+  if (ParseReservation(a->reservation, &a->request.reservation)) return Status::Ok();
   return Status::InvalidArgument(fmt::format("--reservation: must be one of max_length, power_of_two, oracle "
                                              "(got \"{}\")", a->reservation));
 }
@@ -257,20 +218,6 @@ std::string MemoryText(const MemoryArgs& a, const MemoryReport& m) {
   return out + fmt::format("\npaged / contiguous: {:.2f}x  ({})\n", m.paged_over_contiguous, why);
 }
 
-Json MemoryJson(const MemoryArgs& a, const MemoryReport& m) {
-  const MemoryRequest& r = a.request;
-  const MemoryPlan& p = m.plan;
-  return {{"model", r.model}, {"gpu", r.gpu}, {"tp", r.tp}, {"pp", r.pp}, {"context", r.context},
-          {"block_tokens", r.block_tokens}, {"kv_dtype", DTypeName(r.kv_dtype)}, {"reservation", a.reservation},
-          {"usable_gb_per_gpu", Gb(p.usable_bytes)}, {"weights_gb_per_gpu", Gb(p.weights_bytes_per_gpu)},
-          {"activations_gb_per_gpu", Gb(p.activation_bytes_per_gpu)}, {"kv_gb_per_gpu", Gb(p.kv_bytes_per_gpu)},
-          {"kv_bytes_per_token_per_gpu", p.kv_bytes_per_token_per_gpu},
-          {"kv_capacity_tokens", p.kv_capacity.value()}, {"max_model_len", m.max_model_len},
-          {"slots_per_user_paged", m.slots_per_user_paged}, {"slots_per_user_contiguous", m.slots_per_user_contiguous},
-          {"users_paged", m.users_paged}, {"users_contiguous", m.users_contiguous},
-          {"paged_over_contiguous", m.paged_over_contiguous}};
-}
-
 void RunMemory(CommandContext& ctx, MemoryArgs& a) {
   if (Status s = Complete(&a); !s.ok()) return Fail(ctx, s.message());
   auto catalog = LoadCatalog();
@@ -278,7 +225,7 @@ void RunMemory(CommandContext& ctx, MemoryArgs& a) {
   auto report = PlanUsers(a.request, *catalog);
   if (!report.ok()) return Fail(ctx, report.status().message());
   if (!report->plan.fits) return Fail(ctx, "does not fit: " + report->plan.reason);
-  if (a.json) return (void)(ctx.out << MemoryJson(a, *report).dump(2) << "\n");
+  if (a.json) return (void)(ctx.out << MemoryToJson(a.request, *report).dump(2) << "\n");
   ctx.out << MemoryText(a, *report);
 }
 

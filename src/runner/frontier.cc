@@ -132,7 +132,9 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
     for (std::size_t i = next++; i < options.points; i = next++) {
       Scenario s = base;
       s.workload.arrival.rate_per_s = f.rates_per_s[i];
-      results[i] = RunScenario(s);
+      RunHooks hooks;
+      hooks.cancel = options.cancel;
+      results[i] = RunScenario(s, hooks);
     }
   };
   const unsigned threads = std::clamp<unsigned>(options.threads, 1, static_cast<unsigned>(options.points));

@@ -162,12 +162,35 @@ SimDuration ExpectedWindow(const Scenario& s) {
   return rate > 0 ? SecondsToNs(measured / rate) : 0;
 }
 
+// Runs the simulator to `until` within scenario.limits.max_events; with a
+// cancel flag, in slices of RunHooks::kCancelCheckEvents events, reading the
+// flag between slices (no event is added, so the run is unchanged).
+Status RunBounded(const Scenario& s, const RunHooks& hooks, SimTime until, Simulator& sim) {
+  const std::uint64_t max_events = s.limits.max_events;
+  while (hooks.cancel != nullptr) {
+    const std::uint64_t slice = std::min(max_events, sim.events_delivered() + RunHooks::kCancelCheckEvents);
+    sim.SetEventLimit(slice);
+    sim.Run(until);
+    if (sim.events_delivered() < slice || slice == max_events) break;
+    if (hooks.cancel->load(std::memory_order_relaxed)) {
+      return Status::OutOfRange(fmt::format("cancelled after {} events (the wall-time limit of the caller)",
+                                            sim.events_delivered()));
+    }
+  }
+  sim.SetEventLimit(max_events);
+  if (hooks.cancel == nullptr) sim.Run(until);
+  if (sim.event_limit_reached()) {
+    return Status::OutOfRange(fmt::format("the run reached limits.max_events = {} before finishing; shorten the "
+                                          "workload or raise limits.max_events", max_events));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   const RandomStreams streams(s.seed);
   Simulator sim;
-  sim.SetEventLimit(s.limits.max_events);
   const bool timed = s.workload.duration_s > 0;
   Collector collector(timed ? 0 : s.workload.requests, s.deadline ? s.deadline->budget_s : 0.0);
   auto built = System::Build(s, streams, sim, &collector, hooks, ExpectedWindow(s));
@@ -195,11 +218,7 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   if (open_source) open_source->Start(sim);
   if (closed_source) closed_source->Start(sim);
 
-  sim.Run(timed ? limits.duration : kTimeNever);
-  if (sim.event_limit_reached()) {
-    return Status::OutOfRange(fmt::format("the run reached limits.max_events = {} before finishing; shorten the "
-                                          "workload or raise limits.max_events", s.limits.max_events));
-  }
+  FLEETLAB_RETURN_IF_ERROR(RunBounded(s, hooks, timed ? limits.duration : kTimeNever, sim));
   FillCounts(s, sim, collector, &report);
   const SimTime end = WindowEnd(s, sim, collector);
   system->Fill(s, end, &report);

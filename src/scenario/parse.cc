@@ -205,6 +205,11 @@ Status ApplyOverride(json& doc, const std::string& assignment) {
     return Status::InvalidArgument(fmt::format("--set {}: expected PATH=VALUE, e.g. workload.arrival.rate_per_s=95",
                                                assignment));
   }
+  try {  // names and bare words must be UTF-8, or every message quoting them would fail
+    (void)json(assignment).dump();
+  } catch (const json::type_error&) {
+    return Status::InvalidArgument("--set: the assignment is not valid UTF-8");
+  }
   const std::string path = assignment.substr(0, eq), text = assignment.substr(eq + 1);
   json value = json::parse(text, nullptr, false);
   if (value.is_discarded()) value = text;  // a bare word is a string

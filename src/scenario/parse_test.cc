@@ -78,6 +78,22 @@ TEST(ParseScenarioTest, ALabObjectIsIgnoredButOtherUnknownFieldsAreNot) {
                                           "workload");
 }
 
+// Found by the scenario_parse_fuzz target: a bare-word value that is not
+// UTF-8 used to reach an error message that quoted it with json::dump, which
+// threw (std::terminate in the CLI).
+TEST(ParseScenarioTest, OverridesThatAreNotUtf8AreRefused) {
+  for (const std::string bad : {std::string("limits=\xc1"), std::string("limits.max_events.\xc1=1"),
+                                std::string("name=ok\xff")}) {
+    json doc = json::object();
+    const Status s = ApplyOverride(doc, bad);
+    EXPECT_FALSE(s.ok());
+    EXPECT_EQ(s.message(), "--set: the assignment is not valid UTF-8");
+  }
+  json doc = json::object();
+  EXPECT_TRUE(ApplyOverride(doc, "name=caf\xc3\xa9").ok());  // valid UTF-8 is fine
+  EXPECT_EQ(doc["name"], "caf\xc3\xa9");
+}
+
 TEST(ParseScenarioTest, FieldsOfAnotherKindAreRejected) {
   EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "poisson", "cv": 2}}})"),
             "workload.arrival.cv: applies only when process is \"gamma\"");

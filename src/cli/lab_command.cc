@@ -1,0 +1,65 @@
+#include "cli/lab_command.h"
+
+#include <csignal>
+#include <memory>
+
+#include "fleetlab/server/lab_server.h"
+#include "fleetlab/tracks/tracks.h"
+
+#ifndef FLEETLAB_SOURCE_DIR
+#define FLEETLAB_SOURCE_DIR "."
+#endif
+
+namespace fleetlab::cli {
+namespace {
+
+void Serve(CommandContext& ctx, LabServerOptions options) {
+  options.answer = &AnswerPart;
+  // The server's threads inherit this mask, so the signals reach sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  auto server = LabServer::Create(std::move(options));
+  if (!server.ok()) {
+    ctx.err << "fleetlab: " << server.status().message() << "\n";
+    ctx.exit_code = 2;
+    return;
+  }
+  if (Status s = (*server)->Start(); !s.ok()) {
+    ctx.err << "fleetlab: " << s.message() << "\n";
+    ctx.exit_code = 2;
+    return;
+  }
+  ctx.out << "fleetlab lab: serving " << (*server)->url() << "  (Ctrl-C stops it)" << std::endl;
+  int received = 0;
+  sigwait(&signals, &received);
+  ctx.out << "fleetlab lab: stopping" << std::endl;
+  (*server)->Stop();
+}
+
+}  // namespace
+
+void AddLabCommand(CLI::App& app, CommandContext& ctx) {
+  auto* cmd = app.add_subcommand("lab", "Serve the lab: the front end and the JSON API (docs/api.md) on "
+                                        "http://127.0.0.1:8080.");
+  auto o = std::make_shared<LabServerOptions>();
+  o->static_dir = FLEETLAB_SOURCE_DIR "/web/dist";
+  cmd->add_option("--host", o->host, "Interface to bind; 0.0.0.0 makes the lab reachable from other machines.")
+      ->capture_default_str();
+  cmd->add_option("--port", o->port, "TCP port (0: any free port).")->check(CLI::Range(0, 65535))->capture_default_str();
+  cmd->add_option("--static", o->static_dir, "The built front end to serve at /.")->capture_default_str();
+  cmd->add_option("--tracks", o->tracks_dir, "Tracks folder (default: the source tree's tracks/).");
+  cmd->add_option("--workers", o->workers, "Simulations at once (0: one per hardware thread).")
+      ->check(CLI::Range(0u, 1024u))->capture_default_str();
+  cmd->add_option("--queue", o->queue, "Heavy requests allowed to wait for a worker; beyond that, 503.")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{10000}))->capture_default_str();
+  cmd->add_option("--max-body", o->max_body_bytes, "Largest request body in bytes; larger ones get 413.")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20))->capture_default_str();
+  cmd->add_option("--wall-limit", o->bounds.max_wall_s, "Wall-time limit of one request's simulations, s.")
+      ->check(CLI::Range(0.01, 3600.0))->capture_default_str();
+  cmd->callback([&ctx, o] { Serve(ctx, *o); });
+}
+
+}  // namespace fleetlab::cli

@@ -1,0 +1,83 @@
+#include "llm/planner_json.h"
+
+#include <array>
+#include <string>
+
+namespace fleetlab {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr std::array<const char*, 3> kReservations = {"max_length", "power_of_two", "oracle"};
+
+double Ms(double s) { return s * 1e3; }
+double Gb(double bytes) { return bytes / 1e9; }
+Json Number(bool present, double v) { return present ? Json(v) : Json(nullptr); }
+Json Integer(bool present, std::int64_t v) { return present ? Json(v) : Json(nullptr); }
+
+Json BreakdownJson(const SplitPlan& p) {
+  const StepBreakdown& b = p.ttft_breakdown;
+  if (!p.fits) return nullptr;
+  return {{"matmul", Ms(b.matmul_s)},         {"weight_memory", Ms(b.weight_memory_s)},
+          {"attention", Ms(b.attention_s)},   {"kv_memory", Ms(b.kv_memory_s)},
+          {"tp_comm", Ms(b.tp_comm_s)},       {"pp_comm", Ms(b.pp_comm_s)},
+          {"overhead", Ms(b.overhead_s)},     {"total", Ms(b.total_s)}};
+}
+
+Json SplitJson(const SplitPlan& p) {
+  const bool f = p.fits;
+  return {{"tp", p.tp},
+          {"pp", p.pp},
+          {"fits", f},
+          {"reason", p.reason},
+          {"ttft_ms", Number(f, Ms(p.ttft_s))},
+          {"tpot_ms", Number(f, Ms(p.tpot_s))},
+          {"max_users", Integer(f, p.max_users)},
+          {"users_simulated", Integer(f, p.users_simulated)},
+          {"saturation_rps", Number(f, p.saturation_rps)},
+          {"saturation_output_tokens_per_s", Number(f, p.saturation_tokens_per_s)},
+          {"p99_ttft_ms_at_saturation", Number(f, Ms(p.p99_ttft_s_at_saturation))},
+          {"mean_batch_at_saturation", Number(f, p.mean_batch_at_saturation)},
+          {"usd_per_million_output_tokens", Number(f, p.usd_per_million_output_tokens)},
+          {"meets_slo", p.meets_slo},
+          {"ttft_breakdown_ms", BreakdownJson(p)}};
+}
+
+}  // namespace
+
+Json PlanToJson(const std::vector<SplitPlan>& plans) {
+  Json out = Json::array();
+  for (const SplitPlan& p : plans) out.push_back(SplitJson(p));
+  return out;
+}
+
+Json MemoryToJson(const MemoryRequest& r, const MemoryReport& m) {
+  const MemoryPlan& p = m.plan;
+  return {{"model", r.model}, {"gpu", r.gpu}, {"tp", r.tp}, {"pp", r.pp}, {"context", r.context},
+          {"block_tokens", r.block_tokens}, {"kv_dtype", DTypeName(r.kv_dtype)},
+          {"reservation", ReservationName(r.reservation)},
+          {"usable_gb_per_gpu", Gb(p.usable_bytes)}, {"weights_gb_per_gpu", Gb(p.weights_bytes_per_gpu)},
+          {"activations_gb_per_gpu", Gb(p.activation_bytes_per_gpu)}, {"kv_gb_per_gpu", Gb(p.kv_bytes_per_gpu)},
+          {"kv_bytes_per_token_per_gpu", p.kv_bytes_per_token_per_gpu},
+          {"kv_capacity_tokens", p.kv_capacity.value()}, {"max_model_len", m.max_model_len},
+          {"slots_per_user_paged", m.slots_per_user_paged}, {"slots_per_user_contiguous", m.slots_per_user_contiguous},
+          {"users_paged", m.users_paged}, {"users_contiguous", m.users_contiguous},
+          {"paged_over_contiguous", m.paged_over_contiguous}};
+}
+
+const char* ReservationName(ReservationPolicy policy) {
+  const auto i = static_cast<std::size_t>(policy);
+  return i < kReservations.size() ? kReservations[i] : "unknown";
+}
+
+bool ParseReservation(const std::string& name, ReservationPolicy* policy) {
+  for (std::size_t i = 0; i < kReservations.size(); ++i) {
+    if (name == kReservations[i]) {
+      *policy = static_cast<ReservationPolicy>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace fleetlab

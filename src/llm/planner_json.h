@@ -1,0 +1,25 @@
+// The planner's results as JSON: what `fleetlab plan --json` and `fleetlab
+// memory --json` print and what the lab server's /plan and /memory return
+// (docs/api.md). Field order is kept as written (ordered_json).
+#pragma once
+
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "llm/planner.h"
+
+namespace fleetlab {
+
+// One object per split, in the given order (PlanSplits: best first).
+nlohmann::ordered_json PlanToJson(const std::vector<SplitPlan>& plans);
+
+// The request's settings and the memory report's figures (GB = 1e9 bytes).
+nlohmann::ordered_json MemoryToJson(const MemoryRequest& request, const MemoryReport& report);
+
+// "max_length", "power_of_two" or "oracle"; ParseReservation is its inverse
+// (false for an unknown name).
+const char* ReservationName(ReservationPolicy policy);
+bool ParseReservation(const std::string& name, ReservationPolicy* policy);
+
+}  // namespace fleetlab

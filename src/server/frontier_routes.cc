@@ -1,0 +1,76 @@
+// POST /api/v1/frontier: the latency-throughput frontier of a scenario,
+// exactly as `fleetlab frontier --json` prints it.
+#include <fmt/format.h>
+
+#include "fleetlab/frontier.h"
+#include "server/scenario_request.h"
+
+namespace fleetlab::server {
+namespace {
+
+using nlohmann::json;
+
+// "rates": {"low", "high", "points"}; "metric"; "knee_factor".
+std::optional<ApiError> ReadFrontierOptions(Body& body, const RunBounds& bounds, FrontierOptions* o) {
+  const json* rates = body.Object("rates");
+  if (!body.ok()) return body.error();
+  if (rates == nullptr) return BadRequest("rates", "rates: required, {\"low\": req/s, \"high\": req/s, \"points\": N}");
+  Body r(rates->dump(), {"low", "high", "points"});
+  std::int64_t points = 0;
+  r.Number("low", &o->rate_low_per_s, 1e-6, 1e9, true);
+  r.Number("high", &o->rate_high_per_s, 1e-6, 1e9, true);
+  r.Integer("points", &points, 2, static_cast<std::int64_t>(bounds.max_frontier_points), true);
+  if (!r.ok()) {
+    ApiError e = *r.error();
+    e.field = "rates." + e.field;
+    e.message = "rates." + e.message;
+    return e;
+  }
+  if (o->rate_high_per_s <= o->rate_low_per_s) {
+    return Unprocessable("rates.high", fmt::format("rates.high: must be > rates.low = {} (got {})", o->rate_low_per_s,
+                                                   o->rate_high_per_s));
+  }
+  o->points = static_cast<std::size_t>(points);
+  std::string metric = "e2e";
+  body.String("metric", &metric);
+  body.Number("knee_factor", &o->knee_factor, 1.0001, 1e6);
+  if (!body.ok()) return body.error();
+  if (metric != "e2e" && metric != "ttft") {
+    return Unprocessable("metric", fmt::format("metric: must be \"e2e\" or \"ttft\" (got \"{}\")", metric));
+  }
+  o->metric = metric == "ttft" ? FrontierMetric::kTtft : FrontierMetric::kE2e;
+  return std::nullopt;
+}
+
+}  // namespace
+
+void AddFrontierRoutes(httplib::Server& http, ServerContext& ctx) {
+  http.Post("/api/v1/frontier", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    const RunBounds& bounds = ctx.options.bounds;
+    Body body(req.body, {"track", "part", "scenario", "overrides", "rates", "metric", "knee_factor", "requests"});
+    FrontierOptions options;
+    if (auto e = body.ok() ? ReadFrontierOptions(body, bounds, &options) : body.error()) return SendError(res, *e);
+    std::int64_t requests = 0;
+    body.Integer("requests", &requests, 1, static_cast<std::int64_t>(bounds.max_requests));
+    std::vector<std::string> extra;
+    if (requests > 0) extra.push_back(fmt::format("workload.requests={}", requests));
+    ScenarioRequest request;
+    if (auto e = ReadScenarioRequest(body, ctx, extra, &request)) return SendError(res, *e);
+    const double total = PlannedRequests(request.scenario) * static_cast<double>(options.points);
+    if (total > static_cast<double>(bounds.max_frontier_requests)) {
+      return SendError(res, LimitExceeded("requests", fmt::format("requests: {} points x {:.0f} requests exceed this "
+                                                                  "server's {} simulated requests per frontier",
+                                                                  options.points, PlannedRequests(request.scenario),
+                                                                  bounds.max_frontier_requests)));
+    }
+    WithWorker(ctx, res, [&] {
+      WallLimit wall(ctx.watchdog, bounds.max_wall_s);
+      options.cancel = wall.flag();
+      auto frontier = RunFrontier(request.scenario, options);
+      if (!frontier.ok()) return SendError(res, RunError(frontier.status(), wall.expired(), bounds.max_wall_s, FieldPrefix(request)));
+      SendJson(res, 200, FrontierToJson(*frontier));
+    });
+  });
+}
+
+}  // namespace fleetlab::server

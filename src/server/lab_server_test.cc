@@ -1,0 +1,393 @@
+// API tests: a LabServer on an ephemeral loopback port, driven by
+// httplib::Client.
+#include "fleetlab/server/lab_server.h"
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include "fleetlab/frontier.h"
+#include "fleetlab/report/render.h"
+#include "fleetlab/runner.h"
+#include "fleetlab/scenario/parse.h"
+#include "llm/planner_json.h"
+#include "server/server_test_util.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+class LabServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = testing::MakeTempDir("lab");
+    testing::WriteFixtureTracks(root_ + "/tracks");
+    testing::WriteFile(root_ + "/static/index.html", "<h1>the lab</h1>");
+    testing::WriteFile(root_ + "/static/app.js", "console.log(1)");
+    testing::WriteFile(root_ + "/secret.txt", "SECRET");
+    options_.port = 0;
+    options_.tracks_dir = root_ + "/tracks";
+    options_.static_dir = root_ + "/static";
+    options_.workers = 2;
+  }
+  void TearDown() override {
+    if (server_) server_->Stop();
+    std::error_code ec;
+    std::filesystem::remove_all(root_, ec);
+  }
+
+  void Start() {
+    auto server = LabServer::Create(options_);
+    ASSERT_TRUE(server.ok()) << server.status().message();
+    server_ = std::move(server).value();
+    ASSERT_TRUE(server_->Start().ok());
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client_->set_read_timeout(60);
+  }
+
+  // POSTs `body` to /api/v1/<path>; returns the status and sets *out.
+  int Post(const std::string& path, const std::string& body, json* out = nullptr) {
+    auto res = client_->Post(("/api/v1/" + path).c_str(), body, "application/json");
+    if (!res) return -1;
+    if (out != nullptr) *out = json::parse(res->body, nullptr, false);
+    return res->status;
+  }
+  int Get(const std::string& path, json* out = nullptr) {
+    auto res = client_->Get(path.c_str());
+    if (!res) return -1;
+    if (out != nullptr) *out = json::parse(res->body, nullptr, false);
+    return res->status;
+  }
+
+  std::string root_;
+  LabServerOptions options_;
+  std::unique_ptr<LabServer> server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+// The error object of a reply, checked for the documented shape.
+void ExpectError(const json& body, const std::string& code, const std::string& field) {
+  ASSERT_TRUE(body.contains("error")) << body.dump();
+  const json& e = body["error"];
+  EXPECT_EQ(e["code"], code) << body.dump();
+  if (field.empty()) {
+    EXPECT_TRUE(e["field"].is_null()) << body.dump();
+  } else {
+    EXPECT_EQ(e["field"], field) << body.dump();
+  }
+  EXPECT_TRUE(e["message"].is_string());
+}
+
+TEST_F(LabServerTest, HealthCatalogAndTracksHaveTheDocumentedFields) {
+  Start();
+  json body;
+  ASSERT_EQ(Get("/api/v1/health", &body), 200);
+  EXPECT_EQ(body, json({{"status", "ok"}, {"version", "0.1.0"}, {"api", 1}}));
+  ASSERT_EQ(Get("/api/v1/catalog", &body), 200);
+  ASSERT_FALSE(body["models"].empty());
+  for (const char* f : {"id", "name", "architecture"}) EXPECT_TRUE(body["models"][0][f].is_string()) << f;
+  for (const char* f : {"params", "kv_bytes_per_token"}) EXPECT_TRUE(body["models"][0][f].is_number()) << f;
+  ASSERT_FALSE(body["gpus"].empty());
+  for (const char* f : {"memory_gb", "bandwidth_gbps", "power_w", "price_per_hour_usd"}) {
+    EXPECT_TRUE(body["gpus"][0][f].is_number()) << f;
+  }
+  for (const char* f : {"bandwidth_gbps", "latency_us"}) EXPECT_TRUE(body["links"][0][f].is_number()) << f;
+  EXPECT_TRUE(body["hosts"].is_array());
+
+  ASSERT_EQ(Get("/api/v1/tracks", &body), 200);
+  ASSERT_EQ(body["tracks"].size(), 1u);
+  const json& t = body["tracks"][0];
+  EXPECT_EQ(t["id"], "fixture-track");
+  for (const char* f : {"name", "persona", "north_star", "crisis"}) EXPECT_TRUE(t[f].is_string()) << f;
+  ASSERT_EQ(t["parts"].size(), 3u);
+  const json& p = t["parts"][0];
+  EXPECT_EQ(p["id"], "part1");
+  EXPECT_EQ(p["number"], 1);
+  EXPECT_EQ(p["question_kind"], "choice");
+  EXPECT_EQ(p["choices"][1], json({{"id", "exponential"}, {"label", "Faster and faster"}}));
+  EXPECT_EQ(p["controls"][0]["value"], 50);
+  EXPECT_EQ(p["controls"][0]["max"], 95.0);
+  EXPECT_EQ(p["controls"][1]["options"], json({1, 2, 4}));
+  EXPECT_EQ(p["controls"][0]["options"], json::array());  // every control field is always present
+  EXPECT_EQ(p["controls"][1]["step"], 0.0);
+  EXPECT_EQ(p["target"]["max"], 100);
+  EXPECT_TRUE(p["challenge"].is_null());
+  EXPECT_FALSE(p.contains("scenario"));
+}
+
+TEST_F(LabServerTest, APartCarriesItsScenarioWithoutTheLabObject) {
+  Start();
+  json body;
+  ASSERT_EQ(Get("/api/v1/tracks/fixture-track/part2", &body), 200);
+  EXPECT_EQ(body["title"], "Part 2");
+  EXPECT_EQ(body["scenario"]["workload"]["requests"], 2000);
+  EXPECT_FALSE(body["scenario"].contains("lab"));
+  ASSERT_EQ(Get("/api/v1/tracks/nope/part1", &body), 404);
+  ExpectError(body, "not_found", "track");
+  ASSERT_EQ(Get("/api/v1/tracks/fixture-track/part9", &body), 404);
+  ExpectError(body, "not_found", "part");
+  ASSERT_EQ(Get("/api/v1/nothing", &body), 404);
+  ExpectError(body, "not_found", "");
+}
+
+TEST_F(LabServerTest, RunReturnsExactlyTheReportTheCliPrints) {
+  Start();
+  json body;
+  ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1",
+                            "overrides": {"workload.arrival.rate_per_s": 80, "seed": 3}})", &body), 200);
+  auto s = LoadScenario(options_.tracks_dir + "/fixture-track/part1.json",
+                        {"workload.arrival.rate_per_s=80", "seed=3"});
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  auto report = RunScenario(*s);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(body["report"], json::parse(ReportToJson(*report).dump()));
+  EXPECT_TRUE(body["wall_ms"].is_number());
+  EXPECT_DOUBLE_EQ(body["report"]["offered"]["rate_per_s"].get<double>(), 80.0);  // the override took effect
+}
+
+TEST_F(LabServerTest, ARefusedConfigurationSaysWhyWithTheFigures) {
+  Start();
+  json body;
+  // Llama-3-70B's 70.6 B bf16 weights (141 GB) on one 80 GB H100.
+  ASSERT_EQ(Post("run", R"({"scenario": {"workload": {"requests": 200, "warmup_requests": 10},
+                            "replica": {"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 1}}})", &body), 422);
+  ExpectError(body, "refused", "scenario.replica");
+  const std::string m = body["error"]["message"];
+  EXPECT_NE(m.find("does not fit"), std::string::npos) << m;
+  EXPECT_NE(m.find("141.1 GB"), std::string::npos) << m;
+  EXPECT_NE(m.find("80.0 GB"), std::string::npos) << m;
+}
+
+TEST_F(LabServerTest, BadInputGetsTheDocumentedCodeAndField) {
+  Start();
+  json body;
+  ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1", "colour": 1})", &body), 400);
+  ExpectError(body, "unknown_field", "colour");
+  ASSERT_EQ(Post("run", R"({"scenario": {"workload": {"rate": 3}}})", &body), 400);
+  ExpectError(body, "unknown_field", "scenario.workload.rate");
+  ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1", "series": "yes"})", &body), 400);
+  ExpectError(body, "invalid_field", "series");
+  ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1"})" "garbage", &body), 400);
+  ExpectError(body, "bad_json", "");
+  ASSERT_EQ(Post("run", "[1, 2]", &body), 400);
+  ExpectError(body, "bad_json", "");
+  ASSERT_EQ(Post("run", R"({"scenario": {"workload": {"arrival": {"rate_per_s": -3}}}})", &body), 422);
+  ExpectError(body, "invalid_field", "scenario.workload.arrival.rate_per_s");
+  EXPECT_EQ(body["error"]["message"], "scenario.workload.arrival.rate_per_s: must be a number > 0 (got -3)");
+  ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1",
+                            "overrides": {"workload.arrival.rate_per_s": "fast"}})", &body), 422);
+  ExpectError(body, "invalid_field", "workload.arrival.rate_per_s");
+  ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1", "overrides": {"a..b": 1}})", &body), 400);
+  ExpectError(body, "invalid_field", "overrides.a..b");
+  ASSERT_EQ(Post("run", R"({"part": "part1"})", &body), 400);
+  ExpectError(body, "invalid_field", "track");
+  ASSERT_EQ(Post("run", R"({})", &body), 400);
+  ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b"})", &body), 400);
+  ExpectError(body, "invalid_field", "gpu");
+  ASSERT_EQ(Post("memory", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "context": 0})", &body), 422);
+  ExpectError(body, "invalid_field", "context");
+  ASSERT_EQ(Post("memory", R"({"model": "nope", "gpu": "h100-sxm", "context": 10})", &body), 422);
+  EXPECT_EQ(body["error"]["field"], "model") << body.dump();
+  // The server still answers.
+  ASSERT_EQ(Get("/api/v1/health", &body), 200);
+}
+
+TEST_F(LabServerTest, TheServerReadsNoFileARequestNames) {
+  Start();
+  json body;
+  ASSERT_EQ(Post("run", R"({"scenario": {"workload": {"arrival": {"process": "trace", "trace": "/etc/passwd"}}}})",
+                 &body), 422);
+  ExpectError(body, "invalid_field", "scenario.workload.arrival.trace");
+  ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1",
+                            "overrides": {"workload.arrival.trace": "/etc/passwd"}})", &body), 422);
+  ExpectError(body, "invalid_field", "overrides.workload.arrival.trace");
+}
+
+TEST_F(LabServerTest, BodiesOverTheLimitGet413) {
+  options_.max_body_bytes = 1024;
+  Start();
+  json body;
+  const std::string big = R"({"scenario": {"name": ")" + std::string(4000, 'x') + R"("}})";
+  ASSERT_EQ(Post("run", big, &body), 413);
+  ExpectError(body, "too_large", "");
+  ASSERT_EQ(Get("/api/v1/health"), 200);
+}
+
+TEST_F(LabServerTest, BoundsGiveLimitExceeded) {
+  options_.bounds.max_events = 1000;  // the part's 2,000 requests need about 4,000
+  Start();
+  json body;
+  ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1",
+                            "overrides": {"workload.requests": 10000000}})", &body), 422);
+  ExpectError(body, "limit_exceeded", "workload.requests");
+  ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1"})", &body), 422);
+  ExpectError(body, "limit_exceeded", "limits.max_events");
+  ASSERT_EQ(Post("frontier", R"({"track": "fixture-track", "part": "part1",
+                                 "rates": {"low": 1, "high": 9, "points": 1000}})", &body), 422);
+  ExpectError(body, "invalid_field", "rates.points");
+}
+
+TEST_F(LabServerTest, ARunPastTheWallLimitIsCancelled) {
+  options_.bounds.max_wall_s = 0.02;
+  Start();
+  json body;
+  // 200,000 LLM requests take far longer than 20 ms.
+  ASSERT_EQ(Post("run", R"({"scenario": {"workload": {"requests": 200000, "arrival": {"rate_per_s": 5}},
+                            "replica": {"model": "llama-3-8b", "gpu": "h100-sxm"}}})", &body), 422);
+  ExpectError(body, "limit_exceeded", "");
+  EXPECT_NE(body["error"]["message"].get<std::string>().find("wall-time limit"), std::string::npos);
+  ASSERT_EQ(Get("/api/v1/health"), 200);
+}
+
+TEST_F(LabServerTest, FrontierPlanAndMemoryMatchTheCli) {
+  Start();
+  json body;
+  ASSERT_EQ(Post("frontier", R"({"track": "fixture-track", "part": "part1", "requests": 3000,
+                                 "rates": {"low": 10, "high": 90, "points": 5}})", &body), 200);
+  auto s = LoadScenario(options_.tracks_dir + "/fixture-track/part1.json", {"workload.requests=3000"});
+  ASSERT_TRUE(s.ok());
+  FrontierOptions o;
+  o.rate_low_per_s = 10;
+  o.rate_high_per_s = 90;
+  o.points = 5;
+  auto f = RunFrontier(*s, o);
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(body, json::parse(FrontierToJson(*f).dump()));
+
+  auto catalog = Catalog::LoadDefault();
+  ASSERT_TRUE(catalog.ok());
+  ASSERT_EQ(Post("memory", R"({"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 4, "context": 4096})", &body), 200);
+  MemoryRequest m;
+  m.model = "llama-3-70b";
+  m.gpu = "h100-sxm";
+  m.tp = 4;
+  m.context = 4096;
+  auto users = PlanUsers(m, *catalog);
+  ASSERT_TRUE(users.ok());
+  EXPECT_EQ(body, json::parse(MemoryToJson(m, *users).dump()));
+
+  ASSERT_EQ(Post("memory", R"({"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 1, "context": 4096})", &body), 422);
+  ExpectError(body, "refused", "");
+  EXPECT_NE(body["error"]["message"].get<std::string>().find("does not fit"), std::string::npos);
+
+  ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "gpus": 2, "prompt": 256, "output": 64})",
+                 &body), 200);
+  PlanRequest p;
+  p.model = "llama-3-8b";
+  p.gpu = "h100-sxm";
+  p.gpus = 2;
+  p.prompt = 256;
+  p.output = 64;
+  auto plans = PlanSplits(p, *catalog);
+  ASSERT_TRUE(plans.ok());
+  EXPECT_EQ(body, json::parse(PlanToJson(*plans).dump()));
+}
+
+TEST_F(LabServerTest, AnswerCallsTheAnswererWithTheOverrides) {
+  std::vector<std::string> seen;
+  options_.answer = [&seen](const TrackPart& part, const std::vector<std::string>& overrides) -> Result<TrackAnswer> {
+    seen = overrides;
+    TrackAnswer a;
+    a.choice = "exponential";
+    a.reason = "P99 grew fast in " + part.id;
+    a.evidence = {{"runs", 2}};
+    return a;
+  };
+  Start();
+  json body;
+  ASSERT_EQ(Post("answer", R"({"track": "fixture-track", "part": "part3",
+                               "overrides": {"workload.arrival.rate_per_s": 20}})", &body), 200);
+  EXPECT_EQ(body, json({{"choice", "exponential"}, {"value", 0.0}, {"reason", "P99 grew fast in part3"},
+                        {"evidence", {{"runs", 2}}}}));
+  EXPECT_EQ(seen, std::vector<std::string>{"workload.arrival.rate_per_s=20"});
+  ASSERT_EQ(Post("answer", R"({"scenario": {}})", &body), 400);
+  ExpectError(body, "unknown_field", "scenario");
+  ASSERT_EQ(Post("answer", R"({"track": "fixture-track", "part": "part1", "overrides": {"seed": -1}})", &body), 422);
+  ExpectError(body, "invalid_field", "seed");
+}
+
+TEST_F(LabServerTest, AFullPoolAnswers503WithRetryAfter) {
+  options_.workers = 1;
+  options_.queue = 0;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> entered;
+  options_.answer = [&](const TrackPart&, const std::vector<std::string>&) -> Result<TrackAnswer> {
+    entered.set_value();
+    released.wait();
+    return TrackAnswer{};
+  };
+  Start();
+  auto slow = std::async(std::launch::async, [this] {
+    httplib::Client c("127.0.0.1", server_->port());
+    c.set_read_timeout(60);
+    auto res = c.Post("/api/v1/answer", R"({"track": "fixture-track", "part": "part1"})", "application/json");
+    return res ? res->status : -1;
+  });
+  entered.get_future().wait();  // the only worker is now busy
+  auto res = client_->Post("/api/v1/run", R"({"track": "fixture-track", "part": "part1"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 503);
+  EXPECT_EQ(res->get_header_value("Retry-After"), "1");
+  ExpectError(json::parse(res->body), "busy", "");
+  EXPECT_EQ(Get("/api/v1/health"), 200);  // light requests do not need a worker
+  release.set_value();
+  EXPECT_EQ(slow.get(), 200);
+  EXPECT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1"})"), 200);  // the worker is free again
+}
+
+TEST_F(LabServerTest, ServesOnlyFilesInsideTheStaticFolder) {
+  Start();
+  auto res = client_->Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "<h1>the lab</h1>");
+  res = client_->Get("/app.js");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  for (const char* path : {"/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/%2E%2E%2Fsecret.txt",
+                           "/app.js/../../secret.txt", "/./../secret.txt", "/..\\secret.txt", "//secret.txt",
+                           "/%252e%252e/secret.txt"}) {
+    res = client_->Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_TRUE(res->status == 404 || res->status == 400) << path << " -> " << res->status;
+    EXPECT_EQ(res->body.find("SECRET"), std::string::npos) << path;
+  }
+  EXPECT_EQ(Get("/api/v1/health"), 200);
+}
+
+TEST_F(LabServerTest, WithoutABuiltFrontEndTheRootSaysHowToBuildIt) {
+  options_.static_dir = root_ + "/no-such-folder";
+  Start();
+  auto res = client_->Get("/");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_NE(res->body.find("not built"), std::string::npos);
+  EXPECT_NE(res->body.find("make lab"), std::string::npos);
+}
+
+TEST_F(LabServerTest, AMalformedTrackFileFailsCreateNamingTheFile) {
+  testing::WriteFile(options_.tracks_dir + "/fixture-track/part2.json", "{");
+  auto server = LabServer::Create(options_);
+  ASSERT_FALSE(server.ok());
+  EXPECT_NE(server.status().message().find("part2.json"), std::string::npos) << server.status().message();
+}
+
+TEST_F(LabServerTest, APortInUseIsAnErrorNotACrash) {
+  Start();
+  LabServerOptions again = options_;
+  again.port = server_->port();
+  auto second = LabServer::Create(again);
+  ASSERT_TRUE(second.ok());
+  const Status s = (*second)->Start();
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("cannot listen"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fleetlab

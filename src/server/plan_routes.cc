@@ -1,0 +1,109 @@
+// POST /api/v1/plan and /api/v1/memory: the planner (llm/planner.h), JSON
+// exactly as `fleetlab plan --json` and `fleetlab memory --json` print it.
+#include <fmt/format.h>
+
+#include "llm/planner_json.h"
+#include "server/context.h"
+
+namespace fleetlab::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t kMaxTokens = 10'000'000;
+
+bool ReadDType(Body& body, const char* key, DType* out) {
+  std::string name;
+  if (!body.String(key, &name) || name.empty()) return body.ok();
+  const auto d = ParseDType(name);
+  if (!d) {
+    body.Fail(Unprocessable(key, fmt::format("{}: must be one of fp32, bf16, fp16, fp8, int8, int4 (got \"{}\")", key,
+                                             name)));
+  } else {
+    *out = *d;
+  }
+  return body.ok();
+}
+
+std::optional<ApiError> ReadPlan(Body& b, const RunBounds& bounds, PlanRequest* r) {
+  std::int64_t gpus = r->gpus;
+  double ttft_ms = 0, tpot_ms = 0;
+  b.String("model", &r->model, true);
+  b.String("gpu", &r->gpu, true);
+  b.Integer("gpus", &gpus, 1, bounds.max_plan_gpus);
+  b.Integer("prompt", &r->prompt, 1, kMaxTokens);
+  b.Integer("output", &r->output, 1, kMaxTokens);
+  b.Number("ttft_slo_ms", &ttft_ms, 0, 1e9);
+  b.Number("tpot_slo_ms", &tpot_ms, 0, 1e9);
+  ReadDType(b, "weight_dtype", &r->weight_dtype);
+  ReadDType(b, "kv_dtype", &r->kv_dtype);
+  b.String("tp_link", &r->tp_link);
+  b.String("pp_link", &r->pp_link);
+  r->gpus = static_cast<int>(gpus);
+  r->ttft_slo_s = ttft_ms / 1e3;
+  r->tpot_slo_s = tpot_ms / 1e3;
+  return b.error();
+}
+
+std::optional<ApiError> ReadMemory(Body& b, MemoryRequest* r) {
+  std::int64_t tp = r->tp, pp = r->pp, gpus = 0;
+  std::string reservation = "max_length";
+  b.String("model", &r->model, true);
+  b.String("gpu", &r->gpu, true);
+  b.Integer("tp", &tp, 1, 1024);
+  b.Integer("pp", &pp, 1, 1024);
+  b.Integer("gpus", &gpus, 1, 1024);
+  b.Integer("context", &r->context, 1, kMaxTokens, true);
+  b.Integer("block_size", &r->block_tokens, 1, 1'000'000);
+  ReadDType(b, "kv_dtype", &r->kv_dtype);
+  ReadDType(b, "weight_dtype", &r->weight_dtype);
+  b.String("reservation", &reservation);
+  if (!b.ok()) return b.error();
+  if (!ParseReservation(reservation, &r->reservation)) {
+    return Unprocessable("reservation", fmt::format("reservation: must be one of max_length, power_of_two, oracle "
+                                                    "(got \"{}\")", reservation));
+  }
+  if (gpus > 0 && gpus != tp * pp) {
+    return Unprocessable("gpus", fmt::format("gpus: must equal tp x pp = {} (got {})", tp * pp, gpus));
+  }
+  r->tp = static_cast<int>(tp);
+  r->pp = static_cast<int>(pp);
+  return std::nullopt;
+}
+
+std::string NoFitMessage(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
+  std::string out = fmt::format("does not fit: no split of {} x {} fits {}", r.gpus, r.gpu, r.model);
+  for (const SplitPlan& p : plans) out += fmt::format("; TP{} PP{}: {}", p.tp, p.pp, p.reason);
+  return out;
+}
+
+}  // namespace
+
+void AddPlanRoutes(httplib::Server& http, ServerContext& ctx) {
+  http.Post("/api/v1/plan", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    Body body(req.body, {"model", "gpu", "gpus", "prompt", "output", "ttft_slo_ms", "tpot_slo_ms", "weight_dtype",
+                         "kv_dtype", "tp_link", "pp_link"});
+    PlanRequest request;
+    if (auto e = body.ok() ? ReadPlan(body, ctx.options.bounds, &request) : body.error()) return SendError(res, *e);
+    WithWorker(ctx, res, [&] {
+      auto plans = PlanSplits(request, ctx.catalog);
+      if (!plans.ok()) return SendError(res, FromStatus(plans.status()));
+      if (plans->empty() || !plans->front().fits) {
+        return SendError(res, ApiError{422, "refused", "", NoFitMessage(request, *plans)});
+      }
+      SendJson(res, 200, PlanToJson(*plans));
+    });
+  });
+  http.Post("/api/v1/memory", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    Body body(req.body, {"model", "gpu", "gpus", "tp", "pp", "context", "block_size", "kv_dtype", "weight_dtype",
+                         "reservation"});
+    MemoryRequest request;
+    if (auto e = body.ok() ? ReadMemory(body, &request) : body.error()) return SendError(res, *e);
+    auto report = PlanUsers(request, ctx.catalog);
+    if (!report.ok()) return SendError(res, FromStatus(report.status()));
+    if (!report->plan.fits) return SendError(res, ApiError{422, "refused", "", "does not fit: " + report->plan.reason});
+    SendJson(res, 200, MemoryToJson(request, *report));
+  });
+}
+
+}  // namespace fleetlab::server

@@ -1,0 +1,136 @@
+#include "server/scenario_request.h"
+
+#include <cctype>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "fleetlab/scenario/parse.h"
+#include "fleetlab/workload/arrival_process.h"
+
+namespace fleetlab::server {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxOverrides = 64;
+constexpr std::size_t kMaxPathLength = 128;
+
+// A --set dot path: segments of [A-Za-z0-9_], none empty.
+bool ValidPath(const std::string& path) {
+  if (path.empty() || path.size() > kMaxPathLength || path.front() == '.' || path.back() == '.') return false;
+  char previous = '.';
+  for (char c : path) {
+    const bool word = std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    if (!word && (c != '.' || previous == '.')) return false;
+    previous = c;
+  }
+  return true;
+}
+
+// File paths are not settable through the API: the server reads no file a
+// request names.
+bool NamesAFile(const std::string& path) {
+  return path == "trace" || (path.size() >= 6 && path.compare(path.size() - 6, 6, ".trace") == 0);
+}
+
+std::optional<ApiError> ReadOverrides(Body& body, std::vector<std::string>* out) {
+  const json* o = body.Object("overrides");
+  if (!body.ok()) return body.error();
+  if (o == nullptr) return std::nullopt;
+  if (o->size() > kMaxOverrides) {
+    return LimitExceeded("overrides", fmt::format("overrides: at most {} (got {})", kMaxOverrides, o->size()));
+  }
+  for (const auto& [path, value] : o->items()) {
+    const std::string field = "overrides." + path;
+    if (!ValidPath(path)) {
+      return BadRequest(field, fmt::format("{}: not a dot path of field names (letters, digits, _)", field));
+    }
+    if (NamesAFile(path)) return Unprocessable(field, fmt::format("{}: files cannot be named through the API", field));
+    out->push_back(path + "=" + value.dump());
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> ReadSource(Body& body, const ServerContext& ctx, ScenarioRequest* out, std::string* base) {
+  const bool named = body.Has("track") || body.Has("part");
+  if (named && body.Has("scenario")) {
+    return BadRequest("scenario", "scenario: give either \"track\" and \"part\" or \"scenario\", not both");
+  }
+  if (!named) {
+    const json* s = body.Object("scenario");
+    if (!body.ok()) return body.error();
+    if (s == nullptr) return BadRequest("track", "track: required (with \"part\"), or a \"scenario\" object");
+    const json* arrival = s->contains("workload") && (*s)["workload"].is_object() ? &(*s)["workload"] : nullptr;
+    if (arrival != nullptr && arrival->contains("arrival") && (*arrival)["arrival"].is_object() &&
+        (*arrival)["arrival"].contains("trace")) {
+      return Unprocessable("scenario.workload.arrival.trace",
+                           "scenario.workload.arrival.trace: files cannot be named through the API");
+    }
+    out->doc = *s;
+    return std::nullopt;
+  }
+  std::string track, part;
+  if (!body.String("track", &track, true) || !body.String("part", &part, true)) return body.error();
+  ApiError error;
+  out->part = ctx.FindPart(track, part, &error);
+  if (out->part == nullptr) return error;
+  auto doc = ReadJsonFile(out->part->file);
+  if (!doc.ok()) return ApiError{500, "internal", "", doc.status().message()};
+  out->doc = std::move(doc).value();
+  *base = std::filesystem::path(out->part->file).parent_path().string();
+  return std::nullopt;
+}
+
+std::optional<ApiError> CheckBounds(const RunBounds& b, Scenario* s) {
+  const double planned = PlannedRequests(*s);
+  if (planned > static_cast<double>(b.max_requests)) {
+    const char* field = s->workload.duration_s > 0 ? "workload.duration_s" : "workload.requests";
+    return LimitExceeded(field, fmt::format("{}: the run would simulate {:.0f} requests; this server allows at most "
+                                            "{} per run", field, planned, b.max_requests));
+  }
+  s->limits.max_events = std::min(s->limits.max_events, b.max_events);
+  return std::nullopt;
+}
+
+}  // namespace
+
+double PlannedRequests(const Scenario& s) {
+  if (s.workload.duration_s <= 0) return static_cast<double>(s.workload.requests);
+  if (s.workload.mode != LoadMode::kOpen) return 0;
+  return ArrivalProcess(s.workload.arrival, s.trace).MeanRate() * s.workload.duration_s;
+}
+
+std::optional<ApiError> ReadScenarioRequest(Body& body, const ServerContext& ctx,
+                                            const std::vector<std::string>& extra, ScenarioRequest* out) {
+  if (!body.ok()) return body.error();
+  std::string base;
+  if (auto e = ReadSource(body, ctx, out, &base)) return e;
+  if (auto e = ReadOverrides(body, &out->overrides)) return e;
+  out->overrides.insert(out->overrides.end(), extra.begin(), extra.end());
+  const std::string prefix = FieldPrefix(*out);
+  for (const std::string& o : out->overrides) {
+    if (Status s = ApplyOverride(out->doc, o); !s.ok()) {
+      const std::string path = o.substr(0, o.find('='));
+      return Unprocessable("overrides." + path, s.message());
+    }
+  }
+  auto parsed = ParseScenario(out->doc, base, &ctx.catalog);
+  if (!parsed.ok()) return FromStatus(parsed.status(), "invalid_field", prefix);
+  out->scenario = std::move(parsed).value();
+  return CheckBounds(ctx.options.bounds, &out->scenario);
+}
+
+ApiError RunError(const Status& status, bool wall_expired, double wall_s, const std::string& field_prefix) {
+  if (wall_expired) {
+    return LimitExceeded("", fmt::format("the simulation ran past this server's wall-time limit of {:.1f} s and was "
+                                         "cancelled; ask for fewer requests or a smaller system", wall_s));
+  }
+  if (status.code() == Status::Code::kOutOfRange) {
+    const bool events = status.message().find("max_events") != std::string::npos;
+    return LimitExceeded(events ? field_prefix + "limits.max_events" : "", status.message());
+  }
+  return FromStatus(status, "refused", field_prefix);
+}
+
+}  // namespace fleetlab::server

@@ -1,0 +1,58 @@
+// GET /api/v1/tracks and /api/v1/tracks/{track}/{part}.
+#include <fmt/format.h>
+
+#include "fleetlab/scenario/parse.h"
+#include "server/context.h"
+
+namespace fleetlab::server {
+namespace {
+
+using nlohmann::json;
+
+json ControlJson(const TrackControl& c) {
+  // Every field always (min/max/step are 0 unless kind "range", options []
+  // unless kind "select"), so a typed client needs no optional fields.
+  return {{"path", c.path}, {"label", c.label}, {"kind", c.kind}, {"unit", c.unit}, {"min", c.min},
+          {"max", c.max}, {"step", c.step}, {"options", c.options}, {"value", c.value}};
+}
+
+json TrackJson(const Track& t) {
+  json parts = json::array();
+  for (const TrackPart& p : t.parts) parts.push_back(PartJson(p));
+  return {{"id", t.id}, {"name", t.name}, {"persona", t.persona}, {"north_star", t.north_star},
+          {"crisis", t.crisis}, {"parts", parts}};
+}
+
+}  // namespace
+
+json PartJson(const TrackPart& p) {
+  json choices = json::array(), controls = json::array();
+  for (const TrackChoice& c : p.choices) choices.push_back({{"id", c.id}, {"label", c.label}});
+  for (const TrackControl& c : p.controls) controls.push_back(ControlJson(c));
+  return {{"track", p.track}, {"id", p.id}, {"number", p.number}, {"title", p.title},
+          {"question", p.question}, {"question_kind", p.question_kind}, {"choices", choices},
+          {"unit", p.unit}, {"controls", controls}, {"instruments", p.instruments},
+          {"target", p.target}, {"challenge", p.challenge}, {"reflection", p.reflection}};
+}
+
+void AddTrackRoutes(httplib::Server& http, ServerContext& ctx) {
+  json all = json::array();
+  for (const Track& t : ctx.tracks) all.push_back(TrackJson(t));
+  const std::string tracks = json{{"tracks", all}}.dump();
+  http.Get("/api/v1/tracks", [tracks](const httplib::Request&, httplib::Response& res) {
+    res.set_content(tracks, "application/json");
+  });
+  http.Get(R"(/api/v1/tracks/([^/]+)/([^/]+))", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    ApiError error;
+    const TrackPart* part = ctx.FindPart(req.matches[1], req.matches[2], &error);
+    if (part == nullptr) return SendError(res, error);
+    auto doc = ReadJsonFile(part->file);
+    if (!doc.ok()) return SendError(res, ApiError{500, "internal", "", doc.status().message()});
+    json out = PartJson(*part);
+    doc->erase("lab");
+    out["scenario"] = std::move(doc).value();
+    SendJson(res, 200, out);
+  });
+}
+
+}  // namespace fleetlab::server
