@@ -1,0 +1,81 @@
+// End-to-end: every track, every part, in Debian's headless Chromium
+// (playwright-core; no browser is ever downloaded).
+//   npm run e2e          against the real server: $FLEETLAB_BIN (default
+//                        ../build/bin/fleetlab) `lab --port P --static dist`;
+//                        skips with a message if the binary has no `lab` yet
+//   npm run e2e:mock     against e2e/mock-server.mjs (fixtures)
+// Screenshots and a summary (with the P95 control-to-chart latency) go to
+// ../build/e2e-screenshots/.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startMock } from './mock-server.mjs';
+import { walkTracks } from './lab-flow.mjs';
+
+const web = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+const shots = resolve(web, '../build/e2e-screenshots');
+const chromePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+function freePort() {
+  return new Promise((ok, fail) => { const s = createServer(); s.on('error', fail); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => ok(p)); }); });
+}
+
+async function waitHealthy(base, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    try { const r = await fetch(`${base}/api/v1/health`); if (r.ok) return; } catch { /* not up yet */ }
+    if (Date.now() > end) throw new Error(`the server at ${base} did not answer /api/v1/health within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startServer() {
+  if (process.env.FLEETLAB_MOCK === '1') {
+    const { server, port } = await startMock({ dist: resolve(web, 'dist') });
+    return { base: `http://127.0.0.1:${port}`, mode: 'mock', stop: () => server.close() };
+  }
+  const bin = resolve(web, process.env.FLEETLAB_BIN ?? '../build/bin/fleetlab');
+  if (!existsSync(bin)) { console.log(`SKIP e2e: no fleetlab binary at ${bin} (build it, or set FLEETLAB_BIN)`); process.exit(0); }
+  const help = spawnSync(bin, ['lab', '--help'], { encoding: 'utf8' });
+  if (help.status !== 0) {
+    console.log(`SKIP e2e: ${bin} has no \`lab\` command yet (the server branch is not merged). Run \`npm run e2e:mock\` to check the UI against the fixture server.`);
+    process.exit(0);
+  }
+  const port = await freePort();
+  const child = spawn(bin, ['lab', '--port', String(port), '--static', resolve(web, 'dist')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  await waitHealthy(base, 15000);
+  return { base, mode: `real (${bin})`, stop: () => child.kill('SIGTERM') };
+}
+
+async function main() {
+  if (!existsSync(resolve(web, 'dist/index.html'))) { console.error('e2e: web/dist is missing: run `npm run build` first'); process.exit(2); }
+  if (!existsSync(chromePath)) { console.error(`e2e: no Chromium at ${chromePath}: install Debian's chromium (scripts/install-deps.sh)`); process.exit(2); }
+  mkdirSync(shots, { recursive: true });
+  const srv = await startServer();
+  const t0 = Date.now();
+  const browser = await chromium.launch({ executablePath: chromePath, args: ['--no-sandbox', '--disable-gpu'] });
+  let failed = false;
+  try {
+    const summary = await walkTracks(browser, srv.base, shots);
+    summary.mode = srv.mode;
+    summary.wall_s = (Date.now() - t0) / 1000;
+    writeFileSync(resolve(shots, 'summary.json'), JSON.stringify(summary, null, 2));
+    console.log(`e2e (${srv.mode}): ${summary.parts} parts in ${summary.tracks} tracks, ${summary.checks} checks passed in ${summary.wall_s.toFixed(1)} s`);
+    console.log(`control-change-to-chart-update latency: P95 ${summary.latency.p95_ms?.toFixed(1)} ms, median ${summary.latency.p50_ms?.toFixed(1)} ms over ${summary.latency.samples} updates (target < 150 ms)`);
+    console.log(`screenshots: ${shots}`);
+  } catch (err) {
+    failed = true;
+    console.error(`e2e FAILED: ${err instanceof Error ? err.stack : err}`);
+  } finally {
+    await browser.close();
+    srv.stop();
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+void readFileSync;
+await main();

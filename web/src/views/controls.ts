@@ -1,0 +1,47 @@
+// The workbench's controls, generated from the part's "controls": a labelled
+// range (slider + number), select or toggle per scenario path, each with its
+// own error slot so a refused value is explained next to it.
+import type { Control, JsonValue } from '../api/types';
+import { h, nextId } from './dom';
+
+export interface ControlView { control: Control; root: HTMLElement; setError(msg: string | null): void; value(): JsonValue }
+
+export function renderControl(c: Control, initial: JsonValue, onChange: (path: string, v: JsonValue) => void): ControlView {
+  const id = nextId('ctl');
+  const err = h('p', { class: 'control-error', role: 'alert', 'aria-live': 'polite', id: `${id}-err` });
+  const unit = c.unit ? ` (${c.unit})` : '';
+  let read: () => JsonValue;
+  let input: HTMLElement;
+  if (c.kind === 'range') {
+    const out = h('output', { for: id, class: 'control-value' });
+    const range = h('input', {
+      id, type: 'range', min: c.min ?? 0, max: c.max ?? 100, step: c.step ?? 1, value: String(initial ?? c.min ?? 0),
+      'data-path': c.path, 'aria-describedby': `${id}-err`,
+    });
+    const show = () => { out.textContent = `${range.value}${c.unit ? ' ' + c.unit : ''}`; };
+    show();
+    range.addEventListener('input', () => { show(); onChange(c.path, Number(range.value)); });
+    read = () => Number(range.value);
+    input = h('span', { class: 'range' }, range, out);
+  } else if (c.kind === 'select') {
+    const opts = c.options ?? [];
+    const sel = h('select', { id, 'data-path': c.path, 'aria-describedby': `${id}-err` },
+      ...opts.map((o, i) => h('option', { value: String(i), selected: JSON.stringify(o) === JSON.stringify(initial) }, String(o))));
+    sel.addEventListener('change', () => onChange(c.path, opts[Number(sel.value)] ?? null));
+    read = () => opts[Number(sel.value)] ?? null;
+    input = sel;
+  } else {
+    // A toggle: options [off, on] when given (e.g. ["dynamic", "continuous"]), else false/true.
+    const [off, on] = c.options && c.options.length === 2 ? c.options : [false, true];
+    const box = h('input', { id, type: 'checkbox', role: 'switch', 'data-path': c.path, 'aria-describedby': `${id}-err`, checked: JSON.stringify(initial) === JSON.stringify(on) });
+    box.addEventListener('change', () => onChange(c.path, box.checked ? on! : off!));
+    read = () => (box.checked ? on! : off!);
+    input = box;
+  }
+  const root = h('div', { class: `control control-${c.kind}`, 'data-control': c.path },
+    h('label', { for: id }, c.label + unit), input, err);
+  return {
+    control: c, root, value: () => read(),
+    setError(msg) { err.textContent = msg ?? ''; root.classList.toggle('has-error', !!msg); },
+  };
+}

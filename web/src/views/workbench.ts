@@ -1,0 +1,201 @@
+// The workbench: the part's controls, the instruments they drive, the
+// headline number, the configurations tried against the target (the
+// 10-iteration rule) and the stakeholder challenge. Requests are debounced
+// and latest-wins; an error is shown next to the control that caused it.
+import { describeError, isSuperseded, Latest, type ApiClient, type ApiResult } from '../api/client';
+import { applyOverrides, fmt, getNumber, headline } from '../api/report';
+import type { FrontierResponse, JsonValue, MemoryResponse, Overrides, Part, Report, RunResponse } from '../api/types';
+import type { EnergyPoint } from '../charts/EnergyPower';
+import { ITERATION_LIMIT, type Ledger } from '../ledger/ledger';
+import { markChange, markUpdated } from '../perf';
+import { judgeChallenge } from './challenge';
+import { renderControl, type ControlView } from './controls';
+import { h } from './dom';
+import { makeInstrument, type Instrument } from './instruments';
+
+const DEBOUNCE_MS = 25;
+
+export interface WorkbenchHooks { onReport(report: Report, scenario: Record<string, JsonValue>, overrides: Overrides): void }
+
+export class Workbench {
+  private overrides: Overrides;
+  private controls: ControlView[] = [];
+  private instruments: Instrument[] = [];
+  private lastChanged: string | null = null;
+  private frontier: FrontierResponse | null = null;
+  private frontierKey = '';
+  private baseline: Report | null = null;
+  private runs = new Latest((o: Overrides, s: AbortSignal) => this.fetchAll(o, s), DEBOUNCE_MS);
+  private readonly headlineEl = h('p', { class: 'headline', 'aria-live': 'polite', 'data-testid': 'headline' });
+  private readonly statusEl = h('p', { class: 'run-status', role: 'status' });
+  private readonly triesEl = h('section', { class: 'tries', 'aria-label': 'Configurations tried' });
+  private readonly challengeEl = h('section', { class: 'challenge', 'aria-label': 'Stakeholder challenge' });
+
+  constructor(
+    private readonly part: Part, private readonly api: ApiClient, private readonly ledger: Ledger,
+    private readonly controlsEl: HTMLElement, private readonly instrumentsEl: HTMLElement, private readonly hooks: WorkbenchHooks,
+  ) {
+    this.overrides = { ...ledger.entry(part.track, part.id).config };
+  }
+
+  start(): void {
+    for (const c of this.part.controls) {
+      const initial = c.path in this.overrides ? this.overrides[c.path]! : c.value;
+      const v = renderControl(c, initial, (path, value) => this.change(path, value));
+      this.controls.push(v);
+      this.controlsEl.append(v.root);
+    }
+    this.controlsEl.append(this.headlineEl, this.statusEl);
+    const grid = h('div', { class: 'instrument-grid' });
+    this.instrumentsEl.append(grid);
+    for (const name of this.part.instruments) this.instruments.push(makeInstrument(name, this.part, grid));
+    if (this.part.target) this.instrumentsEl.append(this.triesEl);
+    if (this.part.challenge) this.instrumentsEl.append(this.challengeEl);
+    this.renderTries();
+    void this.refresh();
+  }
+
+  currentOverrides(): Overrides { return { ...this.overrides }; }
+
+  private change(path: string, value: JsonValue): void {
+    markChange();
+    this.lastChanged = path;
+    this.overrides[path] = value;
+    this.ledger.setConfig(this.part.track, this.part.id, this.overrides);
+    void this.refresh();
+  }
+
+  private async refresh(): Promise<void> {
+    this.statusEl.textContent = 'running…';
+    const res = await this.runs.submit({ ...this.overrides });
+    if (isSuperseded(res)) return;
+    this.apply(res);
+  }
+
+  private needs(kind: Instrument['needs']): boolean { return this.instruments.some((i) => i.needs === kind); }
+
+  private rateControl() { return this.part.controls.find((c) => /(^|\.)rate(_per_s)?$/.test(c.path)); }
+
+  /** The run, and the frontier and memory figures when an instrument needs them, in parallel. */
+  private async fetchAll(o: Overrides, signal: AbortSignal) {
+    const base = { track: this.part.track, part: this.part.id };
+    const series = this.part.instruments.includes('heatmap');
+    const run = this.api.run({ ...base, overrides: o, series }, signal);
+    const rc = this.rateControl();
+    const noRate = Object.fromEntries(Object.entries(o).filter(([k]) => k !== rc?.path));
+    const fKey = JSON.stringify(noRate);
+    const wantFrontier = this.needs('frontier') && (fKey !== this.frontierKey || !this.frontier);
+    const scenario = applyOverrides(this.part.scenario ?? {}, o);
+    const llm = 'replica' in scenario;
+    const frontier = wantFrontier
+      ? this.api.frontier({ ...base, overrides: noRate, rates: this.rates(scenario), metric: llm ? 'ttft' : 'e2e' }, signal)
+      : null;
+    const memory = this.needs('memory') ? this.api.memory(memoryRequest(scenario), signal) : null;
+    const baseline = this.part.challenge && !this.baseline
+      ? this.api.run({ ...base, overrides: this.part.challenge.baseline }, signal) : null;
+    const [r, f, m, b] = await Promise.all([run, frontier, memory, baseline]);
+    return { o, scenario, r, f, fKey, m, b };
+  }
+
+  private rates(scenario: Record<string, JsonValue>) {
+    const rc = this.rateControl();
+    if (rc && rc.min !== undefined && rc.max !== undefined) return { low: Math.max(rc.min, rc.step ?? 0.1), high: rc.max, points: 10 };
+    const rate = getNumber(scenario, 'workload.arrival.rate_per_s') ?? 10;
+    return { low: rate * 0.1, high: rate * 1.1, points: 10 };
+  }
+
+  private apply(x: Awaited<ReturnType<Workbench['fetchAll']>>): void {
+    if (x.b?.ok) this.baseline = x.b.value.report;
+    if (x.f?.ok) { this.frontier = x.f.value; this.frontierKey = x.fKey; }
+    for (const c of this.controls) c.setError(null);
+    if (!x.r.ok) return this.fail(x.r, x.o);
+    const report = x.r.value.report;
+    const err = firstError([x.f, x.m, x.b]);
+    const hl = headline(this.part, report);
+    const met = this.part.target && hl.value !== null ? hl.value <= this.part.target.max : null;
+    this.headlineEl.textContent = `${hl.label}: ${fmt(hl.value, hl.unit)}${this.part.target ? ` — target ${this.part.target.label}: ${met ? 'met' : 'not met'}` : ''}`;
+    this.headlineEl.dataset.value = hl.value === null ? '' : String(hl.value);
+    this.headlineEl.classList.toggle('miss', met === false);
+    this.statusEl.textContent = `${report.stable ? 'stable' : 'UNSTABLE'}: ${report.stability}; utilisation ${fmt(report.utilization * 100)}%; simulated in ${fmt(x.r.value.wall_ms, 'ms')}${err ? ` — ${err}` : ''}`;
+    this.ledger.addTry(this.part.track, this.part.id, {
+      overrides: x.o, metric: hl.path, value: hl.value, met,
+      extra: { power_w: getNumber(report, 'energy.average_power_w'), joules_per_token: getNumber(report, 'energy.joules_per_output_token'), latency_ms: hl.value },
+    });
+    this.ledger.setResult(this.part.track, this.part.id, { label: hl.label, value: hl.value, unit: hl.unit });
+    const memory: MemoryResponse | null = x.m?.ok ? x.m.value : null;
+    const history: EnergyPoint[] = this.ledger.entry(this.part.track, this.part.id).tries
+      .filter((t) => t.extra).map((t) => ({ power_w: t.extra!.power_w ?? null, joules_per_token: t.extra!.joules_per_token ?? null, latency_ms: t.extra!.latency_ms ?? null }));
+    for (const i of this.instruments) i.feed({ report, frontier: this.frontier, memory, baseline: this.baseline, history });
+    this.renderTries();
+    this.renderChallenge(report);
+    this.hooks.onReport(report, x.scenario, x.o);
+    markUpdated();
+  }
+
+  private fail(r: Extract<ApiResult<RunResponse>, { ok: false }>, o: Overrides): void {
+    const msg = describeError(r.error);
+    const field = r.error.kind === 'http' ? r.error.field : null;
+    const at = this.controls.find((c) => field !== null && (c.control.path === field || field.startsWith(c.control.path)))
+      ?? this.controls.find((c) => c.control.path === this.lastChanged) ?? this.controls[0];
+    at?.setError(msg);
+    this.statusEl.textContent = `refused: ${msg}`;
+    for (const i of this.instruments) i.chart.showError(`not updated: ${msg}`);
+    if (r.error.kind !== 'aborted') {
+      this.ledger.addTry(this.part.track, this.part.id, { overrides: o, metric: this.part.target?.metric ?? '', value: null, met: null, error: msg });
+      this.renderTries();
+    }
+    markUpdated();
+  }
+
+  private renderTries(): void {
+    const t = this.part.target;
+    if (!t) return;
+    const tries = this.ledger.entry(this.part.track, this.part.id).tries;
+    const hit = tries.find((x) => x.met);
+    const n = tries.length;
+    let msg: string;
+    if (n > ITERATION_LIMIT) msg = `The 10-iteration rule: your tenth try has passed (${n} configurations tried). ${hit ? `You hit the target on try ${hit.n}.` : 'Stop tuning at random: read the waterfall, decide which term dominates, and change that.'}`;
+    else if (n === ITERATION_LIMIT) msg = `The 10-iteration rule: that was your tenth try. ${hit ? `You hit the target on try ${hit.n}.` : 'The target is not met yet: this is the moment to reason from the instruments, not to keep guessing.'}`;
+    else msg = `Try ${n} of ${ITERATION_LIMIT} against the target ${t.label}.${hit ? ` Met on try ${hit.n}.` : ''}`;
+    this.triesEl.replaceChildren(
+      h('h3', {}, 'Configurations tried'),
+      h('p', { class: 'iteration-rule', 'data-testid': 'iteration-rule', 'data-count': n }, msg),
+      h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'settings'), h('th', {}, t.label), h('th', {}, 'met'))),
+        h('tbody', {}, ...tries.map((x) => h('tr', { class: x.met ? 'met' : '' },
+          h('td', {}, x.n),
+          h('td', {}, Object.entries(x.overrides).map(([k, v]) => `${k.split('.').pop()}=${JSON.stringify(v)}`).join(', ') || 'as written'),
+          h('td', {}, x.error ? `refused: ${x.error}` : fmt(x.value)),
+          h('td', {}, x.met === null ? '—' : x.met ? 'yes' : 'no'))))),
+    );
+  }
+
+  private renderChallenge(report: Report): void {
+    const c = this.part.challenge;
+    if (!c) return;
+    if (!this.baseline) { this.challengeEl.replaceChildren(h('p', {}, 'waiting for the baseline run…')); return; }
+    const v = judgeChallenge(c, this.baseline, report);
+    this.ledger.setChallenge(this.part.track, this.part.id, { passed: v.passed, before: v.before, after: v.after, guardBefore: v.guardBefore, guardAfter: v.guardAfter });
+    this.challengeEl.replaceChildren(
+      h('h3', {}, `The ${c.stakeholder}'s challenge`),
+      h('p', {}, c.text),
+      h('p', { class: `verdict ${v.passed ? 'pass' : 'fail'}`, 'data-testid': 'challenge-verdict', 'data-passed': String(v.passed) },
+        v.passed ? 'PASS' : 'NOT YET', ': ', v.why),
+    );
+  }
+}
+
+function firstError(rs: (ApiResult<unknown> | null)[]): string | null {
+  for (const r of rs) if (r && !r.ok && r.error.kind !== 'aborted') return describeError(r.error);
+  return null;
+}
+
+function memoryRequest(s: Record<string, JsonValue>) {
+  const n = (p: string, d: number) => getNumber(s, p) ?? d;
+  const str = (p: string, d: string) => { const v = p.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], s); return typeof v === 'string' ? v : d; };
+  return {
+    model: str('replica.model', ''), gpu: str('replica.gpu', ''),
+    tp: n('replica.tp', 1), pp: n('replica.pp', 1),
+    context: Math.round(n('workload.prompt_tokens.mean', 512) + n('workload.output_tokens.mean', 256)),
+    block_size: n('replica.kv.block_tokens', 16), reservation: str('replica.kv.reservation', 'max_length'),
+  };
+}
