@@ -5,7 +5,7 @@ BUILD ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build deps bench asan clean
+.PHONY: run test build deps bench asan clean web web-test
 
 run: build
 	@$(BUILD)/bin/fleetlab run
@@ -33,5 +33,21 @@ asan: deps
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
+# The browser lab's front end (web/): npm ci only when node_modules is missing
+# or older than the lockfile, then the Vite build into web/dist.
+web: deps web/node_modules/.package-lock.json
+	cd web && npm run build
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@touch $@
+
+# Front-end unit tests (vitest) and the end-to-end walk in Debian's Chromium
+# against the real server ($(BUILD)/bin/fleetlab lab; skipped with a message
+# until the binary has the `lab` command).
+web-test: web build
+	cd web && npm test
+	cd web && FLEETLAB_BIN=$(abspath $(BUILD))/bin/fleetlab npm run e2e
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan web/dist
