@@ -66,6 +66,10 @@ async function doPart(page, base, track, part, shots, extras) {
     if (await waitChange(page, before, c.path, 5000)) moved++;
   }
   check(moved >= 1, `${track.id}/${part.id}: moving a control changed a chart and the headline`);
+  const blank = await page.evaluate(() => [...document.querySelectorAll('figure.chart')]
+    .filter((f) => !f.dataset.digest && !f.querySelector('.chart-note')?.textContent?.trim()).map((f) => f.dataset.chart));
+  check(blank.length === 0, `${track.id}/${part.id}: no blank chart (${blank.join(', ')})`);
+  check(await page.locator('figure.chart').count() === part.instruments.length, `${track.id}/${part.id}: one chart per instrument`);
   if (extras) await extras(page);
   await page.getByRole('button', { name: /Reveal the engine/ }).click();
   await page.waitForSelector('[data-testid=reveal-engine]', { timeout: T });

@@ -68,7 +68,11 @@ export function mockRun(fx, key, overrides, series) {
   const rate = s.workload?.arrival?.rate_per_s;
   if (!(rate > 0)) throw new MockError(422, fx.errors.invalid_field);
   const w = wobble(overrides);
-  return { report: s.replica ? llmRun(fx, s, w, series) : stationRun(fx, s, w), wall_ms: 3 + (w - 1) * 10 };
+  const [track, part] = key.split('/');
+  const p = fx.tracks.tracks.find((t) => t.id === track)?.parts.find((x) => x.id === part);
+  const report = s.replica ? llmRun(fx, s, w, series) : stationRun(fx, s, w);
+  if (!s.replica && p?.target && report.stable) addPath(report, p.target.max, w);
+  return { report, wall_ms: 3 + (w - 1) * 10 };
 }
 
 function stationRun(fx, s, w) {
@@ -96,6 +100,30 @@ function stationRun(fx, s, w) {
   return r;
 }
 
+/**
+ * A request path and a deadline in the shape src/report/path_render.cc writes
+ * (main b1891f4): a link, a fan-out of ten sub-model pools joined on all, a
+ * hedged planner pool. Stage latencies split the run's own; the miss rate is
+ * the exponential tail P(T > budget) of the run's mean.
+ */
+function addPath(r, budgetMs, w) {
+  const e2e = r.latency_ms.e2e;
+  const part = (f) => scalePercentiles(clone(e2e), f);
+  const n = r.requests.completed;
+  const miss = Math.exp(-budgetMs / e2e.mean);
+  const branches = Array.from({ length: 10 }, (_, i) => ({ name: `model-${i}`, kind: 'pool', latency_ms: part(0.5 + 0.02 * i * w), capacity_per_s: r.capacity_per_s, utilization: r.utilization * (0.9 + 0.01 * i), energy_j: 0, replicas: 1, replica_utilization: [r.utilization], wakeups: 0, hedge: null }));
+  r.path = {
+    stages: [
+      { name: 'sensor-link', kind: 'link', latency_ms: part(0.05), capacity_per_s: 1e4, utilization: 0.02, energy_j: 0.4, messages: n, attempts: n, lost: 0 },
+      { name: 'perception', kind: 'fanout', latency_ms: part(0.75), capacity_per_s: r.capacity_per_s, utilization: r.utilization, energy_j: 0, need: 10, branches },
+      { name: 'planner', kind: 'pool', latency_ms: part(0.2), capacity_per_s: r.capacity_per_s * 4, utilization: r.utilization / 4, energy_j: 12.5 * w, replicas: 2, replica_utilization: [r.utilization / 4, r.utilization / 4], wakeups: 0,
+        hedge: { trigger: 'quantile', delay_ms: e2e.p95 * 0.2, requests: n, backups: Math.round(n * 0.05), backup_wins: Math.round(n * 0.03), cancelled: Math.round(n * 0.05), backup_fraction: 0.05, wasted_work_fraction: 0.02 } },
+    ],
+    energy: { total_j: 40 * w, compute_j: 36 * w, radio_j: 4 * w, mean_power_w: (40 * w) / r.sim.window_s, per_request_j: (40 * w) / n },
+  };
+  r.deadline = { budget_ms: budgetMs, met: Math.round(n * (1 - miss)), missed: Math.round(n * miss), miss_rate: miss, longest_miss_run: Math.ceil(Math.log(n) / Math.log(1 / Math.max(miss, 1e-9))), stutters: Math.round(n * miss * miss) };
+}
+
 function llmRun(fx, s, w, series) {
   checkFit(s);
   const rep = s.replica;
@@ -120,6 +148,7 @@ function llmRun(fx, s, w, series) {
   scalePercentiles(r.latency_ms.ttft, f);
   scalePercentiles(r.latency_ms.queue, q);
   r.offered = { rate_per_s: lambda, load: rho };
+  r.stability = `offered load ${rho.toFixed(3)} of estimated capacity`;
   r.replica = { ...r.replica, tp, pp, gpus: tp * pp };
   r.cost.usd_per_hour = 3 * tp * pp;
   if (spec) {
@@ -140,6 +169,7 @@ function llmRun(fx, s, w, series) {
   r.cost.usd_per_concurrent_user_hour *= w;
   scalePercentiles(r.latency_ms.itl, w);
   if (!series) delete r.series;
+  else if (!r.series) r.series = clone((contiguous ? fx.runs.contiguous : fx.runs.paged).series);
   return r;
 }
 

@@ -7,7 +7,7 @@
 // Screenshots and a summary (with the P95 control-to-chart latency) go to
 // ../build/e2e-screenshots/.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,15 +39,18 @@ async function startServer() {
   }
   const bin = resolve(web, process.env.FLEETLAB_BIN ?? '../build/bin/fleetlab');
   if (!existsSync(bin)) { console.log(`SKIP e2e: no fleetlab binary at ${bin} (build it, or set FLEETLAB_BIN)`); process.exit(0); }
-  const help = spawnSync(bin, ['lab', '--help'], { encoding: 'utf8' });
-  if (help.status !== 0) {
+  // The subcommand list of `fleetlab --help` names `lab` once the server branch is merged.
+  const help = spawnSync(bin, ['--help'], { encoding: 'utf8' });
+  if (!/^\s+lab\s/m.test(help.stdout ?? '')) {
     console.log(`SKIP e2e: ${bin} has no \`lab\` command yet (the server branch is not merged). Run \`npm run e2e:mock\` to check the UI against the fixture server.`);
     process.exit(0);
   }
   const port = await freePort();
   const child = spawn(bin, ['lab', '--port', String(port), '--static', resolve(web, 'dist')], { stdio: ['ignore', 'inherit', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
-  await waitHealthy(base, 15000);
+  const exited = new Promise((_, fail) => child.on('exit', (code) => fail(new Error(`fleetlab lab exited (${code}) before answering`))));
+  exited.catch(() => {}); // after start-up, the exit we cause at the end is expected
+  await Promise.race([waitHealthy(base, 15000), exited]);
   return { base, mode: `real (${bin})`, stop: () => child.kill('SIGTERM') };
 }
 
@@ -55,6 +58,7 @@ async function main() {
   if (!existsSync(resolve(web, 'dist/index.html'))) { console.error('e2e: web/dist is missing: run `npm run build` first'); process.exit(2); }
   if (!existsSync(chromePath)) { console.error(`e2e: no Chromium at ${chromePath}: install Debian's chromium (scripts/install-deps.sh)`); process.exit(2); }
   mkdirSync(shots, { recursive: true });
+  for (const f of readdirSync(shots)) if (f.endsWith('.png')) rmSync(resolve(shots, f));
   const srv = await startServer();
   const t0 = Date.now();
   const browser = await chromium.launch({ executablePath: chromePath, args: ['--no-sandbox', '--disable-gpu'] });
@@ -77,5 +81,4 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-void readFileSync;
 await main();

@@ -71,3 +71,22 @@ it('digest changes when any value changes', () => {
   expect(digest([[1, 2], [3, null]])).toBe(digest([[1, 2], [3, null]]));
   expect(digest([[1, 2], [3, null]])).not.toBe(digest([[1, 2], [3.0001, null]]));
 });
+
+it("getNumber reads the contract's llm.*_ms shorthand as the report's latency_ms path", async () => {
+  const { getNumber } = await import('../src/api/report');
+  const r = fx<Report>('run-llama3-70b-h100');
+  expect(getNumber(r, 'llm.ttft_ms.p99')).toBe(r.latency_ms.ttft!.p99);
+  expect(getNumber(r, 'latency_ms.ttft.p99')).toBe(r.latency_ms.ttft!.p99);
+  expect(getNumber(r, 'latency_ms.nothing.p99')).toBeNull();
+});
+
+it('flattenStages lists each fan-out followed by its branches', async () => {
+  const { flattenStages } = await import('../src/charts/transforms');
+  const p = (p50: number, p99: number) => ({ count: 1, mean: p50, p50, p90: p99, p95: p99, p99, p999: p99, max: p99 });
+  const rows = flattenStages([
+    { name: 'link', kind: 'link', latency_ms: p(1, 2), utilization: 0.1 },
+    { name: 'fan', kind: 'fanout', latency_ms: p(5, 9), utilization: 0.5, branches: [
+      { name: 'a', kind: 'pool', latency_ms: p(3, 4), utilization: 0.4 }, { name: 'b', kind: 'pool', latency_ms: null, utilization: 0 }] },
+  ]);
+  expect(rows.map((r) => [r.label, r.p50, r.p99])).toEqual([['link', 1, 2], ['fan', 5, 9], ['fan › a', 3, 4], ['fan › b', null, null]]);
+});

@@ -13,7 +13,12 @@ export function getPath(obj: unknown, path: string): unknown {
 
 /** A number at `path`, or null when absent or not a finite number. */
 export function getNumber(obj: unknown, path: string): number | null {
-  const v = getPath(obj, path);
+  let v = getPath(obj, path);
+  if (v === undefined) {
+    // The contract's shorthand "llm.ttft_ms.p99" names the report's latency_ms.ttft.p99.
+    const m = path.match(/^llm\.([a-z0-9]+)_ms\.([a-z0-9]+)$/);
+    if (m) v = getPath(obj, `latency_ms.${m[1]}.${m[2]}`);
+  }
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 

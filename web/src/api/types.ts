@@ -97,6 +97,28 @@ export interface ReportSeries {
   kv_heatmap: { cells: number; time_s: number[]; state_names: string[]; states: number[]; owners: number[] };
 }
 
+/** One stage of a request path (include/fleetlab/path/path_report.h, rendered by src/report/path_render.cc). */
+export interface PathStage {
+  name: string;
+  kind: 'link' | 'pool' | 'fanout';
+  latency_ms: Percentiles | null;
+  capacity_per_s: number;
+  utilization: number;
+  energy_j: number;
+  messages?: number; attempts?: number; lost?: number;
+  replicas?: number; replica_utilization?: number[]; wakeups?: number;
+  hedge?: null | { trigger: string; delay_ms: number; requests: number; backups: number; backup_wins: number; cancelled: number; backup_fraction: number; wasted_work_fraction: number };
+  need?: number; branches?: PathStage[];
+}
+
+export interface PathReport {
+  stages: PathStage[];
+  energy: null | { total_j: number; compute_j: number; radio_j: number; mean_power_w: number; per_request_j: number };
+}
+
+/** A latency budget per request: misses and stutter (runs of consecutive misses). */
+export interface DeadlineReport { budget_ms: number; met: number; missed: number; miss_rate: number; longest_miss_run: number; stutters: number }
+
 /** `fleetlab run --json` (docs/report.md). LLM fields are present only for a replica. */
 export interface Report {
   seed: number;
@@ -130,6 +152,10 @@ export interface Report {
   concurrency?: { mean: number };
   speculative?: { tokens_per_step: number };
   series?: ReportSeries;
+  /** A request-path scenario: each stage's figures and the energy. */
+  path?: PathReport;
+  /** A scenario with a deadline. */
+  deadline?: DeadlineReport;
   [k: string]: unknown;
 }
 

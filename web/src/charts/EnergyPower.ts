@@ -28,7 +28,7 @@ export class EnergyPower extends Chart<EnergyInput> {
           { label: 'Run', value: (_u, v) => `#${v}` },
           { label: 'Power', stroke: OKABE_ITO.vermillion, width: 2, points: { show: true, size: 7 }, value: fmtLegend('W') },
           { label: d.latencyLabel, stroke: OKABE_ITO.blue, width: 2, dash: [6, 3], points: { show: true, size: 7 }, scale: 'ms', value: fmtLegend('ms') },
-          { label: 'Energy per token', stroke: OKABE_ITO.green, show: true, paths: () => null, points: { show: false }, scale: 'J', value: fmtLegend('J/tok') },
+          { label: 'Energy per token (LLM) or request (path)', stroke: OKABE_ITO.green, show: true, paths: () => null, points: { show: false }, scale: 'J', value: fmtLegend('J') },
         ],
       },
     };

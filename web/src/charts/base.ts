@@ -16,6 +16,7 @@ export abstract class Chart<D> {
   readonly root: HTMLElement;
   private readonly plotEl: HTMLElement;
   private readonly note: HTMLElement;
+  private readonly info: HTMLElement;
   private plot: uPlot | null = null;
   private key = '';
 
@@ -32,7 +33,9 @@ export abstract class Chart<D> {
     this.note = document.createElement('p');
     this.note.className = 'chart-note';
     this.note.setAttribute('role', 'status');
-    this.root.append(h, this.plotEl, this.note);
+    this.info = document.createElement('p');
+    this.info.className = 'chart-info';
+    this.root.append(h, this.plotEl, this.info, this.note);
     parent.append(this.root);
     this.showMessage('waiting for the first run…');
   }
@@ -55,6 +58,9 @@ export abstract class Chart<D> {
     const width = Math.max(320, Math.min(this.plotEl.clientWidth || 560, 900));
     this.plot = new uPlot({ ...b.opts, width, height: 240 }, b.data, this.plotEl);
   }
+
+  /** A line of figures under the chart (miss rate, hedge overhead…); '' hides it. */
+  setInfo(text: string): void { this.info.textContent = text; }
 
   /** No data to draw: keep the frame and say why. */
   showMessage(text: string): void {

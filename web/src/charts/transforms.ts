@@ -131,3 +131,16 @@ export function digest(cols: ArrayLike<unknown>[]): string {
   for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 16777619); }
   return (h >>> 0).toString(16);
 }
+
+export interface StageRow { label: string; kind: string; p50: number | null; p99: number | null; utilization: number }
+
+/** A path's stages in order, each fan-out followed by its branches ("fanout › branch"). */
+export function flattenStages(stages: { name: string; kind: string; latency_ms: Percentiles | null; utilization: number; branches?: typeof stages }[]): StageRow[] {
+  const out: StageRow[] = [];
+  const add = (s: (typeof stages)[number], prefix: string) => {
+    out.push({ label: prefix + s.name, kind: s.kind, p50: s.latency_ms?.p50 ?? null, p99: s.latency_ms?.p99 ?? null, utilization: s.utilization });
+    for (const b of s.branches ?? []) add(b, `${prefix}${s.name} › `);
+  };
+  for (const s of stages) add(s, '');
+  return out;
+}

@@ -27,7 +27,7 @@ export function peekItems(p: PeekInput): PeekItem[] {
       id: 'mm1', title: 'M/M/1 queue: utilisation and the P99 sojourn',
       formula: 'ρ = λ/μ;  P99 = ln(100)/(μ − λ)',
       filled: `ρ = ${n(lambda)}/${n(mu)} = ${n(q.rho)};  P99 = 4.605/(${n(mu)} − ${n(lambda)}) s`,
-      result: q.stable ? `ρ = ${n(q.rho)}, P99 = ${fmt(q.p99Ms, 'ms')} (exact for one server with exponential service)` : `ρ = ${n(q.rho)} ≥ 1: no steady state, the queue grows without bound`,
+      result: q.stable ? `ρ = ${n(q.rho)}, P99 = ${fmt(q.p99Ms, 'ms')} ${r.analytic?.exact ? `(the engine's twin, ${r.analytic.method}, applies here)` : '(the M/M/1 idealisation: this system has no closed form, so compare the shape, not the number)'}` : `ρ = ${n(q.rho)} ≥ 1: no steady state, the queue grows without bound`,
       engine: `simulated P99 ${fmt(getNumber(r, 'latency_ms.e2e.p99'), 'ms')} at utilisation ${n(getNumber(r, 'utilization'))}`,
     });
   }

@@ -1,7 +1,7 @@
 // The instruments a part names, as charts, fed from one run (and a frontier
 // or memory request where the instrument needs one).
 import type { FrontierResponse, InstrumentName, MemoryResponse, Part, Report } from '../api/types';
-import { getNumber, isLlm, metricLabel } from '../api/report';
+import { fmt, getNumber, isLlm, metricLabel } from '../api/report';
 import type { Chart } from '../charts/base';
 import { ConcurrentUsers } from '../charts/ConcurrentUsers';
 import { CostPerUser } from '../charts/CostPerUser';
@@ -10,6 +10,7 @@ import { EnergyPower, type EnergyPoint } from '../charts/EnergyPower';
 import { KVCacheHeatmap } from '../charts/KVCacheHeatmap';
 import { LatencyThroughputFrontier } from '../charts/LatencyThroughputFrontier';
 import { LatencyWaterfall } from '../charts/LatencyWaterfall';
+import { StageBreakdown } from '../charts/StageBreakdown';
 
 export interface InstrumentData {
   report: Report;
@@ -67,7 +68,7 @@ export function makeInstrument(name: InstrumentName, part: Part, parent: HTMLEle
     case 'energy': {
       const c = new EnergyPower(parent);
       return { name, chart: c as Chart<never>, needs: 'run', feed: (d) => {
-        if (getNumber(d.report, 'energy.average_power_w') === null) return c.showMessage('this scenario has no power model (an LLM replica has one)');
+        if (powerOf(d.report).power_w === null) return c.showMessage('this scenario has no power model (an LLM replica or a path with device power has one)');
         c.update({ points: d.history, latencyLabel: target ? metricLabel(target.metric) : 'P99 latency' });
       } };
     }
@@ -86,6 +87,15 @@ export function makeInstrument(name: InstrumentName, part: Part, parent: HTMLEle
         });
       } };
     }
+    case 'fanout': {
+      const c = new StageBreakdown(parent);
+      return { name, chart: c as Chart<never>, needs: 'run', feed: (d) => {
+        if (!d.report.path) return c.showMessage('this scenario has no request path, so no stages to break down');
+        c.update(d.report.path.stages);
+        const fan = d.report.path.stages.find((s) => s.kind === 'fanout');
+        c.setInfo(fan ? `${fan.name}: joins ${fan.need} of ${fan.branches?.length ?? 0} branches; P99 ${fmt(fan.latency_ms?.p99 ?? null, 'ms')}` : '');
+      } };
+    }
     default: {
       // deadline, and the fan-out / hedging views: the percentile distribution against the deadline.
       const title = name === 'deadline' ? 'Deadline misses and stutter' : name === 'fanout' ? 'Fan-out tail' : name === 'hedge' ? 'Hedged requests: the tail' : `Latency percentiles (${name})`;
@@ -94,10 +104,25 @@ export function makeInstrument(name: InstrumentName, part: Part, parent: HTMLEle
         const f = family(part, d.report);
         const p = getPathPercentiles(d.report, f.path);
         if (!p) return c.showMessage(d.report.stable ? 'no latency statistics in this run' : `unstable run: ${d.report.stability}`);
-        c.update({ what: f.what, p, deadlineMs: target?.max ?? null, deadlineLabel: target?.label ?? '' });
+        const dl = d.report.deadline;
+        c.update({ what: f.what, p, deadlineMs: dl?.budget_ms ?? target?.max ?? null, deadlineLabel: dl ? `${fmt(dl.budget_ms, 'ms')} budget` : target?.label ?? '' });
+        const info: string[] = [];
+        if (dl) info.push(`missed ${fmt(dl.miss_rate * 100)}% (${dl.missed} of ${dl.met + dl.missed}); ${dl.stutters} stutters (runs of 2+ misses), longest run ${dl.longest_miss_run}`);
+        for (const s of d.report.path?.stages ?? []) {
+          if (s.hedge) info.push(`${s.name} hedged after ${fmt(s.hedge.delay_ms, 'ms')}: ${fmt(s.hedge.backup_fraction * 100)}% extra copies, backup won ${s.hedge.backup_wins}, wasted work ${fmt(s.hedge.wasted_work_fraction * 100)}%`);
+        }
+        c.setInfo(info.join(' · '));
       } };
     }
   }
+}
+
+/** Power and energy: an LLM replica's, else a request path's (per request). */
+export function powerOf(r: Report): { power_w: number | null; joules: number | null } {
+  return {
+    power_w: getNumber(r, 'energy.average_power_w') ?? getNumber(r, 'path.energy.mean_power_w'),
+    joules: getNumber(r, 'energy.joules_per_output_token') ?? getNumber(r, 'path.energy.per_request_j'),
+  };
 }
 
 function unitFor(metric: string): string {

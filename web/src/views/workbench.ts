@@ -11,7 +11,7 @@ import { markChange, markUpdated } from '../perf';
 import { judgeChallenge } from './challenge';
 import { renderControl, type ControlView } from './controls';
 import { h } from './dom';
-import { makeInstrument, type Instrument } from './instruments';
+import { makeInstrument, powerOf, type Instrument } from './instruments';
 
 const DEBOUNCE_MS = 25;
 
@@ -25,6 +25,7 @@ export class Workbench {
   private frontier: FrontierResponse | null = null;
   private frontierKey = '';
   private baseline: Report | null = null;
+  private retried = false;
   private runs = new Latest((o: Overrides, s: AbortSignal) => this.fetchAll(o, s), DEBOUNCE_MS);
   private readonly headlineEl = h('p', { class: 'headline', 'aria-live': 'polite', 'data-testid': 'headline' });
   private readonly statusEl = h('p', { class: 'run-status', role: 'status' });
@@ -70,6 +71,12 @@ export class Workbench {
     const res = await this.runs.submit({ ...this.overrides });
     if (isSuperseded(res)) return;
     this.apply(res);
+    // A full worker pool answers 503 with Retry-After: try once more then, unless the student moved on.
+    const e = res.r.ok ? null : res.r.error;
+    if (e && e.kind === 'http' && e.code === 'busy' && e.retryAfterS !== undefined && !this.retried) {
+      this.retried = true;
+      setTimeout(() => void this.refresh(), e.retryAfterS * 1000);
+    } else this.retried = false;
   }
 
   private needs(kind: Instrument['needs']): boolean { return this.instruments.some((i) => i.needs === kind); }
@@ -119,7 +126,7 @@ export class Workbench {
     this.statusEl.textContent = `${report.stable ? 'stable' : 'UNSTABLE'}: ${report.stability}; utilisation ${fmt(report.utilization * 100)}%; simulated in ${fmt(x.r.value.wall_ms, 'ms')}${err ? ` — ${err}` : ''}`;
     this.ledger.addTry(this.part.track, this.part.id, {
       overrides: x.o, metric: hl.path, value: hl.value, met,
-      extra: { power_w: getNumber(report, 'energy.average_power_w'), joules_per_token: getNumber(report, 'energy.joules_per_output_token'), latency_ms: hl.value },
+      extra: { power_w: powerOf(report).power_w, joules_per_token: powerOf(report).joules, latency_ms: hl.value },
     });
     this.ledger.setResult(this.part.track, this.part.id, { label: hl.label, value: hl.value, unit: hl.unit });
     const memory: MemoryResponse | null = x.m?.ok ? x.m.value : null;
