@@ -141,6 +141,7 @@ export async function walkTracks(browser, base, shots) {
     }
   }
   const perf = await page.evaluate(() => window.__fleetlabPerf ?? []);
+  const perfFrontier = await page.evaluate(() => window.__fleetlabPerfFrontier ?? []);
   // The ledger: strategy form, exports.
   await page.goto(`${base}/#/ledger`);
   await page.waitForSelector('form.strategy', { timeout: T });
@@ -168,9 +169,14 @@ export async function walkTracks(browser, base, shots) {
   await waitRun(page);
   check(consoleErrors.length === 0, `no console errors (got: ${consoleErrors.join(' | ')})`);
   await ctx.close();
-  const sorted = [...perf].sort((a, b) => a - b);
-  const q = (f) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(f * sorted.length) - 1)] : null);
-  return { tracks: tracks.length, parts, checks, latency: { samples: perf.length, p50_ms: q(0.5), p95_ms: q(0.95), max_ms: sorted.at(-1) ?? null } };
+  return { tracks: tracks.length, parts, checks, latency: stats(perf), frontier_latency: stats(perfFrontier) };
+}
+
+/** Nearest-rank percentiles of the measured latencies (ms). */
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (f) => (s.length ? s[Math.min(s.length - 1, Math.ceil(f * s.length) - 1)] : null);
+  return { samples: s.length, p50_ms: q(0.5), p95_ms: q(0.95), max_ms: s.at(-1) ?? null };
 }
 
 async function download(page, testid) {

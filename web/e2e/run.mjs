@@ -70,6 +70,8 @@ async function main() {
     writeFileSync(resolve(shots, 'summary.json'), JSON.stringify(summary, null, 2));
     console.log(`e2e (${srv.mode}): ${summary.parts} parts in ${summary.tracks} tracks, ${summary.checks} checks passed in ${summary.wall_s.toFixed(1)} s`);
     console.log(`control-change-to-chart-update latency: P95 ${summary.latency.p95_ms?.toFixed(1)} ms, median ${summary.latency.p50_ms?.toFixed(1)} ms over ${summary.latency.samples} updates (target < 150 ms)`);
+    const fl = summary.frontier_latency;
+    console.log(`control-change-to-frontier-update latency (slow work: a run per rate, only when a non-rate setting moves): P95 ${fl.p95_ms?.toFixed(1)} ms over ${fl.samples} updates`);
     console.log(`screenshots: ${shots}`);
   } catch (err) {
     failed = true;

@@ -1,27 +1,30 @@
 // Control-change-to-chart-update latency, measured with performance marks:
 // a mark when the student moves a control, a measure when the charts that
 // answer it have drawn (the next animation frame after the data is set).
-// The e2e test reads window.__fleetlabPerf and reports the P95.
+// "update" is the run's instruments and the headline; "frontier" the
+// frontier curve, recomputed only when a setting other than the rate moves.
+// The e2e test reads window.__fleetlabPerf / __fleetlabPerfFrontier.
 
-declare global { interface Window { __fleetlabPerf?: number[] } }
+declare global { interface Window { __fleetlabPerf?: number[]; __fleetlabPerfFrontier?: number[] } }
 
 let seq = 0;
-let pending: string | null = null;
+let latest: string | null = null;
+const measured = new Set<string>();
 
-export function markChange(): void {
-  pending = `lab:change:${++seq}`;
-  performance.mark(pending);
+/** Marks a control change; returns the mark's name. */
+export function markChange(): string {
+  latest = `lab:change:${++seq}`;
+  performance.mark(latest);
+  return latest;
 }
 
-/** Call when the charts for the latest change are set; measures at the next frame. */
-export function markUpdated(): void {
-  const start = pending;
-  if (!start) return;
-  pending = null;
+/** Call when the charts answering `start` (default: the latest change) are set; measured once, at the next frame. */
+export function markUpdated(kind: 'update' | 'frontier' = 'update', start: string | null = latest): void {
+  if (!start || measured.has(kind + start)) return;
+  measured.add(kind + start);
   requestAnimationFrame(() => {
-    const m = performance.measure('lab:update', start);
-    (window.__fleetlabPerf ??= []).push(m.duration);
-    performance.clearMarks(start);
+    const m = performance.measure(`lab:${kind}`, start);
+    (kind === 'update' ? (window.__fleetlabPerf ??= []) : (window.__fleetlabPerfFrontier ??= [])).push(m.duration);
   });
 }
 

@@ -23,9 +23,16 @@ export class Workbench {
   private instruments: Instrument[] = [];
   private lastChanged: string | null = null;
   private frontier: FrontierResponse | null = null;
+  /** The settings (rate aside) the frontier on screen was computed for, and the ones asked for. */
   private frontierKey = '';
+  private frontierWanted: string | null = null;
+  private lastReport: Report | null = null;
+  private frontiers = new Latest((q: { o: Overrides; scenario: Record<string, JsonValue> }, s: AbortSignal) =>
+    this.api.frontier({ track: this.part.track, part: this.part.id, overrides: q.o, rates: this.rates(q.scenario), metric: 'replica' in q.scenario ? 'ttft' : 'e2e' }, s), 0);
   private baseline: Report | null = null;
   private retried = false;
+  /** This workbench's latest control change (performance mark), null before the first. */
+  private changeMark: string | null = null;
   private runs = new Latest((o: Overrides, s: AbortSignal) => this.fetchAll(o, s), DEBOUNCE_MS);
   private readonly headlineEl = h('p', { class: 'headline', 'aria-live': 'polite', 'data-testid': 'headline' });
   private readonly statusEl = h('p', { class: 'run-status', role: 'status' });
@@ -59,7 +66,7 @@ export class Workbench {
   currentOverrides(): Overrides { return { ...this.overrides }; }
 
   private change(path: string, value: JsonValue): void {
-    markChange();
+    this.changeMark = markChange();
     this.lastChanged = path;
     this.overrides[path] = value;
     this.ledger.setConfig(this.part.track, this.part.id, this.overrides);
@@ -68,6 +75,12 @@ export class Workbench {
 
   private async refresh(): Promise<void> {
     this.statusEl.textContent = 'running…';
+    if (this.needs('frontier')) {
+      const rc = this.rateControl();
+      const noRate = Object.fromEntries(Object.entries(this.overrides).filter(([k]) => k !== rc?.path));
+      const key = JSON.stringify(noRate);
+      if (key !== this.frontierWanted) { this.frontierWanted = key; void this.refreshFrontier(noRate, key); }
+    }
     const res = await this.runs.submit({ ...this.overrides });
     if (isSuperseded(res)) return;
     this.apply(res);
@@ -79,29 +92,49 @@ export class Workbench {
     } else this.retried = false;
   }
 
+  /** The frontier is slow work (a run per rate): it arrives on its own, after the run's instruments. */
+  private async refreshFrontier(o: Overrides, key: string): Promise<void> {
+    const start = this.changeMark;
+    for (const i of this.instruments) if (i.needs === 'frontier' && this.frontier) i.chart.setInfo('recomputing the frontier for the new settings…');
+    const res = await this.frontiers.submit({ o, scenario: applyOverrides(this.part.scenario ?? {}, o) });
+    if (isSuperseded(res)) return;
+    const fr = this.instruments.filter((i) => i.needs === 'frontier');
+    if (!res.ok) {
+      this.frontierWanted = null; // try again on the next change
+      for (const i of fr) { i.chart.setInfo(''); i.chart.showError(`frontier not updated: ${describeError(res.error)}`); }
+      return;
+    }
+    this.frontier = res.value;
+    this.frontierKey = key;
+    for (const i of fr) i.chart.setInfo('');
+    if (this.lastReport) this.feed(fr, this.lastReport, null);
+    markUpdated('frontier', start);
+  }
+
+  private feed(which: Instrument[], report: Report, memory: MemoryResponse | null): void {
+    const history: EnergyPoint[] = this.ledger.entry(this.part.track, this.part.id).tries
+      .filter((t) => t.extra).map((t) => ({ power_w: t.extra!.power_w ?? null, joules_per_token: t.extra!.joules_per_token ?? null, latency_ms: t.extra!.latency_ms ?? null }));
+    for (const i of which) {
+      if (i.needs === 'frontier' && !this.frontier) continue; // still coming
+      i.feed({ report, frontier: this.frontier, memory, baseline: this.baseline, history });
+    }
+  }
+
   private needs(kind: Instrument['needs']): boolean { return this.instruments.some((i) => i.needs === kind); }
 
   private rateControl() { return this.part.controls.find((c) => /(^|\.)rate(_per_s)?$/.test(c.path)); }
 
-  /** The run, and the frontier and memory figures when an instrument needs them, in parallel. */
+  /** The run, and the memory figures and challenge baseline when needed, in parallel. */
   private async fetchAll(o: Overrides, signal: AbortSignal) {
     const base = { track: this.part.track, part: this.part.id };
     const series = this.part.instruments.includes('heatmap');
     const run = this.api.run({ ...base, overrides: o, series }, signal);
-    const rc = this.rateControl();
-    const noRate = Object.fromEntries(Object.entries(o).filter(([k]) => k !== rc?.path));
-    const fKey = JSON.stringify(noRate);
-    const wantFrontier = this.needs('frontier') && (fKey !== this.frontierKey || !this.frontier);
     const scenario = applyOverrides(this.part.scenario ?? {}, o);
-    const llm = 'replica' in scenario;
-    const frontier = wantFrontier
-      ? this.api.frontier({ ...base, overrides: noRate, rates: this.rates(scenario), metric: llm ? 'ttft' : 'e2e' }, signal)
-      : null;
     const memory = this.needs('memory') ? this.api.memory(memoryRequest(scenario), signal) : null;
     const baseline = this.part.challenge && !this.baseline
       ? this.api.run({ ...base, overrides: this.part.challenge.baseline }, signal) : null;
-    const [r, f, m, b] = await Promise.all([run, frontier, memory, baseline]);
-    return { o, scenario, r, f, fKey, m, b };
+    const [r, m, b] = await Promise.all([run, memory, baseline]);
+    return { o, scenario, r, m, b };
   }
 
   private rates(scenario: Record<string, JsonValue>) {
@@ -113,11 +146,10 @@ export class Workbench {
 
   private apply(x: Awaited<ReturnType<Workbench['fetchAll']>>): void {
     if (x.b?.ok) this.baseline = x.b.value.report;
-    if (x.f?.ok) { this.frontier = x.f.value; this.frontierKey = x.fKey; }
     for (const c of this.controls) c.setError(null);
     if (!x.r.ok) return this.fail(x.r, x.o);
     const report = x.r.value.report;
-    const err = firstError([x.f, x.m, x.b]);
+    const err = firstError([x.m, x.b]);
     const hl = headline(this.part, report);
     const met = this.part.target && hl.value !== null ? hl.value <= this.part.target.max : null;
     this.headlineEl.textContent = `${hl.label}: ${fmt(hl.value, hl.unit)}${this.part.target ? ` — target ${this.part.target.label}: ${met ? 'met' : 'not met'}` : ''}`;
@@ -129,14 +161,12 @@ export class Workbench {
       extra: { power_w: powerOf(report).power_w, joules_per_token: powerOf(report).joules, latency_ms: hl.value },
     });
     this.ledger.setResult(this.part.track, this.part.id, { label: hl.label, value: hl.value, unit: hl.unit });
-    const memory: MemoryResponse | null = x.m?.ok ? x.m.value : null;
-    const history: EnergyPoint[] = this.ledger.entry(this.part.track, this.part.id).tries
-      .filter((t) => t.extra).map((t) => ({ power_w: t.extra!.power_w ?? null, joules_per_token: t.extra!.joules_per_token ?? null, latency_ms: t.extra!.latency_ms ?? null }));
-    for (const i of this.instruments) i.feed({ report, frontier: this.frontier, memory, baseline: this.baseline, history });
+    this.lastReport = report;
+    this.feed(this.instruments, report, x.m?.ok ? x.m.value : null);
     this.renderTries();
     this.renderChallenge(report);
     this.hooks.onReport(report, x.scenario, x.o);
-    markUpdated();
+    markUpdated('update', this.changeMark);
   }
 
   private fail(r: Extract<ApiResult<RunResponse>, { ok: false }>, o: Overrides): void {
@@ -151,7 +181,7 @@ export class Workbench {
       this.ledger.addTry(this.part.track, this.part.id, { overrides: o, metric: this.part.target?.metric ?? '', value: null, met: null, error: msg });
       this.renderTries();
     }
-    markUpdated();
+    markUpdated('update', this.changeMark);
   }
 
   private renderTries(): void {
