@@ -39,7 +39,7 @@ async function moveControl(page, c, i) {
   if (c.kind === 'range') await page.keyboard.press(Number(await loc.inputValue()) >= (c.max ?? 0) ? 'ArrowLeft' : 'ArrowRight');
   else if (c.kind === 'select') {
     const opts = await loc.locator('option').count();
-    const cur = Number(await loc.inputValue());
+    const cur = await loc.evaluate((e) => e.selectedIndex);
     await loc.selectOption({ index: cur === 0 || (i % 2 === 1 && cur + 1 < opts) ? cur + 1 : cur - 1 });
   } else await page.keyboard.press('Space');
   return c;

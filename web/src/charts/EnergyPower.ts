@@ -25,7 +25,7 @@ export class EnergyPower extends Chart<EnergyInput> {
           { label: `${d.latencyLabel} (ms)`, scale: 'ms', side: 1, grid: { show: false }, size: 60 },
         ],
         series: [
-          { label: 'Run', value: (_u, v) => `#${v}` },
+          { label: 'Run', value: (_u, v) => (v === null || v === undefined ? '—' : `#${v}`) },
           { label: 'Power', stroke: OKABE_ITO.vermillion, width: 2, points: { show: true, size: 7 }, value: fmtLegend('W') },
           { label: d.latencyLabel, stroke: OKABE_ITO.blue, width: 2, dash: [6, 3], points: { show: true, size: 7 }, scale: 'ms', value: fmtLegend('ms') },
           { label: 'Energy per token (LLM) or request (path)', stroke: OKABE_ITO.green, show: true, paths: () => null, points: { show: false }, scale: 'J', value: fmtLegend('J') },

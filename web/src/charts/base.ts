@@ -30,6 +30,9 @@ export abstract class Chart<D> {
     (h.lastChild as HTMLElement).textContent = caption;
     this.plotEl = document.createElement('div');
     this.plotEl.className = 'plot';
+    // The canvas is drawn; its legend below carries the values as text (live on hover).
+    this.plotEl.setAttribute('role', 'img');
+    this.plotEl.setAttribute('aria-label', `${title}. ${caption}`);
     this.note = document.createElement('p');
     this.note.className = 'chart-note';
     this.note.setAttribute('role', 'status');

@@ -6,7 +6,12 @@ import { h, nextId } from './dom';
 
 export interface ControlView { control: Control; root: HTMLElement; setError(msg: string | null): void; value(): JsonValue }
 
-export function renderControl(c: Control, initial: JsonValue, onChange: (path: string, v: JsonValue) => void): ControlView {
+/**
+ * `initial` null: the scenario leaves the field to the engine's default, and
+ * the control says so until the student moves it; onChange(path, undefined)
+ * means "back to the default" (the override is dropped).
+ */
+export function renderControl(c: Control, initial: JsonValue, onChange: (path: string, v: JsonValue | undefined) => void): ControlView {
   const id = nextId('ctl');
   const err = h('p', { class: 'control-error', role: 'alert', 'aria-live': 'polite', id: `${id}-err` });
   const unit = c.unit ? ` (${c.unit})` : '';
@@ -19,15 +24,17 @@ export function renderControl(c: Control, initial: JsonValue, onChange: (path: s
       'data-path': c.path, 'aria-describedby': `${id}-err`,
     });
     const show = () => { out.textContent = `${range.value}${c.unit ? ' ' + c.unit : ''}`; };
-    show();
+    if (initial === null) out.textContent = 'engine default';
+    else show();
     range.addEventListener('input', () => { show(); onChange(c.path, Number(range.value)); });
     read = () => Number(range.value);
     input = h('span', { class: 'range' }, range, out);
   } else if (c.kind === 'select') {
     const opts = c.options ?? [];
     const sel = h('select', { id, 'data-path': c.path, 'aria-describedby': `${id}-err` },
+      initial === null ? h('option', { value: '-1', selected: true }, 'engine default') : null,
       ...opts.map((o, i) => h('option', { value: String(i), selected: JSON.stringify(o) === JSON.stringify(initial) }, String(o))));
-    sel.addEventListener('change', () => onChange(c.path, opts[Number(sel.value)] ?? null));
+    sel.addEventListener('change', () => onChange(c.path, sel.value === '-1' ? undefined : opts[Number(sel.value)]));
     read = () => opts[Number(sel.value)] ?? null;
     input = sel;
   } else {

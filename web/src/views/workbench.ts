@@ -65,10 +65,11 @@ export class Workbench {
 
   currentOverrides(): Overrides { return { ...this.overrides }; }
 
-  private change(path: string, value: JsonValue): void {
+  private change(path: string, value: JsonValue | undefined): void {
     this.changeMark = markChange();
     this.lastChanged = path;
-    this.overrides[path] = value;
+    if (value === undefined) delete this.overrides[path];
+    else this.overrides[path] = value;
     this.ledger.setConfig(this.part.track, this.part.id, this.overrides);
     void this.refresh();
   }
