@@ -45,8 +45,6 @@ async function moveControl(page, c, i) {
   return c;
 }
 
-async function pick(page, path, index) { await page.locator(`[data-path="${path}"]`).selectOption({ index }); }
-
 async function doPart(page, base, track, part, shots, extras) {
   await page.goto(`${base}/#/track/${track.id}/${part.id}`);
   await page.waitForFunction((h) => document.getElementById('app')?.dataset.ready === h, `#/track/${track.id}/${part.id}`, { timeout: T });
@@ -84,35 +82,70 @@ async function doPart(page, base, track, part, shots, extras) {
   await page.screenshot({ path: resolve(shots, `${track.id}-${part.id}.png`), fullPage: true });
 }
 
-/** Cloud Titan Part 2: a refused split is explained next to its control; then the 10-iteration rule. */
-async function sharding(page) {
-  await pick(page, 'replica.pp', 0);
-  await waitRun(page);
-  await pick(page, 'replica.tp', 0); // TP1 PP1 on one H100: 141 GB of weights do not fit
-  await page.waitForFunction(() => /does not fit/.test(document.querySelector('[data-control="replica.tp"] .control-error')?.textContent ?? ''), null, { timeout: T });
-  check(true, 'a refused configuration is shown next to its control');
-  check(await page.locator('figure.chart.error').count() > 0, 'the chart says it was not updated');
-  const splits = [[3, 0], [2, 0], [2, 1], [1, 0], [1, 1], [1, 2], [3, 1], [2, 2], [3, 2], [1, 3]];
-  for (const [tp, pp] of splits) {
-    await pick(page, 'replica.tp', tp);
-    await pick(page, 'replica.pp', pp);
-    await waitRun(page);
-  }
-  await page.waitForFunction(() => Number(document.querySelector('[data-testid=iteration-rule]')?.dataset.count) >= 10, null, { timeout: T });
-  const rule = await page.locator('[data-testid=iteration-rule]').textContent();
-  check(/tenth try/.test(rule), `the 10-iteration rule speaks after ten tries: "${rule}"`);
-  await pick(page, 'replica.tp', 3);
-  await pick(page, 'replica.pp', 0);
-  await waitRun(page);
+/** Picks the option whose value is `value` in a select generated from a control (by label text). */
+async function pickValue(page, path, value) {
+  const loc = page.locator(`[data-path="${path}"]`);
+  const idx = await loc.evaluate((e, v) => [...e.options].findIndex((o) => o.textContent === v), String(value));
+  if (idx < 0) return false;
+  if ((await loc.evaluate((e) => e.selectedIndex)) !== idx) { await loc.selectOption({ index: idx }); await waitRun(page); }
+  return true;
 }
 
-/** Cloud Titan Part 3: the CFO challenge gives a verdict; speculative decoding with a good draft passes. */
-async function cfo(page) {
-  const spec = page.locator('[data-path="replica.speculative.enabled"]');
-  if (!(await spec.isChecked())) await spec.check();
+/** Sets a control to `v` as a student would; waits for the run when it changed. */
+async function setControl(page, c, v) {
+  const loc = page.locator(`[data-path="${c.path}"]`);
+  if (c.kind === 'select') return pickValue(page, c.path, v);
+  if (c.kind === 'toggle') {
+    const on = c.options?.length === 2 ? JSON.stringify(v) === JSON.stringify(c.options[1]) : v === true;
+    if ((await loc.isChecked()) !== on) { await loc.setChecked(on); await waitRun(page); }
+    return true;
+  }
+  if (Number(await loc.inputValue()) !== v) { await loc.fill(String(v)); await waitRun(page); }
+  return true;
+}
+
+/**
+ * Part 2 with a target: a refused configuration (TP1 PP1 of a 70B model) is
+ * explained next to its control; then configurations are tried until the
+ * 10-iteration rule speaks.
+ */
+async function sharding(page, part) {
+  const sel = (p) => part.controls.find((c) => c.path === p && c.kind === 'select');
+  const tp = sel('replica.tp'), pp = sel('replica.pp');
+  if (tp && pp && /70b/.test(JSON.stringify(part.scenario ?? {})) && tp.options.includes(1) && pp.options.includes(1)) {
+    await pickValue(page, pp.path, 1);
+    await pickValue(page, tp.path, 1); // 141 GB of bf16 weights on one 80 GB GPU
+    await page.waitForFunction(() => /does not fit/.test(document.querySelector('[data-control="replica.tp"] .control-error')?.textContent ?? ''), null, { timeout: T });
+    check(true, 'a refused configuration is shown next to its control');
+    check(await page.locator('figure.chart.error').count() > 0, 'the charts say they were not updated');
+  }
+  if (!part.target) return;
+  // Combinations of the controls' values (selects: every option; toggles: both; ranges: min, middle, max),
+  // in order, until ten distinct configurations were tried.
+  const values = (c) => c.kind === 'range' ? [c.min, c.min + Math.round((c.max - c.min) / 2 / c.step) * c.step, c.max]
+    : c.kind === 'toggle' ? (c.options?.length === 2 ? c.options : [false, true]) : c.options;
+  const combos = part.controls.reduce((acc, c) => acc.flatMap((a) => values(c).map((v) => [...a, [c, v]])), [[]]);
+  const count = () => page.locator('[data-testid=iteration-rule]').getAttribute('data-count').then(Number);
+  for (const combo of combos) {
+    if ((await count()) >= 10) break;
+    for (const [c, v] of combo) await setControl(page, c, v);
+  }
+  const sels = part.controls.filter((c) => c.kind === 'select');
+  const rule = await page.locator('[data-testid=iteration-rule]').textContent();
+  check((await count()) >= 10 && /tenth try/.test(rule), `the 10-iteration rule speaks after ten tries: "${rule}"`);
+  for (const c of sels) if (c.value !== null) await pickValue(page, c.path, c.value);
+}
+
+/** A stakeholder challenge gives a pass/fail verdict (after turning speculative decoding on, where offered). */
+async function challenge(page, part) {
+  const spec = part.controls.find((c) => c.kind === 'toggle' && /speculative\.enabled$/.test(c.path));
+  if (spec) {
+    const box = page.locator(`[data-path="${spec.path}"]`);
+    if (!(await box.isChecked())) { await box.check(); await waitRun(page); }
+  }
   await page.waitForSelector('[data-testid=challenge-verdict]', { timeout: T });
   const v = await page.locator('[data-testid=challenge-verdict]').getAttribute('data-passed');
-  check(v === 'true' || v === 'false', `the CFO challenge gives a verdict (${v})`);
+  check(v === 'true' || v === 'false', `${part.track}/${part.id}: the ${part.challenge.stakeholder}'s challenge gives a verdict (${v})`);
 }
 
 export async function walkTracks(browser, base, shots) {
@@ -130,7 +163,9 @@ export async function walkTracks(browser, base, shots) {
   for (const t of tracks) {
     check(t.parts.length === 3, `${t.id} has three parts`);
     for (const p of t.parts) {
-      const extras = t.id === 'cloud-titan' && p.number === 2 ? sharding : t.id === 'cloud-titan' && p.number === 3 ? cfo : null;
+      // The part as the page gets it (with its scenario), for the checks that depend on it.
+      const full = await (await fetch(`${base}/api/v1/tracks/${t.id}/${p.id}`)).json();
+      const extras = p.number === 2 && full.target ? (pg) => sharding(pg, full) : full.challenge ? (pg) => challenge(pg, full) : null;
       try {
         await doPart(page, base, t, p, shots, extras);
       } catch (err) {
@@ -156,7 +191,9 @@ export async function walkTracks(browser, base, shots) {
     check(md.includes(`Reflection on ${t.id} ${p.id}`), `the Markdown export holds ${t.id}/${p.id}'s reflection`);
   }
   check(js.strategy.priority === 'balanced' && md.includes('Hedged the slowest replica'), 'the exports hold the Fleet Serving Strategy');
-  check(js.entries['cloud-titan/part2'].tries.length >= 10, 'the ledger keeps the configurations tried');
+  for (const t of tracks) for (const p of t.parts) {
+    if (p.number === 2 && p.target) check(js.entries[`${t.id}/${p.id}`].tries.length >= 10, `the ledger keeps ${t.id}/${p.id}'s configurations tried`);
+  }
   // Reload: nothing lost.
   await page.reload();
   await page.waitForSelector('form.strategy', { timeout: T });
