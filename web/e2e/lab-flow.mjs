@@ -183,6 +183,7 @@ export async function walkTracks(browser, base, shots) {
   await page.locator('#prio-balanced').check();
   await page.locator('#tail').fill('Hedged the slowest replica; paged KV to keep the batch full.');
   await page.locator('#justification').fill('Throughput within a P99 objective.');
+  await page.screenshot({ path: resolve(shots, 'ledger.png'), fullPage: true });
   const md = await download(page, 'export-md');
   const js = JSON.parse(await download(page, 'export-json'));
   for (const t of tracks) for (const p of t.parts) {
