@@ -82,3 +82,31 @@ describe('the CFO challenge and the reveal', () => {
     expect(predictionMatches({ kind: 'choice', choice: 'tp', label: '', at: '' }, { choice: 'tp', value: 0 })).toBe(true);
   });
 });
+
+describe('normalizeChallenge and targetMet', async () => {
+  const { normalizeChallenge } = await import('../src/views/challenge');
+  const { targetMet } = await import('../src/api/report');
+  it('accepts the documented spellings', () => {
+    const a = normalizeChallenge({ stakeholder: 'CFO', description: 'halve it', metric: 'cost.usd_per_hour', reduction: 0.5, no_regression: 'latency_ms.e2e.p99', baseline_overrides: { 'replica.speculative.enabled': false } });
+    expect(a.challenge).toEqual({ stakeholder: 'CFO', text: 'halve it', metric: 'cost.usd_per_hour', change: -0.5,
+      guard: { metric: 'latency_ms.e2e.p99', max_regression: 0 }, baseline: { 'replica.speculative.enabled': false } });
+    const b = normalizeChallenge({ metric: 'm', change: -0.3, guard: { metric: 'g', max_regression: 0.1, label: 'G' } });
+    expect(b.challenge?.guard).toEqual({ metric: 'g', max_regression: 0.1, label: 'G' });
+    expect(b.challenge?.baseline).toEqual({});
+    expect(b.stakeholder).toBe('Stakeholder');
+  });
+  it('says why it cannot judge an unknown shape instead of failing', () => {
+    const c = normalizeChallenge({ stakeholder: 'CFO', text: 'cut cost' });
+    expect(c.challenge).toBeNull();
+    expect(c.text).toBe('cut cost');
+    expect(c.problem).toMatch(/metric/);
+    expect(normalizeChallenge({ metric: 'm', change: -0.5 }).problem).toMatch(/guard/);
+  });
+  it('judges max and min targets', () => {
+    expect(targetMet({ metric: 'x', max: 50, label: '' }, 50)).toBe(true);
+    expect(targetMet({ metric: 'x', max: 50, label: '' }, 50.1)).toBe(false);
+    expect(targetMet({ metric: 'x', min: 100, label: '' }, 99)).toBe(false);
+    expect(targetMet({ metric: 'x', min: 100, label: '' }, 100)).toBe(true);
+    expect(targetMet(null, 1)).toBeNull();
+  });
+});

@@ -1,6 +1,6 @@
 // Reading the engine's JSON by the dot paths the tracks name
 // ("latency_ms.ttft.p99", "cost.usd_per_million_output_tokens").
-import type { JsonValue, Overrides, Part, Report } from './types';
+import type { JsonValue, Overrides, Part, Report, Target } from './types';
 
 export function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
@@ -41,6 +41,14 @@ export function applyOverrides(scenario: Record<string, JsonValue>, overrides: O
 export function isLlm(report: Report): boolean { return report.ttft_waterfall !== undefined || report.replica !== undefined; }
 
 export interface Headline { path: string; label: string; unit: string; value: number | null }
+
+/** Whether `v` meets the target (at most max / at least min); null when it cannot be judged. */
+export function targetMet(t: Target | null, v: number | null): boolean | null {
+  if (!t || v === null) return null;
+  if (typeof t.max === 'number') return v <= t.max;
+  if (typeof t.min === 'number') return v >= t.min;
+  return null;
+}
 
 /** The number a part is judged on: its target's metric, else P99 TTFT (LLM) or P99 latency. */
 export function headline(part: Part, report: Report): Headline {

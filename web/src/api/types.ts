@@ -9,7 +9,7 @@ export interface Health { status: string; version: string; api: number }
 
 export type ErrorCode =
   | 'invalid_field' | 'unknown_field' | 'bad_json' | 'not_found' | 'too_large'
-  | 'refused' | 'busy' | 'limit_exceeded';
+  | 'refused' | 'busy' | 'limit_exceeded' | 'not_implemented' | 'internal';
 
 export interface ApiErrorBody { error: { code: ErrorCode; field: string | null; message: string } }
 
@@ -33,9 +33,14 @@ export type InstrumentName =
   | 'frontier' | 'waterfall' | 'heatmap' | 'users' | 'deadline' | 'energy' | 'cost'
   | 'fanout' | 'hedge' | (string & {});
 
-export interface Target { metric: string; max: number; label: string }
+/** A bound on a report figure: at most `max`, or at least `min`. */
+export interface Target { metric: string; max?: number; min?: number; label: string }
 
-/** A stakeholder challenge (the CFO's in Cloud Titan Part 3, each track its own). */
+/**
+ * A stakeholder challenge (the CFO's in Cloud Titan Part 3, each track its
+ * own) as the lab judges it. The API passes the track file's object through
+ * as written; src/views/challenge.ts normalises the accepted spellings.
+ */
 export interface Challenge {
   stakeholder: string;
   text: string;
@@ -62,7 +67,8 @@ export interface Part {
   controls: Control[];
   instruments: InstrumentName[];
   target: Target | null;
-  challenge: Challenge | null;
+  /** As written in the track file; see normalizeChallenge. */
+  challenge: { [k: string]: JsonValue } | null;
   reflection: string;
   /** Only in GET /tracks/{track}/{part}: the scenario as written, "lab" removed. */
   scenario?: Record<string, JsonValue>;

@@ -10,6 +10,7 @@ import { EnergyPower, type EnergyPoint } from '../charts/EnergyPower';
 import { KVCacheHeatmap } from '../charts/KVCacheHeatmap';
 import { LatencyThroughputFrontier } from '../charts/LatencyThroughputFrontier';
 import { LatencyWaterfall } from '../charts/LatencyWaterfall';
+import { normalizeChallenge } from './challenge';
 import { StageBreakdown } from '../charts/StageBreakdown';
 
 export interface InstrumentData {
@@ -47,7 +48,7 @@ export function makeInstrument(name: InstrumentName, part: Part, parent: HTMLEle
       const c = new LatencyWaterfall(parent);
       return { name, chart: c as Chart<never>, needs: 'run', feed: (d) => {
         if (!d.report.ttft_waterfall) return c.showMessage('this scenario has no LLM replica, so no TTFT waterfall');
-        c.update({ waterfall: d.report.ttft_waterfall, targetMs: target && target.metric.includes('ttft') ? target.max : null, targetLabel: target?.label ?? '' });
+        c.update({ waterfall: d.report.ttft_waterfall, targetMs: target && target.metric.includes('ttft') ? target.max ?? null : null, targetLabel: target?.label ?? '' });
       } };
     }
     case 'heatmap': {
@@ -74,7 +75,7 @@ export function makeInstrument(name: InstrumentName, part: Part, parent: HTMLEle
     }
     case 'cost': {
       const c = new CostPerUser(parent);
-      const ch = part.challenge;
+      const ch = normalizeChallenge(part.challenge).challenge;
       const metric = ch?.metric ?? 'cost.usd_per_concurrent_user_hour';
       const guard = ch?.guard.metric ?? 'latency_ms.e2e.p99';
       return { name, chart: c as Chart<never>, needs: 'run', feed: (d) => {

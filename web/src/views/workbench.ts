@@ -3,12 +3,12 @@
 // 10-iteration rule) and the stakeholder challenge. Requests are debounced
 // and latest-wins; an error is shown next to the control that caused it.
 import { describeError, isSuperseded, Latest, type ApiClient, type ApiResult } from '../api/client';
-import { applyOverrides, fmt, getNumber, headline } from '../api/report';
+import { applyOverrides, fmt, getNumber, headline, targetMet } from '../api/report';
 import type { FrontierResponse, JsonValue, MemoryResponse, Overrides, Part, Report, RunResponse } from '../api/types';
 import type { EnergyPoint } from '../charts/EnergyPower';
 import { ITERATION_LIMIT, type Ledger } from '../ledger/ledger';
 import { markChange, markUpdated } from '../perf';
-import { judgeChallenge } from './challenge';
+import { judgeChallenge, normalizeChallenge } from './challenge';
 import { renderControl, type ControlView } from './controls';
 import { h } from './dom';
 import { makeInstrument, powerOf, type Instrument } from './instruments';
@@ -31,6 +31,7 @@ export class Workbench {
     this.api.frontier({ track: this.part.track, part: this.part.id, overrides: q.o, rates: this.rates(q.scenario), metric: 'replica' in q.scenario ? 'ttft' : 'e2e' }, s), 0);
   private baseline: Report | null = null;
   private retried = false;
+  private readonly challenge: ReturnType<typeof normalizeChallenge>;
   /** This workbench's latest control change (performance mark), null before the first. */
   private changeMark: string | null = null;
   private runs = new Latest((o: Overrides, s: AbortSignal) => this.fetchAll(o, s), DEBOUNCE_MS);
@@ -44,6 +45,7 @@ export class Workbench {
     private readonly controlsEl: HTMLElement, private readonly instrumentsEl: HTMLElement, private readonly hooks: WorkbenchHooks,
   ) {
     this.overrides = { ...ledger.entry(part.track, part.id).config };
+    this.challenge = normalizeChallenge(part.challenge);
   }
 
   start(): void {
@@ -131,9 +133,9 @@ export class Workbench {
     const series = this.part.instruments.includes('heatmap');
     const run = this.api.run({ ...base, overrides: o, series }, signal);
     const scenario = applyOverrides(this.part.scenario ?? {}, o);
-    const memory = this.needs('memory') ? this.api.memory(memoryRequest(scenario), signal) : null;
-    const baseline = this.part.challenge && !this.baseline
-      ? this.api.run({ ...base, overrides: this.part.challenge.baseline }, signal) : null;
+    const memory = this.needs('memory') && 'replica' in scenario ? this.api.memory(memoryRequest(scenario), signal) : null;
+    const baseline = this.challenge.challenge && !this.baseline
+      ? this.api.run({ ...base, overrides: this.challenge.challenge.baseline }, signal) : null;
     const [r, m, b] = await Promise.all([run, memory, baseline]);
     return { o, scenario, r, m, b };
   }
@@ -152,7 +154,7 @@ export class Workbench {
     const report = x.r.value.report;
     const err = firstError([x.m, x.b]);
     const hl = headline(this.part, report);
-    const met = this.part.target && hl.value !== null ? hl.value <= this.part.target.max : null;
+    const met = targetMet(this.part.target, hl.value);
     this.headlineEl.textContent = `${hl.label}: ${fmt(hl.value, hl.unit)}${this.part.target ? ` — target ${this.part.target.label}: ${met ? 'met' : 'not met'}` : ''}`;
     this.headlineEl.dataset.value = hl.value === null ? '' : String(hl.value);
     this.headlineEl.classList.toggle('miss', met === false);
@@ -208,14 +210,19 @@ export class Workbench {
   }
 
   private renderChallenge(report: Report): void {
-    const c = this.part.challenge;
-    if (!c) return;
+    const { challenge: c, stakeholder, text, problem } = this.challenge;
+    if (!this.part.challenge) return;
+    if (!c) {
+      this.challengeEl.replaceChildren(h('h3', {}, `The ${stakeholder}'s challenge`), h('p', {}, text),
+        h('p', { class: 'chart-note' }, `The lab cannot judge this challenge automatically: ${problem}.`));
+      return;
+    }
     if (!this.baseline) { this.challengeEl.replaceChildren(h('p', {}, 'waiting for the baseline run…')); return; }
     const v = judgeChallenge(c, this.baseline, report);
     this.ledger.setChallenge(this.part.track, this.part.id, { passed: v.passed, before: v.before, after: v.after, guardBefore: v.guardBefore, guardAfter: v.guardAfter });
     this.challengeEl.replaceChildren(
-      h('h3', {}, `The ${c.stakeholder}'s challenge`),
-      h('p', {}, c.text),
+      h('h3', {}, `The ${stakeholder}'s challenge`),
+      h('p', {}, text),
       h('p', { class: `verdict ${v.passed ? 'pass' : 'fail'}`, 'data-testid': 'challenge-verdict', 'data-passed': String(v.passed) },
         v.passed ? 'PASS' : 'NOT YET', ': ', v.why),
     );
