@@ -7,13 +7,15 @@
 // Screenshots and a summary (with the P95 control-to-chart latency) go to
 // ../build/e2e-screenshots/.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startMock } from './mock-server.mjs';
 import { walkTracks } from './lab-flow.mjs';
+import { writeFixtureTracks } from './fixture-tracks.mjs';
 
 const web = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 const shots = resolve(web, '../build/e2e-screenshots');
@@ -46,12 +48,17 @@ async function startServer() {
     process.exit(0);
   }
   const port = await freePort();
-  const child = spawn(bin, ['lab', '--port', String(port), '--static', resolve(web, 'dist')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const args = ['lab', '--port', String(port), '--static', resolve(web, 'dist')];
+  // FLEETLAB_TRACKS=DIR serves those tracks; =fixtures the fixture tracks (e2e/fixture-tracks.mjs); unset: the server's default.
+  let tracks = process.env.FLEETLAB_TRACKS;
+  if (tracks === 'fixtures') { tracks = mkdtempSync(join(tmpdir(), 'fleetlab-tracks-')); writeFixtureTracks(tracks); }
+  if (tracks) args.push('--tracks', resolve(tracks));
+  const child = spawn(bin, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   const exited = new Promise((_, fail) => child.on('exit', (code) => fail(new Error(`fleetlab lab exited (${code}) before answering`))));
   exited.catch(() => {}); // after start-up, the exit we cause at the end is expected
   await Promise.race([waitHealthy(base, 15000), exited]);
-  return { base, mode: `real (${bin})`, stop: () => child.kill('SIGTERM') };
+  return { base, mode: `real (${bin}${tracks ? `, tracks ${tracks}` : ''})`, stop: () => child.kill('SIGTERM') };
 }
 
 async function main() {
@@ -70,6 +77,9 @@ async function main() {
     writeFileSync(resolve(shots, 'summary.json'), JSON.stringify(summary, null, 2));
     console.log(`e2e (${srv.mode}): ${summary.parts} parts in ${summary.tracks} tracks, ${summary.checks} checks passed in ${summary.wall_s.toFixed(1)} s`);
     console.log(`control-change-to-chart-update latency: P95 ${summary.latency.p95_ms?.toFixed(1)} ms, median ${summary.latency.p50_ms?.toFixed(1)} ms over ${summary.latency.samples} updates (target < 150 ms)`);
+    const sw = summary.server_wall, cs = summary.client_share;
+    console.log(`  of which the server's simulation (wall_ms): P95 ${sw.p95_ms?.toFixed(1)} ms, median ${sw.p50_ms?.toFixed(1)} ms; the rest (network, front end, drawing): P95 ${cs.p95_ms?.toFixed(1)} ms, median ${cs.p50_ms?.toFixed(1)} ms`);
+    if (summary.skipped.length) console.log(`SKIPPED ${summary.skipped.length} checks the server cannot serve yet:\n  ${summary.skipped.join('\n  ')}`);
     const fl = summary.frontier_latency;
     console.log(`control-change-to-frontier-update latency (slow work: a run per rate, only when a non-rate setting moves): P95 ${fl.p95_ms?.toFixed(1)} ms over ${fl.samples} updates`);
     console.log(`screenshots: ${shots}`);

@@ -5,7 +5,14 @@
 // frontier curve, recomputed only when a setting other than the rate moves.
 // The e2e test reads window.__fleetlabPerf / __fleetlabPerfFrontier.
 
-declare global { interface Window { __fleetlabPerf?: number[]; __fleetlabPerfFrontier?: number[] } }
+declare global {
+  interface Window {
+    __fleetlabPerf?: number[];
+    /** The server's simulation time (wall_ms) of the run behind each __fleetlabPerf sample (null: an error). */
+    __fleetlabPerfServer?: (number | null)[];
+    __fleetlabPerfFrontier?: number[];
+  }
+}
 
 let seq = 0;
 let latest: string | null = null;
@@ -19,12 +26,15 @@ export function markChange(): string {
 }
 
 /** Call when the charts answering `start` (default: the latest change) are set; measured once, at the next frame. */
-export function markUpdated(kind: 'update' | 'frontier' = 'update', start: string | null = latest): void {
+export function markUpdated(kind: 'update' | 'frontier' = 'update', start: string | null = latest, serverMs: number | null = null): void {
   if (!start || measured.has(kind + start)) return;
   measured.add(kind + start);
   requestAnimationFrame(() => {
     const m = performance.measure(`lab:${kind}`, start);
-    (kind === 'update' ? (window.__fleetlabPerf ??= []) : (window.__fleetlabPerfFrontier ??= [])).push(m.duration);
+    if (kind === 'update') {
+      (window.__fleetlabPerf ??= []).push(m.duration);
+      (window.__fleetlabPerfServer ??= []).push(serverMs);
+    } else (window.__fleetlabPerfFrontier ??= []).push(m.duration);
   });
 }
 

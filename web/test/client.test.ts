@@ -69,3 +69,16 @@ describe('Latest (debounce, supersede)', () => {
     expect(await fresh).toBe('new');
   });
 });
+
+describe('blameControl (where an error is shown)', async () => {
+  const { blameControl } = await import('../src/views/controls');
+  const paths = ['workload.arrival.rate_per_s', 'replica.tp', 'replica.pp'];
+  it('puts the error beside the named control, else the moved one under the named field', () => {
+    expect(blameControl(paths, 'replica.pp', 'replica.tp')).toBe(2);
+    expect(blameControl(paths, 'replica', 'replica.pp')).toBe(2); // the engine blames "replica": the student moved PP
+    expect(blameControl(paths, 'replica', 'workload.arrival.rate_per_s')).toBe(1);
+    expect(blameControl(paths, 'overrides.replica.tp.x', null)).toBe(0);
+    expect(blameControl(paths, null, 'replica.pp')).toBe(2);
+    expect(blameControl(paths, null, null)).toBe(0);
+  });
+});

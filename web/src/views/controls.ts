@@ -52,3 +52,20 @@ export function renderControl(c: Control, initial: JsonValue, onChange: (path: s
     setError(msg) { err.textContent = msg ?? ''; root.classList.toggle('has-error', !!msg); },
   };
 }
+
+/**
+ * Which control an error belongs beside: the one whose path the error names;
+ * else the one the student just moved, if it lies under the named field
+ * ("replica" covers "replica.tp"); else the first under it; else the one
+ * just moved; else the first. Returns an index into `paths`.
+ */
+export function blameControl(paths: string[], field: string | null, lastChanged: string | null): number {
+  const under = (p: string) => field !== null && (p === field || p.startsWith(field + '.') || field.startsWith(p + '.'));
+  const tries = [
+    paths.findIndex((p) => p === field),
+    lastChanged !== null && under(lastChanged) ? paths.indexOf(lastChanged) : -1,
+    paths.findIndex(under),
+    lastChanged !== null ? paths.indexOf(lastChanged) : -1,
+  ];
+  return tries.find((i) => i >= 0) ?? 0;
+}

@@ -9,7 +9,7 @@ import type { EnergyPoint } from '../charts/EnergyPower';
 import { ITERATION_LIMIT, type Ledger } from '../ledger/ledger';
 import { markChange, markUpdated } from '../perf';
 import { judgeChallenge, normalizeChallenge } from './challenge';
-import { renderControl, type ControlView } from './controls';
+import { blameControl, renderControl, type ControlView } from './controls';
 import { h } from './dom';
 import { makeInstrument, powerOf, type Instrument } from './instruments';
 
@@ -169,14 +169,13 @@ export class Workbench {
     this.renderTries();
     this.renderChallenge(report);
     this.hooks.onReport(report, x.scenario, x.o);
-    markUpdated('update', this.changeMark);
+    markUpdated('update', this.changeMark, x.r.value.wall_ms);
   }
 
   private fail(r: Extract<ApiResult<RunResponse>, { ok: false }>, o: Overrides): void {
     const msg = describeError(r.error);
     const field = r.error.kind === 'http' ? r.error.field : null;
-    const at = this.controls.find((c) => field !== null && (c.control.path === field || field.startsWith(c.control.path)))
-      ?? this.controls.find((c) => c.control.path === this.lastChanged) ?? this.controls[0];
+    const at = this.controls[blameControl(this.controls.map((c) => c.control.path), field, this.lastChanged)];
     at?.setError(msg);
     this.statusEl.textContent = `refused: ${msg}`;
     for (const i of this.instruments) i.chart.showError(`not updated: ${msg}`);
