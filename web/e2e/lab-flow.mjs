@@ -9,6 +9,7 @@ const T = 15000;
 let checks = 0;
 /** Checks the server cannot serve yet (with why); reported, never silently passed. */
 const skipped = [];
+const partSeconds = {};
 function check(cond, what) { if (!cond) throw new Error(`check failed: ${what}`); checks++; }
 
 /** Console messages the walk provokes on purpose: the browser's log of a refused configuration's 422. */
@@ -21,12 +22,11 @@ async function state(page) {
   }));
 }
 
-async function waitChange(page, before, what, timeout = T) {
-  return page.waitForFunction((b) => {
-    const h = document.querySelector('[data-testid=headline]')?.dataset.value ?? null;
-    const d = [...document.querySelectorAll('figure.chart')].map((f) => [f.dataset.chart, f.dataset.digest ?? null]);
-    return h !== b.headline && d.some(([k, v]) => v && v !== b.digests[k]);
-  }, before, { timeout }).then(() => true, () => false);
+/** After a control moved: waits for its run to finish, then says whether the headline and a chart changed. */
+async function changed(page, before) {
+  await waitRun(page);
+  const after = await state(page);
+  return after.headline !== before.headline && Object.entries(after.digests).some(([k, v]) => v && v !== before.digests[k]);
 }
 
 async function waitRun(page) {
@@ -63,7 +63,7 @@ async function doPart(page, base, track, part, shots, extras) {
   for (let i = 0; i < 2 * order.length + 4 && moved < 3; i++) {
     const before = await state(page);
     const c = await moveControl(page, order[i % order.length], i);
-    if (await waitChange(page, before, c.path, 5000)) moved++;
+    if (await changed(page, before)) moved++;
   }
   check(moved >= 1, `${track.id}/${part.id}: moving a control changed a chart and the headline`);
   // Arbitrary moves may combine into a configuration the engine refuses (shown beside the control):
@@ -186,8 +186,10 @@ export async function walkTracks(browser, base, shots) {
       // The part as the page gets it (with its scenario), for the checks that depend on it.
       const full = await (await fetch(`${base}/api/v1/tracks/${t.id}/${p.id}`)).json();
       const extras = p.number === 2 && full.target ? (pg) => sharding(pg, full) : full.challenge ? (pg) => challenge(pg, full) : null;
+      const t0 = Date.now();
       try {
         await doPart(page, base, t, p, shots, extras);
+        partSeconds[`${t.id}/${p.id}`] = (Date.now() - t0) / 1000;
       } catch (err) {
         await page.screenshot({ path: resolve(shots, `FAILED-${t.id}-${p.id}.png`), fullPage: true });
         throw new Error(`${t.id}/${p.id}: ${err instanceof Error ? err.message : err}; page status: ${await page.locator('.run-status').textContent().catch(() => '?')}`);
@@ -233,7 +235,7 @@ export async function walkTracks(browser, base, shots) {
   const unexpected = consoleErrors.filter((m) => !(skipped.length && /status of 501/.test(m)));
   check(unexpected.length === 0, `no console errors (got: ${unexpected.join(' | ')})`);
   await ctx.close();
-  return { tracks: tracks.length, parts, checks, skipped, latency: stats(perf), server_wall: stats(perfServer.filter((x) => x !== null)), client_share: stats(client), frontier_latency: stats(perfFrontier) };
+  return { tracks: tracks.length, parts, checks, skipped, part_seconds: partSeconds, latency: stats(perf), server_wall: stats(perfServer.filter((x) => x !== null)), client_share: stats(client), frontier_latency: stats(perfFrontier) };
 }
 
 /** Nearest-rank percentiles of the measured latencies (ms). */

@@ -90,3 +90,11 @@ it('flattenStages lists each fan-out followed by its branches', async () => {
   ]);
   expect(rows.map((r) => [r.label, r.p50, r.p99])).toEqual([['link', 1, 2], ['fan', 5, 9], ['fan › a', 3, 4], ['fan › b', null, null]]);
 });
+
+it('marks no knee when the frontier never crosses the rule (knee.rate_per_s null)', () => {
+  const f = fx<FrontierResponse>('frontier-mm1');
+  const none = { ...f, knee: { ...f.knee!, rate_per_s: null } };
+  const c = frontierColumns(none, null);
+  expect(c.knee.every((v) => v === null)).toBe(true);
+  expect(c.kneeRate).toBeNull();
+});

@@ -182,7 +182,7 @@ export interface FrontierRequest {
 export interface FrontierResponse {
   seed: number;
   analytic_method?: string;
-  knee: { index: number; rate_per_s: number; factor: number; unloaded_p99_ms: number; rule: string; metric?: string } | null;
+  knee: { index: number; /** null: no crossing within the rates run */ rate_per_s: number | null; factor: number; unloaded_p99_ms: number; rule: string; metric?: string } | null;
   series: {
     rate_per_s: number[]; offered_load: number[]; throughput_rps: number[]; utilization: number[];
     e2e_mean_ms: (number | null)[]; e2e_p50_ms: (number | null)[]; e2e_p99_ms: (number | null)[];

@@ -30,7 +30,7 @@ export class LatencyThroughputFrontier extends Chart<FrontierInput> {
           { label: 'Rate', value: fmtLegend('req/s') },
           { label: `Simulated ${what}`, stroke: OKABE_ITO.blue, width: 2, spanGaps: true, value: ms, points: { show: true, size: 5 } },
           { label: c.metric === 'ttft' ? 'Analytic (none for TTFT)' : 'Analytic P99', stroke: OKABE_ITO.orange, width: 2, dash: [6, 4], spanGaps: true, value: ms },
-          { label: `Knee (${c.kneeRate === null ? '—' : c.kneeRate.toFixed(1)} req/s)`, stroke: OKABE_ITO.vermillion, paths: () => null, points: { show: true, size: 12, fill: OKABE_ITO.vermillion, stroke: OKABE_ITO.black }, value: ms },
+          { label: c.kneeRate === null ? 'Knee: beyond the rates shown' : `Knee (${c.kneeRate.toFixed(1)} req/s)`, stroke: OKABE_ITO.vermillion, paths: () => null, points: { show: true, size: 12, fill: OKABE_ITO.vermillion, stroke: OKABE_ITO.black }, value: ms },
           { label: 'Your operating point', stroke: OKABE_ITO.green, paths: () => null, points: { show: true, size: 14, fill: OKABE_ITO.green, stroke: OKABE_ITO.black }, value: ms },
         ],
       },

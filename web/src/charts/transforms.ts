@@ -26,7 +26,7 @@ export function frontierColumns(f: FrontierResponse, op: { rate: number; p99: nu
   const ana = metric === 'ttft' ? [] : s.analytic_e2e_p99_ms ?? [];
   const rows = s.rate_per_s.map((x, i) => ({
     x, sim: sim[i] ?? null, ana: ana[i] ?? null,
-    knee: f.knee && f.knee.index === i ? sim[i] ?? null : null, op: null as number | null,
+    knee: f.knee && f.knee.rate_per_s !== null && f.knee.index === i ? sim[i] ?? null : null, op: null as number | null,
   }));
   if (op && Number.isFinite(op.rate)) {
     const same = rows.find((r) => r.x === op.rate);
