@@ -51,6 +51,10 @@ async function startServer() {
   const args = ['lab', '--port', String(port), '--static', resolve(web, 'dist')];
   // FLEETLAB_TRACKS=DIR serves those tracks; =fixtures the fixture tracks (e2e/fixture-tracks.mjs); unset: the server's default.
   let tracks = process.env.FLEETLAB_TRACKS;
+  if (!tracks && !existsSync(resolve(web, '../tracks'))) {
+    console.log('note: the project has no tracks/ yet: serving the fixture tracks (e2e/fixture-tracks.mjs)');
+    tracks = 'fixtures';
+  }
   if (tracks === 'fixtures') { tracks = mkdtempSync(join(tmpdir(), 'fleetlab-tracks-')); writeFixtureTracks(tracks); }
   if (tracks) args.push('--tracks', resolve(tracks));
   const child = spawn(bin, args, { stdio: ['ignore', 'inherit', 'inherit'] });
