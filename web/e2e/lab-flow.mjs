@@ -3,6 +3,17 @@
 // reflect → Math Peek; the error path; the 10-iteration rule; the CFO
 // challenge; then the ledger's export and a reload.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** WCAG 2 A/AA violations on the page as it stands (axe-core). */
+async function a11y(page, where) {
+  await page.addScriptTag({ content: axeSource });
+  const v = await page.evaluate(async () => (await window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa'] })).violations
+    .map((x) => `${x.id} (${x.impact}): ${x.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`));
+  check(v.length === 0, `${where}: no WCAG 2 A/AA violations (axe-core): ${v.join('; ')}`);
+}
 import { resolve } from 'node:path';
 
 const T = 15000;
@@ -97,6 +108,7 @@ async function doPart(page, base, track, part, shots, extras) {
   check(await page.locator('.peek-item').count() > 0, `${track.id}/${part.id}: Math Peek shows formulas`);
   const filled = await page.locator('.peek-item .filled').first().textContent();
   check(/\d/.test(filled), `${track.id}/${part.id}: Math Peek fills in numbers`);
+  await a11y(page, `${track.id}/${part.id}`);
   await page.screenshot({ path: resolve(shots, `${track.id}-${part.id}.png`), fullPage: true });
 }
 
@@ -179,6 +191,7 @@ export async function walkTracks(browser, base, shots) {
   await page.goto(base + '/');
   await page.waitForSelector('.track-card', { timeout: T });
   check(await page.locator('.track-card').count() === 4, 'the chooser shows four personas');
+  await a11y(page, 'the track chooser');
   let parts = 0;
   for (const t of tracks) {
     check(t.parts.length === 3, `${t.id} has three parts`);
@@ -208,6 +221,7 @@ export async function walkTracks(browser, base, shots) {
   await page.locator('#prio-balanced').check();
   await page.locator('#tail').fill('Hedged the slowest replica; paged KV to keep the batch full.');
   await page.locator('#justification').fill('Throughput within a P99 objective.');
+  await a11y(page, 'the ledger page');
   await page.screenshot({ path: resolve(shots, 'ledger.png'), fullPage: true });
   const md = await download(page, 'export-md');
   const js = JSON.parse(await download(page, 'export-json'));
