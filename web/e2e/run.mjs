@@ -55,14 +55,15 @@ async function startServer() {
     console.log('note: the project has no tracks/ yet: serving the fixture tracks (e2e/fixture-tracks.mjs)');
     tracks = 'fixtures';
   }
-  if (tracks === 'fixtures') { tracks = mkdtempSync(join(tmpdir(), 'fleetlab-tracks-')); writeFixtureTracks(tracks); }
+  let made = null;
+  if (tracks === 'fixtures') { tracks = made = mkdtempSync(join(tmpdir(), 'fleetlab-tracks-')); writeFixtureTracks(tracks); }
   if (tracks) args.push('--tracks', resolve(tracks));
   const child = spawn(bin, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   const base = `http://127.0.0.1:${port}`;
   const exited = new Promise((_, fail) => child.on('exit', (code) => fail(new Error(`fleetlab lab exited (${code}) before answering`))));
   exited.catch(() => {}); // after start-up, the exit we cause at the end is expected
   await Promise.race([waitHealthy(base, 15000), exited]);
-  return { base, mode: `real (${bin}${tracks ? `, tracks ${tracks}` : ''})`, stop: () => child.kill('SIGTERM') };
+  return { base, mode: `real (${bin}${tracks ? `, tracks ${tracks}` : ''})`, stop: () => { child.kill('SIGTERM'); if (made) rmSync(made, { recursive: true, force: true }); } };
 }
 
 async function main() {
