@@ -5,7 +5,7 @@ BUILD ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: run test build deps bench asan tsan clean lab loadtest fuzz
+.PHONY: run test build deps bench asan tsan clean lab loadtest fuzz web web-test
 
 run: build
 	@$(BUILD)/bin/fleetlab run
@@ -67,5 +67,21 @@ tsan: deps
 	cmake --build build-tsan -j $(JOBS) --target fleetlab_sweep_tests
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/bin/fleetlab_sweep_tests --gtest_filter='-CapacityTest.MM1BisectionMatchesTheClosedForm'
 
+# The browser lab's front end (web/): npm ci only when node_modules is missing
+# or older than the lockfile, then the Vite build into web/dist.
+web: deps web/node_modules/.package-lock.json
+	cd web && npm run build
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+	@touch $@
+
+# Front-end unit tests (vitest) and the end-to-end walk in Debian's Chromium
+# against the real server ($(BUILD)/bin/fleetlab lab; skipped with a message
+# until the binary has the `lab` command).
+web-test: web build
+	cd web && npm test
+	cd web && FLEETLAB_BIN=$(abspath $(BUILD))/bin/fleetlab npm run e2e
+
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz web/dist

@@ -1,0 +1,94 @@
+// Reading the engine's JSON by the dot paths the tracks name
+// ("latency_ms.ttft.p99", "cost.usd_per_million_output_tokens").
+import type { JsonValue, Overrides, Part, Report, Target } from './types';
+
+export function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return cur;
+}
+
+/** A number at `path`, or null when absent or not a finite number. */
+export function getNumber(obj: unknown, path: string): number | null {
+  let v = getPath(obj, path);
+  if (v === undefined) {
+    // The contract's shorthand "llm.ttft_ms.p99" names the report's latency_ms.ttft.p99.
+    const m = path.match(/^llm\.([a-z0-9]+)_ms\.([a-z0-9]+)$/);
+    if (m) v = getPath(obj, `latency_ms.${m[1]}.${m[2]}`);
+  }
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** The scenario with overrides applied (a copy): what the run will use. */
+export function applyOverrides(scenario: Record<string, JsonValue>, overrides: Overrides): Record<string, JsonValue> {
+  const out = structuredClone(scenario);
+  for (const [path, value] of Object.entries(overrides)) {
+    const keys = path.split('.');
+    let cur: Record<string, JsonValue> = out;
+    for (const k of keys.slice(0, -1)) {
+      const next = cur[k];
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) cur[k] = {};
+      cur = cur[k] as Record<string, JsonValue>;
+    }
+    cur[keys[keys.length - 1] as string] = value;
+  }
+  return out;
+}
+
+export function isLlm(report: Report): boolean { return report.ttft_waterfall !== undefined || report.replica !== undefined; }
+
+export interface Headline { path: string; label: string; unit: string; value: number | null }
+
+/** Whether `v` meets the target (at most max / at least min); null when it cannot be judged. */
+export function targetMet(t: Target | null, v: number | null): boolean | null {
+  if (!t || v === null) return null;
+  if (typeof t.max === 'number') return v <= t.max;
+  if (typeof t.min === 'number') return v >= t.min;
+  return null;
+}
+
+/** The number a part is judged on: its target's metric, else P99 TTFT (LLM) or P99 latency. */
+export function headline(part: Part, report: Report): Headline {
+  if (part.target) {
+    return { path: part.target.metric, label: metricLabel(part.target.metric), unit: unitOf(part.target.metric), value: getNumber(report, part.target.metric) };
+  }
+  const path = isLlm(report) ? 'latency_ms.ttft.p99' : 'latency_ms.e2e.p99';
+  return { path, label: metricLabel(path), unit: 'ms', value: getNumber(report, path) };
+}
+
+const LABELS: Record<string, string> = {
+  'latency_ms.ttft.p99': 'P99 time to first token',
+  'latency_ms.ttft.p50': 'median time to first token',
+  'latency_ms.ttft.mean': 'mean time to first token',
+  'latency_ms.e2e.p99': 'P99 latency',
+  'latency_ms.e2e.mean': 'mean latency',
+  'latency_ms.tpot.p99': 'P99 time per output token',
+  'latency_ms.itl.p99': 'P99 inter-token gap',
+  'ttft_waterfall.total_ms': 'mean time to first token',
+  'cost.usd_per_million_output_tokens': 'cost per million output tokens',
+  'cost.usd_per_concurrent_user_hour': 'cost per concurrent user-hour',
+  'energy.average_power_w': 'average power',
+  'energy.joules_per_output_token': 'energy per output token',
+};
+
+export function metricLabel(path: string): string { return LABELS[path] ?? path; }
+
+export function unitOf(path: string): string {
+  if (path.startsWith('latency_ms') || path.endsWith('_ms')) return 'ms';
+  if (path.startsWith('cost.usd_per_million')) return 'USD/M tok';
+  if (path === 'cost.usd_per_concurrent_user_hour') return 'USD/user-h';
+  if (path === 'energy.average_power_w') return 'W';
+  if (path === 'energy.joules_per_output_token') return 'J/tok';
+  return '';
+}
+
+/** "12.3 ms", "0.912 USD/user-h": three significant figures. */
+export function fmt(v: number | null, unit = ''): string {
+  if (v === null || !Number.isFinite(v)) return '—';
+  const a = Math.abs(v);
+  const s = a >= 1000 ? v.toFixed(0) : a >= 100 ? v.toFixed(1) : a >= 1 ? v.toFixed(2) : a === 0 ? '0' : v.toPrecision(3);
+  return unit ? `${s} ${unit}` : s;
+}

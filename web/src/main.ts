@@ -1,0 +1,46 @@
+// The lab's entry point: loads the tracks, keeps the ledger, routes
+// #/ (tracks), #/track/<track>/<part> and #/ledger.
+import './style.css';
+import { ApiClient, describeError } from './api/client';
+import type { Track } from './api/types';
+import { Ledger } from './ledger/ledger';
+import { renderChooser } from './views/chooser';
+import { h } from './views/dom';
+import { renderLedger } from './views/ledgerView';
+import { renderPart } from './views/part';
+
+const app = document.getElementById('app')!;
+const banner = document.getElementById('banner')!;
+const api = new ApiClient();
+const ledger = new Ledger(window.localStorage);
+if (ledger.loadError) banner.replaceChildren(h('p', { role: 'alert' }, ledger.loadError));
+
+let tracks: Track[] = [];
+
+async function route(): Promise<void> {
+  const m = location.hash.match(/^#\/track\/([^/]+)\/([^/]+)$/);
+  window.scrollTo(0, 0);
+  if (m) {
+    const t = tracks.find((x) => x.id === m[1]);
+    if (!t) { app.replaceChildren(h('p', { class: 'page-error', role: 'alert' }, `No track "${m[1]}".`), h('a', { href: '#/' }, 'Back')); return; }
+    await renderPart(app, { api, ledger, tracks }, t, m[2]!);
+  } else if (location.hash === '#/ledger') {
+    renderLedger(app, tracks, ledger);
+  } else {
+    renderChooser(app, tracks, ledger);
+  }
+  app.dataset.ready = location.hash || '#/';
+}
+
+async function main(): Promise<void> {
+  const r = await api.tracks();
+  if (!r.ok) {
+    app.replaceChildren(h('p', { class: 'page-error', role: 'alert' }, `The lab server did not answer with its tracks: ${describeError(r.error)}`));
+    return;
+  }
+  tracks = r.value.tracks;
+  window.addEventListener('hashchange', () => void route());
+  await route();
+}
+
+void main();
