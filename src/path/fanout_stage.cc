@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cassert>
 
+#include "path/pool_stage.h"
+#include "path/sequence_stage.h"
+
 namespace fleetlab {
 
 class FanoutStage::BranchDone final : public CompletionListener {
@@ -16,22 +19,33 @@ class FanoutStage::BranchDone final : public CompletionListener {
   std::uint32_t b_;
 };
 
-FanoutStage::FanoutStage(const StageOptions& options, const RandomStreams& streams, std::uint32_t* next_stream,
-                         CompletionListener* next)
+FanoutStage::FanoutStage(const StageOptions& options, const RandomStreams& streams, Simulator& sim,
+                         std::uint32_t* next_stream, std::uint32_t* next_link, CompletionListener* next)
     : name_(options.name), need_(options.need), cancel_rest_(options.cancel_rest), next_(next) {
   assert(need_ >= 1 && need_ <= options.branches.size() && options.branches.size() <= 64);
+  id_ = sim.Register(this);
   for (std::uint32_t b = 0; b < options.branches.size(); ++b) {
+    const BranchOptions& o = options.branches[b];
     adapters_.push_back(std::make_unique<BranchDone>(this, b));
-    branches_.push_back(
-        std::make_unique<PoolStage>(options.branches[b], streams, *next_stream, adapters_.back().get()));
-    *next_stream += options.branches[b].replicas;
+    Branch br;
+    br.start_after = SecondsToNs(o.start_after_s);
+    if (o.stages.empty()) {
+      auto pool = std::make_unique<PoolStage>(o.pool, streams, *next_stream, adapters_.back().get());
+      *next_stream += o.pool.replicas;
+      pool->Attach(sim);
+      br.stage = std::move(pool);
+    } else {
+      br.stage = std::make_unique<SequenceStage>(o.name, o.stages, streams, sim, next_stream, next_link,
+                                                 adapters_.back().get());
+    }
+    branches_.push_back(std::move(br));
   }
 }
 
 FanoutStage::~FanoutStage() = default;
 
-void FanoutStage::Attach(Simulator& sim) {
-  for (auto& b : branches_) b->Attach(sim);
+std::uint64_t FanoutStage::AllBranches() const {
+  return branches_.size() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << branches_.size()) - 1;
 }
 
 void FanoutStage::Submit(Simulator& sim, const Request& request) {
@@ -40,16 +54,45 @@ void FanoutStage::Submit(Simulator& sim, const Request& request) {
   j.request.entered = sim.now();
   auto [it, inserted] = joins_.emplace(request.id, j);
   assert(inserted);
-  (void)it;
-  for (auto& b : branches_) b->Submit(sim, j.request);
+  for (std::uint32_t b = 0; b < branches_.size(); ++b) {
+    if (branches_[b].start_after == 0) {
+      Start(sim, it->second, b);
+    } else {
+      sim.ScheduleAfter(branches_[b].start_after, id_, b, request.id);
+    }
+  }
+}
+
+void FanoutStage::Start(Simulator& sim, Join& j, std::uint32_t b) {
+  j.started |= std::uint64_t{1} << b;
+  ++branches_[b].started;
+  branches_[b].stage->Submit(sim, j.request);
+}
+
+void FanoutStage::OnEvent(Simulator& sim, const Event& event) {
+  auto it = joins_.find(event.arg);
+  if (it == joins_.end()) return;
+  Join& j = it->second;
+  const std::uint32_t b = event.kind;
+  if (j.done) {  // the join settled before this branch was due: it never starts
+    j.settled |= std::uint64_t{1} << b;
+    ++branches_[b].skipped;
+    Forget(event.arg, j);
+    return;
+  }
+  Start(sim, j, b);
 }
 
 void FanoutStage::OnBranchDone(Simulator& sim, std::uint32_t branch, const Request& r, SimTime service_start) {
   auto it = joins_.find(r.id);
   if (it == joins_.end()) return;  // a branch finishing after the join was settled and forgotten
   Join& j = it->second;
-  j.answered |= std::uint64_t{1} << branch;
+  j.settled |= std::uint64_t{1} << branch;
   ++j.ok;
+  if (r.measured) {
+    const SimTime began = j.request.entered + branches_[branch].start_after;
+    branches_[branch].latency_ms.Add(NsToMs(sim.now() - began));
+  }
   if (!j.done && j.ok == need_) Settle(sim, r.id, j, service_start, r);
   Forget(r.id, j);
 }
@@ -58,7 +101,7 @@ void FanoutStage::OnBranchDropped(Simulator& sim, std::uint32_t branch, const Re
   auto it = joins_.find(r.id);
   if (it == joins_.end()) return;
   Join& j = it->second;
-  j.answered |= std::uint64_t{1} << branch;
+  j.settled |= std::uint64_t{1} << branch;
   ++j.failed;
   if (!j.done && branches_.size() - j.failed < need_) {
     j.done = true;
@@ -75,32 +118,35 @@ void FanoutStage::Settle(Simulator& sim, std::uint64_t id, Join& j, SimTime serv
   if (out.measured) latency_ms_.Add(NsToMs(sim.now() - j.request.entered));
   if (cancel_rest_) {
     for (std::uint32_t b = 0; b < branches_.size(); ++b) {
-      if ((j.answered >> b & 1) == 0 && branches_[b]->Cancel(sim, id)) j.answered |= std::uint64_t{1} << b;
+      const std::uint64_t bit = std::uint64_t{1} << b;
+      if ((j.settled & bit) == 0 && (j.started & bit) != 0 && branches_[b].stage->Cancel(sim, id)) j.settled |= bit;
     }
   }
   next_->OnCompleted(sim, out, service_start);
 }
 
 void FanoutStage::Forget(std::uint64_t id, const Join& j) {
-  const std::uint64_t all = branches_.size() == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << branches_.size()) - 1;
-  if (j.done && j.answered == all) joins_.erase(id);
+  if (j.done && j.settled == AllBranches()) joins_.erase(id);
 }
 
 bool FanoutStage::Cancel(Simulator& sim, std::uint64_t id) {
   auto it = joins_.find(id);
   if (it == joins_.end()) return false;
-  for (auto& b : branches_) b->Cancel(sim, id);
+  for (auto& b : branches_) b.stage->Cancel(sim, id);
   joins_.erase(it);
   return true;
 }
 
 void FanoutStage::ResetStatistics(SimTime now) {
-  for (auto& b : branches_) b->ResetStatistics(now);
+  for (auto& b : branches_) {
+    b.stage->ResetStatistics(now);
+    b.started = b.skipped = 0;
+  }
 }
 
 double FanoutStage::Capacity() const {
-  double c = branches_.front()->Capacity();
-  for (const auto& b : branches_) c = std::min(c, b->Capacity());
+  double c = branches_.front().stage->Capacity();
+  for (const auto& b : branches_) c = std::min(c, b.stage->Capacity());
   return c;
 }
 
@@ -112,7 +158,10 @@ void FanoutStage::Fill(SimTime end, double window_s, StageReport* out) const {
   out->need = need_;
   for (const auto& b : branches_) {
     StageReport br;
-    b->Fill(end, window_s, &br);
+    b.stage->Fill(end, window_s, &br);
+    br.latency_ms = b.latency_ms.Summarize();
+    br.started = b.started;
+    br.skipped = b.skipped;
     out->utilization = std::max(out->utilization, br.utilization);
     out->energy_j += br.energy_j;
     out->branches.push_back(std::move(br));

@@ -4,9 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "path/fanout_stage.h"
-#include "path/link_stage.h"
-#include "path/pool_stage.h"
+#include "path/sequence_stage.h"
 
 namespace fleetlab {
 
@@ -38,31 +36,9 @@ std::unique_ptr<Path> Path::Build(const PathOptions& options, const RandomStream
                                   CompletionListener* sink) {
   std::unique_ptr<Path> p(new Path());
   for (std::size_t i = 0; i < options.stages.size(); ++i) p->hops_.push_back(std::make_unique<Hop>(sink));
-  std::uint32_t next_stream = 0;
+  std::uint32_t next_stream = 0, next_link = 0;
   for (std::size_t i = 0; i < options.stages.size(); ++i) {
-    const StageOptions& st = options.stages[i];
-    CompletionListener* exit = p->hops_[i].get();
-    switch (st.kind) {
-      case StageOptions::Kind::kLink: {
-        auto link = std::make_unique<LinkStage>(st.link, streams.Stream("network", i), exit);
-        link->Attach(sim);
-        p->stages_.push_back(std::move(link));
-        break;
-      }
-      case StageOptions::Kind::kPool: {
-        auto pool = std::make_unique<PoolStage>(st.pool, streams, next_stream, exit);
-        next_stream += st.pool.replicas;
-        pool->Attach(sim);
-        p->stages_.push_back(std::move(pool));
-        break;
-      }
-      case StageOptions::Kind::kFanout: {
-        auto fan = std::make_unique<FanoutStage>(st, streams, &next_stream, exit);
-        fan->Attach(sim);
-        p->stages_.push_back(std::move(fan));
-        break;
-      }
-    }
+    p->stages_.push_back(MakeStage(options.stages[i], streams, sim, &next_stream, &next_link, p->hops_[i].get()));
     if (i > 0) p->hops_[i - 1]->set_next(p->stages_.back().get());
   }
   return p;

@@ -47,7 +47,9 @@ StageOptions PoolStageOf(PoolOptions p) {
 StageOptions Fanout(const PoolOptions& branch, std::uint32_t k, std::uint32_t need) {
   StageOptions st;
   st.kind = StageOptions::Kind::kFanout;
-  st.branches.assign(k, branch);
+  BranchOptions b;
+  b.pool = branch;
+  st.branches.assign(k, b);
   st.need = need;
   return st;
 }

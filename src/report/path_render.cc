@@ -34,10 +34,16 @@ json StageJson(const StageReport& s, bool valid) {
     out["wakeups"] = s.wakeups;
     out["hedge"] = HedgeJson(s.hedge);
   } else {
-    out["need"] = s.need;
-    json branches = json::array();
-    for (const StageReport& b : s.branches) branches.push_back(StageJson(b, valid));
-    out["branches"] = branches;
+    json children = json::array();
+    for (const StageReport& b : s.branches) {
+      children.push_back(StageJson(b, valid));
+      if (s.kind == "fanout") {
+        children.back()["started"] = b.started;
+        children.back()["skipped"] = b.skipped;
+      }
+    }
+    if (s.kind == "fanout") out["need"] = s.need;
+    out[s.kind == "fanout" ? "branches" : "stages"] = children;
   }
   return out;
 }
@@ -55,8 +61,15 @@ std::string StageLine(const StageReport& s, bool valid, const std::string& inden
                         100 * s.hedge.backup_fraction, 100 * s.hedge.wasted_work_fraction);
   }
   if (s.kind == "fanout") line += fmt::format("  join {} of {}", s.need, s.branches.size());
+  if (s.skipped > 0) line += fmt::format("  started {}, skipped {}", s.started, s.skipped);
   if (s.energy_j > 0) line += fmt::format("  {:.4g} J", s.energy_j);
   return line + "\n";
+}
+
+std::string StageLines(const StageReport& s, bool valid, const std::string& indent) {
+  std::string out = StageLine(s, valid, indent);
+  for (const StageReport& b : s.branches) out += StageLines(b, valid, indent + "  ");
+  return out;
 }
 
 }  // namespace
@@ -80,10 +93,7 @@ json DeadlineJson(const DeadlineReport& d) {
 
 std::string PathText(const PathReport& p, bool valid) {
   std::string out = "\n  path (time in each stage):\n";
-  for (const StageReport& s : p.stages) {
-    out += StageLine(s, valid, "    ");
-    for (const StageReport& b : s.branches) out += StageLine(b, valid, "      ");
-  }
+  for (const StageReport& s : p.stages) out += StageLines(s, valid, "    ");
   const PathEnergy& e = p.energy;
   if (e.measured) {
     out += fmt::format("  energy: {:.4g} J ({:.4g} J compute, {:.4g} J radio), mean power {:.4g} W, {:.4g} mJ per "

@@ -219,6 +219,21 @@ Status ApplyOverride(json& doc, const std::string& assignment) {
     const auto dot = path.find('.', start);
     const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (key.empty()) return Status::InvalidArgument(fmt::format("--set {}: empty field name in the path", assignment));
+    if (node->is_array()) {  // a list element by its index: path.stages.1.pool.replicas
+      const bool digits = key.find_first_not_of("0123456789") == std::string::npos && key.size() <= 6;
+      const std::size_t i = digits ? std::stoul(key) : node->size();
+      if (i >= node->size()) {
+        return Status::InvalidArgument(fmt::format("--set {}: {} has no element {} (indices 0 to {})", assignment,
+                                                   path.substr(0, start - 1), key, node->size() - 1));
+      }
+      if (dot == std::string::npos) {
+        (*node)[i] = value;
+        return Status::Ok();
+      }
+      node = &(*node)[i];
+      start = dot + 1;
+      continue;
+    }
     if (!node->is_object()) {
       return Status::InvalidArgument(fmt::format("--set {}: {} is not an object", assignment, path.substr(0, start - 1)));
     }
@@ -228,6 +243,25 @@ Status ApplyOverride(json& doc, const std::string& assignment) {
     }
     node = &(*node)[key];
     if (node->is_null()) *node = json::object();
+    start = dot + 1;
+  }
+}
+
+const json* FindAtPath(const json& doc, const std::string& path) {
+  const json* node = &doc;
+  std::size_t start = 0;
+  while (true) {
+    const auto dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const bool index = !key.empty() && key.size() <= 6 && key.find_first_not_of("0123456789") == std::string::npos;
+    if (node->is_array() && index && std::stoul(key) < node->size()) {
+      node = &(*node)[std::stoul(key)];
+    } else if (node->is_object() && node->contains(key)) {
+      node = &(*node)[key];
+    } else {
+      return nullptr;
+    }
+    if (dot == std::string::npos) return node;
     start = dot + 1;
   }
 }

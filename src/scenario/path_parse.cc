@@ -113,12 +113,26 @@ Status ParseHedge(const json& v, const std::string& path, HedgeOptions* h) {
   return r.Finish();
 }
 
-Status ParsePool(const json& v, const std::string& path, CatalogRef& catalog, PoolOptions* p, std::uint32_t* repeat) {
+// A fan-out branch's own fields (repeat, start_after_ms), read beside a
+// pool's or a sub-path's.
+struct BranchExtras {
+  std::uint32_t repeat = 1;
+  double start_after_ms = 0;
+};
+
+Status ReadBranchExtras(FieldReader& r, BranchExtras* b) {
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("repeat", &b->repeat, Range::Between(1, 64)));
+  return r.Number("start_after_ms", &b->start_after_ms, Range::Between(0, 1e9));
+}
+
+Status ParseStages(const json* stages, const std::string& path, CatalogRef& catalog, std::vector<StageOptions>* out);
+
+Status ParsePool(const json& v, const std::string& path, CatalogRef& catalog, PoolOptions* p, BranchExtras* extras) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &p->name));
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("replicas", &p->replicas, Range::Between(1, 10000)));
-  if (repeat != nullptr) FLEETLAB_RETURN_IF_ERROR(r.Integer32("repeat", repeat, Range::Between(1, 64)));
+  if (extras != nullptr) FLEETLAB_RETURN_IF_ERROR(ReadBranchExtras(r, extras));
   if (const json* ro = r.Child("router")) FLEETLAB_RETURN_IF_ERROR(ParseRouter(*ro, r.PathOf("router"), &p->router));
   if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, r.PathOf("station"), &catalog, &p->station));
   if (const json* h = r.Child("hedge")) {
@@ -131,6 +145,34 @@ Status ParsePool(const json& v, const std::string& path, CatalogRef& catalog, Po
   return r.Finish();
 }
 
+// A branch: a pool's fields, or {"name", "stages": [...]} (a sub-path);
+// either with "repeat" and "start_after_ms".
+Status ParseBranch(const json& v, const std::string& path, CatalogRef& catalog, std::size_t index,
+                   std::vector<BranchOptions>* out) {
+  BranchOptions br;
+  BranchExtras extras;
+  if (v.is_object() && v.contains("stages")) {
+    FieldReader r(v, path);
+    br.name = fmt::format("branch{}", index);
+    FLEETLAB_RETURN_IF_ERROR(r.String("name", &br.name));
+    FLEETLAB_RETURN_IF_ERROR(ReadBranchExtras(r, &extras));
+    FLEETLAB_RETURN_IF_ERROR(ParseStages(r.Child("stages"), r.PathOf("stages"), catalog, &br.stages));
+    FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  } else {
+    br.pool.name = fmt::format("branch{}", index);
+    FLEETLAB_RETURN_IF_ERROR(ParsePool(v, path, catalog, &br.pool, &extras));
+    br.name = br.pool.name;
+  }
+  br.start_after_s = extras.start_after_ms / 1e3;
+  for (std::uint32_t k = 0; k < extras.repeat; ++k) {
+    out->push_back(br);
+    if (extras.repeat == 1) continue;
+    out->back().name = fmt::format("{}#{}", br.name, k);
+    out->back().pool.name = out->back().name;
+  }
+  return Status::Ok();
+}
+
 Status ParseFanout(const json& v, const std::string& path, CatalogRef& catalog, StageOptions* st) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
@@ -138,17 +180,10 @@ Status ParseFanout(const json& v, const std::string& path, CatalogRef& catalog, 
   const json* list = r.Child("branches");
   const std::string at = r.PathOf("branches");
   if (list == nullptr || !list->is_array() || list->empty()) {
-    return Status::InvalidArgument(fmt::format("{}: must be a non-empty array of pools", at));
+    return Status::InvalidArgument(fmt::format("{}: must be a non-empty array of pools or sub-paths", at));
   }
   for (std::size_t i = 0; i < list->size(); ++i) {
-    PoolOptions pool;
-    pool.name = fmt::format("branch{}", i);
-    std::uint32_t repeat = 1;
-    FLEETLAB_RETURN_IF_ERROR(ParsePool((*list)[i], fmt::format("{}[{}]", at, i), catalog, &pool, &repeat));
-    for (std::uint32_t k = 0; k < repeat; ++k) {
-      st->branches.push_back(pool);
-      if (repeat > 1) st->branches.back().name = fmt::format("{}#{}", pool.name, k);
-    }
+    FLEETLAB_RETURN_IF_ERROR(ParseBranch((*list)[i], fmt::format("{}[{}]", at, i), catalog, i, &st->branches));
     if (st->branches.size() > 64) return Status::InvalidArgument(fmt::format("{}: at most 64 branches in all", at));
   }
   const auto k = static_cast<std::uint32_t>(st->branches.size());
@@ -183,25 +218,29 @@ Status ParseStage(const json& v, const std::string& path, CatalogRef& catalog, S
                                              path, key));
 }
 
+Status ParseStages(const json* stages, const std::string& path, CatalogRef& catalog, std::vector<StageOptions>* out) {
+  if (stages == nullptr || !stages->is_array() || stages->empty() || stages->size() > 32) {
+    return Status::InvalidArgument(fmt::format("{}: must be an array of 1 to 32 stages", path));
+  }
+  for (std::size_t i = 0; i < stages->size(); ++i) {
+    StageOptions st;
+    FLEETLAB_RETURN_IF_ERROR(ParseStage((*stages)[i], fmt::format("{}[{}]", path, i), catalog, &st));
+    if (st.kind == StageOptions::Kind::kPool && st.pool.name == "pool") st.pool.name = fmt::format("pool{}", i);
+    if (st.kind == StageOptions::Kind::kLink && st.link.name == "link") st.link.name = fmt::format("link{}", i);
+    if (st.kind == StageOptions::Kind::kFanout && st.name == "fanout") st.name = fmt::format("fanout{}", i);
+    out->push_back(std::move(st));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status ParsePathSection(const json& v, const Catalog* catalog, Scenario* s) {
   FieldReader r(v, "path");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  const json* stages = r.Child("stages");
-  if (stages == nullptr || !stages->is_array() || stages->empty() || stages->size() > 32) {
-    return Status::InvalidArgument("path.stages: must be an array of 1 to 32 stages");
-  }
   CatalogRef ref(catalog);
   PathOptions path;
-  for (std::size_t i = 0; i < stages->size(); ++i) {
-    StageOptions st;
-    FLEETLAB_RETURN_IF_ERROR(ParseStage((*stages)[i], fmt::format("path.stages[{}]", i), ref, &st));
-    if (st.kind == StageOptions::Kind::kPool && st.pool.name == "pool") st.pool.name = fmt::format("pool{}", i);
-    if (st.kind == StageOptions::Kind::kLink && st.link.name == "link") st.link.name = fmt::format("link{}", i);
-    if (st.kind == StageOptions::Kind::kFanout && st.name == "fanout") st.name = fmt::format("fanout{}", i);
-    path.stages.push_back(std::move(st));
-  }
+  FLEETLAB_RETURN_IF_ERROR(ParseStages(r.Child("stages"), "path.stages", ref, &path.stages));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   s->path = std::move(path);
   return Status::Ok();

@@ -38,16 +38,8 @@ Status Invalid(const std::string& path, const std::string& message) {
 
 // The value at a --set dot path inside `doc`, or null.
 json ValueAt(const json& doc, const std::string& path) {
-  const json* node = &doc;
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = path.find('.', start);
-    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->is_object() || !node->contains(key)) return nullptr;
-    node = &(*node)[key];
-    if (dot == std::string::npos) return *node;
-    start = dot + 1;
-  }
+  const json* node = FindAtPath(doc, path);
+  return node != nullptr ? *node : json(nullptr);
 }
 
 Status ParseChoices(const json& v, const std::string& path, std::vector<TrackChoice>* out) {

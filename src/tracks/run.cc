@@ -30,18 +30,8 @@ Result<json> RunWith(const Subject& subject, const json& overrides, const std::s
 }
 
 Result<double> Metric(const json& report, const std::string& path) {
-  const json* node = &report;
-  std::size_t start = 0;
-  while (true) {
-    const auto dot = path.find('.', start);
-    const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->is_object() || !node->contains(key)) {
-      return Status::InvalidArgument(fmt::format("lab.rule.metric: the report has no \"{}\"", path));
-    }
-    node = &(*node)[key];
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
+  const json* node = FindAtPath(report, path);
+  if (node == nullptr) return Status::InvalidArgument(fmt::format("lab.rule.metric: the report has no \"{}\"", path));
   if (node->is_null()) return std::numeric_limits<double>::infinity();
   if (node->is_boolean()) return node->get<bool>() ? 1.0 : 0.0;
   if (!node->is_number()) return Status::InvalidArgument(fmt::format("lab.rule.metric: \"{}\" is not a number", path));

@@ -72,6 +72,20 @@ struct PoolOptions {
   double Capacity() const { return station.Capacity() * replicas; }
 };
 
+struct StageOptions;
+
+// One branch of a fan-out: a pool, or a whole sub-path of stages (e.g. a
+// link, a remote pool and the link back).
+struct BranchOptions {
+  PoolOptions pool;                 // when `stages` is empty
+  std::vector<StageOptions> stages; // a sub-path
+  std::string name;
+  // Start this branch only if the join is still waiting this long after the
+  // request reached the fan-out: a hedge across whole paths (a second edge
+  // node) or a local fallback. 0: at once, with the others.
+  double start_after_s = 0;
+};
+
 struct StageOptions {
   enum class Kind { kLink, kPool, kFanout };
   Kind kind = Kind::kPool;
@@ -80,7 +94,7 @@ struct StageOptions {
   // kFanout: one sub-request to every branch; the request goes on when
   // `need` of them have answered (need = branches.size(): wait for all).
   std::string name = "fanout";
-  std::vector<PoolOptions> branches;
+  std::vector<BranchOptions> branches;
   std::uint32_t need = 0;
   // When the join completes early (need < branches): withdraw the branches
   // still working, as a hedge withdraws its loser.

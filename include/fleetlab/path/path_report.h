@@ -27,7 +27,7 @@ struct HedgeReport {
 
 struct StageReport {
   std::string name;
-  std::string kind;  // "link", "pool" or "fanout"
+  std::string kind;  // "link", "pool", "fanout" or "sequence" (a fan-out branch that is a sub-path)
   Summary latency_ms;  // entry to exit of the stage, measured requests
   double capacity_per_s = 0;
   double utilization = 0;  // link: busy lanes / lanes; pool: mean busy servers; fanout: the busiest branch
@@ -39,9 +39,12 @@ struct StageReport {
   std::vector<double> replica_utilization;
   std::uint64_t wakeups = 0;  // devices woken from sleep
   HedgeReport hedge;
-  // fanout
+  // fanout: its branches; sequence: its stages
   std::uint32_t need = 0;
   std::vector<StageReport> branches;
+  // A fan-out branch: sub-requests it started, and those its delayed start
+  // skipped because the join had settled.
+  std::uint64_t started = 0, skipped = 0;
 };
 
 struct PathEnergy {

@@ -35,6 +35,10 @@ Result<nlohmann::json> ReadJsonFile(const std::string& path);
 Status ApplyOverride(nlohmann::json& doc, const std::string& assignment);
 
 // Reads `path`, applies `overrides` in order, and parses the result.
+// The value at a --set dot path in `doc` ("path.stages.1.pool.replicas":
+// numeric segments index lists), or nullptr if there is none.
+const nlohmann::json* FindAtPath(const nlohmann::json& doc, const std::string& path);
+
 Result<Scenario> LoadScenario(const std::string& path, const std::vector<std::string>& overrides);
 
 }  // namespace fleetlab
