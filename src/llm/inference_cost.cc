@@ -168,6 +168,18 @@ void Energy(const GpuSpec& d, const std::vector<Stage>& stages, const InferenceS
 
 std::int64_t LayerCount(const ModelSpec& model) { return model.layers; }
 
+Result<double> DutyCycledPowerW(const GpuSpec& device, const InferenceCost& cost, double period_s, bool sleep_between) {
+  if (!(period_s > 0) || period_s < cost.seconds) {
+    return Field("period_s", fmt::format("must be > 0 and >= the batch's {} s (got {})", cost.seconds, period_s));
+  }
+  if (sleep_between && !(device.sleep_power_w > 0 || device.wakeup_energy_j > 0)) {
+    return Field("sleep_between", fmt::format("{} gives no sleep_power_w or wakeup_energy_uj", device.id));
+  }
+  const double rest = period_s - cost.seconds;
+  const double between = sleep_between ? device.wakeup_energy_j + device.sleep_power_w * rest : device.idle_power_w * rest;
+  return (cost.energy_j + between * cost.devices) / period_s;
+}
+
 Result<double> ActivationBytesAfter(const ModelSpec& model, std::int64_t layer, DType dtype, std::int64_t tokens) {
   if (layer < 0 || layer >= LayerCount(model)) {
     return Field("layer", fmt::format("must be in [0, {}) for {} (got {})", LayerCount(model), model.id, layer));
@@ -220,6 +232,16 @@ Result<InferenceCost> EstimateInference(const ModelSpec& model, const GpuSpec& d
     c.weight_bytes_per_device = std::max(c.weight_bytes_per_device, st.weights);
     c.activation_bytes_peak = std::max(c.activation_bytes_peak, st.live + st.state);
     c.kv_bytes_per_device = std::max(c.kv_bytes_per_device, st.kv);
+  }
+  // A tied LM head shares the embedding table, unless the last layer runs on
+  // a different device from layer 0 (a pipeline or a split): that device
+  // holds its own copy.
+  const bool own_head = model.IsDecoder() && model.tied_embeddings && last == LayerCount(model) &&
+                        (shape.first_layer > 0 || shape.pp > 1);
+  if (own_head) {
+    Stage& st = stages.back();
+    st.weights += static_cast<double>(model.vocab * model.hidden) * ws.bytes / shape.tp;
+    c.weight_bytes_per_device = std::max(c.weight_bytes_per_device, st.weights);
   }
   c.comm_s += c.pp_comm_s;
   c.overhead_s = shape.overhead_s * shape.pp;
