@@ -233,7 +233,8 @@ void Run(CommandContext& ctx, const CatalogArgs& args, const CostArgs& cost, con
 void AddCatalogCommand(CLI::App& app, CommandContext& ctx) {
   auto* cmd = app.add_subcommand("catalog", "List the catalog's models (LLMs, vision and audio networks), accelerators "
                                             "(GPUs and edge devices), hosts and links (data/, every number sourced), "
-                                            "or show one with its sources; `catalog cost` prices one batch of a model on a device.");
+                                            "or show one with its sources; `catalog cost` prices one batch of a model "
+                                            "on a device.");
   auto args = std::make_shared<CatalogArgs>();
   cmd->add_flag("--json", args->json, "Print JSON instead of tables.");
   cmd->add_option("--data", args->data, "Catalog folder with models/, gpus/, hosts/, links/ (default: data/ of "

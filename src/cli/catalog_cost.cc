@@ -65,7 +65,9 @@ void RunCost(CommandContext& ctx, const Catalog& c, const CostArgs& a, bool as_j
   const GpuSpec* d = c.FindGpu(a.device);
   if (d == nullptr) return Fail(ctx, fmt::format("--device: unknown device \"{}\"; known: {}", a.device, c.GpuIds()));
   const auto dtype = ParseDType(a.dtype);
-  if (!dtype) return Fail(ctx, fmt::format("--dtype: unknown \"{}\"; allowed: fp32, bf16, fp16, fp8, int8, int4", a.dtype));
+  if (!dtype) {
+    return Fail(ctx, fmt::format("--dtype: unknown \"{}\"; allowed: fp32, bf16, fp16, fp8, int8, int4", a.dtype));
+  }
   const std::string link_id = a.link.empty() ? d->scale_up_link : a.link;
   const LinkSpec* link = c.FindLink(link_id);
   if (link == nullptr) return Fail(ctx, fmt::format("--link: unknown link \"{}\"; known: {}", link_id, c.LinkIds()));
