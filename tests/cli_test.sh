@@ -80,6 +80,8 @@ check "fleet bad policy" 2 "fleet.router.policy: must be one of" -- "$bin" run "
 check "fleet zero replicas" 2 "fleet.replicas: must be an integer between 1 and 10000" -- "$bin" run --set fleet.replicas=0
 check "catalog lists models" 0 "llama-3-70b" -- "$bin" catalog
 check "catalog unknown gpu" 2 "unknown" -- "$bin" catalog gpu nope
+check "catalog cost edge" 0 "needs 966 KiB, has 512 KiB" -- "$bin" catalog cost --model dtln --device m55-ethos-u55
+check "catalog cost bad tp" 2 "shape.tp: must divide" -- "$bin" catalog cost --model vit-b-16 --device l4 --tp 5
 
 check "ttft frontier" 0 "TTFT p99" -- "$bin" frontier "$src/scenarios/llama3-70b-h100.json" --rates 2:30:4 --set workload.requests=800 --set workload.warmup_requests=50 --metric ttft
 check "ttft frontier json" 0 '"ttft_p99_ms"' -- "$bin" frontier "$src/scenarios/llama3-70b-h100.json" --rates 2:10:2 --set workload.requests=300 --set workload.warmup_requests=20 --json

@@ -1,4 +1,5 @@
 #include "cli/catalog_command.h"
+#include "cli/catalog_cost.h"
 
 #include <memory>
 #include <string>
@@ -207,10 +208,11 @@ std::string FindOne(const Catalog& c, const std::string& kind, const std::string
   return found ? "" : fmt::format("unknown {} \"{}\"; known: {}", kind, id, known);
 }
 
-void Run(CommandContext& ctx, const CatalogArgs& args, const CLI::App* shown) {
+void Run(CommandContext& ctx, const CatalogArgs& args, const CostArgs& cost, const CLI::App* shown) {
   auto catalog = args.data.empty() ? Catalog::LoadDefault() : Catalog::LoadDirectory(args.data);
   if (!catalog.ok()) return Fail(ctx, catalog.status().message());
   const Catalog& c = *catalog;
+  if (shown != nullptr && shown->get_name() == "cost") return RunCost(ctx, c, cost, args.json);
   if (shown == nullptr) {
     if (!args.json) return (void)(ctx.out << ListText(c));
     const json all = {{"models", ListJson(c.models(), &ModelJson)}, {"gpus", ListJson(c.gpus(), &GpuJson)},
@@ -231,7 +233,8 @@ void Run(CommandContext& ctx, const CatalogArgs& args, const CLI::App* shown) {
 void AddCatalogCommand(CLI::App& app, CommandContext& ctx) {
   auto* cmd = app.add_subcommand("catalog", "List the catalog's models (LLMs, vision and audio networks), accelerators "
                                             "(GPUs and edge devices), hosts and links (data/, every number sourced), "
-                                            "or show one with its sources.");
+                                            "or show one with its sources; `catalog cost` prices one batch of a model "
+                                            "on a device.");
   auto args = std::make_shared<CatalogArgs>();
   cmd->add_flag("--json", args->json, "Print JSON instead of tables.");
   cmd->add_option("--data", args->data, "Catalog folder with models/, gpus/, hosts/, links/ (default: data/ of "
@@ -243,9 +246,11 @@ void AddCatalogCommand(CLI::App& app, CommandContext& ctx) {
     one->add_option("id", args->id, fmt::format("The {}'s id{}.", kind, std::string(kind) == "model" ? " or alias" : ""))
         ->required();
   }
-  cmd->callback([&ctx, args, cmd]() {
+  auto cost = std::make_shared<CostArgs>();
+  AddCostSubcommand(*cmd, cost);
+  cmd->callback([&ctx, args, cost, cmd]() {
     const auto shown = cmd->get_subcommands();
-    Run(ctx, *args, shown.empty() ? nullptr : shown.front());
+    Run(ctx, *args, *cost, shown.empty() ? nullptr : shown.front());
   });
 }
 

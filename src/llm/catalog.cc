@@ -1,4 +1,4 @@
-// The catalog loader and the sizes derived from a model's shape.
+// The catalog loader (the sizes derived from a shape are in catalog_sizes.cc).
 //
 // Loading is strict: every field is typed and range-checked by FieldReader,
 // unknown fields are errors, every number needs a source, ids equal file
@@ -384,85 +384,6 @@ std::optional<DType> ParseDType(const std::string& name) {
   }
   return std::nullopt;
 }
-
-std::int64_t ModelSpec::AttentionParamsPerLayer() const {
-  const std::int64_t q = hidden * heads * head_dim, kv = 2 * hidden * kv_heads * head_dim;
-  const std::int64_t out = heads * head_dim * hidden;
-  return q + kv + out;
-}
-
-std::int64_t ModelSpec::MlpParamsPerLayer() const {
-  const std::int64_t router = experts > 1 ? hidden * experts : 0;
-  return ffn_matrices * hidden * ffn * experts + router;
-}
-
-std::int64_t ModelSpec::ActiveMlpParamsPerLayer() const {
-  const std::int64_t router = experts > 1 ? hidden * experts : 0;
-  return ffn_matrices * hidden * ffn * experts_per_token + router;
-}
-
-std::int64_t ModelSpec::EncoderTokens() const {
-  if (!IsEncoder()) return 0;
-  const std::int64_t side = image_size / patch_size;
-  return side * side + 1;
-}
-
-// q, k, v, output projections and the MLP matrices, each with its bias, and
-// the two layer norms (scale and shift).
-std::int64_t ModelSpec::EncoderLayerParams() const {
-  const std::int64_t inner = heads * head_dim;
-  const std::int64_t attention = 3 * (hidden * inner + inner) + inner * hidden + hidden;
-  const std::int64_t mlp = (ffn_matrices - 1) * (hidden * ffn + ffn) + ffn * hidden + hidden;
-  return attention + mlp + 4 * hidden;
-}
-
-std::int64_t ModelSpec::EncoderEmbeddingParams() const {
-  const std::int64_t conv = channels * patch_size * patch_size * hidden + hidden;
-  return conv + hidden /* class token */ + EncoderTokens() * hidden /* positions */;
-}
-
-std::int64_t ModelSpec::EncoderHeadParams() const { return 2 * hidden + (classes > 0 ? hidden * classes + classes : 0); }
-
-std::int64_t ModelSpec::TotalParams() const {
-  if (IsEncoder()) return EncoderEmbeddingParams() + layers * EncoderLayerParams() + EncoderHeadParams();
-  if (IsLayerList()) {
-    std::int64_t sum = 0;
-    for (const auto& l : layer_list) sum += l.params;
-    return sum;
-  }
-  return EmbeddingParams() + layers * (AttentionParamsPerLayer() + MlpParamsPerLayer()) + LmHeadParams();
-}
-
-// Embeddings included, as in the published "active parameters" figures
-// (Mixtral-8x7B: 12.9 B active = 12.6 B of layers + 0.26 B of embeddings).
-std::int64_t ModelSpec::ActiveParams() const {
-  if (!IsDecoder()) return TotalParams();
-  return EmbeddingParams() + layers * (AttentionParamsPerLayer() + ActiveMlpParamsPerLayer()) + LmHeadParams();
-}
-
-Bytes ModelSpec::KvBytesPerToken(DType kv_dtype) const {
-  const double elements = 2.0 * static_cast<double>(layers * kv_heads * head_dim);
-  return Bytes(std::llround(elements * BytesPerElement(kv_dtype)));
-}
-
-std::optional<double> GpuSpec::PeakFlops(DType d) const {
-  const auto it = peak_flops.find(d);
-  if (it == peak_flops.end()) return std::nullopt;
-  return it->second;
-}
-
-double LinkSpec::LatencyLogSigma() const {
-  constexpr double kNormalP99 = 2.3263478740408408;  // Phi^-1(0.99)
-  if (!(latency_s > 0) || !(latency_p99_s > latency_s)) return 0;
-  return std::log(latency_p99_s / latency_s) / kNormalP99;
-}
-
-double LinkSpec::LatencyMean() const {
-  const double sigma = LatencyLogSigma();
-  return latency_s * std::exp(sigma * sigma / 2);
-}
-
-double LinkSpec::LatencyFor(double z) const { return latency_s * std::exp(LatencyLogSigma() * z); }
 
 Result<Catalog> Catalog::LoadDirectory(const std::string& dir) {
   const fs::path root(dir);

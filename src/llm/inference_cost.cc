@@ -38,9 +38,10 @@ std::int64_t DefaultTokens(const ModelSpec& m, std::int64_t tokens) {
 }
 
 Status CheckModel(const ModelSpec& m) {
-  const bool transformer_ok = m.hidden > 0 && m.heads > 0 && m.head_dim > 0 && m.ffn > 0;
-  const bool ok = m.layers > 0 && (m.IsLayerList() ? static_cast<std::int64_t>(m.layer_list.size()) == m.layers
-                                                   : transformer_ok && (m.IsEncoder() || (m.kv_heads > 0 && m.vocab > 0)));
+  const bool transformer_ok = m.hidden > 0 && m.heads > 0 && m.head_dim > 0 && m.ffn > 0 &&
+                              (m.IsEncoder() || (m.kv_heads > 0 && m.vocab > 0));
+  const bool list_ok = static_cast<std::int64_t>(m.layer_list.size()) == m.layers;
+  const bool ok = m.layers > 0 && (m.IsLayerList() ? list_ok : transformer_ok);
   if (!ok) return Field("model", fmt::format("\"{}\" has an incomplete {} shape", m.id, m.architecture));
   return Status::Ok();
 }
@@ -134,7 +135,9 @@ void AddLayer(const LayerWork& w, const Rates& r, Stage* st, InferenceCost* c) {
   const double tp = r.tp;
   Roof(w.matmul_flops / tp, (w.weight_bytes + w.activation_bytes) / tp, r.matmul, r.memory, st);
   const double attention_bytes = w.kv_bytes > 0 ? w.attention_bytes / r.kv_divisor : w.attention_bytes / tp;
-  if (w.attention_flops > 0 || w.attention_bytes > 0) Roof(w.attention_flops / tp, attention_bytes, r.attention, r.memory, st);
+  if (w.attention_flops > 0 || w.attention_bytes > 0) {
+    Roof(w.attention_flops / tp, attention_bytes, r.attention, r.memory, st);
+  }
   if (w.extra_flops > 0 || w.extra_bytes > 0) Roof(w.extra_flops / tp, w.extra_bytes / tp, r.matmul, r.memory, st);
   st->tp_comm_s += w.tp_all_reduces * RingAllReduce(w.tp_payload_bytes, r.tp, r.link, r.alpha);
   if (w.tp_all_gather) st->tp_comm_s += RingAllGather(w.tp_payload_bytes, r.tp, r.link, r.alpha);
@@ -168,6 +171,19 @@ void Energy(const GpuSpec& d, const std::vector<Stage>& stages, const InferenceS
 
 std::int64_t LayerCount(const ModelSpec& model) { return model.layers; }
 
+Result<double> DutyCycledPowerW(const GpuSpec& device, const InferenceCost& cost, double period_s, bool sleep_between) {
+  if (!(period_s > 0) || period_s < cost.seconds) {
+    return Field("period_s", fmt::format("must be > 0 and >= the batch's {} s (got {})", cost.seconds, period_s));
+  }
+  if (sleep_between && !(device.sleep_power_w > 0 || device.wakeup_energy_j > 0)) {
+    return Field("sleep_between", fmt::format("{} gives no sleep_power_w or wakeup_energy_uj", device.id));
+  }
+  const double rest = period_s - cost.seconds;
+  const double between =
+      sleep_between ? device.wakeup_energy_j + device.sleep_power_w * rest : device.idle_power_w * rest;
+  return (cost.energy_j + between * cost.devices) / period_s;
+}
+
 Result<double> ActivationBytesAfter(const ModelSpec& model, std::int64_t layer, DType dtype, std::int64_t tokens) {
   if (layer < 0 || layer >= LayerCount(model)) {
     return Field("layer", fmt::format("must be in [0, {}) for {} (got {})", LayerCount(model), model.id, layer));
@@ -188,6 +204,71 @@ double ForwardFlopsPerInput(const ModelSpec& model, std::int64_t tokens) {
   return flops;
 }
 
+namespace {
+
+Rates MakeRates(const ModelSpec& model, const GpuSpec& device, const LinkSpec* link, const InferenceShape& shape,
+                const PerfEfficiency& eff) {
+  const double peak = *device.PeakFlops(shape.dtype);
+  const double kv_divisor =
+      static_cast<double>(model.IsDecoder() ? std::min<std::int64_t>(shape.tp, model.kv_heads) : shape.tp);
+  return Rates{peak * eff.matmul,
+               peak * eff.attention,
+               device.memory_bandwidth_Bps * eff.memory,
+               link != nullptr ? link->bandwidth_Bps * eff.link : 1.0,
+               link != nullptr ? link->latency_s : 0.0,
+               shape.tp,
+               kv_divisor};
+}
+
+// Layers [first, last) cut into pp stages of equal layer count; the
+// transfers between them go into c->pp_comm_s.
+std::vector<Stage> RunStages(const ModelSpec& model, const InferenceShape& shape, std::int64_t last,
+                             const WorkShape& ws, const Rates& r, InferenceCost* c) {
+  std::vector<Stage> stages(static_cast<std::size_t>(shape.pp));
+  const std::int64_t n = last - shape.first_layer;
+  for (int p = 0; p < shape.pp; ++p) {
+    const std::int64_t begin = shape.first_layer + p * n / shape.pp, end = shape.first_layer + (p + 1) * n / shape.pp;
+    Stage& st = stages[static_cast<std::size_t>(p)];
+    for (std::int64_t i = begin; i < end; ++i) AddLayer(inference_internal::WorkOf(model, i, ws), r, &st, c);
+    if (p > 0) {  // the transfer into this stage
+      const double bytes = inference_internal::ElementsBefore(model, begin, ws.tokens) * ws.batch * ws.bytes;
+      c->pp_comm_s += bytes / r.link + r.alpha;
+    }
+  }
+  // A tied LM head shares the embedding table, unless the last layer runs on
+  // a different device from layer 0 (a pipeline or a split): that device
+  // holds its own copy.
+  if (model.IsDecoder() && model.tied_embeddings && last == LayerCount(model) &&
+      (shape.first_layer > 0 || shape.pp > 1)) {
+    stages.back().weights += static_cast<double>(model.vocab * model.hidden) * ws.bytes / shape.tp;
+  }
+  return stages;
+}
+
+// Times, per-device memory and the fit, from the stages.
+void Summarise(const std::vector<Stage>& stages, const InferenceShape& shape, const GpuSpec& device,
+               InferenceCost* c) {
+  double need = 0;
+  for (const Stage& st : stages) {
+    c->compute_s += st.compute_s;
+    c->memory_s += st.memory_s;
+    c->comm_s += st.tp_comm_s;
+    c->stage_s = std::max(c->stage_s, st.compute_s + st.memory_s + st.tp_comm_s + shape.overhead_s);
+    c->weight_bytes_per_device = std::max(c->weight_bytes_per_device, st.weights);
+    c->activation_bytes_peak = std::max(c->activation_bytes_peak, st.live + st.state);
+    c->kv_bytes_per_device = std::max(c->kv_bytes_per_device, st.kv);
+    need = std::max(need, st.weights + st.live + st.state + st.kv);
+  }
+  c->comm_s += c->pp_comm_s;
+  c->overhead_s = shape.overhead_s * shape.pp;
+  c->seconds = c->compute_s + c->memory_s + c->comm_s + c->overhead_s;
+  const double has = device.FitBytes();
+  c->fits = need <= has;
+  if (!c->fits) c->fit_note = fmt::format("needs {}, has {}", Size(need, has), Size(has, has));
+}
+
+}  // namespace
+
 Result<InferenceCost> EstimateInference(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
                                         const InferenceShape& shape, const PerfEfficiency& eff) {
   const std::int64_t last = shape.last_layer == -1 ? LayerCount(model) : shape.last_layer;
@@ -195,44 +276,16 @@ Result<InferenceCost> EstimateInference(const ModelSpec& model, const GpuSpec& d
   FLEETLAB_RETURN_IF_ERROR(CheckSplit(model, shape, last));
   FLEETLAB_RETURN_IF_ERROR(CheckTokens(model, shape));
   FLEETLAB_RETURN_IF_ERROR(CheckPlacement(device, tp_link, shape, eff));
-  const double peak = *device.PeakFlops(shape.dtype);
-  const Rates r{peak * eff.matmul, peak * eff.attention, device.memory_bandwidth_Bps * eff.memory,
-                tp_link != nullptr ? tp_link->bandwidth_Bps * eff.link : 1.0, tp_link != nullptr ? tp_link->latency_s : 0.0,
-                shape.tp, static_cast<double>(model.IsDecoder() ? std::min<std::int64_t>(shape.tp, model.kv_heads) : shape.tp)};
-  WorkShape ws{static_cast<double>(shape.batch), static_cast<double>(DefaultTokens(model, shape.tokens)),
-               static_cast<double>(shape.context), BytesPerElement(shape.dtype)};
+  const WorkShape ws{static_cast<double>(shape.batch), static_cast<double>(DefaultTokens(model, shape.tokens)),
+                     static_cast<double>(shape.context), BytesPerElement(shape.dtype)};
   InferenceCost c;
   c.devices = shape.tp * shape.pp;
-  std::vector<Stage> stages(static_cast<std::size_t>(shape.pp));
-  const std::int64_t n = last - shape.first_layer;
-  for (int p = 0; p < shape.pp; ++p) {
-    const std::int64_t begin = shape.first_layer + p * n / shape.pp, end = shape.first_layer + (p + 1) * n / shape.pp;
-    Stage& st = stages[static_cast<std::size_t>(p)];
-    for (std::int64_t i = begin; i < end; ++i) AddLayer(inference_internal::WorkOf(model, i, ws), r, &st, &c);
-    if (p > 0) {  // the transfer into this stage
-      const double bytes = inference_internal::ElementsBefore(model, begin, ws.tokens) * ws.batch * ws.bytes;
-      c.pp_comm_s += bytes / r.link + r.alpha;
-    }
-    c.compute_s += st.compute_s;
-    c.memory_s += st.memory_s;
-    c.comm_s += st.tp_comm_s;
-    c.stage_s = std::max(c.stage_s, st.compute_s + st.memory_s + st.tp_comm_s + shape.overhead_s);
-    c.weight_bytes_per_device = std::max(c.weight_bytes_per_device, st.weights);
-    c.activation_bytes_peak = std::max(c.activation_bytes_peak, st.live + st.state);
-    c.kv_bytes_per_device = std::max(c.kv_bytes_per_device, st.kv);
-  }
-  c.comm_s += c.pp_comm_s;
-  c.overhead_s = shape.overhead_s * shape.pp;
-  c.seconds = c.compute_s + c.memory_s + c.comm_s + c.overhead_s;
+  const std::vector<Stage> stages = RunStages(model, shape, last, ws, MakeRates(model, device, tp_link, shape, eff), &c);
+  Summarise(stages, shape, device, &c);
   c.input_bytes = shape.first_layer == 0 && model.IsDecoder()
                       ? ws.batch * ws.tokens * 4.0  // int32 token ids
                       : inference_internal::ElementsBefore(model, shape.first_layer, ws.tokens) * ws.batch * ws.bytes;
   c.boundary_bytes = inference_internal::ElementsBefore(model, last, ws.tokens) * ws.batch * ws.bytes;
-  double need = 0;
-  for (const Stage& st : stages) need = std::max(need, st.weights + st.live + st.state + st.kv);
-  const double has = device.FitBytes();
-  c.fits = need <= has;
-  if (!c.fits) c.fit_note = fmt::format("needs {}, has {}", Size(need, has), Size(has, has));
   Energy(device, stages, shape, &c);
   return c;
 }

@@ -204,6 +204,20 @@ TEST(InferenceCostTest, McuRefusesAModelBeyondItsSram) {
   EXPECT_LT(rnnoise.seconds, 10e-3);  // well inside a 10 ms frame
 }
 
+// One 10 ms RNNoise frame on the MCU, then sleep: (E_batch + 1 uJ wake +
+// 10 uW x (10 ms - t)) / 10 ms; idling instead costs 2 mW x (10 ms - t).
+TEST(InferenceCostTest, DutyCycledPowerSleepsOrIdlesBetweenBatches) {
+  const GpuSpec& mcu = Device("m55-ethos-u55");
+  const InferenceCost c = Estimate(Model("rnnoise"), mcu, InferenceShape{});
+  const double t = c.seconds, period = 10e-3;
+  ExpectRel(c.energy_j, 0.025 * t);
+  ExpectRel(*DutyCycledPowerW(mcu, c, period, true), (0.025 * t + 1e-6 + 1e-5 * (period - t)) / period);
+  ExpectRel(*DutyCycledPowerW(mcu, c, period, false), (0.025 * t + 2e-3 * (period - t)) / period);
+  EXPECT_EQ(DutyCycledPowerW(mcu, c, 0, true).status().message().rfind("period_s: must be > 0", 0), 0u);
+  EXPECT_EQ(DutyCycledPowerW(HandDevice(), c, period, true).status().message(),
+            "sleep_between: hand gives no sleep_power_w or wakeup_energy_uj");
+}
+
 // A decoder through EstimateInference agrees with the LLM replica's
 // roofline (perf_model.h) for the same step; the only difference is the
 // activation traffic this function adds (4 x hidden bytes per token per
@@ -230,6 +244,22 @@ TEST(InferenceCostTest, DecoderAgreesWithTheReplicaRoofline) {
   s.context = 0;
   const InferenceCost p = Estimate(Model("llama-3-8b"), Device("h100-sxm"), s, nullptr, eff);
   ExpectRel(p.seconds, (*roofline)->Iteration(prefill).total_s, 1e-3);
+}
+
+// Llama-3.2-1B ties its LM head to the embedding: one copy on one device,
+// a second on the last stage of a pipeline. Layer = 4*2048*... by the
+// catalog's own counts; embedding 128,256 x 2,048 = 262,668,288 params.
+TEST(InferenceCostTest, TiedHeadIsHeldOnceUnlessSplit) {
+  const ModelSpec& m = Model("llama-3.2-1b");
+  InferenceShape s;
+  s.tokens = 1;
+  const double layer = static_cast<double>(m.AttentionParamsPerLayer() + m.MlpParamsPerLayer());
+  const InferenceCost one = Estimate(m, Device("l4"), s);
+  ExpectRel(one.weight_bytes_per_device, 16 * layer + 262668288.0);
+  ExpectRel(one.weight_bytes_per_device, static_cast<double>(m.TotalParams()));  // int8: 1 B per parameter
+  s.pp = 2;
+  const InferenceCost two = Estimate(m, Device("l4"), s, Shipped().FindLink("pcie4-x16"));
+  ExpectRel(two.weight_bytes_per_device, 8 * layer + 262668288.0);  // each stage: 8 layers + a table
 }
 
 TEST(InferenceCostTest, ReplicaRooflineRefusesNonDecoders) {

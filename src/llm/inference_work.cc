@@ -35,7 +35,7 @@ LayerWork DecoderLayer(const ModelSpec& m, std::int64_t i, const WorkShape& s) {
   if (i == m.layers - 1) {                        // LM head: one row of logits per input
     w.extra_flops += 2.0 * s.batch * vh;
     w.extra_bytes += vh * b + s.batch * D(m.vocab) * b;
-    w.resident_weight_bytes += vh * b;
+    if (!m.tied_embeddings) w.resident_weight_bytes += vh * b;  // tied: the embedding's table (see TiedHeadBytes)
   }
   return w;
 }

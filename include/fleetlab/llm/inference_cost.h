@@ -69,6 +69,15 @@ struct InferenceCost {
 Result<InferenceCost> EstimateInference(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
                                         const InferenceShape& shape, const PerfEfficiency& eff);
 
+// Average power of the placement's devices when they run one batch (`cost`,
+// from EstimateInference on `device`) every `period_s` and, between
+// batches, sleep (`sleep_between`: sleep power, plus one wake-up energy per
+// batch) or idle (idle power): (energy of the batch + rest-of-period
+// energy) / period, all cost.devices together. Errors name the field:
+// period_s must be >= cost.seconds; sleeping needs a device with a sleep
+// power or wake-up energy.
+Result<double> DutyCycledPowerW(const GpuSpec& device, const InferenceCost& cost, double period_s, bool sleep_between);
+
 // Number of layers the model has (split points are 0..LayerCount): the
 // transformer layers of a decoder or encoder (the embedding rides with
 // layer 0, the head with the last), the entries of a layer list.
