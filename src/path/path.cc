@@ -32,6 +32,19 @@ class Path::Hop final : public CompletionListener {
 
 Path::~Path() = default;
 
+namespace {
+
+// The part of a stage's energy spent by links, inside fan-outs and
+// sub-paths too.
+double RadioEnergy(const StageReport& s) {
+  if (s.kind == "link") return s.energy_j;
+  double e = 0;
+  for (const StageReport& b : s.branches) e += RadioEnergy(b);
+  return e;
+}
+
+}  // namespace
+
 std::unique_ptr<Path> Path::Build(const PathOptions& options, const RandomStreams& streams, Simulator& sim,
                                   CompletionListener* sink) {
   std::unique_ptr<Path> p(new Path());
@@ -62,7 +75,9 @@ void Path::Fill(SimTime end, Report* r) const {
     s->Fill(end, r->window_s, &sr);
     r->capacity_per_s = std::min(r->capacity_per_s, sr.capacity_per_s);
     r->utilization = std::max(r->utilization, sr.utilization);
-    (sr.kind == "link" ? path.energy.radio_j : path.energy.compute_j) += sr.energy_j;
+    const double radio = RadioEnergy(sr);
+    path.energy.radio_j += radio;
+    path.energy.compute_j += sr.energy_j - radio;
     path.stages.push_back(std::move(sr));
   }
   if (!std::isfinite(r->capacity_per_s)) r->capacity_per_s = 0;  // nothing on the path limits it

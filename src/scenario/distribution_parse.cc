@@ -8,8 +8,13 @@ namespace fleetlab {
 namespace {
 
 enum Family { kExponential, kDeterministic, kGamma, kLognormal, kUniform, kEmpirical, kMixture };
-const std::vector<std::string> kFamilies = {"exponential", "deterministic", "gamma",  "lognormal",
-                                            "uniform",     "empirical",     "mixture"};
+// A function-local constant, so parsing works even during another file's
+// static initialisation (e.g. a benchmark registered before main).
+const std::vector<std::string>& Families() {
+  static const std::vector<std::string> families = {"exponential", "deterministic", "gamma", "lognormal",
+                                                    "uniform",     "empirical",     "mixture"};
+  return families;
+}
 
 // The field names of one unit: "mean_ms" for times in ms, "mean" for tokens.
 struct Names {
@@ -40,11 +45,11 @@ Status CheckApplicable(const FieldReader& r, Family family, const Names& n) {
     std::string names;
     for (Family f : rule.families) {
       ok = ok || f == family;
-      names += (names.empty() ? "\"" : "\", \"") + kFamilies[f];
+      names += (names.empty() ? "\"" : "\", \"") + Families()[f];
     }
     if (!ok) {
       return Status::InvalidArgument(fmt::format("{}: applies only when distribution is one of {}\" (it is \"{}\")",
-                                                 r.PathOf(rule.key.c_str()), names, kFamilies[family]));
+                                                 r.PathOf(rule.key.c_str()), names, Families()[family]));
     }
   }
   return Status::Ok();
@@ -122,7 +127,7 @@ Result<Distribution> ParseDistribution(const nlohmann::json& value, const std::s
   FieldReader r(value, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   int family = -1;
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("distribution", kFamilies, &family));
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("distribution", Families(), &family));
   if (family < 0) {
     return Status::InvalidArgument(fmt::format("{}: missing; must be one of \"exponential\", \"deterministic\", "
                                                "\"gamma\", \"lognormal\", \"uniform\", \"empirical\", \"mixture\"",
