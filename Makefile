@@ -1,32 +1,47 @@
 # fleetlab: the two commands of the README.
-#   make run   installs what is missing, builds, and runs the default scenario
-#   make test  installs what is missing, builds, and runs every test
+#   make run   installs what is missing, builds the engine and the front end,
+#              and starts the lab on http://127.0.0.1:8080 (LAB_FLAGS="--port 9000")
+#   make test  installs what is missing, builds, and runs every test: the C++
+#              suite (unit, validation, golden, CLI, server API and load), the
+#              front end's unit tests and the end-to-end walk in Chromium
 BUILD ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
+# ccache (when installed) shares compiled objects between builds and between
+# checkouts at different paths (CCACHE_BASEDIR makes its keys path-relative).
+CCACHE := $(shell command -v ccache 2>/dev/null)
+LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 
-.PHONY: run test build deps bench asan tsan clean lab loadtest fuzz web web-test
+.PHONY: run test demo build deps bench asan tsan clean lab loadtest fuzz web web-test
 
-run: build
+run: build web
+	$(BUILD)/bin/fleetlab lab $(LAB_FLAGS)
+
+test: build web
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd web && npm test
+	cd web && FLEETLAB_BIN=$(abspath $(BUILD))/bin/fleetlab npm run e2e
+
+# The engine alone on its built-in default scenario, and its frontier (no browser).
+demo: build
 	@$(BUILD)/bin/fleetlab run
 	@echo
 	@$(BUILD)/bin/fleetlab frontier --rates 10:98:30
-
-test: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 $(BUILD)/build.ninja:
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(LAUNCHER)
 
 deps:
 	@scripts/install-deps.sh
 
 # The lab server: the front end (web/dist, once built) and the JSON API on
 # http://127.0.0.1:8080 (LAB_FLAGS="--port 9000" changes it).
-lab: build
+lab: build web
 	$(BUILD)/bin/fleetlab lab $(LAB_FLAGS)
 
 # The lab server under load: 100 concurrent clients for 30 s on the real API mix.
@@ -39,7 +54,7 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/install-deps.sh --fuzz
 	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" \
-	  -DFLEETLAB_SANITIZE=ON -DFLEETLAB_FUZZ=ON -DFLEETLAB_BENCH=OFF
+	  -DFLEETLAB_SANITIZE=ON -DFLEETLAB_FUZZ=ON -DFLEETLAB_BENCH=OFF $(LAUNCHER)
 	cmake --build build-fuzz -j $(JOBS) --target scenario_parse_fuzz api_body_fuzz
 	mkdir -p build-fuzz/corpus/scenario build-fuzz/corpus/api
 	cp scenarios/*.json tests/fuzz/scenario/* build-fuzz/corpus/scenario/
@@ -54,16 +69,16 @@ bench: build
 
 # The unit tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan: deps
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DFLEETLAB_SANITIZE=ON -DFLEETLAB_BENCH=OFF
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DFLEETLAB_SANITIZE=ON -DFLEETLAB_BENCH=OFF $(LAUNCHER)
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
-# The sweep tests (thread pool, sweep runner, capacity search) under
-# ThreadSanitizer: only the library and those tests are built, in build-tsan.
+# The sweep tests (thread pool, sweep runner, capacity search) and the lab
+# server's tests (worker pool, watchdog, cancellation) under ThreadSanitizer:
+# only the libraries and those tests are built, in build-tsan.
 # The M/M/1 closed-form check is single-threaded and slow under TSan: skipped.
-CCACHE := $(shell command -v ccache 2>/dev/null)
 tsan: deps
-	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DFLEETLAB_TSAN=ON -DFLEETLAB_BENCH=OFF -DFLEETLAB_MPI=OFF $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DFLEETLAB_TSAN=ON -DFLEETLAB_BENCH=OFF -DFLEETLAB_MPI=OFF $(LAUNCHER)
 	cmake --build build-tsan -j $(JOBS) --target fleetlab_sweep_tests
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build-tsan/bin/fleetlab_sweep_tests --gtest_filter='-CapacityTest.MM1BisectionMatchesTheClosedForm'
 

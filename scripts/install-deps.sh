@@ -2,7 +2,7 @@
 # Installs the Debian packages fleetlab builds with, if any is missing.
 # Needs root (or sudo) only when something must be installed.
 set -euo pipefail
-packages=(build-essential cmake ninja-build pkg-config libfmt-dev nlohmann-json3-dev libcli11-dev
+packages=(build-essential cmake ninja-build pkg-config ccache libfmt-dev nlohmann-json3-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcpp-httplib-dev
           openmpi-bin libopenmpi-dev
           chromium)  # chromium: the browser lab's end-to-end tests (never downloaded by npm)
