@@ -213,6 +213,7 @@ export async function walkTracks(browser, base, shots) {
   const perf = await page.evaluate(() => window.__fleetlabPerf ?? []);
   const perfFrontier = await page.evaluate(() => window.__fleetlabPerfFrontier ?? []);
   const perfServer = await page.evaluate(() => window.__fleetlabPerfServer ?? []);
+  const perfDetail = await page.evaluate(() => window.__fleetlabPerfDetail ?? []);
   // The front end's share: each update's latency less the server's simulation time for it.
   const client = perf.map((ms, i) => (perfServer[i] === null || perfServer[i] === undefined ? null : ms - perfServer[i])).filter((x) => x !== null);
   // The ledger: strategy form, exports.
@@ -249,7 +250,39 @@ export async function walkTracks(browser, base, shots) {
   const unexpected = consoleErrors.filter((m) => !(skipped.length && /status of 501/.test(m)));
   check(unexpected.length === 0, `no console errors (got: ${unexpected.join(' | ')})`);
   await ctx.close();
-  return { tracks: tracks.length, parts, checks, skipped, part_seconds: partSeconds, latency: stats(perf), server_wall: stats(perfServer.filter((x) => x !== null)), client_share: stats(client), frontier_latency: stats(perfFrontier) };
+  return { tracks: tracks.length, parts, checks, skipped, part_seconds: partSeconds, latency: stats(perf), server_wall: stats(perfServer.filter((x) => x !== null)), client_share: stats(client), frontier_latency: stats(perfFrontier), ...breakdown(perfDetail) };
+}
+
+/**
+ * Where the update time went: per part, the latency's percentiles with the
+ * median of each step (ms since the change) and of each instrument's feed
+ * time, and the ten slowest updates with all their figures.
+ */
+function breakdown(detail) {
+  const med = (xs) => stats(xs).p50_ms;
+  const byPart = {};
+  for (const part of [...new Set(detail.map((d) => d.part))].sort()) {
+    const ds = detail.filter((d) => d.part === part);
+    const keys = (f) => [...new Set(ds.flatMap((d) => Object.keys(d[f])))];
+    byPart[part] = {
+      ...stats(ds.map((d) => d.ms)),
+      bytes_p50: med(ds.map((d) => d.bytes).filter((x) => x !== null)),
+      step_p50_ms: Object.fromEntries(keys('at').map((k) => [k, med(ds.map((d) => d.at[k]).filter((x) => x !== undefined))])),
+      feed_p50_ms: Object.fromEntries(keys('feed').map((k) => [k, med(ds.map((d) => d.feed[k]).filter((x) => x !== undefined))])),
+    };
+  }
+  const slowest = [...detail].sort((a, b) => b.ms - a.ms).slice(0, 10);
+  // The time beside the simulation, split at the run request's resource timing: before the request
+  // leaves (debounce), at the server but outside the simulation (waiting for a worker, writing and
+  // compressing the JSON), the body's transfer, and the front end (parse, headline, charts, next frame).
+  const timed = detail.filter((d) => d.at.run_sent !== undefined && d.server !== null);
+  const split = {
+    before_send: stats(timed.map((d) => d.at.run_sent)),
+    server_outside_simulation: stats(timed.map((d) => d.at.run_first_byte - d.at.run_sent - d.server)),
+    transfer: stats(timed.map((d) => d.at.run_received - d.at.run_first_byte)),
+    front_end: stats(timed.map((d) => d.ms - d.at.run_received)),
+  };
+  return { latency_by_part: byPart, latency_split: split, slowest_updates: slowest };
 }
 
 /** Nearest-rank percentiles of the measured latencies (ms). */

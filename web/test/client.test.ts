@@ -70,6 +70,54 @@ describe('Latest (debounce, supersede)', () => {
   });
 });
 
+describe('Latest with leading / serial', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('leading: a lone request runs at once; a burst behind it waits for quiet and keeps only the last', async () => {
+    vi.useFakeTimers();
+    const calls: number[] = [];
+    const ch = new Latest(async (n: number) => { calls.push(n); return n * 10; }, 50, { leading: true });
+    const p1 = ch.submit(1);
+    expect(calls).toEqual([1]); // no debounce delay for a single change
+    const p2 = ch.submit(2);
+    const p3 = ch.submit(3);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(calls).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toEqual([1, 3]);
+    expect(isSuperseded(await p1)).toBe(true);
+    expect(isSuperseded(await p2)).toBe(true);
+    expect(await p3).toBe(30);
+    // Quiet again (nothing waiting or running, the last submit long ago): the next one runs at once.
+    await vi.advanceTimersByTimeAsync(100);
+    const p4 = ch.submit(4);
+    expect(calls).toEqual([1, 3, 4]);
+    expect(await p4).toBe(40);
+  });
+
+  it('serial: a newer request waits for the running call instead of aborting it; only the newest answer wins', async () => {
+    const signals: AbortSignal[] = [];
+    const started: string[] = [];
+    const resolvers: (() => void)[] = [];
+    const ch = new Latest((req: string, signal: AbortSignal) => {
+      signals.push(signal);
+      started.push(req);
+      return new Promise<string>((ok) => resolvers.push(() => ok(req)));
+    }, 0, { serial: true });
+    const a = ch.submit('a');
+    const b = ch.submit('b');
+    const c = ch.submit('c');
+    expect(started).toEqual(['a']);
+    expect(signals[0]!.aborted).toBe(false);
+    expect(isSuperseded(await b)).toBe(true); // never ran: c replaced it while a was at work
+    resolvers[0]!();
+    expect(isSuperseded(await a)).toBe(true);
+    await vi.waitFor(() => expect(started).toEqual(['a', 'c']));
+    resolvers[1]!();
+    expect(await c).toBe('c');
+  });
+});
+
 describe('blameControl (where an error is shown)', async () => {
   const { blameControl } = await import('../src/views/controls');
   const paths = ['workload.arrival.rate_per_s', 'replica.tp', 'replica.pp'];

@@ -114,40 +114,64 @@ export type Superseded = { superseded: true };
  * then runs `fn` with an AbortSignal; a later `submit` aborts the running
  * call and makes every earlier promise resolve to {superseded: true}, so
  * only the newest request's answer is ever applied.
+ *
+ * With `leading`, a request that finds the channel idle (nothing waiting or
+ * running, and no submit in the last `debounceMs`) runs at once; requests
+ * arriving while one waits or runs are debounced as above. A single change
+ * is then answered without the debounce delay, while a burst (a slider
+ * drag, a held arrow key) still collapses into its last request.
+ *
+ * With `serial`, a newer request does not abort the running call (the
+ * server would go on computing it anyway): it waits for that call to end,
+ * then runs; the older answer still resolves to {superseded: true}. At most
+ * one call of the channel is then ever at work on the server.
  */
 export class Latest<Req, Res> {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private controller: AbortController | null = null;
   private pending: ((v: Res | Superseded) => void) | null = null;
   private generation = 0;
+  private lastSubmit = -Infinity;
+  /** The call at work (serial channels wait for it), null when none. */
+  private running: Promise<void> | null = null;
 
-  constructor(private readonly fn: (req: Req, signal: AbortSignal) => Promise<Res>, private readonly debounceMs: number) {}
+  constructor(
+    private readonly fn: (req: Req, signal: AbortSignal) => Promise<Res>, private readonly debounceMs: number,
+    private readonly opts: { leading?: boolean; serial?: boolean } = {},
+  ) {}
 
   submit(req: Req): Promise<Res | Superseded> {
+    const now = Date.now();
+    const idle = this.pending === null && now - this.lastSubmit >= this.debounceMs;
+    this.lastSubmit = now;
     this.supersede();
     const gen = ++this.generation;
     return new Promise((resolve) => {
       this.pending = resolve;
       const fire = () => {
         this.timer = null;
+        if (gen !== this.generation) return; // superseded while waiting for the running call
+        if (this.opts.serial && this.running) { void this.running.then(fire); return; }
         const controller = new AbortController();
         this.controller = controller;
-        this.fn(req, controller.signal).then(
+        const call = this.fn(req, controller.signal).then(
           (v) => this.settle(gen, resolve, v),
           () => this.settle(gen, resolve, { superseded: true }),
         );
+        const running: Promise<void> = call.then(() => { if (this.running === running) this.running = null; });
+        this.running = running;
       };
-      if (this.debounceMs > 0) this.timer = setTimeout(fire, this.debounceMs);
+      if (this.debounceMs > 0 && !(this.opts.leading && idle)) this.timer = setTimeout(fire, this.debounceMs);
       else fire();
     });
   }
 
-  /** Drops whatever is waiting or running. */
-  cancel(): void { this.supersede(); this.generation++; }
+  /** Drops whatever is waiting or running (a serial channel's running call too). */
+  cancel(): void { this.supersede(true); this.generation++; }
 
-  private supersede(): void {
+  private supersede(abort = !this.opts.serial): void {
     if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
-    if (this.controller) { this.controller.abort(); this.controller = null; }
+    if (this.controller && abort) { this.controller.abort(); this.controller = null; }
     if (this.pending) { const p = this.pending; this.pending = null; p({ superseded: true }); }
   }
 

@@ -7,7 +7,7 @@ import { applyOverrides, fmt, getNumber, headline, targetMet } from '../api/repo
 import type { FrontierResponse, JsonValue, MemoryResponse, Overrides, Part, Report, RunResponse } from '../api/types';
 import type { EnergyPoint } from '../charts/EnergyPower';
 import { ITERATION_LIMIT, type Ledger } from '../ledger/ledger';
-import { markChange, markUpdated } from '../perf';
+import { addFeed, markChange, markStep, markUpdated } from '../perf';
 import { judgeChallenge, normalizeChallenge } from './challenge';
 import { blameControl, renderControl, type ControlView } from './controls';
 import { h } from './dom';
@@ -27,14 +27,17 @@ export class Workbench {
   private frontierKey = '';
   private frontierWanted: string | null = null;
   private lastReport: Report | null = null;
+  // Serial: a frontier the student has moved past is not aborted (the server finishes it anyway) but waited
+  // for, so at most one frontier holds a simulation worker and the runs keep the others.
   private frontiers = new Latest((q: { o: Overrides; scenario: Record<string, JsonValue> }, s: AbortSignal) =>
-    this.api.frontier({ track: this.part.track, part: this.part.id, overrides: q.o, rates: this.rates(q.scenario), metric: 'replica' in q.scenario ? 'ttft' : 'e2e' }, s), 0);
+    this.api.frontier({ track: this.part.track, part: this.part.id, overrides: q.o, rates: this.rates(q.scenario), metric: 'replica' in q.scenario ? 'ttft' : 'e2e' }, s), 0, { serial: true });
   private baseline: Report | null = null;
   private retried = false;
   private readonly challenge: ReturnType<typeof normalizeChallenge>;
   /** This workbench's latest control change (performance mark), null before the first. */
   private changeMark: string | null = null;
-  private runs = new Latest((o: Overrides, s: AbortSignal) => this.fetchAll(o, s), DEBOUNCE_MS);
+  // Leading edge: a single change runs at once; a burst of changes waits for DEBOUNCE_MS of quiet.
+  private runs = new Latest((o: Overrides, s: AbortSignal) => this.fetchAll(o, s), DEBOUNCE_MS, { leading: true });
   private readonly headlineEl = h('p', { class: 'headline', 'aria-live': 'polite', 'data-testid': 'headline' });
   private readonly statusEl = h('p', { class: 'run-status', role: 'status' });
   private readonly triesEl = h('section', { class: 'tries', 'aria-label': 'Configurations tried' });
@@ -68,7 +71,7 @@ export class Workbench {
   currentOverrides(): Overrides { return { ...this.overrides }; }
 
   private change(path: string, value: JsonValue | undefined): void {
-    this.changeMark = markChange();
+    this.changeMark = markChange(`${this.part.track}/${this.part.id}`);
     this.lastChanged = path;
     if (value === undefined) delete this.overrides[path];
     else this.overrides[path] = value;
@@ -78,15 +81,17 @@ export class Workbench {
 
   private async refresh(): Promise<void> {
     this.statusEl.textContent = 'running…';
+    const res = await this.runs.submit({ ...this.overrides });
+    if (isSuperseded(res)) return;
+    this.apply(res);
+    // The frontier (a run per rate) is asked for once the run has answered: on a server with
+    // few simulation workers it would otherwise hold them while the run's instruments wait.
     if (this.needs('frontier')) {
       const rc = this.rateControl();
       const noRate = Object.fromEntries(Object.entries(this.overrides).filter(([k]) => k !== rc?.path));
       const key = JSON.stringify(noRate);
       if (key !== this.frontierWanted) { this.frontierWanted = key; void this.refreshFrontier(noRate, key); }
     }
-    const res = await this.runs.submit({ ...this.overrides });
-    if (isSuperseded(res)) return;
-    this.apply(res);
     // A full worker pool answers 503 with Retry-After: try once more then, unless the student moved on.
     const e = res.r.ok ? null : res.r.error;
     if (e && e.kind === 'http' && e.code === 'busy' && e.retryAfterS !== undefined && !this.retried) {
@@ -119,7 +124,9 @@ export class Workbench {
       .filter((t) => t.extra).map((t) => ({ power_w: t.extra!.power_w ?? null, joules_per_token: t.extra!.joules_per_token ?? null, latency_ms: t.extra!.latency_ms ?? null }));
     for (const i of which) {
       if (i.needs === 'frontier' && !this.frontier) continue; // still coming
+      const t = performance.now();
       i.feed({ report, frontier: this.frontier, memory, baseline: this.baseline, history });
+      addFeed(i.name, performance.now() - t, this.changeMark);
     }
   }
 
@@ -129,6 +136,8 @@ export class Workbench {
 
   /** The run, and the memory figures and challenge baseline when needed, in parallel. */
   private async fetchAll(o: Overrides, signal: AbortSignal) {
+    const mark = this.changeMark;
+    markStep('run_start', mark);
     const base = { track: this.part.track, part: this.part.id };
     const series = this.part.instruments.includes('heatmap');
     const run = this.api.run({ ...base, overrides: o, series }, signal);
@@ -137,6 +146,7 @@ export class Workbench {
     const baseline = this.challenge.challenge && !this.baseline
       ? this.api.run({ ...base, overrides: this.challenge.challenge.baseline }, signal) : null;
     const [r, m, b] = await Promise.all([run, memory, baseline]);
+    markStep('responses_parsed', mark);
     return { o, scenario, r, m, b };
   }
 
@@ -165,10 +175,13 @@ export class Workbench {
     });
     this.ledger.setResult(this.part.track, this.part.id, { label: hl.label, value: hl.value, unit: hl.unit });
     this.lastReport = report;
+    markStep('headline_set', this.changeMark);
     this.feed(this.instruments, report, x.m?.ok ? x.m.value : null);
+    markStep('charts_fed', this.changeMark);
     this.renderTries();
     this.renderChallenge(report);
     this.hooks.onReport(report, x.scenario, x.o);
+    markStep('page_updated', this.changeMark);
     markUpdated('update', this.changeMark, x.r.value.wall_ms);
   }
 
