@@ -88,13 +88,13 @@ Result<RouteTarget> System::AddReplica(const Scenario& s, const RandomStreams& s
                                        const RunHooks& hooks, std::uint32_t index) {
   ReplicaTally* tally = tallies_.back().get();
   if (!s.replica) {
-    stations_.push_back(std::make_unique<Station>(s.station, streams.Stream("service", index), tally));
+    stations_.push_back(std::make_unique<Station>(s.StationOf(index), streams.Stream("service", index), tally));
     Station* st = stations_.back().get();
     st->Attach(sim);
     probes_.push_back(std::make_unique<StationProbe>(st));
     return RouteTarget{st, probes_.back().get()};
   }
-  auto replica = LlmReplica::Create(*s.replica, streams, tally, index);
+  auto replica = LlmReplica::Create(s.ReplicaOf(index), streams, tally, index);
   if (!replica.ok()) return replica.status();
   replicas_.push_back(std::move(replica).value());
   LlmReplica* rep = replicas_.back().get();
@@ -136,10 +136,11 @@ void System::Fill(const Scenario& s, SimTime end, Report* r) const {
 
 void System::FillStations(const Scenario& s, SimTime end, Report* r, std::vector<double>* busy) const {
   const auto n = static_cast<double>(stations_.size());
-  r->capacity_per_s = s.station.Capacity() * n;
   std::uint64_t batches = 0, batched = 0;
-  for (const auto& st : stations_) {
-    busy->push_back(r->window_s > 0 ? st->busy_servers().Average(end) / s.station.servers : 0.0);
+  for (std::size_t i = 0; i < stations_.size(); ++i) {
+    const auto& st = stations_[i];
+    r->capacity_per_s += s.StationOf(i).Capacity();
+    busy->push_back(r->window_s > 0 ? st->busy_servers().Average(end) / s.StationOf(i).servers : 0.0);
     if (r->window_s > 0) {
       r->utilization += busy->back() / n;
       r->mean_queue_length += st->queue_length().Average(end);

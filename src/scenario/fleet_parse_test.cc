@@ -1,6 +1,7 @@
 // Parsing the "fleet" object: defaults, units, and errors that name the path.
 #include <gtest/gtest.h>
 
+#include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
 
 namespace fleetlab {
@@ -54,6 +55,38 @@ TEST(FleetParseTest, ErrorsNameThePath) {
   EXPECT_EQ(ErrorOf(R"({"fleet": {"router": {"count_own_sends": true}}})"),
             "fleet.router.count_own_sends: applies only when fleet.router.report_interval_ms > 0 (a router reading "
             "live load already sees its own sends)");
+}
+
+}  // namespace
+}  // namespace fleetlab
+
+namespace fleetlab {
+namespace {
+
+TEST(FleetGroupsTest, MembersDifferByTheirPatch) {
+  auto s = ParseScenario(nlohmann::json::parse(R"({
+    "station": {"servers": 1, "service": {"distribution": "exponential", "mean_ms": 10}},
+    "fleet": {"router": {"policy": "least_outstanding"},
+              "groups": [{"count": 2}, {"count": 1, "station": {"servers": 4}}]}})"), "");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ASSERT_EQ(s->fleet->replicas, 3u);
+  ASSERT_EQ(s->fleet_stations.size(), 3u);
+  EXPECT_EQ(s->StationOf(0).servers, 1u);
+  EXPECT_EQ(s->StationOf(2).servers, 4u);
+  EXPECT_DOUBLE_EQ(s->StationOf(2).service_s.Mean(), 0.010);  // the rest is the scenario's
+  auto r = RunScenario(*s);
+  ASSERT_TRUE(r.ok());
+  EXPECT_NEAR(r->capacity_per_s, 100 + 100 + 400, 1e-9);
+  EXPECT_FALSE(r->analytic.available);  // no closed form for unequal members
+}
+
+TEST(FleetGroupsTest, ErrorsNameTheGroup) {
+  auto bad = ParseScenario(nlohmann::json::parse(R"({"fleet": {"replicas": 5, "groups": [{"count": 2}, {"count": 2}]}})"), "");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "fleet.replicas: 5 but the groups' counts add up to 4; give one or make them agree");
+  auto patch = ParseScenario(nlohmann::json::parse(R"({"fleet": {"groups": [{"count": 1, "station": {"servers": 0}}]}})"), "");
+  ASSERT_FALSE(patch.ok());
+  EXPECT_NE(patch.status().message().find("fleet.groups[0].station.servers"), std::string::npos) << patch.status().message();
 }
 
 }  // namespace

@@ -148,6 +148,67 @@ Status ParseReplicaSection(const json& v, const Catalog* catalog, Scenario* s) {
   return Status::Ok();
 }
 
+// One group of a heterogeneous fleet: `count` members whose station or
+// replica is the scenario's with the group's fields patched in.
+Status ParseGroup(const json& doc, const json& g, const std::string& path, const Catalog* catalog, Scenario* s) {
+  FieldReader r(g, path);
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  std::uint32_t count = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Integer32("count", &count, Range::Between(1, 10000)));
+  if (count == 0) return Status::InvalidArgument(fmt::format("{}.count: missing; must be an integer >= 1", path));
+  const char* kind = doc.contains("replica") ? "replica" : "station";
+  for (const char* other : {"replica", "station"}) {
+    if (std::string(other) != kind && r.Has(other)) {
+      return Status::InvalidArgument(fmt::format("{}.{}: this fleet is made of {}s; patch \"{}\" instead", path,
+                                                 other, kind, kind));
+    }
+  }
+  json merged = doc.contains(kind) ? doc[kind] : json::object();
+  if (const json* patch = r.Child(kind)) {
+    if (!patch->is_object()) return Status::InvalidArgument(fmt::format("{}.{}: must be an object", path, kind));
+    merged.merge_patch(*patch);
+  }
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  Scenario one;
+  if (std::string(kind) == "replica") {
+    FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(merged, catalog, &one).WithContext(path));
+    s->fleet_replicas.insert(s->fleet_replicas.end(), count, *one.replica);
+  } else {
+    FLEETLAB_RETURN_IF_ERROR(ParseStation(merged, path + ".station", nullptr, &one.station));
+    s->fleet_stations.insert(s->fleet_stations.end(), count, one.station);
+  }
+  return Status::Ok();
+}
+
+// "fleet", with its optional "groups": [{"count": N, "replica"|"station":
+// {fields that differ}}, ...] for a fleet whose members differ.
+Status ParseFleetSection(const json& doc, const json& f, const Catalog* catalog, Scenario* s) {
+  json rest = f;
+  json groups;
+  if (rest.is_object() && rest.contains("groups")) {
+    groups = rest["groups"];
+    rest.erase("groups");
+  }
+  auto fleet = ParseFleet(rest);
+  if (!fleet.ok()) return fleet.status();
+  s->fleet = *fleet;
+  if (groups.is_null()) return Status::Ok();
+  if (!groups.is_array() || groups.empty() || groups.size() > 64) {
+    return Status::InvalidArgument("fleet.groups: must be an array of 1 to 64 {\"count\", \"replica\" or \"station\"}");
+  }
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    FLEETLAB_RETURN_IF_ERROR(ParseGroup(doc, groups[i], fmt::format("fleet.groups[{}]", i), catalog, s));
+  }
+  const std::size_t n = std::max(s->fleet_stations.size(), s->fleet_replicas.size());
+  if (rest.contains("replicas") && n != s->fleet->replicas) {
+    return Status::InvalidArgument(fmt::format("fleet.replicas: {} but the groups' counts add up to {}; give one or "
+                                               "make them agree", s->fleet->replicas, n));
+  }
+  if (n > 10000) return Status::InvalidArgument(fmt::format("fleet.groups: {} members in all; at most 10000", n));
+  s->fleet->replicas = static_cast<std::uint32_t>(n);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, const Catalog* catalog) {
@@ -169,11 +230,7 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
   if (const json* w = r.Child("workload")) FLEETLAB_RETURN_IF_ERROR(ParseWorkload(*w, base_dir, &s));
   if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, "station", nullptr, &s.station));
   if (const json* rep = r.Child("replica")) FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(*rep, catalog, &s));
-  if (const json* f = r.Child("fleet")) {
-    auto fleet = ParseFleet(*f);
-    if (!fleet.ok()) return fleet.status();
-    s.fleet = *fleet;
-  }
+  if (const json* f = r.Child("fleet")) FLEETLAB_RETURN_IF_ERROR(ParseFleetSection(doc, *f, catalog, &s));
   if (const json* p = r.Child("path")) FLEETLAB_RETURN_IF_ERROR(ParsePathSection(*p, catalog, &s));
   if (const json* d = r.Child("deadline")) FLEETLAB_RETURN_IF_ERROR(ParseDeadline(*d, &s));
   if (const json* l = r.Child("limits")) FLEETLAB_RETURN_IF_ERROR(ParseLimits(*l, &s.limits));

@@ -38,6 +38,11 @@ struct Scenario {
   // When set, the system under load is fleet->replicas copies of the
   // station or replica above, behind a router.
   std::optional<FleetOptions> fleet;
+  // A heterogeneous fleet ("fleet.groups"): each member's station or
+  // replica, in fleet index order (size fleet->replicas). Empty when every
+  // member is a copy of `station` / `replica` above.
+  std::vector<StationOptions> fleet_stations;
+  std::vector<ReplicaOptions> fleet_replicas;
   // When set, the system under load is this request path instead (links,
   // pools of stations, fan-outs); station, replica and fleet are unused.
   std::optional<PathOptions> path;
@@ -48,6 +53,9 @@ struct Scenario {
   // unused (the parser refuses them beside it).
   std::optional<DisaggregationOptions> disaggregation;
   // Whether the system is made of LLM replicas (requests carry token counts).
+  // Fleet member i's station or replica.
+  const StationOptions& StationOf(std::size_t i) const { return fleet_stations.empty() ? station : fleet_stations[i]; }
+  const ReplicaOptions& ReplicaOf(std::size_t i) const { return fleet_replicas.empty() ? *replica : fleet_replicas[i]; }
   bool llm() const { return replica.has_value() || disaggregation.has_value(); }
   LimitOptions limits;
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
