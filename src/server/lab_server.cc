@@ -34,7 +34,9 @@ bool HasIndex(const std::string& dir) {
 // Empty error replies get the documented shape (JSON under /api, text
 // elsewhere); replies a route already filled are left alone.
 httplib::Server::HandlerResponse ErrorPage(const httplib::Request& req, httplib::Response& res) {
-  if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+  // A route's reply has a body or (sent uncompressed, see api.cc) a content
+  // provider, and a Content-Type either way.
+  if (!res.body.empty() || res.has_header("Content-Type")) return httplib::Server::HandlerResponse::Unhandled;
   server::ApiError e{res.status, "not_found", "", fmt::format("{}: no such path", req.path)};
   if (res.status == 413) e = {413, "too_large", "", "the request body is over this server's limit"};
   if (res.status == 400) e = {400, "invalid_field", "", "malformed request (its path or headers)"};
