@@ -167,7 +167,7 @@ TEST(BatchingValidation, FullBatchesOnADeterministicClock) {
   s.workload.arrival.kind = ArrivalKind::kDeterministic;
   s.workload.warmup_requests = 0;
   s.station.service_s = Distribution::Deterministic(0);
-  s.station.batching = BatchingOptions{4, 0.020, 0.005, 0.001};
+  s.station.batching = BatchingOptions{4, 0.020, 0.005, 0.001, {}};
   const Report r = MustRun(s);
   EXPECT_NEAR(r.e2e_ms.mean, 12.75, 1e-6);
   EXPECT_NEAR(r.e2e_ms.max, 16.5, 1e-6);
@@ -181,7 +181,7 @@ TEST(BatchingValidation, LoneRequestsWaitOutTheWindow) {
   s.workload.arrival.kind = ArrivalKind::kDeterministic;
   s.workload.warmup_requests = 0;
   s.station.service_s = Distribution::Deterministic(0);
-  s.station.batching = BatchingOptions{8, 0.020, 0.005, 0.001};
+  s.station.batching = BatchingOptions{8, 0.020, 0.005, 0.001, {}};
   const Report r = MustRun(s);
   EXPECT_NEAR(r.e2e_ms.p50, 26.0, 1e-6);
   EXPECT_NEAR(r.e2e_ms.max, 26.0, 1e-6);
