@@ -8,26 +8,18 @@
 
 namespace fleetlab {
 
-// Between stage i and stage i + 1 (or the sink): a request leaving stage i
-// enters the next one; after the last, the run's listener hears it with
+// After the last stage: the run's listener hears a request with
 // service_start = arrival + the queueing it met along the path.
-class Path::Hop final : public CompletionListener {
+class Path::Sink final : public CompletionListener {
  public:
-  explicit Hop(CompletionListener* sink) : sink_(sink) {}
-  void set_next(Stage* next) { next_ = next; }
-  void OnCompleted(Simulator& sim, const Request& r, SimTime service_start) override {
-    if (next_ != nullptr) {
-      next_->Submit(sim, r);
-    } else {
-      (void)service_start;
-      sink_->OnCompleted(sim, r, r.arrival + r.queued);
-    }
+  explicit Sink(CompletionListener* run) : run_(run) {}
+  void OnCompleted(Simulator& sim, const Request& r, SimTime) override {
+    run_->OnCompleted(sim, r, r.arrival + r.queued);
   }
-  void OnDropped(Simulator& sim, const Request& r) override { sink_->OnDropped(sim, r); }
+  void OnDropped(Simulator& sim, const Request& r) override { run_->OnDropped(sim, r); }
 
  private:
-  CompletionListener* sink_;
-  Stage* next_ = nullptr;
+  CompletionListener* run_;
 };
 
 Path::~Path() = default;
@@ -48,29 +40,23 @@ double RadioEnergy(const StageReport& s) {
 std::unique_ptr<Path> Path::Build(const PathOptions& options, const RandomStreams& streams, Simulator& sim,
                                   CompletionListener* sink) {
   std::unique_ptr<Path> p(new Path());
-  for (std::size_t i = 0; i < options.stages.size(); ++i) p->hops_.push_back(std::make_unique<Hop>(sink));
+  p->sink_ = std::make_unique<Sink>(sink);
   std::uint32_t next_stream = 0, next_link = 0;
-  for (std::size_t i = 0; i < options.stages.size(); ++i) {
-    p->stages_.push_back(MakeStage(options.stages[i], streams, sim, &next_stream, &next_link, p->hops_[i].get()));
-    if (i > 0) p->hops_[i - 1]->set_next(p->stages_.back().get());
-  }
+  p->stages_ = std::make_unique<SequenceStage>("path", options.stages, streams, sim, &next_stream, &next_link,
+                                               p->sink_.get());
   return p;
 }
 
-double Path::InSystemNow() const {
-  double n = 0;
-  for (const auto& s : stages_) n += s->InSystemNow();
-  return n;
-}
+RequestTarget* Path::entry() const { return stages_->stages().front().get(); }
 
-void Path::ResetStatistics(SimTime now) {
-  for (auto& s : stages_) s->ResetStatistics(now);
-}
+double Path::InSystemNow() const { return stages_->InSystemNow(); }
+
+void Path::ResetStatistics(SimTime now) { stages_->ResetStatistics(now); }
 
 void Path::Fill(SimTime end, Report* r) const {
   PathReport path;
   r->capacity_per_s = std::numeric_limits<double>::infinity();
-  for (const auto& s : stages_) {
+  for (const auto& s : stages_->stages()) {
     StageReport sr;
     s->Fill(end, r->window_s, &sr);
     r->capacity_per_s = std::min(r->capacity_per_s, sr.capacity_per_s);

@@ -27,7 +27,7 @@ class Path {
                                      CompletionListener* sink);
   ~Path();
 
-  RequestTarget* entry() const { return stages_.front().get(); }
+  RequestTarget* entry() const;
   double InSystemNow() const;
   void ResetStatistics(SimTime now);
   // Capacity (the bottleneck stage's), utilisation (the busiest stage's)
@@ -35,11 +35,11 @@ class Path {
   void Fill(SimTime end, Report* r) const;
 
  private:
-  class Hop;
+  class Sink;
   Path() = default;
 
-  std::vector<std::unique_ptr<Hop>> hops_;
-  std::vector<std::unique_ptr<Stage>> stages_;
+  std::unique_ptr<Sink> sink_;
+  std::unique_ptr<class SequenceStage> stages_;
 };
 
 }  // namespace fleetlab

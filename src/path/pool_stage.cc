@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "fleet/station_probe.h"
+
 namespace fleetlab {
 
 class PoolStage::ReplicaDone final : public CompletionListener {
@@ -17,19 +19,6 @@ class PoolStage::ReplicaDone final : public CompletionListener {
   std::uint32_t index_;
 };
 
-namespace {
-
-class StationLoad final : public LoadProbe {
- public:
-  explicit StationLoad(const Station* s) : s_(s) {}
-  ReplicaLoad Read() const override { return {s_->in_system().value(), static_cast<double>(s_->waiting())}; }
-
- private:
-  const Station* s_;
-};
-
-}  // namespace
-
 PoolStage::PoolStage(const PoolOptions& options, const RandomStreams& streams, std::uint32_t first_stream,
                      CompletionListener* next)
     : options_(options), next_(next) {
@@ -38,7 +27,7 @@ PoolStage::PoolStage(const PoolOptions& options, const RandomStreams& streams, s
     adapters_.push_back(std::make_unique<ReplicaDone>(this, i));
     stations_.push_back(
         std::make_unique<Station>(options.station, streams.Stream("service", first_stream + i), adapters_.back().get()));
-    probes_.push_back(std::make_unique<StationLoad>(stations_.back().get()));
+    probes_.push_back(std::make_unique<StationProbe>(stations_.back().get()));
     targets.push_back(RouteTarget{stations_.back().get(), probes_.back().get()});
   }
   router_ = std::make_unique<Router>(targets, options.router, streams.Stream("routing", first_stream));

@@ -4,6 +4,7 @@
 
 #include "disagg/disagg_system.h"
 #include "fleet/llm_merge.h"
+#include "fleet/station_probe.h"
 
 namespace fleetlab {
 
@@ -25,17 +26,6 @@ class ReplicaTally final : public CompletionListener {
 };
 
 namespace {
-
-// A station's load as a router reads it: requests in it; waiting requests
-// stand in for KV pressure (a station has no KV cache).
-class StationProbe final : public LoadProbe {
- public:
-  explicit StationProbe(const Station* s) : s_(s) {}
-  ReplicaLoad Read() const override { return {s_->in_system().value(), static_cast<double>(s_->waiting())}; }
-
- private:
-  const Station* s_;
-};
 
 class ReplicaProbe final : public LoadProbe {
  public:
