@@ -15,8 +15,9 @@ std::string Show(double ms) { return std::isfinite(ms) ? fmt::format("{:.1f} ms"
 // The capacity the loads are fractions of: the report's capacity_per_s
 // (exact for stations and paths; an estimate for an LLM replica), or with
 // rule.capacity = "saturation" the throughput measured when the scenario is
-// overloaded (rule.overload x that figure, default 3): what continuous
-// batching really sustains, since it batches more as the load grows.
+// overloaded (rule.overload x that figure, default 3, for rule.saturation_s
+// simulated seconds, default 60): what continuous batching really sustains,
+// since it batches more as the load grows.
 Result<double> Capacity(const Subject& s, const json& rule, const std::string& rate_path) {
   auto base = RunWith(s, json::object(), "the scenario as set");
   if (!base.ok()) return base.status();
@@ -26,8 +27,11 @@ Result<double> Capacity(const Subject& s, const json& rule, const std::string& r
     return Status::InvalidArgument("lab.rule: growth needs a scenario with a finite capacity");
   }
   if (rule.value("capacity", "estimate") != "saturation") return *capacity;
+  // Sent for a fixed simulated time, the window ends with the arrivals: no
+  // final drain dilutes the throughput (it would understate the capacity).
   const double overload = rule.value("overload", 3.0);
-  auto over = RunWith(s, json{{rate_path, overload * *capacity}}, "the overloaded run");
+  const json run{{rate_path, overload * *capacity}, {"workload.duration_s", rule.value("saturation_s", 60.0)}};
+  auto over = RunWith(s, run, "the overloaded run");
   if (!over.ok()) return over.status();
   return Metric(*over, "throughput.requests_per_s");
 }
