@@ -21,9 +21,18 @@ const std::string kRoot = FLEETLAB_SOURCE_DIR;
 
 class GoldenTest : public ::testing::TestWithParam<const char*> {};
 
+// A parameter is a scenario file without ".json", relative to the source
+// tree; its golden file is named after it ("tracks/a/part1" ->
+// tests/golden/tracks-a-part1.json; scenarios/ is left out of the name).
+std::string GoldenName(std::string file) {
+  if (file.rfind("scenarios/", 0) == 0) file = file.substr(10);
+  for (char& c : file) c = c == '/' ? '-' : c;
+  return file;
+}
+
 TEST_P(GoldenTest, ReportMatchesCheckedInJson) {
-  const std::string name = GetParam();
-  auto scenario = LoadScenario(kRoot + "/scenarios/" + name + ".json", {});
+  const std::string name = GoldenName(GetParam());
+  auto scenario = LoadScenario(kRoot + "/" + GetParam() + ".json", {});
   ASSERT_TRUE(scenario.ok()) << scenario.status().message();
   auto report = RunScenario(*scenario);
   ASSERT_TRUE(report.ok()) << report.status().message();
@@ -42,8 +51,12 @@ TEST_P(GoldenTest, ReportMatchesCheckedInJson) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, GoldenTest,
-                         ::testing::Values("mm1", "md1", "mmc8", "batching", "closed-loop", "trace-replay",
-                                           "llama3-70b-h100", "llama3-70b-speculative"));
+                         ::testing::Values("scenarios/mm1", "scenarios/md1", "scenarios/mmc8", "scenarios/batching",
+                                           "scenarios/closed-loop", "scenarios/trace-replay",
+                                           "scenarios/llama3-70b-h100", "scenarios/llama3-70b-speculative",
+                                           "scenarios/llama3-70b-disaggregated", "scenarios/fleet-heterogeneous",
+                                           "tracks/edge-guardian/part3", "tracks/mobile-nomad/part3",
+                                           "tracks/tiny-pioneer/part3"));
 
 TEST(DeterminismTest, SameSeedSameReportDifferentSeedDifferentReport) {
   auto a = LoadScenario(kRoot + "/scenarios/on-off.json", {});
