@@ -7,7 +7,9 @@ namespace {
 
 // One ring pass: (n - 1) steps, each moving bytes / n per link.
 double RingPass(double bytes, int ranks, double bandwidth_Bps, double alpha_s) {
-  assert(bytes >= 0 && ranks >= 1 && bandwidth_Bps > 0 && alpha_s >= 0);
+  assert(bytes >= 0 && ranks >= 1 && alpha_s >= 0);
+  if (ranks == 1) return 0;  // nothing to exchange (whatever the link)
+  assert(bandwidth_Bps > 0);
   const double steps = ranks - 1;
   return steps / ranks * bytes / bandwidth_Bps + steps * alpha_s;
 }

@@ -3,6 +3,7 @@
 // device's share, add collectives, transfers and overhead, then the memory
 // fit and the energy. Formulas: docs/model.md, "Non-LLM models and edge
 // devices".
+#include "fleetlab/analytic/parallelism.h"
 #include "fleetlab/llm/inference_cost.h"
 
 #include <algorithm>
@@ -21,16 +22,6 @@ using inference_internal::WorkShape;
 
 Status Field(const char* field, const std::string& message) {
   return Status::InvalidArgument(fmt::format("{}: {}", field, message));
-}
-
-// Ring collectives over n ranks (facts.md, "Ring all-reduce"), as in roofline.cc.
-double RingAllReduce(double bytes, int n, double bandwidth, double alpha) {
-  if (n <= 1) return 0;
-  return 2.0 * (n - 1) / n * bytes / bandwidth + 2.0 * (n - 1) * alpha;
-}
-double RingAllGather(double bytes, int n, double bandwidth, double alpha) {
-  if (n <= 1) return 0;
-  return static_cast<double>(n - 1) / n * bytes / bandwidth + (n - 1) * alpha;
 }
 
 std::int64_t DefaultTokens(const ModelSpec& m, std::int64_t tokens) {
@@ -139,8 +130,9 @@ void AddLayer(const LayerWork& w, const Rates& r, Stage* st, InferenceCost* c) {
     Roof(w.attention_flops / tp, attention_bytes, r.attention, r.memory, st);
   }
   if (w.extra_flops > 0 || w.extra_bytes > 0) Roof(w.extra_flops / tp, w.extra_bytes / tp, r.matmul, r.memory, st);
-  st->tp_comm_s += w.tp_all_reduces * RingAllReduce(w.tp_payload_bytes, r.tp, r.link, r.alpha);
-  if (w.tp_all_gather) st->tp_comm_s += RingAllGather(w.tp_payload_bytes, r.tp, r.link, r.alpha);
+  const double payload = w.tp_payload_bytes;
+  st->tp_comm_s += w.tp_all_reduces * analytic::RingAllReduceTime(payload, r.tp, r.link, r.alpha);
+  if (w.tp_all_gather) st->tp_comm_s += analytic::RingAllGatherTime(payload, r.tp, r.link, r.alpha);
   st->weights += w.resident_weight_bytes / tp;
   st->live = std::max(st->live, w.live_bytes / tp);
   st->state += w.state_bytes / tp;

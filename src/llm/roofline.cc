@@ -13,21 +13,11 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/analytic/parallelism.h"
 #include "fleetlab/llm/perf_model.h"
 
 namespace fleetlab {
 namespace {
-
-// Ring collectives over n ranks, S bytes, link bandwidth B (already times its
-// efficiency) and per-step latency alpha (facts.md, "Ring all-reduce").
-double RingAllReduce(double bytes, int n, double bandwidth, double alpha) {
-  if (n <= 1) return 0;
-  return 2.0 * (n - 1) / n * bytes / bandwidth + 2.0 * (n - 1) * alpha;
-}
-double RingAllGather(double bytes, int n, double bandwidth, double alpha) {
-  if (n <= 1) return 0;
-  return static_cast<double>(n - 1) / n * bytes / bandwidth + (n - 1) * alpha;
-}
 
 // One roofline: the time is the larger of the compute and the memory time,
 // charged to the bound that won (a tie counts as compute bound).
@@ -141,10 +131,10 @@ void RooflineModel::AddTpComm(double tokens, StepBreakdown* b) const {
   const double bandwidth = hw_.tp_link.bandwidth_Bps * hw_.efficiency.link, alpha = hw_.tp_link.latency_s;
   double per_layer = 0;
   if (hw_.weight_gathered) {
-    per_layer = RingAllGather(TouchedLayerParams(tokens) * weight_bytes_, hw_.tp, bandwidth, alpha);
+    per_layer = analytic::RingAllGatherTime(TouchedLayerParams(tokens) * weight_bytes_, hw_.tp, bandwidth, alpha);
   } else {
     const double activations = tokens * static_cast<double>(hw_.model.hidden) * activation_bytes_;
-    per_layer = 2.0 * RingAllReduce(activations, hw_.tp, bandwidth, alpha);
+    per_layer = 2.0 * analytic::RingAllReduceTime(activations, hw_.tp, bandwidth, alpha);
   }
   b->tp_comm_s += layers_ * per_layer;
 }

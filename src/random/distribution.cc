@@ -62,21 +62,39 @@ Distribution Distribution::Uniform(double low, double high) {
   return d;
 }
 
-Distribution Distribution::Empirical(std::vector<double> values, std::vector<double> weights) {
-  assert(!values.empty() && values.size() == weights.size());
+namespace {
+
+// Weights normalised to probabilities. REQUIRES: weights >= 0, sum > 0.
+std::vector<double> Probabilities(const std::vector<double>& weights) {
   const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
   assert(total > 0);
+  std::vector<double> p;
+  p.reserve(weights.size());
+  for (double w : weights) p.push_back(w / total);
+  return p;
+}
+
+// Running sums of `p`, the last forced to 1 (a guard against rounding).
+std::vector<double> Cumulative(const std::vector<double>& p) {
+  std::vector<double> cum(p.size());
+  std::partial_sum(p.begin(), p.end(), cum.begin());
+  cum.back() = 1.0;
+  return cum;
+}
+
+}  // namespace
+
+Distribution Distribution::Empirical(std::vector<double> values, std::vector<double> weights) {
+  assert(!values.empty() && values.size() == weights.size());
+  const std::vector<double> p = Probabilities(weights);
   Distribution d;
   d.kind_ = Kind::kEmpirical;
-  double cum = 0, m1 = 0, m2 = 0;
+  double m1 = 0, m2 = 0;
   for (std::size_t i = 0; i < values.size(); ++i) {
-    const double p = weights[i] / total;
-    cum += p;
-    d.cumulative_.push_back(cum);
-    m1 += p * values[i];
-    m2 += p * values[i] * values[i];
+    m1 += p[i] * values[i];
+    m2 += p[i] * values[i] * values[i];
   }
-  d.cumulative_.back() = 1.0;  // guard against rounding
+  d.cumulative_ = Cumulative(p);
   d.values_ = std::move(values);
   d.mean_ = m1;
   d.variance_ = std::max(0.0, m2 - m1 * m1);
@@ -85,20 +103,16 @@ Distribution Distribution::Empirical(std::vector<double> values, std::vector<dou
 
 Distribution Distribution::Mixture(std::vector<Distribution> components, std::vector<double> weights) {
   assert(!components.empty() && components.size() == weights.size());
-  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
-  assert(total > 0);
+  const std::vector<double> p = Probabilities(weights);
   Distribution d;
   d.kind_ = Kind::kMixture;
-  double cum = 0, m1 = 0, m2 = 0;
+  double m1 = 0, m2 = 0;
   for (std::size_t i = 0; i < components.size(); ++i) {
-    const double p = weights[i] / total;
-    cum += p;
-    d.cumulative_.push_back(cum);
     const Distribution& c = components[i];
-    m1 += p * c.Mean();
-    m2 += p * (c.Variance() + c.Mean() * c.Mean());
+    m1 += p[i] * c.Mean();
+    m2 += p[i] * (c.Variance() + c.Mean() * c.Mean());
   }
-  d.cumulative_.back() = 1.0;
+  d.cumulative_ = Cumulative(p);
   d.components_ = std::move(components);
   d.mean_ = m1;
   d.variance_ = std::max(0.0, m2 - m1 * m1);
@@ -166,6 +180,12 @@ double Distribution::SampleGamma(Rng& rng) const {
   return x * b_;
 }
 
+std::size_t Distribution::PickIndex(Rng& rng) const {
+  const double u = rng.Uniform();
+  const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
+  return std::min(static_cast<std::size_t>(it - cumulative_.begin()), cumulative_.size() - 1);
+}
+
 double Distribution::Sample(Rng& rng) const {
   switch (kind_) {
     case Kind::kDeterministic:
@@ -178,18 +198,10 @@ double Distribution::Sample(Rng& rng) const {
       return std::exp(a_ + b_ * SampleStandardNormal(rng));
     case Kind::kUniform:
       return a_ + (b_ - a_) * rng.Uniform();
-    case Kind::kEmpirical: {
-      const double u = rng.Uniform();
-      const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
-      const auto i = static_cast<std::size_t>(it - cumulative_.begin());
-      return values_[std::min(i, values_.size() - 1)];
-    }
-    case Kind::kMixture: {
-      const double u = rng.Uniform();
-      const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
-      const auto i = static_cast<std::size_t>(it - cumulative_.begin());
-      return components_[std::min(i, components_.size() - 1)].Sample(rng);
-    }
+    case Kind::kEmpirical:
+      return values_[PickIndex(rng)];
+    case Kind::kMixture:
+      return components_[PickIndex(rng)].Sample(rng);
   }
   return 0;  // unreachable
 }

@@ -82,7 +82,7 @@ TEST(ParseScenarioTest, ALabObjectIsIgnoredButOtherUnknownFieldsAreNot) {
 // UTF-8 used to reach an error message that quoted it with json::dump, which
 // threw (std::terminate in the CLI).
 TEST(ParseScenarioTest, OverridesThatAreNotUtf8AreRefused) {
-  for (const std::string bad : {std::string("limits=\xc1"), std::string("limits.max_events.\xc1=1"),
+  for (const std::string& bad : {std::string("limits=\xc1"), std::string("limits.max_events.\xc1=1"),
                                 std::string("name=ok\xff")}) {
     json doc = json::object();
     const Status s = ApplyOverride(doc, bad);

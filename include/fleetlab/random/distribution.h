@@ -52,6 +52,8 @@ class Distribution {
  private:
   Distribution() = default;
   double SampleGamma(Rng& rng) const;
+  // Empirical, mixture: an index drawn with the cumulative probabilities.
+  std::size_t PickIndex(Rng& rng) const;
 
   Kind kind_ = Kind::kDeterministic;
   double a_ = 0;  // meaning depends on kind: value, mean, shape, mu, low
