@@ -3,7 +3,7 @@
 # Needs root (or sudo) only when something must be installed.
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config ccache libfmt-dev nlohmann-json3-dev libcli11-dev
-          libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcpp-httplib-dev
+          libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcpp-httplib-dev libmicrohttpd-dev
           openmpi-bin libopenmpi-dev
           chromium)  # chromium: the browser lab's end-to-end tests (never downloaded by npm)
 # `scripts/install-deps.sh --fuzz`: also clang and libFuzzer (make fuzz).

@@ -1,6 +1,8 @@
 #include "cli/lab_command.h"
 
 #include <csignal>
+
+#include <sys/resource.h>
 #include <memory>
 
 #include "fleetlab/server/lab_server.h"
@@ -13,8 +15,19 @@
 namespace fleetlab::cli {
 namespace {
 
+// Every connection holds a file descriptor: the soft limit is raised to the
+// hard one so that --max-connections can be honoured.
+void RaiseOpenFileLimit() {
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
+}
+
 void Serve(CommandContext& ctx, LabServerOptions options) {
   options.answer = &AnswerPart;
+  RaiseOpenFileLimit();
   // The server's threads inherit this mask, so the signals reach sigwait.
   sigset_t signals;
   sigemptyset(&signals);
@@ -51,6 +64,8 @@ void AddLabCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--port", o->port, "TCP port (0: any free port).")->check(CLI::Range(0, 65535))->capture_default_str();
   cmd->add_option("--static", o->static_dir, "The built front end to serve at /.")->capture_default_str();
   cmd->add_option("--tracks", o->tracks_dir, "Tracks folder (default: the source tree's tracks/).");
+  cmd->add_option("--traces", o->traces_dir, "A folder of *.csv arrival traces requests may name (by file name "
+                                             "without .csv); read once at start-up.");
   cmd->add_option("--workers", o->workers, "Simulations at once (0: one per hardware thread).")
       ->check(CLI::Range(0u, 1024u))->capture_default_str();
   cmd->add_option("--queue", o->queue, "Heavy requests allowed to wait for a worker; beyond that, 503.")
@@ -59,6 +74,15 @@ void AddLabCommand(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::Range(std::size_t{1024}, std::size_t{64} << 20))->capture_default_str();
   cmd->add_option("--wall-limit", o->bounds.max_wall_s, "Wall-time limit of one request's simulations, s.")
       ->check(CLI::Range(0.01, 3600.0))->capture_default_str();
+  cmd->add_option("--allow-host", o->allowed_hosts, "A host name students may use in the address (repeatable); IP "
+                                                    "addresses and localhost are always allowed.");
+  cmd->add_option("--max-connections", o->max_connections, "Connections open at once.")
+      ->check(CLI::Range(16u, 65536u))->capture_default_str();
+  cmd->add_option("--max-connections-per-client", o->max_connections_per_client,
+                  "Connections open at once from one client address (raise it for a class behind one NAT).")
+      ->check(CLI::Range(1u, 65536u))->capture_default_str();
+  cmd->add_option("--idle-timeout", o->idle_timeout_s, "Seconds a silent connection is kept open.")
+      ->check(CLI::Range(1u, 3600u))->capture_default_str();
   cmd->callback([&ctx, o] { Serve(ctx, *o); });
 }
 

@@ -133,7 +133,9 @@ Status Simulate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* 
   o.scheduler.max_running = r.max_running_per_engine;  // per pipeline slot
   o.slo.ttft_s = r.ttft_slo_s;
   o.slo.tpot_s = r.tpot_slo_s;
-  auto report = RunScenario(SaturationScenario(o, p->users_simulated, r));
+  RunHooks hooks;
+  hooks.cancel = r.cancel;
+  auto report = RunScenario(SaturationScenario(o, p->users_simulated, r), hooks);
   if (!report.ok()) return report.status().WithContext(fmt::format("simulating TP{} PP{}", p->tp, p->pp));
   if (!report->llm) return Status::InvalidArgument("the simulation did not report an LLM replica");
   const LlmReport& llm = *report->llm;

@@ -8,6 +8,7 @@
 // PlanUsers compares the users a paged and a contiguous KV cache hold.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,6 +41,9 @@ struct PlanRequest {
   std::uint64_t requests = 2000, warmup = 200;
   std::uint64_t seed = 1;
   bool simulate = true;  // false: roofline only, saturation fields stay 0
+  // Cancels the saturation simulations (RunHooks::cancel; the lab server
+  // sets it at its wall-time limit or when the client leaves). Not owned.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct SplitPlan {

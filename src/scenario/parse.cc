@@ -1,6 +1,7 @@
 #include "fleetlab/scenario/parse.h"
 
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -34,7 +35,55 @@ Status CheckOnlyFor(const FieldReader& r, const char* key, bool applies, const c
   return Status::InvalidArgument(fmt::format("{}: applies only when {}", r.PathOf(key), when));
 }
 
-Status ParseArrival(const json& v, const std::string& path, const std::string& base_dir, Scenario* s) {
+const std::string* NamedTrace(const ParseOptions& o, const std::string& name) {
+  if (o.named_traces == nullptr) return nullptr;
+  const auto it = o.named_traces->find(name);
+  return it == o.named_traces->end() ? nullptr : &it->second;
+}
+
+std::string TraceNames(const ParseOptions& o) {
+  std::string names;
+  if (o.named_traces != nullptr) {
+    for (const auto& [name, text] : *o.named_traces) names += (names.empty() ? "" : ", ") + name;
+  }
+  return names.empty() ? "none" : names;
+}
+
+// The trace named by workload.arrival.trace (a file, or one of the named
+// traces when files are not allowed) or given in trace_data.
+Status ReadArrivalTrace(const FieldReader& r, const std::string& data, const ParseOptions& o, Scenario* s) {
+  const ArrivalOptions& a = s->workload.arrival;
+  const bool azure = a.trace_format == TraceFormat::kAzure;
+  if (!a.trace_path.empty() && !data.empty()) {
+    return Status::InvalidArgument(fmt::format("{}: give either \"trace\" or \"trace_data\", not both", r.PathOf("trace")));
+  }
+  if (a.trace_path.empty() && data.empty()) {
+    return Status::InvalidArgument(fmt::format("{}: missing; a trace process needs the path of a CSV file "
+                                               "arrival_s,prompt_tokens,output_tokens (or its lines in trace_data)",
+                                               r.PathOf("trace")));
+  }
+  Result<std::vector<TraceRecord>> records = Status::InvalidArgument("");
+  if (!data.empty()) {
+    records = azure ? ParseAzureTrace(data, r.PathOf("trace_data")) : ParseCsvTrace(data, r.PathOf("trace_data"));
+  } else if (!o.allow_files) {
+    const std::string* text = NamedTrace(o, a.trace_path);
+    if (text == nullptr) {
+      return Status::InvalidArgument(fmt::format("{}: this server reads no file a request names; give the trace's "
+                                                 "lines in trace_data, or one of the server's traces ({})",
+                                                 r.PathOf("trace"), TraceNames(o)));
+    }
+    records = azure ? ParseAzureTrace(*text, a.trace_path) : ParseCsvTrace(*text, a.trace_path);
+  } else {
+    std::filesystem::path p(a.trace_path);
+    if (p.is_relative() && !o.base_dir.empty()) p = std::filesystem::path(o.base_dir) / p;
+    records = azure ? LoadAzureTrace(p.string()) : LoadCsvTrace(p.string());
+  }
+  if (!records.ok()) return records.status().WithContext(r.PathOf(data.empty() ? "trace" : "trace_data"));
+  s->trace = std::move(records).value();
+  return Status::Ok();
+}
+
+Status ParseArrival(const json& v, const std::string& path, const ParseOptions& o, Scenario* s) {
   ArrivalOptions& a = s->workload.arrival;
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
@@ -48,23 +97,16 @@ Status ParseArrival(const json& v, const std::string& path, const std::string& b
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "cv", a.kind == ArrivalKind::kGamma, "process is \"gamma\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "on_off", a.kind == ArrivalKind::kOnOff, "process is \"on_off\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace", trace, "process is \"trace\""));
+  FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace_data", trace, "process is \"trace\""));
   if (const json* o = r.Child("on_off")) FLEETLAB_RETURN_IF_ERROR(ParseOnOff(*o, r.PathOf("on_off"), &a.on_off));
   FLEETLAB_RETURN_IF_ERROR(r.String("trace", &a.trace_path));
+  std::string data;
+  FLEETLAB_RETURN_IF_ERROR(r.String("trace_data", &data));
   int format = static_cast<int>(a.trace_format);
   FLEETLAB_RETURN_IF_ERROR(r.Choice("trace_format", {"fleetlab", "azure"}, &format));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace_format", trace, "process is \"trace\""));
   a.trace_format = static_cast<TraceFormat>(format);
-  if (trace) {
-    if (a.trace_path.empty()) {
-      return Status::InvalidArgument(fmt::format("{}: missing; a trace process needs the path of a CSV file "
-                                                 "arrival_s,prompt_tokens,output_tokens", r.PathOf("trace")));
-    }
-    std::filesystem::path p(a.trace_path);
-    if (p.is_relative() && !base_dir.empty()) p = std::filesystem::path(base_dir) / p;
-    auto records = a.trace_format == TraceFormat::kAzure ? LoadAzureTrace(p.string()) : LoadCsvTrace(p.string());
-    if (!records.ok()) return records.status().WithContext(r.PathOf("trace"));
-    s->trace = std::move(records).value();
-  }
+  if (trace) FLEETLAB_RETURN_IF_ERROR(ReadArrivalTrace(r, data, o, s));
   return r.Finish();
 }
 
@@ -106,7 +148,7 @@ Status ParseSizes(FieldReader& r, RequestSizeOptions* sizes) {
   return Status::Ok();
 }
 
-Status ParseWorkload(const json& v, const std::string& base_dir, Scenario* s) {
+Status ParseWorkload(const json& v, const ParseOptions& o, Scenario* s) {
   WorkloadOptions& w = s->workload;
   FieldReader r(v, "workload");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
@@ -115,7 +157,7 @@ Status ParseWorkload(const json& v, const std::string& base_dir, Scenario* s) {
   w.mode = static_cast<LoadMode>(mode);
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "arrival", w.mode == LoadMode::kOpen, "mode is \"open\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "closed", w.mode == LoadMode::kClosed, "mode is \"closed\""));
-  if (const json* a = r.Child("arrival")) FLEETLAB_RETURN_IF_ERROR(ParseArrival(*a, "workload.arrival", base_dir, s));
+  if (const json* a = r.Child("arrival")) FLEETLAB_RETURN_IF_ERROR(ParseArrival(*a, "workload.arrival", o, s));
   if (const json* c = r.Child("closed")) FLEETLAB_RETURN_IF_ERROR(ParseClosed(*c, "workload.closed", &w.closed));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("requests", &w.requests, Range::Between(1, 1e9)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("warmup_requests", &w.warmup_requests, Range::Between(0, 1e9)));
@@ -212,6 +254,14 @@ Status ParseFleetSection(const json& doc, const json& f, const Catalog* catalog,
 }  // namespace
 
 Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, const Catalog* catalog) {
+  ParseOptions o;
+  o.base_dir = base_dir;
+  o.catalog = catalog;
+  return ParseScenario(doc, o);
+}
+
+Result<Scenario> ParseScenario(const json& doc, const ParseOptions& o) {
+  const Catalog* catalog = o.catalog;
   Scenario s;
   FieldReader r(doc, "");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
@@ -227,7 +277,7 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
                                                  "the path; remove \"{}\"", other));
     }
   }
-  if (const json* w = r.Child("workload")) FLEETLAB_RETURN_IF_ERROR(ParseWorkload(*w, base_dir, &s));
+  if (const json* w = r.Child("workload")) FLEETLAB_RETURN_IF_ERROR(ParseWorkload(*w, o, &s));
   if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, "station", nullptr, &s.station));
   if (const json* rep = r.Child("replica")) FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(*rep, catalog, &s));
   if (const json* f = r.Child("fleet")) FLEETLAB_RETURN_IF_ERROR(ParseFleetSection(doc, *f, catalog, &s));

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include <httplib.h>
 #include <nlohmann/json.hpp>
 
 #include "fleetlab/status.h"
+#include "server/http_message.h"
 
 namespace fleetlab::server {
 
@@ -37,15 +37,23 @@ ApiError FromStatus(const Status& status, const std::string& code = "invalid_fie
                     const std::string& field_prefix = "");
 
 nlohmann::json ErrorJson(const ApiError& error);
-void SendJson(httplib::Response& res, int status, const nlohmann::json& body);
-void SendJson(httplib::Response& res, int status, const nlohmann::ordered_json& body);
-void SendError(httplib::Response& res, const ApiError& error);
+// JSON replies; text that is not valid UTF-8 (a path, a name from the
+// request) is written with U+FFFD in place of the invalid bytes.
+void SendJson(HttpResponse& res, int status, const nlohmann::json& body);
+void SendJson(HttpResponse& res, int status, const nlohmann::ordered_json& body);
+void SendJsonText(HttpResponse& res, int status, std::string text);  // REQUIRES: text is JSON
+void SendError(HttpResponse& res, const ApiError& error);
+
+// JSON nested deeper than this is refused at parse (a 400 naming the
+// limit): nothing recursive ever sees it.
+constexpr int kMaxRequestDepth = 64;
 
 // A request body read strictly: a JSON object with only the allowed fields;
 // getters check type (400) and range (422) and name the field.
 class Body {
  public:
-  // Parses `text`; error(): 400 bad_json, or 400 unknown_field for a field
+  // Parses `text`; error(): 400 bad_json (not JSON, nested deeper than
+  // kMaxRequestDepth, a duplicate key), or 400 unknown_field for a field
   // outside `allowed`.
   Body(const std::string& text, std::initializer_list<const char*> allowed);
 

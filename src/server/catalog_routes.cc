@@ -44,8 +44,8 @@ json List(const std::vector<Spec>& specs, json (*one)(const Spec&)) {
 
 }  // namespace
 
-void AddCatalogRoutes(httplib::Server& http, ServerContext& ctx) {
-  http.Get("/api/v1/health", [](const httplib::Request&, httplib::Response& res) {
+void AddCatalogRoutes(Router& router, ServerContext& ctx) {
+  router.Add("GET", "/api/v1/health", [](const HttpRequest&, HttpResponse& res) {
     SendJson(res, 200, json{{"status", "ok"}, {"version", "0.1.0"}, {"api", 1}});
   });
   // The catalog does not change while the server runs: build the reply once.
@@ -54,8 +54,8 @@ void AddCatalogRoutes(httplib::Server& http, ServerContext& ctx) {
                                    {"links", List(ctx.catalog.links(), &LinkJson)},
                                    {"hosts", List(ctx.catalog.hosts(), &HostJson)}}
                                   .dump();
-  http.Get("/api/v1/catalog", [catalog](const httplib::Request&, httplib::Response& res) {
-    res.set_content(catalog, "application/json");
+  router.Add("GET", "/api/v1/catalog", [catalog](const HttpRequest&, HttpResponse& res) {
+    SendJsonText(res, 200, catalog);
   });
 }
 

@@ -44,8 +44,8 @@ std::optional<ApiError> ReadFrontierOptions(Body& body, const RunBounds& bounds,
 
 }  // namespace
 
-void AddFrontierRoutes(httplib::Server& http, ServerContext& ctx) {
-  http.Post("/api/v1/frontier", [&ctx](const httplib::Request& req, httplib::Response& res) {
+void AddFrontierRoutes(Router& router, ServerContext& ctx) {
+  router.Add("POST", "/api/v1/frontier", [&ctx](const HttpRequest& req, HttpResponse& res) {
     const RunBounds& bounds = ctx.options.bounds;
     Body body(req.body, {"track", "part", "scenario", "overrides", "rates", "metric", "knee_factor", "requests"});
     FrontierOptions options;
@@ -63,13 +63,14 @@ void AddFrontierRoutes(httplib::Server& http, ServerContext& ctx) {
                                                                   options.points, PlannedRequests(request.scenario),
                                                                   bounds.max_frontier_requests)));
     }
-    WithWorker(ctx, res, [&] {
-      WallLimit wall(ctx.watchdog, bounds.max_wall_s);
+    res.deferred = [&ctx, request = std::move(request), options](JobContext& job, HttpResponse& res) mutable {
+      const RunBounds& bounds = ctx.options.bounds;
+      WallLimit wall(ctx.watchdog, bounds.max_wall_s, job.cancel);
       options.cancel = wall.flag();
       auto frontier = RunFrontier(request.scenario, options);
       if (!frontier.ok()) return SendError(res, RunError(frontier.status(), wall.expired(), bounds.max_wall_s, FieldPrefix(request)));
       SendJson(res, 200, FrontierToJson(*frontier));
-    });
+    };
   });
 }
 

@@ -198,14 +198,39 @@ TEST_F(LabServerTest, BadInputGetsTheDocumentedCodeAndField) {
 }
 
 TEST_F(LabServerTest, TheServerReadsNoFileARequestNames) {
+  testing::WriteFile(root_ + "/traces/week.csv", "0.0,10,5\n0.5,20,5\n");
+  options_.traces_dir = root_ + "/traces";
   Start();
   json body;
   ASSERT_EQ(Post("run", R"({"scenario": {"workload": {"arrival": {"process": "trace", "trace": "/etc/passwd"}}}})",
                  &body), 422);
   ExpectError(body, "invalid_field", "scenario.workload.arrival.trace");
+  // Whatever the shape: a dot path, an object-valued override, a relative path.
+  for (const char* overrides : {R"({"workload.arrival.trace": "/etc/passwd", "workload.arrival.process": "trace"})",
+                                R"({"workload.arrival": {"process": "trace", "trace": "/etc/passwd"}})",
+                                R"({"workload": {"arrival": {"process": "trace", "trace": "../../../etc/hostname"}}})",
+                                R"({"workload.arrival": {"process": "trace", "trace": "secret.txt"}})"}) {
+    ASSERT_EQ(Post("run", std::string(R"({"track": "fixture-track", "part": "part1", "overrides": )") + overrides +
+                              "}", &body), 422) << overrides;
+    ExpectError(body, "invalid_field", "workload.arrival.trace");
+    const std::string message = body["error"]["message"];
+    EXPECT_EQ(message.find("root:"), std::string::npos) << message;  // no file contents
+    EXPECT_EQ(message.find(root_), std::string::npos) << message;   // no server paths
+    EXPECT_NE(message.find("week"), std::string::npos) << message;  // the traces it may name
+  }
+  ASSERT_EQ(Post("answer", R"({"track": "fixture-track", "part": "part1",
+                               "overrides": {"workload.arrival": {"process": "trace", "trace": "/etc/passwd"}}})",
+                 &body), 422);
+  ExpectError(body, "invalid_field", "workload.arrival.trace");
+  // A trace the operator put in --traces, and one the request carries.
   ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1",
-                            "overrides": {"workload.arrival.trace": "/etc/passwd"}})", &body), 422);
-  ExpectError(body, "invalid_field", "overrides.workload.arrival.trace");
+                            "overrides": {"workload.arrival": {"process": "trace", "trace": "week"},
+                                          "workload.requests": 2, "workload.warmup_requests": 0}})", &body), 200)
+      << body.dump();
+  ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1",
+                            "overrides": {"workload.arrival": {"process": "trace", "trace_data": "0,1,1\n1,1,1\n"},
+                                          "workload.requests": 2, "workload.warmup_requests": 0}})", &body), 200)
+      << body.dump();
 }
 
 TEST_F(LabServerTest, BodiesOverTheLimitGet413) {
@@ -290,7 +315,8 @@ TEST_F(LabServerTest, FrontierPlanAndMemoryMatchTheCli) {
 
 TEST_F(LabServerTest, AnswerCallsTheAnswererWithTheOverrides) {
   std::vector<std::string> seen;
-  options_.answer = [&seen](const TrackPart& part, const std::vector<std::string>& overrides) -> Result<TrackAnswer> {
+  options_.answer = [&seen](const TrackPart& part, const std::vector<std::string>& overrides,
+                           const AnswerHooks&) -> Result<TrackAnswer> {
     seen = overrides;
     TrackAnswer a;
     a.choice = "exponential";
@@ -317,7 +343,7 @@ TEST_F(LabServerTest, AFullPoolAnswers503WithRetryAfter) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::promise<void> entered;
-  options_.answer = [&](const TrackPart&, const std::vector<std::string>&) -> Result<TrackAnswer> {
+  options_.answer = [&](const TrackPart&, const std::vector<std::string>&, const AnswerHooks&) -> Result<TrackAnswer> {
     entered.set_value();
     released.wait();
     return TrackAnswer{};

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "llm/planner_json.h"
-#include "server/context.h"
+#include "server/scenario_request.h"
 
 namespace fleetlab::server {
 namespace {
@@ -79,22 +79,27 @@ std::string NoFitMessage(const PlanRequest& r, const std::vector<SplitPlan>& pla
 
 }  // namespace
 
-void AddPlanRoutes(httplib::Server& http, ServerContext& ctx) {
-  http.Post("/api/v1/plan", [&ctx](const httplib::Request& req, httplib::Response& res) {
+void AddPlanRoutes(Router& router, ServerContext& ctx) {
+  router.Add("POST", "/api/v1/plan", [&ctx](const HttpRequest& req, HttpResponse& res) {
     Body body(req.body, {"model", "gpu", "gpus", "prompt", "output", "ttft_slo_ms", "tpot_slo_ms", "weight_dtype",
                          "kv_dtype", "tp_link", "pp_link"});
     PlanRequest request;
     if (auto e = body.ok() ? ReadPlan(body, ctx.options.bounds, &request) : body.error()) return SendError(res, *e);
-    WithWorker(ctx, res, [&] {
+    res.deferred = [&ctx, request](JobContext& job, HttpResponse& res) mutable {
+      const double wall_s = ctx.options.bounds.max_wall_s;
+      WallLimit wall(ctx.watchdog, wall_s, job.cancel);
+      request.cancel = wall.flag();
       auto plans = PlanSplits(request, ctx.catalog);
-      if (!plans.ok()) return SendError(res, FromStatus(plans.status()));
+      if (!plans.ok()) {
+        return SendError(res, wall.expired() ? RunError(plans.status(), true, wall_s) : FromStatus(plans.status()));
+      }
       if (plans->empty() || !plans->front().fits) {
         return SendError(res, ApiError{422, "refused", "", NoFitMessage(request, *plans)});
       }
       SendJson(res, 200, PlanToJson(*plans));
-    });
+    };
   });
-  http.Post("/api/v1/memory", [&ctx](const httplib::Request& req, httplib::Response& res) {
+  router.Add("POST", "/api/v1/memory", [&ctx](const HttpRequest& req, HttpResponse& res) {
     Body body(req.body, {"model", "gpu", "gpus", "tp", "pp", "context", "block_size", "kv_dtype", "weight_dtype",
                          "reservation"});
     MemoryRequest request;

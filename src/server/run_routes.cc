@@ -8,16 +8,16 @@
 
 namespace fleetlab::server {
 
-void AddRunRoutes(httplib::Server& http, ServerContext& ctx) {
-  http.Post("/api/v1/run", [&ctx](const httplib::Request& req, httplib::Response& res) {
+void AddRunRoutes(Router& router, ServerContext& ctx) {
+  router.Add("POST", "/api/v1/run", [&ctx](const HttpRequest& req, HttpResponse& res) {
     Body body(req.body, {"track", "part", "scenario", "overrides", "series"});
     bool series = false;
     body.Bool("series", &series);
     ScenarioRequest request;
     if (auto e = ReadScenarioRequest(body, ctx, {}, &request)) return SendError(res, *e);
-    WithWorker(ctx, res, [&] {
+    res.deferred = [&ctx, request = std::move(request), series](JobContext& job, HttpResponse& res) {
       const double wall_s = ctx.options.bounds.max_wall_s;
-      WallLimit wall(ctx.watchdog, wall_s);
+      WallLimit wall(ctx.watchdog, wall_s, job.cancel);
       RunHooks hooks;
       hooks.cancel = wall.flag();
       const auto start = std::chrono::steady_clock::now();
@@ -25,7 +25,7 @@ void AddRunRoutes(httplib::Server& http, ServerContext& ctx) {
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
       if (!report.ok()) return SendError(res, RunError(report.status(), wall.expired(), wall_s, FieldPrefix(request)));
       SendJson(res, 200, nlohmann::json{{"report", ReportToJson(*report, series)}, {"wall_ms", ms}});
-    });
+    };
   });
 }
 

@@ -1,7 +1,6 @@
 #include "server/scenario_request.h"
 
 #include <cctype>
-#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -28,12 +27,6 @@ bool ValidPath(const std::string& path) {
   return true;
 }
 
-// File paths are not settable through the API: the server reads no file a
-// request names.
-bool NamesAFile(const std::string& path) {
-  return path == "trace" || (path.size() >= 6 && path.compare(path.size() - 6, 6, ".trace") == 0);
-}
-
 std::optional<ApiError> ReadOverrides(Body& body, std::vector<std::string>* out) {
   const json* o = body.Object("overrides");
   if (!body.ok()) return body.error();
@@ -46,13 +39,12 @@ std::optional<ApiError> ReadOverrides(Body& body, std::vector<std::string>* out)
     if (!ValidPath(path)) {
       return BadRequest(field, fmt::format("{}: not a dot path of field names (letters, digits, _)", field));
     }
-    if (NamesAFile(path)) return Unprocessable(field, fmt::format("{}: files cannot be named through the API", field));
     out->push_back(path + "=" + value.dump());
   }
   return std::nullopt;
 }
 
-std::optional<ApiError> ReadSource(Body& body, const ServerContext& ctx, ScenarioRequest* out, std::string* base) {
+std::optional<ApiError> ReadSource(Body& body, const ServerContext& ctx, ScenarioRequest* out) {
   const bool named = body.Has("track") || body.Has("part");
   if (named && body.Has("scenario")) {
     return BadRequest("scenario", "scenario: give either \"track\" and \"part\" or \"scenario\", not both");
@@ -61,12 +53,6 @@ std::optional<ApiError> ReadSource(Body& body, const ServerContext& ctx, Scenari
     const json* s = body.Object("scenario");
     if (!body.ok()) return body.error();
     if (s == nullptr) return BadRequest("track", "track: required (with \"part\"), or a \"scenario\" object");
-    const json* arrival = s->contains("workload") && (*s)["workload"].is_object() ? &(*s)["workload"] : nullptr;
-    if (arrival != nullptr && arrival->contains("arrival") && (*arrival)["arrival"].is_object() &&
-        (*arrival)["arrival"].contains("trace")) {
-      return Unprocessable("scenario.workload.arrival.trace",
-                           "scenario.workload.arrival.trace: files cannot be named through the API");
-    }
     out->doc = *s;
     return std::nullopt;
   }
@@ -76,20 +62,8 @@ std::optional<ApiError> ReadSource(Body& body, const ServerContext& ctx, Scenari
   out->part = ctx.FindPart(track, part, &error);
   if (out->part == nullptr) return error;
   auto doc = ReadJsonFile(out->part->file);
-  if (!doc.ok()) return ApiError{500, "internal", "", doc.status().message()};
+  if (!doc.ok()) return ApiError{500, "internal", "", "the part's file can no longer be read"};
   out->doc = std::move(doc).value();
-  *base = std::filesystem::path(out->part->file).parent_path().string();
-  return std::nullopt;
-}
-
-std::optional<ApiError> CheckBounds(const RunBounds& b, Scenario* s) {
-  const double planned = PlannedRequests(*s);
-  if (planned > static_cast<double>(b.max_requests)) {
-    const char* field = s->workload.duration_s > 0 ? "workload.duration_s" : "workload.requests";
-    return LimitExceeded(field, fmt::format("{}: the run would simulate {:.0f} requests; this server allows at most "
-                                            "{} per run", field, planned, b.max_requests));
-  }
-  s->limits.max_events = std::min(s->limits.max_events, b.max_events);
   return std::nullopt;
 }
 
@@ -104,8 +78,7 @@ double PlannedRequests(const Scenario& s) {
 std::optional<ApiError> ReadScenarioRequest(Body& body, const ServerContext& ctx,
                                             const std::vector<std::string>& extra, ScenarioRequest* out) {
   if (!body.ok()) return body.error();
-  std::string base;
-  if (auto e = ReadSource(body, ctx, out, &base)) return e;
+  if (auto e = ReadSource(body, ctx, out)) return e;
   if (auto e = ReadOverrides(body, &out->overrides)) return e;
   out->overrides.insert(out->overrides.end(), extra.begin(), extra.end());
   const std::string prefix = FieldPrefix(*out);
@@ -115,10 +88,28 @@ std::optional<ApiError> ReadScenarioRequest(Body& body, const ServerContext& ctx
       return Unprocessable("overrides." + path, s.message());
     }
   }
-  auto parsed = ParseScenario(out->doc, base, &ctx.catalog);
+  // No field may name a file, whatever the request's shape: traces come
+  // inline (trace_data) or from the operator's folder.
+  ParseOptions parse;
+  parse.catalog = &ctx.catalog;
+  parse.allow_files = false;
+  parse.named_traces = &ctx.traces;
+  auto parsed = ParseScenario(out->doc, parse);
   if (!parsed.ok()) return FromStatus(parsed.status(), "invalid_field", prefix);
   out->scenario = std::move(parsed).value();
-  return CheckBounds(ctx.options.bounds, &out->scenario);
+  if (Status s = AdmitScenario(ctx.options.bounds, &out->scenario); !s.ok()) return FromStatus(s);
+  return std::nullopt;
+}
+
+Status AdmitScenario(const RunBounds& b, Scenario* s) {
+  const double planned = PlannedRequests(*s);
+  if (planned > static_cast<double>(b.max_requests)) {
+    const char* field = s->workload.duration_s > 0 ? "workload.duration_s" : "workload.requests";
+    return Status::OutOfRange(fmt::format("{}: the run would simulate {:.0f} requests; this server allows at most {} "
+                                          "per run", field, planned, b.max_requests));
+  }
+  s->limits.max_events = std::min(s->limits.max_events, b.max_events);
+  return Status::Ok();
 }
 
 ApiError RunError(const Status& status, bool wall_expired, double wall_s, const std::string& field_prefix) {

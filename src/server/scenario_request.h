@@ -27,6 +27,12 @@ struct ScenarioRequest {
 std::optional<ApiError> ReadScenarioRequest(Body& body, const ServerContext& ctx,
                                             const std::vector<std::string>& extra, ScenarioRequest* out);
 
+// The one place every simulation a request asks for is bounded (run, each
+// frontier point's base, each run of an answer): refuses a scenario over
+// the bounds with OutOfRange naming the field, and lowers its
+// limits.max_events to the server's.
+Status AdmitScenario(const RunBounds& bounds, Scenario* scenario);
+
 // The simulated requests a scenario sends (rate x duration when timed), or 0
 // when unknown in advance (a timed closed loop).
 double PlannedRequests(const Scenario& s);

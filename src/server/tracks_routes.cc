@@ -35,19 +35,19 @@ json PartJson(const TrackPart& p) {
           {"target", p.target}, {"challenge", p.challenge}, {"reflection", p.reflection}};
 }
 
-void AddTrackRoutes(httplib::Server& http, ServerContext& ctx) {
+void AddTrackRoutes(Router& router, ServerContext& ctx) {
   json all = json::array();
   for (const Track& t : ctx.tracks) all.push_back(TrackJson(t));
   const std::string tracks = json{{"tracks", all}}.dump();
-  http.Get("/api/v1/tracks", [tracks](const httplib::Request&, httplib::Response& res) {
-    res.set_content(tracks, "application/json");
+  router.Add("GET", "/api/v1/tracks", [tracks](const HttpRequest&, HttpResponse& res) {
+    SendJsonText(res, 200, tracks);
   });
-  http.Get(R"(/api/v1/tracks/([^/]+)/([^/]+))", [&ctx](const httplib::Request& req, httplib::Response& res) {
+  router.Add("GET", "/api/v1/tracks/*/*", [&ctx](const HttpRequest& req, HttpResponse& res) {
     ApiError error;
-    const TrackPart* part = ctx.FindPart(req.matches[1], req.matches[2], &error);
+    const TrackPart* part = ctx.FindPart(req.params[0], req.params[1], &error);
     if (part == nullptr) return SendError(res, error);
-    auto doc = ReadJsonFile(part->file);
-    if (!doc.ok()) return SendError(res, ApiError{500, "internal", "", doc.status().message()});
+    auto doc = ReadJsonFile(part->file);  // no server path in the reply
+    if (!doc.ok()) return SendError(res, ApiError{500, "internal", "", "the part's file can no longer be read"});
     json out = PartJson(*part);
     doc->erase("lab");
     out["scenario"] = std::move(doc).value();

@@ -12,7 +12,8 @@ namespace fleetlab {
 
 using nlohmann::json;
 
-Result<TrackAnswer> AnswerPart(const TrackPart& part, const std::vector<std::string>& overrides) {
+Result<TrackAnswer> AnswerPart(const TrackPart& part, const std::vector<std::string>& overrides,
+                               const AnswerHooks& hooks) {
   auto doc = ReadJsonFile(part.file);
   if (!doc.ok()) return doc.status();
   for (const auto& o : overrides) FLEETLAB_RETURN_IF_ERROR(ApplyOverride(*doc, o));
@@ -22,7 +23,7 @@ Result<TrackAnswer> AnswerPart(const TrackPart& part, const std::vector<std::str
     return Status::InvalidArgument(fmt::format("{}: lab.rule.kind: missing; must be \"growth\", \"compare\", "
                                                "\"ratio\" or \"value\"", part.file));
   }
-  const tracks::Subject subject{*doc, std::filesystem::path(part.file).parent_path().string()};
+  const tracks::Subject subject{*doc, std::filesystem::path(part.file).parent_path().string(), &hooks};
   const std::string kind = rule["kind"];
   Result<TrackAnswer> answer = Status::InvalidArgument("");
   if (kind == "growth") {

@@ -19,6 +19,7 @@ namespace fleetlab::tracks {
 struct Subject {
   nlohmann::json doc;
   std::string base_dir;
+  const AnswerHooks* hooks = nullptr;  // bounds every run; not owned
 };
 
 // Runs `subject` with `overrides` (an object of dot path -> JSON value)

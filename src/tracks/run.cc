@@ -24,7 +24,12 @@ Result<json> RunWith(const Subject& subject, const json& overrides, const std::s
   }
   auto scenario = ParseScenario(doc, subject.base_dir);
   if (!scenario.ok()) return scenario.status().WithContext(label);
-  auto report = RunScenario(*scenario);
+  RunHooks hooks;
+  if (subject.hooks != nullptr) {
+    if (subject.hooks->admit) FLEETLAB_RETURN_IF_ERROR(subject.hooks->admit(*scenario));
+    hooks.cancel = subject.hooks->cancel;
+  }
+  auto report = RunScenario(*scenario, hooks);
   if (!report.ok()) return report.status().WithContext(label);
   return ReportToJson(*report);
 }

@@ -7,6 +7,7 @@
 // The fields, units, defaults and ranges are documented in docs/scenario.md.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,20 @@ namespace fleetlab {
 // (data/) when it is null.
 Result<Scenario> ParseScenario(const nlohmann::json& doc, const std::string& base_dir,
                                const class Catalog* catalog = nullptr);
+
+// How a scenario is read: where its relative paths and catalog ids
+// resolve, and whether any field may name a file.
+struct ParseOptions {
+  std::string base_dir;                   // relative trace paths resolve here
+  const class Catalog* catalog = nullptr;  // null: the default catalog (data/)
+  // When false no field may name a file (the lab server parses so, whatever
+  // the request's shape): workload.arrival.trace must then be one of
+  // `named_traces`, or the trace comes inline in trace_data.
+  bool allow_files = true;
+  // Trace name -> the trace's text, read by the operator at start-up.
+  const std::map<std::string, std::string>* named_traces = nullptr;
+};
+Result<Scenario> ParseScenario(const nlohmann::json& doc, const ParseOptions& options);
 
 // Reads a JSON file (no overrides applied). Errors name the file, and the
 // line and column of a syntax error.

@@ -1,5 +1,5 @@
 // The lab server: the JSON API of docs/api.md and the built front end over
-// HTTP (cpp-httplib). It reads the catalog and the tracks once at Create and
+// HTTP (GNU libmicrohttpd's event loop; server/http_transport.h says why). It reads the catalog and the tracks once at Create and
 // never writes to disk. Every simulation a request asks for is bounded
 // (RunBounds); heavy requests pass a bounded worker pool that answers 503
 // with Retry-After when it and its small wait queue are full.
@@ -39,7 +39,8 @@ struct RunBounds {
 
 // How /answer computes the engine's answer to a part's question; the CLI
 // passes AnswerPart (tracks/tracks.h). Empty: /answer answers 501.
-using PartAnswerer = std::function<Result<TrackAnswer>(const TrackPart&, const std::vector<std::string>&)>;
+using PartAnswerer =
+    std::function<Result<TrackAnswer>(const TrackPart&, const std::vector<std::string>&, const AnswerHooks&)>;
 
 struct LabServerOptions {
   // Interface to bind: loopback unless the lab is meant to be reachable
@@ -50,14 +51,26 @@ struct LabServerOptions {
   // answers a short page saying how to build it.
   std::string static_dir;
   std::string tracks_dir;  // "": DefaultTracksDir()
+  // Traces requests may name (workload.arrival.trace = a file's name
+  // without its extension): every *.csv file directly in this folder, read
+  // once at Create (at most 64 files of 64 MiB). "": none; requests can
+  // still carry a trace inline (trace_data).
+  std::string traces_dir;
   // Simulations running at once (0: the machine's hardware threads), and
   // heavy requests allowed to wait for one; beyond that, 503.
   unsigned workers = 0;
   std::size_t queue = 8;
-  // Connections served at once (light requests, static files, waiting heavy
-  // ones). Raise it for more simultaneous clients than this.
-  unsigned http_threads = 128;
-  std::size_t max_body_bytes = 256 * 1024;  // larger bodies: 413
+  // Connections open at once, and from one client address (beyond them a
+  // new connection is closed at once); a connection silent this long is
+  // closed. Raise the per-client cap for a class behind one NAT address.
+  unsigned max_connections = 4096;
+  unsigned max_connections_per_client = 256;
+  unsigned idle_timeout_s = 5;
+  // Host names (besides IP literals and localhost) accepted in the Host
+  // header: the names students type for a lab on a LAN.
+  std::vector<std::string> allowed_hosts;
+  // Larger bodies get 413, however they are sent (Content-Length or chunked).
+  std::size_t max_body_bytes = 256 * 1024;
   RunBounds bounds;
   PartAnswerer answer;
 };

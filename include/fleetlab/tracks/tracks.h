@@ -6,6 +6,8 @@
 // (`fleetlab tracks`), the lab server and the tests all read them here.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,6 +76,15 @@ struct TrackAnswer {
   std::string reason;
   nlohmann::json evidence;
 };
-Result<TrackAnswer> AnswerPart(const TrackPart& part, const std::vector<std::string>& overrides = {});
+// What bounds the runs an answer makes (the lab server's limits): `admit`
+// sees every scenario before it runs and may lower its limits or refuse it
+// (the answer then fails with that Status); `cancel` stops a run in flight
+// (RunHooks::cancel). Not owned.
+struct AnswerHooks {
+  std::function<Status(struct Scenario&)> admit;
+  const std::atomic<bool>* cancel = nullptr;
+};
+Result<TrackAnswer> AnswerPart(const TrackPart& part, const std::vector<std::string>& overrides = {},
+                               const AnswerHooks& hooks = {});
 
 }  // namespace fleetlab

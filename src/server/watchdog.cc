@@ -1,26 +1,6 @@
-#include "server/work_gate.h"
+#include "server/watchdog.h"
 
 namespace fleetlab::server {
-
-std::optional<WorkGate::Ticket> WorkGate::TryEnter() {
-  std::unique_lock lock(mu_);
-  if (running_ >= workers_) {
-    if (waiting_ >= queue_) return std::nullopt;
-    ++waiting_;
-    freed_.wait(lock, [this] { return running_ < workers_; });
-    --waiting_;
-  }
-  ++running_;
-  return Ticket(this);
-}
-
-void WorkGate::Leave() {
-  {
-    std::lock_guard lock(mu_);
-    --running_;
-  }
-  freed_.notify_one();
-}
 
 Watchdog::Watchdog() : thread_([this] { Loop(); }) {}
 
