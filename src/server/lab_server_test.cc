@@ -387,6 +387,61 @@ TEST_F(LabServerTest, ServesOnlyFilesInsideTheStaticFolder) {
   EXPECT_EQ(Get("/api/v1/health"), 200);
 }
 
+TEST_F(LabServerTest, NoSymlinkLeadsOutOfTheStaticFolderAndTypesComeFromTheName) {
+  std::filesystem::create_symlink(root_ + "/secret.txt", root_ + "/static/leak.txt");
+  std::filesystem::create_directory_symlink("/etc", root_ + "/static/etc");
+  std::filesystem::create_symlink(root_ + "/static/app.js", root_ + "/static/alias.js");  // inside: fine
+  Start();
+  for (const char* path : {"/leak.txt", "/etc/passwd", "/etc/hostname"}) {
+    auto res = client_->Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_EQ(res->status, 404) << path;
+    EXPECT_EQ(res->body.find("SECRET"), std::string::npos) << path;
+    EXPECT_EQ(res->body.find("root:"), std::string::npos) << path;
+  }
+  auto res = client_->Get("/alias.js");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(res->get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_NE(res->get_header_value("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
+  res = client_->Get("/index.html%00.png");  // not served as an image, not served at all
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  res = client_->Post("/", "{}", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 405);
+  EXPECT_EQ(res->get_header_value("Allow"), "GET, HEAD");
+}
+
+TEST_F(LabServerTest, OneGetWithInvalidUtf8DoesNotKillTheServer) {
+  Start();
+  for (const char* path : {"/%ff", "/%c0%ae%c0%ae/x", "/api/v1/tracks/%ff/part1", "/api/v1/%ff"}) {
+    json body;
+    EXPECT_EQ(Get(path, &body), 400) << path;
+    ExpectError(body, "invalid_field", "");
+  }
+  EXPECT_EQ(Get("/api/v1/health"), 200);
+}
+
+TEST_F(LabServerTest, AnswerRunsAreBoundedLikeRun) {
+  options_.tracks_dir = testing::SourceDir() + "/tracks";
+  options_.answer = &AnswerPart;
+  options_.bounds.max_wall_s = 1;
+  Start();
+  const auto start = std::chrono::steady_clock::now();
+  json body;
+  // A closed loop for 10^7 simulated seconds: cancelled, not run for minutes.
+  ASSERT_EQ(Post("answer", R"({"track": "cloud-titan", "part": "part3",
+                               "overrides": {"workload.duration_s": 10000000}})", &body), 422) << body.dump();
+  ExpectError(body, "limit_exceeded", "");
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5.0);
+  ASSERT_EQ(Post("answer", R"({"track": "cloud-titan", "part": "part1",
+                               "overrides": {"workload.requests": 100000000}})", &body), 422);
+  ExpectError(body, "limit_exceeded", "workload.requests");
+  EXPECT_EQ(Get("/api/v1/health"), 200);
+}
+
 TEST_F(LabServerTest, WithoutABuiltFrontEndTheRootSaysHowToBuildIt) {
   options_.static_dir = root_ + "/no-such-folder";
   Start();
