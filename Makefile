@@ -49,20 +49,24 @@ LOAD_SECONDS ?= 30
 loadtest: build
 	$(BUILD)/bin/fleetlab_loadtest --seconds $(LOAD_SECONDS) --clients 100
 
-# The fuzz targets (clang + libFuzzer, ASan + UBSan), each for FUZZ_SECONDS.
+# The fuzz targets (clang + libFuzzer, ASan + UBSan), each for FUZZ_SECONDS: the
+# scenario parser, the API body readers, and whole HTTP requests through the router.
 FUZZ_SECONDS ?= 60
 fuzz:
 	@scripts/install-deps.sh --fuzz
 	CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" \
 	  -DFLEETLAB_SANITIZE=ON -DFLEETLAB_FUZZ=ON -DFLEETLAB_BENCH=OFF $(LAUNCHER)
-	cmake --build build-fuzz -j $(JOBS) --target scenario_parse_fuzz api_body_fuzz
-	mkdir -p build-fuzz/corpus/scenario build-fuzz/corpus/api
+	cmake --build build-fuzz -j $(JOBS) --target scenario_parse_fuzz api_body_fuzz http_request_fuzz
+	mkdir -p build-fuzz/corpus/scenario build-fuzz/corpus/api build-fuzz/corpus/http
 	cp scenarios/*.json tests/fuzz/scenario/* build-fuzz/corpus/scenario/
 	cp tests/fuzz/api/* build-fuzz/corpus/api/
+	cp tests/fuzz/http/* build-fuzz/corpus/http/
 	UBSAN_OPTIONS=halt_on_error=1 build-fuzz/bin/scenario_parse_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ build-fuzz/corpus/scenario
 	UBSAN_OPTIONS=halt_on_error=1 build-fuzz/bin/api_body_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ build-fuzz/corpus/api
+	UBSAN_OPTIONS=halt_on_error=1 build-fuzz/bin/http_request_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ build-fuzz/corpus/http
 
 bench: build
 	$(BUILD)/bin/fleetlab_bench

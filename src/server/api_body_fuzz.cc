@@ -3,6 +3,7 @@
 // sockets or simulations. Built by `make fuzz` (clang, ASan + UBSan).
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -17,7 +18,8 @@ fleetlab::server::ServerContext& Context() {
     fleetlab::LabServerOptions o;
     o.workers = 1;
     return std::make_unique<fleetlab::server::ServerContext>(o, fleetlab::Catalog::LoadDefault().value(),
-                                                             std::vector<fleetlab::Track>{});
+                                                             std::vector<fleetlab::Track>{},
+                                                             std::map<std::string, std::string>{});
   }();
   return *ctx;
 }

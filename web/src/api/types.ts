@@ -9,7 +9,8 @@ export interface Health { status: string; version: string; api: number }
 
 export type ErrorCode =
   | 'invalid_field' | 'unknown_field' | 'bad_json' | 'not_found' | 'too_large'
-  | 'refused' | 'busy' | 'limit_exceeded' | 'not_implemented' | 'internal';
+  | 'refused' | 'busy' | 'limit_exceeded' | 'not_implemented' | 'internal'
+  | 'forbidden' | 'method_not_allowed' | 'unsupported_media_type';
 
 export interface ApiErrorBody { error: { code: ErrorCode; field: string | null; message: string } }
 
