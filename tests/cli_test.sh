@@ -41,9 +41,21 @@ check "negative rate" 2 "workload.arrival.rate_per_s: must be a number > 0 \(got
 check "wrong type" 2 "station.servers: must be an integer" -- "$bin" run --set station.servers='"two"'
 check "unknown field" 2 "station.sevice: unknown field" -- "$bin" run --set station.sevice.mean_ms=3
 check "zero cv" 2 "workload.arrival.cv: must be a number > 0 \(got 0\)" -- "$bin" run --set workload.arrival.process=gamma --set workload.arrival.cv=0
-check "missing scenario file" 2 "cannot open the file" -- "$bin" run "$tmp/nope.json"
+check "missing scenario file" 2 "nope.json: cannot open the scenario file" -- "$bin" run "$tmp/nope.json"
 printf '{"seed": 1,,}' >"$tmp/broken.json"
-check "broken json" 2 "not valid JSON" -- "$bin" run "$tmp/broken.json"
+check "broken json" 2 "broken.json: not valid JSON: line 1, column 12: " -- "$bin" run "$tmp/broken.json"
+# Issue 10: JSON beyond the parser's bounds is refused with its position, never a crash.
+check "directory as scenario" 2 ": is a directory, not a scenario file" -- "$bin" run "$tmp"
+printf '{"workload": {"arrival": {"rate_per_s": 1e400}}}' >"$tmp/huge.json"
+check "number beyond double" 2 "huge.json: line 1, column 41: the number 1e400 is beyond the range of a double" -- "$bin" run "$tmp/huge.json"
+check "set number beyond double" 2 "--set workload.arrival.rate_per_s: line 1, column 1: the number 1e400 is beyond" -- "$bin" run --set workload.arrival.rate_per_s=1e400
+head -c 100000 /dev/zero | tr '\0' '[' >"$tmp/deep.json"
+head -c 100000 /dev/zero | tr '\0' ']' >>"$tmp/deep.json"
+check "deep nesting" 2 "deep.json: line 1, column 65: nested deeper than 64 arrays and objects" -- "$bin" run "$tmp/deep.json"
+printf '{"base": %s}' "$(cat "$tmp/deep.json")" >"$tmp/deepsweep.json"
+check "deep sweep file" 2 "deepsweep.json: line 1, column 73: nested deeper than 64" -- "$bin" sweep "$tmp/deepsweep.json"
+printf '{\n  "seed": 1,\n  "seed": 2\n}' >"$tmp/dup.json"
+check "duplicate key" 2 'dup.json: line 3: duplicate key "seed"' -- "$bin" run "$tmp/dup.json"
 check "missing trace" 2 "workload.arrival.trace: .*nope.csv: cannot open the trace file" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/nope.csv"
 printf 'arrival_s,prompt_tokens,output_tokens\n0.1,10,5\n0.2,ten,5\n' >"$tmp/bad.csv"
 check "malformed trace line" 2 "bad.csv:3: prompt_tokens must be an integer" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/bad.csv"

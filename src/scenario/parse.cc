@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/util/file.h"
+#include "fleetlab/util/json.h"
 
 #include "fleetlab/llm/catalog.h"
 #include "scenario/disagg_parse.h"
@@ -240,20 +241,10 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
   return s;
 }
 
-Result<json> ReadJsonFile(const std::string& path) {
-  auto text = ReadTextFile(path, "file");
+Result<json> ReadJsonFile(const std::string& path, const std::string& what) {
+  auto text = ReadTextFile(path, what);
   if (!text.ok()) return text.status();
-  json doc = json::parse(*text, nullptr, false);
-  if (doc.is_discarded()) {
-    try {  // parse again only to get the position of the syntax error
-      const json again = json::parse(*text);
-      (void)again;
-    } catch (const json::parse_error& e) {
-      return Status::InvalidArgument(fmt::format("{}: not valid JSON: {}", path, e.what()));
-    }
-    return Status::InvalidArgument(fmt::format("{}: not valid JSON", path));
-  }
-  return doc;
+  return ParseJsonText(*text, path);
 }
 
 Status ApplyOverride(json& doc, const std::string& assignment) {
@@ -268,8 +259,10 @@ Status ApplyOverride(json& doc, const std::string& assignment) {
     return Status::InvalidArgument("--set: the assignment is not valid UTF-8");
   }
   const std::string path = assignment.substr(0, eq), text = assignment.substr(eq + 1);
-  json value = json::parse(text, nullptr, false);
-  if (value.is_discarded()) value = text;  // a bare word is a string
+  JsonError error = JsonError::kNone;
+  auto parsed = ParseJsonText(text, "--set " + path, &error);
+  if (!parsed.ok() && error != JsonError::kSyntax) return parsed.status();  // too deep, a duplicate key, 1e400
+  const json value = parsed.ok() ? std::move(parsed).value() : json(text);  // a bare word is a string
   json* node = &doc;
   std::size_t start = 0;
   while (true) {
@@ -324,7 +317,7 @@ const json* FindAtPath(const json& doc, const std::string& path) {
 }
 
 Result<Scenario> LoadScenario(const std::string& path, const std::vector<std::string>& overrides) {
-  auto doc = ReadJsonFile(path);
+  auto doc = ReadJsonFile(path, "scenario file");
   if (!doc.ok()) return doc.status();
   for (const auto& o : overrides) FLEETLAB_RETURN_IF_ERROR(ApplyOverride(*doc, o));
   auto scenario = ParseScenario(*doc, std::filesystem::path(path).parent_path().string());

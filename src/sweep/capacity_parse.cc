@@ -52,7 +52,7 @@ Status ParseBase(const json& base, const std::string& dir, CapacitySpec* spec) {
   if (!base.is_string()) return Status::InvalidArgument("base: must be a scenario file path or an object " + Got(base));
   std::filesystem::path p(base.get<std::string>());
   if (p.is_relative() && !dir.empty()) p = std::filesystem::path(dir) / p;
-  auto read = ReadJsonFile(p.string());
+  auto read = ReadJsonFile(p.string(), "scenario file");
   if (!read.ok()) return read.status().WithContext("base");
   spec->base = std::move(read).value();
   spec->base_dir = p.parent_path().string();
@@ -149,7 +149,7 @@ Result<CapacitySpec> ParseCapacity(const json& doc, const std::string& dir) {
 }
 
 Result<CapacitySpec> LoadCapacity(const std::string& path) {
-  auto doc = ReadJsonFile(path);
+  auto doc = ReadJsonFile(path, "capacity file");
   if (!doc.ok()) return doc.status();
   auto spec = ParseCapacity(*doc, std::filesystem::path(path).parent_path().string());
   if (!spec.ok()) return spec.status().WithContext(path);
