@@ -37,10 +37,17 @@ check "frontier marks a knee" 0 "<- knee" -- "$bin" frontier "$src/scenarios/mm1
 check "frontier csv" 0 "^rate_per_s,offered_load" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:3 --csv
 check "frontier json series" 0 '"e2e_p99_ms"' -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:3 --json
 check "bad rates spec" 2 "--rates 10:5:3: expected LOW:HIGH:POINTS" -- "$bin" frontier --rates 10:5:3
-check "negative rate" 2 "workload.arrival.rate_per_s: must be a number > 0 \(got -3\)" -- "$bin" run --set workload.arrival.rate_per_s=-3
+check "negative rate" 2 "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e\+09 per second \(got -3\)" -- "$bin" run --set workload.arrival.rate_per_s=-3
+# Issue 10: times and rates the nanosecond clock cannot hold are refused, naming the field and the range.
+check "tiny rate" 2 "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e\+09 per second \(got 1e-300\)" -- "$bin" run --set workload.arrival.rate_per_s=1e-300
+check "huge rate" 2 "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e\+09 per second \(got 1e\+308\)" -- "$bin" run --set workload.arrival.rate_per_s=1e308
+check "huge service mean" 2 "station.service.mean_ms: must be a time > 0 and at most 1e\+09 ms" -- "$bin" run "$src/scenarios/mm1.json" --set station.service.mean_ms=1e15
+# One server, 1e6 s a request, 10000 requests: the last would end at 1e10 s = 1e19 ns, beyond int64 (it
+# wrapped around); now the 1001st, ending after 1e9 s, stops the run at the clock's horizon.
+check "clock horizon" 2 "the run's clock reached 1e\+09 s of simulated time" -- "$bin" run "$src/scenarios/mm1.json" --set 'station.service={"distribution":"deterministic","mean_ms":1e9}' --set workload.arrival.rate_per_s=1 --set workload.requests=10000 --set workload.warmup_requests=10
 check "wrong type" 2 "station.servers: must be an integer" -- "$bin" run --set station.servers='"two"'
 check "unknown field" 2 "station.sevice: unknown field" -- "$bin" run --set station.sevice.mean_ms=3
-check "zero cv" 2 "workload.arrival.cv: must be a number > 0 \(got 0\)" -- "$bin" run --set workload.arrival.process=gamma --set workload.arrival.cv=0
+check "zero cv" 2 "workload.arrival.cv: must be a number between 0.001 and 100 \(got 0\)" -- "$bin" run --set workload.arrival.process=gamma --set workload.arrival.cv=0
 check "missing scenario file" 2 "nope.json: cannot open the scenario file" -- "$bin" run "$tmp/nope.json"
 printf '{"seed": 1,,}' >"$tmp/broken.json"
 check "broken json" 2 "broken.json: not valid JSON: line 1, column 12: " -- "$bin" run "$tmp/broken.json"
@@ -59,6 +66,10 @@ check "duplicate key" 2 'dup.json: line 3: duplicate key "seed"' -- "$bin" run "
 check "missing trace" 2 "workload.arrival.trace: .*nope.csv: cannot open the trace file" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/nope.csv"
 printf 'arrival_s,prompt_tokens,output_tokens\n0.1,10,5\n0.2,ten,5\n' >"$tmp/bad.csv"
 check "malformed trace line" 2 "bad.csv:3: prompt_tokens must be an integer" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/bad.csv"
+printf '0,1,1\ninf,1,1\n' >"$tmp/inf.csv"
+check "infinite trace arrival" 2 "inf.csv:2: arrival_s must be a number between 0 and 1e6" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/inf.csv"
+printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 00:00:00,1,1\n9999-11-16 00:00:00,1,1\n' >"$tmp/far.csv"
+check "azure trace beyond 1e6 s" 2 "far.csv:3: .* s after the first request; a trace may span at most 1e6 s" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/far.csv"
 check "event limit" 2 "limits.max_events" -- "$bin" run --set limits.max_events=100
 check "closed loop frontier refused" 2 "needs an open-loop workload" -- "$bin" frontier "$src/scenarios/closed-loop.json" --rates 1:2:2
 check "analytic mm1 p99" 0 "460.5" -- "$bin" analytic mm1 --lambda 90 --mu 100

@@ -24,8 +24,8 @@ using nlohmann::json;
 Status ParseOnOff(const json& v, const std::string& path, OnOffOptions* o) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  FLEETLAB_RETURN_IF_ERROR(r.Number("mean_on_s", &o->mean_on_s, Range::Above(0)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("mean_off_s", &o->mean_off_s, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("mean_on_s", &o->mean_on_s, TimeUnit::kSeconds, TimeRange::Positive()));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("mean_off_s", &o->mean_off_s, TimeUnit::kSeconds, TimeRange::Positive()));
   FLEETLAB_RETURN_IF_ERROR(r.Number("off_rate_fraction", &o->off_rate_fraction, Range::Between(0, 1)));
   return r.Finish();
 }
@@ -43,9 +43,9 @@ Status ParseArrival(const json& v, const std::string& path, const std::string& b
   FLEETLAB_RETURN_IF_ERROR(r.Choice("process", {"poisson", "gamma", "deterministic", "on_off", "trace"}, &kind));
   a.kind = static_cast<ArrivalKind>(kind);
   const bool trace = a.kind == ArrivalKind::kTrace;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("rate_per_s", &a.rate_per_s, trace ? Range::AtLeast(0) : Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Rate("rate_per_s", &a.rate_per_s, trace));
   if (trace && !r.Has("rate_per_s")) a.rate_per_s = 0;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("cv", &a.cv, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("cv", &a.cv, kCvRange));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "cv", a.kind == ArrivalKind::kGamma, "process is \"gamma\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "on_off", a.kind == ArrivalKind::kOnOff, "process is \"on_off\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace", trace, "process is \"trace\""));
@@ -120,7 +120,7 @@ Status ParseWorkload(const json& v, const std::string& base_dir, Scenario* s) {
   if (const json* c = r.Child("closed")) FLEETLAB_RETURN_IF_ERROR(ParseClosed(*c, "workload.closed", &w.closed));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("requests", &w.requests, Range::Between(1, 1e9)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("warmup_requests", &w.warmup_requests, Range::Between(0, 1e9)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("duration_s", &w.duration_s, Range::Between(0, 1e7)));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("duration_s", &w.duration_s, TimeUnit::kSeconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(ParseSizes(r, &w.sizes));
   if (w.duration_s == 0 && w.warmup_requests >= w.requests) {
     return Status::InvalidArgument(fmt::format("workload.warmup_requests: must be less than workload.requests ({}) "

@@ -45,18 +45,18 @@ TEST(ParseScenarioTest, ReadsEveryFieldWithUnits) {
 
 TEST(ParseScenarioTest, ErrorsNameTheFieldAndTheAllowedValues) {
   EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"rate_per_s": -3}}})"),
-            "workload.arrival.rate_per_s: must be a number > 0 (got -3)");
+            "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e+09 per second (got -3)");
   EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"rate_per_s": "fast"}}})"),
-            "workload.arrival.rate_per_s: must be a number > 0 (got \"fast\")");
+            "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e+09 per second (got \"fast\")");
   EXPECT_EQ(ErrorOf(R"({"station": {"servers": 2.5}})"),
             "station.servers: must be an integer between 1 and 100000 (got 2.5)");
   EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "gamma", "cv": 0}}})"),
-            "workload.arrival.cv: must be a number > 0 (got 0)");
+            "workload.arrival.cv: must be a number between 0.001 and 100 (got 0)");
   EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "weibull"}}})"),
             "workload.arrival.process: must be one of \"poisson\", \"gamma\", \"deterministic\", \"on_off\", "
             "\"trace\" (got \"weibull\")");
   EXPECT_EQ(ErrorOf(R"({"station": {"service": {"distribution": "gamma", "mean_ms": 5, "cv": 0}}})"),
-            "station.service.cv: must be a number > 0 (got 0)");
+            "station.service.cv: must be a number between 0.001 and 100 (got 0)");
   EXPECT_EQ(ErrorOf(R"({"workload": {"requests": 10, "warmup_requests": 10}})"),
             "workload.warmup_requests: must be less than workload.requests (10) (got 10)");
   EXPECT_EQ(ErrorOf("[1, 2]"), "scenario: must be a JSON object (got [1,2])");

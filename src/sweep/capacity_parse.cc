@@ -16,9 +16,9 @@ using nlohmann::json;
 Status ParseRate(const json& v, CapacitySpec* spec) {
   FieldReader r(v, "rate");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  FLEETLAB_RETURN_IF_ERROR(r.Number("low", &spec->rate_low_per_s, Range::Above(0)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("high", &spec->rate_high_per_s, Range::Above(0)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("tolerance_per_s", &spec->tolerance_per_s, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Rate("low", &spec->rate_low_per_s));
+  FLEETLAB_RETURN_IF_ERROR(r.Rate("high", &spec->rate_high_per_s));
+  FLEETLAB_RETURN_IF_ERROR(r.Rate("tolerance_per_s", &spec->tolerance_per_s));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   if (!(spec->rate_high_per_s > spec->rate_low_per_s)) {
     return Status::InvalidArgument(fmt::format("rate.high: must be > rate.low ({}) (got {})", spec->rate_low_per_s,
@@ -118,7 +118,7 @@ Result<CapacitySpec> ParseCapacity(const json& doc, const std::string& dir) {
   std::string text;
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &text));
   FLEETLAB_RETURN_IF_ERROR(r.String("description", &text));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("target_rate_per_s", &spec.target_rate_per_s, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Rate("target_rate_per_s", &spec.target_rate_per_s, true));
   const json* slo = r.Child("slo");
   const json* rate = r.Child("rate");
   const json* configs = r.Child("configurations");
