@@ -133,5 +133,39 @@ check "capacity bad slo" 2 "slo\[0\]: expected \"METRIC <= NUMBER\"" -- "$bin" c
 printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.ttft.p99 <= 100"], "rate": {"low": 1, "high": 9}}' "$src" >"$tmp/nottft.json"
 check "capacity metric not in report" 2 "latency_ms.ttft.p99 is not a field" -- "$bin" capacity "$tmp/nottft.json"
 
+# Issue 10: a run too big for memory or for the clock is refused before it starts (docs/scenario.md,
+# "How big a run may be"), by run, frontier, sweep and capacity alike.
+check "requests beyond memory" 2 "workload.requests: the run would need about 22.4 GiB of memory \(1e\+09 requests at about 24 B each\); --max-memory 8G allows 8.0 GiB" -- "$bin" run --set workload.requests=1000000000
+check "rate x duration beyond the cap" 2 "workload.duration_s: rate x duration = 1e\+15 requests; at most 1e\+09 a run" -- "$bin" run --set workload.duration_s=1e6 --set workload.arrival.rate_per_s=1e9
+check "arrivals beyond the horizon" 2 "workload.requests: 50000 requests at 1e-06 per second span 5e\+10 s" -- "$bin" run --set workload.arrival.rate_per_s=1e-6
+check "llm fleet beyond memory" 2 "fleet.replicas: the run would need about 16.9 GiB" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set fleet.replicas=10000
+check "max-memory lowered" 2 "workload.requests: the run would need about 37 MiB .*--max-memory 32M allows 32 MiB" -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=1000000 --max-memory 32M
+check "max-memory raised" 0 "scenario mm1" -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=1000000 --max-memory 64M
+check "bad max-memory" 2 "--max-memory 8X: expected a size between 1M and 1024T" -- "$bin" run --max-memory 8X
+check "frontier beyond memory" 2 "at --rates 10/s: workload.requests: the run would need about 9.0 GiB .*over 2 runs at once" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:4 --threads 2 --set workload.requests=400000000
+printf '{"base": "%s/scenarios/mm1.json", "axes": [{"path": "workload.requests", "values": [2000, 1000000000]}]}' "$src" >"$tmp/bigsweep.json"
+check "sweep point beyond memory" 2 "point 1: workload.requests: the run would need about 22.4 GiB" -- "$bin" sweep "$tmp/bigsweep.json" --threads 1
+check "capacity beyond memory" 2 "configuration \"1 server\" at 10/s: workload.requests: the run would need about 15 MiB .* allows 1 MiB" -- "$bin" capacity "$src/sweeps/mm1-capacity.json" --threads 1 --max-memory 1M
+# The estimate against the real peak memory (docs/scenario.md): within 2x either way.
+if [ -x /usr/bin/time ]; then
+  rss_check() {  # rss_check NAME -- run arguments...
+    local name="$1" est_mib rss_kib
+    shift 2
+    est_mib="$("$bin" run "$@" --max-memory 1M 2>&1 | sed -nE 's/.*need about ([0-9.]+) (MiB|GiB).*/\1 \2/p' | awk '{print ($2 == "GiB") ? $1 * 1024 : $1}')"
+    rss_kib="$(/usr/bin/time -f '%M' "$bin" run "$@" 2>&1 >/dev/null | tail -1)"
+    if awk -v e="$est_mib" -v r="$rss_kib" 'BEGIN { m = r / 1024; exit !(e > 0 && e <= 2 * m && m <= 2 * e) }'; then
+      pass=$((pass + 1))
+    else
+      fail=$((fail + 1))
+      echo "FAIL: $name: estimate ${est_mib} MiB, peak RSS ${rss_kib} KiB"
+    fi
+  }
+  rss_check "memory estimate, mm1 3e6 requests" -- "$src/scenarios/mm1.json" --set workload.requests=3000000
+  rss_check "memory estimate, 100 LLM replicas" -- "$src/scenarios/llama3-70b-h100.json" --set fleet.replicas=100 --set workload.requests=1000 --set workload.warmup_requests=10
+  rss_check "memory estimate, hedged fan-out path" -- "$src/tracks/edge-guardian/part3.json" --set workload.requests=300000 --set workload.warmup_requests=10
+else
+  echo "cli: /usr/bin/time not found: the memory estimate's RSS check is skipped"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,6 +1,7 @@
 #include "fleetlab/scenario/parse.h"
 
 #include <filesystem>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -8,6 +9,7 @@
 #include "fleetlab/util/json.h"
 
 #include "fleetlab/llm/catalog.h"
+#include "fleetlab/run_estimate.h"
 #include "scenario/disagg_parse.h"
 #include "scenario/distribution_parse.h"
 #include "scenario/field_reader.h"
@@ -30,6 +32,18 @@ Status ParseOnOff(const json& v, const std::string& path, OnOffOptions* o) {
   return r.Finish();
 }
 
+// The rate within a burst, rate x (on + off) / (on + fraction x off), is a
+// rate like any other: a burst too short for its share of arrivals would
+// put them all at one instant.
+Status CheckBurstRate(const ArrivalOptions& a, const std::string& path) {
+  const OnOffOptions& o = a.on_off;
+  const double burst = a.rate_per_s * (o.mean_on_s + o.mean_off_s) / (o.mean_on_s + o.off_rate_fraction * o.mean_off_s);
+  if (burst <= kMaxRatePerS) return Status::Ok();
+  return Status::InvalidArgument(fmt::format("{}: the rate within a burst would be {:.3g} per second; at most {:g}: "
+                                             "lengthen mean_on_s or raise off_rate_fraction", path, burst,
+                                             kMaxRatePerS));
+}
+
 Status CheckOnlyFor(const FieldReader& r, const char* key, bool applies, const char* when) {
   if (!r.Has(key) || applies) return Status::Ok();
   return Status::InvalidArgument(fmt::format("{}: applies only when {}", r.PathOf(key), when));
@@ -50,6 +64,7 @@ Status ParseArrival(const json& v, const std::string& path, const std::string& b
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "on_off", a.kind == ArrivalKind::kOnOff, "process is \"on_off\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace", trace, "process is \"trace\""));
   if (const json* o = r.Child("on_off")) FLEETLAB_RETURN_IF_ERROR(ParseOnOff(*o, r.PathOf("on_off"), &a.on_off));
+  if (a.kind == ArrivalKind::kOnOff) FLEETLAB_RETURN_IF_ERROR(CheckBurstRate(a, r.PathOf("on_off")));
   FLEETLAB_RETURN_IF_ERROR(r.String("trace", &a.trace_path));
   int format = static_cast<int>(a.trace_format);
   FLEETLAB_RETURN_IF_ERROR(r.Choice("trace_format", {"fleetlab", "azure"}, &format));
@@ -238,6 +253,8 @@ Result<Scenario> ParseScenario(const json& doc, const std::string& base_dir, con
   (void)r.Child("lab");  // a lab track part's question and controls (tracks/tracks.h): not the engine's
   if (const json* d = r.Child("disaggregation")) FLEETLAB_RETURN_IF_ERROR(ParseDisaggregationSection(*d, r, catalog, &s));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  // The run as a whole: at most 1e9 requests, arrivals within the clock's horizon.
+  FLEETLAB_RETURN_IF_ERROR(CheckRunEstimate(s, std::numeric_limits<double>::infinity()));
   return s;
 }
 

@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/scenario/parse.h"
-#include "fleetlab/workload/arrival_process.h"
+#include "fleetlab/run_estimate.h"
 
 namespace fleetlab::server {
 namespace {
@@ -95,11 +95,7 @@ std::optional<ApiError> CheckBounds(const RunBounds& b, Scenario* s) {
 
 }  // namespace
 
-double PlannedRequests(const Scenario& s) {
-  if (s.workload.duration_s <= 0) return static_cast<double>(s.workload.requests);
-  if (s.workload.mode != LoadMode::kOpen) return 0;
-  return ArrivalProcess(s.workload.arrival, s.trace).MeanRate() * s.workload.duration_s;
-}
+double PlannedRequests(const Scenario& s) { return EstimateRun(s).requests; }
 
 std::optional<ApiError> ReadScenarioRequest(Body& body, const ServerContext& ctx,
                                             const std::vector<std::string>& extra, ScenarioRequest* out) {
