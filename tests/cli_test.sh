@@ -37,6 +37,7 @@ check "frontier marks a knee" 0 "<- knee" -- "$bin" frontier "$src/scenarios/mm1
 check "frontier csv" 0 "^rate_per_s,offered_load" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:3 --csv
 check "frontier json series" 0 '"e2e_p99_ms"' -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:3 --json
 check "bad rates spec" 2 "--rates 10:5:3: expected LOW:HIGH:POINTS" -- "$bin" frontier --rates 10:5:3
+check "infinite rate in rates spec" 2 "--rates 1:inf:3: expected LOW:HIGH:POINTS with 1e-06 <= LOW <= HIGH <= 1e\+09" -- "$bin" frontier --rates 1:inf:3
 check "negative rate" 2 "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e\+09 per second \(got -3\)" -- "$bin" run --set workload.arrival.rate_per_s=-3
 # Issue 10: times and rates the nanosecond clock cannot hold are refused, naming the field and the range.
 check "tiny rate" 2 "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e\+09 per second \(got 1e-300\)" -- "$bin" run --set workload.arrival.rate_per_s=1e-300

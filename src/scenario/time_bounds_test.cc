@@ -43,6 +43,16 @@ TEST(TimeBoundsTest, RatesMustGiveAGapTheClockHolds) {
             "r: must be 0 or a rate between 1e-06 and 1e+09 per second (got 10000000000.0)");
 }
 
+// An on/off source puts all its arrivals into the bursts: 90/s over bursts
+// of 1e-9 s every 1 s is a burst rate of 90 x (1e-9 + 1) / 1e-9 = 9e10/s.
+TEST(TimeBoundsTest, TheRateWithinABurstIsARateToo) {
+  EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "on_off", "on_off": {"mean_on_s": 1e-9}}}})"),
+            "workload.arrival.on_off: the rate within a burst would be 9e+10 per second; at most 1e+09: lengthen "
+            "mean_on_s or raise off_rate_fraction");
+  EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "on_off", "on_off": {"mean_on_s": 1e-9,
+      "off_rate_fraction": 0.5}}}})"), "");  // the lulls carry half: 90 x 1 / 0.5 = 180/s in a burst
+}
+
 TEST(TimeBoundsTest, DistributionTimesAreBoundedInEveryFamily) {
   EXPECT_EQ(ErrorOf(R"({"station": {"service": {"distribution": "exponential", "mean_ms": 1e15}}})"),
             std::string("station.service.mean_ms: must be a time > 0 and at most 1e+09 ms ") + kTimeNote +
