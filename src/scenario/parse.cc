@@ -1,5 +1,6 @@
 #include "fleetlab/scenario/parse.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <limits>
 
@@ -276,6 +277,10 @@ Status ApplyOverride(json& doc, const std::string& assignment) {
     return Status::InvalidArgument("--set: the assignment is not valid UTF-8");
   }
   const std::string path = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+  if (std::count(path.begin(), path.end(), '.') >= kMaxJsonDepth) {  // each segment is a level of the document
+    return Status::InvalidArgument(fmt::format("--set: the path has more than {} fields; a scenario nests at most {} "
+                                               "deep", kMaxJsonDepth, kMaxJsonDepth));
+  }
   JsonError error = JsonError::kNone;
   auto parsed = ParseJsonText(text, "--set " + path, &error);
   if (!parsed.ok() && error != JsonError::kSyntax) return parsed.status();  // too deep, a duplicate key, 1e400

@@ -136,6 +136,24 @@ TEST(OverrideTest, MalformedAssignmentsAreErrors) {
   EXPECT_EQ(ApplyOverride(doc, "seed.x=1").message(), "--set seed.x=1: seed is not an object");
 }
 
+// Issue 10: the JSON bounds hold for --set values and paths as for files.
+TEST(OverrideTest, OverridesAreBoundedLikeFiles) {
+  json doc = json::object();
+  EXPECT_EQ(ApplyOverride(doc, "workload.arrival.rate_per_s=1e400").message(),
+            "--set workload.arrival.rate_per_s: line 1, column 1: the number 1e400 is beyond the range of a double "
+            "(magnitude at most 1.8e308)");
+  EXPECT_EQ(ApplyOverride(doc, "station.service={\"mean_ms\": 1, \"mean_ms\": 2}").message(),
+            "--set station.service: line 1: duplicate key \"mean_ms\"");
+  EXPECT_NE(ApplyOverride(doc, "name=" + std::string(65, '[') + std::string(65, ']')).message().find(
+                "nested deeper than 64"), std::string::npos);
+  EXPECT_TRUE(ApplyOverride(doc, "name=[unclosed").ok());  // not JSON: a bare word
+  EXPECT_EQ(doc["name"], "[unclosed");
+  std::string deep;
+  for (int i = 0; i < 64; ++i) deep += "a.";
+  EXPECT_EQ(ApplyOverride(doc, deep + "b=1").message(),
+            "--set: the path has more than 64 fields; a scenario nests at most 64 deep");
+}
+
 TEST(OverrideTest, TyposInOverridesAreCaughtByTheParser) {
   json doc = json::object();
   ASSERT_TRUE(ApplyOverride(doc, "station.sevice.mean_ms=3").ok());
