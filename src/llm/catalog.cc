@@ -292,9 +292,9 @@ Status ParseLink(const json& j, LinkSpec* l) {
   l->latency_s = latency_us * 1e-6;
   l->latency_p99_s = p99_us * 1e-6;
   // They are times, so the shared bound on every time holds too (scenario/field_reader.h).
-  FLEETLAB_RETURN_IF_ERROR(r.Time("latency_us", &l->latency_s, TimeUnit::kMicroseconds, TimeRange::NonNegative()));
-  FLEETLAB_RETURN_IF_ERROR(
-      r.Time("latency_p99_us", &l->latency_p99_s, TimeUnit::kMicroseconds, TimeRange::NonNegative()));
+  double checked_s = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Time("latency_us", &checked_s, TimeUnit::kMicroseconds, TimeRange::NonNegative()));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("latency_p99_us", &checked_s, TimeUnit::kMicroseconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(r.Number("loss_rate", &l->loss_rate, Range{0, 1, false, true}));
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "energy_nj_per_byte", 1e-9, &l->energy_per_byte_j, Range::AtLeast(0)));
   FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &l->sources));

@@ -77,23 +77,23 @@ const char* UnitName(TimeUnit unit) {
   return "";  // unreachable
 }
 
-double SecondsPer(TimeUnit unit) {
+double UnitsPerSecond(TimeUnit unit) {
   switch (unit) {
     case TimeUnit::kSeconds: return 1;
-    case TimeUnit::kMilliseconds: return 1e-3;
-    case TimeUnit::kMicroseconds: return 1e-6;
+    case TimeUnit::kMilliseconds: return 1e3;
+    case TimeUnit::kMicroseconds: return 1e6;
   }
   return 1;  // unreachable
 }
 
 Status CheckTime(const std::string& field, const nlohmann::json& value, TimeUnit unit, TimeRange range,
                  double* out_s) {
-  const double per = SecondsPer(unit);
-  const double max = std::min(range.max_s, kMaxInputSeconds) / per;  // in the field's unit
+  const double per_s = UnitsPerSecond(unit);  // multiply and divide by it: exact for the whole powers of ten used
+  const double max = std::min(range.max_s, kMaxInputSeconds) * per_s;  // in the field's unit
   const double x = value.is_number() ? value.get<double>() : -1;
   const bool ok = value.is_number() && std::isfinite(x) && (range.zero_allowed ? x >= 0 : x > 0) && x <= max;
   if (ok) {
-    *out_s = x * per;
+    *out_s = x / per_s;
     return Status::Ok();
   }
   const std::string why = range.max_s < kMaxInputSeconds

@@ -61,9 +61,9 @@ struct TimeRange {
   static TimeRange UpTo(double max_s) { return {true, std::min(max_s, kMaxInputSeconds)}; }
 };
 
-// The field's name in a unit ("ms"), and seconds per unit (1e-3).
+// The unit's name ("ms"), and how many of it make a second (1e3).
 const char* UnitName(TimeUnit unit);
-double SecondsPer(TimeUnit unit);
+double UnitsPerSecond(TimeUnit unit);
 
 // Checks that `value`, a time in `unit` read from `field`, lies in `range`;
 // on success stores it in seconds. Errors name the field and the range in
