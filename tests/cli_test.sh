@@ -37,16 +37,40 @@ check "frontier marks a knee" 0 "<- knee" -- "$bin" frontier "$src/scenarios/mm1
 check "frontier csv" 0 "^rate_per_s,offered_load" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:3 --csv
 check "frontier json series" 0 '"e2e_p99_ms"' -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:3 --json
 check "bad rates spec" 2 "--rates 10:5:3: expected LOW:HIGH:POINTS" -- "$bin" frontier --rates 10:5:3
-check "negative rate" 2 "workload.arrival.rate_per_s: must be a number > 0 \(got -3\)" -- "$bin" run --set workload.arrival.rate_per_s=-3
+check "infinite rate in rates spec" 2 "--rates 1:inf:3: expected LOW:HIGH:POINTS with 1e-06 <= LOW <= HIGH <= 1e\+09" -- "$bin" frontier --rates 1:inf:3
+check "negative rate" 2 "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e\+09 per second \(got -3\)" -- "$bin" run --set workload.arrival.rate_per_s=-3
+# Issue 10: times and rates the nanosecond clock cannot hold are refused, naming the field and the range.
+check "tiny rate" 2 "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e\+09 per second \(got 1e-300\)" -- "$bin" run --set workload.arrival.rate_per_s=1e-300
+check "huge rate" 2 "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e\+09 per second \(got 1e\+308\)" -- "$bin" run --set workload.arrival.rate_per_s=1e308
+check "huge service mean" 2 "station.service.mean_ms: must be a time > 0 and at most 1e\+09 ms" -- "$bin" run "$src/scenarios/mm1.json" --set station.service.mean_ms=1e15
+# One server, 1e6 s a request, 10000 requests: the last would end at 1e10 s = 1e19 ns, beyond int64 (it
+# wrapped around); now the 1001st, ending after 1e9 s, stops the run at the clock's horizon.
+check "clock horizon" 2 "the run's clock reached 1e\+09 s of simulated time" -- "$bin" run "$src/scenarios/mm1.json" --set 'station.service={"distribution":"deterministic","mean_ms":1e9}' --set workload.arrival.rate_per_s=1 --set workload.requests=10000 --set workload.warmup_requests=10
 check "wrong type" 2 "station.servers: must be an integer" -- "$bin" run --set station.servers='"two"'
 check "unknown field" 2 "station.sevice: unknown field" -- "$bin" run --set station.sevice.mean_ms=3
-check "zero cv" 2 "workload.arrival.cv: must be a number > 0 \(got 0\)" -- "$bin" run --set workload.arrival.process=gamma --set workload.arrival.cv=0
-check "missing scenario file" 2 "cannot open the file" -- "$bin" run "$tmp/nope.json"
+check "zero cv" 2 "workload.arrival.cv: must be a number between 0.001 and 100 \(got 0\)" -- "$bin" run --set workload.arrival.process=gamma --set workload.arrival.cv=0
+check "missing scenario file" 2 "nope.json: cannot open the scenario file" -- "$bin" run "$tmp/nope.json"
 printf '{"seed": 1,,}' >"$tmp/broken.json"
-check "broken json" 2 "not valid JSON" -- "$bin" run "$tmp/broken.json"
+check "broken json" 2 "broken.json: not valid JSON: line 1, column 12: " -- "$bin" run "$tmp/broken.json"
+# Issue 10: JSON beyond the parser's bounds is refused with its position, never a crash.
+check "directory as scenario" 2 ": is a directory, not a scenario file" -- "$bin" run "$tmp"
+printf '{"workload": {"arrival": {"rate_per_s": 1e400}}}' >"$tmp/huge.json"
+check "number beyond double" 2 "huge.json: line 1, column 41: the number 1e400 is beyond the range of a double" -- "$bin" run "$tmp/huge.json"
+check "set number beyond double" 2 "--set workload.arrival.rate_per_s: line 1, column 1: the number 1e400 is beyond" -- "$bin" run --set workload.arrival.rate_per_s=1e400
+head -c 100000 /dev/zero | tr '\0' '[' >"$tmp/deep.json"
+head -c 100000 /dev/zero | tr '\0' ']' >>"$tmp/deep.json"
+check "deep nesting" 2 "deep.json: line 1, column 65: nested deeper than 64 arrays and objects" -- "$bin" run "$tmp/deep.json"
+printf '{"base": %s}' "$(cat "$tmp/deep.json")" >"$tmp/deepsweep.json"
+check "deep sweep file" 2 "deepsweep.json: line 1, column 73: nested deeper than 64" -- "$bin" sweep "$tmp/deepsweep.json"
+printf '{\n  "seed": 1,\n  "seed": 2\n}' >"$tmp/dup.json"
+check "duplicate key" 2 'dup.json: line 3: duplicate key "seed"' -- "$bin" run "$tmp/dup.json"
 check "missing trace" 2 "workload.arrival.trace: .*nope.csv: cannot open the trace file" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/nope.csv"
 printf 'arrival_s,prompt_tokens,output_tokens\n0.1,10,5\n0.2,ten,5\n' >"$tmp/bad.csv"
 check "malformed trace line" 2 "bad.csv:3: prompt_tokens must be an integer" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/bad.csv"
+printf '0,1,1\ninf,1,1\n' >"$tmp/inf.csv"
+check "infinite trace arrival" 2 "inf.csv:2: arrival_s must be a number between 0 and 1e6" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/inf.csv"
+printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 00:00:00,1,1\n9999-11-16 00:00:00,1,1\n' >"$tmp/far.csv"
+check "azure trace beyond 1e6 s" 2 "far.csv:3: .* s after the first request; a trace may span at most 1e6 s" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/far.csv"
 check "event limit" 2 "limits.max_events" -- "$bin" run --set limits.max_events=100
 check "closed loop frontier refused" 2 "needs an open-loop workload" -- "$bin" frontier "$src/scenarios/closed-loop.json" --rates 1:2:2
 check "analytic mm1 p99" 0 "460.5" -- "$bin" analytic mm1 --lambda 90 --mu 100
@@ -109,6 +133,40 @@ printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.e2e.p99 < 100"], "
 check "capacity bad slo" 2 "slo\[0\]: expected \"METRIC <= NUMBER\"" -- "$bin" capacity "$tmp/badslo.json"
 printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.ttft.p99 <= 100"], "rate": {"low": 1, "high": 9}}' "$src" >"$tmp/nottft.json"
 check "capacity metric not in report" 2 "latency_ms.ttft.p99 is not a field" -- "$bin" capacity "$tmp/nottft.json"
+
+# Issue 10: a run too big for memory or for the clock is refused before it starts (docs/scenario.md,
+# "How big a run may be"), by run, frontier, sweep and capacity alike.
+check "requests beyond memory" 2 "workload.requests: the run would need about 22.4 GiB of memory \(1e\+09 requests at about 24 B each\); --max-memory 8G allows 8.0 GiB" -- "$bin" run --set workload.requests=1000000000
+check "rate x duration beyond the cap" 2 "workload.duration_s: rate x duration = 1e\+15 requests; at most 1e\+09 a run" -- "$bin" run --set workload.duration_s=1e6 --set workload.arrival.rate_per_s=1e9
+check "arrivals beyond the horizon" 2 "workload.requests: 50000 requests at 1e-06 per second span 5e\+10 s" -- "$bin" run --set workload.arrival.rate_per_s=1e-6
+check "llm fleet beyond memory" 2 "fleet.replicas: the run would need about 16.9 GiB" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set fleet.replicas=10000
+check "max-memory lowered" 2 "workload.requests: the run would need about 37 MiB .*--max-memory 32M allows 32 MiB" -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=1000000 --max-memory 32M
+check "max-memory raised" 0 "scenario mm1" -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=1000000 --max-memory 64M
+check "bad max-memory" 2 "--max-memory 8X: expected a size between 1M and 1024T" -- "$bin" run --max-memory 8X
+check "frontier beyond memory" 2 "at --rates 10/s: workload.requests: the run would need about 9.0 GiB .*over 2 runs at once" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:4 --threads 2 --set workload.requests=400000000
+printf '{"base": "%s/scenarios/mm1.json", "axes": [{"path": "workload.requests", "values": [2000, 1000000000]}]}' "$src" >"$tmp/bigsweep.json"
+check "sweep point beyond memory" 2 "point 1: workload.requests: the run would need about 22.4 GiB" -- "$bin" sweep "$tmp/bigsweep.json" --threads 1
+check "capacity beyond memory" 2 "configuration \"1 server\" at 10/s: workload.requests: the run would need about 15 MiB .* allows 1 MiB" -- "$bin" capacity "$src/sweeps/mm1-capacity.json" --threads 1 --max-memory 1M
+# The estimate against the real peak memory (docs/scenario.md): within 2x either way.
+if [ -x /usr/bin/time ]; then
+  rss_check() {  # rss_check NAME -- run arguments...
+    local name="$1" est_mib rss_kib
+    shift 2
+    est_mib="$("$bin" run "$@" --max-memory 1M 2>&1 | sed -nE 's/.*need about ([0-9.]+) (MiB|GiB).*/\1 \2/p' | awk '{print ($2 == "GiB") ? $1 * 1024 : $1}')"
+    rss_kib="$(/usr/bin/time -f '%M' "$bin" run "$@" 2>&1 >/dev/null | tail -1)"
+    if awk -v e="$est_mib" -v r="$rss_kib" 'BEGIN { m = r / 1024; exit !(e > 0 && e <= 2 * m && m <= 2 * e) }'; then
+      pass=$((pass + 1))
+    else
+      fail=$((fail + 1))
+      echo "FAIL: $name: estimate ${est_mib} MiB, peak RSS ${rss_kib} KiB"
+    fi
+  }
+  rss_check "memory estimate, mm1 3e6 requests" -- "$src/scenarios/mm1.json" --set workload.requests=3000000
+  rss_check "memory estimate, 100 LLM replicas" -- "$src/scenarios/llama3-70b-h100.json" --set fleet.replicas=100 --set workload.requests=1000 --set workload.warmup_requests=10
+  rss_check "memory estimate, hedged fan-out path" -- "$src/tracks/edge-guardian/part3.json" --set workload.requests=300000 --set workload.warmup_requests=10
+else
+  echo "cli: /usr/bin/time not found: the memory estimate's RSS check is skipped"
+fi
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

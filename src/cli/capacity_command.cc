@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/memory_flag.h"
 #include "fleetlab/sweep/capacity.h"
 #include "fleetlab/sweep/worker_pool.h"
 
@@ -99,9 +100,19 @@ void AddCapacityCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threads", *threads, "Configurations searched at once (results do not depend on it).")
       ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();
-  cmd->callback([&ctx, path, as_json, threads]() {
+  auto max_memory = std::make_shared<std::string>();
+  AddMaxMemoryFlag(cmd, max_memory.get());
+  cmd->callback([&ctx, path, as_json, threads, max_memory]() {
     auto spec = LoadCapacity(*path);
-    auto out = spec.ok() ? RunCapacity(*spec, *threads) : Result<CapacityOutcome>(spec.status());
+    Status ok = spec.status();
+    if (ok.ok()) {  // configurations run `threads` at a time
+      const unsigned concurrent = std::max(1u, std::min<unsigned>(*threads, spec->configs.size()));
+      auto per_run = MemoryPerRun(*max_memory, concurrent);
+      ok = per_run.ok() ? CheckCapacityMemory(*spec, *per_run, fmt::format("--max-memory {} over {} runs at once",
+                                                                            *max_memory, concurrent))
+                        : per_run.status();
+    }
+    auto out = ok.ok() ? RunCapacity(*spec, *threads) : Result<CapacityOutcome>(ok);
     if (!out.ok()) {
       ctx.err << "fleetlab: " << out.status().message() << "\n";
       ctx.exit_code = 2;

@@ -15,6 +15,7 @@
 #include "fleetlab/report/render.h"
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
+#include "cli/memory_flag.h"
 
 namespace fleetlab::cli {
 namespace {
@@ -22,6 +23,7 @@ namespace {
 struct ScenarioArgs {
   std::string path;  // empty: the built-in default scenario
   std::vector<std::string> overrides;
+  std::string max_memory;
 };
 
 void AddScenarioArgs(CLI::App* cmd, ScenarioArgs* args) {
@@ -32,6 +34,7 @@ void AddScenarioArgs(CLI::App* cmd, ScenarioArgs* args) {
                   "Override a scenario field: PATH=VALUE with a dotted path, e.g. --set workload.arrival.rate_per_s=95 "
                   "(repeatable; VALUE is JSON or a bare string).")
       ->type_name("PATH=VALUE");
+  AddMaxMemoryFlag(cmd, &args->max_memory);
 }
 
 Result<Scenario> Load(const ScenarioArgs& args) {
@@ -46,6 +49,19 @@ bool WriteFile(const std::string& path, const std::string& text) {
   std::ofstream file(path, std::ios::binary);
   file << text;
   return static_cast<bool>(file);
+}
+
+// The frontier runs min(threads, points) rates at once; the lowest rate
+// spans the most simulated time, the highest queues the most requests.
+Status CheckFrontierMemory(const Scenario& s, const FrontierOptions& o, const std::string& max_memory) {
+  const auto concurrent = static_cast<unsigned>(std::min<std::size_t>(o.threads, o.points));
+  for (double rate : {o.rate_low_per_s, o.rate_high_per_s}) {
+    Scenario at = s;
+    at.workload.arrival.rate_per_s = rate;
+    FLEETLAB_RETURN_IF_ERROR(CheckRunMemory(at, max_memory, std::max(1u, concurrent))
+                                 .WithContext(fmt::format("at --rates {:g}/s", rate)));
+  }
+  return Status::Ok();
 }
 
 bool Fail(CommandContext& ctx, const Status& s) {
@@ -73,6 +89,7 @@ void AddRunCommand(CLI::App& app, CommandContext& ctx) {
   cmd->callback([&ctx, args, json, series, timeline]() {
     auto scenario = Load(*args);
     if (!scenario.ok()) return (void)Fail(ctx, scenario.status());
+    if (Status s = CheckRunMemory(*scenario, args->max_memory, 1); !s.ok()) return (void)Fail(ctx, s);
     Timeline trace;
     RunHooks hooks;
     if (!timeline->empty()) hooks.timeline = &trace;
@@ -125,6 +142,7 @@ void AddFrontierCommand(CLI::App& app, CommandContext& ctx) {
     if (Status s = ParseRateSpec(*rates, &options); !s.ok()) return (void)Fail(ctx, s);
     auto scenario = Load(*args);
     if (!scenario.ok()) return (void)Fail(ctx, scenario.status());
+    if (Status s = CheckFrontierMemory(*scenario, options, args->max_memory); !s.ok()) return (void)Fail(ctx, s);
     auto frontier = RunFrontier(*scenario, options);
     if (!frontier.ok()) return (void)Fail(ctx, frontier.status());
     if (*format == "json") {

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/memory_flag.h"
 #include "fleetlab/sweep/sweep_runner.h"
 #include "fleetlab/sweep/worker_pool.h"
 
@@ -19,6 +20,7 @@ struct SweepArgs {
   std::string path;
   std::string out;
   unsigned threads = 0;  // 0: the default
+  std::string max_memory;
 };
 
 // A one-line progress bar with the ETA, redrawn at most 10 times a second.
@@ -64,6 +66,12 @@ int Run(CommandContext& ctx, const SweepArgs& args) {
   options.threads = args.threads ? args.threads : (c.size() > 1 ? 1u : DefaultThreads());
   options.out_path = args.out;
   options.comm = &c;
+  auto per_point = MemoryPerRun(args.max_memory, options.threads);
+  if (!per_point.ok()) {
+    if (c.rank() == 0) ctx.err << "fleetlab: " << per_point.status().message() << "\n";
+    return 2;
+  }
+  options.max_bytes_per_point = *per_point;
   ProgressBar bar(stderr);
   if (c.rank() == 0 && isatty(STDERR_FILENO)) {
     options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.Update(done, total); };
@@ -101,6 +109,7 @@ void AddSweepCommand(CLI::App& app, CommandContext& ctx) {
                   "Simulation threads per process (default: every local core; 1 per rank under mpirun). "
                   "Results do not depend on it.")
       ->check(CLI::Range(1u, 1024u));
+  AddMaxMemoryFlag(cmd, &args->max_memory);
   cmd->callback([&ctx, args]() { ctx.exit_code = Run(ctx, *args); });
 }
 

@@ -28,18 +28,29 @@ void Simulator::Cancel(EventId id) {
   assert(inserted);
 }
 
+bool Simulator::DropIfCancelled() {
+  if (cancelled_.empty() || cancelled_.erase(queue_.Top().id()) == 0) return false;
+  queue_.Pop();
+  return true;
+}
+
 std::uint64_t Simulator::Run(SimTime until) {
   stop_requested_ = false;
   const std::uint64_t first = delivered_;
   while (!queue_.empty() && !stop_requested_ && delivered_ < event_limit_) {
     if (queue_.Top().time() > until) break;
+    if (queue_.Top().time() > kHorizon) {
+      if (DropIfCancelled()) continue;
+      horizon_reached_ = true;  // the event stays pending; the clock never passes the horizon
+      break;
+    }
     const Event e = queue_.Pop();
     if (!cancelled_.empty() && cancelled_.erase(e.id()) > 0) continue;
     now_ = e.time();
     ++delivered_;
     handlers_[e.target]->OnEvent(*this, e);
   }
-  const bool interrupted = stop_requested_ || delivered_ >= event_limit_;
+  const bool interrupted = stop_requested_ || delivered_ >= event_limit_ || horizon_reached_;
   if (until != kTimeNever && !interrupted && until > now_) now_ = until;
   return delivered_ - first;
 }

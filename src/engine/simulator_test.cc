@@ -1,5 +1,7 @@
 #include "fleetlab/engine/simulator.h"
 
+#include <cmath>
+#include <limits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -102,6 +104,41 @@ TEST(SimulatorTest, IndependentSimulatorsDoNotInteract) {
   EXPECT_TRUE(c2.times.empty());
   s2.Run();
   EXPECT_EQ(c2.times, (std::vector<SimTime>{100, 110, 120}));
+}
+
+TEST(SimulatorTest, StopsAtAnEventBeyondTheHorizon) {
+  Simulator sim;
+  Recorder r;
+  const HandlerId id = sim.Register(&r);
+  sim.Schedule(kHorizon, id, 0, 1);  // the horizon itself is still reachable
+  sim.ScheduleAfter(SecondsToNs(1e300), id, 0, 2);
+  EXPECT_EQ(sim.Run(), 1u);
+  EXPECT_TRUE(sim.horizon_reached());
+  EXPECT_EQ(sim.now(), kHorizon);  // never past it
+  EXPECT_EQ(sim.pending(), 1u);
+}
+
+TEST(SimulatorTest, ACancelledEventBeyondTheHorizonIsNoObstacle) {
+  Simulator sim;
+  Recorder r;
+  const HandlerId id = sim.Register(&r);
+  sim.Cancel(sim.Schedule(kBeyondHorizon, id, 0, 1));
+  sim.Schedule(5, id, 0, 2);
+  EXPECT_EQ(sim.Run(), 1u);
+  EXPECT_FALSE(sim.horizon_reached());
+}
+
+TEST(TimeTest, ConversionsSaturateBeyondTheHorizonInsteadOfOverflowing) {
+  EXPECT_EQ(SecondsToNs(1.5), 1'500'000'000);
+  EXPECT_EQ(SecondsToNs(kHorizonSeconds), kHorizon);
+  // 1e13 s is 1e22 ns, beyond int64: the cast alone was undefined (it gave -9.2e18).
+  EXPECT_EQ(SecondsToNs(1e13), kBeyondHorizon);
+  EXPECT_EQ(SecondsToNs(std::numeric_limits<double>::infinity()), kBeyondHorizon);
+  EXPECT_EQ(SecondsToNs(std::nan("")), kBeyondHorizon);
+  EXPECT_EQ(MsToNs(2.5), 2'500'000);
+  EXPECT_EQ(MsToNs(1e300), kBeyondHorizon);
+  EXPECT_EQ(AddTime(kHorizon, kBeyondHorizon), kBeyondHorizon);
+  EXPECT_EQ(AddTime(3, 4), 7);
 }
 
 }  // namespace

@@ -9,12 +9,12 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "fleetlab/util/file.h"
+#include "fleetlab/util/json.h"
 #include "llm/catalog_layers.h"
 #include "scenario/field_reader.h"
 
@@ -44,17 +44,12 @@ const DTypeInfo& Info(DType d) {
   return kDTypes[0];
 }
 
-// One JSON document; errors name the file (and the syntax error's position).
+// One JSON document, bounded (util/json.h); errors name the file (and the
+// syntax error's position).
 Result<json> ReadJson(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Status::NotFound(fmt::format("{}: cannot open the file", path.string()));
-  std::ostringstream text;
-  text << file.rdbuf();
-  try {  // nlohmann::json reports the position only through its exception
-    return json::parse(text.str());
-  } catch (const json::parse_error& e) {
-    return Status::InvalidArgument(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
-  }
+  auto text = ReadTextFile(path.string(), "file");
+  if (!text.ok()) return text.status();
+  return ParseJsonText(*text, path.string());
 }
 
 Status Invalid(const std::string& field, const std::string& message) {
@@ -296,6 +291,10 @@ Status ParseLink(const json& j, LinkSpec* l) {
   FLEETLAB_RETURN_IF_ERROR(r.Number("latency_p99_us", &p99_us, p99));
   l->latency_s = latency_us * 1e-6;
   l->latency_p99_s = p99_us * 1e-6;
+  // They are times, so the shared bound on every time holds too (scenario/field_reader.h).
+  double checked_s = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Time("latency_us", &checked_s, TimeUnit::kMicroseconds, TimeRange::NonNegative()));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("latency_p99_us", &checked_s, TimeUnit::kMicroseconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(r.Number("loss_rate", &l->loss_rate, Range{0, 1, false, true}));
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "energy_nj_per_byte", 1e-9, &l->energy_per_byte_j, Range::AtLeast(0)));
   FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &l->sources));

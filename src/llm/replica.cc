@@ -176,9 +176,9 @@ SimTime LlmReplica::Pipeline(SimTime start, StepBreakdown* b) {
   for (std::size_t s = 0; s < stage_free_.size(); ++s) {
     const SimTime begin = std::max(ready, stage_free_[s]);
     waited += begin - ready;
-    end = begin + stage;
+    end = AddTime(begin, stage);  // saturates: a stage beyond the horizon stops the run
     stage_free_[s] = end;
-    ready = end + hop;
+    ready = AddTime(end, hop);
   }
   b->bubble_s = NsToSeconds(waited);
   b->total_s += b->bubble_s;
@@ -206,7 +206,7 @@ void LlmReplica::StartIteration(Simulator& sim, int engine) {
     return;
   }
   StepBreakdown b = Cost(plan);
-  const SimTime done = Pipeline(sim.now() + SecondsToNs(plan.stall_s), &b);
+  const SimTime done = Pipeline(AddTime(sim.now(), SecondsToNs(plan.stall_s)), &b);
   for (const IterationItem& item : plan.items) {
     Seq& s = state_->seq(item.slot);
     if (item.prefill > 0 && s.first_token < 0) s.ttft_parts.Add(b);

@@ -18,8 +18,9 @@ namespace fleetlab {
 
 Status ParseRateSpec(const std::string& spec, FrontierOptions* options) {
   const auto bad = [&spec]() {
-    return Status::InvalidArgument(fmt::format("--rates {}: expected LOW:HIGH:POINTS with 0 < LOW <= HIGH and "
-                                               "POINTS an integer between 1 and 10000, e.g. 10:98:30", spec));
+    return Status::InvalidArgument(fmt::format("--rates {}: expected LOW:HIGH:POINTS with {:g} <= LOW <= HIGH <= {:g} "
+                                               "(per second) and POINTS an integer between 1 and 10000, e.g. 10:98:30",
+                                               spec, kMinRatePerS, kMaxRatePerS));
   };
   const auto c1 = spec.find(':');
   const auto c2 = c1 == std::string::npos ? c1 : spec.find(':', c1 + 1);
@@ -34,7 +35,7 @@ Status ParseRateSpec(const std::string& spec, FrontierOptions* options) {
   if (!num(v.substr(0, c1), &lo) || !num(v.substr(c1 + 1, c2 - c1 - 1), &hi) || !num(v.substr(c2 + 1), &n)) {
     return bad();
   }
-  if (!(lo > 0) || !(hi >= lo) || n < 1 || n > 10000 || (n == 1 && hi != lo)) return bad();
+  if (!(lo >= kMinRatePerS) || !(hi >= lo) || !(hi <= kMaxRatePerS) || n < 1 || n > 10000 || (n == 1 && hi != lo)) return bad();
   options->rate_low_per_s = lo;
   options->rate_high_per_s = hi;
   options->points = n;

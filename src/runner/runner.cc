@@ -179,6 +179,13 @@ Status RunBounded(const Scenario& s, const RunHooks& hooks, SimTime until, Simul
   }
   sim.SetEventLimit(max_events);
   if (hooks.cancel == nullptr) sim.Run(until);
+  if (sim.horizon_reached()) {
+    return Status::OutOfRange(fmt::format("the run's clock reached {:g} s of simulated time, the most a run may "
+                                          "simulate, after {} events: a time in the scenario is too long for the "
+                                          "clock (a heavy-tailed service, think or link time, a batch cost that "
+                                          "grows with the batch, or a backlog that never drains); shorten it",
+                                          kHorizonSeconds, sim.events_delivered()));
+  }
   if (sim.event_limit_reached()) {
     return Status::OutOfRange(fmt::format("the run reached limits.max_events = {} before finishing; shorten the "
                                           "workload or raise limits.max_events", max_events));

@@ -19,11 +19,45 @@ const std::vector<std::string>& Families() {
 // The field names of one unit: "mean_ms" for times in ms, "mean" for tokens.
 struct Names {
   std::string mean, low, high, values;
-  double divisor;  // every value read is divided by it (ms -> s: 1000)
+  bool time;  // times in ms, returned in seconds; else token counts, returned as given
 };
 
-Names NamesFor(const std::string& suffix, double divisor) {
-  return {"mean" + suffix, "low" + suffix, "high" + suffix, "values" + suffix, divisor};
+Names NamesFor(const std::string& suffix, bool time) {
+  return {"mean" + suffix, "low" + suffix, "high" + suffix, "values" + suffix, time};
+}
+
+// The most tokens one value may be: what a request's prompt or output can
+// hold (draws are clamped to it, runner/request_sizer.h).
+constexpr double kMaxTokens = 1e9;
+// Weights are relative shares; bounded so that 16 (or a long list) of them
+// add up to a finite total.
+constexpr double kMaxWeight = 1e12;
+
+// The one check of every value a distribution holds: a time in ms goes
+// through CheckTime (and is returned in seconds), a token count must lie in
+// [0, kMaxTokens]. `positive`: 0 is not allowed.
+Status CheckValue(const std::string& field, const nlohmann::json& v, bool positive, const Names& n, double* out) {
+  if (n.time) {
+    return CheckTime(field, v, TimeUnit::kMilliseconds, positive ? TimeRange::Positive() : TimeRange::NonNegative(),
+                     out);
+  }
+  const Range range = positive ? Range{0, kMaxTokens, true, false} : Range::Between(0, kMaxTokens);
+  if (!v.is_number() || !range.Contains(v.get<double>())) {
+    return Status::InvalidArgument(fmt::format("{}: must be a number of tokens {} {}", field, range.Describe(), Got(v)));
+  }
+  *out = v.get<double>();
+  return Status::Ok();
+}
+
+// An optional value field of the distribution object.
+Status ReadValue(FieldReader& r, const std::string& key, bool positive, const Names& n, double* out) {
+  const nlohmann::json* v = r.Child(key.c_str());
+  return v == nullptr ? Status::Ok() : CheckValue(r.PathOf(key.c_str()), *v, positive, n, out);
+}
+
+Status CheckWeight(const std::string& field, const nlohmann::json& v) {
+  if (v.is_number() && Range::Between(0, kMaxWeight).Contains(v.get<double>())) return Status::Ok();
+  return Status::InvalidArgument(fmt::format("{}: must be a weight between 0 and {:g} {}", field, kMaxWeight, Got(v)));
 }
 
 // Fields that belong to other families are errors, not silently ignored.
@@ -55,7 +89,8 @@ Status CheckApplicable(const FieldReader& r, Family family, const Names& n) {
   return Status::Ok();
 }
 
-Result<std::vector<double>> NumberArray(const nlohmann::json* v, const std::string& path, bool positive_sum) {
+// A non-empty array of values (n: CheckValue) or of weights (n null: CheckWeight).
+Result<std::vector<double>> NumberArray(const nlohmann::json* v, const std::string& path, const Names* n) {
   if (v == nullptr || !v->is_array() || v->empty()) {
     return Status::InvalidArgument(fmt::format("{}: must be a non-empty array of numbers >= 0", path));
   }
@@ -63,22 +98,27 @@ Result<std::vector<double>> NumberArray(const nlohmann::json* v, const std::stri
   double sum = 0;
   for (std::size_t i = 0; i < v->size(); ++i) {
     const auto& x = (*v)[i];
-    if (!x.is_number() || x.get<double>() < 0) {
-      return Status::InvalidArgument(fmt::format("{}[{}]: must be a number >= 0 {}", path, i, Got(x)));
+    const std::string at = fmt::format("{}[{}]", path, i);
+    double value = 0;
+    if (n != nullptr) {
+      FLEETLAB_RETURN_IF_ERROR(CheckValue(at, x, false, *n, &value));
+    } else {
+      FLEETLAB_RETURN_IF_ERROR(CheckWeight(at, x));
+      value = x.get<double>();
     }
-    out.push_back(x.get<double>());
-    sum += out.back();
+    out.push_back(value);
+    sum += value;
   }
-  if (positive_sum && sum <= 0) return Status::InvalidArgument(fmt::format("{}: must not be all zero", path));
+  if (n == nullptr && sum <= 0) return Status::InvalidArgument(fmt::format("{}: must not be all zero", path));
   return out;
 }
 
 Result<Distribution> Empirical(FieldReader& r, const Names& n) {
-  auto values = NumberArray(r.Child(n.values.c_str()), r.PathOf(n.values.c_str()), false);
+  auto values = NumberArray(r.Child(n.values.c_str()), r.PathOf(n.values.c_str()), &n);
   if (!values.ok()) return values.status();
   std::vector<double> weights(values->size(), 1.0);
   if (r.Has("weights")) {
-    auto w = NumberArray(r.Child("weights"), r.PathOf("weights"), true);
+    auto w = NumberArray(r.Child("weights"), r.PathOf("weights"), nullptr);
     if (!w.ok()) return w.status();
     if (w->size() != values->size()) {
       return Status::InvalidArgument(fmt::format("{}: must have as many entries as {} ({}), has {}",
@@ -86,7 +126,6 @@ Result<Distribution> Empirical(FieldReader& r, const Names& n) {
     }
     weights = *w;
   }
-  for (double& v : *values) v /= n.divisor;
   return Distribution::Empirical(*values, weights);
 }
 
@@ -107,9 +146,11 @@ Result<Distribution> Mixture(FieldReader& r, bool allow_zero, const Names& n) {
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string at = fmt::format("{}[{}]", path, i);
     nlohmann::json c = (*list)[i];
-    if (!c.is_object() || !c.contains("weight") || !c["weight"].is_number() || c["weight"].get<double>() < 0) {
-      return Status::InvalidArgument(fmt::format("{}.weight: missing; must be a number >= 0", at));
+    if (!c.is_object() || !c.contains("weight")) {
+      return Status::InvalidArgument(fmt::format("{}.weight: missing; must be a weight between 0 and {:g}", at,
+                                                 kMaxWeight));
     }
+    FLEETLAB_RETURN_IF_ERROR(CheckWeight(at + ".weight", c["weight"]));
     weights.push_back(c["weight"].get<double>());
     c.erase("weight");
     auto d = ParseDistribution(c, at, allow_zero, n);
@@ -134,12 +175,12 @@ Result<Distribution> ParseDistribution(const nlohmann::json& value, const std::s
                                                r.PathOf("distribution")));
   }
   FLEETLAB_RETURN_IF_ERROR(CheckApplicable(r, static_cast<Family>(family), n));
-  double mean = -1, cv = 1, low = 0, high = 0;
-  const Range mean_range = family == kDeterministic && allow_zero ? Range::AtLeast(0) : Range::Above(0);
-  FLEETLAB_RETURN_IF_ERROR(r.Number(n.mean.c_str(), &mean, mean_range));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("cv", &cv, Range::Above(0)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number(n.low.c_str(), &low, Range::AtLeast(0)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number(n.high.c_str(), &high, Range::AtLeast(0)));
+  double mean = -1, cv = 1, low = 0, high = 0;  // in seconds for times
+  const bool positive_mean = !(family == kDeterministic && allow_zero);
+  FLEETLAB_RETURN_IF_ERROR(ReadValue(r, n.mean, positive_mean, n, &mean));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("cv", &cv, kCvRange));
+  FLEETLAB_RETURN_IF_ERROR(ReadValue(r, n.low, false, n, &low));
+  FLEETLAB_RETURN_IF_ERROR(ReadValue(r, n.high, false, n, &high));
   Result<Distribution> dist = Distribution::Deterministic(0);
   if (family == kEmpirical) {
     dist = Empirical(r, n);
@@ -150,18 +191,18 @@ Result<Distribution> ParseDistribution(const nlohmann::json& value, const std::s
       return Status::InvalidArgument(fmt::format("{}: uniform needs {} and {} with 0 <= {} <= {}", path, n.low, n.high,
                                                  n.low, n.high));
     }
-    dist = Distribution::Uniform(low / n.divisor, high / n.divisor);
+    dist = Distribution::Uniform(low, high);
   } else if (mean < 0) {
-    return Status::InvalidArgument(
-        fmt::format("{}: missing; must be a number {}", r.PathOf(n.mean.c_str()), mean_range.Describe()));
+    return Status::InvalidArgument(fmt::format("{}: missing; must be a number {}", r.PathOf(n.mean.c_str()),
+                                               positive_mean ? "> 0" : ">= 0"));
   } else if (family == kExponential) {
-    dist = Distribution::Exponential(mean / n.divisor);
+    dist = Distribution::Exponential(mean);
   } else if (family == kDeterministic) {
-    dist = Distribution::Deterministic(mean / n.divisor);
+    dist = Distribution::Deterministic(mean);
   } else if (family == kGamma) {
-    dist = Distribution::Gamma(mean / n.divisor, cv);
+    dist = Distribution::Gamma(mean, cv);
   } else {
-    dist = Distribution::Lognormal(mean / n.divisor, cv);
+    dist = Distribution::Lognormal(mean, cv);
   }
   if (!dist.ok()) return dist;
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
@@ -172,11 +213,11 @@ Result<Distribution> ParseDistribution(const nlohmann::json& value, const std::s
 
 Result<Distribution> ParseTimeDistributionMs(const nlohmann::json& value, const std::string& path,
                                              bool allow_zero) {
-  return ParseDistribution(value, path, allow_zero, NamesFor("_ms", 1e3));
+  return ParseDistribution(value, path, allow_zero, NamesFor("_ms", true));
 }
 
 Result<Distribution> ParseTokenDistribution(const nlohmann::json& value, const std::string& path) {
-  return ParseDistribution(value, path, false, NamesFor("", 1.0));
+  return ParseDistribution(value, path, false, NamesFor("", false));
 }
 
 }  // namespace fleetlab

@@ -7,14 +7,14 @@
 namespace fleetlab {
 
 bool Range::Contains(double x) const {
-  if (std::isnan(x)) return false;
+  if (!std::isfinite(x)) return false;
   const bool above = low_open ? x > low : x >= low;
   const bool below = high_open ? x < high : x <= high;
   return above && below;
 }
 
 std::string Range::Describe() const {
-  const bool has_low = low > -1e299, has_high = high < 1e299;
+  const bool has_low = std::isfinite(low), has_high = std::isfinite(high);
   if (has_low && has_high) {
     return fmt::format("between {} and {}{}", low, high,
                        low_open || high_open ? fmt::format(" ({})", low_open ? "exclusive of the lower" : "exclusive of the upper") : "");
@@ -68,9 +68,67 @@ Status FieldReader::Number(const char* key, double* out, Range range) {
   return Status::Ok();
 }
 
+const char* UnitName(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kSeconds: return "s";
+    case TimeUnit::kMilliseconds: return "ms";
+    case TimeUnit::kMicroseconds: return "us";
+  }
+  return "";  // unreachable
+}
+
+double UnitsPerSecond(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kSeconds: return 1;
+    case TimeUnit::kMilliseconds: return 1e3;
+    case TimeUnit::kMicroseconds: return 1e6;
+  }
+  return 1;  // unreachable
+}
+
+Status CheckTime(const std::string& field, const nlohmann::json& value, TimeUnit unit, TimeRange range,
+                 double* out_s) {
+  const double per_s = UnitsPerSecond(unit);  // multiply and divide by it: exact for the whole powers of ten used
+  const double max = std::min(range.max_s, kMaxInputSeconds) * per_s;  // in the field's unit
+  const double x = value.is_number() ? value.get<double>() : -1;
+  const bool ok = value.is_number() && std::isfinite(x) && (range.zero_allowed ? x >= 0 : x > 0) && x <= max;
+  if (ok) {
+    *out_s = x / per_s;
+    return Status::Ok();
+  }
+  const std::string why = range.max_s < kMaxInputSeconds
+                              ? ""
+                              : " (1e6 s: the longest time a scenario may give)";
+  return Status::InvalidArgument(fmt::format("{}: must be a time {} and at most {:g} {}{} {}", field,
+                                             range.zero_allowed ? ">= 0" : "> 0", max, UnitName(unit), why,
+                                             Got(value)));
+}
+
+Status CheckRate(const std::string& field, const nlohmann::json& value, bool zero_allowed, double* out_per_s) {
+  const double x = value.is_number() ? value.get<double>() : -1;
+  const bool ok = value.is_number() && ((zero_allowed && x == 0) || (x >= kMinRatePerS && x <= kMaxRatePerS));
+  if (ok) {
+    *out_per_s = x;
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(fmt::format("{}: must be {}a rate between {:g} and {:g} per second {}", field,
+                                             zero_allowed ? "0 or " : "", kMinRatePerS, kMaxRatePerS, Got(value)));
+}
+
+Status FieldReader::Time(const char* key, double* out_s, TimeUnit unit, TimeRange range) {
+  const nlohmann::json* v = Find(key);
+  return v == nullptr ? Status::Ok() : CheckTime(PathOf(key), *v, unit, range, out_s);
+}
+
+Status FieldReader::Rate(const char* key, double* out_per_s, bool zero_allowed) {
+  const nlohmann::json* v = Find(key);
+  return v == nullptr ? Status::Ok() : CheckRate(PathOf(key), *v, zero_allowed, out_per_s);
+}
+
 Status FieldReader::Integer(const char* key, std::uint64_t* out, Range range) {
   const nlohmann::json* v = Find(key);
   if (v == nullptr) return Status::Ok();
+  if (range.high >= 18446744073709551616.0) range = {range.low, 18446744073709551616.0, range.low_open, true};  // 2^64
   const bool integral = v->is_number_integer() ||
                         (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>());
   if (!integral || !range.Contains(v->get<double>()) || v->get<double>() < 0) {

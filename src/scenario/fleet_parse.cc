@@ -26,9 +26,8 @@ Status ParseRouter(const json& v, const std::string& path, RouterOptions* o) {
   int policy = static_cast<int>(o->policy);
   FLEETLAB_RETURN_IF_ERROR(r.Choice("policy", PolicyNames(), &policy));
   o->policy = static_cast<RouterPolicy>(policy);
-  double interval_ms = o->report_interval_s * 1e3;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("report_interval_ms", &interval_ms, Range::Between(0, 1e9)));
-  o->report_interval_s = interval_ms / 1e3;
+  FLEETLAB_RETURN_IF_ERROR(
+      r.Time("report_interval_ms", &o->report_interval_s, TimeUnit::kMilliseconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(r.Bool("count_own_sends", &o->count_own_sends));
   if (r.Has("count_own_sends") && o->report_interval_s == 0) {
     return Status::InvalidArgument(fmt::format("{}: applies only when {} > 0 (a router "

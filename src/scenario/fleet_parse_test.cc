@@ -46,7 +46,8 @@ TEST(FleetParseTest, ErrorsNameThePath) {
   EXPECT_EQ(ErrorOf(R"({"fleet": {"replicas": 10001}})"),
             "fleet.replicas: must be an integer between 1 and 10000 (got 10001)");
   EXPECT_EQ(ErrorOf(R"({"fleet": {"router": {"report_interval_ms": -1}}})"),
-            "fleet.router.report_interval_ms: must be a number between 0 and 1000000000 (got -1)");
+            "fleet.router.report_interval_ms: must be a time >= 0 and at most 1e+09 ms (1e6 s: the longest time a "
+            "scenario may give) (got -1)");
   EXPECT_EQ(ErrorOf(R"({"fleet": {"replica": 4}})"),
             "fleet.replica: unknown field; allowed fields here: replicas, router");
   EXPECT_EQ(ErrorOf(R"({"fleet": {"router": {"polcy": "random"}}})"),

@@ -1,13 +1,17 @@
 #include "fleetlab/scenario/parse.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
 
 #include "fleetlab/util/file.h"
+#include "fleetlab/util/json.h"
 
 #include "fleetlab/llm/catalog.h"
+#include "fleetlab/run_estimate.h"
 #include "scenario/disagg_parse.h"
 #include "scenario/distribution_parse.h"
 #include "scenario/field_reader.h"
@@ -24,10 +28,22 @@ using nlohmann::json;
 Status ParseOnOff(const json& v, const std::string& path, OnOffOptions* o) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  FLEETLAB_RETURN_IF_ERROR(r.Number("mean_on_s", &o->mean_on_s, Range::Above(0)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("mean_off_s", &o->mean_off_s, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("mean_on_s", &o->mean_on_s, TimeUnit::kSeconds, TimeRange::Positive()));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("mean_off_s", &o->mean_off_s, TimeUnit::kSeconds, TimeRange::Positive()));
   FLEETLAB_RETURN_IF_ERROR(r.Number("off_rate_fraction", &o->off_rate_fraction, Range::Between(0, 1)));
   return r.Finish();
+}
+
+// The rate within a burst, rate x (on + off) / (on + fraction x off), is a
+// rate like any other: a burst too short for its share of arrivals would
+// put them all at one instant.
+Status CheckBurstRate(const ArrivalOptions& a, const std::string& path) {
+  const OnOffOptions& o = a.on_off;
+  const double burst = a.rate_per_s * (o.mean_on_s + o.mean_off_s) / (o.mean_on_s + o.off_rate_fraction * o.mean_off_s);
+  if (burst <= kMaxRatePerS) return Status::Ok();
+  return Status::InvalidArgument(fmt::format("{}: the rate within a burst would be {:.3g} per second; at most {:g}: "
+                                             "lengthen mean_on_s or raise off_rate_fraction", path, burst,
+                                             kMaxRatePerS));
 }
 
 Status CheckOnlyFor(const FieldReader& r, const char* key, bool applies, const char* when) {
@@ -91,14 +107,15 @@ Status ParseArrival(const json& v, const std::string& path, const ParseOptions& 
   FLEETLAB_RETURN_IF_ERROR(r.Choice("process", {"poisson", "gamma", "deterministic", "on_off", "trace"}, &kind));
   a.kind = static_cast<ArrivalKind>(kind);
   const bool trace = a.kind == ArrivalKind::kTrace;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("rate_per_s", &a.rate_per_s, trace ? Range::AtLeast(0) : Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Rate("rate_per_s", &a.rate_per_s, trace));
   if (trace && !r.Has("rate_per_s")) a.rate_per_s = 0;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("cv", &a.cv, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("cv", &a.cv, kCvRange));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "cv", a.kind == ArrivalKind::kGamma, "process is \"gamma\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "on_off", a.kind == ArrivalKind::kOnOff, "process is \"on_off\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace", trace, "process is \"trace\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace_data", trace, "process is \"trace\""));
   if (const json* o = r.Child("on_off")) FLEETLAB_RETURN_IF_ERROR(ParseOnOff(*o, r.PathOf("on_off"), &a.on_off));
+  if (a.kind == ArrivalKind::kOnOff) FLEETLAB_RETURN_IF_ERROR(CheckBurstRate(a, r.PathOf("on_off")));
   FLEETLAB_RETURN_IF_ERROR(r.String("trace", &a.trace_path));
   std::string data;
   FLEETLAB_RETURN_IF_ERROR(r.String("trace_data", &data));
@@ -161,7 +178,7 @@ Status ParseWorkload(const json& v, const ParseOptions& o, Scenario* s) {
   if (const json* c = r.Child("closed")) FLEETLAB_RETURN_IF_ERROR(ParseClosed(*c, "workload.closed", &w.closed));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("requests", &w.requests, Range::Between(1, 1e9)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("warmup_requests", &w.warmup_requests, Range::Between(0, 1e9)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("duration_s", &w.duration_s, Range::Between(0, 1e7)));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("duration_s", &w.duration_s, TimeUnit::kSeconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(ParseSizes(r, &w.sizes));
   if (w.duration_s == 0 && w.warmup_requests >= w.requests) {
     return Status::InvalidArgument(fmt::format("workload.warmup_requests: must be less than workload.requests ({}) "
@@ -287,23 +304,15 @@ Result<Scenario> ParseScenario(const json& doc, const ParseOptions& o) {
   (void)r.Child("lab");  // a lab track part's question and controls (tracks/tracks.h): not the engine's
   if (const json* d = r.Child("disaggregation")) FLEETLAB_RETURN_IF_ERROR(ParseDisaggregationSection(*d, r, catalog, &s));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  // The run as a whole: at most 1e9 requests, arrivals within the clock's horizon.
+  FLEETLAB_RETURN_IF_ERROR(CheckRunEstimate(s, std::numeric_limits<double>::infinity()));
   return s;
 }
 
-Result<json> ReadJsonFile(const std::string& path) {
-  auto text = ReadTextFile(path, "file");
+Result<json> ReadJsonFile(const std::string& path, const std::string& what) {
+  auto text = ReadTextFile(path, what);
   if (!text.ok()) return text.status();
-  json doc = json::parse(*text, nullptr, false);
-  if (doc.is_discarded()) {
-    try {  // parse again only to get the position of the syntax error
-      const json again = json::parse(*text);
-      (void)again;
-    } catch (const json::parse_error& e) {
-      return Status::InvalidArgument(fmt::format("{}: not valid JSON: {}", path, e.what()));
-    }
-    return Status::InvalidArgument(fmt::format("{}: not valid JSON", path));
-  }
-  return doc;
+  return ParseJsonText(*text, path);
 }
 
 Status ApplyOverride(json& doc, const std::string& assignment) {
@@ -318,8 +327,14 @@ Status ApplyOverride(json& doc, const std::string& assignment) {
     return Status::InvalidArgument("--set: the assignment is not valid UTF-8");
   }
   const std::string path = assignment.substr(0, eq), text = assignment.substr(eq + 1);
-  json value = json::parse(text, nullptr, false);
-  if (value.is_discarded()) value = text;  // a bare word is a string
+  if (std::count(path.begin(), path.end(), '.') >= kMaxJsonDepth) {  // each segment is a level of the document
+    return Status::InvalidArgument(fmt::format("--set: the path has more than {} fields; a scenario nests at most {} "
+                                               "deep", kMaxJsonDepth, kMaxJsonDepth));
+  }
+  JsonError error = JsonError::kNone;
+  auto parsed = ParseJsonText(text, "--set " + path, &error);
+  if (!parsed.ok() && error != JsonError::kSyntax) return parsed.status();  // too deep, a duplicate key, 1e400
+  const json value = parsed.ok() ? std::move(parsed).value() : json(text);  // a bare word is a string
   json* node = &doc;
   std::size_t start = 0;
   while (true) {
@@ -374,7 +389,7 @@ const json* FindAtPath(const json& doc, const std::string& path) {
 }
 
 Result<Scenario> LoadScenario(const std::string& path, const std::vector<std::string>& overrides) {
-  auto doc = ReadJsonFile(path);
+  auto doc = ReadJsonFile(path, "scenario file");
   if (!doc.ok()) return doc.status();
   for (const auto& o : overrides) FLEETLAB_RETURN_IF_ERROR(ApplyOverride(*doc, o));
   auto scenario = ParseScenario(*doc, std::filesystem::path(path).parent_path().string());

@@ -45,18 +45,18 @@ TEST(ParseScenarioTest, ReadsEveryFieldWithUnits) {
 
 TEST(ParseScenarioTest, ErrorsNameTheFieldAndTheAllowedValues) {
   EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"rate_per_s": -3}}})"),
-            "workload.arrival.rate_per_s: must be a number > 0 (got -3)");
+            "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e+09 per second (got -3)");
   EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"rate_per_s": "fast"}}})"),
-            "workload.arrival.rate_per_s: must be a number > 0 (got \"fast\")");
+            "workload.arrival.rate_per_s: must be a rate between 1e-06 and 1e+09 per second (got \"fast\")");
   EXPECT_EQ(ErrorOf(R"({"station": {"servers": 2.5}})"),
             "station.servers: must be an integer between 1 and 100000 (got 2.5)");
   EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "gamma", "cv": 0}}})"),
-            "workload.arrival.cv: must be a number > 0 (got 0)");
+            "workload.arrival.cv: must be a number between 0.001 and 100 (got 0)");
   EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"process": "weibull"}}})"),
             "workload.arrival.process: must be one of \"poisson\", \"gamma\", \"deterministic\", \"on_off\", "
             "\"trace\" (got \"weibull\")");
   EXPECT_EQ(ErrorOf(R"({"station": {"service": {"distribution": "gamma", "mean_ms": 5, "cv": 0}}})"),
-            "station.service.cv: must be a number > 0 (got 0)");
+            "station.service.cv: must be a number between 0.001 and 100 (got 0)");
   EXPECT_EQ(ErrorOf(R"({"workload": {"requests": 10, "warmup_requests": 10}})"),
             "workload.warmup_requests: must be less than workload.requests (10) (got 10)");
   EXPECT_EQ(ErrorOf("[1, 2]"), "scenario: must be a JSON object (got [1,2])");
@@ -134,6 +134,24 @@ TEST(OverrideTest, MalformedAssignmentsAreErrors) {
   EXPECT_FALSE(ApplyOverride(doc, "a..b=3").ok());
   doc["seed"] = 3;
   EXPECT_EQ(ApplyOverride(doc, "seed.x=1").message(), "--set seed.x=1: seed is not an object");
+}
+
+// Issue 10: the JSON bounds hold for --set values and paths as for files.
+TEST(OverrideTest, OverridesAreBoundedLikeFiles) {
+  json doc = json::object();
+  EXPECT_EQ(ApplyOverride(doc, "workload.arrival.rate_per_s=1e400").message(),
+            "--set workload.arrival.rate_per_s: line 1, column 1: the number 1e400 is beyond the range of a double "
+            "(magnitude at most 1.8e308)");
+  EXPECT_EQ(ApplyOverride(doc, "station.service={\"mean_ms\": 1, \"mean_ms\": 2}").message(),
+            "--set station.service: line 1: duplicate key \"mean_ms\"");
+  EXPECT_NE(ApplyOverride(doc, "name=" + std::string(65, '[') + std::string(65, ']')).message().find(
+                "nested deeper than 64"), std::string::npos);
+  EXPECT_TRUE(ApplyOverride(doc, "name=[unclosed").ok());  // not JSON: a bare word
+  EXPECT_EQ(doc["name"], "[unclosed");
+  std::string deep;
+  for (int i = 0; i < 64; ++i) deep += "a.";
+  EXPECT_EQ(ApplyOverride(doc, deep + "b=1").message(),
+            "--set: the path has more than 64 fields; a scenario nests at most 64 deep");
 }
 
 TEST(OverrideTest, TyposInOverridesAreCaughtByTheParser) {

@@ -56,16 +56,17 @@ Status ParseAlpha(FieldReader& r, LinkHopOptions* o) {
     return Status::Ok();
   }
   if (!r.Has("alpha_ms") && !r.Has("alpha_p99_ms")) return Status::Ok();
-  double median_ms = -1, p99_ms = -1;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("alpha_ms", &median_ms, Range::Between(0, 1e6)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("alpha_p99_ms", &p99_ms, Range::Between(0, 1e6)));
-  if (median_ms < 0) median_ms = o->alpha_s.Mean() * 1e3;
-  if (p99_ms < 0) p99_ms = median_ms;
-  if (p99_ms < median_ms) {
+  double median_s = -1, p99_s = -1;
+  const TimeRange up_to_1000_s = TimeRange::UpTo(1e3);
+  FLEETLAB_RETURN_IF_ERROR(r.Time("alpha_ms", &median_s, TimeUnit::kMilliseconds, up_to_1000_s));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("alpha_p99_ms", &p99_s, TimeUnit::kMilliseconds, up_to_1000_s));
+  if (median_s < 0) median_s = o->alpha_s.Mean();
+  if (p99_s < 0) p99_s = median_s;
+  if (p99_s < median_s) {
     return Status::InvalidArgument(fmt::format("{}: must be >= alpha_ms ({}) (got {})", r.PathOf("alpha_p99_ms"),
-                                               median_ms, p99_ms));
+                                               median_s * 1e3, p99_s * 1e3));
   }
-  o->alpha_s = LognormalFromMedian(median_ms / 1e3, p99_ms / 1e3);
+  o->alpha_s = LognormalFromMedian(median_s, p99_s);
   return Status::Ok();
 }
 
@@ -75,15 +76,18 @@ Status ParseLinkHop(const json& v, const std::string& path, CatalogRef& catalog,
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &o->name));
   FLEETLAB_RETURN_IF_ERROR(ApplyCatalogLink(r, catalog, o));
   double gbps = o->bandwidth_Bps / 1e9;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("bandwidth_gbps", &gbps, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("bandwidth_gbps", &gbps, Range{0, 1e6, true, false}));
   o->bandwidth_Bps = gbps * 1e9;
   FLEETLAB_RETURN_IF_ERROR(ParseAlpha(r, o));
   FLEETLAB_RETURN_IF_ERROR(r.Number("bytes", &o->bytes, Range::Between(0, 1e12)));
+  if (o->bytes / o->bandwidth_Bps > kMaxInputSeconds) {  // the wire time is a time too
+    return Status::InvalidArgument(fmt::format("{}: {:g} bytes at {:g} GB/s take {:g} s on the wire; at most 1e6 s "
+                                               "(the longest time a scenario may give)", r.PathOf("bytes"), o->bytes,
+                                               o->bandwidth_Bps / 1e9, o->bytes / o->bandwidth_Bps));
+  }
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("lanes", &o->lanes, Range::Between(0, 1e6)));
   FLEETLAB_RETURN_IF_ERROR(r.Number("loss", &o->loss, Range::Between(0, 0.9)));
-  double retry_ms = o->retry_timeout_s * 1e3;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("retry_ms", &retry_ms, Range::Between(0, 1e6)));
-  o->retry_timeout_s = retry_ms / 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Time("retry_ms", &o->retry_timeout_s, TimeUnit::kMilliseconds, TimeRange::UpTo(1e3)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("max_attempts", &o->max_attempts, Range::Between(1, 100)));
   double nj = o->energy_j_per_byte * 1e9;
   FLEETLAB_RETURN_IF_ERROR(r.Number("energy_nj_per_byte", &nj, Range::Between(0, 1e9)));
@@ -98,10 +102,10 @@ Status ParseHedge(const json& v, const std::string& path, HedgeOptions* h) {
     return Status::InvalidArgument(fmt::format("{}: give exactly one of after_ms (a fixed delay) or after_quantile "
                                                "(the pool's observed latency quantile, e.g. 0.95)", path));
   }
-  double ms = 0;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("after_ms", &ms, Range::Between(0, 1e9)));
+  double delay_s = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Time("after_ms", &delay_s, TimeUnit::kMilliseconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(r.Number("after_quantile", &h->quantile, Range::Between(0.5, 0.9999)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("fallback_ms", &ms, Range::Between(0, 1e9)));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("fallback_ms", &delay_s, TimeUnit::kMilliseconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("min_samples", &h->min_samples, Range::Between(1, 1e7)));
   FLEETLAB_RETURN_IF_ERROR(r.Bool("cancel_loser", &h->cancel_loser));
   const bool fixed = r.Has("after_ms");
@@ -109,7 +113,7 @@ Status ParseHedge(const json& v, const std::string& path, HedgeOptions* h) {
     return Status::InvalidArgument(fmt::format("{}: fallback_ms and min_samples apply only with after_quantile", path));
   }
   h->trigger = fixed ? HedgeOptions::Trigger::kFixed : HedgeOptions::Trigger::kQuantile;
-  h->delay_s = ms / 1e3;
+  h->delay_s = delay_s;
   return r.Finish();
 }
 
@@ -117,12 +121,12 @@ Status ParseHedge(const json& v, const std::string& path, HedgeOptions* h) {
 // pool's or a sub-path's.
 struct BranchExtras {
   std::uint32_t repeat = 1;
-  double start_after_ms = 0;
+  double start_after_s = 0;
 };
 
 Status ReadBranchExtras(FieldReader& r, BranchExtras* b) {
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("repeat", &b->repeat, Range::Between(1, 64)));
-  return r.Number("start_after_ms", &b->start_after_ms, Range::Between(0, 1e9));
+  return r.Time("start_after_ms", &b->start_after_s, TimeUnit::kMilliseconds, TimeRange::NonNegative());
 }
 
 Status ParseStages(const json* stages, const std::string& path, CatalogRef& catalog, std::vector<StageOptions>* out);
@@ -163,7 +167,7 @@ Status ParseBranch(const json& v, const std::string& path, CatalogRef& catalog, 
     FLEETLAB_RETURN_IF_ERROR(ParsePool(v, path, catalog, &br.pool, &extras));
     br.name = br.pool.name;
   }
-  br.start_after_s = extras.start_after_ms / 1e3;
+  br.start_after_s = extras.start_after_s;
   for (std::uint32_t k = 0; k < extras.repeat; ++k) {
     out->push_back(br);
     if (extras.repeat == 1) continue;
@@ -249,11 +253,13 @@ Status ParsePathSection(const json& v, const Catalog* catalog, Scenario* s) {
 Status ParseDeadline(const json& v, Scenario* s) {
   FieldReader r(v, "deadline");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  double ms = -1;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("budget_ms", &ms, Range::Above(0)));
-  if (ms < 0) return Status::InvalidArgument("deadline.budget_ms: missing; must be a number > 0 (milliseconds)");
+  double budget_s = -1;
+  FLEETLAB_RETURN_IF_ERROR(r.Time("budget_ms", &budget_s, TimeUnit::kMilliseconds, TimeRange::Positive()));
+  if (budget_s < 0) {
+    return Status::InvalidArgument("deadline.budget_ms: missing; must be a time > 0 and at most 1e+09 ms");
+  }
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  s->deadline = DeadlineOptions{ms / 1e3};
+  s->deadline = DeadlineOptions{budget_s};
   return Status::Ok();
 }
 

@@ -56,13 +56,12 @@ Status ParseScheduler(const json& v, SchedulerOptions* s) {
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_batch_tokens", &tokens, Range::Between(1, 1e8)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_model_len", &len, Range::Between(0, 1e8)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_batch", &batch, Range::Between(1, 1e6)));
-  double window_ms = s->batch_window_s * 1e3;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("batch_window_ms", &window_ms, Range::Between(0, 1e7)));
+  FLEETLAB_RETURN_IF_ERROR(
+      r.Time("batch_window_ms", &s->batch_window_s, TimeUnit::kMilliseconds, TimeRange::UpTo(1e4)));
   s->max_running = static_cast<std::int64_t>(running);
   s->max_batch_tokens = static_cast<std::int64_t>(tokens);
   s->max_model_len = static_cast<std::int64_t>(len);
   s->max_batch = static_cast<std::int64_t>(batch);
-  s->batch_window_s = window_ms / 1e3;
   return r.Finish();
 }
 
@@ -133,11 +132,8 @@ Status ParseSpeculative(const json& v, const Catalog& catalog, SpeculativeOption
 Status ParseSlo(const json& v, SloOptions* s) {
   FieldReader r(v, "replica.slo");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  double ttft = s->ttft_s * 1e3, tpot = s->tpot_s * 1e3;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("ttft_ms", &ttft, Range::Between(0, 1e9)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("tpot_ms", &tpot, Range::Between(0, 1e9)));
-  s->ttft_s = ttft / 1e3;
-  s->tpot_s = tpot / 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Time("ttft_ms", &s->ttft_s, TimeUnit::kMilliseconds, TimeRange::NonNegative()));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("tpot_ms", &s->tpot_s, TimeUnit::kMilliseconds, TimeRange::NonNegative()));
   return r.Finish();
 }
 
@@ -168,9 +164,8 @@ Status ParseHardware(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   hw.tp = static_cast<int>(tp);
   hw.pp = static_cast<int>(pp);
   FLEETLAB_RETURN_IF_ERROR(r.Bool("weight_gathered", &hw.weight_gathered));
-  double overhead_ms = hw.iteration_overhead_s * 1e3;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("iteration_overhead_ms", &overhead_ms, Range::Between(0, 1e4)));
-  hw.iteration_overhead_s = overhead_ms / 1e3;
+  FLEETLAB_RETURN_IF_ERROR(r.Time("iteration_overhead_ms", &hw.iteration_overhead_s, TimeUnit::kMilliseconds,
+                                  TimeRange::UpTo(10)));
   FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "tp_link", DefaultTpLink(*g, hw.tp), c, &hw.tp_link));
   FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "pp_link", DefaultPpLink(*g, hw.tp, hw.pp), c, &hw.pp_link));
   FLEETLAB_RETURN_IF_ERROR(r.String("host", &host));
@@ -180,7 +175,7 @@ Status ParseHardware(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   const LinkSpec* host_link = c.FindLink(h->link_to_gpu);
   if (host_link != nullptr) o->host_link = *host_link;
   o->price_per_gpu_hour_usd = g->price_per_hour_usd;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("price_per_gpu_hour_usd", &o->price_per_gpu_hour_usd, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("price_per_gpu_hour_usd", &o->price_per_gpu_hour_usd, Range::Between(0, 1e6)));
   FLEETLAB_RETURN_IF_ERROR(
       r.Number("gpu_memory_utilization", &o->memory.gpu_memory_utilization, Range{0, 1, true, false}));
   return Status::Ok();

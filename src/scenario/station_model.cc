@@ -57,17 +57,17 @@ Status ReadShape(FieldReader& r, ModelPlacement* p) {
   FLEETLAB_RETURN_IF_ERROR(r.String("dtype", &dtype));
   const auto d = ParseDType(dtype);
   if (!d) return Status::InvalidArgument(fmt::format("{}: unknown type \"{}\"", r.PathOf("dtype"), dtype));
-  double overhead_ms = 0, sleep_ms = -1;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("overhead_ms", &overhead_ms, Range::Between(0, 1e6)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("sleep_after_ms", &sleep_ms, Range::Between(0, 1e9)));
+  double overhead_s = 0, sleep_s = -1;
+  FLEETLAB_RETURN_IF_ERROR(r.Time("overhead_ms", &overhead_s, TimeUnit::kMilliseconds, TimeRange::UpTo(1e3)));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("sleep_after_ms", &sleep_s, TimeUnit::kMilliseconds, TimeRange::NonNegative()));
   s.tp = static_cast<int>(tp);
   s.pp = static_cast<int>(pp);
   s.first_layer = static_cast<int>(first);
   s.last_layer = static_cast<int>(last);
   s.tokens = static_cast<std::int64_t>(tokens);
   s.dtype = *d;
-  s.overhead_s = overhead_ms / 1e3;
-  p->sleep_after_s = sleep_ms < 0 ? -1 : sleep_ms / 1e3;
+  s.overhead_s = overhead_s;
+  p->sleep_after_s = sleep_s;
   return Status::Ok();
 }
 

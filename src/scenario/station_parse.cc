@@ -20,11 +20,10 @@ Status ParseBatchTimes(const json* v, const std::string& path, BatchingOptions* 
   }
   b->batch_time_s.clear();
   for (std::size_t i = 0; i < v->size(); ++i) {
-    const json& x = (*v)[i];
-    if (!x.is_number() || x.get<double>() < 0) {
-      return Status::InvalidArgument(fmt::format("{}[{}]: must be a number >= 0 {}", path, i, Got(x)));
-    }
-    b->batch_time_s.push_back(x.get<double>() / 1e3);
+    double seconds = 0;
+    FLEETLAB_RETURN_IF_ERROR(CheckTime(fmt::format("{}[{}]", path, i), (*v)[i], TimeUnit::kMilliseconds,
+                                       TimeRange::NonNegative(), &seconds));
+    b->batch_time_s.push_back(seconds);
   }
   return Status::Ok();
 }
@@ -33,10 +32,10 @@ Status ParseBatching(const json& v, const std::string& path, BatchingOptions* b)
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("max_batch", &b->max_batch, Range::Between(1, 1e6)));
-  double window_ms = b->window_s * 1e3, fixed_ms = b->fixed_s * 1e3, per_item_ms = b->per_item_s * 1e3;
-  FLEETLAB_RETURN_IF_ERROR(r.Number("window_ms", &window_ms, Range::Between(0, 1e9)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("fixed_ms", &fixed_ms, Range::Between(0, 1e9)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("per_item_ms", &per_item_ms, Range::Between(0, 1e9)));
+  const TimeUnit ms = TimeUnit::kMilliseconds;
+  FLEETLAB_RETURN_IF_ERROR(r.Time("window_ms", &b->window_s, ms, TimeRange::NonNegative()));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("fixed_ms", &b->fixed_s, ms, TimeRange::NonNegative()));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("per_item_ms", &b->per_item_s, ms, TimeRange::NonNegative()));
   if (const json* t = r.Child("batch_times_ms")) {
     if (r.Has("fixed_ms") || r.Has("per_item_ms")) {
       return Status::InvalidArgument(fmt::format("{}: give either batch_times_ms or fixed_ms/per_item_ms, not both",
@@ -44,9 +43,6 @@ Status ParseBatching(const json& v, const std::string& path, BatchingOptions* b)
     }
     FLEETLAB_RETURN_IF_ERROR(ParseBatchTimes(t, r.PathOf("batch_times_ms"), b));
   }
-  b->window_s = window_ms / 1e3;
-  b->fixed_s = fixed_ms / 1e3;
-  b->per_item_s = per_item_ms / 1e3;
   return r.Finish();
 }
 
@@ -62,9 +58,8 @@ Status ParsePower(const json& v, const std::string& path, PowerOptions* p) {
   FLEETLAB_RETURN_IF_ERROR(r.Number("wake_mj", &wake_mj, Range::Between(0, 1e9)));
   p->wake_j = wake_mj / 1e3;
   if (r.Has("sleep_after_ms")) {
-    double ms = 0;
-    FLEETLAB_RETURN_IF_ERROR(r.Number("sleep_after_ms", &ms, Range::Between(0, 1e12)));
-    p->sleep_after_s = ms / 1e3;
+    FLEETLAB_RETURN_IF_ERROR(r.Time("sleep_after_ms", &p->sleep_after_s, TimeUnit::kMilliseconds,
+                                    TimeRange::NonNegative()));
   }
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   if (!p->enabled()) {
@@ -109,6 +104,12 @@ Status ParseStation(const json& v, const std::string& path, CatalogRef* catalog,
   if (!times.empty() && times.size() < st->batching.max_batch) {
     return Status::InvalidArgument(fmt::format("{}.batching.batch_times_ms: needs an entry for every batch size up to "
                                                "max_batch ({}), has {}", path, st->batching.max_batch, times.size()));
+  }
+  const double full_s = st->batching.BaseTime(st->batching.max_batch);  // a time too, though derived
+  if (full_s > kMaxInputSeconds) {
+    return Status::InvalidArgument(fmt::format("{}.batching: a full batch of max_batch ({}) would take {:g} ms before "
+                                               "its service draw; at most 1e+09 ms (1e6 s, the longest time a "
+                                               "scenario may give)", path, st->batching.max_batch, full_s * 1e3));
   }
   if (st->MeanBatchTime(1) <= 0) {
     return Status::InvalidArgument(fmt::format("{}: a batch would take no time at all; give {}.service a positive "

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/util/json.h"
 #include "server/utf8.h"
 
 namespace fleetlab::server {
@@ -28,18 +29,6 @@ std::string LeadingField(const std::string& message) {
     if (!ok) return "";
   }
   return field;
-}
-
-// TEMPORARY until the shared bounded parser lands: depth only.
-Result<json> ParseRequestJson(const std::string& text) {
-  try {
-    return json::parse(text, [](int depth, json::parse_event_t, json&) {
-      if (depth > kMaxRequestDepth) throw std::length_error("nested deeper than 64");
-      return true;
-    });
-  } catch (const std::exception& e) {
-    return Status::InvalidArgument(e.what());
-  }
 }
 
 std::string Dump(const json& v) { return v.dump(-1, ' ', false, json::error_handler_t::replace); }
@@ -90,10 +79,10 @@ void SendJson(HttpResponse& res, int status, const nlohmann::ordered_json& body)
 void SendError(HttpResponse& res, const ApiError& error) { SendJson(res, error.status, ErrorJson(error)); }
 
 Body::Body(const std::string& text, std::initializer_list<const char*> allowed) {
-  auto parsed = ParseRequestJson(text);
+  auto parsed = ParseJsonText(text, "body");  // depth, duplicate keys and numbers bounded (util/json.h)
   if (!parsed.ok()) {
     doc_ = json::object();
-    error_ = ApiError{400, "bad_json", "", "the body is not valid JSON: " + parsed.status().message()};
+    error_ = ApiError{400, "bad_json", "", parsed.status().message()};
     return;
   }
   doc_ = std::move(parsed).value();

@@ -44,16 +44,15 @@ void SendJson(HttpResponse& res, int status, const nlohmann::ordered_json& body)
 void SendJsonText(HttpResponse& res, int status, std::string text);  // REQUIRES: text is JSON
 void SendError(HttpResponse& res, const ApiError& error);
 
-// JSON nested deeper than this is refused at parse (a 400 naming the
-// limit): nothing recursive ever sees it.
-constexpr int kMaxRequestDepth = 64;
+
 
 // A request body read strictly: a JSON object with only the allowed fields;
 // getters check type (400) and range (422) and name the field.
 class Body {
  public:
-  // Parses `text`; error(): 400 bad_json (not JSON, nested deeper than
-  // kMaxRequestDepth, a duplicate key), or 400 unknown_field for a field
+  // Parses `text` with ParseJsonText; error(): 400 bad_json (not JSON,
+  // nested deeper than kMaxJsonDepth, a duplicate key, a number beyond
+  // double), or 400 unknown_field for a field
   // outside `allowed`.
   Body(const std::string& text, std::initializer_list<const char*> allowed);
 

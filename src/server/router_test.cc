@@ -137,7 +137,10 @@ TEST(BodyTest, DeepNestingIsRefusedAtParseNamingTheLimit) {
   ASSERT_FALSE(body.ok());
   EXPECT_EQ(body.error()->status, 400);
   EXPECT_EQ(body.error()->code, "bad_json");
-  EXPECT_NE(body.error()->message.find("64"), std::string::npos) << body.error()->message;
+  EXPECT_NE(body.error()->message.find("nested deeper than 64"), std::string::npos) << body.error()->message;
+  Body twice(R"({"track": "a", "track": "b"})", {"track"});
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.error()->message.find("duplicate key"), std::string::npos) << twice.error()->message;
   Body shallow(std::string(10, '[') + std::string(10, ']'), {"track"});
   EXPECT_EQ(shallow.error()->code, "bad_json");  // parsed: an array is not an object
 }

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/scenario/parse.h"
-#include "fleetlab/workload/arrival_process.h"
+#include "fleetlab/run_estimate.h"
 
 namespace fleetlab::server {
 namespace {
@@ -69,11 +69,7 @@ std::optional<ApiError> ReadSource(Body& body, const ServerContext& ctx, Scenari
 
 }  // namespace
 
-double PlannedRequests(const Scenario& s) {
-  if (s.workload.duration_s <= 0) return static_cast<double>(s.workload.requests);
-  if (s.workload.mode != LoadMode::kOpen) return 0;
-  return ArrivalProcess(s.workload.arrival, s.trace).MeanRate() * s.workload.duration_s;
-}
+double PlannedRequests(const Scenario& s) { return EstimateRun(s).requests; }
 
 std::optional<ApiError> ReadScenarioRequest(Body& body, const ServerContext& ctx,
                                             const std::vector<std::string>& extra, ScenarioRequest* out) {
@@ -108,6 +104,7 @@ Status AdmitScenario(const RunBounds& b, Scenario* s) {
     return Status::OutOfRange(fmt::format("{}: the run would simulate {:.0f} requests; this server allows at most {} "
                                           "per run", field, planned, b.max_requests));
   }
+  if (Status m = CheckRunEstimate(*s, b.max_bytes, "this server"); !m.ok()) return Status::OutOfRange(m.message());
   s->limits.max_events = std::min(s->limits.max_events, b.max_events);
   return Status::Ok();
 }

@@ -33,8 +33,8 @@ std::optional<ApiError> ReadScenarioRequest(Body& body, const ServerContext& ctx
 // limits.max_events to the server's.
 Status AdmitScenario(const RunBounds& bounds, Scenario* scenario);
 
-// The simulated requests a scenario sends (rate x duration when timed), or 0
-// when unknown in advance (a timed closed loop).
+// The simulated requests a scenario sends (EstimateRun: rate x duration
+// when timed, an upper bound for a timed closed loop).
 double PlannedRequests(const Scenario& s);
 
 // A run's failure as an API error: a reached bound or cancellation is

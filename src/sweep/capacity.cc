@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/report/render.h"
+#include "fleetlab/run_estimate.h"
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
 #include "fleetlab/sweep/sweep_rows.h"
@@ -22,12 +23,17 @@ struct Probe {
   json report;
 };
 
-Probe Evaluate(const CapacitySpec& spec, const CapacityConfig& c, double rate) {
-  Probe p;
+// The configuration's scenario at `rate`.
+Result<Scenario> ScenarioAt(const CapacitySpec& spec, const CapacityConfig& c, double rate) {
   json doc = spec.base;
   for (const auto& [path, value] : c.set) (void)ApplyOverride(doc, path + "=" + value.dump());  // checked at parse
   (void)ApplyOverride(doc, "workload.arrival.rate_per_s=" + json(rate).dump());
-  auto scenario = ParseScenario(doc, spec.base_dir);
+  return ParseScenario(doc, spec.base_dir);
+}
+
+Probe Evaluate(const CapacitySpec& spec, const CapacityConfig& c, double rate) {
+  Probe p;
+  auto scenario = ScenarioAt(spec, c, rate);
   auto report = scenario.ok() ? RunScenario(*scenario) : Result<Report>(scenario.status());
   if (!report.ok()) {
     p.status = report.status();
@@ -129,6 +135,18 @@ Result<bool> MeetsSlos(const json& report, const std::vector<SloTarget>& slos, s
   }
   why->clear();
   return true;
+}
+
+Status CheckCapacityMemory(const CapacitySpec& spec, double max_bytes_per_run, const std::string& limit) {
+  for (const CapacityConfig& c : spec.configs) {
+    for (double rate : {spec.rate_low_per_s, spec.rate_high_per_s}) {
+      auto s = ScenarioAt(spec, c, rate);
+      if (!s.ok()) continue;  // a refused run is the configuration's error row, as before
+      FLEETLAB_RETURN_IF_ERROR(CheckRunEstimate(*s, max_bytes_per_run, limit)
+                                   .WithContext(fmt::format("configuration \"{}\" at {:g}/s", c.name, rate)));
+    }
+  }
+  return Status::Ok();
 }
 
 Result<CapacityOutcome> RunCapacity(const CapacitySpec& spec, unsigned threads) {

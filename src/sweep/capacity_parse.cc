@@ -16,9 +16,9 @@ using nlohmann::json;
 Status ParseRate(const json& v, CapacitySpec* spec) {
   FieldReader r(v, "rate");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  FLEETLAB_RETURN_IF_ERROR(r.Number("low", &spec->rate_low_per_s, Range::Above(0)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("high", &spec->rate_high_per_s, Range::Above(0)));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("tolerance_per_s", &spec->tolerance_per_s, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Rate("low", &spec->rate_low_per_s));
+  FLEETLAB_RETURN_IF_ERROR(r.Rate("high", &spec->rate_high_per_s));
+  FLEETLAB_RETURN_IF_ERROR(r.Rate("tolerance_per_s", &spec->tolerance_per_s));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   if (!(spec->rate_high_per_s > spec->rate_low_per_s)) {
     return Status::InvalidArgument(fmt::format("rate.high: must be > rate.low ({}) (got {})", spec->rate_low_per_s,
@@ -52,7 +52,7 @@ Status ParseBase(const json& base, const std::string& dir, CapacitySpec* spec) {
   if (!base.is_string()) return Status::InvalidArgument("base: must be a scenario file path or an object " + Got(base));
   std::filesystem::path p(base.get<std::string>());
   if (p.is_relative() && !dir.empty()) p = std::filesystem::path(dir) / p;
-  auto read = ReadJsonFile(p.string());
+  auto read = ReadJsonFile(p.string(), "scenario file");
   if (!read.ok()) return read.status().WithContext("base");
   spec->base = std::move(read).value();
   spec->base_dir = p.parent_path().string();
@@ -118,7 +118,7 @@ Result<CapacitySpec> ParseCapacity(const json& doc, const std::string& dir) {
   std::string text;
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &text));
   FLEETLAB_RETURN_IF_ERROR(r.String("description", &text));
-  FLEETLAB_RETURN_IF_ERROR(r.Number("target_rate_per_s", &spec.target_rate_per_s, Range::AtLeast(0)));
+  FLEETLAB_RETURN_IF_ERROR(r.Rate("target_rate_per_s", &spec.target_rate_per_s, true));
   const json* slo = r.Child("slo");
   const json* rate = r.Child("rate");
   const json* configs = r.Child("configurations");
@@ -149,7 +149,7 @@ Result<CapacitySpec> ParseCapacity(const json& doc, const std::string& dir) {
 }
 
 Result<CapacitySpec> LoadCapacity(const std::string& path) {
-  auto doc = ReadJsonFile(path);
+  auto doc = ReadJsonFile(path, "capacity file");
   if (!doc.ok()) return doc.status();
   auto spec = ParseCapacity(*doc, std::filesystem::path(path).parent_path().string());
   if (!spec.ok()) return spec.status().WithContext(path);

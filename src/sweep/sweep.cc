@@ -97,7 +97,7 @@ Status ParseBase(const json& doc, const std::string& sweep_dir, SweepSpec* spec)
   if (!base.is_string()) return Status::InvalidArgument("base: must be a scenario file path or an object " + Got(base));
   std::filesystem::path p(base.get<std::string>());
   if (p.is_relative() && !sweep_dir.empty()) p = std::filesystem::path(sweep_dir) / p;
-  auto read = ReadJsonFile(p.string());
+  auto read = ReadJsonFile(p.string(), "scenario file");
   if (!read.ok()) return read.status().WithContext("base");
   spec->base = std::move(read).value();
   spec->base_dir = p.parent_path().string();
@@ -162,7 +162,7 @@ Result<SweepSpec> ParseSweep(const json& doc, const std::string& sweep_dir) {
 }
 
 Result<SweepSpec> LoadSweep(const std::string& path) {
-  auto doc = ReadJsonFile(path);
+  auto doc = ReadJsonFile(path, "sweep file");
   if (!doc.ok()) return doc.status();
   auto spec = ParseSweep(*doc, std::filesystem::path(path).parent_path().string());
   if (!spec.ok()) return spec.status().WithContext(path);

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/report/render.h"
+#include "fleetlab/util/json.h"
 
 namespace fleetlab {
 namespace {
@@ -82,8 +83,10 @@ bool ParseCsvRow(const std::string& line, int fields, SweepRow* row) {
 
 bool ParseJsonRow(std::string line, SweepRow* row) {
   if (!line.empty() && line.back() == ',') line.pop_back();
-  const json j = json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("index") || !j["index"].is_number_unsigned() ||
+  auto parsed = ParseJsonText(line, "");  // bounded: a damaged row is a row to redo, never a crash
+  if (!parsed.ok()) return false;
+  const json& j = *parsed;
+  if (!j.is_object() || !j.contains("index") || !j["index"].is_number_unsigned() ||
       !j.contains("key") || !j["key"].is_string()) {
     return false;
   }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/llm/catalog.h"
+#include "fleetlab/run_estimate.h"
 #include "fleetlab/runner.h"
 #include "fleetlab/sweep/worker_pool.h"
 #include "fleetlab/util/file.h"
@@ -28,7 +29,7 @@ struct Prepared {
 
 // Expands the sweep and parses every point, so a bad point fails before any
 // simulation starts.
-Result<Prepared> Prepare(const SweepSpec& spec) {
+Result<Prepared> Prepare(const SweepSpec& spec, const SweepRunOptions& options) {
   Prepared p;
   p.points = ExpandSweep(spec);
   if (spec.base.is_object() && (spec.base.contains("replica") || spec.base.contains("fleet"))) {
@@ -40,6 +41,9 @@ Result<Prepared> Prepare(const SweepSpec& spec) {
     if (!doc.ok()) return doc.status();
     auto scenario = ParsePoint(spec, point, *doc, p.catalog_ptr());
     if (!scenario.ok()) return scenario.status();
+    if (Status m = CheckRunEstimate(*scenario, options.max_bytes_per_point, "--max-memory per thread"); !m.ok()) {
+      return m.WithContext(fmt::format("point {}", point.index));
+    }
     p.keys.push_back(PointKey(*doc));
     p.documents.push_back(std::move(doc).value());
   }
@@ -255,7 +259,7 @@ Result<SweepOutcome> RunSweep(const SweepSpec& spec, const SweepRunOptions& opti
     if (!f.ok()) return f.status();
     format = *f;
   }
-  auto prepared = Prepare(spec);
+  auto prepared = Prepare(spec, options);
   if (!comm->AllAgree(prepared.ok())) {
     return prepared.ok() ? Status::InvalidArgument("another rank could not prepare the sweep (see its message)")
                          : prepared.status();

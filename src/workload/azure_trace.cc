@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/time.h"
 #include "fleetlab/util/file.h"
 
 #include "fleetlab/workload/trace.h"
@@ -29,7 +30,7 @@ bool ParseTimestamp(std::string_view s, double* out) {
   const std::string text(s);
   if (std::sscanf(text.c_str(), "%4d-%2d-%2d %2d:%2d:%lf%n", &y, &mo, &d, &h, &mi, &sec, &consumed) != 6 ||
       static_cast<std::size_t>(consumed) != text.size() || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
-      mi > 59 || sec < 0 || sec >= 61) {
+      mi > 59 || !(sec >= 0 && sec < 61)) {  // written so that a "nan" second fails too
     return false;
   }
   const auto days = DaysFromCivil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
@@ -66,6 +67,11 @@ Result<std::vector<TraceRecord>> ParseAzureTrace(const std::string& text, const 
     }
     if (out.empty()) first = t;
     r.arrival_s = t - first;
+    if (r.arrival_s > kMaxInputSeconds) {
+      return Status::InvalidArgument(fmt::format("{}:{}: {:g} s after the first request; a trace may span at most "
+                                                 "1e6 s (about 11.6 days, the longest time a scenario may give)",
+                                                 name, no, r.arrival_s));
+    }
     if (!out.empty() && r.arrival_s < out.back().arrival_s) {
       return Status::InvalidArgument(fmt::format("{}:{}: timestamp earlier than the previous line's", name, no));
     }

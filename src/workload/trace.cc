@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/time.h"
 #include "fleetlab/util/file.h"
 
 namespace fleetlab {
@@ -33,8 +34,11 @@ Status ParseLine(std::string_view line, TraceRecord* rec) {
   if (c2 == std::string_view::npos || line.find(',', c2 + 1) != std::string_view::npos) {
     return Status::InvalidArgument("expected 3 comma-separated fields arrival_s,prompt_tokens,output_tokens");
   }
-  if (!ParseNumber(line.substr(0, c1), &rec->arrival_s) || !(rec->arrival_s >= 0)) {
-    return Status::InvalidArgument("arrival_s must be a number >= 0");
+  // A time like any other (fleetlab/time.h): "inf" and "1e300" parse as numbers but no clock holds them.
+  if (!ParseNumber(line.substr(0, c1), &rec->arrival_s) || !(rec->arrival_s >= 0) ||
+      !(rec->arrival_s <= kMaxInputSeconds)) {
+    return Status::InvalidArgument("arrival_s must be a number between 0 and 1e6 (seconds, the longest time a "
+                                   "scenario may give)");
   }
   if (!ParseNumber(line.substr(c1 + 1, c2 - c1 - 1), &rec->prompt_tokens) || rec->prompt_tokens < 0) {
     return Status::InvalidArgument("prompt_tokens must be an integer >= 0");

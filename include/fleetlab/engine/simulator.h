@@ -52,7 +52,9 @@ class Simulator {
 
   // Delivers events in EventKey order until the queue is empty, Stop() is
   // called, or the next event lies after `until` (the clock then advances
-  // to `until` if until != kTimeNever). Returns the number delivered.
+  // to `until` if until != kTimeNever), or after kHorizon (time.h): that
+  // event is not delivered, horizon_reached() turns true, and the run
+  // cannot go on. Returns the number delivered.
   std::uint64_t Run(SimTime until = kTimeNever);
 
   // Makes the current Run return after the event being handled.
@@ -64,6 +66,10 @@ class Simulator {
   void SetEventLimit(std::uint64_t limit) { event_limit_ = limit; }
   bool event_limit_reached() const { return delivered_ >= event_limit_; }
 
+  // Whether Run stopped at an event later than kHorizon: the clock would have
+  // left the range a run may reach (a duration beyond the horizon).
+  bool horizon_reached() const { return horizon_reached_; }
+
   SimTime now() const { return now_; }
   std::uint64_t events_delivered() const { return delivered_; }
   // Events scheduled but not yet delivered or cancelled.
@@ -73,7 +79,11 @@ class Simulator {
   SimTime now_ = 0;
   std::uint64_t next_sequence_ = 0;
   std::uint64_t delivered_ = 0;
+  // Pops the top event if it was cancelled; returns whether it did.
+  bool DropIfCancelled();
+
   bool stop_requested_ = false;
+  bool horizon_reached_ = false;
   std::uint64_t event_limit_ = UINT64_MAX;
   EventQueue queue_;
   std::vector<EventHandler*> handlers_;

@@ -39,13 +39,18 @@ struct ParseOptions {
 };
 Result<Scenario> ParseScenario(const nlohmann::json& doc, const ParseOptions& options);
 
-// Reads a JSON file (no overrides applied). Errors name the file, and the
-// line and column of a syntax error.
-Result<nlohmann::json> ReadJsonFile(const std::string& path);
+// Reads a JSON file (no overrides applied) through ParseJsonText
+// (util/json.h): nesting, duplicate keys and numbers are bounded. Errors
+// name the file, and the line and column of a syntax error; `what` says what
+// the file should have been ("<path>: cannot open the scenario file",
+// "<path>: is a directory, not a scenario file").
+Result<nlohmann::json> ReadJsonFile(const std::string& path, const std::string& what = "file");
 
 // Applies one "a.b.c=VALUE" override to `doc`, creating intermediate objects
 // as needed. VALUE is read as JSON when it parses as JSON (numbers, true,
-// false, null, objects, arrays, quoted strings), otherwise as a bare string.
+// false, null, objects, arrays, quoted strings), otherwise as a bare string;
+// JSON that breaks ParseJsonText's bounds (too deep, a duplicate key, 1e400)
+// is an error naming "--set PATH", not a string.
 // Whether the path names a real field is checked later by ParseScenario.
 Status ApplyOverride(nlohmann::json& doc, const std::string& assignment);
 

@@ -27,6 +27,10 @@ struct RunBounds {
   // Events one run may deliver: a scenario's limits.max_events is lowered
   // to this.
   std::uint64_t max_events = 50'000'000;
+  // Memory one run may need, by EstimateRun (run_estimate.h: requests x
+  // bytes each + fleet members x their state): a 10,000-replica fleet or
+  // millions of queued requests are refused before they are built.
+  double max_bytes = 1024.0 * 1024 * 1024;
   // Wall time of one request's simulations; the run is then cancelled
   // (RunHooks::cancel) and its memory freed.
   double max_wall_s = 10.0;

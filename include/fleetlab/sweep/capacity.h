@@ -78,6 +78,11 @@ struct CapacityOutcome {
   int cheapest = -1;  // index into configs: lowest usd_per_hour meeting the target (ties: first)
 };
 
+// Refuses the search if a configuration's run, at the lowest or the highest
+// rate of the bisection, is estimated above `max_bytes_per_run`
+// (EstimateRun, run_estimate.h; `limit` names it in the message).
+Status CheckCapacityMemory(const CapacitySpec& spec, double max_bytes_per_run, const std::string& limit);
+
 // Runs every configuration's bisection, `threads` configurations at a time.
 // REQUIRES: spec came from ParseCapacity; threads >= 1.
 Result<CapacityOutcome> RunCapacity(const CapacitySpec& spec, unsigned threads);

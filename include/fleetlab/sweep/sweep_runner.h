@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 
 #include "fleetlab/status.h"
@@ -25,6 +26,10 @@ struct SweepRunOptions {
   // Called on rank 0 after each point this rank finishes (done, total),
   // from the worker threads, one call at a time.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  // The most memory one point's run may take (EstimateRun, run_estimate.h):
+  // a point above it fails the sweep before anything runs, naming it. The
+  // command line passes --max-memory / threads. Infinite: no limit.
+  double max_bytes_per_point = std::numeric_limits<double>::infinity();
 };
 
 struct SweepOutcome {

@@ -8,7 +8,8 @@
 namespace fleetlab {
 
 // The contents of `path`. If it cannot be opened: NotFound with
-// "<path>: cannot open the <what>".
+// "<path>: cannot open the <what>"; if it is a directory: InvalidArgument
+// with "<path>: is a directory, not a <what>".
 Result<std::string> ReadTextFile(const std::string& path, const std::string& what);
 
 }  // namespace fleetlab

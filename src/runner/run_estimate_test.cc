@@ -1,0 +1,138 @@
+#include "fleetlab/run_estimate.h"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "fleetlab/runner.h"
+#include "fleetlab/scenario/parse.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+constexpr double kMiB = 1024.0 * 1024.0;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+Scenario Parse(const std::string& text) {
+  auto s = ParseScenario(json::parse(text), "");
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  return s.ok() ? *s : Scenario{};
+}
+
+std::string ErrorOf(const std::string& text) {
+  auto s = ParseScenario(json::parse(text), "");
+  return s.ok() ? "" : s.status().message();
+}
+
+TEST(RunEstimateTest, OpenLoopStation) {
+  // The default M/M/1 station at 90/s, 1e6 requests: 24 B a request, one
+  // station of 1.6 KiB, the process's 14 MiB; 2 events a request.
+  const RunEstimate e = EstimateRun(Parse(R"({"workload": {"requests": 1000000}})"));
+  EXPECT_EQ(e.requests, 1e6);
+  EXPECT_DOUBLE_EQ(e.arrival_span_s, 1e6 / 90);
+  EXPECT_EQ(e.events, 2e6);
+  EXPECT_DOUBLE_EQ(e.bytes, 14 * kMiB + 24e6 + 1.6 * 1024);
+}
+
+TEST(RunEstimateTest, TimedOpenLoopIsRateTimesDuration) {
+  const RunEstimate e = EstimateRun(Parse(R"({"workload": {"duration_s": 100}})"));
+  EXPECT_DOUBLE_EQ(e.requests, 9000);
+  EXPECT_EQ(e.arrival_span_s, 100);
+}
+
+TEST(RunEstimateTest, AnOverloadedStationPaysForItsQueue) {
+  // 1000/s into a capacity of 100/s: 90% of the requests queue, 140 B each.
+  const RunEstimate e = EstimateRun(Parse(R"({"workload": {"requests": 1000000, "arrival": {"rate_per_s": 1000}}})"));
+  EXPECT_DOUBLE_EQ(e.bytes, 14 * kMiB + 1e6 * (24 + 140 * 0.9) + 1.6 * 1024);
+}
+
+// Before: PlannedRequests returned 0 for a closed loop with a duration, so
+// the lab server's request bound never held it.
+TEST(RunEstimateTest, TimedClosedLoopIsBoundedByTheShortestCycleOrTheCapacity) {
+  const std::string closed = R"({"workload": {"mode": "closed", "duration_s": 1000, "warmup_requests": 100,
+      "closed": {"users": 16, "think_time": {"distribution": "exponential", "mean_ms": 50}}},
+      "station": {"servers": 2, "service": {"distribution": "lognormal", "mean_ms": 8, "cv": 1.5}}})";
+  // 16 users can go round at most every 50 ms (the service may take ~0):
+  // 320/s; the 2 servers serve at most 2 / 8 ms = 250/s. 16 + 250 x 1000.
+  const Scenario s = Parse(closed);
+  const RunEstimate e = EstimateRun(s);
+  EXPECT_DOUBLE_EQ(e.requests, 16 + 250.0 * 1000);
+  auto report = RunScenario(s);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_LE(static_cast<double>(report->arrived), e.requests);
+  EXPECT_GT(static_cast<double>(report->arrived), e.requests / 2);  // a bound, but not a loose one
+  // A fixed batch cost bounds the cycle from below: 4 users, no think time,
+  // 10 ms a batch: at most 400/s (the capacity, 1 / 10 ms = 100/s, is lower).
+  const RunEstimate fixed = EstimateRun(Parse(R"({"workload": {"mode": "closed", "duration_s": 10,
+      "closed": {"users": 4}}, "station": {"service": {"distribution": "deterministic", "mean_ms": 0},
+      "batching": {"fixed_ms": 10}}})"));
+  EXPECT_DOUBLE_EQ(fixed.requests, 4 + 100.0 * 10);
+}
+
+TEST(RunEstimateTest, AnLlmFleetIsMostlyItsKvBlockTables) {
+  // llama-3-70b TP8 on H100: 1,317,774 token slots (fleetlab memory), blocks
+  // of 16: 82,360.875 blocks at 20 B, + 160 KiB a replica. Requests: 40 B +
+  // 24 B pooled across the fleet.
+  const std::string fleet = R"({"workload": {"requests": 2000, "warmup_requests": 10},
+      "replica": {"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 8}, "fleet": {"replicas": 200}})";
+  const RunEstimate e = EstimateRun(Parse(fleet));
+  const double replica = 160 * 1024 + 1317774.0 / 16 * 20;
+  EXPECT_NEAR(e.bytes, 14 * kMiB + 2000 * 64 + 200 * replica, 1.0);
+  EXPECT_EQ(e.events, 2000 * 12);
+}
+
+TEST(RunEstimateTest, APathCountsTheSamplesItsStagesRecord) {
+  // A link (1 sample) and a 2-way fan-out (1) of pools (1 each, + 1 each as
+  // a branch): 6 samples of 8 B over the collector's 24 B; 1 B for the
+  // deadline. Members: a link and 1 + 2 stations, 1.6 KiB each.
+  const RunEstimate e = EstimateRun(Parse(R"({"workload": {"requests": 1000, "warmup_requests": 10},
+      "path": {"stages": [{"link": {}}, {"fanout": {"branches": [{"replicas": 1, "station": {}},
+                                                            {"replicas": 2, "station": {}}]}}]},
+      "deadline": {"budget_ms": 100}})"));
+  EXPECT_DOUBLE_EQ(e.bytes, 14 * kMiB + 1000 * (24 + 6 * 8 + 1) + 4 * 1.6 * 1024);
+  EXPECT_EQ(e.events, 1000 * (2 + 1 + 2 + 2));
+}
+
+TEST(RunEstimateTest, RefusalsNameTheField) {
+  EXPECT_EQ(ErrorOf(R"({"workload": {"duration_s": 1e6, "arrival": {"rate_per_s": 1e9}}})"),
+            "workload.duration_s: rate x duration = 1e+15 requests; at most 1e+09 a run: shorten duration_s or lower "
+            "the rate");
+  // 50,000 requests at 1e-6/s end 5e10 s later, past the 1e9 s horizon.
+  EXPECT_EQ(ErrorOf(R"({"workload": {"arrival": {"rate_per_s": 1e-6}}})"),
+            "workload.requests: 50000 requests at 1e-06 per second span 5e+10 s of simulated time; a run may "
+            "simulate at most 1e+09 s: raise workload.arrival.rate_per_s or send fewer requests");
+  // A closed loop that no cycle or capacity bounds: one link with unlimited lanes.
+  EXPECT_NE(ErrorOf(R"({"workload": {"mode": "closed", "duration_s": 10},
+      "path": {"stages": [{"link": {"lanes": 0}}]}})").find("workload.duration_s: 1 users for 10 s could send inf"),
+            std::string::npos);
+  const Scenario big = Parse(R"({"workload": {"requests": 1000000000}})");
+  EXPECT_EQ(CheckRunEstimate(big, 8.0 * 1024 * kMiB, "--max-memory 8G").message(),
+            "workload.requests: the run would need about 22.4 GiB of memory (1e+09 requests at about 24 B each); "
+            "--max-memory 8G allows 8.0 GiB");
+  EXPECT_TRUE(CheckRunEstimate(big, kInf).ok());
+  const Scenario fleet = Parse(R"({"workload": {"requests": 2000, "warmup_requests": 10},
+      "replica": {"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 8}, "fleet": {"replicas": 10000}})");
+  EXPECT_EQ(CheckRunEstimate(fleet, 8.0 * 1024 * kMiB, "--max-memory 8G").message().rfind(
+                "fleet.replicas: the run would need about 16.9 GiB of memory (16.9 GiB for the fleet's members", 0),
+            0u);
+}
+
+TEST(RunEstimateTest, MemorySizes) {
+  EXPECT_EQ(*ParseMemorySize("8G", "--max-memory"), 8.0 * 1024 * kMiB);
+  EXPECT_EQ(*ParseMemorySize("512MiB", "--max-memory"), 512 * kMiB);
+  EXPECT_EQ(*ParseMemorySize("2gb", "--max-memory"), 2.0 * 1024 * kMiB);
+  EXPECT_EQ(*ParseMemorySize("1e9", "--max-memory"), 1e9);
+  for (const char* bad : {"", "8X", "G", "-1G", "1k", "2000T", "nan", "inf", "8 G"}) {
+    EXPECT_EQ(ParseMemorySize(bad, "--max-memory").status().message(),
+              std::string("--max-memory ") + bad + ": expected a size between 1M and 1024T, in bytes or with a "
+                                                  "suffix K, M, G or T (powers of 1024), e.g. 8G")
+        << bad;
+  }
+}
+
+}  // namespace
+}  // namespace fleetlab
