@@ -133,7 +133,7 @@ Status Simulate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* 
   o.scheduler.max_running = r.max_running_per_engine;  // per pipeline slot
   o.slo.ttft_s = r.ttft_slo_s;
   o.slo.tpot_s = r.tpot_slo_s;
-  auto report = RunScenario(SaturationScenario(o, p->users_simulated, r));
+  auto report = RunScenario(SaturationScenario(o, p->users_simulated, r), RunHooks{.kv_heatmap = false});
   if (!report.ok()) return report.status().WithContext(fmt::format("simulating TP{} PP{}", p->tp, p->pp));
   if (!report->llm) return Status::InvalidArgument("the simulation did not report an LLM replica");
   const LlmReport& llm = *report->llm;

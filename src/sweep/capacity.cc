@@ -28,7 +28,7 @@ Probe Evaluate(const CapacitySpec& spec, const CapacityConfig& c, double rate) {
   for (const auto& [path, value] : c.set) (void)ApplyOverride(doc, path + "=" + value.dump());  // checked at parse
   (void)ApplyOverride(doc, "workload.arrival.rate_per_s=" + json(rate).dump());
   auto scenario = ParseScenario(doc, spec.base_dir);
-  auto report = scenario.ok() ? RunScenario(*scenario) : Result<Report>(scenario.status());
+  auto report = scenario.ok() ? RunScenario(*scenario, RunHooks{.kv_heatmap = false}) : Result<Report>(scenario.status());
   if (!report.ok()) {
     p.status = report.status();
     return p;

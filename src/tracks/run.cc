@@ -24,7 +24,7 @@ Result<json> RunWith(const Subject& subject, const json& overrides, const std::s
   }
   auto scenario = ParseScenario(doc, subject.base_dir);
   if (!scenario.ok()) return scenario.status().WithContext(label);
-  auto report = RunScenario(*scenario);
+  auto report = RunScenario(*scenario, RunHooks{.kv_heatmap = false});
   if (!report.ok()) return report.status().WithContext(label);
   return ReportToJson(*report);
 }
