@@ -21,6 +21,13 @@ struct RunHooks {
   // ("cancelled"), freeing everything it built. Another thread may set it
   // (the lab server does, at a request's wall-time limit). Not owned.
   const std::atomic<bool>* cancel = nullptr;
+  // Sample the KV block map of the replica whose heatmap the report
+  // carries (a fleet's replica 0; the decode pool's replica 0 of a
+  // disaggregated system) for ReportToJson(report, /*series=*/true)'s
+  // kv_heatmap. Callers that never render the series (the planner, sweeps,
+  // capacity search, frontier, track answers) turn it off; nothing else in
+  // the report changes.
+  bool kv_heatmap = true;
   static constexpr std::uint64_t kCancelCheckEvents = 4096;
 };
 

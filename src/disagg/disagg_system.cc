@@ -71,11 +71,12 @@ DisaggSystem::~DisaggSystem() = default;
 Result<std::unique_ptr<DisaggSystem>> DisaggSystem::Build(const DisaggregationOptions& o,
                                                           const RandomStreams& streams, Simulator& sim,
                                                           CompletionListener* listener, Timeline* timeline,
-                                                          SimDuration horizon) {
+                                                          bool kv_heatmap, SimDuration horizon) {
   std::unique_ptr<DisaggSystem> sys(new DisaggSystem(o, listener, horizon));
   FLEETLAB_RETURN_IF_ERROR(sys->BuildPrefill(streams, sim));
   FLEETLAB_RETURN_IF_ERROR(sys->BuildDecode(streams, sim));
   sys->prefill_.replicas.front()->SetTimeline(timeline);
+  sys->decode_.replicas.front()->SetKvHeatmap(kv_heatmap);  // the report's heatmap is decode replica 0's
   sys->link_ = std::make_unique<KvLink>(o.link, sys.get());
   sys->link_->Attach(sim);
   return sys;

@@ -35,12 +35,13 @@ class DisaggSystem final : public KvLinkSink {
   // Stream("acceptance", prefill.replicas + j). `listener` hears each
   // request once: completed at the decode side (service_start = its
   // admission to a prefill iteration) or dropped by either pool. Fails,
-  // naming the pool, if a replica cannot be built. REQUIRES: o validated;
-  // listener, streams, sim and timeline (may be null; shows prefill
-  // replica 0) outlive the system.
+  // naming the pool, if a replica cannot be built. `kv_heatmap` samples
+  // the block map of decode replica 0, whose heatmap the report carries.
+  // REQUIRES: o validated; listener, streams, sim and timeline (may be null;
+  // shows prefill replica 0) outlive the system.
   static Result<std::unique_ptr<DisaggSystem>> Build(const DisaggregationOptions& o, const RandomStreams& streams,
                                                      Simulator& sim, CompletionListener* listener,
-                                                     Timeline* timeline, SimDuration horizon);
+                                                     Timeline* timeline, bool kv_heatmap, SimDuration horizon);
   ~DisaggSystem() override;
 
   RequestTarget* target() const { return prefill_.router.get(); }

@@ -103,8 +103,10 @@ std::vector<KvCell> PagedKvAllocator::SampledBlockMap(int cells) const {
   std::vector<KvCell> out(static_cast<std::size_t>(cells));
   std::vector<KvRun> runs;
   std::vector<std::pair<KvCell, std::int64_t>> tally;
-  for (int c = 0; c < cells; ++c) {
-    const std::int64_t begin = num_blocks_ * c / cells, width = num_blocks_ * (c + 1) / cells - begin;
+  // In 64 bits: blocks x cell passes 2^31 beyond ~8.4e6 blocks of 256 cells.
+  const std::int64_t blocks = num_blocks_;
+  for (std::int64_t c = 0; c < cells; ++c) {
+    const std::int64_t begin = blocks * c / cells, width = blocks * (c + 1) / cells - begin;
     tally.clear();
     for (std::int64_t k = 0; k < kSamplesPerCell; ++k) {
       runs.clear();

@@ -259,6 +259,21 @@ TEST(PagedKvTest, MillionExtendCallsRun) {
   EXPECT_EQ(kv.BlockMap(1000).size(), 1000u);
 }
 
+// A cache of more than 2^31 / 256 blocks (the replica's map has 256 cells):
+// the sampled map's slice bounds, blocks x cell, pass 2^31. 9e6 blocks of 16
+// tokens (144e6 slots, about what llama-3.2-1b gets on 64 H100s); the first
+// half held by one sequence. Cell c covers blocks [9e6 c / 256, 9e6 (c+1) /
+// 256): cells 0..127 end at or before block 4.5e6, so they are stored by
+// sequence 1, and cells 128..255 start at or after it, so they are free.
+TEST(PagedKvTest, SampledBlockMapOfMoreThanTwoToThe31OverCellsBlocks) {
+  constexpr std::int64_t kBlocks = 9'000'000;
+  PagedKvAllocator kv(T(kBlocks * 16), T(16), false);
+  ASSERT_TRUE(kv.Admit(1, T(kBlocks * 8), T(kBlocks * 8), T(kBlocks * 8), {}).admitted);
+  MapView expected(128, {S, 1});
+  expected.resize(256, {F, N});
+  EXPECT_EQ(View(kv.BlockMap(256)), expected);
+}
+
 TEST(PrefixCachingTest, SecondRequestOfAGroupReusesTheFullPrefixBlocks) {
   PagedKvAllocator kv(T(1600), T(16), true);  // 100 blocks
   const PrefixRef prefix{7, T(64)};           // 4 full blocks

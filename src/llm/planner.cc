@@ -135,6 +135,7 @@ Status Simulate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* 
   o.slo.tpot_s = r.tpot_slo_s;
   RunHooks hooks;
   hooks.cancel = r.cancel;
+  hooks.kv_heatmap = false;
   auto report = RunScenario(SaturationScenario(o, p->users_simulated, r), hooks);
   if (!report.ok()) return report.status().WithContext(fmt::format("simulating TP{} PP{}", p->tp, p->pp));
   if (!report->llm) return Status::InvalidArgument("the simulation did not report an LLM replica");

@@ -88,6 +88,8 @@ LlmReplica::LlmReplica(const ReplicaOptions& options, std::unique_ptr<PerfModel>
 
 LlmReplica::~LlmReplica() = default;
 
+void LlmReplica::SetKvHeatmap(bool on) { stats_->SetHeatmap(on); }
+
 void LlmReplica::Attach(Simulator& sim) {
   sim_ = &sim;
   id_ = sim.Register(this);

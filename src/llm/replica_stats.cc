@@ -39,9 +39,11 @@ void ReplicaStats::Reset(SimTime now) {
   const TimeWeighted kvs[] = {kv_stored_, kv_reserved_, kv_internal_, kv_external_, kv_cached_, kv_free_};
   const double capacity = kv_capacity_;
   const SimDuration interval = series_interval_;
+  const bool heatmap_on = heatmap_on_;
   const std::uint64_t failed = failed_, rejected = rejected_;  // counted over the whole run, like drops
   *this = ReplicaStats{};
   series_interval_ = interval;
+  heatmap_on_ = heatmap_on;
   failed_ = failed;
   rejected_ = rejected;
   ttft_slo_s_ = ttft_slo;
@@ -123,10 +125,12 @@ void ReplicaStats::SampleSeries(SimTime now, const KvAllocator& kv) {
   queue_series_.kv.push_back(KvShares{kv_stored_.value() / cap, kv_reserved_.value() / cap,
                                       kv_internal_.value() / cap, kv_external_.value() / cap,
                                       kv_cached_.value() / cap, kv_free_.value() / cap});
-  heatmap_.times_s.push_back(t);
-  for (const KvCell& c : kv.BlockMap(kHeatmapCells)) {
-    heatmap_.states.push_back(c.state);
-    heatmap_.owners.push_back(c.owner == kNoSeq ? -1 : static_cast<std::int64_t>(c.owner));
+  if (heatmap_on_) {
+    heatmap_.times_s.push_back(t);
+    for (const KvCell& c : kv.BlockMap(kHeatmapCells)) {
+      heatmap_.states.push_back(c.state);
+      heatmap_.owners.push_back(c.owner == kNoSeq ? -1 : static_cast<std::int64_t>(c.owner));
+    }
   }
   next_sample_ = now + series_interval_;
 }

@@ -30,6 +30,9 @@ class ReplicaStats {
   // The expected length of the window, if known: the series are then
   // sampled about kMaxRows times over it (the interval still doubles if the
   // run goes on longer), keeping the cost of block-map snapshots bounded.
+  // Whether the series include the KV block map (the heatmap); off by
+  // default: on a large cache the map is most of a snapshot's cost.
+  void SetHeatmap(bool on) { heatmap_on_ = on; }
   void SetHorizon(SimDuration expected) {
     if (expected > 0) series_interval_ = std::max<SimDuration>(kNsPerMs, expected / static_cast<SimDuration>(kMaxRows));
   }
@@ -90,6 +93,7 @@ class ReplicaStats {
   SimTime next_sample_ = 0;
   SimTime start_ = 0;
   bool measuring_ = false;  // series are sampled only inside the window
+  bool heatmap_on_ = false;
   KvHeatmap heatmap_;
   QueueSeries queue_series_;
 };

@@ -135,6 +135,7 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
       s.workload.arrival.rate_per_s = f.rates_per_s[i];
       RunHooks hooks;
       hooks.cancel = options.cancel;
+      hooks.kv_heatmap = false;  // the frontier renders no series
       results[i] = RunScenario(s, hooks);
     }
   };

@@ -51,7 +51,8 @@ Result<std::unique_ptr<System>> System::Build(const Scenario& s, const RandomStr
     return sys;
   }
   if (s.disaggregation) {  // disaggregated prefill and decode: its own build
-    auto d = DisaggSystem::Build(*s.disaggregation, streams, sim, listener, hooks.timeline, horizon);
+    auto d = DisaggSystem::Build(*s.disaggregation, streams, sim, listener, hooks.timeline, hooks.kv_heatmap,
+                                 horizon);
     if (!d.ok()) return d.status();
     sys->disagg_ = std::move(d).value();
     sys->target_ = sys->disagg_->target();
@@ -89,7 +90,10 @@ Result<RouteTarget> System::AddReplica(const Scenario& s, const RandomStreams& s
   replicas_.push_back(std::move(replica).value());
   LlmReplica* rep = replicas_.back().get();
   rep->Attach(sim);
-  if (index == 0) rep->SetTimeline(hooks.timeline);  // a fleet's timeline shows replica 0
+  if (index == 0) {  // a fleet's timeline and heatmap show replica 0
+    rep->SetTimeline(hooks.timeline);
+    rep->SetKvHeatmap(hooks.kv_heatmap);
+  }
   probes_.push_back(std::make_unique<ReplicaProbe>(rep));
   return RouteTarget{rep, probes_.back().get()};
 }

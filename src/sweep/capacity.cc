@@ -34,7 +34,7 @@ Result<Scenario> ScenarioAt(const CapacitySpec& spec, const CapacityConfig& c, d
 Probe Evaluate(const CapacitySpec& spec, const CapacityConfig& c, double rate) {
   Probe p;
   auto scenario = ScenarioAt(spec, c, rate);
-  auto report = scenario.ok() ? RunScenario(*scenario) : Result<Report>(scenario.status());
+  auto report = scenario.ok() ? RunScenario(*scenario, RunHooks{.kv_heatmap = false}) : Result<Report>(scenario.status());
   if (!report.ok()) {
     p.status = report.status();
     return p;

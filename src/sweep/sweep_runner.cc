@@ -214,7 +214,7 @@ class Execution {
 
   void RunPoint(const SweepPoint& point, std::size_t j) {
     auto scenario = ParsePoint(spec_, point, p_.documents[point.index], p_.catalog_ptr());
-    auto report = scenario.ok() ? RunScenario(*scenario) : Result<Report>(scenario.status());
+    auto report = scenario.ok() ? RunScenario(*scenario, RunHooks{.kv_heatmap = false}) : Result<Report>(scenario.status());
     json metrics;
     if (report.ok()) {
       metrics = HeadlineMetrics(*report);

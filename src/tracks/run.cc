@@ -25,6 +25,7 @@ Result<json> RunWith(const Subject& subject, const json& overrides, const std::s
   auto scenario = ParseScenario(doc, subject.base_dir);
   if (!scenario.ok()) return scenario.status().WithContext(label);
   RunHooks hooks;
+  hooks.kv_heatmap = false;
   if (subject.hooks != nullptr) {
     if (subject.hooks->admit) FLEETLAB_RETURN_IF_ERROR(subject.hooks->admit(*scenario));
     hooks.cancel = subject.hooks->cancel;

@@ -40,6 +40,11 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // Records iterations and request phases into `timeline` (not owned; may
   // be null). REQUIRES: timeline outlives the run.
   void SetTimeline(Timeline* timeline) { timeline_ = timeline; }
+  // Samples the KV block map into the report's heatmap (LlmReport::heatmap)
+  // with the other series. Off by default: only one replica's heatmap
+  // reaches a report, and on a large cache the map is the costly part of
+  // the series. REQUIRES: called before the run.
+  void SetKvHeatmap(bool on);
 
   // Takes a new request. A decode-role replica treats it as
   // SubmitPrefilled(sim, request, sim.now()).
