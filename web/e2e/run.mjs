@@ -7,6 +7,7 @@
 // Screenshots and a summary (with the P95 control-to-chart latency) go to
 // ../build/e2e-screenshots/.
 import { spawn, spawnSync } from 'node:child_process';
+import { ledgerTabs } from './ledger-tabs.mjs';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -77,6 +78,9 @@ async function main() {
   let failed = false;
   try {
     const summary = await walkTracks(browser, srv.base, shots);
+    const tabChecks = await ledgerTabs(browser, srv.base);
+    console.log(`e2e: the ledger in two tabs, import and a refused save: ${tabChecks} checks passed`);
+    summary.checks += tabChecks;
     summary.mode = srv.mode;
     summary.wall_s = (Date.now() - t0) / 1000;
     writeFileSync(resolve(shots, 'summary.json'), JSON.stringify(summary, null, 2));

@@ -13,7 +13,15 @@ const app = document.getElementById('app')!;
 const banner = document.getElementById('banner')!;
 const api = new ApiClient();
 const ledger = new Ledger(window.localStorage);
-if (ledger.loadError) banner.replaceChildren(h('p', { role: 'alert' }, ledger.loadError));
+const saveBanner = h('p', { role: 'alert', 'data-testid': 'save-error', hidden: true });
+banner.replaceChildren(...(ledger.loadError ? [h('p', { role: 'alert' }, ledger.loadError)] : []), saveBanner);
+ledger.onChange(() => {
+  saveBanner.hidden = ledger.saveError === null;
+  saveBanner.textContent = ledger.saveError ?? '';
+});
+// Another tab's writes: merged field by field (newest wins) so neither tab
+// erases the other's work.
+window.addEventListener('storage', (e) => { ledger.applyStorageEvent(e.key, e.newValue); });
 
 let tracks: Track[] = [];
 

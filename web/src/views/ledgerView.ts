@@ -15,6 +15,23 @@ function download(name: string, type: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** "Import JSON": merges an exported ledger (newest field wins), then shows the result. */
+function importControl(root: HTMLElement, tracks: Track[], ledger: Ledger): HTMLElement {
+  const input = h('input', { type: 'file', id: 'import-json', accept: 'application/json,.json', 'data-testid': 'import-json' });
+  const status = h('span', { role: 'status', 'data-testid': 'import-status' });
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    if (!file) return;
+    void file.text().then((text) => {
+      const err = ledger.importJson(text);
+      if (err) { status.textContent = `Import refused: ${err}`; return; }
+      renderLedger(root, tracks, ledger);
+      root.querySelector('[data-testid=import-status]')!.textContent = `Imported ${file.name}.`;
+    });
+  });
+  return h('span', {}, h('label', { for: 'import-json' }, 'Import JSON '), input, ' ', status);
+}
+
 export function renderLedger(root: HTMLElement, tracks: Track[], ledger: Ledger): void {
   const d = ledger.snapshot;
   const rows = tracks.flatMap((t) => t.parts.map((p) => ({ t, p, e: d.entries[`${t.id}/${p.id}`] }))).filter((x) => x.e);
@@ -50,7 +67,9 @@ export function renderLedger(root: HTMLElement, tracks: Track[], ledger: Ledger)
     h('p', { class: 'export' },
       h('button', { type: 'button', 'data-testid': 'export-md', onclick: () => download('fleet-serving-ledger.md', 'text/markdown', toMarkdown(ledger.snapshot, tracks)) }, 'Export Markdown'),
       ' ',
-      h('button', { type: 'button', 'data-testid': 'export-json', onclick: () => download('fleet-serving-ledger.json', 'application/json', toJson(ledger.snapshot)) }, 'Export JSON')),
+      h('button', { type: 'button', 'data-testid': 'export-json', onclick: () => download('fleet-serving-ledger.json', 'application/json', toJson(ledger.snapshot)) }, 'Export JSON'),
+      ' ',
+      importControl(root, tracks, ledger)),
     rows.length === 0 ? h('p', {}, 'Nothing yet: lock a prediction in any part.') :
       h('table', { class: 'ledger-table' },
         h('thead', {}, h('tr', {}, ...['Track', 'Part', 'Prediction', 'Engine', 'Result', 'Tries', 'Reflection'].map((x) => h('th', {}, x)))),

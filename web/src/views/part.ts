@@ -173,5 +173,9 @@ function renderReflection(sec: HTMLElement, part: Part, ledger: Ledger, track: s
   ta.value = ledger.entry(track, part.id).reflection;
   const saved = h('span', { class: 'saved', 'aria-live': 'polite' });
   ta.addEventListener('input', () => { ledger.setReflection(track, part.id, ta.value); saved.textContent = 'saved to your ledger'; });
+  // Another tab wrote this reflection later: show it, unless the student is typing here.
+  ledger.onExternalChange((key) => {
+    if (key === `${track}/${part.id}` && ta.isConnected && document.activeElement !== ta) ta.value = ledger.entry(track, part.id).reflection;
+  });
   sec.append(h('label', { for: id }, part.reflection), ta, saved);
 }
