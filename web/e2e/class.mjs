@@ -48,7 +48,9 @@ async function studentLocks(browser, base) {
   await page.goto(`${base}/#/`);
   await page.waitForSelector('main#app[data-ready]', { timeout: T });
   await page.click('[data-testid=class-summary]');
-  check(await page.locator('#class-address').isHidden(), 'the lab served by the class server asks for no address');
+  await page.waitForSelector('[data-testid=class-join][data-own-class]', { timeout: T });
+  check(await page.locator('[data-testid=class-join]').getAttribute('data-own-class') === 'yes' && await page.locator('#class-address').isHidden(),
+    'the lab served by the class server asks for no address');
   await page.fill('[data-testid=class-code]', 'e2e');
   await page.fill('[data-testid=class-nickname]', 'Ada');
   await page.click('.class-form button[type=submit]');

@@ -60,8 +60,15 @@ export function mountClassJoin(host: HTMLElement, ledger: Ledger): Outbox {
     summary.textContent = m ? `Class ${m.code} · ${m.nickname}` : 'Join a class';
     status.textContent = statusText(outbox.current, outbox.rejected.length);
   };
-  let own = false;
-  void ownServerHasClass().then((yes) => { own = yes; addressRow.hidden = yes; });
+  // Asked only once the student opens the control: a lab without a class
+  // sends nothing (not even this probe) unless the student wants to join.
+  let own: Promise<boolean> | null = null;
+  const probe = () => (own ??= ownServerHasClass().then((yes) => {
+    addressRow.hidden = yes;
+    box.dataset.ownClass = yes ? 'yes' : 'no';
+    return yes;
+  }));
+  box.addEventListener('toggle', () => { if (box.open && !outbox.member) void probe(); });
 
   // Look for new ledger events: at once for a lock, reveal or challenge; a reflection once typing stops.
   let quiet: number | null = null;
@@ -80,7 +87,7 @@ export function mountClassJoin(host: HTMLElement, ledger: Ledger): Outbox {
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const where = own ? { base: OWN_BASE } : classBase(address.value);
+    const where = (await probe()) ? { base: OWN_BASE } : classBase(address.value);
     if ('error' in where) { status.textContent = where.error; return; }
     join.disabled = true;
     status.textContent = 'joining…';
