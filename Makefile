@@ -2,8 +2,9 @@
 #   make run   installs what is missing, builds the engine and the front end,
 #              and starts the lab on http://127.0.0.1:8080 (LAB_FLAGS="--port 9000")
 #   make test  installs what is missing, builds, and runs every test: the C++
-#              suite (unit, validation, golden, CLI, server API and load), the
-#              front end's unit tests and the end-to-end walk in Chromium
+#              suite (unit, validation, golden, CLI, server API and load, the
+#              classroom's store, routes, kill -9 and load), the front end's
+#              unit tests, the end-to-end walk and the classroom check in Chromium
 BUILD ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
@@ -14,7 +15,7 @@ LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test demo build deps bench asan asan-configure tsan clean lab loadtest fuzz web web-test
+.PHONY: run test demo build deps bench asan asan-configure tsan clean lab loadtest classload fuzz web web-test
 
 run: build web
 	$(BUILD)/bin/fleetlab lab $(LAB_FLAGS)
@@ -23,6 +24,7 @@ test: build web
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	cd web && npm test
 	cd web && FLEETLAB_BIN=$(abspath $(BUILD))/bin/fleetlab npm run e2e
+	cd web && FLEETLAB_BIN=$(abspath $(BUILD))/bin/fleetlab npm run e2e:class
 
 # The engine alone on its built-in default scenario, and its frontier (no browser).
 demo: build
@@ -48,6 +50,12 @@ lab: build web
 LOAD_SECONDS ?= 30
 loadtest: build
 	$(BUILD)/bin/fleetlab_loadtest --seconds $(LOAD_SECONDS) --clients 100
+
+# The classroom under load: 60 students writing their events for 60 s on
+# loopback while the instructor's page polls; 0 lost, summary = database.
+CLASS_SECONDS ?= 60
+classload: build
+	$(BUILD)/bin/fleetlab_class_loadtest --seconds $(CLASS_SECONDS) --students 60
 
 # The fuzz targets (clang + libFuzzer, ASan + UBSan), each for FUZZ_SECONDS: the
 # scenario parser, the API body readers, and whole HTTP requests through the router
@@ -104,6 +112,7 @@ web/node_modules/.package-lock.json: web/package-lock.json
 web-test: web build
 	cd web && npm test
 	cd web && FLEETLAB_BIN=$(abspath $(BUILD))/bin/fleetlab npm run e2e
+	cd web && FLEETLAB_BIN=$(abspath $(BUILD))/bin/fleetlab npm run e2e:class
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan web/dist

@@ -2,6 +2,7 @@
 // #/ (tracks), #/track/<track>/<part> and #/ledger.
 import './style.css';
 import { ApiClient, describeError } from './api/client';
+import { mountClassJoin } from './class/join';
 import type { Track } from './api/types';
 import { Ledger } from './ledger/ledger';
 import { renderChooser } from './views/chooser';
@@ -22,6 +23,8 @@ ledger.onChange(() => {
 // Another tab's writes: merged field by field (newest wins) so neither tab
 // erases the other's work.
 window.addEventListener('storage', (e) => { ledger.applyStorageEvent(e.key, e.newValue); });
+// "Join a class": the ledger's events go to a class server once the student joins.
+mountClassJoin(document.querySelector('header.site')!, ledger);
 
 let tracks: Track[] = [];
 
