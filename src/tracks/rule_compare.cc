@@ -34,7 +34,7 @@ Result<TrackAnswer> AnswerCompare(const Subject& s, const json& rule) {
     if (wins) {
       second = best, second_v = best_v;
       best = id, best_v = *v;
-    } else if (higher ? *v > second_v : *v < second_v) {
+    } else if (second.empty() || (higher ? *v > second_v : *v < second_v)) {
       second = id, second_v = *v;
     }
   }
