@@ -8,6 +8,7 @@ import { Ledger } from './ledger/ledger';
 import { renderChooser } from './views/chooser';
 import { h } from './views/dom';
 import { renderLedger } from './views/ledgerView';
+import { renderInstructor } from './views/instructorView';
 import { renderPart } from './views/part';
 
 const app = document.getElementById('app')!;
@@ -35,6 +36,8 @@ async function route(): Promise<void> {
     const t = tracks.find((x) => x.id === m[1]);
     if (!t) { app.replaceChildren(h('p', { class: 'page-error', role: 'alert' }, `No track "${m[1]}".`), h('a', { href: '#/' }, 'Back')); return; }
     await renderPart(app, { api, ledger, tracks }, t, m[2]!);
+  } else if (location.hash === '#/instructor') {
+    await renderInstructor(app);
   } else if (location.hash === '#/ledger') {
     renderLedger(app, tracks, ledger);
   } else {
