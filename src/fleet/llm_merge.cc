@@ -8,6 +8,7 @@ namespace {
 
 void AddTotals(const LlmReport& p, LlmReport* out) {
   out->output_tokens += p.output_tokens;
+  out->window_output_tokens += p.window_output_tokens;
   out->output_tokens_per_s += p.output_tokens_per_s;
   out->prompt_tokens_per_s += p.prompt_tokens_per_s;
   out->goodput_rps += p.goodput_rps;
@@ -74,7 +75,7 @@ void Derive(const std::vector<LlmReport>& parts, double window_s, LlmReport* out
     sequences += k * out->batch_size_counts[k];
   }
   out->mean_batch_size = iterations > 0 ? static_cast<double>(sequences) / static_cast<double>(iterations) : 0;
-  const double tokens = static_cast<double>(out->output_tokens);
+  const double tokens = static_cast<double>(out->window_output_tokens);
   if (tokens > 0) {
     out->usd_per_million_output_tokens = out->usd_per_hour * window_s / 3600 / tokens * 1e6;
     out->joules_per_output_token = out->average_power_w * window_s / tokens;

@@ -28,13 +28,13 @@ const ModelSpec& Model(const std::string& id) {
 
 TEST(CatalogTest, LoadsEveryShippedFile) {
   const Catalog& c = Shipped();
-  EXPECT_EQ(c.models().size(), 10u);
+  EXPECT_EQ(c.models().size(), 12u);
   EXPECT_EQ(c.gpus().size(), 11u);
   EXPECT_EQ(c.hosts().size(), 1u);
   EXPECT_EQ(c.links().size(), 15u);
   // File-name order, so listings are stable.
-  EXPECT_EQ(c.ModelIds(), "dtln, llama-3-70b, llama-3-8b, llama-3.1-405b, llama-3.2-1b, mixtral-8x7b, resnet-18, "
-                          "rnnoise, vit-b-16, vit-l-16");
+  EXPECT_EQ(c.ModelIds(), "dtln, llama-3-70b, llama-3-8b, llama-3.1-405b, llama-3.1-70b, llama-3.1-8b, llama-3.2-1b, "
+                          "mixtral-8x7b, resnet-18, rnnoise, vit-b-16, vit-l-16");
   EXPECT_EQ(c.GpuIds(), "a100-80gb, a17-pro, b200, h100-pcie, h100-sxm, h200, jetson-agx-orin-64gb, l4, "
                         "m55-ethos-u55, mi300x, raspberry-pi-5");
 }
@@ -61,7 +61,12 @@ TEST(CatalogTest, ConvertsUnits) {
 }
 
 TEST(CatalogTest, FindsModelsByAlias) {
-  EXPECT_EQ(Shipped().FindModel("llama-3.1-70b"), Shipped().FindModel("llama-3-70b"));
+  EXPECT_EQ(Shipped().FindModel("llama-3.3-70b-instruct"), Shipped().FindModel("llama-3.1-70b"));
+  EXPECT_EQ(Shipped().FindModel("llama-3-70b-instruct"), Shipped().FindModel("llama-3-70b"));
+  // Llama 3.1 and 3.3 share Llama 3's shapes but hold 128k tokens of context.
+  EXPECT_EQ(Shipped().FindModel("llama-3.3-70b")->max_context, 131072);
+  EXPECT_EQ(Shipped().FindModel("llama-3.1-8b")->max_context, 131072);
+  EXPECT_EQ(Shipped().FindModel("llama-3-70b")->max_context, 8192);
   EXPECT_EQ(Shipped().FindModel("no-such-model"), nullptr);
   EXPECT_EQ(Shipped().FindGpu("h100"), nullptr);
 }

@@ -295,7 +295,8 @@ void LlmReplica::TraceRequest(const Seq& s, bool completed) {
 
 void LlmReplica::Complete(Simulator& sim, std::uint32_t slot) {
   const Seq& s = state_->seq(slot);
-  stats_->OnCompleted(s);
+  // A decode replica's first token was made by the prefill replica.
+  stats_->OnCompleted(s, options_.role == ReplicaRole::kDecode ? s.output - 1 : s.output, sim.now());
   TraceRequest(s, true);
   in_system_.Add(sim.now(), -1);
   if (options_.role == ReplicaRole::kPrefill) {
@@ -346,6 +347,12 @@ void LlmReplica::OnEvent(Simulator& sim, const Event& event) {
     wake_pending_[event.arg] = false;
     if (!busy_[event.arg]) StartIteration(sim, engine);
   }
+}
+
+void LlmReplica::CloseWindow(SimTime now) {
+  stats_->Close(now);
+  in_system_.Freeze(now);
+  waiting_tw_.Freeze(now);
 }
 
 void LlmReplica::ResetStatistics(SimTime now, SimDuration expected) {
@@ -411,7 +418,7 @@ void LlmReplica::Fill(SimTime end, double window_s, LlmReport* out) const {
   out->spec_tokens_per_step =
       spec_steps_ > 0 ? static_cast<double>(spec_tokens_) / static_cast<double>(spec_steps_) : 0;
   out->usd_per_hour = options_.price_per_gpu_hour_usd * gpus;
-  const double tokens = static_cast<double>(out->output_tokens);
+  const double tokens = static_cast<double>(out->window_output_tokens);
   if (tokens > 0) out->usd_per_million_output_tokens = out->usd_per_hour * window_s / 3600 / tokens * 1e6;
   const double running = out->mean_concurrency - waiting_tw_.Average(end);
   if (running > 0) out->usd_per_concurrent_user_hour = out->usd_per_hour / running;

@@ -7,6 +7,7 @@ import type {
   Health, MemoryRequest, MemoryResponse, Part, PlanRequest, PlanResponse, RunRequest, RunResponse,
   TracksResponse,
 } from './types';
+import { steadyView } from './report';
 
 export type ApiError =
   | { kind: 'http'; status: number; code: ErrorCode | 'unknown'; field: string | null; message: string; retryAfterS?: number }
@@ -76,7 +77,11 @@ export class ApiClient {
   part(track: string, part: string): Promise<ApiResult<Part>> {
     return this.request('GET', `/tracks/${encodeURIComponent(track)}/${encodeURIComponent(part)}`);
   }
-  run(req: RunRequest, signal?: AbortSignal): Promise<ApiResult<RunResponse>> { return this.request('POST', '/run', req, signal); }
+  /** A run's report, seen as the lab shows it (steadyView: an unstable run's latencies are null). */
+  async run(req: RunRequest, signal?: AbortSignal): Promise<ApiResult<RunResponse>> {
+    const r = await this.request<RunResponse>('POST', '/run', req, signal);
+    return r.ok && r.value?.report ? { ok: true, value: { ...r.value, report: steadyView(r.value.report) } } : r;
+  }
   frontier(req: FrontierRequest, signal?: AbortSignal): Promise<ApiResult<FrontierResponse>> {
     return this.request('POST', '/frontier', req, signal);
   }

@@ -1,0 +1,114 @@
+#include "runner/collector.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "runner/system.h"
+
+namespace fleetlab {
+
+Collector::Collector(std::uint64_t expected, std::uint64_t warmup, double deadline_s)
+    : deadline_(SecondsToNs(deadline_s)), warmup_(warmup) {
+  e2e_.Reserve(expected);
+  queue_.Reserve(expected);
+  history_.arrival.reserve(expected);
+  history_.area.reserve(expected);
+  history_.sojourn_s.reserve(expected);
+}
+
+void Collector::OnSent(Simulator& sim, const Request& r) {
+  const SimTime now = sim.now();
+  area_ += in_system_ * static_cast<double>(now - area_at_);
+  area_at_ = now;
+  if (r.measured && !measuring_) {
+    measuring_ = true;
+    window_start_ = now;
+    in_system_at_start_ = in_system_;
+    history_.start_in_system = in_system_;
+    area_ = 0;
+    system_->ResetStatistics(now);
+  }
+  in_system_ += 1;
+  ++sent_;
+  if (r.measured && !window_closed_) {
+    history_.arrival.push_back(now);
+    history_.area.push_back(area_);
+  }
+  last_send_ = now;
+  in_system_at_last_send_ = in_system_;
+}
+
+void Collector::OnArrivalsEnded(Simulator& sim) {
+  if (!measuring_ || window_closed_) return;
+  closed_by_arrivals_ = true;
+  CloseWindow(sim.now());
+}
+
+void Collector::CloseWindow(SimTime now) {
+  area_ += in_system_ * static_cast<double>(now - area_at_);
+  area_at_ = now;
+  window_closed_ = true;
+  window_end_ = now;
+  history_.end = now;
+  history_.end_area = area_;
+  history_.end_in_system = in_system_;
+  system_->CloseWindow(now);
+}
+
+void Collector::Left(Simulator& sim, const Request& r) {
+  const SimTime now = sim.now();
+  area_ += in_system_ * static_cast<double>(now - area_at_);
+  area_at_ = now;
+  in_system_ -= 1;
+  ++returned_;
+  if (r.measured) {
+    const std::size_t i = r.id - warmup_;
+    if (i >= history_.sojourn_s.size()) {
+      history_.sojourn_s.resize(i + 1, std::numeric_limits<float>::quiet_NaN());
+    }
+    history_.sojourn_s[i] = static_cast<float>(NsToSeconds(now - r.arrival));
+  }
+  if (closed_ != nullptr) closed_->OnReturned(sim, r);
+}
+
+void Collector::OnCompleted(Simulator& sim, const Request& r, SimTime service_start) {
+  // Departures in (window start, window end]: in a closed loop the
+  // departure that sends the first measured request, and those at the same
+  // instant, end the warm-up's requests and belong before the window.
+  if (measuring_ && !window_closed_ && sim.now() > window_start_) ++window_departures_;
+  if (r.measured) {
+    e2e_.Add(NsToMs(sim.now() - r.arrival));
+    queue_.Add(NsToMs(service_start - r.arrival));
+    waited_ += service_start > r.arrival;
+    last_completion_ = sim.now();
+    Judge(r, sim.now() - r.arrival <= deadline_);
+  }
+  Left(sim, r);
+}
+
+void Collector::OnDropped(Simulator& sim, const Request& r) {
+  if (r.measured) {
+    Judge(r, false);
+    ++measured_dropped_;
+  }
+  ++dropped_;
+  Left(sim, r);
+}
+
+void Collector::Finish(SimTime end) {
+  if (measuring_ && !window_closed_) CloseWindow(end);
+  // Requests still in flight (a timed run): their time in system so far.
+  history_.sojourn_s.resize(history_.arrival.size(), std::numeric_limits<float>::quiet_NaN());
+  for (std::size_t i = 0; i < history_.arrival.size(); ++i) {
+    if (std::isnan(history_.sojourn_s[i])) history_.sojourn_s[i] = static_cast<float>(NsToSeconds(end - history_.arrival[i]));
+  }
+}
+
+void Collector::Judge(const Request& r, bool met) {
+  if (deadline_ <= 0) return;
+  if (r.id >= outcome_.size()) outcome_.resize(std::max<std::size_t>(r.id + 1, outcome_.size() * 2), kUnknown);
+  outcome_[r.id] = met ? kMet : kMissed;
+}
+
+}  // namespace fleetlab
