@@ -92,6 +92,7 @@ void AddRunCommand(CLI::App& app, CommandContext& ctx) {
     if (Status s = CheckRunMemory(*scenario, args->max_memory, 1); !s.ok()) return (void)Fail(ctx, s);
     Timeline trace;
     RunHooks hooks;
+    hooks.kv_heatmap = *series;  // only a report with series shows the block map
     if (!timeline->empty()) hooks.timeline = &trace;
     const auto start = std::chrono::steady_clock::now();
     auto report = RunScenario(*scenario, hooks);

@@ -78,6 +78,12 @@ bool PagedKvAllocator::CanExtend(SeqId id, Tokens length) const {
   return need - static_cast<std::int64_t>(it->second.blocks.size()) <= Available();
 }
 
+Tokens PagedKvAllocator::Allocated(SeqId seq) const {
+  const auto it = seqs_.find(seq);
+  assert(it != seqs_.end());
+  return Tokens{static_cast<std::int64_t>(it->second.blocks.size()) * bt_};
+}
+
 bool PagedKvAllocator::CanAdmit(Tokens initial, [[maybe_unused]] Tokens reserve) const {
   assert(Tokens{0} <= initial && initial <= reserve);
   return BlocksForTokens(initial, Tokens{bt_}).value() <= Available();

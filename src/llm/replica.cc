@@ -336,7 +336,8 @@ void LlmReplica::FailStuck(int engine) {
 void LlmReplica::RecordState(SimTime now) {
   const auto waiting = static_cast<std::int64_t>(state_->queued());
   waiting_tw_.Set(now, static_cast<double>(waiting));
-  stats_->OnState(now, waiting, state_->running_total(), state_->kv());
+  if (stats_->SamplesBlockMap(now)) state_->SyncKv();
+  stats_->OnState(now, waiting, state_->running_total(), state_->Usage(), state_->kv());
 }
 
 void LlmReplica::OnEvent(Simulator& sim, const Event& event) {
@@ -392,7 +393,7 @@ double LlmReplica::EstimateCapacity(double mean_prompt, double mean_output) cons
 }
 
 double LlmReplica::KvStoredFraction() const {
-  const KvUsage u = state_->kv().Usage();
+  const KvUsage u = state_->Usage();
   return u.capacity.value() > 0 ? static_cast<double>(u.stored.value()) / static_cast<double>(u.capacity.value())
                                 : 0.0;
 }

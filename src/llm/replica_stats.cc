@@ -116,10 +116,10 @@ void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, s
   w.busy_s += b.stage_s;  // each stage is busy stage_s; summed over stages / pp in Fill
 }
 
-void ReplicaStats::OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvAllocator& kv) {
+void ReplicaStats::OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvUsage& u,
+                           const KvAllocator& kv) {
   waiting_.Set(now, static_cast<double>(waiting));
   running_.Set(now, static_cast<double>(running));
-  const KvUsage u = kv.Usage();
   kv_capacity_ = static_cast<double>(u.capacity.value());
   kv_stored_.Set(now, static_cast<double>(u.stored.value()));
   kv_reserved_.Set(now, static_cast<double>(u.reserved.value()));

@@ -58,7 +58,11 @@ class ReplicaStats {
   void OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens = 0);
   // The replica's state after any change: requests waiting and running, and
   // its KV cache (read for the categories and, now and then, the block map).
-  void OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvAllocator& kv);
+  // The replica's state changed at `now`: its queue, its KV usage `u`, and
+  // the allocator whose block map a series sample draws (told every
+  // sequence's true length first when SamplesBlockMap(now)).
+  void OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvUsage& u, const KvAllocator& kv);
+  bool SamplesBlockMap(SimTime now) const { return heatmap_on_ && measuring_ && now >= next_sample_; }
 
   // A preemption; `recompute_tokens` > 0 when the KV was dropped (not
   // swapped) and costs a lone prefill of `recompute_s` to rebuild.

@@ -307,7 +307,11 @@ TEST(ReplicaTest, TimelineHoldsIterationsAndRequestPhases) {
 TEST(ReplicaTest, SeriesAndHeatmapAreBounded) {
   json doc = Base();
   doc["workload"]["arrival"]["rate_per_s"] = 8;
-  const json report = ReportToJson(RunJson(doc), true);
+  auto s = ParseScenario(doc, "");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  auto run = RunScenario(*s, RunHooks{.kv_heatmap = true});
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  const json report = ReportToJson(*run, true);
   const json& heatmap = report["series"]["kv_heatmap"];
   const std::size_t rows = heatmap["time_s"].size();
   EXPECT_GT(rows, 50u);
