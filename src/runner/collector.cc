@@ -1,8 +1,6 @@
 #include "runner/collector.h"
 
 #include <algorithm>
-#include <cmath>
-#include <limits>
 
 #include "runner/system.h"
 
@@ -12,9 +10,6 @@ Collector::Collector(std::uint64_t expected, std::uint64_t warmup, double deadli
     : deadline_(SecondsToNs(deadline_s)), warmup_(warmup) {
   e2e_.Reserve(expected);
   queue_.Reserve(expected);
-  history_.arrival.reserve(expected);
-  history_.area.reserve(expected);
-  history_.sojourn_s.reserve(expected);
 }
 
 void Collector::OnSent(Simulator& sim, const Request& r) {
@@ -25,16 +20,12 @@ void Collector::OnSent(Simulator& sim, const Request& r) {
     measuring_ = true;
     window_start_ = now;
     in_system_at_start_ = in_system_;
-    history_.start_in_system = in_system_;
     area_ = 0;
     system_->ResetStatistics(now);
   }
   in_system_ += 1;
   ++sent_;
-  if (r.measured && !window_closed_) {
-    history_.arrival.push_back(now);
-    history_.area.push_back(area_);
-  }
+  if (r.measured && !window_closed_) history_.Arrive(now, area_);
   last_send_ = now;
   in_system_at_last_send_ = in_system_;
 }
@@ -50,9 +41,7 @@ void Collector::CloseWindow(SimTime now) {
   area_at_ = now;
   window_closed_ = true;
   window_end_ = now;
-  history_.end = now;
-  history_.end_area = area_;
-  history_.end_in_system = in_system_;
+  history_.Close(now, area_, in_system_);
   system_->CloseWindow(now);
 }
 
@@ -62,13 +51,7 @@ void Collector::Left(Simulator& sim, const Request& r) {
   area_at_ = now;
   in_system_ -= 1;
   ++returned_;
-  if (r.measured) {
-    const std::size_t i = r.id - warmup_;
-    if (i >= history_.sojourn_s.size()) {
-      history_.sojourn_s.resize(i + 1, std::numeric_limits<float>::quiet_NaN());
-    }
-    history_.sojourn_s[i] = static_cast<float>(NsToSeconds(now - r.arrival));
-  }
+  if (r.measured) history_.Left(r.id - warmup_, NsToSeconds(now - r.arrival));
   if (closed_ != nullptr) closed_->OnReturned(sim, r);
 }
 
@@ -98,11 +81,7 @@ void Collector::OnDropped(Simulator& sim, const Request& r) {
 
 void Collector::Finish(SimTime end) {
   if (measuring_ && !window_closed_) CloseWindow(end);
-  // Requests still in flight (a timed run): their time in system so far.
-  history_.sojourn_s.resize(history_.arrival.size(), std::numeric_limits<float>::quiet_NaN());
-  for (std::size_t i = 0; i < history_.arrival.size(); ++i) {
-    if (std::isnan(history_.sojourn_s[i])) history_.sojourn_s[i] = static_cast<float>(NsToSeconds(end - history_.arrival[i]));
-  }
+  history_.Finish(end);  // requests still in flight (a timed run): their time so far
 }
 
 void Collector::Judge(const Request& r, bool met) {

@@ -28,7 +28,7 @@ void JudgeStability(const Scenario& s, const Collector& c, Report* r) {
   const double span = NsToSeconds(c.last_send() - c.window_start());
   const double gain = c.in_system_at_last_send() - c.in_system_at_start();
   r->backlog_growth_per_s = span > 0 ? gain / span : 0.0;
-  const std::uint64_t measured = c.history().arrival.size();
+  const std::uint64_t measured = c.history().arrivals();
   if (measured > 0 && r->completed == 0) {
     r->stable = false;
     r->stability_note = fmt::format("no measured request completed: all {} were dropped or refused{}", measured,
@@ -97,7 +97,7 @@ void FillCounts(const Scenario& s, const Simulator& sim, const Collector& c, boo
   r->dropped = c.dropped();
   r->in_flight_at_end = c.sent() - c.returned();
   r->in_system_at_window_start = static_cast<std::uint64_t>(c.in_system_at_start());
-  r->in_system_at_window_end = static_cast<std::uint64_t>(c.history().end_in_system);
+  r->in_system_at_window_end = static_cast<std::uint64_t>(c.history().end_in_system());
   r->drop_fraction = c.sent() > 0 ? static_cast<double>(c.dropped()) / static_cast<double>(c.sent()) : 0.0;
   r->e2e_ms = c.e2e().Summarize();
   r->queue_ms = c.queue().Summarize();
@@ -106,7 +106,7 @@ void FillCounts(const Scenario& s, const Simulator& sim, const Collector& c, boo
   if (r->window_s > 0) r->throughput_rps = departures / r->window_s;
   if (r->with_drain_window_s > 0) r->throughput_with_drain_rps = static_cast<double>(r->completed) / r->with_drain_window_s;
   if (s.workload.mode == LoadMode::kClosed) {
-    const auto sent = static_cast<double>(c.history().arrival.size());
+    const auto sent = static_cast<double>(c.history().arrivals());
     r->offered_rate_per_s = r->window_s > 0 ? sent / r->window_s : 0.0;
   }
 }

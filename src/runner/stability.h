@@ -1,28 +1,61 @@
 // The stability verdict of an open system, judged per window with Little's
-// law (docs/report.md, "Stability"). Pure functions over what the collector
-// recorded: no simulator, no report.
+// law (docs/report.md, "Measurement"). JudgeTrend is a pure function over
+// what the collector recorded: no simulator, no report.
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <vector>
 
 #include "fleetlab/time.h"
 
 namespace fleetlab {
 
-// The arrival window's history: at every measured arrival i (in order), its
-// time and the integral of the requests in system up to it; the time each
-// measured request spent in the system (NaN while it never left); and the
+// The arrival window's history in bounded memory: at every stride-th
+// measured arrival (stride 1, doubling whenever kMaxCheckpoints are kept),
+// its time and the integral of the requests in system up to it; per run of
+// stride arrivals, the time its requests spent in the system; and the
 // integral at the window's end.
-struct BacklogHistory {
-  std::vector<SimTime> arrival;    // arrival[i]: time of the i-th measured arrival
-  std::vector<double> area;        // area[i]: integral of requests in system (request x ns) at arrival[i]
-  std::vector<float> sojourn_s;    // sojourn_s[i]: its time in system, or NaN
-  SimTime end = 0;                 // the window's end (last arrival, or the run's duration)
-  double end_area = 0;             // the integral at `end`
-  double end_in_system = 0;        // requests in the system at `end`
-  double start_in_system = 0;      // requests in the system at arrival[0] (before it)
+class BacklogHistory {
+ public:
+  static constexpr std::size_t kMaxCheckpoints = 4096;
+
+  // The next measured arrival, at `t`, with the integral of requests in
+  // system (request x ns) up to it.
+  void Arrive(SimTime t, double area);
+  // Measured arrival number `index` (0-based) left after `sojourn_s`.
+  void Left(std::uint64_t index, double sojourn_s);
+  // The window closed at `end` with this integral and this many in system.
+  void Close(SimTime end, double end_area, double end_in_system);
+  // At the end of the run: requests still in flight count their time so far.
+  void Finish(SimTime end);
+
+  std::uint64_t arrivals() const { return n_; }
+  std::uint64_t stride() const { return stride_; }
+  // Checkpoint c is arrival c x stride().
+  std::size_t checkpoints() const { return times_.size(); }
+  SimTime time(std::size_t c) const { return times_[c]; }
+  double area(std::size_t c) const { return areas_[c]; }
+  SimTime end() const { return end_; }
+  double end_area() const { return end_area_; }
+  double end_in_system() const { return end_in_system_; }
+  // Mean time in system (s) of the arrivals before checkpoint c, of those
+  // that left (all of them after Finish); 0 if none did.
+  double MeanSojournBefore(std::size_t c) const;
+
+ private:
+  struct Run {  // stride arrivals: [r x stride, (r + 1) x stride)
+    double arrival_sum_s = 0, sojourn_sum_s = 0;
+    std::uint64_t left = 0;
+  };
+  void Compact();
+  std::uint64_t RunSize(std::size_t r) const;
+
+  std::uint64_t n_ = 0, stride_ = 1;
+  std::vector<SimTime> times_;
+  std::vector<double> areas_;
+  std::vector<Run> runs_;
+  SimTime end_ = 0;
+  double end_area_ = 0, end_in_system_ = 0;
 };
 
 struct TrendVerdict {
@@ -39,10 +72,11 @@ struct TrendVerdict {
 };
 
 // Judges whether the backlog keeps growing once the system has filled. The
-// arrivals are cut into four quarters of equal count; Little's law gives each
-// quarter's implied time in system W_q = L_q / lambda_q (normalising by the
-// quarter's own rate, so a trace whose rate changes is not mistaken for a
-// growing queue). The backlog grows when lambda-bar x (W4 - W2) exceeds
+// arrivals are cut into four quarters of equal count (at the nearest
+// checkpoint); Little's law gives each quarter's implied time in system
+// W_q = L_q / lambda_q (normalising by the quarter's own rate, so a trace
+// whose rate changes is not mistaken for a growing queue). The backlog grows
+// when lambda-bar x (W4 - W2) exceeds
 //   3 sqrt(n / 2) + 20 requests (a stable queue's fluctuation over half the
 //   arrivals, the rule used before per-window judging),
 //   1% of the window in W (a drift the run can show), and

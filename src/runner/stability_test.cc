@@ -23,14 +23,11 @@ BacklogHistory Make(std::size_t n, const std::function<double(std::size_t)>& at,
   for (std::size_t i = 0; i < n; ++i) {
     const double t = at(i);
     if (i > 0) area += in_system(at(i - 1)) * (t - at(i - 1)) * 1e9;
-    h.arrival.push_back(SecondsToNs(t));
-    h.area.push_back(area);
-    h.sojourn_s.push_back(static_cast<float>(sojourn(i)));
+    h.Arrive(SecondsToNs(t), area);
   }
+  for (std::size_t i = 0; i < n; ++i) h.Left(i, sojourn(i));
   const double end = at(n - 1) + (at(n - 1) - at(n - 2));
-  h.end = SecondsToNs(end);
-  h.end_area = area + in_system(at(n - 1)) * (end - at(n - 1)) * 1e9;
-  h.end_in_system = in_system(end);
+  h.Close(SecondsToNs(end), area + in_system(at(n - 1)) * (end - at(n - 1)) * 1e9, in_system(end));
   return h;
 }
 
@@ -98,6 +95,36 @@ TEST(StabilityTest, ATraceWhoseRateDoublesIsNotGrowing) {
   ASSERT_TRUE(v.judged);
   for (double w : v.w_s) EXPECT_NEAR(w, 10, 0.2);
   EXPECT_FALSE(v.growing);
+}
+
+TEST(StabilityTest, ALongHistoryKeepsBoundedCheckpointsAndTheSameVerdicts) {
+  // 200,000 arrivals: the stride doubles until at most 4,096 checkpoints
+  // remain, and the quarters' W come out as with every arrival kept.
+  const BacklogHistory steady = Make(200'000, Every10ms, [](double) { return 30.0; }, [](std::size_t) { return 0.3; });
+  EXPECT_LE(steady.checkpoints(), BacklogHistory::kMaxCheckpoints);
+  EXPECT_EQ(steady.stride(), 64u);
+  const TrendVerdict v = JudgeTrend(steady);
+  ASSERT_TRUE(v.judged);
+  EXPECT_FALSE(v.growing);
+  for (double w : v.w_s) EXPECT_NEAR(w, 0.3, 1e-6);
+  EXPECT_NEAR(v.fill_w_s, 0.3, 1e-6);
+  // lambda 100/s, N(t) = 3 t (mu 97/s) over 2,000 s: W2 = 22.5 s, W4 =
+  // 52.5 s, a drift of 30 s (above 1% of the window) and 3,000 requests.
+  const TrendVerdict g = JudgeTrend(Make(200'000, Every10ms, [](double t) { return 3 * t; },
+                                         [](std::size_t i) { return 3 * Every10ms(i) / 97; }));
+  ASSERT_TRUE(g.judged);
+  EXPECT_NEAR(g.w_s[1], 22.5, 0.01);
+  EXPECT_NEAR(g.w_s[3], 52.5, 0.01);
+  EXPECT_TRUE(g.growing);
+}
+
+TEST(StabilityTest, InFlightRequestsCountTheirTimeSoFar) {
+  BacklogHistory h;
+  h.Arrive(SecondsToNs(1.0), 0);
+  h.Arrive(SecondsToNs(2.0), 1e9);
+  h.Left(0, 0.5);
+  h.Finish(SecondsToNs(5.0));  // the second has been in for 3 s
+  EXPECT_DOUBLE_EQ(h.MeanSojournBefore(2), (0.5 + 3.0) / 2);
 }
 
 TEST(StabilityTest, TooFewArrivalsAreNotJudged) {
