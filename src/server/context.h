@@ -18,17 +18,24 @@ namespace fleetlab::server {
 
 struct ServerContext {
   ServerContext(LabServerOptions o, Catalog c, std::vector<Track> t, std::map<std::string, std::string> tr)
-      : options(std::move(o)), catalog(std::move(c)), tracks(std::move(t)), traces(std::move(tr)) {}
+      : options(std::move(o)), catalog(std::move(c)), tracks(std::move(t)), traces(std::move(tr)),
+        watchdog(options.bounds.max_wall_s > 0 ? std::make_unique<Watchdog>() : nullptr) {}
 
   LabServerOptions options;
   Catalog catalog;
   std::vector<Track> tracks;
   std::map<std::string, std::string> traces;  // name -> text, from options.traces_dir
-  Watchdog watchdog;
+  // Its thread cancels simulations at bounds.max_wall_s; null when that is
+  // 0 (no thread: the WebAssembly engine, whose page ends a worker instead).
+  std::unique_ptr<Watchdog> watchdog;
 
   // nullptr (and a 404 in *error) when there is no such track or part.
   const TrackPart* FindPart(const std::string& track, const std::string& part, ApiError* error) const;
 };
+
+// Every API route of docs/api.md (the static files aside): what the lab
+// server's router and the in-process API (local_api.h) both serve.
+void AddApiRoutes(Router& router, ServerContext& ctx);
 
 // Route registration, one concept per file. Heavy routes defer their work
 // (HttpResponse::deferred) to a simulation worker.
