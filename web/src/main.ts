@@ -1,8 +1,10 @@
 // The lab's entry point: loads the tracks, keeps the ledger, routes
 // #/ (tracks), #/track/<track>/<part> and #/ledger.
 import './style.css';
-import { ApiClient, describeError } from './api/client';
+import { describeError } from './api/client';
 import type { Track } from './api/types';
+import type { Engine } from './engine/engine';
+import { chooseEngine, type Chosen } from './engine/select';
 import { Ledger } from './ledger/ledger';
 import { renderChooser } from './views/chooser';
 import { h } from './views/dom';
@@ -11,7 +13,8 @@ import { renderPart } from './views/part';
 
 const app = document.getElementById('app')!;
 const banner = document.getElementById('banner')!;
-const api = new ApiClient();
+// Set by main(): the lab server's API, or the engine running in this browser (src/engine/).
+let api: Engine;
 const ledger = new Ledger(window.localStorage);
 const saveBanner = h('p', { role: 'alert', 'data-testid': 'save-error', hidden: true });
 banner.replaceChildren(...(ledger.loadError ? [h('p', { role: 'alert' }, ledger.loadError)] : []), saveBanner);
@@ -22,6 +25,8 @@ ledger.onChange(() => {
 // Another tab's writes: merged field by field (newest wins) so neither tab
 // erases the other's work.
 window.addEventListener('storage', (e) => { ledger.applyStorageEvent(e.key, e.newValue); });
+
+declare global { interface Window { __fleetlabEngine?: Chosen } }
 
 let tracks: Track[] = [];
 
@@ -41,6 +46,11 @@ async function route(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const chosen = await chooseEngine();
+  api = chosen.engine;
+  document.documentElement.dataset.engine = chosen.kind;
+  window.__fleetlabEngine = chosen; // for the e2e (e2e/site.mjs), as window.__fleetlabPerf
+  banner.prepend(h('p', { class: 'engine-note', 'data-testid': 'engine-note' }, chosen.note));
   const r = await api.tracks();
   if (!r.ok) {
     app.replaceChildren(h('p', { class: 'page-error', role: 'alert' }, `The lab server did not answer with its tracks: ${describeError(r.error)}`));
