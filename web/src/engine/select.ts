@@ -1,52 +1,45 @@
-// Which engine the lab uses. With a lab server (`fleetlab lab`): the server,
-// and, when the page also has the in-browser engine (`make site`, served
-// with `fleetlab lab --static build/site`), the browser for any request the
-// server answers "busy" (503) or cannot be reached for. Without a server (a
-// static host: GitHub Pages, any folder served as files): the browser.
-// `?engine=server` or `?engine=browser` in the page's address forces one.
+// Which engine the lab uses. A page built by `make site` carries
+// <meta name="fleetlab-engine" content="engine/manifest.json">; without it
+// (web/dist as `make run` serves it) the page has only the lab server. With
+// it: when a lab server serves the page (its files carry X-Fleetlab-Api,
+// e.g. `fleetlab lab --static build/site`), the server, and the engine in
+// the browser for any request the server answers busy (503) or cannot be
+// reached for; on a static host (GitHub Pages, any folder of files), the
+// browser. `?engine=server` or `?engine=browser` in the address forces one.
+// Nothing is probed that a static host would answer 404.
 import { ApiClient, type ApiResult } from '../api/client';
 import type { Engine, EngineKind } from './engine';
-import { ENGINE_MANIFEST, WasmEngine } from './wasm';
+import { WasmEngine } from './wasm';
 
 export interface Chosen { engine: Engine; kind: EngineKind; note: string }
 
-/** Probes the server (health, 3 s) and the in-browser engine's files; picks as above. */
 export async function chooseEngine(search = location.search): Promise<Chosen> {
   const forced = new URLSearchParams(search).get('engine');
   const http = new ApiClient();
-  if (forced === 'server') return { engine: http, kind: 'server', note: 'simulations run on the lab server' };
-  const server = forced === 'browser' ? false : await serverAnswers(http);
-  const hasWasm = await engineShipped();
-  if (server && !hasWasm) return { engine: http, kind: 'server', note: 'simulations run on the lab server' };
-  if (server) {
-    return { engine: new FallbackEngine(http, () => loadWasm()), kind: 'server, browser when busy',
+  const manifest = document.querySelector<HTMLMetaElement>('meta[name="fleetlab-engine"]')?.content ?? null;
+  const serverOnly: Chosen = { engine: http, kind: 'server', note: 'simulations run on the lab server' };
+  if (forced === 'server' || (manifest === null && forced !== 'browser')) return serverOnly;
+  const load = () => (loading ??= WasmEngine.load({ manifest: manifest ?? undefined }));
+  if (forced !== 'browser' && (await servedByLabServer())) {
+    return { engine: new FallbackEngine(http, load), kind: 'server, browser when busy',
       note: 'simulations run on the lab server, and in this browser when the server is busy or unreachable' };
   }
-  if (!hasWasm) return { engine: http, kind: 'server', note: 'no lab server answered and this page has no in-browser engine' };
-  const w = await loadWasm();
+  const w = await load();
   if ('error' in w) return { engine: http, kind: 'server', note: `the in-browser engine could not start: ${w.error}` };
   return { engine: w.engine, kind: 'browser', note: `simulations run in this browser (WebAssembly, ${w.engine.workers} workers)` };
 }
 
-async function serverAnswers(http: ApiClient): Promise<boolean> {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), 3000);
-  const r = await http.request<{ api?: unknown }>('GET', '/health', undefined, timeout.signal);
-  clearTimeout(timer);
-  return r.ok && r.value !== null && typeof r.value === 'object' && r.value.api === 1;
-}
-
-async function engineShipped(): Promise<boolean> {
+/** Whether the page came from a lab server: its files carry X-Fleetlab-Api (src/server/static_files.cc). */
+async function servedByLabServer(): Promise<boolean> {
   try {
-    const r = await fetch(new URL(ENGINE_MANIFEST, document.baseURI), { cache: 'no-cache' });
-    return r.ok && (r.headers.get('content-type') ?? '').includes('json');
+    const r = await fetch(location.href.split('#')[0]!, { method: 'HEAD', cache: 'no-store' });
+    return r.headers.get('x-fleetlab-api') === '1';
   } catch {
     return false;
   }
 }
 
 let loading: ReturnType<typeof WasmEngine.load> | null = null;
-function loadWasm(): ReturnType<typeof WasmEngine.load> { return (loading ??= WasmEngine.load()); }
 
 type Method = { [K in keyof Engine]: Engine[K] extends (...a: infer A) => Promise<ApiResult<infer _R>> ? A : never };
 

@@ -13,9 +13,8 @@ import { resultFromReply, type Engine } from './engine';
 import type { JobSpec } from './protocol';
 import { WorkerPool, type Assets, type JobReply } from './pool';
 
-/** Where `make site` puts the engine, relative to the page. */
-export const ENGINE_DIR = 'engine/';
-export const ENGINE_MANIFEST = `${ENGINE_DIR}manifest.json`;
+/** Where `make site` puts the engine's manifest, relative to the page. */
+export const ENGINE_MANIFEST = 'engine/manifest.json';
 
 /** What `make site` writes beside the engine: file names and sizes. */
 export interface EngineManifest { engine: string; wasm: string; files: string; version: string }
@@ -25,8 +24,8 @@ export interface WasmEngineOptions {
   workers?: number;
   /** The lab server's wall-time limit (10 s): a job running longer is ended. */
   wallLimitMs?: number;
-  /** The folder holding manifest.json and what it names (default: ENGINE_DIR beside the page). */
-  base?: string;
+  /** The manifest's URL, relative to the page (default ENGINE_MANIFEST); the files it names are beside it. */
+  manifest?: string;
 }
 
 const RUN = 0;
@@ -43,9 +42,10 @@ export class WasmEngine implements Engine {
 
   /** Loads the engine (module compiled once, shared by every worker); null with the reason when it cannot. */
   static async load(opts: WasmEngineOptions = {}): Promise<{ engine: WasmEngine } | { error: string }> {
-    const base = new URL(opts.base ?? ENGINE_DIR, document.baseURI);
+    const at = new URL(opts.manifest ?? ENGINE_MANIFEST, document.baseURI);
+    const base = new URL('.', at);
     try {
-      const manifest = await fetchOk(new URL('manifest.json', base)).then((r) => r.json() as Promise<EngineManifest>);
+      const manifest = await fetchOk(at).then((r) => r.json() as Promise<EngineManifest>);
       const [module, files] = await Promise.all([
         compile(new URL(manifest.wasm, base)),
         fetchOk(new URL(manifest.files, base)).then((r) => r.text()),
