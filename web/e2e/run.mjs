@@ -110,7 +110,8 @@ async function main() {
     console.log(`control-change-to-chart-update latency: P95 ${summary.latency.p95_ms?.toFixed(1)} ms, median ${summary.latency.p50_ms?.toFixed(1)} ms over ${summary.latency.samples} updates (target < 150 ms)`);
     const sw = summary.server_wall, cs = summary.client_share;
     console.log(`  of which the server's simulation (wall_ms): P95 ${sw.p95_ms?.toFixed(1)} ms, median ${sw.p50_ms?.toFixed(1)} ms; the rest (network, front end, drawing): P95 ${cs.p95_ms?.toFixed(1)} ms, median ${cs.p50_ms?.toFixed(1)} ms`);
-    const split = Object.entries(summary.latency_split ?? {}).map(([k, v]) => `${k.replaceAll('_', ' ')} P95 ${v.p95_ms?.toFixed(1)} / median ${v.p50_ms?.toFixed(1)} ms`);
+    // (The site has no HTTP request to split: its entries are empty there.)
+    const split = Object.entries(summary.latency_split ?? {}).filter(([, v]) => v.p95_ms !== undefined).map(([k, v]) => `${k.replaceAll('_', ' ')} P95 ${v.p95_ms?.toFixed(1)} / median ${v.p50_ms?.toFixed(1)} ms`);
     if (split.length) console.log(`  the rest, split (ms): ${split.join('; ')}`);
     for (const [part, x] of Object.entries(summary.latency_by_part ?? {})) {
       console.log(`  ${part}: P95 ${x.p95_ms?.toFixed(1)} ms, median ${x.p50_ms?.toFixed(1)} ms over ${x.samples}; run body ${x.bytes_p50 ?? '?'} B; steps ${JSON.stringify(x.step_p50_ms, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);

@@ -42,8 +42,8 @@ function firstDifference(a, b, path = '') {
   return a === b ? null : `${path}: ${a} vs ${b}`;
 }
 
-async function startNative() {
-  const child = spawn(bin, ['lab', '--port', '0', '--static', site, '--workers', '1', '--queue', '64', '--idle-timeout', '3600', '--wall-limit', '600'], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function startNative(flags = ['--workers', '1', '--queue', '64']) {
+  const child = spawn(bin, ['lab', '--port', '0', '--static', site, ...flags, '--idle-timeout', '3600', '--wall-limit', '600'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((ok, fail) => {
     let out = '';
     child.stdout.on('data', (d) => { out += d; const m = out.match(/serving (http:\/\/\S+)/); if (m) ok(m[1]); });
@@ -78,7 +78,7 @@ async function main() {
     const r = await fetch(native.url + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body || undefined });
     return { status: r.status, body: await r.text() };
   };
-  let compared = 0, exact = 0;
+  let compared = 0, exact = 0, fallback = null;
   const failures = [];
   const same = async (what, method, path, req, wasmReply) => {
     const body = req === undefined ? '' : typeof req === 'string' ? req : JSON.stringify(req);
@@ -131,20 +131,45 @@ async function main() {
     // native, WASM in Node and WASM in Chromium (through the page's engine, in its Web Workers), the
     // three interleaved so that a busy machine slows them alike; the minimum and the median of REPEAT.
     const speed = await measureSpeed(speedRequests, nativeCall, wasm);
+    fallback = await fallbackCheck();
     console.log(`wasm-equality: ${compared} replies compared (native vs WASM at ${SIG} significant digits): ${compared - failures.length} equal, ${exact} of them byte for byte`);
     console.log(`simulation time of each part's default run, ms (min / median of ${REPEAT}, interleaved; ratio = WASM / native, of the minima):`);
     for (const [k, x] of Object.entries(speed)) {
       const f = (v) => `${v.min.toFixed(2)} / ${v.median.toFixed(2)}`.padStart(17);
       console.log(`  ${k.padEnd(22)} native ${f(x.native)}  WASM Node ${f(x.node)} x${x.ratio_node.toFixed(2)}  WASM Chromium ${f(x.chromium)} x${x.ratio_chromium.toFixed(2)}`);
     }
+    console.log(`the site served by the lab server with one worker and no queue: ${fallback.ok} of ${fallback.sent} concurrent runs answered, ${fallback.fallbacks} of them by the browser after a 503 (engine: ${fallback.kind})`);
+    if (fallback.kind !== 'server, browser when busy' || fallback.ok !== fallback.sent || fallback.fallbacks < 1) failures.push(`fallback: ${JSON.stringify(fallback)}`);
     mkdirSync(resolve(web, '../build'), { recursive: true });
-    writeFileSync(resolve(web, '../build/wasm-equality.json'), JSON.stringify({ compared, equal: compared - failures.length, exact, failures, speed }, null, 2));
+    writeFileSync(resolve(web, '../build/wasm-equality.json'), JSON.stringify({ compared, equal: compared - failures.length, exact, failures, speed, fallback }, null, 2));
   } finally {
     native.stop();
   }
   if (failures.length) {
     console.error(`wasm-equality FAILED: ${failures.length} replies differ:\n  ${failures.join('\n  ')}`);
     process.exit(1);
+  }
+}
+
+/**
+ * The site from a lab server that has one simulation worker and no queue:
+ * the page uses the server, and runs in the browser what it answers 503.
+ */
+async function fallbackCheck() {
+  const server = await startNative(['--workers', '1', '--queue', '0']);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await page.waitForFunction(() => window.__fleetlabEngine !== undefined, null, { timeout: 60000 });
+    return await page.evaluate(async () => {
+      const { engine, kind } = window.__fleetlabEngine;
+      const runs = await Promise.all([20, 30, 40, 50].map((r) => engine.run({ track: 'cloud-titan', part: 'part1', overrides: { 'workload.arrival.rate_per_s': r } })));
+      return { kind, sent: runs.length, ok: runs.filter((r) => r.ok).length, fallbacks: engine.fallbacks ?? 0 };
+    });
+  } finally {
+    await browser.close();
+    server.stop();
   }
 }
 

@@ -45,14 +45,23 @@ describe('resultFromReply', () => {
 });
 
 describe('WorkerPool', () => {
-  it('runs jobs on every worker at once, the student\'s runs before frontier points', async () => {
-    const { p, log } = pool(2, () => 20);
+  it('runs jobs on every worker at once, the student\'s runs first; points leave one worker free', async () => {
+    const { p, log } = pool(3, () => 20);
     await p.ready;
     const points = [0, 1, 2, 3].map((index) => p.submit({ type: 'point', body: '{}', index }, 1));
-    const run = p.submit(call('/api/v1/run'), 0);
-    await Promise.all([...points, run]);
-    // Two points start at once; the run, submitted after them, takes the next free worker.
-    expect(log).toEqual(['point:0', 'point:1', '/api/v1/run', 'point:2', 'point:3']);
+    await new Promise((r) => setTimeout(r, 5));
+    expect(log).toEqual(['point:0', 'point:1']); // the third worker is kept for runs
+    const runs = [p.submit(call('/api/v1/run'), 0), p.submit(call('/api/v1/answer'), 0)];
+    await Promise.all([...points, ...runs]);
+    // The first run takes the free worker at once; the second, the next worker to finish, before the points.
+    expect(log).toEqual(['point:0', 'point:1', '/api/v1/run', '/api/v1/answer', 'point:2', 'point:3']);
+  });
+
+  it('gives a lone worker to points too', async () => {
+    const { p, log } = pool(1, () => 5);
+    await p.ready;
+    await Promise.all([0, 1].map((index) => p.submit({ type: 'point', body: '{}', index }, 1)));
+    expect(log).toEqual(['point:0', 'point:1']);
   });
 
   it('answers an abort at once; a job still running after the grace period ends its worker', async () => {

@@ -1,5 +1,6 @@
 // A pool of engine workers (./worker.ts): jobs wait in two queues (the
-// student's runs before frontier points), each worker does one at a time.
+// student's runs before frontier points, which never take the last free
+// worker), each worker does one at a time.
 // A simulation cannot be interrupted inside WebAssembly: a job aborted while
 // it runs is answered at once and its worker ends it (most take
 // milliseconds) unless it is still at it a second later; a job past the
@@ -13,6 +14,7 @@ export type JobReply = { status: number; body: string; ms: number } | { aborted:
 
 interface Pending {
   job: Job;
+  priority: 0 | 1;
   resolve(r: JobReply): void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | null;
@@ -51,7 +53,7 @@ export class WorkerPool {
   submit(spec: JobSpec, priority: 0 | 1, signal?: AbortSignal): Promise<JobReply> {
     if (signal?.aborted) return Promise.resolve({ aborted: true });
     return new Promise((resolve) => {
-      const p: Pending = { job: { ...spec, id: this.nextId++ } as Job, resolve, signal, onAbort: null };
+      const p: Pending = { job: { ...spec, id: this.nextId++ } as Job, priority, resolve, signal, onAbort: null };
       if (signal) {
         p.onAbort = () => this.abort(p);
         signal.addEventListener('abort', p.onAbort, { once: true });
@@ -80,7 +82,10 @@ export class WorkerPool {
   private pump(): void {
     for (const slot of this.slots) {
       if (slot.job) continue;
-      const next = this.queues[0].shift() ?? this.queues[1].shift();
+      // One worker stays free of frontier points (when there are two or more), so that the
+      // student's next run never waits behind a frontier.
+      const busyWithPoints = this.slots.filter((s) => s.job?.priority === 1).length;
+      const next = this.queues[0].shift() ?? (busyWithPoints < Math.max(1, this.slots.length - 1) ? this.queues[1].shift() : undefined);
       if (!next) return;
       slot.job = next;
       void slot.ready.then((ok) => {

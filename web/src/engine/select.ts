@@ -49,6 +49,9 @@ type Method = { [K in keyof Engine]: Engine[K] extends (...a: infer A) => Promis
  * errors included, is the server's.
  */
 export class FallbackEngine implements Engine {
+  /** Requests the browser answered in the server's place. */
+  fallbacks = 0;
+
   constructor(private readonly primary: Engine, private readonly secondary: () => Promise<{ engine: Engine } | { error: string }>) {}
 
   health() { return this.call('health'); }
@@ -68,7 +71,9 @@ export class FallbackEngine implements Engine {
       const e = first.ok ? null : first.error;
       if (e === null || !(e.kind === 'network' || (e.kind === 'http' && e.code === 'busy'))) return first;
       const s = await this.secondary();
-      return 'error' in s ? first : invoke(s.engine);
+      if ('error' in s) return first;
+      this.fallbacks++;
+      return invoke(s.engine);
     }) as ReturnType<Engine[K]>;
   }
 }
