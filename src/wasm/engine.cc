@@ -36,7 +36,8 @@ int Answer(LocalApi::Reply r) {
 }
 
 int Fail(int status, const std::string& message) {
-  State().reply = nlohmann::json{{"error", {{"code", "internal"}, {"field", nullptr}, {"message", message}}}}.dump();
+  const nlohmann::json error = {{"error", {{"code", "internal"}, {"field", nullptr}, {"message", message}}}};
+  State().reply = error.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // a file name may not be UTF-8
   return status;
 }
 

@@ -22,6 +22,7 @@ const site = resolve(process.argv[2] ?? resolve(web, '../build/site'));
 const bin = resolve(web, process.env.FLEETLAB_BIN ?? '../build/bin/fleetlab');
 const SIG = 9;
 const REPEAT = 7;
+const WARMUP = 3;
 
 /** `v` with every number rounded to 9 significant digits and wall_ms dropped. */
 function canonical(v) {
@@ -133,7 +134,7 @@ async function main() {
     const speed = await measureSpeed(speedRequests, nativeCall, wasm);
     fallback = await fallbackCheck();
     console.log(`wasm-equality: ${compared} replies compared (native vs WASM at ${SIG} significant digits): ${compared - failures.length} equal, ${exact} of them byte for byte`);
-    console.log(`simulation time of each part's default run, ms (min / median of ${REPEAT}, interleaved; ratio = WASM / native, of the minima):`);
+    console.log(`simulation time of each part's default run, ms (min / median of ${REPEAT} after ${WARMUP} warm-up runs, interleaved; ratio = WASM / native, of the minima):`);
     for (const [k, x] of Object.entries(speed)) {
       const f = (v) => `${v.min.toFixed(2)} / ${v.median.toFixed(2)}`.padStart(17);
       console.log(`  ${k.padEnd(22)} native ${f(x.native)}  WASM Node ${f(x.node)} x${x.ratio_node.toFixed(2)}  WASM Chromium ${f(x.chromium)} x${x.ratio_chromium.toFixed(2)}`);
@@ -185,8 +186,9 @@ async function measureSpeed(requests, nativeCall, wasm) {
     for (const [key, req] of Object.entries(requests)) {
       const body = JSON.stringify(req);
       const t = { native: [], node: [], chromium: [] };
-      await inPage(req); // warm-up: the worker's compiler tiers up on first use
-      wasm.call('POST', '/api/v1/run', body);
+      // Warm-up: V8 compiles WebAssembly with a baseline compiler first and optimises the functions
+      // that turn out hot (dynamic tiering): a part's first runs in a fresh page are slower (docs/site.md).
+      for (let i = 0; i < WARMUP; i++) { await inPage(req); wasm.call('POST', '/api/v1/run', body); }
       for (let i = 0; i < REPEAT; i++) {
         t.native.push(JSON.parse((await nativeCall('POST', '/api/v1/run', body)).body).wall_ms);
         t.node.push(JSON.parse(wasm.call('POST', '/api/v1/run', body).body).wall_ms);
