@@ -57,6 +57,15 @@ describe('WorkerPool', () => {
     expect(log).toEqual(['point:0', 'point:1', '/api/v1/run', '/api/v1/answer', 'point:2', 'point:3']);
   });
 
+  it('runs background work (the warm-up) after frontier points', async () => {
+    const { p, log } = pool(2, () => 10);
+    await p.ready;
+    const jobs = [p.submit(call('/run1'), 0), p.submit(call('/run2'), 0), p.submit(call('/background'), 2),
+      p.submit({ type: 'point', body: '{}', index: 0 }, 1)];
+    await Promise.all(jobs);
+    expect(log).toEqual(['/run1', '/run2', 'point:0', '/background']);
+  });
+
   it('gives a lone worker to points too', async () => {
     const { p, log } = pool(1, () => 5);
     await p.ready;

@@ -1,6 +1,6 @@
-// A pool of engine workers (./worker.ts): jobs wait in two queues (the
-// student's runs before frontier points, which never take the last free
-// worker), each worker does one at a time.
+// A pool of engine workers (./worker.ts): jobs wait in three queues (the
+// student's runs, then frontier points, then background work; the last two
+// never take the last free worker), each worker does one at a time.
 // A simulation cannot be interrupted inside WebAssembly: a job aborted while
 // it runs is answered at once and its worker ends it (most take
 // milliseconds) unless it is still at it a second later; a job past the
@@ -10,11 +10,14 @@ import type { FromWorker, Job, JobSpec } from './protocol';
 
 export interface Assets { module: WebAssembly.Module; engineUrl: string; files: string }
 
+/** 0: the student's runs; 1: frontier points; 2: background work. */
+export type Priority = 0 | 1 | 2;
+
 export type JobReply = { status: number; body: string; ms: number } | { aborted: true } | { timedOut: true };
 
 interface Pending {
   job: Job;
-  priority: 0 | 1;
+  priority: Priority;
   resolve(r: JobReply): void;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | null;
@@ -34,7 +37,7 @@ export interface PoolOptions {
 
 export class WorkerPool {
   private readonly slots: Slot[] = [];
-  private readonly queues: [Pending[], Pending[]] = [[], []];
+  private readonly queues: [Pending[], Pending[], Pending[]] = [[], [], []];
   private nextId = 1;
   /** Settles when the first worker is ready: true, or false if none can start. */
   readonly ready: Promise<boolean>;
@@ -49,8 +52,11 @@ export class WorkerPool {
   /** Why the workers could not start, or null. */
   get startError(): string | null { return this.failure; }
 
-  /** Runs `spec` on the next free worker; `priority` 0 (the student's runs) goes before 1 (frontier points). */
-  submit(spec: JobSpec, priority: 0 | 1, signal?: AbortSignal): Promise<JobReply> {
+  /**
+   * Runs `spec` on the next free worker: `priority` 0 (the student's runs)
+   * before 1 (frontier points) before 2 (background work: the warm-up).
+   */
+  submit(spec: JobSpec, priority: Priority, signal?: AbortSignal): Promise<JobReply> {
     if (signal?.aborted) return Promise.resolve({ aborted: true });
     return new Promise((resolve) => {
       const p: Pending = { job: { ...spec, id: this.nextId++ } as Job, priority, resolve, signal, onAbort: null };
@@ -84,8 +90,9 @@ export class WorkerPool {
       if (slot.job) continue;
       // One worker stays free of frontier points (when there are two or more), so that the
       // student's next run never waits behind a frontier.
-      const busyWithPoints = this.slots.filter((s) => s.job?.priority === 1).length;
-      const next = this.queues[0].shift() ?? (busyWithPoints < Math.max(1, this.slots.length - 1) ? this.queues[1].shift() : undefined);
+      const busyWithPoints = this.slots.filter((s) => s.job !== null && s.job.priority > 0).length;
+      const roomForPoints = busyWithPoints < Math.max(1, this.slots.length - 1);
+      const next = this.queues[0].shift() ?? (roomForPoints ? this.queues[1].shift() ?? this.queues[2].shift() : undefined);
       if (!next) return;
       slot.job = next;
       void slot.ready.then((ok) => {
