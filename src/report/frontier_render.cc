@@ -68,10 +68,26 @@ json FrontierToJson(const Frontier& f) {
       cols["output_tokens_per_s"].push_back(Num(r.output_tokens_per_s));
     }
   }
+  cols["reference_p99_ms"] = json::array();
+  for (double rate : f.rates_per_s) cols["reference_p99_ms"].push_back(Num(ReferenceP99Ms(f.unloaded_p99_ms, rate, f.capacity_per_s)));
   const std::string method = f.points.empty() ? "" : f.points.front().analytic_method;
+  // The knee as a plotted point: the last rate whose P99 is within the line,
+  // and that P99 (null when even the first point is above it).
+  // (none when no point crosses the line: every rate shown is within it)
+  const bool has_point = f.knee_index >= 0 && static_cast<std::size_t>(f.knee_index) < f.points.size() &&
+                         !std::isnan(f.knee_rate_per_s);
+  const FrontierPoint knee_point = has_point ? f.points[f.knee_index] : FrontierPoint{};
+  const double knee_p99 = !has_point ? std::nan("")
+                          : f.metric == FrontierMetric::kTtft && IsLlm(f) ? knee_point.ttft_p99_ms : knee_point.e2e_p99_ms;
   return json{{"series", cols},
+              {"capacity_per_s", Num(f.capacity_per_s)},
+              {"capacity_source", f.capacity_source},
+              {"reference", "M/M/1 with the same unloaded P99 and capacity: unloaded P99 / (1 - rate / capacity)"},
               {"knee", {{"index", f.knee_index},
                         {"rate_per_s", Num(f.knee_rate_per_s)},
+                        {"point_rate_per_s", has_point ? json(f.rates_per_s[f.knee_index]) : json(nullptr)},
+                        {"point_p99_ms", Num(knee_p99)},
+                        {"point_load", has_point && f.capacity_per_s > 0 ? json(f.rates_per_s[f.knee_index] / f.capacity_per_s) : json(nullptr)},
                         {"factor", f.knee_factor},
                         {"metric", f.metric == FrontierMetric::kTtft ? "ttft" : "e2e"},
                         {"unloaded_p99_ms", f.unloaded_p99_ms},
@@ -118,6 +134,7 @@ std::string FrontierToText(const Frontier& f) {
   if (!f.points.empty() && !f.points.front().analytic_method.empty()) {
     out += fmt::format("analytic: {}\n", f.points.front().analytic_method);
   }
+  if (f.capacity_per_s > 0) out += fmt::format("capacity: {:.3f} req/s ({})\n", f.capacity_per_s, f.capacity_source);
   out += "knee: " + KneeRule(f) + "\n";
   if (!std::isnan(f.knee_rate_per_s)) out += fmt::format("P99 crosses the line at {:.2f} req/s\n", f.knee_rate_per_s);
   return out;

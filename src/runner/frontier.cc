@@ -48,6 +48,21 @@ Status ParseRateSpec(const std::string& spec, FrontierOptions* options) {
   return Status::Ok();
 }
 
+Status ParseLoadSpec(const std::string& spec, FrontierOptions* options) {
+  FrontierOptions rates;
+  rates.points = 0;
+  const Status s = ParseRateSpec(spec, &rates);
+  if (!s.ok() || !(rates.rate_low_per_s < rates.rate_high_per_s) || rates.rate_high_per_s > 10 || rates.points < 2) {
+    return Status::InvalidArgument(fmt::format("--loads {}: expected LOW:HIGH:POINTS, fractions of the capacity with "
+                                               "0 < LOW < HIGH <= 10 and POINTS an integer between 2 and 10000, e.g. "
+                                               "0.1:1.3:14", spec));
+  }
+  options->load_low = rates.rate_low_per_s;
+  options->load_high = rates.rate_high_per_s;
+  options->points = rates.points;
+  return Status::Ok();
+}
+
 void FindKnee(const std::vector<double>& x, const std::vector<double>& y, double limit, int* index,
               double* crossing) {
   *index = -1;
@@ -116,7 +131,50 @@ double UnloadedP99MsPath(const Scenario& base) {
   return r.ok() ? r->e2e_ms.p99 : 0.0;
 }
 
-Result<std::vector<double>> FrontierRates(const Scenario& base, const FrontierOptions& options) {
+double ReferenceP99Ms(double unloaded_p99_ms, double rate_per_s, double capacity_per_s) {
+  if (!(capacity_per_s > 0) || rate_per_s >= capacity_per_s) return std::numeric_limits<double>::quiet_NaN();
+  return unloaded_p99_ms / (1.0 - rate_per_s / capacity_per_s);
+}
+
+// A short run at the scenario's own rate reads the system's capacity_per_s
+// (exact for stations and paths, an estimate for an LLM replica); for an
+// LLM replica the overloaded run then measures what it really sustains.
+// Sent for a fixed simulated time, the window ends with the arrivals: no
+// final drain dilutes the throughput.
+Result<double> MeasureCapacity(const Scenario& base, const FrontierOptions& options, std::string* source) {
+  Scenario probe = base;
+  probe.workload.duration_s = 0;
+  probe.workload.requests = std::min<std::uint64_t>(probe.workload.requests, 200);
+  probe.workload.warmup_requests = std::min<std::uint64_t>(probe.workload.warmup_requests, 20);
+  RunHooks hooks;
+  hooks.cancel = options.cancel;
+  hooks.kv_heatmap = false;
+  auto r = RunScenario(probe, hooks);
+  if (!r.ok()) return r.status();
+  const double estimate = r->capacity_per_s;
+  if (!(estimate > 0) || !std::isfinite(estimate)) {
+    return Status::InvalidArgument("frontier: the scenario has no finite capacity to take loads of");
+  }
+  if (!base.replica) {
+    *source = "exact";
+    return estimate;
+  }
+  Scenario over = base;
+  over.workload.arrival.rate_per_s = std::min(kMaxRatePerS, options.overload * estimate);
+  // At most kSaturationRequests arrivals, so a fast replica's run stays short.
+  constexpr double kSaturationRequests = 20'000;
+  over.workload.duration_s = std::min(options.saturation_s, kSaturationRequests / over.workload.arrival.rate_per_s);
+  auto o = RunScenario(over, hooks);
+  if (!o.ok()) return o.status();
+  if (!(o->throughput_rps > 0)) {
+    *source = "estimate";
+    return estimate;
+  }
+  *source = "saturation";
+  return o->throughput_rps;
+}
+
+Status CheckFrontier(const Scenario& base, const FrontierOptions& options) {
   if (base.disaggregation) {  // its unloaded baseline (prefill + transfer + decode) is not modelled yet
     return Status::InvalidArgument("frontier: not available for a \"disaggregation\" scenario yet; sweep "
                                    "workload.arrival.rate_per_s with fleetlab run --set instead");
@@ -128,10 +186,31 @@ Result<std::vector<double>> FrontierRates(const Scenario& base, const FrontierOp
     return Status::InvalidArgument("frontier: needs an open-loop workload (workload.mode \"open\"): a closed loop "
                                    "sets its own rate through workload.closed.users");
   }
+  if (options.load_high > 0 && !(options.load_low > 0 && options.load_low < options.load_high)) {
+    return Status::InvalidArgument("frontier: loads need 0 < low < high (fractions of the capacity)");
+  }
+  return Status::Ok();
+}
+
+Result<FrontierCapacity> MeasureFrontierCapacity(const Scenario& base, const FrontierOptions& options) {
+  if (Status s = CheckFrontier(base, options); !s.ok()) return s;
+  FrontierCapacity c;
+  auto capacity = MeasureCapacity(base, options, &c.source);
+  if (!capacity.ok()) return capacity.status();
+  c.per_s = *capacity;
+  return c;
+}
+
+std::vector<double> FrontierRates(const FrontierOptions& options, double capacity_per_s) {
+  double low = options.rate_low_per_s, high = options.rate_high_per_s;
+  if (options.load_high > 0) {
+    low = std::max(kMinRatePerS, options.load_low * capacity_per_s);
+    high = std::min(kMaxRatePerS, options.load_high * capacity_per_s);
+  }
   std::vector<double> rates;
   for (std::size_t i = 0; i < options.points; ++i) {
     const double t = options.points == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(options.points - 1);
-    rates.push_back(options.rate_low_per_s + t * (options.rate_high_per_s - options.rate_low_per_s));
+    rates.push_back(low + t * (high - low));
   }
   return rates;
 }
@@ -147,8 +226,8 @@ Result<Report> RunFrontierPoint(const Scenario& base, double rate_per_s, const s
   return report;
 }
 
-Frontier FinishFrontier(const Scenario& base, const FrontierOptions& options, std::vector<double> rates,
-                        std::vector<FrontierPoint> points) {
+Frontier FinishFrontier(const Scenario& base, const FrontierOptions& options, FrontierCapacity capacity,
+                        std::vector<double> rates, std::vector<FrontierPoint> points) {
   Frontier f;
   std::vector<double> p99;
   for (const FrontierPoint& p : points) {
@@ -156,6 +235,8 @@ Frontier FinishFrontier(const Scenario& base, const FrontierOptions& options, st
   }
   f.rates_per_s = std::move(rates);
   f.points = std::move(points);
+  f.capacity_per_s = capacity.per_s;
+  f.capacity_source = std::move(capacity.source);
   f.knee_factor = options.knee_factor;
   f.metric = options.metric;
   f.unloaded_p99_ms = base.replica ? UnloadedP99MsLlm(base, options.metric)
@@ -166,12 +247,13 @@ Frontier FinishFrontier(const Scenario& base, const FrontierOptions& options, st
 }
 
 Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options) {
-  auto rates = FrontierRates(base, options);
-  if (!rates.ok()) return rates.status();
+  auto capacity = MeasureFrontierCapacity(base, options);
+  if (!capacity.ok()) return capacity.status();
+  const std::vector<double> rates = FrontierRates(options, capacity->per_s);
   std::vector<Result<Report>> results(options.points, Status::InvalidArgument("not run"));
   std::atomic<std::size_t> next{0};
   const auto worker = [&]() {
-    for (std::size_t i = next++; i < options.points; i = next++) results[i] = RunFrontierPoint(base, (*rates)[i], options.cancel);
+    for (std::size_t i = next++; i < options.points; i = next++) results[i] = RunFrontierPoint(base, rates[i], options.cancel);
   };
   const unsigned threads = std::clamp<unsigned>(options.threads, 1, static_cast<unsigned>(options.points));
   std::vector<std::thread> pool;
@@ -183,9 +265,9 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
   for (std::size_t i = 0; i < options.points; ++i) {
     if (!results[i].ok()) return results[i].status();
     reports.push_back(std::move(results[i]).value());
-    points.push_back(MakeFrontierPoint((*rates)[i], reports.back()));
+    points.push_back(MakeFrontierPoint(rates[i], reports.back()));
   }
-  Frontier f = FinishFrontier(base, options, *std::move(rates), std::move(points));
+  Frontier f = FinishFrontier(base, options, *std::move(capacity), rates, std::move(points));
   f.reports = std::move(reports);
   return f;
 }

@@ -16,6 +16,8 @@
 
 namespace fleetlab::server {
 
+struct Classroom;  // server/classroom/classroom.h
+
 struct ServerContext {
   ServerContext(LabServerOptions o, Catalog c, std::vector<Track> t, std::map<std::string, std::string> tr)
       : options(std::move(o)), catalog(std::move(c)), tracks(std::move(t)), traces(std::move(tr)),
@@ -28,13 +30,18 @@ struct ServerContext {
   // Its thread cancels simulations at bounds.max_wall_s; null when that is
   // 0 (no thread: the WebAssembly engine, whose page ends a worker instead).
   std::unique_ptr<Watchdog> watchdog;
+  // The class this server keeps (`--class`), or null (always null in the
+  // WebAssembly engine, which is built without server/classroom/).
+  std::shared_ptr<Classroom> classroom;
 
   // nullptr (and a 404 in *error) when there is no such track or part.
   const TrackPart* FindPart(const std::string& track, const std::string& part, ApiError* error) const;
 };
 
-// Every API route of docs/api.md (the static files aside): what the lab
-// server's router and the in-process API (local_api.h) both serve.
+// Every API route of docs/api.md (the static files and the classroom's
+// routes aside): what the lab server's router and the in-process API
+// (local_api.h) both serve. The lab server adds AddClassRoutes when it keeps
+// a class.
 void AddApiRoutes(Router& router, ServerContext& ctx);
 
 // Route registration, one concept per file. Heavy routes defer their work
@@ -45,6 +52,7 @@ void AddRunRoutes(Router& router, ServerContext& ctx);       // run
 void AddFrontierRoutes(Router& router, ServerContext& ctx);  // frontier
 void AddAnswerRoutes(Router& router, ServerContext& ctx);    // answer
 void AddPlanRoutes(Router& router, ServerContext& ctx);      // plan, memory
+void AddClassRoutes(Router& router, ServerContext& ctx);     // class: info, join, events, summary
 
 // A part as docs/api.md's Part object (without its scenario).
 nlohmann::json PartJson(const TrackPart& part);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/util/file.h"
+#include "server/classroom/classroom.h"
 
 namespace fleetlab::server {
 namespace {
@@ -52,6 +53,7 @@ Result<std::map<std::string, std::string>> ReadTraces(const std::string& dir) {
 
 LabApp::LabApp(std::unique_ptr<ServerContext> c) : ctx(std::move(c)), router(GuardOptions{ctx->options.allowed_hosts}) {
   AddApiRoutes(router, *ctx);
+  if (ctx->classroom) AddClassRoutes(router, *ctx);  // sockets-side state: not in AddApiRoutes (the WebAssembly engine)
   if (HasIndex(ctx->options.static_dir)) {
     files = std::make_unique<StaticFiles>(ctx->options.static_dir);
     router.SetFallback([this](const HttpRequest& req, HttpResponse& res) { files->Serve(req, res); });
@@ -77,8 +79,16 @@ Result<std::unique_ptr<LabApp>> MakeLabApp(LabServerOptions options) {
   }
   auto traces = ReadTraces(options.traces_dir);
   if (!traces.ok()) return traces.status();
-  return std::make_unique<LabApp>(std::make_unique<ServerContext>(std::move(options), std::move(catalog).value(),
-                                                                  std::move(tracks), std::move(traces).value()));
+  std::shared_ptr<Classroom> classroom;
+  if (!options.classroom.code.empty()) {
+    auto opened = OpenClassroom(options.classroom);
+    if (!opened.ok()) return opened.status();
+    classroom = std::move(opened).value();
+  }
+  auto ctx = std::make_unique<ServerContext>(std::move(options), std::move(catalog).value(), std::move(tracks),
+                                             std::move(traces).value());
+  ctx->classroom = std::move(classroom);
+  return std::make_unique<LabApp>(std::move(ctx));
 }
 
 }  // namespace fleetlab::server

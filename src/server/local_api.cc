@@ -5,6 +5,8 @@
 #include <cmath>
 #include <exception>
 #include <limits>
+#include <optional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -61,6 +63,36 @@ bool PointFromJson(const json& j, fleetlab::FrontierPoint* p) {
   return true;
 }
 
+json CapacityToJson(const fleetlab::FrontierCapacity& c) {
+  return {{"capacity_per_s", c.per_s}, {"capacity_source", c.source}};
+}
+
+// A capacity as CapacityToJson wrote it (a finite rate > 0); false for anything else.
+bool CapacityFromJson(const std::string& text, fleetlab::FrontierCapacity* c) {
+  const json j = json::parse(text, nullptr, false);
+  if (!j.is_object() || j.size() != 2) return false;
+  const auto per_s = j.find("capacity_per_s"), source = j.find("capacity_source");
+  if (per_s == j.end() || !per_s->is_number() || source == j.end() || !source->is_string()) return false;
+  c->per_s = per_s->get<double>();
+  c->source = source->get<std::string>();
+  return c->per_s > 0 && std::isfinite(c->per_s);
+}
+
+// A point's or the finish's body and capacity, read and checked as /frontier
+// reads and checks the body; on failure the reply to give.
+std::optional<LocalApi::Reply> ReadPiece(const std::string& body, const std::string& capacity, const ServerContext& ctx,
+                                         FrontierRequest* request, fleetlab::FrontierCapacity* c) {
+  if (auto e = ReadFrontierRequest(body, ctx, request)) return ErrorReply(*e);
+  if (Status s = CheckFrontier(request->scenario.scenario, request->options); !s.ok()) {
+    return ErrorReply(RunError(s, false, 0, FieldPrefix(request->scenario)));
+  }
+  if (!CapacityFromJson(capacity, c)) {
+    return ErrorReply(BadRequest("", "frontier capacity: expected {\"capacity_per_s\": a rate > 0, "
+                                     "\"capacity_source\": text} as FrontierCapacity gives it"));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 LocalApi::LocalApi(std::unique_ptr<ServerContext> ctx) : ctx_(std::move(ctx)), router_(GuardOptions{}) {
@@ -95,38 +127,52 @@ LocalApi::Reply LocalApi::Call(const std::string& method, const std::string& pat
   return {res.status, std::move(res.body)};
 }
 
-LocalApi::Reply LocalApi::FrontierPoint(const std::string& body, std::size_t index) const {
+LocalApi::Reply LocalApi::FrontierCapacity(const std::string& body) const {
   try {
     FrontierRequest request;
     if (auto e = ReadFrontierRequest(body, *ctx_, &request)) return ErrorReply(*e);
-    auto rates = FrontierRates(request.scenario.scenario, request.options);
-    if (!rates.ok()) return ErrorReply(RunError(rates.status(), false, 0, FieldPrefix(request.scenario)));
-    if (index >= rates->size()) {
-      return ErrorReply(BadRequest("", fmt::format("frontier point {}: the frontier has {} points", index, rates->size())));
-    }
-    auto report = RunFrontierPoint(request.scenario.scenario, (*rates)[index], nullptr);
-    if (!report.ok()) return ErrorReply(RunError(report.status(), false, 0, FieldPrefix(request.scenario)));
-    return {200, PointToJson(MakeFrontierPoint((*rates)[index], *report)).dump()};
+    auto capacity = MeasureFrontierCapacity(request.scenario.scenario, request.options);
+    if (!capacity.ok()) return ErrorReply(RunError(capacity.status(), false, 0, FieldPrefix(request.scenario)));
+    return {200, CapacityToJson(*capacity).dump(-1, ' ', false, json::error_handler_t::replace)};
   } catch (const std::exception& e) {
     return ErrorReply(ApiError{500, "internal", "", std::string("internal error: ") + e.what()});
   }
 }
 
-LocalApi::Reply LocalApi::FrontierFinish(const std::string& body, const std::string& points) const {
+LocalApi::Reply LocalApi::FrontierPoint(const std::string& body, const std::string& capacity, std::size_t index) const {
   try {
     FrontierRequest request;
-    if (auto e = ReadFrontierRequest(body, *ctx_, &request)) return ErrorReply(*e);
-    auto rates = FrontierRates(request.scenario.scenario, request.options);
-    if (!rates.ok()) return ErrorReply(RunError(rates.status(), false, 0, FieldPrefix(request.scenario)));
+    fleetlab::FrontierCapacity c;
+    if (auto e = ReadPiece(body, capacity, *ctx_, &request, &c)) return *e;
+    const std::vector<double> rates = FrontierRates(request.options, c.per_s);
+    if (index >= rates.size()) {
+      return ErrorReply(BadRequest("", fmt::format("frontier point {}: the frontier has {} points", index, rates.size())));
+    }
+    auto report = RunFrontierPoint(request.scenario.scenario, rates[index], nullptr);
+    if (!report.ok()) return ErrorReply(RunError(report.status(), false, 0, FieldPrefix(request.scenario)));
+    return {200, PointToJson(MakeFrontierPoint(rates[index], *report)).dump()};
+  } catch (const std::exception& e) {
+    return ErrorReply(ApiError{500, "internal", "", std::string("internal error: ") + e.what()});
+  }
+}
+
+LocalApi::Reply LocalApi::FrontierFinish(const std::string& body, const std::string& capacity,
+                                         const std::string& points) const {
+  try {
+    FrontierRequest request;
+    fleetlab::FrontierCapacity c;
+    if (auto e = ReadPiece(body, capacity, *ctx_, &request, &c)) return *e;
+    std::vector<double> rates = FrontierRates(request.options, c.per_s);
     const json list = json::parse(points, nullptr, false);
-    std::vector<fleetlab::FrontierPoint> figures(rates->size());
-    bool ok = list.is_array() && list.size() == rates->size();
+    std::vector<fleetlab::FrontierPoint> figures(rates.size());
+    bool ok = list.is_array() && list.size() == rates.size();
     for (std::size_t i = 0; ok && i < figures.size(); ++i) ok = PointFromJson(list[i], &figures[i]);
     if (!ok) {
       return ErrorReply(BadRequest("", fmt::format("frontier points: expected {} points as FrontierPoint gives them",
-                                                   rates->size())));
+                                                   rates.size())));
     }
-    const Frontier f = FinishFrontier(request.scenario.scenario, request.options, *std::move(rates), std::move(figures));
+    const Frontier f = FinishFrontier(request.scenario.scenario, request.options, std::move(c), std::move(rates),
+                                      std::move(figures));
     return {200, FrontierToJson(f).dump(-1, ' ', false, json::error_handler_t::replace)};
   } catch (const std::exception& e) {
     return ErrorReply(ApiError{500, "internal", "", std::string("internal error: ") + e.what()});

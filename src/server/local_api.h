@@ -37,13 +37,16 @@ class LocalApi {
   Reply Call(const std::string& method, const std::string& path, const std::string& body) const;
 
   // /frontier in pieces, for a caller that runs the points in parallel (the
-  // browser's Web Workers): point `index` of the frontier `body` asks for
-  // (its figures, as an object), and the /frontier reply put together from
-  // every point's figures (a JSON array in rate order). For a body /frontier
-  // refuses, both give /frontier's error; the pieces of a body it accepts
-  // give exactly its reply (FinishFrontier).
-  Reply FrontierPoint(const std::string& body, std::size_t index) const;
-  Reply FrontierFinish(const std::string& body, const std::string& points) const;
+  // browser's Web Workers): first the capacity the frontier's loads are
+  // fractions of (an object {"capacity_per_s", "capacity_source"}: one
+  // saturation run for an LLM replica), then, given it, point `index` of the
+  // frontier `body` asks for (its figures, as an object), and the /frontier
+  // reply put together from every point's figures (a JSON array in rate
+  // order). For a body /frontier refuses, each gives /frontier's error; the
+  // pieces of a body it accepts give exactly its reply (FinishFrontier).
+  Reply FrontierCapacity(const std::string& body) const;
+  Reply FrontierPoint(const std::string& body, const std::string& capacity, std::size_t index) const;
+  Reply FrontierFinish(const std::string& body, const std::string& capacity, const std::string& points) const;
 
   const ServerContext& context() const { return *ctx_; }
 

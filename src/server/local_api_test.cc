@@ -83,33 +83,68 @@ TEST_F(LocalApiTest, AnswersAsTheServerDoes) {
   ExpectSame("DELETE", "/api/v1/run", "");
 }
 
-TEST_F(LocalApiTest, TheFrontierInPiecesIsTheFrontier) {
-  const std::string body = R"({"track": "cloud-titan", "part": "part1", "overrides": {}, "metric": "ttft",
-                               "rates": {"low": 2, "high": 40, "points": 5}})";
-  const LocalApi::Reply whole = local_->Call("POST", "/api/v1/frontier", body);
-  ASSERT_EQ(whole.status, 200) << whole.body;
+// The frontier of `body` from its pieces: the capacity, each point given it,
+// then the finish.
+LocalApi::Reply FrontierFromPieces(const LocalApi& api, const std::string& body, std::size_t n) {
+  const LocalApi::Reply capacity = api.FrontierCapacity(body);
+  if (capacity.status != 200) return capacity;
   std::string points = "[";
-  for (std::size_t i = 0; i < 5; ++i) {
-    const LocalApi::Reply p = local_->FrontierPoint(body, i);
-    ASSERT_EQ(p.status, 200) << p.body;
+  for (std::size_t i = 0; i < n; ++i) {
+    const LocalApi::Reply p = api.FrontierPoint(body, capacity.body, i);
+    if (p.status != 200) return p;
     points += (i ? "," : "") + p.body;
   }
-  const LocalApi::Reply joined = local_->FrontierFinish(body, points + "]");
-  ASSERT_EQ(joined.status, 200) << joined.body;
-  EXPECT_EQ(joined.body, whole.body);  // byte for byte
-  EXPECT_EQ(Server("POST", "/api/v1/frontier", body).body, whole.body);
+  return api.FrontierFinish(body, capacity.body, points + "]");
+}
+
+TEST_F(LocalApiTest, TheFrontierInPiecesIsTheFrontier) {
+  // Rates in req/s, and (the lab's) loads as fractions of the measured
+  // capacity: an LLM replica's saturation run, a station's exact capacity.
+  for (const std::string body : {
+           R"({"track": "cloud-titan", "part": "part1", "overrides": {}, "metric": "ttft",
+               "rates": {"low": 2, "high": 40, "points": 5}})",
+           R"({"track": "cloud-titan", "part": "part1", "overrides": {}, "metric": "ttft",
+               "rates": {"low_load": 0.1, "high_load": 1.3, "points": 5}})",
+           R"({"scenario": {"station": {"servers": 2, "service": {"distribution": "exponential", "mean_ms": 10}},
+                            "workload": {"arrival": {"process": "poisson", "rate_per_s": 100}, "requests": 2000}},
+               "overrides": {}, "rates": {"low_load": 0.2, "high_load": 1.1, "points": 5}})"}) {
+    const LocalApi::Reply whole = local_->Call("POST", "/api/v1/frontier", body);
+    ASSERT_EQ(whole.status, 200) << whole.body;
+    EXPECT_NE(json::parse(whole.body).value("capacity_per_s", json()), nullptr) << body;
+    const LocalApi::Reply joined = FrontierFromPieces(*local_, body, 5);
+    ASSERT_EQ(joined.status, 200) << joined.body;
+    EXPECT_EQ(joined.body, whole.body) << body;  // byte for byte
+    EXPECT_EQ(Server("POST", "/api/v1/frontier", body).body, whole.body) << body;
+  }
 }
 
 TEST_F(LocalApiTest, TheFrontierPiecesRefuseWhatTheFrontierRefuses) {
-  const std::string bad = R"({"track": "cloud-titan", "part": "part1", "overrides": {}, "rates": {"low": 2, "high": 1, "points": 5}})";
-  const LocalApi::Reply whole = local_->Call("POST", "/api/v1/frontier", bad);
-  EXPECT_EQ(whole.status, 422);
-  EXPECT_EQ(local_->FrontierPoint(bad, 0).body, whole.body);
-  EXPECT_EQ(local_->FrontierFinish(bad, "[]").body, whole.body);
+  for (const std::string bad : {
+           R"({"track": "cloud-titan", "part": "part1", "overrides": {}, "rates": {"low": 2, "high": 1, "points": 5}})",
+           R"({"track": "cloud-titan", "part": "part1", "overrides": {}, "rates": {"low_load": 0.5, "high_load": 0.2, "points": 5}})",
+           // A station has no first token: CheckFrontier's refusal.
+           R"({"overrides": {}, "metric": "ttft",
+               "scenario": {"station": {"service": {"distribution": "exponential", "mean_ms": 10}}},
+               "rates": {"low": 1, "high": 2, "points": 2}})"}) {
+    const LocalApi::Reply whole = local_->Call("POST", "/api/v1/frontier", bad);
+    EXPECT_GE(whole.status, 400) << bad;
+    EXPECT_EQ(local_->FrontierCapacity(bad).body, whole.body) << bad;
+    const std::string capacity = R"({"capacity_per_s": 10, "capacity_source": "exact"})";
+    EXPECT_EQ(local_->FrontierPoint(bad, capacity, 0).body, whole.body) << bad;
+    EXPECT_EQ(local_->FrontierFinish(bad, capacity, "[]").body, whole.body) << bad;
+  }
   const std::string good = R"({"track": "cloud-titan", "part": "part1", "overrides": {}, "rates": {"low": 2, "high": 4, "points": 2}})";
-  EXPECT_EQ(local_->FrontierPoint(good, 2).status, 400);  // only points 0 and 1
+  const LocalApi::Reply capacity = local_->FrontierCapacity(good);
+  ASSERT_EQ(capacity.status, 200) << capacity.body;
+  EXPECT_EQ(local_->FrontierPoint(good, capacity.body, 2).status, 400);  // only points 0 and 1
   for (const char* points : {"", "[]", "[1, 2]", "{}", "[{}, {}]", "[null, null]"}) {
-    EXPECT_EQ(local_->FrontierFinish(good, points).status, 400) << points;
+    EXPECT_EQ(local_->FrontierFinish(good, capacity.body, points).status, 400) << points;
+  }
+  for (const char* c : {"", "{}", "[]", R"({"capacity_per_s": 0, "capacity_source": "exact"})",
+                        R"({"capacity_per_s": -1, "capacity_source": "exact"})", R"({"capacity_per_s": "9"})",
+                        R"({"capacity_per_s": 9, "capacity_source": 1})"}) {
+    EXPECT_EQ(local_->FrontierPoint(good, c, 0).status, 400) << c;
+    EXPECT_EQ(local_->FrontierFinish(good, c, "[]").status, 400) << c;
   }
 }
 

@@ -86,17 +86,23 @@ EMSCRIPTEN_KEEPALIVE int fleetlab_call(const char* method, const char* path, con
   return Answer(State().api->Call(method, path, body));
 }
 
-// Point `index` of the frontier `body` asks for, and the /frontier reply from
-// every point (LocalApi::FrontierPoint, FrontierFinish).
-EMSCRIPTEN_KEEPALIVE int fleetlab_frontier_point(const char* body, int index) {
+// The frontier `body` asks for, in pieces (LocalApi::FrontierCapacity,
+// FrontierPoint, FrontierFinish): the capacity its loads are fractions of,
+// point `index` given that capacity, and the /frontier reply from every point.
+EMSCRIPTEN_KEEPALIVE int fleetlab_frontier_capacity(const char* body) {
   if (!State().api) return Fail(500, "the engine is not initialised (fleetlab_init)");
-  if (index < 0) return Fail(400, "frontier point: the index must be >= 0");
-  return Answer(State().api->FrontierPoint(body, static_cast<std::size_t>(index)));
+  return Answer(State().api->FrontierCapacity(body));
 }
 
-EMSCRIPTEN_KEEPALIVE int fleetlab_frontier_finish(const char* body, const char* points) {
+EMSCRIPTEN_KEEPALIVE int fleetlab_frontier_point(const char* body, const char* capacity, int index) {
   if (!State().api) return Fail(500, "the engine is not initialised (fleetlab_init)");
-  return Answer(State().api->FrontierFinish(body, points));
+  if (index < 0) return Fail(400, "frontier point: the index must be >= 0");
+  return Answer(State().api->FrontierPoint(body, capacity, static_cast<std::size_t>(index)));
+}
+
+EMSCRIPTEN_KEEPALIVE int fleetlab_frontier_finish(const char* body, const char* capacity, const char* points) {
+  if (!State().api) return Fail(500, "the engine is not initialised (fleetlab_init)");
+  return Answer(State().api->FrontierFinish(body, capacity, points));
 }
 
 // The JSON body of the last call's reply (UTF-8, NUL-terminated); valid until

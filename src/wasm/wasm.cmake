@@ -12,9 +12,11 @@ endforeach()
 
 file(GLOB_RECURSE WASM_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/*.cc)
 list(FILTER WASM_SOURCES EXCLUDE REGEX "_test\\.cc$|_fuzz\\.cc$")
-# Not in the browser: the command line, sweeps (threads, MPI), and the lab
-# server's sockets, worker pool, files and process set-up.
-list(FILTER WASM_SOURCES EXCLUDE REGEX "/src/cli/|/src/sweep/")
+# Not in the browser: the command line, sweeps (threads, MPI), the lab
+# server's sockets, worker pool, files and process set-up, and the classroom
+# (SQLite on the server's disk: a site's page posts to a class server over
+# HTTP instead, docs/site.md), so the engine needs no SQLite.
+list(FILTER WASM_SOURCES EXCLUDE REGEX "/src/cli/|/src/sweep/|/src/server/classroom/")
 list(FILTER WASM_SOURCES EXCLUDE REGEX
   "/src/server/(http_transport|job_queue|lab_server|lab_app|static_files|load_test_main|server_test_util)\\.cc$")
 
@@ -31,7 +33,7 @@ target_include_directories(fleetlab_engine PRIVATE ${CMAKE_SOURCE_DIR}/include $
 target_compile_definitions(fleetlab_engine PRIVATE FMT_HEADER_ONLY)
 target_compile_options(fleetlab_engine PRIVATE ${WASM_FLAGS})
 set(FLEETLAB_WASM_EXPORTS
-  _fleetlab_init,_fleetlab_call,_fleetlab_frontier_point,_fleetlab_frontier_finish,_fleetlab_reply,_malloc,_free)
+  _fleetlab_init,_fleetlab_call,_fleetlab_frontier_capacity,_fleetlab_frontier_point,_fleetlab_frontier_finish,_fleetlab_reply,_malloc,_free)
 target_link_options(fleetlab_engine PRIVATE ${WASM_FLAGS}
   -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createFleetlabEngine
   # web,worker: the page's Web Workers; node: the equality test (web/e2e/wasm-equality.mjs).

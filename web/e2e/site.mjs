@@ -56,8 +56,9 @@ export async function loadSiteEngine(dir) {
   if (init !== 200) throw new Error(`the site's engine did not load its files: ${m.UTF8ToString(m._fleetlab_reply())}`);
   return {
     call: (method, path, body = '') => strings([method, path, body], ([a, b, c]) => reply(m._fleetlab_call(a, b, c))),
-    point: (body, index) => strings([body], ([b]) => reply(m._fleetlab_frontier_point(b, index))),
-    finish: (body, points) => strings([body, points], ([b, p]) => reply(m._fleetlab_frontier_finish(b, p))),
+    capacity: (body) => strings([body], ([b]) => reply(m._fleetlab_frontier_capacity(b))),
+    point: (body, capacity, index) => strings([body, capacity], ([b, c]) => reply(m._fleetlab_frontier_point(b, c, index))),
+    finish: (body, capacity, points) => strings([body, capacity, points], ([b, c, p]) => reply(m._fleetlab_frontier_finish(b, c, p))),
   };
 }
 

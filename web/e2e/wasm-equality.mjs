@@ -92,6 +92,15 @@ async function main() {
     else if (n.body.replace(/"wall_ms":[^,}]*/, '') === w.body.replace(/"wall_ms":[^,}]*/, '')) exact++;
     return { n, w };
   };
+  // The frontier as the page's workers run it: the capacity, each point apart, then the finish.
+  const samePieces = async (what, fr) => {
+    const body = JSON.stringify(fr);
+    const c = wasm.capacity(body);
+    if (c.status !== 200) return same(what, 'POST', '/api/v1/frontier', fr, c);
+    const points = Array.from({ length: fr.rates.points }, (_, i) => wasm.point(body, c.body, i));
+    const bad = points.find((x) => x.status !== 200);
+    return same(what, 'POST', '/api/v1/frontier', fr, bad ?? wasm.finish(body, c.body, `[${points.map((x) => x.body).join(',')}]`));
+  };
   try {
     await same('health', 'GET', '/api/v1/health');
     await same('catalog', 'GET', '/api/v1/catalog');
@@ -110,10 +119,8 @@ async function main() {
       }
       const fr = frontierRequest(part, part.scenario);
       await same(`${key} frontier`, 'POST', '/api/v1/frontier', fr);
-      const body = JSON.stringify(fr);
-      const points = Array.from({ length: fr.rates.points }, (_, i) => wasm.point(body, i));
-      const bad = points.find((x) => x.status !== 200);
-      await same(`${key} frontier from points`, 'POST', '/api/v1/frontier', fr, bad ?? wasm.finish(body, `[${points.map((x) => x.body).join(',')}]`));
+      await samePieces(`${key} frontier from points`, fr);
+      if (p.number === 1) await samePieces(`${key} frontier by load, from points`, { ...fr, rates: { low_load: 0.2, high_load: 0.95, points: 8 } });
       await same(`${key} answer`, 'POST', '/api/v1/answer', { ...base, overrides: {} });
       speedRequests[key] = { ...base, overrides: {}, series: p.instruments.includes('heatmap') };
     }

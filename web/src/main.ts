@@ -2,6 +2,7 @@
 // #/ (tracks), #/track/<track>/<part> and #/ledger.
 import './style.css';
 import { describeError } from './api/client';
+import { mountClassJoin } from './class/join';
 import type { Track } from './api/types';
 import type { Engine } from './engine/engine';
 import { chooseEngine, type Chosen } from './engine/select';
@@ -9,6 +10,7 @@ import { Ledger } from './ledger/ledger';
 import { renderChooser } from './views/chooser';
 import { h } from './views/dom';
 import { renderLedger } from './views/ledgerView';
+import { renderInstructor } from './views/instructorView';
 import { renderPart } from './views/part';
 
 const app = document.getElementById('app')!;
@@ -25,6 +27,8 @@ ledger.onChange(() => {
 // Another tab's writes: merged field by field (newest wins) so neither tab
 // erases the other's work.
 window.addEventListener('storage', (e) => { ledger.applyStorageEvent(e.key, e.newValue); });
+// "Join a class": the ledger's events go to a class server once the student joins.
+mountClassJoin(document.querySelector('header.site')!, ledger);
 
 declare global { interface Window { __fleetlabEngine?: Chosen } }
 
@@ -37,6 +41,8 @@ async function route(): Promise<void> {
     const t = tracks.find((x) => x.id === m[1]);
     if (!t) { app.replaceChildren(h('p', { class: 'page-error', role: 'alert' }, `No track "${m[1]}".`), h('a', { href: '#/' }, 'Back')); return; }
     await renderPart(app, { api, ledger, tracks }, t, m[2]!);
+  } else if (location.hash === '#/instructor') {
+    await renderInstructor(app);
   } else if (location.hash === '#/ledger') {
     renderLedger(app, tracks, ledger);
   } else {

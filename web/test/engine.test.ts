@@ -48,7 +48,7 @@ describe('WorkerPool', () => {
   it('runs jobs on every worker at once, the student\'s runs first; points leave one worker free', async () => {
     const { p, log } = pool(3, () => 20);
     await p.ready;
-    const points = [0, 1, 2, 3].map((index) => p.submit({ type: 'point', body: '{}', index }, 1));
+    const points = [0, 1, 2, 3].map((index) => p.submit({ type: 'point', body: '{}', capacity: '{}', index }, 1));
     await new Promise((r) => setTimeout(r, 5));
     expect(log).toEqual(['point:0', 'point:1']); // the third worker is kept for runs
     const runs = [p.submit(call('/api/v1/run'), 0), p.submit(call('/api/v1/answer'), 0)];
@@ -61,7 +61,7 @@ describe('WorkerPool', () => {
     const { p, log } = pool(2, () => 10);
     await p.ready;
     const jobs = [p.submit(call('/run1'), 0), p.submit(call('/run2'), 0), p.submit(call('/background'), 2),
-      p.submit({ type: 'point', body: '{}', index: 0 }, 1)];
+      p.submit({ type: 'point', body: '{}', capacity: '{}', index: 0 }, 1)];
     await Promise.all(jobs);
     expect(log).toEqual(['/run1', '/run2', 'point:0', '/background']);
   });
@@ -69,7 +69,7 @@ describe('WorkerPool', () => {
   it('gives a lone worker to points too', async () => {
     const { p, log } = pool(1, () => 5);
     await p.ready;
-    await Promise.all([0, 1].map((index) => p.submit({ type: 'point', body: '{}', index }, 1)));
+    await Promise.all([0, 1].map((index) => p.submit({ type: 'point', body: '{}', capacity: '{}', index }, 1)));
     expect(log).toEqual(['point:0', 'point:1']);
   });
 

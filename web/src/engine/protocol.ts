@@ -4,8 +4,9 @@
 export type ToWorker =
   | { type: 'init'; module: WebAssembly.Module; engineUrl: string; files: string }
   | { type: 'call'; id: number; method: 'GET' | 'POST'; path: string; body: string }
-  | { type: 'point'; id: number; body: string; index: number }
-  | { type: 'finish'; id: number; body: string; points: string };
+  | { type: 'capacity'; id: number; body: string }
+  | { type: 'point'; id: number; body: string; capacity: string; index: number }
+  | { type: 'finish'; id: number; body: string; capacity: string; points: string };
 
 export type Job = Extract<ToWorker, { id: number }>;
 /** A job before the pool numbers it. */

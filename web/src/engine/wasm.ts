@@ -77,16 +77,23 @@ export class WasmEngine implements Engine {
   memory(req: MemoryRequest, signal?: AbortSignal): Promise<ApiResult<MemoryResponse>> { return this.post('/memory', req, signal); }
   plan(req: PlanRequest, signal?: AbortSignal): Promise<ApiResult<PlanResponse>> { return this.post('/plan', req, signal); }
 
-  /** The frontier: its points on every worker at once, then one job puts them together. */
+  /**
+   * The frontier: the capacity its loads are fractions of (one saturation run
+   * for an LLM replica), its points on every worker at once, then one job puts
+   * them together.
+   */
   async frontier(req: FrontierRequest, signal?: AbortSignal): Promise<ApiResult<FrontierResponse>> {
     const n = req?.rates?.points;
     const body = JSON.stringify(req);
     // A body the server would refuse (or an odd count) goes through the server's own route for its error.
     if (!Number.isInteger(n) || n < 2 || n > 40) return this.post('/frontier', req, signal);
-    const points = await Promise.all(Array.from({ length: n }, (_, index) => this.job({ type: 'point', body, index }, POINT, signal)));
+    const c = await this.job({ type: 'capacity', body }, POINT, signal);
+    if (!('body' in c) || c.status !== 200) return this.result(c);
+    const capacity = c.body;
+    const points = await Promise.all(Array.from({ length: n }, (_, index) => this.job({ type: 'point', body, capacity, index }, POINT, signal)));
     for (const p of points) if (!('body' in p) || p.status !== 200) return this.result(p);
     const figures = `[${points.map((p) => ('body' in p ? p.body : 'null')).join(',')}]`;
-    return this.result(await this.job({ type: 'finish', body, points: figures }, RUN, signal));
+    return this.result(await this.job({ type: 'finish', body, capacity, points: figures }, RUN, signal));
   }
 
   close(): void { this.pool.close(); }

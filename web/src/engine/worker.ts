@@ -7,8 +7,9 @@ import type { FromWorker, ToWorker } from './protocol';
 interface EngineModule {
   _fleetlab_init(files: number): number;
   _fleetlab_call(method: number, path: number, body: number): number;
-  _fleetlab_frontier_point(body: number, index: number): number;
-  _fleetlab_frontier_finish(body: number, points: number): number;
+  _fleetlab_frontier_capacity(body: number): number;
+  _fleetlab_frontier_point(body: number, capacity: number, index: number): number;
+  _fleetlab_frontier_finish(body: number, capacity: number, points: number): number;
   _fleetlab_reply(): number;
   _malloc(n: number): number;
   _free(p: number): void;
@@ -51,8 +52,9 @@ async function init(msg: Extract<ToWorker, { type: 'init' }>): Promise<void> {
 function run(m: EngineModule, msg: Exclude<ToWorker, { type: 'init' }>): number {
   switch (msg.type) {
     case 'call': return withStrings(m, [msg.method, msg.path, msg.body], ([a, b, c]) => m._fleetlab_call(a!, b!, c!));
-    case 'point': return withStrings(m, [msg.body], ([b]) => m._fleetlab_frontier_point(b!, msg.index));
-    case 'finish': return withStrings(m, [msg.body, msg.points], ([b, p]) => m._fleetlab_frontier_finish(b!, p!));
+    case 'capacity': return withStrings(m, [msg.body], ([b]) => m._fleetlab_frontier_capacity(b!));
+    case 'point': return withStrings(m, [msg.body, msg.capacity], ([b, c]) => m._fleetlab_frontier_point(b!, c!, msg.index));
+    case 'finish': return withStrings(m, [msg.body, msg.capacity, msg.points], ([b, c, p]) => m._fleetlab_frontier_finish(b!, c!, p!));
   }
 }
 
