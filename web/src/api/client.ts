@@ -77,11 +77,7 @@ export class ApiClient {
   part(track: string, part: string): Promise<ApiResult<Part>> {
     return this.request('GET', `/tracks/${encodeURIComponent(track)}/${encodeURIComponent(part)}`);
   }
-  /** A run's report, seen as the lab shows it (steadyView: an unstable run's latencies are null). */
-  async run(req: RunRequest, signal?: AbortSignal): Promise<ApiResult<RunResponse>> {
-    const r = await this.request<RunResponse>('POST', '/run', req, signal);
-    return r.ok && r.value?.report ? { ok: true, value: { ...r.value, report: steadyView(r.value.report) } } : r;
-  }
+  run(req: RunRequest, signal?: AbortSignal): Promise<ApiResult<RunResponse>> { return this.request('POST', '/run', req, signal); }
   frontier(req: FrontierRequest, signal?: AbortSignal): Promise<ApiResult<FrontierResponse>> {
     return this.request('POST', '/frontier', req, signal);
   }
@@ -190,4 +186,9 @@ export class Latest<Req, Res> {
 
 export function isSuperseded(v: unknown): v is Superseded {
   return typeof v === 'object' && v !== null && (v as Superseded).superseded === true;
+}
+
+/** A run's reply as the lab shows it, whichever engine answered (steadyView: an unstable run's latencies are null). */
+export function steadyRun(r: ApiResult<RunResponse>): ApiResult<RunResponse> {
+  return r.ok && r.value?.report ? { ok: true, value: { ...r.value, report: steadyView(r.value.report) } } : r;
 }
