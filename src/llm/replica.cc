@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/llm/timeline.h"
+#include "fleetlab/llm/token_cost.h"
 #include "llm/replica_state.h"
 #include "llm/replica_stats.h"
 #include "llm/scheduler.h"
@@ -214,7 +215,7 @@ void LlmReplica::StartIteration(Simulator& sim, int engine) {
     if (item.prefill > 0 && s.first_token < 0) s.ttft_parts.Add(b);
   }
   stats_->OnPromptTokens(plan.shape.prefill_tokens);
-  stats_->OnIteration(b, plan.sequences);
+  stats_->OnIteration(b, plan.sequences, PromptShareOfIteration(plan.shape.prefill_tokens, plan.shape.decode_tokens));
   busy_[e] = true;
   breakdowns_[e] = b;
   sim.Schedule(done, id_, kIterationDone, e);
@@ -398,9 +399,11 @@ void LlmReplica::Fill(SimTime end, double window_s, LlmReport* out) const {
   out->prefix_lookup_tokens = state_->kv().prefix_lookup_tokens();
   out->spec_tokens_per_step =
       spec_steps_ > 0 ? static_cast<double>(spec_tokens_) / static_cast<double>(spec_steps_) : 0;
+  out->gpus_total = gpus;
   out->usd_per_hour = options_.price_per_gpu_hour_usd * gpus;
+  out->usd_per_hour_prompt = out->usd_per_hour * stats_->PromptBusyShare();
+  DeriveTokenCosts(window_s, out);
   const double tokens = static_cast<double>(out->output_tokens);
-  if (tokens > 0) out->usd_per_million_output_tokens = out->usd_per_hour * window_s / 3600 / tokens * 1e6;
   const double running = out->mean_concurrency - waiting_tw_.Average(end);
   if (running > 0) out->usd_per_concurrent_user_hour = out->usd_per_hour / running;
   // Dynamic power follows how hard the GPU works: the larger of its compute

@@ -89,7 +89,7 @@ void ReplicaStats::OnCompleted(const Seq& s) {
   slo_met_ += ttft_ok && tpot_ok;
 }
 
-void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences) {
+void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, double prompt_share) {
   ++iterations_;
   batch_sequences_ += static_cast<std::uint64_t>(sequences);
   const auto n = static_cast<std::size_t>(sequences);
@@ -98,6 +98,7 @@ void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences) {
   flops_ += b.flops;
   hbm_bytes_ += b.hbm_bytes;
   busy_s_ += b.stage_s;  // each stage is busy stage_s; summed over stages / pp in Fill
+  prompt_busy_s_ += b.stage_s * prompt_share;
 }
 
 void ReplicaStats::OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvAllocator& kv) {
