@@ -1,7 +1,5 @@
 #include "cli/sweep_command.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -10,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/memory_flag.h"
+#include "cli/progress_bar.h"
 #include "fleetlab/sweep/sweep_runner.h"
 #include "fleetlab/sweep/worker_pool.h"
 
@@ -21,30 +20,6 @@ struct SweepArgs {
   std::string out;
   unsigned threads = 0;  // 0: the default
   std::string max_memory;
-};
-
-// A one-line progress bar with the ETA, redrawn at most 10 times a second.
-class ProgressBar {
- public:
-  explicit ProgressBar(std::FILE* to) : to_(to), start_(Clock::now()) {}
-  void Update(std::uint64_t done, std::uint64_t total) {
-    const auto now = Clock::now();
-    if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double eta = done ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0;
-    const int width = 30, filled = total ? static_cast<int>(width * done / total) : width;
-    std::fprintf(to_, "\r[%s%s] %llu/%llu points  %.0f s elapsed  ETA %.0f s ", std::string(filled, '#').c_str(),
-                 std::string(width - filled, ' ').c_str(), static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total), elapsed, eta);
-    if (done == total) std::fputc('\n', to_);
-    std::fflush(to_);
-  }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  std::FILE* to_;
-  Clock::time_point start_, last_{};
 };
 
 int Run(CommandContext& ctx, const SweepArgs& args) {
@@ -72,13 +47,12 @@ int Run(CommandContext& ctx, const SweepArgs& args) {
     return 2;
   }
   options.max_bytes_per_point = *per_point;
-  ProgressBar bar(stderr);
-  if (c.rank() == 0 && isatty(STDERR_FILENO)) {
-    options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.Update(done, total); };
-  }
+  ProgressBar bar(stderr, "points");
+  if (c.rank() == 0) options.progress = bar.Callback();
   const auto start = std::chrono::steady_clock::now();
   auto outcome = RunSweep(*spec, options);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  bar.Finish();
   if (!outcome.ok()) {
     // Every rank parses the same points: rank 0 speaks for all.
     if (c.rank() == 0) ctx.err << "fleetlab: " << outcome.status().message() << "\n";
