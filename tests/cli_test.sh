@@ -133,6 +133,18 @@ printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.e2e.p99 < 100"], "
 check "capacity bad slo" 2 "slo\[0\]: expected \"METRIC <= NUMBER\"" -- "$bin" capacity "$tmp/badslo.json"
 printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.ttft.p99 <= 100"], "rate": {"low": 1, "high": 9}}' "$src" >"$tmp/nottft.json"
 check "capacity metric not in report" 2 "latency_ms.ttft.p99 is not a field" -- "$bin" capacity "$tmp/nottft.json"
+# Issue 16: capacity fills GPUs, $/h and $/1M input/output tokens without a target, and counts every GPU of a
+# disaggregated system (2 pools x TP4 = 8).
+printf '{"base": "%s/scenarios/llama3-70b-disaggregated.json", "slo": ["latency_ms.ttft.p99 <= 2000"], "rate": {"low": 0.5, "high": 1, "tolerance_per_s": 0.5}, "configurations": [{"name": "disagg", "set": {"workload.requests": 300, "workload.warmup_requests": 30}}]}' "$src" >"$tmp/disagg-cap.json"
+check "capacity disaggregated gpus" 0 '^disagg +[>= 0-9.]+ +[0-9]+ +8 +24\.00 +[0-9.]+ +[0-9.]+ ' -- "$bin" capacity "$tmp/disagg-cap.json"
+# fleetlab size: the cheapest fleets for a rate within SLOs (docs/sweep.md "Sizing").
+check "size lists fleets" 0 "^ 1  [0-9]+ x h100-sxm TP[12] PP1 " -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --prompt 256 --output 64 --ttft-ms 400 --tpot-ms 40 --tp 1,2 --pp 1 --pd none --requests 200
+check "size json" 0 '"kind": "sizing"' -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --prompt 256 --output 64 --ttft-ms 400 --tp 1 --pp 1 --pd 1:1 --requests 200 --json
+check "size unknown gpu" 2 "gpus\[0\]: unknown GPU \"h100\"; known:" -- "$bin" size --model llama-3-8b --gpu h100 --rate 20 --ttft-ms 400
+check "size needs an objective" 2 "slo: missing" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20
+check "size needs a rate" 2 "rate_per_s: missing" -- "$bin" size --model llama-3-8b --gpu h100-sxm --ttft-ms 400
+check "size bad ratio" 2 "search.pd_ratios\[0\]: must be \"P:D\"" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --ttft-ms 400 --pd 0:1
+check "size bad flag range" 2 "--headroom" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --ttft-ms 400 --headroom 11
 
 # Issue 10: a run too big for memory or for the clock is refused before it starts (docs/scenario.md,
 # "How big a run may be"), by run, frontier, sweep and capacity alike.

@@ -10,6 +10,7 @@
 #include "cli/lab_command.h"
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
+#include "cli/size_command.h"
 #include "cli/tracks_command.h"
 #include "cli/sweep_command.h"
 
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   fleetlab::cli::AddTracksCommand(app, ctx);
   fleetlab::cli::AddSweepCommand(app, ctx);
   fleetlab::cli::AddCapacityCommand(app, ctx);
+  fleetlab::cli::AddSizeCommand(app, ctx);
   fleetlab::cli::AddLabCommand(app, ctx);
   try {
     app.parse(argc, argv);
