@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -34,6 +35,9 @@ struct FrontierOptions {
   // Passed to every point's run as RunHooks::cancel (runner.h): once it
   // reads true, the frontier fails with OutOfRange. Not owned.
   const std::atomic<bool>* cancel = nullptr;
+  // Called after each point (done, points), one call at a time, from the
+  // worker threads (the command line's progress bar).
+  std::function<void(std::size_t, std::size_t)> progress;
 };
 
 struct Frontier {

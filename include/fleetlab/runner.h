@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 
 #include "fleetlab/report.h"
 #include "fleetlab/scenario/scenario.h"
@@ -28,6 +29,10 @@ struct RunHooks {
   // capacity search, frontier, track answers) turn it off; nothing else in
   // the report changes.
   bool kv_heatmap = true;
+  // Called every kCancelCheckEvents events with the share of the run done
+  // (requests sent of those planned, or simulated time of duration_s), 0..1,
+  // from the run's thread; the command line's progress bar. Not owned.
+  const std::function<void(double)>* progress = nullptr;
   static constexpr std::uint64_t kCancelCheckEvents = 4096;
 };
 

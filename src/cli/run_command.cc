@@ -1,6 +1,8 @@
 #include "cli/run_command.h"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -16,6 +18,7 @@
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
 #include "cli/memory_flag.h"
+#include "cli/progress_bar.h"
 
 namespace fleetlab::cli {
 namespace {
@@ -93,8 +96,14 @@ void AddRunCommand(CLI::App& app, CommandContext& ctx) {
     Timeline trace;
     RunHooks hooks;
     if (!timeline->empty()) hooks.timeline = &trace;
+    ProgressBar bar(stderr, "% of the run");
+    const std::function<void(double)> progress = [&bar](double done) {
+      bar.Update(static_cast<std::uint64_t>(std::min(99.0, 100 * done)), 100);
+    };
+    if (bar.active()) hooks.progress = &progress;
     const auto start = std::chrono::steady_clock::now();
     auto report = RunScenario(*scenario, hooks);
+    bar.Finish();
     const double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!report.ok()) return (void)Fail(ctx, report.status());
     if (!timeline->empty() && !WriteFile(*timeline, trace.ToJson().dump())) {
@@ -143,7 +152,10 @@ void AddFrontierCommand(CLI::App& app, CommandContext& ctx) {
     auto scenario = Load(*args);
     if (!scenario.ok()) return (void)Fail(ctx, scenario.status());
     if (Status s = CheckFrontierMemory(*scenario, options, args->max_memory); !s.ok()) return (void)Fail(ctx, s);
+    ProgressBar bar(stderr, "rates");
+    options.progress = bar.Callback();
     auto frontier = RunFrontier(*scenario, options);
+    bar.Finish();
     if (!frontier.ok()) return (void)Fail(ctx, frontier.status());
     if (*format == "json") {
       ctx.out << FrontierToJson(*frontier).dump(2) << "\n";

@@ -1,6 +1,7 @@
 #include "fleetlab/frontier.h"
 
 #include <algorithm>
+#include <mutex>
 #include <atomic>
 #include <charconv>
 #include <cmath>
@@ -129,6 +130,8 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
   }
   std::vector<Result<Report>> results(options.points, Status::InvalidArgument("not run"));
   std::atomic<std::size_t> next{0};
+  std::mutex progress_mutex;
+  std::size_t done = 0;
   const auto worker = [&]() {
     for (std::size_t i = next++; i < options.points; i = next++) {
       Scenario s = base;
@@ -137,6 +140,9 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
       hooks.cancel = options.cancel;
       hooks.kv_heatmap = false;  // the frontier renders no series
       results[i] = RunScenario(s, hooks);
+      if (!options.progress) continue;
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      options.progress(++done, options.points);
     }
   };
   const unsigned threads = std::clamp<unsigned>(options.threads, 1, static_cast<unsigned>(options.points));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -165,20 +166,23 @@ SimDuration ExpectedWindow(const Scenario& s) {
 // Runs the simulator to `until` within scenario.limits.max_events; with a
 // cancel flag, in slices of RunHooks::kCancelCheckEvents events, reading the
 // flag between slices (no event is added, so the run is unchanged).
-Status RunBounded(const Scenario& s, const RunHooks& hooks, SimTime until, Simulator& sim) {
+Status RunBounded(const Scenario& s, const RunHooks& hooks, SimTime until, Simulator& sim,
+                  const std::function<double()>& done) {
   const std::uint64_t max_events = s.limits.max_events;
-  while (hooks.cancel != nullptr) {
+  const bool sliced = hooks.cancel != nullptr || hooks.progress != nullptr;
+  while (sliced) {
     const std::uint64_t slice = std::min(max_events, sim.events_delivered() + RunHooks::kCancelCheckEvents);
     sim.SetEventLimit(slice);
     sim.Run(until);
     if (sim.events_delivered() < slice || slice == max_events) break;
-    if (hooks.cancel->load(std::memory_order_relaxed)) {
+    if (hooks.cancel != nullptr && hooks.cancel->load(std::memory_order_relaxed)) {
       return Status::OutOfRange(fmt::format("cancelled after {} events (the wall-time limit of the caller)",
                                             sim.events_delivered()));
     }
+    if (hooks.progress != nullptr) (*hooks.progress)(done());
   }
   sim.SetEventLimit(max_events);
-  if (hooks.cancel == nullptr) sim.Run(until);
+  if (!sliced) sim.Run(until);
   if (sim.horizon_reached()) {
     return Status::OutOfRange(fmt::format("the run's clock reached {:g} s of simulated time, the most a run may "
                                           "simulate, after {} events: a time in the scenario is too long for the "
@@ -225,7 +229,11 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   if (open_source) open_source->Start(sim);
   if (closed_source) closed_source->Start(sim);
 
-  FLEETLAB_RETURN_IF_ERROR(RunBounded(s, hooks, timed ? limits.duration : kTimeNever, sim));
+  const auto done = [&]() {  // the share of the run done, for RunHooks::progress
+    if (timed) return std::min(1.0, NsToSeconds(sim.now()) / s.workload.duration_s);
+    return static_cast<double>(collector.sent_) / static_cast<double>(std::max<std::uint64_t>(1, limits.requests));
+  };
+  FLEETLAB_RETURN_IF_ERROR(RunBounded(s, hooks, timed ? limits.duration : kTimeNever, sim, done));
   FillCounts(s, sim, collector, &report);
   const SimTime end = WindowEnd(s, sim, collector);
   system->Fill(s, end, &report);
