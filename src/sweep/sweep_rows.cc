@@ -25,6 +25,12 @@ const std::vector<std::pair<std::string, std::string>>& MetricSources() {
       {"tpot_p99_ms", "latency_ms.tpot.p99"},
       {"output_tokens_per_s", "throughput.output_tokens_per_s"},
       {"usd_per_million_output_tokens", "cost.usd_per_million_output_tokens"},
+      {"gpus", "cost.gpus"},
+      {"usd_per_hour", "cost.usd_per_hour"},
+      {"usd_per_million_input_tokens_split", "cost.split.usd_per_million_input_tokens"},
+      {"usd_per_million_output_tokens_split", "cost.split.usd_per_million_output_tokens"},
+      {"slo_attainment", "slo.attainment"},
+      {"goodput_rps", "slo.goodput_rps"},
       {"events", "sim.events"},
   };
   return sources;
