@@ -17,6 +17,10 @@ struct RunHooks {
   // Receives an LLM replica's iterations and requests (ignored for the
   // generic station). Not owned.
   class Timeline* timeline = nullptr;
+  // Receives every request as it leaves the system (request_log.h): from
+  // each LLM replica of a fleet or of both disaggregated pools, or from the
+  // run itself for stations and paths. Not owned.
+  class RequestLog* requests = nullptr;
   // Cancellation: when set, the run reads it every kCancelCheckEvents
   // events and, once it is true, stops and fails with OutOfRange
   // ("cancelled"), freeing everything it built. Another thread may set it

@@ -132,6 +132,18 @@ bool LlmReplica::Refuse(Simulator& sim, const Request& request) {
   // paged cache holds whole blocks only).
   if (total <= options_.scheduler.max_model_len && held <= kv_slots_) return false;
   stats_->OnRejected();
+  if (request_log_ != nullptr) {
+    RequestRecord r;
+    r.id = request.id;
+    r.measured = request.measured;
+    r.completed = false;
+    r.pool = log_pool_;
+    r.replica = log_index_;
+    r.arrival = request.arrival;
+    r.end = sim.now();
+    r.prompt_tokens = prompt;
+    request_log_->OnRequest(r);
+  }
   listener_->OnDropped(sim, request);
   return true;
 }
@@ -279,6 +291,25 @@ void LlmReplica::FlushGaps() {
 }
 
 void LlmReplica::TraceRequest(const Seq& s, bool completed) {
+  // A prefill replica's completed request goes on to a decode replica,
+  // which logs it (unless the first token was the whole answer).
+  const bool handed_on = options_.role == ReplicaRole::kPrefill && completed && s.request.output_tokens > 1;
+  if (request_log_ != nullptr && !handed_on) {
+    RequestRecord r;
+    r.id = s.request.id;
+    r.measured = s.request.measured;
+    r.completed = completed;
+    r.pool = log_pool_;
+    r.replica = log_index_;
+    r.arrival = s.request.arrival;
+    r.scheduled = s.scheduled;
+    r.first_token = s.first_token;
+    r.end = sim_->now();
+    r.prompt_tokens = s.prompt;
+    r.output_tokens = s.generated;
+    r.preemptions = s.preemptions;
+    request_log_->OnRequest(r);
+  }
   if (timeline_ == nullptr) return;
   timeline_->OnRequest(s.request.id, s.request.arrival, s.scheduled, s.first_token, s.last_token, s.prompt, s.output,
                        completed);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/engine/simulator.h"
+#include "fleetlab/request_log.h"
 #include "runner/prediction.h"
 #include "runner/source.h"
 #include "runner/system.h"
@@ -24,9 +25,10 @@ class Collector final : public CompletionListener, public SendObserver {
     e2e_.Reserve(expected);
     queue_.Reserve(expected);
   }
-  void Attach(System* system, ClosedLoopSource* closed) {
+  void Attach(System* system, ClosedLoopSource* closed, RequestLog* log) {
     system_ = system;
     closed_ = closed;
+    log_ = log;
   }
 
   void OnSent(Simulator& sim, const Request& r) override {
@@ -49,10 +51,12 @@ class Collector final : public CompletionListener, public SendObserver {
       Judge(r, sim.now() - r.arrival <= deadline_);
     }
     ++returned_;
+    Log(sim, r, service_start, true);
     if (closed_ != nullptr) closed_->OnReturned(sim, r);
   }
   void OnDropped(Simulator& sim, const Request& r) override {
     if (r.measured) Judge(r, false);
+    Log(sim, r, -1, false);
     ++dropped_;
     ++returned_;
     if (closed_ != nullptr) closed_->OnReturned(sim, r);
@@ -66,7 +70,22 @@ class Collector final : public CompletionListener, public SendObserver {
     outcome_[r.id] = met ? kMet : kMissed;
   }
 
+  // Stations and paths: the run logs each request (LLM replicas log their own).
+  void Log(const Simulator& sim, const Request& r, SimTime service_start, bool completed) {
+    if (log_ == nullptr) return;
+    RequestRecord record;
+    record.id = r.id;
+    record.measured = r.measured;
+    record.completed = completed;
+    record.arrival = r.arrival;
+    record.scheduled = service_start;
+    record.end = sim.now();
+    record.prompt_tokens = r.prompt_tokens;
+    log_->OnRequest(record);
+  }
+
   enum Outcome : std::uint8_t { kUnknown = 0, kMet = 1, kMissed = 2 };
+  RequestLog* log_ = nullptr;
   SimDuration deadline_;
   std::vector<std::uint8_t> outcome_;
   System* system_ = nullptr;
@@ -214,6 +233,7 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   Report report;
   report.scenario = s.name;
   report.seed = s.seed;
+  report.resolved_scenario = s.document;
   std::unique_ptr<OpenLoopSource> open_source;
   std::unique_ptr<ClosedLoopSource> closed_source;
   if (s.workload.mode == LoadMode::kOpen) {
@@ -225,7 +245,7 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
     closed_source = std::make_unique<ClosedLoopSource>(s.workload.closed, streams.Stream("think_time"), sizer,
                                                        system->target(), &collector, limits);
   }
-  collector.Attach(system, closed_source.get());
+  collector.Attach(system, closed_source.get(), s.llm() ? nullptr : hooks.requests);
   if (open_source) open_source->Start(sim);
   if (closed_source) closed_source->Start(sim);
 
