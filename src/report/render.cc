@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/version.h"
 #include "report/disagg_render.h"
 #include "report/fleet_render.h"
 #include "report/path_render.h"
 #include "report/llm_render.h"
+#include "report/vllm_render.h"
 
 namespace fleetlab {
 namespace {
@@ -56,7 +58,12 @@ json ReportToJson(const Report& r, bool series) {
       {"sim", {{"events", r.events}, {"simulated_s", r.simulated_s}, {"window_s", r.window_s}}},
       {"analytic", AnalyticToJson(r.analytic)},
   };
-  if (r.llm) AddLlmJson(*r.llm, valid, series, &out);
+  out["fleetlab_version"] = kVersion;
+  out["resolved_scenario"] = r.resolved_scenario;
+  if (r.llm) {
+    AddLlmJson(*r.llm, valid, series, &out);
+    out["vllm_bench"] = VllmBenchJson(r, valid);
+  }
   if (r.fleet) out["fleet"] = FleetJson(*r.fleet);
   if (r.path) out["path"] = PathJson(*r.path, valid);
   if (r.deadline) out["deadline"] = DeadlineJson(*r.deadline);
