@@ -96,6 +96,26 @@ check "tp must divide heads" 2 "replica.tp" -- "$bin" run "$src/scenarios/llama3
 check "bad allocator" 2 "replica.kv.allocator: must be one of" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.kv.allocator=buddy
 check "timeline file" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=50 --set workload.warmup_requests=5 --timeline "$tmp/trace.json"
 check "timeline is a trace" 0 "traceEvents" -- cat "$tmp/trace.json"
+# Issue 16: a gzipped timeline, a clear refusal without an LLM replica, per-request rows, vLLM-named fields.
+check "timeline gzipped" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=50 --set workload.warmup_requests=5 --timeline "$tmp/trace.json.gz"
+check "timeline gz is a trace" 0 "traceEvents" -- gzip -dc "$tmp/trace.json.gz"
+check "no timeline for a station" 2 '--timeline: scenario "mm1" has no LLM replica to trace' -- "$bin" run "$src/scenarios/mm1.json" --timeline "$tmp/mm1-trace.json"
+check "timeline name" 2 "--timeline .*trace.txt: must end in .json or .json.gz" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --timeline "$tmp/trace.txt"
+check "requests csv" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=60 --set workload.warmup_requests=5 --requests "$tmp/requests.csv"
+check "requests csv header" 0 "^request_id,measured,completed,pool,replica,arrival_s,scheduled_s,first_token_s,end_s,prompt_tokens,output_tokens,ttft_ms,tpot_ms,e2e_ms,preemptions$" -- head -1 "$tmp/requests.csv"
+check "requests csv rows" 0 "^61$" -- wc -l < "$tmp/requests.csv"
+check "requests csv for a station" 0 "^2001$" -- sh -c "'$bin' run '$src/scenarios/mm1.json' --set workload.requests=2000 --set workload.warmup_requests=10 --requests '$tmp/mm1-requests.csv' >/dev/null && wc -l < '$tmp/mm1-requests.csv'"
+check "requests name" 2 "--requests .*rows.json: must end in .csv" -- "$bin" run "$src/scenarios/mm1.json" --requests "$tmp/rows.json"
+check "requests unwritable" 2 "--requests /nonexistent/dir/r.csv: cannot create the file" -- "$bin" run "$src/scenarios/mm1.json" --requests /nonexistent/dir/r.csv
+check "vllm names in the report" 0 '"p99_ttft_ms"' -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=100 --set workload.warmup_requests=10 --json
+check "report version" 0 '"fleetlab_version": "0.1.0"' -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=100 --set workload.warmup_requests=10 --json
+check "report resolved scenario" 0 '"rate_per_s": 55' -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=100 --set workload.warmup_requests=10 --set workload.arrival.rate_per_s=55 --json
+check "compare vllm result" 0 "^mean_ttft_ms +20.000 " -- "$bin" compare "$src/tests/data/vllm-bench-synthetic.json" --gpu h100-sxm
+check "compare needs a gpu" 2 "--gpu: give the GPU the benchmark ran on" -- "$bin" compare "$src/tests/data/vllm-bench-synthetic.json"
+printf '{"model_id": "x/unknown-model", "num_prompts": 2, "request_rate": 1, "completed": 2, "input_lens": [1, 2], "output_lens": [3, 4]}' >"$tmp/vllm-unknown.json"
+check "compare unknown model" 2 "--model: the result's model_id \"x/unknown-model\" is not in the catalog" -- "$bin" compare "$tmp/vllm-unknown.json" --gpu h100-sxm
+printf '{"num_prompts": 2, "request_rate": "fast", "completed": 2}' >"$tmp/vllm-bad.json"
+check "compare bad rate" 2 'vllm-bad.json: request_rate: must be a rate between 1e-06 and 1e\+09 per second, or "inf"' -- "$bin" compare "$tmp/vllm-bad.json" --gpu h100-sxm --model llama-3-8b
 check "azure trace" 0 "scenario azure-trace-replay" -- "$bin" run "$src/scenarios/azure-trace-replay.json"
 check "fleet run" 0 "imbalance: max/mean requests" -- "$bin" run "$src/scenarios/fleet-power-of-two.json"
 check "fleet json" 0 '"max_over_mean_requests"' -- "$bin" run "$src/scenarios/fleet-power-of-two.json" --set workload.requests=10000 --json
