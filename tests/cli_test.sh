@@ -165,6 +165,9 @@ check "size needs an objective" 2 "slo: missing" -- "$bin" size --model llama-3-
 check "size needs a rate" 2 "rate_per_s: missing" -- "$bin" size --model llama-3-8b --gpu h100-sxm --ttft-ms 400
 check "size bad ratio" 2 "search.pd_ratios\[0\]: must be \"P:D\"" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --ttft-ms 400 --pd 0:1
 check "size bad flag range" 2 "--headroom" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --ttft-ms 400 --headroom 11
+check "size html" 0 '"front":\[' -- sh -c "'$bin' size --model llama-3-8b --gpu h100-sxm --rate 20 --prompt 256 --output 64 --ttft-ms 400 --tp 1,2 --pp 1 --pd none --requests 200 --html '$tmp/size.html' >/dev/null 2>&1 && cat '$tmp/size.html'"
+check "sweep html" 0 '<h2>Throughput vs latency</h2>|"title":"Throughput vs latency"' -- sh -c "'$bin' sweep '$src/sweeps/mm1-rates.json' --out '$tmp/mm1-html.csv' --html '$tmp/sweep.html' 2>/dev/null && cat '$tmp/sweep.html'"
+check "sweep html bad path" 2 "--html /nonexistent/x.html: cannot write the file" -- "$bin" sweep "$src/sweeps/mm1-rates.json" --html /nonexistent/x.html
 
 # Issue 10: a run too big for memory or for the clock is refused before it starts (docs/scenario.md,
 # "How big a run may be"), by run, frontier, sweep and capacity alike.

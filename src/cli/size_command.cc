@@ -11,7 +11,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/charts_pages.h"
 #include "cli/memory_flag.h"
+#include "cli/output_file.h"
 #include "cli/progress_bar.h"
 #include "cli/size_render.h"
 #include "fleetlab/scenario/parse.h"
@@ -104,6 +106,12 @@ int Run(CommandContext& ctx, const SizeArgs& args) {
     return 2;
   }
   const json result = SizingToJson(*spec, *out);
+  if (!args.html.empty()) {
+    if (Status s = WriteOutputFile(args.html, SizingHtml(result), "--html"); !s.ok()) {
+      ctx.err << "fleetlab: size: " << s.message() << "\n";
+      return 2;
+    }
+  }
   ctx.out << (args.as_json ? result.dump(2) + "\n" : SizingText(result, wall_s));
   ctx.err << fmt::format("size: {} candidates, {} simulations, {:.1f} s wall\n", out->candidates.size(), out->runs,
                          wall_s);
@@ -150,6 +158,8 @@ void AddSizeCommand(CLI::App& app, CommandContext& ctx) {
       ->delimiter(',');
   cmd->add_flag("--no-colocated", a->no_colocated, "Search disaggregated units only.");
   cmd->add_flag("--json", a->as_json, "Print the JSON result (docs/sweep.md \"Sizing output\").");
+  cmd->add_option("--html", a->html, "Also write a self-contained page with the Pareto charts of every fleet found.")
+      ->type_name("FILE.html");
   cmd->add_option("--threads", a->threads, "Simulation threads (results do not depend on it).")
       ->check(CLI::Range(1u, 1024u))
       ->capture_default_str();

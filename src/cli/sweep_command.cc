@@ -2,15 +2,19 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "cli/charts_pages.h"
 #include "cli/memory_flag.h"
+#include "cli/output_file.h"
 #include "cli/progress_bar.h"
 #include "fleetlab/sweep/sweep_runner.h"
 #include "fleetlab/sweep/worker_pool.h"
+#include "fleetlab/util/file.h"
 
 namespace fleetlab::cli {
 namespace {
@@ -18,9 +22,28 @@ namespace {
 struct SweepArgs {
   std::string path;
   std::string out;
+  std::string html;
   unsigned threads = 0;  // 0: the default
   std::string max_memory;
 };
+
+// The charts page from the rows just written (the --out file, or the CSV
+// table printed).
+Status WriteHtml(const SweepArgs& args, const SweepSpec& spec, const std::string& table) {
+  SweepFormat format = SweepFormat::kCsv;
+  std::string text = table;
+  if (!args.out.empty()) {
+    auto f = SweepFormatOf(args.out);
+    auto read = ReadTextFile(args.out, "sweep output");
+    if (!f.ok() || !read.ok()) return f.ok() ? read.status() : f.status();
+    format = *f;
+    text = std::move(read).value();
+  }
+  auto rows = RowsAsObjects(format, spec, text);
+  if (!rows.ok()) return rows.status();
+  return WriteOutputFile(args.html, SweepHtml(std::filesystem::path(args.path).stem().string(), spec, *rows),
+                         "--html");
+}
 
 int Run(CommandContext& ctx, const SweepArgs& args) {
   auto comm = MakeSweepComm();
@@ -59,6 +82,12 @@ int Run(CommandContext& ctx, const SweepArgs& args) {
     return 2;
   }
   if (c.rank() != 0) return 0;
+  if (!args.html.empty()) {
+    if (Status s = WriteHtml(args, *spec, outcome->table); !s.ok()) {
+      ctx.err << "fleetlab: sweep: " << s.message() << "\n";
+      return 2;
+    }
+  }
   ctx.out << outcome->table;
   ctx.err << fmt::format("sweep: {} points: {} simulated ({} refused, see the error column), {} resumed from {}; "
                          "{} ranks x {} threads; {:.2f} s wall, {:.3g} events/s\n",
@@ -83,6 +112,9 @@ void AddSweepCommand(CLI::App& app, CommandContext& ctx) {
                   "Simulation threads per process (default: every local core; 1 per rank under mpirun). "
                   "Results do not depend on it.")
       ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--html", args->html, "Also write a self-contained page with the Pareto charts of the rows (cost vs "
+                                        "P99 TTFT/TPOT, throughput vs latency).")
+      ->type_name("FILE.html");
   AddMaxMemoryFlag(cmd, &args->max_memory);
   cmd->callback([&ctx, args]() { ctx.exit_code = Run(ctx, *args); });
 }
