@@ -8,6 +8,7 @@
 // ../build/e2e-screenshots/.
 import { spawn, spawnSync } from 'node:child_process';
 import { ledgerTabs } from './ledger-tabs.mjs';
+import { plannerPage } from './planner.mjs';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -81,6 +82,9 @@ async function main() {
     const tabChecks = await ledgerTabs(browser, srv.base);
     console.log(`e2e: the ledger in two tabs, import and a refused save: ${tabChecks} checks passed`);
     summary.checks += tabChecks;
+    const plannerChecks = await plannerPage(browser, srv.base, web, shots, process.env.FLEETLAB_MOCK === '1' ? null : resolve(web, process.env.FLEETLAB_BIN ?? '../build/bin/fleetlab'));
+    console.log(`e2e: the Planner page and the --html page: ${plannerChecks} checks passed`);
+    summary.checks += plannerChecks;
     summary.mode = srv.mode;
     summary.wall_s = (Date.now() - t0) / 1000;
     writeFileSync(resolve(shots, 'summary.json'), JSON.stringify(summary, null, 2));

@@ -1,5 +1,5 @@
 // The lab's entry point: loads the tracks, keeps the ledger, routes
-// #/ (tracks), #/track/<track>/<part> and #/ledger.
+// #/ (tracks), #/track/<track>/<part>, #/ledger and #/planner.
 import './style.css';
 import { ApiClient, describeError } from './api/client';
 import type { Track } from './api/types';
@@ -8,6 +8,7 @@ import { renderChooser } from './views/chooser';
 import { h } from './views/dom';
 import { renderLedger } from './views/ledgerView';
 import { renderPart } from './views/part';
+import { renderPlanner } from './planner/page';
 
 const app = document.getElementById('app')!;
 const banner = document.getElementById('banner')!;
@@ -32,6 +33,8 @@ async function route(): Promise<void> {
     const t = tracks.find((x) => x.id === m[1]);
     if (!t) { app.replaceChildren(h('p', { class: 'page-error', role: 'alert' }, `No track "${m[1]}".`), h('a', { href: '#/' }, 'Back')); return; }
     await renderPart(app, { api, ledger, tracks }, t, m[2]!);
+  } else if (location.hash === '#/planner') {
+    renderPlanner(app);
   } else if (location.hash === '#/ledger') {
     renderLedger(app, tracks, ledger);
   } else {
