@@ -139,9 +139,12 @@ Status ParseSearch(const json& v, const Catalog& catalog, SizingSearch* s) {
   if (!s->colocated && s->pd_ratios.empty()) {
     return Status::InvalidArgument("search.colocated: false with no search.pd_ratios leaves nothing to search");
   }
-  const std::uint64_t count = s->tp.size() * s->pp.size() * s->max_running.size() * s->max_batch_tokens.size() *
-                              ((s->colocated ? 1 : 0) + s->pd_ratios.size());
-  if (count > kMaxCandidates) {
+  // In double: five lists of 2^13 entries fit a small body and their
+  // product, 2^65, wraps a 64-bit count to 0.
+  const double count = static_cast<double>(s->tp.size()) * static_cast<double>(s->pp.size()) *
+                       static_cast<double>(s->max_running.size()) * static_cast<double>(s->max_batch_tokens.size()) *
+                       static_cast<double>((s->colocated ? 1 : 0) + s->pd_ratios.size());
+  if (count > static_cast<double>(kMaxCandidates)) {
     return Status::InvalidArgument(fmt::format("search: {} candidates per GPU kind; at most {} (shorten a list)",
                                                count, kMaxCandidates));
   }
@@ -237,10 +240,17 @@ Status ParseModel(FieldReader& r, const Catalog& catalog, SizingSpec* spec) {
 
 // The base's workload with the document's "workload" merged over it; it
 // must parse and be open-loop. Without rate_per_s a trace gives its own.
+// An object that names its "distribution" or "process" replaces the base's
+// whole: a deterministic prompt length keeps no lognormal cv.
 Status CheckWorkload(const json* workload, const Catalog& catalog, SizingSpec* spec) {
   if (workload != nullptr) {
     if (!workload->is_object()) return Status::InvalidArgument("workload: must be an object " + Got(*workload));
-    spec->base["workload"].merge_patch(*workload);
+    json& base = spec->base["workload"];
+    if (!base.is_null() && !base.is_object()) return Status::InvalidArgument("base.workload: must be an object " + Got(base));
+    for (const auto& [key, value] : workload->items()) {
+      if (value.is_object() && (value.contains("distribution") || value.contains("process"))) base[key] = value;
+    }
+    base.merge_patch(*workload);
   }
   json probe = spec->base;
   for (const char* system : {"replica", "fleet", "disaggregation", "lab"}) probe.erase(system);

@@ -84,6 +84,52 @@ TEST(SizingTest, ObjectivesBecomeSlosOnTheStatistic) {
   EXPECT_EQ(spec->slos[2].text, "slo.attainment >= 0.95");
 }
 
+// Without rate_per_s a trace gives its own: 5 requests over 2 s is the
+// recorded rate (n - 1) / span = 2/s; the steady-state token rates use the
+// trace's mean lengths, (100 + 200 + 300 + 100 + 300) / 5 = 200 and 20.
+TEST(SizingTest, ATraceGivesItsRateAndLengths) {
+  json doc = SmallQuestion();
+  doc.erase("rate_per_s");
+  doc.erase("workload");
+  doc["base"] = {{"workload", {{"arrival", {{"process", "trace"},
+                                            {"trace_data", "0,100,10\n0.5,200,20\n1,300,30\n1.5,100,10\n2,300,30\n"}}}}}};
+  auto spec = Parse(doc);
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  EXPECT_DOUBLE_EQ(spec->rate_per_s, 2.0);
+  EXPECT_DOUBLE_EQ(spec->mean_prompt_tokens, 200.0);
+  EXPECT_DOUBLE_EQ(spec->mean_output_tokens, 20.0);
+}
+
+// Five lists of 2^13 entries (a 100 kB document) make 2^65 candidates,
+// which a 64-bit count wraps to 0: the count must still refuse them.
+TEST(SizingTest, ACandidateCountPast64BitsIsRefused) {
+  json doc = SmallQuestion();
+  json ints = json::array(), ratios = json::array();
+  for (int i = 0; i < 8192; ++i) ints.push_back(1 + i % 8);
+  for (int i = 0; i < 8191; ++i) ratios.push_back("1:1");
+  for (const char* list : {"tp", "pp", "max_running", "max_batch_tokens"}) doc["search"][list] = ints;
+  doc["search"]["pd_ratios"] = ratios;  // + co-located: 8192
+  EXPECT_NE(Error(doc).find("candidates per GPU kind; at most 20000"), std::string::npos) << Error(doc).substr(0, 200);
+}
+
+// A length distribution given in the document replaces the default's
+// whole (its lognormal cv does not apply to a deterministic length); other
+// fields merge.
+TEST(SizingTest, AWorkloadDistributionReplacesTheBases) {
+  json doc = SmallQuestion();
+  doc["workload"]["prompt_tokens"] = {{"distribution", "deterministic"}, {"mean", 300}};
+  doc["workload"]["warmup_requests"] = 7;
+  auto spec = Parse(doc);
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  EXPECT_EQ(spec->base["workload"]["prompt_tokens"], json({{"distribution", "deterministic"}, {"mean", 300}}));
+  EXPECT_EQ(spec->base["workload"]["output_tokens"]["cv"], 0.5);
+  EXPECT_EQ(spec->base["workload"]["warmup_requests"], 7);
+  EXPECT_DOUBLE_EQ(spec->mean_prompt_tokens, 300.0);
+  doc = SmallQuestion();
+  doc["base"] = {{"workload", 3}};
+  EXPECT_NE(Error(doc).find("base.workload: must be an object"), std::string::npos) << Error(doc);
+}
+
 class SizingSearchTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -144,7 +190,9 @@ TEST_F(SizingSearchTest, PruningBoundsAreSound) {
     }
     if (c.status == "fleet" || c.status == "infeasible") ++simulated;
     EXPECT_NE(c.bound, CapacityBound::kAtLeastHigh) << c.name;
-    if (c.unit_max_rate_per_s > 0) EXPECT_LE(c.unit_max_rate_per_s, kCapacitySlack * c.estimate_per_s);
+    if (c.unit_max_rate_per_s > 0) {
+      EXPECT_LE(c.unit_max_rate_per_s, kCapacitySlack * c.estimate_per_s);
+    }
   }
   EXPECT_GT(simulated, 0);
 }

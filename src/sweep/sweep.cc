@@ -149,10 +149,13 @@ Result<SweepSpec> ParseSweep(const json& doc, const std::string& sweep_dir) {
       return Status::InvalidArgument(fmt::format("axes[{}].path: {} is already an axis", i, axis.path));
     }
     product *= static_cast<double>(axis.values.size());
+    // Checked as each axis is read: many long ranges would otherwise
+    // materialise millions of values each before the product is refused.
+    if (product > static_cast<double>(kMaxSweepPoints)) {
+      return Status::InvalidArgument(fmt::format("axes: {} points in all after axes[{}], more than {}", product, i,
+                                                 kMaxSweepPoints));
+    }
     spec.axes.push_back(std::move(axis));
-  }
-  if (product > static_cast<double>(kMaxSweepPoints)) {
-    return Status::InvalidArgument(fmt::format("axes: {} points in all, more than {}", product, kMaxSweepPoints));
   }
   if (spec.mode == SweepMode::kSample && static_cast<double>(spec.samples) > product) {
     return Status::InvalidArgument(fmt::format("samples: must be at most the {} points of the axes' product (got {})",
@@ -167,6 +170,13 @@ Result<SweepSpec> LoadSweep(const std::string& path) {
   auto spec = ParseSweep(*doc, std::filesystem::path(path).parent_path().string());
   if (!spec.ok()) return spec.status().WithContext(path);
   return spec;
+}
+
+std::uint64_t SweepPointCount(const SweepSpec& spec) {
+  if (spec.mode == SweepMode::kSample) return spec.samples;
+  std::uint64_t product = 1;  // at most kMaxSweepPoints (ParseSweep)
+  for (const SweepAxis& a : spec.axes) product *= a.values.size();
+  return product;
 }
 
 std::vector<SweepPoint> ExpandSweep(const SweepSpec& spec) {
@@ -214,7 +224,12 @@ std::string PointKey(const json& point_document) {
 
 Result<Scenario> ParsePoint(const SweepSpec& spec, const SweepPoint& point, const json& document,
                             const Catalog* catalog) {
-  auto s = ParseScenario(document, spec.base_dir, catalog);
+  ParseOptions options;
+  options.base_dir = spec.base_dir;
+  options.catalog = catalog;
+  options.allow_files = spec.allow_files;
+  options.named_traces = spec.named_traces;
+  auto s = ParseScenario(document, options);
   if (!s.ok()) return s.status().WithContext(fmt::format("point {} ({})", point.index, Describe(spec, point)));
   return s;
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "fleetlab/sweep/sweep_runner.h"
@@ -114,6 +115,24 @@ TEST(SweepParseTest, ErrorsNameTheField) {
   EXPECT_NE(ErrorOf({{"base", SmallBase()}, {"mode", "sample"}, {"samples", 2}, {"axes", {axis}}})
                 .find("samples: must be at most the 1 points"), std::string::npos);
   EXPECT_NE(ErrorOf({{"axes", {axis}}}).find("base: missing"), std::string::npos);
+}
+
+// The product is refused at the axis that passes the bound, so a document
+// of many long ranges never materialises them all; SweepPointCount counts
+// without expanding.
+TEST(SweepParseTest, TooManyPointsAreRefusedAtTheAxisThatPassesTheBound) {
+  json axes = json::array();
+  for (int i = 0; i < 40; ++i) {
+    axes.push_back({{"path", fmt::format("a{}", i)}, {"range", {{"start", 0}, {"stop", 1}, {"points", 1000000}}}});
+  }
+  EXPECT_NE(ErrorOf({{"base", SmallBase()}, {"axes", axes}}).find("points in all after axes[1], more than 10000000"),
+            std::string::npos) << ErrorOf({{"base", SmallBase()}, {"axes", axes}});
+  json doc = {{"base", SmallBase()}, {"axes", {{{"path", "station.servers"}, {"values", {1, 2, 3}}},
+                                              {{"path", "seed"}, {"range", {{"start", 1}, {"stop", 4}, {"step", 1}}}}}}};
+  EXPECT_EQ(SweepPointCount(Parse(doc)), 12u);
+  doc["mode"] = "sample";
+  doc["samples"] = 5;
+  EXPECT_EQ(SweepPointCount(Parse(doc)), 5u);
 }
 
 TEST(SweepParseTest, APointThatDoesNotParseFailsTheSweepNamingIt) {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct SweepSpec {
   SweepMode mode = SweepMode::kCartesian;
   std::uint64_t samples = 0;  // kSample: points drawn
   std::uint64_t seed = 1;     // kSample: root of the stream "sweep_sample"
+  // How points are parsed (ParseOptions, parse.h): the lab server forbids
+  // files and names its traces; the command line allows files.
+  bool allow_files = true;
+  const std::map<std::string, std::string>* named_traces = nullptr;  // not owned
 };
 
 // One point of a sweep: its position in the output and its axis values.
@@ -55,6 +60,11 @@ Result<SweepSpec> ParseSweep(const nlohmann::json& doc, const std::string& sweep
 
 // Reads and parses a sweep file; errors name the file.
 Result<SweepSpec> LoadSweep(const std::string& path);
+
+// How many points ExpandSweep gives, without expanding them (the lab
+// server refuses a sweep by this before any point exists).
+// REQUIRES: spec came from ParseSweep.
+std::uint64_t SweepPointCount(const SweepSpec& spec);
 
 // The points in output order: the cartesian product (last axis fastest), or
 // `samples` distinct points of it in the order they were drawn.
