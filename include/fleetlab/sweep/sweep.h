@@ -56,15 +56,15 @@ inline constexpr std::uint64_t kMaxSweepPoints = 10'000'000;
 // Parses a sweep document. `sweep_dir` is the sweep file's directory: a
 // base given as a path resolves against it. Errors name the field, e.g.
 //   axes[1].range.step: must be a number > 0 (got 0)
-Result<SweepSpec> ParseSweep(const nlohmann::json& doc, const std::string& sweep_dir);
+// A sweep of more than `max_points` points (a cartesian product, or
+// samples) is refused with OutOfRange as soon as an axis passes it, a range
+// before its values are made; the lab server passes its own bound.
+// REQUIRES: 1 <= max_points <= kMaxSweepPoints.
+Result<SweepSpec> ParseSweep(const nlohmann::json& doc, const std::string& sweep_dir,
+                             std::uint64_t max_points = kMaxSweepPoints);
 
 // Reads and parses a sweep file; errors name the file.
 Result<SweepSpec> LoadSweep(const std::string& path);
-
-// How many points ExpandSweep gives, without expanding them (the lab
-// server refuses a sweep by this before any point exists).
-// REQUIRES: spec came from ParseSweep.
-std::uint64_t SweepPointCount(const SweepSpec& spec);
 
 // The points in output order: the cartesian product (last axis fastest), or
 // `samples` distinct points of it in the order they were drawn.
