@@ -38,6 +38,7 @@ void AddRunRoutes(Router& router, ServerContext& ctx);       // run
 void AddFrontierRoutes(Router& router, ServerContext& ctx);  // frontier
 void AddAnswerRoutes(Router& router, ServerContext& ctx);    // answer
 void AddPlanRoutes(Router& router, ServerContext& ctx);      // plan, memory
+void AddPlannerRoutes(Router& router, ServerContext& ctx);   // sweep, size
 
 // A part as docs/api.md's Part object (without its scenario).
 nlohmann::json PartJson(const TrackPart& part);

@@ -34,6 +34,7 @@ void AddRoutes(Router& router, ServerContext& ctx) {
   AddFrontierRoutes(router, ctx);
   AddAnswerRoutes(router, ctx);
   AddPlanRoutes(router, ctx);
+  AddPlannerRoutes(router, ctx);
 }
 
 // Every *.csv directly in `dir`, by file name without the extension.
