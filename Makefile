@@ -14,7 +14,7 @@ LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test demo build deps bench asan tsan clean lab loadtest fuzz web web-test
+.PHONY: run test demo build deps bench asan tsan clean lab loadtest fuzz web web-test python
 
 run: build web
 	$(BUILD)/bin/fleetlab lab $(LAB_FLAGS)
@@ -71,6 +71,12 @@ fuzz:
 fuzz-http: fuzz
 	UBSAN_OPTIONS=halt_on_error=1 build-fuzz/bin/http_request_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	  -timeout=10 -rss_limit_mb=2048 -artifact_prefix=build-fuzz/ build-fuzz/corpus/http
+
+# `import fleetlab` (docs/python.md): the module lands in $(BUILD)/python
+# (PYTHONPATH=$(BUILD)/python /usr/bin/python3), then its pytest suite runs.
+python: build
+	cmake --build $(BUILD) -j $(JOBS) --target fleetlab_python
+	PYTHONPATH=$(abspath $(BUILD))/python FLEETLAB_SOURCE_DIR=$(CURDIR) /usr/bin/python3 -m pytest -q -p no:cacheprovider python/tests
 
 bench: build
 	$(BUILD)/bin/fleetlab_bench
