@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/memory_flag.h"
+#include "cli/progress_bar.h"
 #include "fleetlab/llm/catalog.h"
 #include "fleetlab/report/render.h"
 #include "fleetlab/runner.h"
@@ -98,7 +100,15 @@ int Run(CommandContext& ctx, const CompareArgs& a) {
   if (!parsed.ok()) return fail(parsed.status());
   if (!parsed->llm()) return fail(Status::InvalidArgument("--scenario: the system must be LLM replicas"));
   if (Status s = CheckRunMemory(*parsed, a.max_memory, 1); !s.ok()) return fail(s);
-  auto report = RunScenario(*parsed, RunHooks{.kv_heatmap = false});
+  ProgressBar bar(stderr, "% of the run");
+  const std::function<void(double)> progress = [&bar](double done) {
+    bar.Update(static_cast<std::uint64_t>(std::min(99.0, 100 * done)), 100);
+  };
+  RunHooks hooks;
+  hooks.kv_heatmap = false;
+  if (bar.active()) hooks.progress = &progress;
+  auto report = RunScenario(*parsed, hooks);
+  bar.Finish();
   if (!report.ok()) return fail(report.status());
   const json j = ReportToJson(*report);
   const json rows = CompareWithVllm(*result, j);
