@@ -130,11 +130,15 @@ void RooflineModel::AddAttention(const IterationShape& s, StepBreakdown* b) cons
 void RooflineModel::AddTpComm(double tokens, StepBreakdown* b) const {
   const double bandwidth = hw_.tp_link.bandwidth_Bps * hw_.efficiency.link, alpha = hw_.tp_link.latency_s;
   double per_layer = 0;
+  const double ring = hw_.tp > 1 ? static_cast<double>(hw_.tp - 1) / hw_.tp : 0.0;  // share each rank sends
   if (hw_.weight_gathered) {
-    per_layer = analytic::RingAllGatherTime(TouchedLayerParams(tokens) * weight_bytes_, hw_.tp, bandwidth, alpha);
+    const double weights = TouchedLayerParams(tokens) * weight_bytes_;
+    per_layer = analytic::RingAllGatherTime(weights, hw_.tp, bandwidth, alpha);
+    b->tp_bytes += layers_ * ring * weights;
   } else {
     const double activations = tokens * static_cast<double>(hw_.model.hidden) * activation_bytes_;
     per_layer = 2.0 * analytic::RingAllReduceTime(activations, hw_.tp, bandwidth, alpha);
+    b->tp_bytes += layers_ * 2.0 * 2.0 * ring * activations;  // two all-reduces, each 2(n-1)/n x the message
   }
   b->tp_comm_s += layers_ * per_layer;
 }

@@ -63,6 +63,10 @@ json ReportToJson(const Report& r, bool series) {
   if (r.llm) {
     AddLlmJson(*r.llm, valid, series, &out);
     out["vllm_bench"] = VllmBenchJson(r, valid);
+    // Cost per user: what one user's answered request costs, the fleet's
+    // cost over the window divided by the requests it answered in it.
+    out["cost"]["usd_per_request"] =
+        r.completed > 0 ? r.llm->usd_per_hour * r.window_s / 3600 / static_cast<double>(r.completed) : 0.0;
   }
   if (r.fleet) out["fleet"] = FleetJson(*r.fleet);
   if (r.path) out["path"] = PathJson(*r.path, valid);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/util/file.h"
+#include "server/classroom/classroom.h"
 
 namespace fleetlab::server {
 namespace {
@@ -26,16 +27,6 @@ bool HasIndex(const std::string& dir) {
 
 constexpr std::size_t kMaxTraces = 64;
 constexpr std::uintmax_t kMaxTraceBytes = 64u << 20;
-
-void AddRoutes(Router& router, ServerContext& ctx) {
-  AddCatalogRoutes(router, ctx);
-  AddTrackRoutes(router, ctx);
-  AddRunRoutes(router, ctx);
-  AddFrontierRoutes(router, ctx);
-  AddAnswerRoutes(router, ctx);
-  AddPlanRoutes(router, ctx);
-  AddPlannerRoutes(router, ctx);
-}
 
 // Every *.csv directly in `dir`, by file name without the extension.
 Result<std::map<std::string, std::string>> ReadTraces(const std::string& dir) {
@@ -61,7 +52,9 @@ Result<std::map<std::string, std::string>> ReadTraces(const std::string& dir) {
 }  // namespace
 
 LabApp::LabApp(std::unique_ptr<ServerContext> c) : ctx(std::move(c)), router(GuardOptions{ctx->options.allowed_hosts}) {
-  AddRoutes(router, *ctx);
+  AddApiRoutes(router, *ctx);
+  AddPlannerRoutes(router, *ctx);  // sweeps and sizing: not in the WebAssembly engine (no src/sweep/ there)
+  if (ctx->classroom) AddClassRoutes(router, *ctx);  // sockets-side state: not in AddApiRoutes (the WebAssembly engine)
   if (HasIndex(ctx->options.static_dir)) {
     files = std::make_unique<StaticFiles>(ctx->options.static_dir);
     router.SetFallback([this](const HttpRequest& req, HttpResponse& res) { files->Serve(req, res); });
@@ -87,8 +80,16 @@ Result<std::unique_ptr<LabApp>> MakeLabApp(LabServerOptions options) {
   }
   auto traces = ReadTraces(options.traces_dir);
   if (!traces.ok()) return traces.status();
-  return std::make_unique<LabApp>(std::make_unique<ServerContext>(std::move(options), std::move(catalog).value(),
-                                                                  std::move(tracks), std::move(traces).value()));
+  std::shared_ptr<Classroom> classroom;
+  if (!options.classroom.code.empty()) {
+    auto opened = OpenClassroom(options.classroom);
+    if (!opened.ok()) return opened.status();
+    classroom = std::move(opened).value();
+  }
+  auto ctx = std::make_unique<ServerContext>(std::move(options), std::move(catalog).value(), std::move(tracks),
+                                             std::move(traces).value());
+  ctx->classroom = std::move(classroom);
+  return std::make_unique<LabApp>(std::move(ctx));
 }
 
 }  // namespace fleetlab::server

@@ -75,7 +75,7 @@ void SweepRoute(ServerContext& ctx, const HttpRequest& req, HttpResponse& res) {
   if (auto e = AdmitSweep(ctx, *spec)) return SendError(res, *e);
   res.deferred = [&ctx, spec = std::move(spec).value()](JobContext& job, HttpResponse& res) {
     const double wall_s = ctx.options.bounds.max_wall_s;
-    WallLimit wall(ctx.watchdog, wall_s, job.cancel);
+    WallLimit wall(ctx.watchdog.get(), wall_s, job.cancel);
     SweepRunOptions o;
     o.threads = 1;  // the server's workers share the cores
     o.cancel = wall.flag();
@@ -130,7 +130,7 @@ void SizeRoute(ServerContext& ctx, const HttpRequest& req, HttpResponse& res) {
   spec->base["limits"]["max_events"] = std::min<std::uint64_t>(events, ctx.options.bounds.max_events);
   res.deferred = [&ctx, spec = std::move(spec).value()](JobContext& job, HttpResponse& res) {
     const RunBounds& b = ctx.options.bounds;
-    WallLimit wall(ctx.watchdog, b.max_wall_s, job.cancel);
+    WallLimit wall(ctx.watchdog.get(), b.max_wall_s, job.cancel);
     SizingOptions o;
     o.threads = 1;
     o.cancel = wall.flag();

@@ -61,9 +61,7 @@ std::optional<ApiError> ReadSource(Body& body, const ServerContext& ctx, Scenari
   ApiError error;
   out->part = ctx.FindPart(track, part, &error);
   if (out->part == nullptr) return error;
-  auto doc = ReadJsonFile(out->part->file);
-  if (!doc.ok()) return ApiError{500, "internal", "", "the part's file can no longer be read"};
-  out->doc = std::move(doc).value();
+  out->doc = out->part->document;
   return std::nullopt;
 }
 
@@ -83,6 +81,10 @@ std::optional<ApiError> ReadScenarioRequest(Body& body, const ServerContext& ctx
       const std::string path = o.substr(0, o.find('='));
       return Unprocessable("overrides." + path, s.message());
     }
+  }
+  if (out->part != nullptr) {  // the part's resource budget (replicas x TP x PP <= 8 GPUs)
+    const BudgetCheck b = CheckBudget(*out->part, out->doc, out->overrides);
+    if (!b.ok) return ApiError{422, "refused", b.field, b.message};
   }
   // No field may name a file, whatever the request's shape: traces come
   // inline (trace_data) or from the operator's folder.

@@ -9,6 +9,8 @@
 #include "fleetlab/llm/catalog.h"
 #include "fleetlab/scenario/parse.h"
 #include "fleetlab/tracks/tracks.h"
+#include "fleetlab/util/file_set.h"
+#include "fleetlab/util/json.h"
 #include "scenario/field_reader.h"
 
 #ifndef FLEETLAB_SOURCE_DIR
@@ -68,6 +70,32 @@ Status ParseRange(FieldReader& r, TrackControl* c) {
   return r.Number("step", &c->step, Range{0, c->max - c->min, true, false});  // in (0, max - min]
 }
 
+Status ParseStrings(const json& v, const std::string& path, std::vector<std::string>* out);
+
+// "when": {"path": P, "in": [values]} (or "not_in") and "when_text": the sentence shown
+// while the control does not act.
+Status ParseWhen(FieldReader& r, TrackControl* c) {
+  const json* w = r.Child("when");
+  if (w == nullptr) {
+    if (r.Has("when_text")) return Invalid(r.PathOf("when_text"), "only with \"when\"");
+    return Status::Ok();
+  }
+  FieldReader wr(*w, r.PathOf("when"));
+  FLEETLAB_RETURN_IF_ERROR(wr.CheckObject());
+  std::string path;
+  FLEETLAB_RETURN_IF_ERROR(Required(wr, "path", &path));
+  const json* in = wr.Child("in");
+  const json* not_in = wr.Child("not_in");
+  if ((in == nullptr) == (not_in == nullptr)) {
+    return Invalid(wr.PathOf("in"), "required: \"in\" (the values at which the control acts) or \"not_in\" (those at which it does not), not both");
+  }
+  const json* list = in != nullptr ? in : not_in;
+  if (!list->is_array() || list->empty()) return Invalid(wr.PathOf(in != nullptr ? "in" : "not_in"), "must be a non-empty array " + Got(*list));
+  FLEETLAB_RETURN_IF_ERROR(wr.Finish());
+  c->when = *w;
+  return Required(r, "when_text", &c->when_text);
+}
+
 Status ParseControl(const json& v, const std::string& path, const json& scenario, TrackControl* c) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
@@ -82,12 +110,21 @@ Status ParseControl(const json& v, const std::string& path, const json& scenario
     FLEETLAB_RETURN_IF_ERROR(ParseRange(r, c));
   }
   if (const json* o = r.Child("options")) {
-    if (kind != 1) return Invalid(r.PathOf("options"), "only for kind \"select\"");
+    if (kind == 0) return Invalid(r.PathOf("options"), "only for kinds \"select\" and \"toggle\"");
     if (!o->is_array() || o->empty()) return Invalid(r.PathOf("options"), "must be a non-empty array " + Got(*o));
+    if (kind == 2 && o->size() != 2) return Invalid(r.PathOf("options"), "a toggle's options are its [off, on] values " + Got(*o));
     c->options.assign(o->begin(), o->end());
   } else if (kind == 1) {
     return Invalid(r.PathOf("options"), "required for kind \"select\" (a non-empty array of values)");
   }
+  if (const json* l = r.Child("labels")) {
+    FLEETLAB_RETURN_IF_ERROR(ParseStrings(*l, r.PathOf("labels"), &c->labels));
+    if (c->labels.size() != c->options.size()) {
+      return Invalid(r.PathOf("labels"), fmt::format("must have one label per option ({} options, got {})",
+                                                     c->options.size(), c->labels.size()));
+    }
+  }
+  FLEETLAB_RETURN_IF_ERROR(ParseWhen(r, c));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   c->value = ValueAt(scenario, c->path);
   return Status::Ok();
@@ -114,6 +151,19 @@ Status ParseTarget(const json& v, json* out) {
   if (!r.Has("max") && !r.Has("min")) return Invalid("lab.target", "needs \"max\" or \"min\" (a number)");
   FLEETLAB_RETURN_IF_ERROR(r.Number("max", &bound, Range{}));
   FLEETLAB_RETURN_IF_ERROR(r.Number("min", &bound, Range{}));
+  // What the headline reads: "P99 time to first token at 2 req/s", its
+  // unit and the factor from the report's unit ("mW", 1000 for watts).
+  std::string text;
+  FLEETLAB_RETURN_IF_ERROR(r.String("metric_label", &text));
+  FLEETLAB_RETURN_IF_ERROR(r.String("unit", &text));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("scale", &bound, Range::Above(0)));
+  // The moves that win it from the part's defaults: [{path: value}, ...].
+  if (const json* w = r.Child("winning_path")) {
+    if (!w->is_array() || w->empty()) return Invalid("lab.target.winning_path", "must be a non-empty array of {path: value} steps " + Got(*w));
+    for (const json& step : *w) {
+      if (!step.is_object() || step.empty()) return Invalid("lab.target.winning_path", "each step must be an object of {path: value} " + Got(step));
+    }
+  }
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   *out = v;
   return Status::Ok();
@@ -125,6 +175,27 @@ Status OptionalObject(FieldReader& r, const char* key, json* out) {
   if (v == nullptr) return Status::Ok();
   if (!v->is_object()) return Invalid(r.PathOf(key), "must be an object or null " + Got(*v));
   *out = *v;
+  return Status::Ok();
+}
+
+// "budget": {"max": N > 0, "factors": [dot paths], "unit", "rule"}.
+Status ParseBudget(FieldReader& lab, json* out) {
+  const json* b = lab.Child("budget");
+  if (b == nullptr) return Status::Ok();
+  FieldReader r(*b, "lab.budget");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  double max = 0;
+  if (!r.Has("max")) return Invalid("lab.budget.max", "required (a number > 0)");
+  FLEETLAB_RETURN_IF_ERROR(r.Number("max", &max, Range::Above(0)));
+  std::vector<std::string> factors;
+  const json* f = r.Child("factors");
+  if (f == nullptr) return Invalid("lab.budget.factors", "required (an array of dot paths)");
+  FLEETLAB_RETURN_IF_ERROR(ParseStrings(*f, "lab.budget.factors", &factors));
+  std::string unit, rule;
+  FLEETLAB_RETURN_IF_ERROR(r.String("unit", &unit));
+  FLEETLAB_RETURN_IF_ERROR(r.String("rule", &rule));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  *out = *b;
   return Status::Ok();
 }
 
@@ -158,6 +229,18 @@ Status ParseLab(const json& lab, const json& scenario, TrackPart* p) {
   if (const json* in = r.Child("instruments")) FLEETLAB_RETURN_IF_ERROR(ParseStrings(*in, "lab.instruments", &p->instruments));
   if (const json* t = r.Child("target")) FLEETLAB_RETURN_IF_ERROR(ParseTarget(*t, &p->target));
   FLEETLAB_RETURN_IF_ERROR(OptionalObject(r, "challenge", &p->challenge));
+  FLEETLAB_RETURN_IF_ERROR(OptionalObject(r, "frontier", &p->frontier));
+  FLEETLAB_RETURN_IF_ERROR(ParseBudget(r, &p->budget));
+  FLEETLAB_RETURN_IF_ERROR(OptionalObject(r, "cost", &p->cost));
+  if (const json* m = r.Child("math")) {
+    std::vector<std::string> ids;
+    FLEETLAB_RETURN_IF_ERROR(ParseStrings(*m, "lab.math", &ids));
+    p->math = ids;
+  }
+  if (const json* f = r.Child("figures")) {
+    if (!f->is_array()) return Invalid("lab.figures", "must be an array of {\"metric\", \"label\", \"unit\"} " + Got(*f));
+    p->figures = *f;
+  }
   FLEETLAB_RETURN_IF_ERROR(Required(r, "reflection", &p->reflection));
   json rule;
   FLEETLAB_RETURN_IF_ERROR(OptionalObject(r, "rule", &rule));
@@ -166,24 +249,36 @@ Status ParseLab(const json& lab, const json& scenario, TrackPart* p) {
   return Status::Ok();
 }
 
-Result<TrackPart> LoadPart(const fs::path& dir, const std::string& track, int number, const Catalog& catalog) {
+// The file `relative` of `files` as JSON, named root/relative in errors; a
+// missing file fails as a missing file on disk does.
+Result<json> ReadJson(const FileSet& files, const std::string& root, const std::string& relative) {
+  const std::string file = JoinPath(root, relative);
+  const auto it = files.find(relative);
+  if (it == files.end()) return Status::NotFound(file + ": cannot open the file");
+  return ParseJsonText(it->second, file);
+}
+
+Result<TrackPart> LoadPart(const FileSet& files, const std::string& root, const std::string& track, int number,
+                           const Catalog& catalog) {
   TrackPart p;
   p.track = track;
   p.number = number;
   p.id = fmt::format("part{}", number);
-  p.file = (dir / (p.id + ".json")).string();
-  auto doc = ReadJsonFile(p.file);
+  p.file = JoinPath(root, track + "/" + p.id + ".json");
+  auto doc = ReadJson(files, root, track + "/" + p.id + ".json");
   if (!doc.ok()) return doc.status();
   if (!doc->is_object() || !doc->contains("lab")) return Invalid(p.file, "lab: required (the part's question and controls)");
   if (Status s = ParseLab((*doc)["lab"], *doc, &p); !s.ok()) return s.WithContext(p.file);
-  auto scenario = ParseScenario(*doc, dir.string(), &catalog);
+  auto scenario = ParseScenario(*doc, JoinPath(root, track), &catalog);
   if (!scenario.ok()) return scenario.status().WithContext(p.file);
+  p.document = std::move(doc).value();
   return p;
 }
 
-Result<Track> LoadTrack(const fs::path& dir, const Catalog& catalog, int* order) {
-  const std::string file = (dir / "track.json").string();
-  auto doc = ReadJsonFile(file);
+Result<Track> LoadTrack(const FileSet& files, const std::string& root, const std::string& folder,
+                        const Catalog& catalog, int* order) {
+  const std::string file = JoinPath(root, folder + "/track.json");
+  auto doc = ReadJson(files, root, folder + "/track.json");
   if (!doc.ok()) return doc.status();
   Track t;
   FieldReader r(*doc, "");
@@ -196,13 +291,13 @@ Result<Track> LoadTrack(const fs::path& dir, const Catalog& catalog, int* order)
   if (s.ok() && !r.Has("order")) s = Invalid("order", fmt::format("required (an integer 1..{})", kMaxTracks));
   if (s.ok()) s = r.Integer32("order", &o, Range::Between(1, kMaxTracks));
   if (s.ok()) s = r.Finish();
-  if (s.ok() && t.id != dir.filename().string()) {
-    s = Invalid("id", fmt::format("must equal the folder name \"{}\" (got \"{}\")", dir.filename().string(), t.id));
+  if (s.ok() && t.id != folder) {
+    s = Invalid("id", fmt::format("must equal the folder name \"{}\" (got \"{}\")", folder, t.id));
   }
   if (!s.ok()) return s.WithContext(file);
   *order = static_cast<int>(o);
   for (int n = 1; n <= kParts; ++n) {
-    auto part = LoadPart(dir, t.id, n, catalog);
+    auto part = LoadPart(files, root, t.id, n, catalog);
     if (!part.ok()) return part.status();
     t.parts.push_back(std::move(part).value());
   }
@@ -217,17 +312,24 @@ Result<std::vector<Track>> LoadTracks(const std::string& dir) {
   if (!fs::is_directory(root, ec)) return Status::NotFound(fmt::format("{}: no such tracks directory", root));
   auto catalog = Catalog::LoadDefault();
   if (!catalog.ok()) return catalog.status().WithContext("catalog");
-  std::vector<fs::path> dirs;
-  for (const auto& entry : fs::directory_iterator(root, ec)) {
-    if (entry.is_directory() && fs::exists(entry.path() / "track.json")) dirs.push_back(entry.path());
-  }
+  auto files = ReadJsonFolder(root, 2);
+  if (!files.ok()) return files.status();
+  return LoadTracksFromFiles(*files, root, *catalog);
+}
+
+Result<std::vector<Track>> LoadTracksFromFiles(const FileSet& files, const std::string& root, const Catalog& catalog) {
   std::vector<std::pair<int, Track>> tracks;
-  for (const fs::path& d : dirs) {
+  for (const auto& [relative, text] : files) {
+    const auto slash = relative.find('/');
+    if (slash == std::string::npos || relative.substr(slash) != "/track.json") continue;
+    const std::string folder = relative.substr(0, slash);
     int order = 0;
-    auto t = LoadTrack(d, *catalog, &order);
+    auto t = LoadTrack(files, root, folder, catalog, &order);
     if (!t.ok()) return t.status();
     for (const auto& [o, other] : tracks) {
-      if (o == order) return Invalid((d / "track.json").string(), fmt::format("order: {} is also {}'s", order, other.id));
+      if (o == order) {
+        return Invalid(JoinPath(root, relative), fmt::format("order: {} is also {}'s", order, other.id));
+      }
     }
     tracks.emplace_back(order, std::move(t).value());
   }

@@ -4,11 +4,13 @@
 #include <fstream>
 #include <sstream>
 #include <string_view>
+#include <type_traits>
 
 #include <fmt/format.h>
 
 #include "fleetlab/time.h"
 #include "fleetlab/util/file.h"
+#include "fleetlab/util/number.h"
 
 namespace fleetlab {
 namespace {
@@ -23,9 +25,13 @@ template <typename T>
 bool ParseNumber(std::string_view s, T* out) {
   s = Trim(s);
   if (s.empty()) return false;
-  const char* end = s.data() + s.size();
-  auto [ptr, ec] = std::from_chars(s.data(), end, *out);
-  return ec == std::errc() && ptr == end;
+  if constexpr (std::is_floating_point_v<T>) {
+    return ParseDouble(s, out);  // no from_chars for double in the WebAssembly build's libc++
+  } else {
+    const char* end = s.data() + s.size();
+    auto [ptr, ec] = std::from_chars(s.data(), end, *out);
+    return ec == std::errc() && ptr == end;
+  }
 }
 
 Status ParseLine(std::string_view line, TraceRecord* rec) {

@@ -1,18 +1,23 @@
 // The lab's entry point: loads the tracks, keeps the ledger, routes
-// #/ (tracks), #/track/<track>/<part>, #/ledger and #/planner.
+// #/ (tracks), #/track/<track>/<part>, #/ledger, #/planner and #/instructor.
 import './style.css';
-import { ApiClient, describeError } from './api/client';
+import { describeError } from './api/client';
+import { mountClassJoin } from './class/join';
 import type { Track } from './api/types';
+import type { Engine } from './engine/engine';
+import { chooseEngine, type Chosen } from './engine/select';
 import { Ledger } from './ledger/ledger';
 import { renderChooser } from './views/chooser';
 import { h } from './views/dom';
 import { renderLedger } from './views/ledgerView';
+import { renderInstructor } from './views/instructorView';
 import { renderPart } from './views/part';
 import { renderPlanner } from './planner/page';
 
 const app = document.getElementById('app')!;
 const banner = document.getElementById('banner')!;
-const api = new ApiClient();
+// Set by main(): the lab server's API, or the engine running in this browser (src/engine/).
+let api: Engine;
 const ledger = new Ledger(window.localStorage);
 const saveBanner = h('p', { role: 'alert', 'data-testid': 'save-error', hidden: true });
 banner.replaceChildren(...(ledger.loadError ? [h('p', { role: 'alert' }, ledger.loadError)] : []), saveBanner);
@@ -23,6 +28,10 @@ ledger.onChange(() => {
 // Another tab's writes: merged field by field (newest wins) so neither tab
 // erases the other's work.
 window.addEventListener('storage', (e) => { ledger.applyStorageEvent(e.key, e.newValue); });
+// "Join a class": the ledger's events go to a class server once the student joins.
+mountClassJoin(document.querySelector('header.site')!, ledger);
+
+declare global { interface Window { __fleetlabEngine?: Chosen } }
 
 let tracks: Track[] = [];
 
@@ -35,6 +44,8 @@ async function route(): Promise<void> {
     await renderPart(app, { api, ledger, tracks }, t, m[2]!);
   } else if (location.hash === '#/planner') {
     renderPlanner(app);
+  } else if (location.hash === '#/instructor') {
+    await renderInstructor(app);
   } else if (location.hash === '#/ledger') {
     renderLedger(app, tracks, ledger);
   } else {
@@ -44,6 +55,11 @@ async function route(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const chosen = await chooseEngine();
+  api = chosen.engine;
+  document.documentElement.dataset.engine = chosen.kind;
+  window.__fleetlabEngine = chosen; // for the e2e (e2e/site.mjs), as window.__fleetlabPerf
+  banner.prepend(h('p', { class: 'engine-note', 'data-testid': 'engine-note' }, chosen.note));
   const r = await api.tracks();
   if (!r.ok) {
     app.replaceChildren(h('p', { class: 'page-error', role: 'alert' }, `The lab server did not answer with its tracks: ${describeError(r.error)}`));

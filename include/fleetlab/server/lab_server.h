@@ -1,7 +1,8 @@
 // The lab server: the JSON API of docs/api.md and the built front end over
-// HTTP (GNU libmicrohttpd's event loop; server/http_transport.h says why). It reads the catalog and the tracks once at Create and
-// never writes to disk. Every simulation a request asks for is bounded
-// (RunBounds); heavy requests pass a bounded worker pool that answers 503
+// HTTP (GNU libmicrohttpd's event loop; server/http_transport.h says why).
+// It reads the catalog and the tracks once at Create and writes to disk
+// only the class database of a classroom (classroom.h). Every simulation a
+// request asks for is bounded (RunBounds); heavy requests pass a bounded worker pool that answers 503
 // with Retry-After when it and its small wait queue are full.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetlab/server/classroom.h"
 #include "fleetlab/status.h"
 #include "fleetlab/tracks/tracks.h"
 
@@ -32,7 +34,9 @@ struct RunBounds {
   // millions of queued requests are refused before they are built.
   double max_bytes = 1024.0 * 1024 * 1024;
   // Wall time of one request's simulations; the run is then cancelled
-  // (RunHooks::cancel) and its memory freed.
+  // (RunHooks::cancel) and its memory freed. 0: no limit and no watchdog
+  // thread, for an embedder that bounds time itself (the WebAssembly engine
+  // has no threads; its page ends a worker that runs too long).
   double max_wall_s = 10.0;
   // Frontier: points per curve, and points x requests per point.
   std::size_t max_frontier_points = 40;
@@ -84,6 +88,8 @@ struct LabServerOptions {
   std::size_t max_body_bytes = 256 * 1024;
   RunBounds bounds;
   PartAnswerer answer;
+  // A class students may join (classroom.h); classroom.code "" for none.
+  ClassroomOptions classroom;
 };
 
 class LabServer {
@@ -101,6 +107,8 @@ class LabServer {
 
   int port() const;         // the bound port, after Start
   std::string url() const;  // "http://host:port"
+  // The instructor's token of the class (ClassroomOptions), "" without one.
+  std::string instructor_token() const;
 
  private:
   struct Impl;
