@@ -96,6 +96,26 @@ check "tp must divide heads" 2 "replica.tp" -- "$bin" run "$src/scenarios/llama3
 check "bad allocator" 2 "replica.kv.allocator: must be one of" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.kv.allocator=buddy
 check "timeline file" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=50 --set workload.warmup_requests=5 --timeline "$tmp/trace.json"
 check "timeline is a trace" 0 "traceEvents" -- cat "$tmp/trace.json"
+# Issue 16: a gzipped timeline, a clear refusal without an LLM replica, per-request rows, vLLM-named fields.
+check "timeline gzipped" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=50 --set workload.warmup_requests=5 --timeline "$tmp/trace.json.gz"
+check "timeline gz is a trace" 0 "traceEvents" -- gzip -dc "$tmp/trace.json.gz"
+check "no timeline for a station" 2 '--timeline: scenario "mm1" has no LLM replica to trace' -- "$bin" run "$src/scenarios/mm1.json" --timeline "$tmp/mm1-trace.json"
+check "timeline name" 2 "--timeline .*trace.txt: must end in .json or .json.gz" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --timeline "$tmp/trace.txt"
+check "requests csv" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=60 --set workload.warmup_requests=5 --requests "$tmp/requests.csv"
+check "requests csv header" 0 "^request_id,measured,completed,pool,replica,arrival_s,scheduled_s,first_token_s,end_s,prompt_tokens,output_tokens,ttft_ms,tpot_ms,e2e_ms,preemptions$" -- head -1 "$tmp/requests.csv"
+check "requests csv rows" 0 "^61$" -- wc -l < "$tmp/requests.csv"
+check "requests csv for a station" 0 "^2001$" -- sh -c "'$bin' run '$src/scenarios/mm1.json' --set workload.requests=2000 --set workload.warmup_requests=10 --requests '$tmp/mm1-requests.csv' >/dev/null && wc -l < '$tmp/mm1-requests.csv'"
+check "requests name" 2 "--requests .*rows.json: must end in .csv" -- "$bin" run "$src/scenarios/mm1.json" --requests "$tmp/rows.json"
+check "requests unwritable" 2 "--requests /nonexistent/dir/r.csv: cannot create the file" -- "$bin" run "$src/scenarios/mm1.json" --requests /nonexistent/dir/r.csv
+check "vllm names in the report" 0 '"p99_ttft_ms"' -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=100 --set workload.warmup_requests=10 --json
+check "report version" 0 '"fleetlab_version": "0.1.0"' -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=100 --set workload.warmup_requests=10 --json
+check "report resolved scenario" 0 '"rate_per_s": 55' -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=100 --set workload.warmup_requests=10 --set workload.arrival.rate_per_s=55 --json
+check "compare vllm result" 0 "^mean_ttft_ms +20.000 " -- "$bin" compare "$src/tests/data/vllm-bench-synthetic.json" --gpu h100-sxm
+check "compare needs a gpu" 2 "--gpu: give the GPU the benchmark ran on" -- "$bin" compare "$src/tests/data/vllm-bench-synthetic.json"
+printf '{"model_id": "x/unknown-model", "num_prompts": 2, "request_rate": 1, "completed": 2, "input_lens": [1, 2], "output_lens": [3, 4]}' >"$tmp/vllm-unknown.json"
+check "compare unknown model" 2 "--model: the result's model_id \"x/unknown-model\" is not in the catalog" -- "$bin" compare "$tmp/vllm-unknown.json" --gpu h100-sxm
+printf '{"num_prompts": 2, "request_rate": "fast", "completed": 2}' >"$tmp/vllm-bad.json"
+check "compare bad rate" 2 'vllm-bad.json: request_rate: must be a rate between 1e-06 and 1e\+09 per second, or "inf"' -- "$bin" compare "$tmp/vllm-bad.json" --gpu h100-sxm --model llama-3-8b
 check "azure trace" 0 "scenario azure-trace-replay" -- "$bin" run "$src/scenarios/azure-trace-replay.json"
 check "fleet run" 0 "imbalance: max/mean requests" -- "$bin" run "$src/scenarios/fleet-power-of-two.json"
 check "fleet json" 0 '"max_over_mean_requests"' -- "$bin" run "$src/scenarios/fleet-power-of-two.json" --set workload.requests=10000 --json
@@ -133,6 +153,21 @@ printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.e2e.p99 < 100"], "
 check "capacity bad slo" 2 "slo\[0\]: expected \"METRIC <= NUMBER\"" -- "$bin" capacity "$tmp/badslo.json"
 printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.ttft.p99 <= 100"], "rate": {"low": 1, "high": 9}}' "$src" >"$tmp/nottft.json"
 check "capacity metric not in report" 2 "latency_ms.ttft.p99 is not a field" -- "$bin" capacity "$tmp/nottft.json"
+# Issue 16: capacity fills GPUs, $/h and $/1M input/output tokens without a target, and counts every GPU of a
+# disaggregated system (2 pools x TP4 = 8).
+printf '{"base": "%s/scenarios/llama3-70b-disaggregated.json", "slo": ["latency_ms.ttft.p99 <= 2000"], "rate": {"low": 0.5, "high": 1, "tolerance_per_s": 0.5}, "configurations": [{"name": "disagg", "set": {"workload.requests": 300, "workload.warmup_requests": 30}}]}' "$src" >"$tmp/disagg-cap.json"
+check "capacity disaggregated gpus" 0 '^disagg +[>= 0-9.]+ +[0-9]+ +8 +24\.00 +[0-9.]+ +[0-9.]+ ' -- "$bin" capacity "$tmp/disagg-cap.json"
+# fleetlab size: the cheapest fleets for a rate within SLOs (docs/sweep.md "Sizing").
+check "size lists fleets" 0 "^ 1  [0-9]+ x h100-sxm TP[12] PP1 " -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --prompt 256 --output 64 --ttft-ms 400 --tpot-ms 40 --tp 1,2 --pp 1 --pd none --requests 200
+check "size json" 0 '"kind": "sizing"' -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --prompt 256 --output 64 --ttft-ms 400 --tp 1 --pp 1 --pd 1:1 --requests 200 --json
+check "size unknown gpu" 2 "gpus\[0\]: unknown GPU \"h100\"; known:" -- "$bin" size --model llama-3-8b --gpu h100 --rate 20 --ttft-ms 400
+check "size needs an objective" 2 "slo: missing" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20
+check "size needs a rate" 2 "rate_per_s: missing" -- "$bin" size --model llama-3-8b --gpu h100-sxm --ttft-ms 400
+check "size bad ratio" 2 "search.pd_ratios\[0\]: must be \"P:D\"" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --ttft-ms 400 --pd 0:1
+check "size bad flag range" 2 "--headroom" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --ttft-ms 400 --headroom 11
+check "size html" 0 '"front":\[' -- sh -c "'$bin' size --model llama-3-8b --gpu h100-sxm --rate 20 --prompt 256 --output 64 --ttft-ms 400 --tp 1,2 --pp 1 --pd none --requests 200 --html '$tmp/size.html' >/dev/null 2>&1 && cat '$tmp/size.html'"
+check "sweep html" 0 '<h2>Throughput vs latency</h2>|"title":"Throughput vs latency"' -- sh -c "'$bin' sweep '$src/sweeps/mm1-rates.json' --out '$tmp/mm1-html.csv' --html '$tmp/sweep.html' 2>/dev/null && cat '$tmp/sweep.html'"
+check "sweep html bad path" 2 "--html /nonexistent/x.html: cannot write the file" -- "$bin" sweep "$src/sweeps/mm1-rates.json" --html /nonexistent/x.html
 
 # Issue 10: a run too big for memory or for the clock is refused before it starts (docs/scenario.md,
 # "How big a run may be"), by run, frontier, sweep and capacity alike.

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "fleetlab/fleet/disaggregation_report.h"
 #include "fleetlab/fleet/fleet_report.h"
 #include "fleetlab/llm/llm_report.h"
@@ -30,6 +32,8 @@ struct AnalyticPrediction {
 struct Report {
   std::string scenario;
   std::uint64_t seed = 0;
+  // The scenario document the run parsed (Scenario::document), or null.
+  nlohmann::json resolved_scenario;
 
   // Stability. An open system whose offered load reaches its capacity, or
   // whose backlog visibly grows, is unstable: its latency percentiles are

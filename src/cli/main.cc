@@ -6,17 +6,20 @@
 #include "cli/analytic_command.h"
 #include "cli/capacity_command.h"
 #include "cli/catalog_command.h"
+#include "cli/compare_command.h"
 #include "cli/command.h"
 #include "cli/lab_command.h"
 #include "cli/plan_command.h"
 #include "cli/run_command.h"
+#include "cli/size_command.h"
 #include "cli/tracks_command.h"
+#include "fleetlab/version.h"
 #include "cli/sweep_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"fleetlab: a fast, honest simulator of LLM serving fleets, with its analytic twin."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "fleetlab 0.1.0");
+  app.set_version_flag("--version", std::string("fleetlab ") + fleetlab::kVersion);
   fleetlab::cli::CommandContext ctx{std::cout, std::cerr};
   fleetlab::cli::AddRunCommand(app, ctx);
   fleetlab::cli::AddFrontierCommand(app, ctx);
@@ -27,6 +30,8 @@ int main(int argc, char** argv) {
   fleetlab::cli::AddTracksCommand(app, ctx);
   fleetlab::cli::AddSweepCommand(app, ctx);
   fleetlab::cli::AddCapacityCommand(app, ctx);
+  fleetlab::cli::AddSizeCommand(app, ctx);
+  fleetlab::cli::AddCompareCommand(app, ctx);
   fleetlab::cli::AddLabCommand(app, ctx);
   try {
     app.parse(argc, argv);

@@ -89,7 +89,8 @@ void ReplicaStats::OnCompleted(const Seq& s) {
   slo_met_ += ttft_ok && tpot_ok;
 }
 
-void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens) {
+void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens,
+                               double prompt_share) {
   ++iterations_;
   iteration_tokens_ += static_cast<double>(tokens);
   batch_sequences_ += static_cast<std::uint64_t>(sequences);
@@ -101,6 +102,7 @@ void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, s
   tp_bytes_ += b.tp_bytes;
   tp_comm_s_ += b.tp_comm_s;
   busy_s_ += b.stage_s;  // each stage is busy stage_s; summed over stages / pp in Fill
+  prompt_busy_s_ += b.stage_s * prompt_share;
 }
 
 void ReplicaStats::OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvAllocator& kv) {

@@ -46,8 +46,11 @@ class ReplicaStats {
   void OnPromptTokens(std::int64_t n) { prompt_tokens_ += static_cast<std::uint64_t>(n); }
 
   // An iteration launched with `sequences` sequences processing `tokens`
-  // tokens (prefill and decode) and breakdown `b`.
-  void OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens = 0);
+  // tokens (prefill and decode) and breakdown `b`; `prompt_share` of its
+  // time is charged to prompt tokens (token_cost.h).
+  void OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens, double prompt_share);
+  // The share of the busy time charged to prompt tokens (0 when idle).
+  double PromptBusyShare() const { return busy_s_ > 0 ? prompt_busy_s_ / busy_s_ : 0.0; }
   // The replica's state after any change: requests waiting and running, and
   // its KV cache (read for the categories and, now and then, the block map).
   void OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvAllocator& kv);
@@ -87,7 +90,7 @@ class ReplicaStats {
   double ttft_slo_s_ = 0, tpot_slo_s_ = 0;
   StepBreakdown ttft_parts_sum_;
   double ttft_sum_s_ = 0;
-  double flops_ = 0, hbm_bytes_ = 0, busy_s_ = 0;
+  double flops_ = 0, hbm_bytes_ = 0, busy_s_ = 0, prompt_busy_s_ = 0;
   std::uint64_t iterations_ = 0, batch_sequences_ = 0;
   std::vector<std::uint64_t> batch_size_counts_;
   std::uint64_t preemptions_ = 0, failed_ = 0, rejected_ = 0;

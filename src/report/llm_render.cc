@@ -102,7 +102,10 @@ void AddLlmJson(const LlmReport& r, bool valid, bool series, json* out) {
   j["cost"] = {{"usd_per_hour", r.usd_per_hour},
                {"gpus", r.gpus_total},
                {"usd_per_million_output_tokens", r.usd_per_million_output_tokens},
-               {"usd_per_concurrent_user_hour", r.usd_per_concurrent_user_hour}};
+               {"usd_per_concurrent_user_hour", r.usd_per_concurrent_user_hour},
+               {"split", {{"prompt_share", r.usd_per_hour > 0 ? r.usd_per_hour_prompt / r.usd_per_hour : 0.0},
+                          {"usd_per_million_input_tokens", r.usd_per_million_input_tokens},
+                          {"usd_per_million_output_tokens", r.usd_per_million_output_tokens_split}}}};
   j["energy"] = {{"average_power_w", r.average_power_w}, {"joules_per_output_token", r.joules_per_output_token}};
   j["ttft_waterfall"] = Waterfall(r);
   j["batching"]["size_counts"] = r.batch_size_counts;
@@ -150,9 +153,13 @@ std::string LlmText(const LlmReport& r, bool valid) {
     out += fmt::format("  SLO (TTFT <= {:g} ms, TPOT <= {:g} ms): {:.1f}% met, goodput {:.2f} req/s\n",
                        r.ttft_slo_ms, r.tpot_slo_ms, 100 * r.slo_attainment, r.goodput_rps);
   }
-  out += fmt::format("  cost ${:.2f}/h: ${:.3f} per 1M output tokens, ${:.4f} per concurrent user-hour; power {:.0f} "
-                     "W, {:.3f} J per output token\n", r.usd_per_hour, r.usd_per_million_output_tokens,
-                     r.usd_per_concurrent_user_hour, r.average_power_w, r.joules_per_output_token);
+  out += fmt::format("  cost ${:.2f}/h for {} GPUs: ${:.3f} per 1M output tokens, ${:.4f} per concurrent user-hour; "
+                     "power {:.0f} W, {:.3f} J per output token\n", r.usd_per_hour, r.gpus_total,
+                     r.usd_per_million_output_tokens, r.usd_per_concurrent_user_hour, r.average_power_w,
+                     r.joules_per_output_token);
+  out += fmt::format("  cost split by GPU time: ${:.3f} per 1M input tokens, ${:.3f} per 1M output tokens ({:.1f}% of "
+                     "the cost on prompts)\n", r.usd_per_million_input_tokens, r.usd_per_million_output_tokens_split,
+                     r.usd_per_hour > 0 ? 100 * r.usd_per_hour_prompt / r.usd_per_hour : 0.0);
   return out;
 }
 

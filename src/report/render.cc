@@ -4,10 +4,12 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/version.h"
 #include "report/disagg_render.h"
 #include "report/fleet_render.h"
 #include "report/path_render.h"
 #include "report/llm_render.h"
+#include "report/vllm_render.h"
 
 namespace fleetlab {
 namespace {
@@ -56,8 +58,11 @@ json ReportToJson(const Report& r, bool series) {
       {"sim", {{"events", r.events}, {"simulated_s", r.simulated_s}, {"window_s", r.window_s}}},
       {"analytic", AnalyticToJson(r.analytic)},
   };
+  out["fleetlab_version"] = kVersion;
+  out["resolved_scenario"] = r.resolved_scenario;
   if (r.llm) {
     AddLlmJson(*r.llm, valid, series, &out);
+    out["vllm_bench"] = VllmBenchJson(r, valid);
     // Cost per user: what one user's answered request costs, the fleet's
     // cost over the window divided by the requests it answered in it.
     out["cost"]["usd_per_request"] =

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "fleetlab/engine/simulator.h"
+#include "fleetlab/request_log.h"
 #include "runner/prediction.h"
 #include "runner/source.h"
 #include "runner/system.h"
@@ -23,9 +25,10 @@ class Collector final : public CompletionListener, public SendObserver {
     e2e_.Reserve(expected);
     queue_.Reserve(expected);
   }
-  void Attach(System* system, ClosedLoopSource* closed) {
+  void Attach(System* system, ClosedLoopSource* closed, RequestLog* log) {
     system_ = system;
     closed_ = closed;
+    log_ = log;
   }
 
   void OnSent(Simulator& sim, const Request& r) override {
@@ -48,10 +51,12 @@ class Collector final : public CompletionListener, public SendObserver {
       Judge(r, sim.now() - r.arrival <= deadline_);
     }
     ++returned_;
+    Log(sim, r, service_start, true);
     if (closed_ != nullptr) closed_->OnReturned(sim, r);
   }
   void OnDropped(Simulator& sim, const Request& r) override {
     if (r.measured) Judge(r, false);
+    Log(sim, r, -1, false);
     ++dropped_;
     ++returned_;
     if (closed_ != nullptr) closed_->OnReturned(sim, r);
@@ -65,7 +70,22 @@ class Collector final : public CompletionListener, public SendObserver {
     outcome_[r.id] = met ? kMet : kMissed;
   }
 
+  // Stations and paths: the run logs each request (LLM replicas log their own).
+  void Log(const Simulator& sim, const Request& r, SimTime service_start, bool completed) {
+    if (log_ == nullptr) return;
+    RequestRecord record;
+    record.id = r.id;
+    record.measured = r.measured;
+    record.completed = completed;
+    record.arrival = r.arrival;
+    record.scheduled = service_start;
+    record.end = sim.now();
+    record.prompt_tokens = r.prompt_tokens;
+    log_->OnRequest(record);
+  }
+
   enum Outcome : std::uint8_t { kUnknown = 0, kMet = 1, kMissed = 2 };
+  RequestLog* log_ = nullptr;
   SimDuration deadline_;
   std::vector<std::uint8_t> outcome_;
   System* system_ = nullptr;
@@ -165,20 +185,23 @@ SimDuration ExpectedWindow(const Scenario& s) {
 // Runs the simulator to `until` within scenario.limits.max_events; with a
 // cancel flag, in slices of RunHooks::kCancelCheckEvents events, reading the
 // flag between slices (no event is added, so the run is unchanged).
-Status RunBounded(const Scenario& s, const RunHooks& hooks, SimTime until, Simulator& sim) {
+Status RunBounded(const Scenario& s, const RunHooks& hooks, SimTime until, Simulator& sim,
+                  const std::function<double()>& done) {
   const std::uint64_t max_events = s.limits.max_events;
-  while (hooks.cancel != nullptr) {
+  const bool sliced = hooks.cancel != nullptr || hooks.progress != nullptr;
+  while (sliced) {
     const std::uint64_t slice = std::min(max_events, sim.events_delivered() + RunHooks::kCancelCheckEvents);
     sim.SetEventLimit(slice);
     sim.Run(until);
     if (sim.events_delivered() < slice || slice == max_events) break;
-    if (hooks.cancel->load(std::memory_order_relaxed)) {
+    if (hooks.cancel != nullptr && hooks.cancel->load(std::memory_order_relaxed)) {
       return Status::OutOfRange(fmt::format("cancelled after {} events (the wall-time limit of the caller)",
                                             sim.events_delivered()));
     }
+    if (hooks.progress != nullptr) (*hooks.progress)(done());
   }
   sim.SetEventLimit(max_events);
-  if (hooks.cancel == nullptr) sim.Run(until);
+  if (!sliced) sim.Run(until);
   if (sim.horizon_reached()) {
     return Status::OutOfRange(fmt::format("the run's clock reached {:g} s of simulated time, the most a run may "
                                           "simulate, after {} events: a time in the scenario is too long for the "
@@ -210,6 +233,7 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   Report report;
   report.scenario = s.name;
   report.seed = s.seed;
+  report.resolved_scenario = s.document;
   std::unique_ptr<OpenLoopSource> open_source;
   std::unique_ptr<ClosedLoopSource> closed_source;
   if (s.workload.mode == LoadMode::kOpen) {
@@ -221,11 +245,15 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
     closed_source = std::make_unique<ClosedLoopSource>(s.workload.closed, streams.Stream("think_time"), sizer,
                                                        system->target(), &collector, limits);
   }
-  collector.Attach(system, closed_source.get());
+  collector.Attach(system, closed_source.get(), s.llm() ? nullptr : hooks.requests);
   if (open_source) open_source->Start(sim);
   if (closed_source) closed_source->Start(sim);
 
-  FLEETLAB_RETURN_IF_ERROR(RunBounded(s, hooks, timed ? limits.duration : kTimeNever, sim));
+  const auto done = [&]() {  // the share of the run done, for RunHooks::progress
+    if (timed) return std::min(1.0, NsToSeconds(sim.now()) / s.workload.duration_s);
+    return static_cast<double>(collector.sent_) / static_cast<double>(std::max<std::uint64_t>(1, limits.requests));
+  };
+  FLEETLAB_RETURN_IF_ERROR(RunBounded(s, hooks, timed ? limits.duration : kTimeNever, sim, done));
   FillCounts(s, sim, collector, &report);
   const SimTime end = WindowEnd(s, sim, collector);
   system->Fill(s, end, &report);

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "fleetlab/fleet/disaggregation_options.h"
 #include "fleetlab/fleet/options.h"
 #include "fleetlab/llm/replica_options.h"
@@ -59,6 +61,10 @@ struct Scenario {
   bool llm() const { return replica.has_value() || disaggregation.has_value(); }
   LimitOptions limits;
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
+  // The document ParseScenario read (overrides applied, a track part's
+  // "lab" left out): the report's resolved_scenario, so that a report says
+  // what produced it. Null for a scenario built in code.
+  nlohmann::json document;
 };
 
 }  // namespace fleetlab
