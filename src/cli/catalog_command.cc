@@ -1,5 +1,6 @@
 #include "cli/catalog_command.h"
 #include "cli/catalog_cost.h"
+#include "cli/catalog_import.h"
 
 #include <memory>
 #include <string>
@@ -17,7 +18,6 @@ using nlohmann::json;
 
 struct CatalogArgs {
   bool json = false;
-  std::string data;  // empty: the source tree's data/
   std::string id;    // for `catalog model|gpu|host|link ID`
 };
 
@@ -64,6 +64,15 @@ json ModelJson(const ModelSpec& m) {
             {"active_params", m.ActiveParams()},
             {"kv_bytes_per_token_bf16", m.KvBytesPerToken(DType::kBf16).value()},
             {"kv_bytes_per_token_fp8", m.KvBytesPerToken(DType::kFp8).value()}});
+  const std::pair<const char*, std::int64_t> variants[] = {
+      {"kv_lora_rank", m.kv_lora_rank}, {"q_lora_rank", m.q_lora_rank}, {"qk_nope_head_dim", m.qk_nope_head_dim},
+      {"qk_rope_head_dim", m.qk_rope_head_dim}, {"v_head_dim", m.v_head_dim}, {"sliding_window", m.sliding_window},
+      {"local_layers", m.local_layers}, {"dense_layers", m.dense_layers}, {"dense_ffn", m.dense_ffn},
+      {"shared_experts", m.shared_experts}};
+  for (const auto& [key, value] : variants) {
+    if (value > 0) j[key] = value;
+  }
+  if (m.local_layers > 0) j["window_kv_bytes_per_sequence_bf16"] = m.WindowKvBytesPerSequence(DType::kBf16).value();
   return j;
 }
 
@@ -209,7 +218,7 @@ std::string FindOne(const Catalog& c, const std::string& kind, const std::string
 }
 
 void Run(CommandContext& ctx, const CatalogArgs& args, const CostArgs& cost, const CLI::App* shown) {
-  auto catalog = args.data.empty() ? Catalog::LoadDefault() : Catalog::LoadDirectory(args.data);
+  auto catalog = Catalog::LoadDefault();  // data/ with the --data / FLEETLAB_DATA overlays
   if (!catalog.ok()) return Fail(ctx, catalog.status().message());
   const Catalog& c = *catalog;
   if (shown != nullptr && shown->get_name() == "cost") return RunCost(ctx, c, cost, args.json);
@@ -237,9 +246,6 @@ void AddCatalogCommand(CLI::App& app, CommandContext& ctx) {
                                             "on a device.");
   auto args = std::make_shared<CatalogArgs>();
   cmd->add_flag("--json", args->json, "Print JSON instead of tables.");
-  cmd->add_option("--data", args->data, "Catalog folder with models/, gpus/, hosts/, links/ (default: data/ of "
-                                        "the source tree).")
-      ->type_name("DIR");
   cmd->fallthrough();
   for (const char* kind : {"model", "gpu", "host", "link"}) {
     auto* one = cmd->add_subcommand(kind, fmt::format("Show one {} with the source of every number.", kind));
@@ -248,8 +254,11 @@ void AddCatalogCommand(CLI::App& app, CommandContext& ctx) {
   }
   auto cost = std::make_shared<CostArgs>();
   AddCostSubcommand(*cmd, cost);
-  cmd->callback([&ctx, args, cost, cmd]() {
+  auto import = std::make_shared<ImportArgs>();
+  AddImportSubcommand(*cmd, import);
+  cmd->callback([&ctx, args, cost, import, cmd]() {
     const auto shown = cmd->get_subcommands();
+    if (!shown.empty() && shown.front()->get_name() == "import-hf") return RunImport(ctx, *import);
     Run(ctx, *args, *cost, shown.empty() ? nullptr : shown.front());
   });
 }

@@ -16,6 +16,7 @@
 #include "fleetlab/util/file.h"
 #include "fleetlab/util/json.h"
 #include "llm/catalog_layers.h"
+#include "llm/catalog_variants.h"
 #include "scenario/field_reader.h"
 
 #ifndef FLEETLAB_SOURCE_DIR
@@ -34,7 +35,9 @@ struct DTypeInfo {
   double bytes;
 };
 constexpr DTypeInfo kDTypes[] = {{DType::kFp32, "fp32", 4}, {DType::kBf16, "bf16", 2}, {DType::kFp16, "fp16", 2},
-                                 {DType::kFp8, "fp8", 1},   {DType::kInt8, "int8", 1}, {DType::kInt4, "int4", 0.5}};
+                                 {DType::kFp8, "fp8", 1},   {DType::kInt8, "int8", 1}, {DType::kInt4, "int4", 0.5},
+                                 // 4-bit E2M1 + one E4M3 scale per 16 (NVFP4) or one E8M0 per 32 (MXFP4)
+                                 {DType::kNvFp4, "nvfp4", 0.5 + 1.0 / 16}, {DType::kMxFp4, "mxfp4", 0.5 + 1.0 / 32}};
 
 const DTypeInfo& Info(DType d) {
   for (const auto& i : kDTypes) {
@@ -157,6 +160,7 @@ Status ParseDecoder(FieldReader& r, ModelSpec* m) {
   FLEETLAB_RETURN_IF_ERROR(r.Integer("ffn_matrices", &matrices, Range::Between(2, 3)));
   m->ffn_matrices = static_cast<std::int64_t>(matrices);
   FLEETLAB_RETURN_IF_ERROR(r.Bool("tied_embeddings", &m->tied_embeddings));
+  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ParseDecoderVariants(r, m));
   return CheckModelShape(*m);
 }
 
@@ -219,7 +223,7 @@ Status ReadPeakFlops(FieldReader& r, std::map<DType, double>* out) {
   for (const auto& [key, value] : p->items()) {
     const std::string path = "peak_tflops." + key;
     const auto dtype = ParseDType(key);
-    if (!dtype) return Invalid(path, "unknown precision; allowed: fp32, bf16, fp16, fp8, int8, int4");
+    if (!dtype) return Invalid(path, "unknown precision; allowed: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4");
     if (!value.is_number() || !(value.get<double>() > 0)) return Invalid(path, "must be a number > 0 " + Got(value));
     (*out)[*dtype] = value.get<double>() * 1e12;
   }
@@ -406,7 +410,23 @@ Result<Catalog> Catalog::LoadDirectory(const std::string& dir) {
   return c;
 }
 
-Result<Catalog> Catalog::LoadDefault() { return LoadDirectory(FLEETLAB_SOURCE_DIR "/data"); }
+Result<Catalog> Catalog::LoadOverlayDirectory(const std::string& dir) {
+  const fs::path root(dir);
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    return Status::NotFound(fmt::format("{}: no such catalog folder (one with any of models/, gpus/, hosts/, links/)", dir));
+  }
+  // An overlay holds only what it changes: a missing folder is empty.
+  const auto has = [&](const char* folder) { return fs::is_directory(root / folder, ec); };
+  Catalog c;
+  if (has("links")) FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "links", &ParseLink, &c.links_));
+  if (has("models")) FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "models", &ParseModel, &c.models_));
+  if (has("gpus")) FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "gpus", &ParseGpu, &c.gpus_));
+  if (has("hosts")) FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "hosts", &ParseHost, &c.hosts_));
+  return c;
+}
+
+std::string Catalog::BuiltinDirectory() { return FLEETLAB_SOURCE_DIR "/data"; }
 
 const ModelSpec* Catalog::FindModel(const std::string& id) const {
   for (const auto& m : models_) {

@@ -18,10 +18,12 @@ Json Integer(bool present, std::int64_t v) { return present ? Json(v) : Json(nul
 Json BreakdownJson(const SplitPlan& p) {
   const StepBreakdown& b = p.ttft_breakdown;
   if (!p.fits) return nullptr;
-  return {{"matmul", Ms(b.matmul_s)},         {"weight_memory", Ms(b.weight_memory_s)},
-          {"attention", Ms(b.attention_s)},   {"kv_memory", Ms(b.kv_memory_s)},
-          {"tp_comm", Ms(b.tp_comm_s)},       {"pp_comm", Ms(b.pp_comm_s)},
-          {"overhead", Ms(b.overhead_s)},     {"total", Ms(b.total_s)}};
+  Json j = {{"matmul", Ms(b.matmul_s)},         {"weight_memory", Ms(b.weight_memory_s)},
+            {"attention", Ms(b.attention_s)},   {"kv_memory", Ms(b.kv_memory_s)},
+            {"tp_comm", Ms(b.tp_comm_s)},       {"pp_comm", Ms(b.pp_comm_s)},
+            {"overhead", Ms(b.overhead_s)},     {"total", Ms(b.total_s)}};
+  if (b.ep_comm_s > 0) j["ep_comm"] = Ms(b.ep_comm_s);
+  return j;
 }
 
 Json SplitJson(const SplitPlan& p) {

@@ -23,13 +23,15 @@ Status AddDraft(const ReplicaOptions& o, MemoryPlan* plan, std::unique_ptr<PerfM
   if (!o.speculative.enabled || o.speculative.draft_is_ngram) return Status::Ok();
   ReplicaHardware hw = o.hardware;
   hw.model = o.speculative.draft;
+  hw.ep = hw.attention_dp = 1;  // a dense draft, split by TP
   auto model = MakeRooflineModel(hw);
   if (!model.ok()) return model.status().WithContext("replica.speculative.draft");
   const MemoryPlan d = PlanMemory(hw, o.memory);
   plan->kv_bytes_per_gpu -= d.weights_bytes_per_gpu;
   plan->kv_bytes_per_token_per_gpu += d.kv_bytes_per_token_per_gpu;
   plan->kv_capacity = Tokens(static_cast<std::int64_t>(std::max(0.0, plan->kv_bytes_per_gpu) /
-                                                       plan->kv_bytes_per_token_per_gpu));
+                                                       plan->kv_bytes_per_token_per_gpu) *
+                             o.hardware.attention_dp);
   *draft = std::move(model).value();
   return Status::Ok();
 }

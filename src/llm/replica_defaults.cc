@@ -12,6 +12,10 @@ std::string DefaultPpLink(const GpuSpec& gpu, int tp, int pp) {
   return tp * pp <= gpu.gpus_per_node ? gpu.scale_up_link : kScaleOutLink;
 }
 
+std::string DefaultEpLink(const GpuSpec& gpu, int stage_gpus) {
+  return stage_gpus <= gpu.gpus_per_node ? gpu.scale_up_link : kScaleOutLink;
+}
+
 std::int64_t ReservationTokens(ReservationPolicy policy, std::int64_t final_length, std::int64_t max_len) {
   switch (policy) {
     case ReservationPolicy::kMaxLength: return max_len;

@@ -88,6 +88,9 @@ struct SloOptions {
 inline constexpr const char* kScaleOutLink = "infiniband-ndr";
 std::string DefaultTpLink(const GpuSpec& gpu, int tp);
 std::string DefaultPpLink(const GpuSpec& gpu, int tp, int pp);
+// Expert parallelism spans the stage_gpus (tp x attention_dp) GPUs of a
+// stage: the scale-up link within a node, the scale-out link across.
+std::string DefaultEpLink(const GpuSpec& gpu, int stage_gpus);
 
 // Which part of a request's life a replica serves. Co-located serving is
 // kBoth. A disaggregated system (fleet/disaggregation_options.h) makes
@@ -111,7 +114,7 @@ struct ReplicaOptions {
   // leave kBoth for co-located serving.
   ReplicaRole role = ReplicaRole::kBoth;
 
-  int gpus() const { return hardware.tp * hardware.pp; }
+  int gpus() const { return hardware.gpus(); }
 };
 
 }  // namespace fleetlab
