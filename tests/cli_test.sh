@@ -66,11 +66,16 @@ printf '{\n  "seed": 1,\n  "seed": 2\n}' >"$tmp/dup.json"
 check "duplicate key" 2 'dup.json: line 3: duplicate key "seed"' -- "$bin" run "$tmp/dup.json"
 check "missing trace" 2 "workload.arrival.trace: .*nope.csv: cannot open the trace file" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/nope.csv"
 printf 'arrival_s,prompt_tokens,output_tokens\n0.1,10,5\n0.2,ten,5\n' >"$tmp/bad.csv"
-check "malformed trace line" 2 "bad.csv:3: prompt_tokens must be an integer" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/bad.csv"
+check "malformed trace line" 2 "bad.csv:3:5: prompt_tokens must be an integer" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/bad.csv"
 printf '0,1,1\ninf,1,1\n' >"$tmp/inf.csv"
-check "infinite trace arrival" 2 "inf.csv:2: arrival_s must be a number between 0 and 1e6" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/inf.csv"
+check "infinite trace arrival" 2 "inf.csv:2:1: arrival_s must be a number between 0 and 1e6" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/inf.csv"
 printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 00:00:00,1,1\n9999-11-16 00:00:00,1,1\n' >"$tmp/far.csv"
-check "azure trace beyond 1e6 s" 2 "far.csv:3: .* s after the first request; a trace may span at most 1e6 s" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/far.csv"
+check "azure trace beyond the horizon" 2 "far.csv:3:1: .* s after the first request; a trace may span at most 1e9 s" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/far.csv"
+printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 00:00:00,1,1\n2023-11-28 00:00:00,1,1\n' >"$tmp/long.csv"
+check "azure trace beyond 1e6 s" 2 "workload.arrival.trace: the replay would span 1.0368e\+06 s; at most 1e6 s" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/long.csv"
+check "azure trace window" 0 "requests" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/long.csv" --set 'workload.arrival.trace_window={"end_s":86400}' --set workload.requests=1 --set workload.warmup_requests=0
+printf 'TIMESTAMP,GeneratedTokens,ContextTokens\n2024-05-10 00:00:00.009930+00:00,10,4000\n2024-05-10 00:00:01.009930+00:00,10,4000\n' >"$tmp/az24.csv"
+check "azure 2024 by header" 0 "requests" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/az24.csv" --set workload.requests=2 --set workload.warmup_requests=0
 check "event limit" 2 "limits.max_events" -- "$bin" run --set limits.max_events=100
 check "closed loop frontier refused" 2 "needs an open-loop workload" -- "$bin" frontier "$src/scenarios/closed-loop.json" --rates 1:2:2
 check "analytic mm1 p99" 0 "460.5" -- "$bin" analytic mm1 --lambda 90 --mu 100

@@ -33,11 +33,20 @@ class RequestSizer {
       shared = history_[g];
     }
     if (from_trace) {
+      if (r->prefix_hashes != nullptr) {  // the trace's hash ids name its prefix blocks
+        shared = static_cast<std::int64_t>(r->prefix_hash_count) * r->prefix_hash_tokens;
+      }
       r->prefix_tokens = static_cast<std::int32_t>(std::min<std::int64_t>(shared, r->prompt_tokens));
       return;
     }
-    r->prompt_tokens = Clamp(shared + Draw(options_.prompt_tokens));
-    r->output_tokens = Draw(options_.output_tokens);
+    if (options_.dataset != nullptr) {  // one record's lengths, uniformly with replacement
+      const TraceRecord& d = (*options_.dataset)[sizes_.Below(options_.dataset->size())];
+      r->prompt_tokens = Clamp(shared + std::max<std::int32_t>(d.prompt_tokens, 1));
+      r->output_tokens = std::max<std::int32_t>(d.output_tokens, 1);
+    } else {
+      r->prompt_tokens = Clamp(shared + Draw(options_.prompt_tokens));
+      r->output_tokens = Draw(options_.output_tokens);
+    }
     r->prefix_tokens = Clamp(shared);
     if (options_.prefix_groups > 0 && options_.turns > 1) NextTurn(g, *r);
   }

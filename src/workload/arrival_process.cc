@@ -23,8 +23,10 @@ double TraceGapCv2(const std::vector<TraceRecord>& trace) {
 
 }  // namespace
 
-ArrivalProcess::ArrivalProcess(const ArrivalOptions& options, std::vector<TraceRecord> trace)
-    : kind_(options.kind), mean_rate_(options.rate_per_s) {
+ArrivalProcess::ArrivalProcess(const ArrivalOptions& options, std::vector<TraceRecord> trace,
+                               std::shared_ptr<const std::vector<std::uint64_t>> hashes)
+    : kind_(options.kind), mean_rate_(options.rate_per_s), hashes_(std::move(hashes)),
+      hash_tokens_(static_cast<std::uint32_t>(options.hash_block_tokens)) {
   const double mean_gap = options.rate_per_s > 0 ? 1.0 / options.rate_per_s : 0.0;
   switch (kind_) {
     case ArrivalKind::kPoisson:
@@ -94,6 +96,9 @@ bool ArrivalProcess::NextOnOff(Rng& rng, SimTime now, Arrival* out) {
 bool ArrivalProcess::Next(Rng& rng, SimTime now, Arrival* out) {
   out->prompt_tokens = 0;
   out->output_tokens = 0;
+  out->hashes = nullptr;
+  out->hash_count = 0;
+  out->hash_tokens = 0;
   switch (kind_) {
     case ArrivalKind::kOnOff:
       return NextOnOff(rng, now, out);
@@ -104,6 +109,12 @@ bool ArrivalProcess::Next(Rng& rng, SimTime now, Arrival* out) {
       out->time = std::max(now, SecondsToNs(t));
       out->prompt_tokens = r.prompt_tokens;
       out->output_tokens = r.output_tokens;
+      if (hashes_ != nullptr && r.hash_count > 0) {
+        assert(static_cast<std::size_t>(r.hash_begin) + r.hash_count <= hashes_->size());
+        out->hashes = hashes_->data() + r.hash_begin;
+        out->hash_count = r.hash_count;
+        out->hash_tokens = hash_tokens_;
+      }
       return true;
     }
     default:

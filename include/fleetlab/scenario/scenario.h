@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,9 @@ struct Scenario {
   bool llm() const { return replica.has_value() || disaggregation.has_value(); }
   LimitOptions limits;
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
+  // The trace's prefix block ids (Mooncake hash_ids) that its records point
+  // into; null when it has none. Shared: requests point into it during a run.
+  std::shared_ptr<const std::vector<std::uint64_t>> trace_hashes;
 };
 
 }  // namespace fleetlab

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "fleetlab/random/distribution.h"
@@ -27,13 +28,19 @@ struct Arrival {
   SimTime time = 0;
   std::int32_t prompt_tokens = 0;
   std::int32_t output_tokens = 0;
+  // A trace's prefix block ids (Mooncake hash_ids), or null.
+  const std::uint64_t* hashes = nullptr;
+  std::uint32_t hash_count = 0;
+  std::uint32_t hash_tokens = 0;  // prompt tokens per hash id
 };
 
 class ArrivalProcess {
  public:
   // REQUIRES: options validated; `trace` holds the records when
-  // options.kind == kTrace (it is copied).
-  ArrivalProcess(const ArrivalOptions& options, std::vector<TraceRecord> trace);
+  // options.kind == kTrace (it is copied); `hashes` the ids its records
+  // point into, if any (shared: arrivals point into it).
+  ArrivalProcess(const ArrivalOptions& options, std::vector<TraceRecord> trace,
+                 std::shared_ptr<const std::vector<std::uint64_t>> hashes = nullptr);
 
   // Produces the next arrival at or after `now`. Returns false when the
   // process has no more arrivals (end of a trace).
@@ -62,6 +69,8 @@ class ArrivalProcess {
   SimTime phase_end_ = 0;
   // Trace state.
   std::vector<TraceRecord> trace_;
+  std::shared_ptr<const std::vector<std::uint64_t>> hashes_;
+  std::uint32_t hash_tokens_ = 0;
   std::size_t next_record_ = 0;
   double time_scale_ = 1.0;
 };

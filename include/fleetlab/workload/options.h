@@ -3,14 +3,16 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 #include <string>
 
 #include "fleetlab/random/distribution.h"
+#include "fleetlab/workload/trace.h"
 
 namespace fleetlab {
 
 enum class ArrivalKind { kPoisson, kGamma, kDeterministic, kOnOff, kTrace };
-enum class TraceFormat { kFleetlab, kAzure };
 
 struct OnOffOptions {
   // Mean length of a burst (on) and of a lull (off); both exponential.
@@ -32,10 +34,16 @@ struct ArrivalOptions {
   double cv = 1.0;
   OnOffOptions on_off;
   std::string trace_path;  // trace only
-  // kFleetlab: our CSV arrival_s,prompt_tokens,output_tokens; kAzure: the
-  // Azure LLM inference trace (TIMESTAMP,ContextTokens,GeneratedTokens).
+  // The trace's format (trace.h): one with arrival times.
   TraceFormat trace_format = TraceFormat::kFleetlab;
+  // The part replayed (seconds after the trace's first request) and how much
+  // faster than recorded; applied while the scenario is read.
+  TraceWindow window;
+  // Mooncake traces: prompt tokens per hash id (the trace's KV block size;
+  // 512 in the published traces). Change it only for a trace made so.
+  std::int32_t hash_block_tokens = 512;
 };
+
 
 // Request sizes for LLM serving (the generic station ignores them).
 struct RequestSizeOptions {
@@ -58,6 +66,11 @@ struct RequestSizeOptions {
   // finished; a closed loop keeps them in order only per user, not per
   // conversation.
   std::uint32_t turns = 1;
+  // Lengths from a dataset (workload.dataset) instead of the two
+  // distributions: each request takes one record's prompt and output
+  // lengths, uniformly at random with replacement (stream "sizes"). Shared
+  // and immutable, so copies of the options are cheap. Null: none.
+  std::shared_ptr<const std::vector<TraceRecord>> dataset;
 };
 
 struct ClosedLoopOptions {
