@@ -290,14 +290,15 @@ void LlmReplica::Complete(Simulator& sim, std::uint32_t slot) {
   stats_->OnCompleted(s);
   TraceRequest(s, true);
   in_system_.Add(sim.now(), -1);
+  Request request = s.request;
+  request.first_token = s.first_token;  // for per-class TTFT and TPOT (runner)
   if (options_.role == ReplicaRole::kPrefill) {
-    const Request request = s.request;
     const SimTime scheduled = s.scheduled;
     state_->HandOff(slot);  // the KV stays until ReleaseKv, once it has been shipped
     listener_->OnCompleted(sim, request, scheduled);
     return;
   }
-  listener_->OnCompleted(sim, s.request, s.scheduled);
+  listener_->OnCompleted(sim, request, s.scheduled);
   if (scheduler_->ReleasesFinishedAtOnce()) state_->Retire(slot);  // request-level batches retire at their end
 }
 

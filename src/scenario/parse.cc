@@ -20,6 +20,7 @@
 #include "scenario/fleet_parse.h"
 #include "scenario/replica_parse.h"
 #include "scenario/trace_parse.h"
+#include "scenario/workload_shape_parse.h"
 
 namespace fleetlab {
 namespace {
@@ -67,6 +68,9 @@ Status ParseArrival(const json& v, const std::string& path, const ParseOptions& 
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "on_off", a.kind == ArrivalKind::kOnOff, "process is \"on_off\""));
   if (const json* o = r.Child("on_off")) FLEETLAB_RETURN_IF_ERROR(ParseOnOff(*o, r.PathOf("on_off"), &a.on_off));
   if (a.kind == ArrivalKind::kOnOff) FLEETLAB_RETURN_IF_ERROR(CheckBurstRate(a, r.PathOf("on_off")));
+  if (const json* p = r.Child("profile")) {
+    FLEETLAB_RETURN_IF_ERROR(ParseRateProfile(*p, r.PathOf("profile"), r.Has("rate_per_s"), &a));
+  }
   FLEETLAB_RETURN_IF_ERROR(ParseArrivalTrace(r, trace, o, s));
   return r.Finish();
 }
@@ -125,6 +129,18 @@ Status CheckLengthSources(const FieldReader& r, const Scenario& s) {
                                      "with another arrival process");
     }
   }
+  if (!w.sizes.classes.empty()) {
+    for (const char* key : {"prompt_tokens", "output_tokens", "dataset"}) {
+      if (r.Has(key)) {
+        return Status::InvalidArgument(fmt::format("workload.{}: each of workload.classes has its own lengths; give "
+                                                   "them there", key));
+      }
+    }
+    if (w.mode == LoadMode::kOpen && w.arrival.kind == ArrivalKind::kTrace) {
+      return Status::InvalidArgument("workload.classes: the trace replayed carries its own lengths; give classes "
+                                     "with another arrival process");
+    }
+  }
   if (s.trace_hashes != nullptr && w.sizes.prefix_groups > 0) {
     return Status::InvalidArgument("workload.prefix.groups: the trace's hash_ids give each request's shared prefix; "
                                    "remove workload.prefix");
@@ -148,6 +164,7 @@ Status ParseWorkload(const json& v, const ParseOptions& o, Scenario* s) {
   FLEETLAB_RETURN_IF_ERROR(r.Time("duration_s", &w.duration_s, TimeUnit::kSeconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(ParseSizes(r, &w.sizes));
   if (const json* d = r.Child("dataset")) FLEETLAB_RETURN_IF_ERROR(ParseDataset(*d, o, s));
+  if (const json* c = r.Child("classes")) FLEETLAB_RETURN_IF_ERROR(ParseClasses(*c, &w.sizes));
   FLEETLAB_RETURN_IF_ERROR(CheckLengthSources(r, *s));
   if (w.duration_s == 0 && w.warmup_requests >= w.requests) {
     return Status::InvalidArgument(fmt::format("workload.warmup_requests: must be less than workload.requests ({}) "

@@ -10,16 +10,21 @@
 //                  bursts and lulls, Poisson within each at its own rate,
 //                  the rates chosen so the long-run mean is rate_per_s.
 //   Trace          recorded arrivals, optionally rescaled in time to a rate.
+// Poisson and gamma may follow a time-varying rate profile (rate_profile.h):
+// their gaps then have mean 1 in operational time, mapped to real time by
+// the profile's inverse cumulative rate.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "fleetlab/random/distribution.h"
 #include "fleetlab/random/rng.h"
 #include "fleetlab/time.h"
 #include "fleetlab/workload/options.h"
+#include "fleetlab/workload/rate_profile.h"
 #include "fleetlab/workload/trace.h"
 
 namespace fleetlab {
@@ -57,11 +62,16 @@ class ArrivalProcess {
 
  private:
   bool NextOnOff(Rng& rng, SimTime now, Arrival* out);
+  bool NextProfiled(Rng& rng, SimTime now, Arrival* out);
 
   ArrivalKind kind_;
   Distribution gap_s_ = Distribution::Deterministic(0);  // renewal kinds
   double mean_rate_ = 0;
   double variability2_ = 1;
+  // A time-varying rate: gaps of mean 1 in operational time `tau_`, mapped
+  // through the profile's inverse cumulative rate (rate_profile.h).
+  std::optional<RateProfile> profile_;
+  double tau_ = 0;
   // On/off state.
   double rate_on_ = 0, rate_off_ = 0, mean_on_s_ = 0, mean_off_s_ = 0;
   bool on_ = true;

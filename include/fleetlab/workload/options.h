@@ -8,6 +8,7 @@
 #include <string>
 
 #include "fleetlab/random/distribution.h"
+#include "fleetlab/workload/rate_profile.h"
 #include "fleetlab/workload/trace.h"
 
 namespace fleetlab {
@@ -33,6 +34,9 @@ struct ArrivalOptions {
   // bursty). Change it to see burstiness move the knee (Kingman).
   double cv = 1.0;
   OnOffOptions on_off;
+  // Poisson and gamma only: a time-varying rate (diurnal sinusoid, steps,
+  // ramps) instead of the constant rate_per_s.
+  RateProfileOptions profile;
   std::string trace_path;  // trace only
   // The trace's format (trace.h): one with arrival times.
   TraceFormat trace_format = TraceFormat::kFleetlab;
@@ -44,6 +48,19 @@ struct ArrivalOptions {
   std::int32_t hash_block_tokens = 512;
 };
 
+
+// A class of requests in a mixed workload (chat, code, summarisation, ...):
+// its share of the arrivals, its lengths and its objectives, reported on
+// its own (docs/scenario.md, "workload.classes").
+struct WorkloadClass {
+  std::string name;
+  double share = 1;  // relative weight; a request is of this class with share / total
+  Distribution prompt_tokens = Distribution::Lognormal(512, 1.0);
+  Distribution output_tokens = Distribution::Lognormal(256, 1.0);
+  // Objectives for this class's attainment (0: none). Change them to judge
+  // each class by its own latency target.
+  double ttft_slo_s = 0, tpot_slo_s = 0, e2e_slo_s = 0;
+};
 
 // Request sizes for LLM serving (the generic station ignores them).
 struct RequestSizeOptions {
@@ -71,6 +88,10 @@ struct RequestSizeOptions {
   // lengths, uniformly at random with replacement (stream "sizes"). Shared
   // and immutable, so copies of the options are cheap. Null: none.
   std::shared_ptr<const std::vector<TraceRecord>> dataset;
+  // Classes of requests (workload.classes): each request is of one, drawn
+  // by share (stream "classes"), with the class's lengths instead of the two
+  // distributions above. Empty: one unnamed class.
+  std::vector<WorkloadClass> classes;
 };
 
 struct ClosedLoopOptions {

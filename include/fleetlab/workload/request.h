@@ -23,6 +23,10 @@ struct Request {
   std::uint32_t prefix_hash_count = 0;
   std::uint32_t prefix_hash_tokens = 0;
   bool measured = true;        // false for warm-up requests (excluded from statistics)
+  std::uint16_t request_class = 0;  // index into workload.classes (0 without classes)
+  // When its first output token was made (an LLM replica sets it before
+  // reporting the completion); -1 when not known (a generic station).
+  SimTime first_token = -1;
   // Along a request path (path/): when it entered its current stage, and the
   // time it has spent waiting in queues so far.
   SimTime entered = 0;
