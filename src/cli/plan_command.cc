@@ -49,7 +49,8 @@ Status ReadDuration(const std::string& text, const char* flag, double* seconds) 
 Status ReadDType(const std::string& text, const char* flag, DType* out) {
   const auto d = ParseDType(text);
   if (!d) {
-    return Status::InvalidArgument(fmt::format("{}: must be one of fp32, bf16, fp16, fp8, int8, int4 (got \"{}\")",
+    return Status::InvalidArgument(fmt::format("{}: must be one of fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4 "
+                                               "(got \"{}\")",
                                                flag, text));
   }
   *out = *d;
@@ -248,7 +249,7 @@ void AddPlanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--output", a->request.output, "Output tokens per request.")->capture_default_str();
   cmd->add_option("--ttft-slo", a->ttft_slo, "TTFT objective for one request alone, e.g. 50ms or 0.05s.");
   cmd->add_option("--tpot-slo", a->tpot_slo, "TPOT objective for one request alone, e.g. 30ms.");
-  cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype: fp32, bf16, fp16, fp8, int8, int4.")
+  cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4.")
       ->capture_default_str();
   cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype.")->capture_default_str();
   cmd->add_option("--tp-link", a->request.tp_link, "Link between TP ranks (default: the GPU's scale-up link within a node, InfiniBand NDR across nodes).");
@@ -267,7 +268,7 @@ void AddMemoryCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--pp", a->request.pp, "Pipeline-parallel degree.")->capture_default_str();
   cmd->add_option("--context", a->request.context, "Tokens per user (prompt + output).")->required();
   cmd->add_option("--block-size", a->request.block_tokens, "Paged KV block, tokens.")->capture_default_str();
-  cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype: fp32, bf16, fp16, fp8, int8, int4.")
+  cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4.")
       ->capture_default_str();
   cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype.")->capture_default_str();
   cmd->add_option("--reservation", a->reservation, "What contiguous allocation reserves per user: max_length "
