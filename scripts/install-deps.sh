@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config ccache libfmt-dev nlohmann-json3-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcpp-httplib-dev libmicrohttpd-dev
+          libsqlite3-dev  # the classroom's database (fleetlab lab --class)
           openmpi-bin libopenmpi-dev
           chromium)  # chromium: the browser lab's end-to-end tests (never downloaded by npm)
 # `scripts/install-deps.sh --fuzz`: also clang and libFuzzer (make fuzz).

@@ -55,8 +55,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, GoldenTest,
                                            "scenarios/closed-loop", "scenarios/trace-replay",
                                            "scenarios/llama3-70b-h100", "scenarios/llama3-70b-speculative",
                                            "scenarios/llama3-70b-disaggregated", "scenarios/fleet-heterogeneous",
-                                           "tracks/edge-guardian/part3", "tracks/mobile-nomad/part3",
-                                           "tracks/tiny-pioneer/part3"));
+                                           "scenarios/fanout-hedged", "scenarios/path-hedged",
+                                           "scenarios/earbud-sleep"));
 
 TEST(DeterminismTest, SameSeedSameReportDifferentSeedDifferentReport) {
   auto a = LoadScenario(kRoot + "/scenarios/on-off.json", {});

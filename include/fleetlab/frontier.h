@@ -22,6 +22,18 @@ struct FrontierOptions {
   double rate_low_per_s = 10;   // first arrival rate
   double rate_high_per_s = 98;  // last arrival rate
   std::size_t points = 30;      // evenly spaced, both ends included
+  // When load_high > 0 the rates are fractions of the measured capacity
+  // instead (Frontier::capacity_per_s): load_low x capacity .. load_high x
+  // capacity. Set it to span light load to past saturation without knowing
+  // the capacity in advance (the lab does: 0.1 .. 1.3).
+  double load_low = 0, load_high = 0;
+  // The saturation run that measures an LLM replica's capacity: the
+  // scenario sent at `overload` x its estimated capacity for `saturation_s`
+  // simulated seconds, at most 20,000 arrivals. Longer is steadier and
+  // slower: the requests still running when arrivals stop are not counted,
+  // which understates the throughput by about (slots x mean latency) /
+  // window (a 60 s window read a 32-slot fleet 12% low; 200 s, 1%).
+  double overload = 1.5, saturation_s = 200.0;
   // Worker threads; points are independent and results do not depend on it.
   unsigned threads = 1;
   // The knee is where P99 latency first exceeds this multiple of its
@@ -54,11 +66,29 @@ struct Frontier {
   // no point crosses it).
   int knee_index = -1;
   double knee_rate_per_s = 0;
+  // The capacity the loads are fractions of: a station's or path's exact
+  // capacity_per_s, or for an LLM replica (whose estimate is only an
+  // estimate: continuous batching batches more as the load grows) the
+  // throughput measured when it is overloaded (FrontierOptions::overload).
+  double capacity_per_s = 0;
+  std::string capacity_source;  // "exact", "estimate" or "saturation"
 };
+
+// The capacity of `base` as the frontier measures it (see
+// Frontier::capacity_per_s); `source` receives how it was found.
+Result<double> MeasureCapacity(const Scenario& base, const FrontierOptions& options, std::string* source);
+
+// The M/M/1 reference curve on the frontier's axes: a queue with the same
+// unloaded P99 and the same capacity, whose every percentile grows as
+// 1/(1 - rho): unloaded_p99_ms / (1 - rate / capacity); NaN at or past capacity.
+double ReferenceP99Ms(double unloaded_p99_ms, double rate_per_s, double capacity_per_s);
 
 // Parses "LOW:HIGH:POINTS" (e.g. "10:98:30") into `options`. Errors name the
 // flag and the allowed values.
 Status ParseRateSpec(const std::string& spec, FrontierOptions* options);
+// Parses "LOW:HIGH:POINTS" as fractions of the capacity (0 < LOW < HIGH <=
+// 10, POINTS 2..10000) into options->load_low/load_high/points.
+Status ParseLoadSpec(const std::string& spec, FrontierOptions* options);
 
 // Runs `base` at each rate (workload.arrival.rate_per_s is replaced; every
 // point uses the same seed: common random numbers make the curve smooth).

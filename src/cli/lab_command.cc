@@ -25,7 +25,22 @@ void RaiseOpenFileLimit() {
   }
 }
 
+// How students join and where the instructor's page is. The token goes in
+// the link's fragment (after #): browsers never send a fragment to a
+// server, so it reaches no access log; the page moves it to the
+// Authorization header.
+void PrintClass(CommandContext& ctx, const LabServer& server, const std::string& code, const std::string& host) {
+  // Bound to every interface: the link is for this machine's own browser.
+  const bool any = host == "0.0.0.0" || host == "::";
+  const std::string url = any ? "http://127.0.0.1:" + std::to_string(server.port()) : server.url();
+  ctx.out << "fleetlab lab: class \"" << code << "\": students open the lab, choose \"Join a class\" and enter the code "
+          << code << "\n"
+          << "fleetlab lab: instructor page (keep this link to yourself): " << url
+          << "/instructor.html#token=" << server.instructor_token() << std::endl;
+}
+
 void Serve(CommandContext& ctx, LabServerOptions options) {
+  const std::string class_code = options.classroom.code, host = options.host;
   options.answer = &AnswerPart;
   RaiseOpenFileLimit();
   // The server's threads inherit this mask, so the signals reach sigwait.
@@ -46,10 +61,25 @@ void Serve(CommandContext& ctx, LabServerOptions options) {
     return;
   }
   ctx.out << "fleetlab lab: serving " << (*server)->url() << "  (Ctrl-C stops it)" << std::endl;
+  if (!class_code.empty()) PrintClass(ctx, **server, class_code, host);
   int received = 0;
   sigwait(&signals, &received);
   ctx.out << "fleetlab lab: stopping" << std::endl;
   (*server)->Stop();
+}
+
+void AddClassFlags(CLI::App* cmd, ClassroomOptions& c) {
+  cmd->add_option("--class", c.code, "Keep a class: students join with this code (3-32 of A-Z a-z 0-9 _ -) and "
+                                     "their predictions, reveals, challenge results and reflections go to a SQLite "
+                                     "file; prints the instructor page's link.");
+  cmd->add_option("--class-db", c.db_path, "The class's SQLite file (default: CODE.fleetlab-class.db here); "
+                                           "reopening it continues the class.");
+  cmd->add_option("--class-origin", c.site_origin, "The origin of the static lab site whose pages may send to this "
+                                                   "class (e.g. https://lab.example); no other site may.");
+  cmd->add_option("--class-max-students", c.bounds.max_students, "Students who may join the class.")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}))->capture_default_str();
+  cmd->add_flag("--class-fsync", c.fsync_each_write, "Flush the class database to disk at every write, so that "
+                                                     "acknowledged events survive a power cut (not only a crash).");
 }
 
 }  // namespace
@@ -83,6 +113,7 @@ void AddLabCommand(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::Range(1u, 65536u))->capture_default_str();
   cmd->add_option("--idle-timeout", o->idle_timeout_s, "Seconds a silent connection is kept open.")
       ->check(CLI::Range(1u, 3600u))->capture_default_str();
+  AddClassFlags(cmd, o->classroom);
   cmd->callback([&ctx, o] { Serve(ctx, *o); });
 }
 

@@ -93,21 +93,30 @@ std::string SloText(const PlanRequest& r) {
 }
 
 std::string Heading(const PlanRequest& r) {
-  return fmt::format("{} on {} x {}: prompt {} + output {} tokens, {} weights, {} KV; SLO: {}\n"
+  const std::string load = r.rate_per_s > 0
+                               ? fmt::format("TTFT judged at P99 under {:g} req/s (Poisson; prompt CV {:g}, output "
+                                             "CV {:g}; {} requests, seed {})\n",
+                                             r.rate_per_s, r.prompt_cv, r.output_cv, r.load_requests, r.seed)
+                               : "TTFT and TPOT judged for one request alone\n";
+  return load + fmt::format("{} on {} x {}: prompt {} + output {} tokens, {} weights, {} KV; SLO: {}\n"
                      "saturation: closed loop of min(max users, {} per pipeline stage) users, zero think time, "
                      "continuous batching\n\n",
                      r.model, r.gpus, r.gpu, r.prompt, r.output, DTypeName(r.weight_dtype), DTypeName(r.kv_dtype),
                      SloText(r), r.max_running_per_engine);
 }
 
-std::string Row(const SplitPlan& p) {
+std::string Row(const SplitPlan& p, const PlanRequest& r) {
   const std::string split = fmt::format("TP{} PP{}", p.tp, p.pp);
   if (!p.fits) return fmt::format("{:<10} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8} {}\n", split, "no",
                                   "-", "-", "-", "-", "-", "-", "-", "-", "-");
   return fmt::format("{:<10} {:<4} {:>8.2f} {:>8.2f} {:>9} {:>6} {:>9.2f} {:>9.0f} {:>9.2f} {:>8.3f} {}\n", split,
                      "yes", Ms(p.ttft_s), Ms(p.tpot_s), p.max_users, p.users_simulated, p.saturation_rps,
                      p.saturation_tokens_per_s, p.p99_ttft_s_at_saturation, p.usd_per_million_output_tokens,
-                     p.meets_slo ? "ok" : "miss");
+                     p.meets_slo ? "ok" : "miss") +
+         (r.rate_per_s > 0 ? fmt::format("{:>10} P99 TTFT at {:g} req/s: {}\n", "",  r.rate_per_s,
+                                         std::isfinite(p.p99_ttft_s_at_rate) ? fmt::format("{:.2f} ms", Ms(p.p99_ttft_s_at_rate))
+                                                                             : std::string("unstable"))
+                           : std::string());
 }
 
 std::string Waterfall(std::int64_t prompt, const std::vector<SplitPlan>& plans) {
@@ -134,7 +143,7 @@ std::string PlanText(const PlanRequest& r, const std::vector<SplitPlan>& plans) 
                      "sim", "", "output", "sat, s", "output");
   bool any_fits = false;
   for (const SplitPlan& p : plans) {
-    out += Row(p);
+    out += Row(p, r);
     any_fits = any_fits || p.fits;
   }
   if (any_fits) out += Waterfall(r.prompt, plans);
@@ -247,7 +256,21 @@ void AddPlanCommand(CLI::App& app, CommandContext& ctx) {
       ->capture_default_str();
   cmd->add_option("--prompt", a->request.prompt, "Prompt tokens per request.")->capture_default_str();
   cmd->add_option("--output", a->request.output, "Output tokens per request.")->capture_default_str();
-  cmd->add_option("--ttft-slo", a->ttft_slo, "TTFT objective for one request alone, e.g. 50ms or 0.05s.");
+  cmd->add_option("--ttft-slo", a->ttft_slo, "TTFT objective, e.g. 50ms or 0.05s: for one request alone, or with "
+                                             "--rate the P99 TTFT at that load.");
+  cmd->add_option("--rate", a->request.rate_per_s,
+                  "Judge --ttft-slo on the P99 TTFT of a Poisson stream at this many requests/s (the lab's Part 2 "
+                  "target), not on one request alone; 0: alone.")
+      ->capture_default_str();
+  cmd->add_option("--prompt-cv", a->request.prompt_cv, "With --rate: lognormal prompt lengths with this CV around "
+                                                       "--prompt (0: fixed).")
+      ->capture_default_str();
+  cmd->add_option("--output-cv", a->request.output_cv, "With --rate: lognormal output lengths with this CV around "
+                                                       "--output (0: fixed).")
+      ->capture_default_str();
+  cmd->add_option("--load-requests", a->request.load_requests, "With --rate: requests sent, warm-up included.")
+      ->capture_default_str();
+  cmd->add_option("--seed", a->request.seed, "Seed of the simulations (the lab's parts use 1).")->capture_default_str();
   cmd->add_option("--tpot-slo", a->tpot_slo, "TPOT objective for one request alone, e.g. 30ms.");
   cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4.")
       ->capture_default_str();

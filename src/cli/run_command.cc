@@ -118,6 +118,10 @@ void AddFrontierCommand(CLI::App& app, CommandContext& ctx) {
   AddScenarioArgs(cmd, args.get());
   cmd->add_option("--rates", *rates, "Arrival rates LOW:HIGH:POINTS in requests/s, evenly spaced, ends included.")
       ->capture_default_str();
+  auto loads = std::make_shared<std::string>();
+  cmd->add_option("--loads", *loads,
+                  "Instead of --rates: LOW:HIGH:POINTS as fractions of the measured capacity (an LLM replica's is "
+                  "its throughput when overloaded), e.g. 0.1:1.3:14 spans light load to past saturation.");
   cmd->add_flag("--json{json}", *format, "Print column-oriented JSON series instead of a table.");
   cmd->add_flag("--csv{csv}", *format, "Print CSV, one row per rate.");
   auto knee = std::make_shared<double>(5.0);
@@ -134,12 +138,15 @@ void AddFrontierCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--threads", *threads, "Worker threads (results do not depend on it).")
       ->check(CLI::Range(1u, 256u))
       ->capture_default_str();
-  cmd->callback([&ctx, args, rates, format, threads, knee, metric]() {
+  cmd->callback([&ctx, args, rates, loads, format, threads, knee, metric]() {
     FrontierOptions options;
     options.threads = *threads;
     options.knee_factor = *knee;
     options.metric = *metric == "ttft" ? FrontierMetric::kTtft : FrontierMetric::kE2e;
     if (Status s = ParseRateSpec(*rates, &options); !s.ok()) return (void)Fail(ctx, s);
+    if (!loads->empty()) {
+      if (Status s = ParseLoadSpec(*loads, &options); !s.ok()) return (void)Fail(ctx, s);
+    }
     auto scenario = Load(*args);
     if (!scenario.ok()) return (void)Fail(ctx, scenario.status());
     if (Status s = CheckFrontierMemory(*scenario, options, args->max_memory); !s.ok()) return (void)Fail(ctx, s);

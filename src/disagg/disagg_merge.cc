@@ -9,6 +9,13 @@ void AddCounts(const LlmReport& p, LlmReport* out) {
   out->usd_per_hour += p.usd_per_hour;
   out->average_power_w += p.average_power_w;
   out->mean_concurrency += p.mean_concurrency;
+  out->mean_running += p.mean_running;
+  out->gpus_total += p.gpus_total;
+  out->tp_bytes += p.tp_bytes;
+  out->tp_comm_s += p.tp_comm_s;
+  out->tokens_processed += p.tokens_processed;
+  out->recomputed_tokens += p.recomputed_tokens;
+  out->recompute_s += p.recompute_s;
   out->preemptions += p.preemptions;
   out->swaps += p.swaps;
   out->failed += p.failed;

@@ -21,6 +21,13 @@ void AddTotals(const LlmReport& p, LlmReport* out) {
   out->usd_per_hour += p.usd_per_hour;
   out->average_power_w += p.average_power_w;
   out->mean_concurrency += p.mean_concurrency;
+  out->mean_running += p.mean_running;
+  out->gpus_total += p.gpus_total;
+  out->tp_bytes += p.tp_bytes;
+  out->tp_comm_s += p.tp_comm_s;
+  out->tokens_processed += p.tokens_processed;
+  out->recomputed_tokens += p.recomputed_tokens;
+  out->recompute_s += p.recompute_s;
   if (p.batch_size_counts.size() > out->batch_size_counts.size()) {
     out->batch_size_counts.resize(p.batch_size_counts.size(), 0);
   }
@@ -32,6 +39,7 @@ void AddMeans(const LlmReport& p, double n, LlmReport* out) {
   out->mfu += p.mfu / n;
   out->mbu += p.mbu / n;
   out->busy_fraction += p.busy_fraction / n;
+  out->tp_busy_fraction += p.tp_busy_fraction / n;
   out->kv_mean.stored += p.kv_mean.stored / n;
   out->kv_mean.reserved += p.kv_mean.reserved / n;
   out->kv_mean.internal += p.kv_mean.internal / n;
@@ -87,6 +95,7 @@ LlmReport CombineLlmReports(const std::vector<LlmReport>& parts, const std::vect
   const LlmReport& first = parts.front();
   out.model = first.model, out.gpu = first.gpu, out.policy = first.policy, out.allocator = first.allocator;
   out.tp = first.tp, out.pp = first.pp, out.gpus = first.gpus, out.memory = first.memory;
+  out.weight_gathered = first.weight_gathered;
   out.kv_capacity_tokens = first.kv_capacity_tokens;
   out.ttft_slo_ms = first.ttft_slo_ms, out.tpot_slo_ms = first.tpot_slo_ms;
   out.heatmap = first.heatmap;

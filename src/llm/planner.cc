@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <limits>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -87,6 +88,12 @@ Status CheckPlanRequest(const PlanRequest& r, const ModelSpec& m) {
   }
   if (!(r.ttft_slo_s >= 0) || !(r.tpot_slo_s >= 0)) return Status::InvalidArgument("SLOs must be >= 0");
   if (r.max_running_per_engine < 1) return Status::InvalidArgument("max_running_per_engine must be >= 1");
+  if (!(r.rate_per_s >= 0) || r.rate_per_s > 1e6) {
+    return Status::InvalidArgument(fmt::format("--rate: must be between 0 and 1e6 requests/s (got {})", r.rate_per_s));
+  }
+  for (const auto& [flag, cv] : {std::pair{"--prompt-cv", r.prompt_cv}, std::pair{"--output-cv", r.output_cv}}) {
+    if (!(cv >= 0) || cv > 100) return Status::InvalidArgument(fmt::format("{}: must be between 0 and 100 (got {})", flag, cv));
+  }
   return Status::Ok();
 }
 
@@ -105,7 +112,36 @@ IterationShape DecodeShape(std::int64_t context) {
 }
 
 bool MeetsSlo(const SplitPlan& p, const PlanRequest& r) {
-  return p.fits && (r.ttft_slo_s <= 0 || p.ttft_s <= r.ttft_slo_s) && (r.tpot_slo_s <= 0 || p.tpot_s <= r.tpot_slo_s);
+  const double ttft = r.rate_per_s > 0 ? p.p99_ttft_s_at_rate : p.ttft_s;
+  return p.fits && (r.ttft_slo_s <= 0 || ttft <= r.ttft_slo_s) && (r.tpot_slo_s <= 0 || p.tpot_s <= r.tpot_slo_s);
+}
+
+Distribution Sizes(std::int64_t mean, double cv) {
+  return cv > 0 ? Distribution::Lognormal(static_cast<double>(mean), cv)
+                : Distribution::Deterministic(static_cast<double>(mean));
+}
+
+// The split under the stated load: a Poisson stream at r.rate_per_s.
+Status SimulateAtRate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* p) {
+  Scenario s;
+  s.name = fmt::format("plan TP{} PP{} at {:g} req/s", p->tp, p->pp, r.rate_per_s);
+  s.seed = r.seed;
+  WorkloadOptions& w = s.workload;
+  w.arrival.kind = ArrivalKind::kPoisson;
+  w.arrival.rate_per_s = r.rate_per_s;
+  w.sizes.prompt_tokens = Sizes(r.prompt, r.prompt_cv);
+  w.sizes.output_tokens = Sizes(r.output, r.output_cv);
+  w.requests = r.load_requests;
+  w.warmup_requests = r.load_warmup;
+  s.replica = replica;
+  RunHooks hooks;
+  hooks.cancel = r.cancel;
+  hooks.kv_heatmap = false;
+  auto report = RunScenario(s, hooks);
+  if (!report.ok()) return report.status().WithContext(s.name);
+  if (!report->llm) return Status::InvalidArgument("the simulation did not report an LLM replica");
+  p->p99_ttft_s_at_rate = report->stable ? report->llm->ttft_ms.p99 / 1e3 : std::numeric_limits<double>::infinity();
+  return Status::Ok();
 }
 
 // A closed loop of `users` with zero think time and fixed sizes.
@@ -190,6 +226,7 @@ Result<SplitPlan> PlanOne(const ReplicaHardware& base, int tp, int pp, const Pla
   p.ttft_breakdown = perf->Iteration(PrefillShape(r.prompt));
   p.ttft_s = p.ttft_breakdown.total_s;
   p.tpot_s = perf->Iteration(DecodeShape(r.prompt + r.output / 2)).total_s;
+  if (r.rate_per_s > 0) FLEETLAB_RETURN_IF_ERROR(SimulateAtRate(*options, r, &p));
   p.meets_slo = MeetsSlo(p, r);
   if (r.simulate) FLEETLAB_RETURN_IF_ERROR(Simulate(*options, r, &p));
   return p;

@@ -1,6 +1,7 @@
 #include "llm/planner_json.h"
 
 #include <array>
+#include <cmath>
 #include <string>
 
 namespace fleetlab {
@@ -41,6 +42,8 @@ Json SplitJson(const SplitPlan& p) {
           {"p99_ttft_ms_at_saturation", Number(f, Ms(p.p99_ttft_s_at_saturation))},
           {"mean_batch_at_saturation", Number(f, p.mean_batch_at_saturation)},
           {"usd_per_million_output_tokens", Number(f, p.usd_per_million_output_tokens)},
+          {"p99_ttft_ms_at_rate", Number(f && p.p99_ttft_s_at_rate > 0 && std::isfinite(p.p99_ttft_s_at_rate),
+                                         Ms(p.p99_ttft_s_at_rate))},
           {"meets_slo", p.meets_slo},
           {"ttft_breakdown_ms", BreakdownJson(p)}};
 }

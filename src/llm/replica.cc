@@ -42,7 +42,17 @@ class LlmReplica::Events final : public SeqEvents {
  public:
   explicit Events(LlmReplica* r) : r_(r) {}
   void OnPreempted(std::uint32_t slot, bool swapped) override {
-    r_->stats_->OnPreemption();
+    const Seq& s = r_->state_->seq(slot);
+    std::int64_t tokens = 0;
+    double seconds = 0;
+    if (!swapped && s.state == SeqState::kWaiting) {  // recompute: prompt and generated tokens prefilled again
+      tokens = s.prefill_target;
+      IterationShape lone;
+      lone.prefill_tokens = tokens;
+      lone.prefill_attention_pairs = static_cast<double>(tokens) * static_cast<double>(tokens + 1) / 2;
+      seconds = r_->perf_->Iteration(lone).total_s;
+    }
+    r_->stats_->OnPreemption(tokens, seconds);
     if (r_->timeline_ != nullptr) r_->timeline_->OnPreempted(r_->state_->seq(slot).request.id, r_->sim_->now(), swapped);
   }
   void OnFailed(std::uint32_t slot) override { r_->Fail(slot); }
@@ -216,7 +226,7 @@ void LlmReplica::StartIteration(Simulator& sim, int engine) {
     if (item.prefill > 0 && s.first_token < 0) s.ttft_parts.Add(b);
   }
   stats_->OnPromptTokens(plan.shape.prefill_tokens);
-  stats_->OnIteration(b, plan.sequences);
+  stats_->OnIteration(b, plan.sequences, plan.shape.tokens());
   busy_[e] = true;
   breakdowns_[e] = b;
   sim.Schedule(done, id_, kIterationDone, e);
@@ -395,6 +405,8 @@ void LlmReplica::Fill(SimTime end, double window_s, LlmReport* out) const {
   out->tp = hw.tp;
   out->pp = hw.pp;
   out->gpus = gpus;
+  out->gpus_total = gpus;
+  out->weight_gathered = hw.weight_gathered;
   out->memory = memory_;
   out->swaps = state_->swaps();
   out->prefix_hit_tokens = state_->kv().prefix_hit_tokens();

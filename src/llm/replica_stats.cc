@@ -90,14 +90,17 @@ void ReplicaStats::OnCompleted(const Seq& s) {
   slo_met_ += ttft_ok && tpot_ok;
 }
 
-void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences) {
+void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens) {
   ++iterations_;
+  iteration_tokens_ += static_cast<double>(tokens);
   batch_sequences_ += static_cast<std::uint64_t>(sequences);
   const auto n = static_cast<std::size_t>(sequences);
   if (n >= batch_size_counts_.size()) batch_size_counts_.resize(n + 1, 0);
   ++batch_size_counts_[n];
   flops_ += b.flops;
   hbm_bytes_ += b.hbm_bytes;
+  tp_bytes_ += b.tp_bytes;
+  tp_comm_s_ += b.tp_comm_s;
   busy_s_ += b.stage_s;  // each stage is busy stage_s; summed over stages / pp in Fill
 }
 
@@ -160,6 +163,12 @@ void ReplicaStats::Fill(SimTime end, double window_s, double peak_flops, double 
   out->goodput_rps = window_s > 0 ? static_cast<double>(slo_met_) / window_s : 0;
   out->busy_fraction = window_s > 0 ? std::min(1.0, busy_s_ / window_s) : 0;
   out->preemptions = preemptions_;
+  out->recomputed_tokens = recomputed_tokens_;
+  out->recompute_s = recompute_s_;
+  out->tp_bytes = tp_bytes_;
+  out->tp_comm_s = tp_comm_s_;
+  out->tokens_processed = iteration_tokens_;
+  out->tp_busy_fraction = window_s > 0 ? std::min(1.0, tp_comm_s_ / window_s) : 0;
   out->failed = failed_;
   out->rejected = rejected_;
   out->batch_size_counts = batch_size_counts_;
@@ -176,6 +185,7 @@ void ReplicaStats::Fill(SimTime end, double window_s, double peak_flops, double 
   out->kv_peak_utilization = kv_peak_stored_ / cap;
   out->kv_capacity_tokens = static_cast<std::int64_t>(kv_capacity_);
   out->mean_concurrency = waiting_.Average(end) + running_.Average(end);
+  out->mean_running = running_.Average(end);
   out->heatmap = heatmap_;
   out->queue_series = queue_series_;
   out->mfu = window_s > 0 ? flops_ / (window_s * peak_flops) : 0;

@@ -45,13 +45,20 @@ class ReplicaStats {
   void OnOutputTokens(std::int64_t n) { output_tokens_ += static_cast<std::uint64_t>(n); }
   void OnPromptTokens(std::int64_t n) { prompt_tokens_ += static_cast<std::uint64_t>(n); }
 
-  // An iteration launched with `sequences` sequences and breakdown `b`.
-  void OnIteration(const StepBreakdown& b, std::int64_t sequences);
+  // An iteration launched with `sequences` sequences processing `tokens`
+  // tokens (prefill and decode) and breakdown `b`.
+  void OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens = 0);
   // The replica's state after any change: requests waiting and running, and
   // its KV cache (read for the categories and, now and then, the block map).
   void OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvAllocator& kv);
 
-  void OnPreemption() { ++preemptions_; }
+  // A preemption; `recompute_tokens` > 0 when the KV was dropped (not
+  // swapped) and costs a lone prefill of `recompute_s` to rebuild.
+  void OnPreemption(std::int64_t recompute_tokens = 0, double recompute_s = 0) {
+    ++preemptions_;
+    recomputed_tokens_ += static_cast<std::uint64_t>(std::max<std::int64_t>(0, recompute_tokens));
+    recompute_s_ += recompute_s;
+  }
   void OnFailed() { ++failed_; }
   void OnRejected() { ++rejected_; }
 
@@ -84,6 +91,8 @@ class ReplicaStats {
   std::uint64_t iterations_ = 0, batch_sequences_ = 0;
   std::vector<std::uint64_t> batch_size_counts_;
   std::uint64_t preemptions_ = 0, failed_ = 0, rejected_ = 0;
+  std::uint64_t recomputed_tokens_ = 0;
+  double recompute_s_ = 0, tp_bytes_ = 0, tp_comm_s_ = 0, iteration_tokens_ = 0;
   TimeWeighted waiting_, running_;
   TimeWeighted kv_stored_, kv_reserved_, kv_internal_, kv_external_, kv_cached_, kv_free_;
   double kv_capacity_ = 0, kv_peak_stored_ = 0;

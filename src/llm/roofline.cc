@@ -163,12 +163,16 @@ void RooflineModel::AddTpComm(double tokens, StepBreakdown* b) const {
   const double bandwidth = hw_.tp_link.bandwidth_Bps * hw_.efficiency.link, alpha = hw_.tp_link.latency_s;
   const double activations = tokens / dp_ * static_cast<double>(hw_.model.hidden) * activation_bytes_;
   const double all_reduce = analytic::RingAllReduceTime(activations, hw_.tp, bandwidth, alpha);
+  const double ring = hw_.tp > 1 ? static_cast<double>(hw_.tp - 1) / hw_.tp : 0.0;  // share each rank sends
+  const double all_reduce_bytes = 2.0 * ring * activations;                          // 2(n-1)/n x the message
   if (hw_.weight_gathered) {
-    const double standard =
-        analytic::RingAllGatherTime(TouchedLayerParams(tokens) * weight_bytes_, hw_.tp, bandwidth, alpha);
-    const double dense_params = static_cast<double>(hw_.model.AttentionParamsPerLayer() + hw_.model.DenseMlpParamsPerLayer());
-    const double dense = analytic::RingAllGatherTime(dense_params * weight_bytes_, hw_.tp, bandwidth, alpha);
+    const double weights = TouchedLayerParams(tokens) * weight_bytes_;
+    const double standard = analytic::RingAllGatherTime(weights, hw_.tp, bandwidth, alpha);
+    const double dense_weights =
+        static_cast<double>(hw_.model.AttentionParamsPerLayer() + hw_.model.DenseMlpParamsPerLayer()) * weight_bytes_;
+    const double dense = analytic::RingAllGatherTime(dense_weights, hw_.tp, bandwidth, alpha);
     b->tp_comm_s += standard_layers_ * standard + dense_layers_ * dense;
+    b->tp_bytes += standard_layers_ * ring * weights + dense_layers_ * ring * dense_weights;
     return;
   }
   if (hw_.ep > 1) {
@@ -176,10 +180,12 @@ void RooflineModel::AddTpComm(double tokens, StepBreakdown* b) const {
     const double a2a = analytic::AllToAllTime(sent, hw_.ep, hw_.ep_link.bandwidth_Bps * hw_.efficiency.link,
                                               hw_.ep_link.latency_s);
     b->tp_comm_s += standard_layers_ * all_reduce + dense_layers_ * 2.0 * all_reduce;
+    b->tp_bytes += (standard_layers_ + 2.0 * dense_layers_) * all_reduce_bytes;
     b->ep_comm_s += standard_layers_ * 2.0 * a2a;
     return;
   }
   b->tp_comm_s += layers_ * (2.0 * all_reduce);
+  b->tp_bytes += layers_ * 2.0 * all_reduce_bytes;  // two all-reduces a layer
 }
 
 // The LM head on the last stage, split over the TP ranks by vocabulary:

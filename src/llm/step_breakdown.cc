@@ -16,6 +16,7 @@ void StepBreakdown::Add(const StepBreakdown& other) {
   stage_s += other.stage_s;
   flops += other.flops;
   hbm_bytes += other.hbm_bytes;
+  tp_bytes += other.tp_bytes;
 }
 
 void StepBreakdown::AddScaled(const StepBreakdown& other, double k) {
@@ -32,6 +33,7 @@ void StepBreakdown::AddScaled(const StepBreakdown& other, double k) {
   stage_s += k * other.stage_s;
   flops += k * other.flops;
   hbm_bytes += k * other.hbm_bytes;
+  tp_bytes += k * other.tp_bytes;
 }
 
 }  // namespace fleetlab

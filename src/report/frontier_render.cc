@@ -69,11 +69,27 @@ json FrontierToJson(const Frontier& f) {
       cols["output_tokens_per_s"].push_back(Num(r.tokens_per_s));
     }
   }
+  cols["reference_p99_ms"] = json::array();
+  for (double rate : f.rates_per_s) cols["reference_p99_ms"].push_back(Num(ReferenceP99Ms(f.unloaded_p99_ms, rate, f.capacity_per_s)));
   std::string method;
   if (!f.reports.empty() && f.reports.front().analytic.available) method = f.reports.front().analytic.method;
+  // The knee as a plotted point: the last rate whose P99 is within the line,
+  // and that P99 (null when even the first point is above it).
+  // (none when no point crosses the line: every rate shown is within it)
+  const bool has_point = f.knee_index >= 0 && static_cast<std::size_t>(f.knee_index) < f.reports.size() &&
+                         !std::isnan(f.knee_rate_per_s);
+  const Row knee_row = has_point ? MakeRow(f.rates_per_s[f.knee_index], f.reports[f.knee_index]) : Row{};
+  const double knee_p99 = !has_point ? std::nan("")
+                          : f.metric == FrontierMetric::kTtft && IsLlm(f) ? knee_row.ttft_p99 : knee_row.p99;
   return json{{"series", cols},
+              {"capacity_per_s", Num(f.capacity_per_s)},
+              {"capacity_source", f.capacity_source},
+              {"reference", "M/M/1 with the same unloaded P99 and capacity: unloaded P99 / (1 - rate / capacity)"},
               {"knee", {{"index", f.knee_index},
                         {"rate_per_s", Num(f.knee_rate_per_s)},
+                        {"point_rate_per_s", has_point ? json(f.rates_per_s[f.knee_index]) : json(nullptr)},
+                        {"point_p99_ms", Num(knee_p99)},
+                        {"point_load", has_point && f.capacity_per_s > 0 ? json(f.rates_per_s[f.knee_index] / f.capacity_per_s) : json(nullptr)},
                         {"factor", f.knee_factor},
                         {"metric", f.metric == FrontierMetric::kTtft ? "ttft" : "e2e"},
                         {"unloaded_p99_ms", f.unloaded_p99_ms},
@@ -117,6 +133,7 @@ std::string FrontierToText(const Frontier& f) {
   if (!f.reports.empty() && f.reports.front().analytic.available) {
     out += fmt::format("analytic: {}\n", f.reports.front().analytic.method);
   }
+  if (f.capacity_per_s > 0) out += fmt::format("capacity: {:.3f} req/s ({})\n", f.capacity_per_s, f.capacity_source);
   out += "knee: " + KneeRule(f) + "\n";
   if (!std::isnan(f.knee_rate_per_s)) out += fmt::format("P99 crosses the line at {:.2f} req/s\n", f.knee_rate_per_s);
   return out;

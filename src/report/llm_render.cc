@@ -80,10 +80,17 @@ void AddLlmJson(const LlmReport& r, bool valid, bool series, json* out) {
   j["throughput"]["output_tokens_per_s"] = r.output_tokens_per_s;
   j["throughput"]["prompt_tokens_per_s"] = r.prompt_tokens_per_s;
   j["preemptions"] = r.preemptions;
+  j["preemption"] = {{"count", r.preemptions}, {"swaps", r.swaps},
+                     {"recomputed_tokens", r.recomputed_tokens}, {"recompute_ms", r.recompute_s * 1e3}};
+  j["tp_link"] = {{"bytes_per_token", r.tokens_processed > 0 ? r.tp_bytes / r.tokens_processed : 0.0},
+                  {"comm_ms", r.tp_comm_s * 1e3},
+                  {"busy_fraction", r.tp_busy_fraction},
+                  {"layout", r.weight_gathered ? "weight_gathered" : "weight_stationary"}};
   j["replica"] = {{"model", r.model}, {"gpu", r.gpu}, {"tp", r.tp}, {"pp", r.pp}, {"gpus", r.gpus},
                   {"memory", Memory(r.memory)}};
   j["kv"] = {{"peak_utilization", r.kv_peak_utilization},
              {"capacity_tokens", r.kv_capacity_tokens},
+             {"capacity_gb", static_cast<double>(r.kv_capacity_tokens) * r.memory.kv_bytes_per_token_per_gpu * r.gpus / 1e9},
              {"mean_share", {{"stored", r.kv_mean.stored}, {"reserved", r.kv_mean.reserved},
                              {"internal", r.kv_mean.internal}, {"external", r.kv_mean.external},
                              {"cached", r.kv_mean.cached}, {"free", r.kv_mean.free}}},
@@ -97,6 +104,7 @@ void AddLlmJson(const LlmReport& r, bool valid, bool series, json* out) {
               {"goodput_rps", r.goodput_rps}};
   j["gpu"] = {{"mfu", r.mfu}, {"mbu", r.mbu}, {"busy_fraction", r.busy_fraction}};
   j["cost"] = {{"usd_per_hour", r.usd_per_hour},
+               {"gpus", r.gpus_total},
                {"usd_per_million_output_tokens", r.usd_per_million_output_tokens},
                {"usd_per_concurrent_user_hour", r.usd_per_concurrent_user_hour}};
   j["energy"] = {{"average_power_w", r.average_power_w}, {"joules_per_output_token", r.joules_per_output_token}};
@@ -105,7 +113,7 @@ void AddLlmJson(const LlmReport& r, bool valid, bool series, json* out) {
   j["requests"]["failed"] = r.failed;
   j["requests"]["rejected"] = r.rejected;
   j["requests"]["output_tokens"] = r.output_tokens;
-  j["concurrency"] = {{"mean", r.mean_concurrency}};
+  j["concurrency"] = {{"mean", r.mean_concurrency}, {"running", r.mean_running}};
   j["speculative"] = {{"tokens_per_step", r.spec_tokens_per_step}};
   if (series) j["series"] = Series(r);
 }

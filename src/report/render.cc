@@ -57,7 +57,13 @@ json ReportToJson(const Report& r, bool series) {
       {"sim", {{"events", r.events}, {"simulated_s", r.simulated_s}, {"window_s", r.window_s}}},
       {"analytic", AnalyticToJson(r.analytic)},
   };
-  if (r.llm) AddLlmJson(*r.llm, valid, series, &out);
+  if (r.llm) {
+    AddLlmJson(*r.llm, valid, series, &out);
+    // Cost per user: what one user's answered request costs, the fleet's
+    // cost over the window divided by the requests it answered in it.
+    out["cost"]["usd_per_request"] =
+        r.completed > 0 ? r.llm->usd_per_hour * r.window_s / 3600 / static_cast<double>(r.completed) : 0.0;
+  }
   if (r.fleet) out["fleet"] = FleetJson(*r.fleet);
   if (r.path) out["path"] = PathJson(*r.path, valid);
   if (r.deadline) out["deadline"] = DeadlineJson(*r.deadline);

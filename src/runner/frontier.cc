@@ -42,6 +42,21 @@ Status ParseRateSpec(const std::string& spec, FrontierOptions* options) {
   return Status::Ok();
 }
 
+Status ParseLoadSpec(const std::string& spec, FrontierOptions* options) {
+  FrontierOptions rates;
+  rates.points = 0;
+  const Status s = ParseRateSpec(spec, &rates);
+  if (!s.ok() || !(rates.rate_low_per_s < rates.rate_high_per_s) || rates.rate_high_per_s > 10 || rates.points < 2) {
+    return Status::InvalidArgument(fmt::format("--loads {}: expected LOW:HIGH:POINTS, fractions of the capacity with "
+                                               "0 < LOW < HIGH <= 10 and POINTS an integer between 2 and 10000, e.g. "
+                                               "0.1:1.3:14", spec));
+  }
+  options->load_low = rates.rate_low_per_s;
+  options->load_high = rates.rate_high_per_s;
+  options->points = rates.points;
+  return Status::Ok();
+}
+
 void FindKnee(const std::vector<double>& x, const std::vector<double>& y, double limit, int* index,
               double* crossing) {
   *index = -1;
@@ -110,6 +125,49 @@ double UnloadedP99MsPath(const Scenario& base) {
   return r.ok() ? r->e2e_ms.p99 : 0.0;
 }
 
+double ReferenceP99Ms(double unloaded_p99_ms, double rate_per_s, double capacity_per_s) {
+  if (!(capacity_per_s > 0) || rate_per_s >= capacity_per_s) return std::numeric_limits<double>::quiet_NaN();
+  return unloaded_p99_ms / (1.0 - rate_per_s / capacity_per_s);
+}
+
+// A short run at the scenario's own rate reads the system's capacity_per_s
+// (exact for stations and paths, an estimate for an LLM replica); for an
+// LLM replica the overloaded run then measures what it really sustains.
+// Sent for a fixed simulated time, the window ends with the arrivals: no
+// final drain dilutes the throughput.
+Result<double> MeasureCapacity(const Scenario& base, const FrontierOptions& options, std::string* source) {
+  Scenario probe = base;
+  probe.workload.duration_s = 0;
+  probe.workload.requests = std::min<std::uint64_t>(probe.workload.requests, 200);
+  probe.workload.warmup_requests = std::min<std::uint64_t>(probe.workload.warmup_requests, 20);
+  RunHooks hooks;
+  hooks.cancel = options.cancel;
+  hooks.kv_heatmap = false;
+  auto r = RunScenario(probe, hooks);
+  if (!r.ok()) return r.status();
+  const double estimate = r->capacity_per_s;
+  if (!(estimate > 0) || !std::isfinite(estimate)) {
+    return Status::InvalidArgument("frontier: the scenario has no finite capacity to take loads of");
+  }
+  if (!base.replica) {
+    *source = "exact";
+    return estimate;
+  }
+  Scenario over = base;
+  over.workload.arrival.rate_per_s = std::min(kMaxRatePerS, options.overload * estimate);
+  // At most kSaturationRequests arrivals, so a fast replica's run stays short.
+  constexpr double kSaturationRequests = 20'000;
+  over.workload.duration_s = std::min(options.saturation_s, kSaturationRequests / over.workload.arrival.rate_per_s);
+  auto o = RunScenario(over, hooks);
+  if (!o.ok()) return o.status();
+  if (!(o->throughput_rps > 0)) {
+    *source = "estimate";
+    return estimate;
+  }
+  *source = "saturation";
+  return o->throughput_rps;
+}
+
 Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options) {
   if (base.disaggregation) {  // its unloaded baseline (prefill + transfer + decode) is not modelled yet
     return Status::InvalidArgument("frontier: not available for a \"disaggregation\" scenario yet; sweep "
@@ -123,9 +181,20 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
                                    "sets its own rate through workload.closed.users");
   }
   Frontier f;
+  auto capacity = MeasureCapacity(base, options, &f.capacity_source);
+  if (!capacity.ok()) return capacity.status();
+  f.capacity_per_s = *capacity;
+  double low = options.rate_low_per_s, high = options.rate_high_per_s;
+  if (options.load_high > 0) {
+    if (!(options.load_low > 0 && options.load_low < options.load_high)) {
+      return Status::InvalidArgument("frontier: loads need 0 < low < high (fractions of the capacity)");
+    }
+    low = std::max(kMinRatePerS, options.load_low * f.capacity_per_s);
+    high = std::min(kMaxRatePerS, options.load_high * f.capacity_per_s);
+  }
   for (std::size_t i = 0; i < options.points; ++i) {
     const double t = options.points == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(options.points - 1);
-    f.rates_per_s.push_back(options.rate_low_per_s + t * (options.rate_high_per_s - options.rate_low_per_s));
+    f.rates_per_s.push_back(low + t * (high - low));
   }
   std::vector<Result<Report>> results(options.points, Status::InvalidArgument("not run"));
   std::atomic<std::size_t> next{0};

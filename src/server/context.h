@@ -16,6 +16,8 @@
 
 namespace fleetlab::server {
 
+struct Classroom;  // server/classroom/classroom.h
+
 struct ServerContext {
   ServerContext(LabServerOptions o, Catalog c, std::vector<Track> t, std::map<std::string, std::string> tr)
       : options(std::move(o)), catalog(std::move(c)), tracks(std::move(t)), traces(std::move(tr)) {}
@@ -25,6 +27,8 @@ struct ServerContext {
   std::vector<Track> tracks;
   std::map<std::string, std::string> traces;  // name -> text, from options.traces_dir
   Watchdog watchdog;
+  // The class this server keeps (`--class`), or null.
+  std::shared_ptr<Classroom> classroom;
 
   // nullptr (and a 404 in *error) when there is no such track or part.
   const TrackPart* FindPart(const std::string& track, const std::string& part, ApiError* error) const;
@@ -38,6 +42,7 @@ void AddRunRoutes(Router& router, ServerContext& ctx);       // run
 void AddFrontierRoutes(Router& router, ServerContext& ctx);  // frontier
 void AddAnswerRoutes(Router& router, ServerContext& ctx);    // answer
 void AddPlanRoutes(Router& router, ServerContext& ctx);      // plan, memory
+void AddClassRoutes(Router& router, ServerContext& ctx);     // class: info, join, events, summary
 
 // A part as docs/api.md's Part object (without its scenario).
 nlohmann::json PartJson(const TrackPart& part);

@@ -14,11 +14,20 @@ using nlohmann::json;
 std::optional<ApiError> ReadFrontierOptions(Body& body, const RunBounds& bounds, FrontierOptions* o) {
   const json* rates = body.Object("rates");
   if (!body.ok()) return body.error();
-  if (rates == nullptr) return BadRequest("rates", "rates: required, {\"low\": req/s, \"high\": req/s, \"points\": N}");
-  Body r(rates->dump(), {"low", "high", "points"});
+  if (rates == nullptr) {
+    return BadRequest("rates", "rates: required, {\"low\": req/s, \"high\": req/s, \"points\": N} or "
+                               "{\"low_load\", \"high_load\", \"points\"} (fractions of the measured capacity)");
+  }
+  Body r(rates->dump(), {"low", "high", "low_load", "high_load", "points"});
   std::int64_t points = 0;
-  r.Number("low", &o->rate_low_per_s, 1e-6, 1e9, true);
-  r.Number("high", &o->rate_high_per_s, 1e-6, 1e9, true);
+  const bool loads = rates->is_object() && rates->contains("high_load");
+  if (loads) {
+    r.Number("low_load", &o->load_low, 1e-6, 10, true);
+    r.Number("high_load", &o->load_high, 1e-6, 10, true);
+  } else {
+    r.Number("low", &o->rate_low_per_s, 1e-6, 1e9, true);
+    r.Number("high", &o->rate_high_per_s, 1e-6, 1e9, true);
+  }
   r.Integer("points", &points, 2, static_cast<std::int64_t>(bounds.max_frontier_points), true);
   if (!r.ok()) {
     ApiError e = *r.error();
@@ -26,7 +35,11 @@ std::optional<ApiError> ReadFrontierOptions(Body& body, const RunBounds& bounds,
     e.message = "rates." + e.message;
     return e;
   }
-  if (o->rate_high_per_s <= o->rate_low_per_s) {
+  if (loads && o->load_high <= o->load_low) {
+    return Unprocessable("rates.high_load", fmt::format("rates.high_load: must be > rates.low_load = {} (got {})",
+                                                        o->load_low, o->load_high));
+  }
+  if (!loads && o->rate_high_per_s <= o->rate_low_per_s) {
     return Unprocessable("rates.high", fmt::format("rates.high: must be > rates.low = {} (got {})", o->rate_low_per_s,
                                                    o->rate_high_per_s));
   }

@@ -21,6 +21,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::vector<std::string> params;  // the "*" segments of the matched route
+  // The client's IP address as text ("" when unknown: the socket-free
+  // tests and the fuzz target); per-client rate limits key on it.
+  std::string remote;
 
   // The value of header `lower_name`, or nullptr.
   const std::string* Header(const std::string& lower_name) const;

@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <sys/resource.h>
@@ -58,6 +59,17 @@ MHD_Result CollectHeader(void* cls, MHD_ValueKind, const char* key, const char* 
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   headers->emplace_back(std::move(name), value == nullptr ? "" : value);
   return MHD_YES;
+}
+
+// The client's IP address as text ("" if not IPv4 or IPv6).
+std::string AddressText(const sockaddr* a) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (a->sa_family == AF_INET) {
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(a)->sin_addr, text, sizeof(text));
+  } else if (a->sa_family == AF_INET6) {
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(a)->sin6_addr, text, sizeof(text));
+  }
+  return text;
 }
 
 }  // namespace
@@ -156,6 +168,8 @@ MHD_Result HttpTransport::Impl::Complete(MHD_Connection* c, const char* url, con
   req.raw_path = url == nullptr ? "" : url;
   req.body = std::move(ex->body);
   MHD_get_connection_values(c, MHD_HEADER_KIND, &CollectHeader, &req.headers);
+  const MHD_ConnectionInfo* peer = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (peer != nullptr && peer->client_addr != nullptr) req.remote = AddressText(peer->client_addr);
   ex->reply = router.Handle(std::move(req));
   if (!ex->reply.deferred) return Queue(c, ex->reply);
   const MHD_ConnectionInfo* fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);

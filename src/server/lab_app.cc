@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/util/file.h"
+#include "server/classroom/classroom.h"
 
 namespace fleetlab::server {
 namespace {
@@ -34,6 +35,7 @@ void AddRoutes(Router& router, ServerContext& ctx) {
   AddFrontierRoutes(router, ctx);
   AddAnswerRoutes(router, ctx);
   AddPlanRoutes(router, ctx);
+  if (ctx.classroom) AddClassRoutes(router, ctx);
 }
 
 // Every *.csv directly in `dir`, by file name without the extension.
@@ -86,8 +88,16 @@ Result<std::unique_ptr<LabApp>> MakeLabApp(LabServerOptions options) {
   }
   auto traces = ReadTraces(options.traces_dir);
   if (!traces.ok()) return traces.status();
-  return std::make_unique<LabApp>(std::make_unique<ServerContext>(std::move(options), std::move(catalog).value(),
-                                                                  std::move(tracks), std::move(traces).value()));
+  std::shared_ptr<Classroom> classroom;
+  if (!options.classroom.code.empty()) {
+    auto opened = OpenClassroom(options.classroom);
+    if (!opened.ok()) return opened.status();
+    classroom = std::move(opened).value();
+  }
+  auto ctx = std::make_unique<ServerContext>(std::move(options), std::move(catalog).value(), std::move(tracks),
+                                             std::move(traces).value());
+  ctx->classroom = std::move(classroom);
+  return std::make_unique<LabApp>(std::move(ctx));
 }
 
 }  // namespace fleetlab::server

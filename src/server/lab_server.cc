@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "server/classroom/classroom.h"
 #include "server/http_transport.h"
 #include "server/lab_app.h"
 
@@ -55,6 +56,11 @@ std::string LabServer::url() const {
   const std::string& host = impl_->app->ctx->options.host;
   const bool v6 = host.find(':') != std::string::npos;
   return fmt::format("http://{}{}{}:{}", v6 ? "[" : "", host, v6 ? "]" : "", port());
+}
+
+std::string LabServer::instructor_token() const {
+  const auto& c = impl_->app->ctx->classroom;
+  return c ? c->token : "";
 }
 
 }  // namespace fleetlab

@@ -39,6 +39,9 @@ std::optional<ApiError> ReadPlan(Body& b, const RunBounds& bounds, PlanRequest* 
   ReadDType(b, "kv_dtype", &r->kv_dtype);
   b.String("tp_link", &r->tp_link);
   b.String("pp_link", &r->pp_link);
+  b.Number("rate_per_s", &r->rate_per_s, 0, 1e6);
+  b.Number("prompt_cv", &r->prompt_cv, 0, 100);
+  b.Number("output_cv", &r->output_cv, 0, 100);
   r->gpus = static_cast<int>(gpus);
   r->ttft_slo_s = ttft_ms / 1e3;
   r->tpot_slo_s = tpot_ms / 1e3;
@@ -82,7 +85,7 @@ std::string NoFitMessage(const PlanRequest& r, const std::vector<SplitPlan>& pla
 void AddPlanRoutes(Router& router, ServerContext& ctx) {
   router.Add("POST", "/api/v1/plan", [&ctx](const HttpRequest& req, HttpResponse& res) {
     Body body(req.body, {"model", "gpu", "gpus", "prompt", "output", "ttft_slo_ms", "tpot_slo_ms", "weight_dtype",
-                         "kv_dtype", "tp_link", "pp_link"});
+                         "kv_dtype", "tp_link", "pp_link", "rate_per_s", "prompt_cv", "output_cv"});
     PlanRequest request;
     if (auto e = body.ok() ? ReadPlan(body, ctx.options.bounds, &request) : body.error()) return SendError(res, *e);
     res.deferred = [&ctx, request](JobContext& job, HttpResponse& res) mutable {

@@ -48,10 +48,34 @@ std::optional<ApiError> GuardHost(const HttpRequest& req, const GuardOptions& o)
                                         "--allow-host NAME to allow one"};
 }
 
-std::optional<ApiError> GuardPost(const HttpRequest& req) {
+bool FromOrigin(const HttpRequest& req, const std::string& origin) {
+  const std::string* sent = req.Header("origin");
+  return sent != nullptr && !origin.empty() && Lower(*sent) == origin;
+}
+
+std::optional<std::string> CanonicalOrigin(const std::string& text) {
+  std::string o = Lower(text);
+  std::string scheme = o.rfind("http://", 0) == 0 ? "http" : o.rfind("https://", 0) == 0 ? "https" : "";
+  if (scheme.empty()) return std::nullopt;
+  std::string authority = o.substr(scheme.size() + 3);
+  if (authority.empty() || authority.find_first_of("/?#@\\ ") != std::string::npos) return std::nullopt;
+  const std::string default_port = scheme == "http" ? ":80" : ":443";
+  if (authority.size() > default_port.size() &&
+      authority.compare(authority.size() - default_port.size(), default_port.size(), default_port) == 0) {
+    authority.resize(authority.size() - default_port.size());
+  }
+  for (char c : authority) {
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+    if (!ok) return std::nullopt;
+  }
+  return scheme + "://" + authority;
+}
+
+std::optional<ApiError> GuardPost(const HttpRequest& req, const std::string& cors_origin) {
   const std::string* host = req.Header("host");
   const std::string* origin = req.Header("origin");
-  if (origin != nullptr && (host == nullptr || Lower(OriginAuthority(*origin)) != Lower(*host))) {
+  const bool own = origin != nullptr && host != nullptr && Lower(OriginAuthority(*origin)) == Lower(*host);
+  if (origin != nullptr && !own && !FromOrigin(req, cors_origin)) {
     return ApiError{403, "forbidden", "", "requests from another site's page are refused"};
   }
   const std::string* type = req.Header("content-type");

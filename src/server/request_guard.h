@@ -24,8 +24,18 @@ struct GuardOptions {
 // nullopt (checked before anything else).
 std::optional<ApiError> GuardHost(const HttpRequest& req, const GuardOptions& options);
 // The error for a body a POST route must not see: sent from another
-// origin's page, or without a JSON Content-Type; or nullopt.
-std::optional<ApiError> GuardPost(const HttpRequest& req);
+// origin's page (other than `cors_origin`, when the route allows one), or
+// without a JSON Content-Type; or nullopt.
+std::optional<ApiError> GuardPost(const HttpRequest& req, const std::string& cors_origin = "");
+
+// True when the request's Origin header is `origin` (a CanonicalOrigin;
+// "" never matches).
+bool FromOrigin(const HttpRequest& req, const std::string& origin);
+
+// "HTTPS://Lab.Example:443" -> "https://lab.example": an http or https
+// origin, lower-cased, without its scheme's default port; nullopt for
+// anything else (a path, a query, user info, another scheme, no host).
+std::optional<std::string> CanonicalOrigin(const std::string& text);
 
 // The host part of a Host or Origin authority ("[::1]:8080" -> "::1",
 // "Lab.Example:80" -> "lab.example"), lower-cased.

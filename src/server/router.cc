@@ -84,8 +84,37 @@ void SetSecurityHeaders(HttpResponse& res) {
   res.SetHeader("Referrer-Policy", "no-referrer");
 }
 
-void Router::Add(std::string method, std::string pattern, Handler handler) {
-  routes_.push_back(Route{std::move(method), Split(pattern), std::move(handler)});
+void Router::Add(std::string method, std::string pattern, Handler handler, RouteOptions options) {
+  routes_.push_back(Route{std::move(method), Split(pattern), std::move(handler), std::move(options)});
+}
+
+namespace {
+
+// The headers that let the page of the route's one allowed origin read a reply.
+void AllowOrigin(const HttpRequest& req, HttpResponse& res) {
+  res.SetHeader("Access-Control-Allow-Origin", *req.Header("origin"));
+  res.SetHeader("Vary", "Origin");
+}
+
+}  // namespace
+
+void Router::Preflight(const HttpRequest& req, const std::vector<std::string>& segments, HttpResponse& res) const {
+  std::string methods;
+  std::vector<std::string> params;
+  for (const Route& r : routes_) {
+    if (Matches(r.segments, segments, &params) && FromOrigin(req, r.options.cors_origin)) {
+      methods += (methods.empty() ? "" : ", ") + r.method;
+    }
+  }
+  AllowOrigin(req, res);
+  res.status = 204;
+  res.SetHeader("Access-Control-Allow-Methods", methods);
+  res.SetHeader("Access-Control-Allow-Headers", "Content-Type");
+  res.SetHeader("Access-Control-Max-Age", "600");
+  // Chromium's Private Network Access: a public site's page asking a
+  // server on the LAN or loopback (the class server) needs this consent.
+  const std::string* pna = req.Header("access-control-request-private-network");
+  if (pna != nullptr && *pna == "true") res.SetHeader("Access-Control-Allow-Private-Network", "true");
 }
 
 void Router::Busy(HttpResponse& res) {
@@ -108,11 +137,14 @@ void Router::Dispatch(HttpRequest& req, HttpResponse& res) const {
   std::string allow;
   for (const Route& r : routes_) {
     if (!Matches(r.segments, segments, &req.params)) continue;
+    const bool cross = FromOrigin(req, r.options.cors_origin);
+    if (method == "OPTIONS" && cross) return Preflight(req, segments, res);
     if (r.method != method) {
       allow += (allow.empty() ? "" : ", ") + r.method + (r.method == "GET" ? ", HEAD" : "");
       continue;
     }
-    if (auto e = method == "POST" ? GuardPost(req) : std::nullopt) return SendError(res, *e);
+    if (cross) AllowOrigin(req, res);  // the page may read errors too
+    if (auto e = method == "POST" ? GuardPost(req, r.options.cors_origin) : std::nullopt) return SendError(res, *e);
     return r.handler(req, res);
   }
   if (!allow.empty()) {

@@ -15,6 +15,15 @@
 
 namespace fleetlab::server {
 
+// What a route allows beyond the lab's own pages.
+struct RouteOptions {
+  // The one other origin (a CanonicalOrigin, e.g. "https://lab.example")
+  // whose pages may call this route: its POSTs pass the guard, its replies
+  // carry Access-Control-Allow-Origin, and the browser's OPTIONS preflight
+  // is answered. "": the lab's own pages only (no CORS headers at all).
+  std::string cors_origin;
+};
+
 class Router {
  public:
   using Handler = std::function<void(const HttpRequest&, HttpResponse&)>;
@@ -23,7 +32,7 @@ class Router {
 
   // `pattern` is a path whose "*" segments match any one non-empty segment
   // (given to the handler in req.params). A GET route also answers HEAD.
-  void Add(std::string method, std::string pattern, Handler handler);
+  void Add(std::string method, std::string pattern, Handler handler, RouteOptions options = {});
   // Answers GET and HEAD requests no route matches (the static files).
   void SetFallback(Handler handler) { fallback_ = std::move(handler); }
 
@@ -41,8 +50,11 @@ class Router {
     std::string method;
     std::vector<std::string> segments;
     Handler handler;
+    RouteOptions options;
   };
   void Dispatch(HttpRequest& req, HttpResponse& res) const;
+  // The reply to a CORS preflight (OPTIONS) from the origin `route` allows.
+  void Preflight(const HttpRequest& req, const std::vector<std::string>& segments, HttpResponse& res) const;
   GuardOptions guard_;
   std::vector<Route> routes_;
   Handler fallback_;

@@ -84,6 +84,10 @@ std::optional<ApiError> ReadScenarioRequest(Body& body, const ServerContext& ctx
       return Unprocessable("overrides." + path, s.message());
     }
   }
+  if (out->part != nullptr) {  // the part's resource budget (replicas x TP x PP <= 8 GPUs)
+    const BudgetCheck b = CheckBudget(*out->part, out->doc, out->overrides);
+    if (!b.ok) return ApiError{422, "refused", b.field, b.message};
+  }
   // No field may name a file, whatever the request's shape: traces come
   // inline (trace_data) or from the operator's folder.
   ParseOptions parse;

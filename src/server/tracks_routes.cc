@@ -13,7 +13,8 @@ json ControlJson(const TrackControl& c) {
   // Every field always (min/max/step are 0 unless kind "range", options []
   // unless kind "select"), so a typed client needs no optional fields.
   return {{"path", c.path}, {"label", c.label}, {"kind", c.kind}, {"unit", c.unit}, {"min", c.min},
-          {"max", c.max}, {"step", c.step}, {"options", c.options}, {"value", c.value}};
+          {"max", c.max}, {"step", c.step}, {"options", c.options}, {"labels", c.labels}, {"when", c.when},
+          {"when_text", c.when_text}, {"value", c.value}};
 }
 
 json TrackJson(const Track& t) {
@@ -32,7 +33,9 @@ json PartJson(const TrackPart& p) {
   return {{"track", p.track}, {"id", p.id}, {"number", p.number}, {"title", p.title},
           {"question", p.question}, {"question_kind", p.question_kind}, {"choices", choices},
           {"unit", p.unit}, {"controls", controls}, {"instruments", p.instruments},
-          {"target", p.target}, {"challenge", p.challenge}, {"reflection", p.reflection}};
+          {"target", p.target}, {"challenge", p.challenge}, {"reflection", p.reflection},
+          {"frontier", p.frontier}, {"budget", p.budget}, {"math", p.math}, {"cost", p.cost},
+          {"figures", p.figures}};
 }
 
 void AddTrackRoutes(Router& router, ServerContext& ctx) {

@@ -68,6 +68,32 @@ Status ParseRange(FieldReader& r, TrackControl* c) {
   return r.Number("step", &c->step, Range{0, c->max - c->min, true, false});  // in (0, max - min]
 }
 
+Status ParseStrings(const json& v, const std::string& path, std::vector<std::string>* out);
+
+// "when": {"path": P, "in": [values]} (or "not_in") and "when_text": the sentence shown
+// while the control does not act.
+Status ParseWhen(FieldReader& r, TrackControl* c) {
+  const json* w = r.Child("when");
+  if (w == nullptr) {
+    if (r.Has("when_text")) return Invalid(r.PathOf("when_text"), "only with \"when\"");
+    return Status::Ok();
+  }
+  FieldReader wr(*w, r.PathOf("when"));
+  FLEETLAB_RETURN_IF_ERROR(wr.CheckObject());
+  std::string path;
+  FLEETLAB_RETURN_IF_ERROR(Required(wr, "path", &path));
+  const json* in = wr.Child("in");
+  const json* not_in = wr.Child("not_in");
+  if ((in == nullptr) == (not_in == nullptr)) {
+    return Invalid(wr.PathOf("in"), "required: \"in\" (the values at which the control acts) or \"not_in\" (those at which it does not), not both");
+  }
+  const json* list = in != nullptr ? in : not_in;
+  if (!list->is_array() || list->empty()) return Invalid(wr.PathOf(in != nullptr ? "in" : "not_in"), "must be a non-empty array " + Got(*list));
+  FLEETLAB_RETURN_IF_ERROR(wr.Finish());
+  c->when = *w;
+  return Required(r, "when_text", &c->when_text);
+}
+
 Status ParseControl(const json& v, const std::string& path, const json& scenario, TrackControl* c) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
@@ -82,12 +108,21 @@ Status ParseControl(const json& v, const std::string& path, const json& scenario
     FLEETLAB_RETURN_IF_ERROR(ParseRange(r, c));
   }
   if (const json* o = r.Child("options")) {
-    if (kind != 1) return Invalid(r.PathOf("options"), "only for kind \"select\"");
+    if (kind == 0) return Invalid(r.PathOf("options"), "only for kinds \"select\" and \"toggle\"");
     if (!o->is_array() || o->empty()) return Invalid(r.PathOf("options"), "must be a non-empty array " + Got(*o));
+    if (kind == 2 && o->size() != 2) return Invalid(r.PathOf("options"), "a toggle's options are its [off, on] values " + Got(*o));
     c->options.assign(o->begin(), o->end());
   } else if (kind == 1) {
     return Invalid(r.PathOf("options"), "required for kind \"select\" (a non-empty array of values)");
   }
+  if (const json* l = r.Child("labels")) {
+    FLEETLAB_RETURN_IF_ERROR(ParseStrings(*l, r.PathOf("labels"), &c->labels));
+    if (c->labels.size() != c->options.size()) {
+      return Invalid(r.PathOf("labels"), fmt::format("must have one label per option ({} options, got {})",
+                                                     c->options.size(), c->labels.size()));
+    }
+  }
+  FLEETLAB_RETURN_IF_ERROR(ParseWhen(r, c));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   c->value = ValueAt(scenario, c->path);
   return Status::Ok();
@@ -114,6 +149,19 @@ Status ParseTarget(const json& v, json* out) {
   if (!r.Has("max") && !r.Has("min")) return Invalid("lab.target", "needs \"max\" or \"min\" (a number)");
   FLEETLAB_RETURN_IF_ERROR(r.Number("max", &bound, Range{}));
   FLEETLAB_RETURN_IF_ERROR(r.Number("min", &bound, Range{}));
+  // What the headline reads: "P99 time to first token at 2 req/s", its
+  // unit and the factor from the report's unit ("mW", 1000 for watts).
+  std::string text;
+  FLEETLAB_RETURN_IF_ERROR(r.String("metric_label", &text));
+  FLEETLAB_RETURN_IF_ERROR(r.String("unit", &text));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("scale", &bound, Range::Above(0)));
+  // The moves that win it from the part's defaults: [{path: value}, ...].
+  if (const json* w = r.Child("winning_path")) {
+    if (!w->is_array() || w->empty()) return Invalid("lab.target.winning_path", "must be a non-empty array of {path: value} steps " + Got(*w));
+    for (const json& step : *w) {
+      if (!step.is_object() || step.empty()) return Invalid("lab.target.winning_path", "each step must be an object of {path: value} " + Got(step));
+    }
+  }
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   *out = v;
   return Status::Ok();
@@ -125,6 +173,27 @@ Status OptionalObject(FieldReader& r, const char* key, json* out) {
   if (v == nullptr) return Status::Ok();
   if (!v->is_object()) return Invalid(r.PathOf(key), "must be an object or null " + Got(*v));
   *out = *v;
+  return Status::Ok();
+}
+
+// "budget": {"max": N > 0, "factors": [dot paths], "unit", "rule"}.
+Status ParseBudget(FieldReader& lab, json* out) {
+  const json* b = lab.Child("budget");
+  if (b == nullptr) return Status::Ok();
+  FieldReader r(*b, "lab.budget");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  double max = 0;
+  if (!r.Has("max")) return Invalid("lab.budget.max", "required (a number > 0)");
+  FLEETLAB_RETURN_IF_ERROR(r.Number("max", &max, Range::Above(0)));
+  std::vector<std::string> factors;
+  const json* f = r.Child("factors");
+  if (f == nullptr) return Invalid("lab.budget.factors", "required (an array of dot paths)");
+  FLEETLAB_RETURN_IF_ERROR(ParseStrings(*f, "lab.budget.factors", &factors));
+  std::string unit, rule;
+  FLEETLAB_RETURN_IF_ERROR(r.String("unit", &unit));
+  FLEETLAB_RETURN_IF_ERROR(r.String("rule", &rule));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  *out = *b;
   return Status::Ok();
 }
 
@@ -158,6 +227,18 @@ Status ParseLab(const json& lab, const json& scenario, TrackPart* p) {
   if (const json* in = r.Child("instruments")) FLEETLAB_RETURN_IF_ERROR(ParseStrings(*in, "lab.instruments", &p->instruments));
   if (const json* t = r.Child("target")) FLEETLAB_RETURN_IF_ERROR(ParseTarget(*t, &p->target));
   FLEETLAB_RETURN_IF_ERROR(OptionalObject(r, "challenge", &p->challenge));
+  FLEETLAB_RETURN_IF_ERROR(OptionalObject(r, "frontier", &p->frontier));
+  FLEETLAB_RETURN_IF_ERROR(ParseBudget(r, &p->budget));
+  FLEETLAB_RETURN_IF_ERROR(OptionalObject(r, "cost", &p->cost));
+  if (const json* m = r.Child("math")) {
+    std::vector<std::string> ids;
+    FLEETLAB_RETURN_IF_ERROR(ParseStrings(*m, "lab.math", &ids));
+    p->math = ids;
+  }
+  if (const json* f = r.Child("figures")) {
+    if (!f->is_array()) return Invalid("lab.figures", "must be an array of {\"metric\", \"label\", \"unit\"} " + Got(*f));
+    p->figures = *f;
+  }
   FLEETLAB_RETURN_IF_ERROR(Required(r, "reflection", &p->reflection));
   json rule;
   FLEETLAB_RETURN_IF_ERROR(OptionalObject(r, "rule", &rule));

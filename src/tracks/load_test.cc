@@ -109,6 +109,36 @@ TEST(LoadTracksTest, ErrorsNameTheFileAndTheLabField) {
   EXPECT_EQ(PartError([](json& p) { p["workload"]["requests"] = -1; }).rfind("workload.requests: must be", 0), 0u);
 }
 
+TEST(LoadTracksTest, TheLessonsFieldsAreCheckedToo) {
+  EXPECT_EQ(PartError([](json& p) { p["lab"]["controls"][1]["labels"] = json::array({"only one"}); }).rfind(
+                "lab.controls[1].labels: must have one label per option", 0),
+            0u);
+  EXPECT_EQ(PartError([](json& p) { p["lab"]["controls"][0]["when"] = {{"path", "station.servers"}, {"in", {1}}}; }),
+            "lab.controls[0].when_text: required (a non-empty string)");
+  EXPECT_EQ(PartError([](json& p) {
+              p["lab"]["controls"][0]["when"] = {{"path", "station.servers"}, {"in", {1}}, {"not_in", {2}}};
+              p["lab"]["controls"][0]["when_text"] = "why";
+            }).rfind("lab.controls[0].when.in: required", 0),
+            0u);
+  EXPECT_EQ(PartError([](json& p) { p["lab"]["controls"][0]["options"] = json::array({1, 2}); }),
+            "lab.controls[0].options: only for kinds \"select\" and \"toggle\"");
+  EXPECT_EQ(PartError([](json& p) { p["lab"]["budget"] = {{"max", 8}}; }),
+            "lab.budget.factors: required (an array of dot paths)");
+  EXPECT_EQ(PartError([](json& p) { p["lab"]["budget"] = {{"max", 0}, {"factors", {"station.servers"}}}; }).rfind(
+                "lab.budget.max: ", 0),
+            0u);
+  EXPECT_EQ(PartError([](json& p) { p["lab"]["target"]["winning_path"] = json::array(); }).rfind(
+                "lab.target.winning_path: must be a non-empty array", 0),
+            0u);
+  EXPECT_EQ(PartError([](json& p) { p["lab"]["math"] = {{"knee", 1}}; }).rfind("lab.math: must be an array", 0), 0u);
+  EXPECT_EQ(PartError([](json& p) {
+              p["lab"]["budget"] = {{"max", 8}, {"factors", {"station.servers"}}, {"unit", "GPUs"}};
+              p["lab"]["frontier"] = {{"low_load", 0.1}, {"high_load", 1.3}, {"points", 12}};
+              p["lab"]["math"] = {"knee"};
+            }),
+            "");
+}
+
 TEST(LoadTracksTest, TrackFileErrorsNameTheField) {
   const std::string dir = MakeTempDir("tracks");
   WriteFixtureTracks(dir);

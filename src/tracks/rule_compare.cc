@@ -28,12 +28,13 @@ Result<TrackAnswer> AnswerCompare(const Subject& s, const json& rule) {
     if (!v.ok()) return v.status();
     a.evidence["runs"].push_back({{"variant", id}, {"overrides", overrides}, {"metric", metric},
                                   {"value", std::isfinite(*v) ? json(*v) : json(nullptr)}});
-    lines += fmt::format("{}{} {:.3g}", lines.empty() ? "" : ", ", id, *v);
+    lines += std::isfinite(*v) ? fmt::format("{}{} {:.3g}", lines.empty() ? "" : ", ", id, *v)
+                               : fmt::format("{}{} unbounded (unstable: the queue grows without bound)", lines.empty() ? "" : ", ", id);
     const bool wins = higher ? *v > best_v : *v < best_v;
     if (wins) {
       second = best, second_v = best_v;
       best = id, best_v = *v;
-    } else if (higher ? *v > second_v : *v < second_v) {
+    } else if (second.empty() || (higher ? *v > second_v : *v < second_v)) {
       second = id, second_v = *v;
     }
   }
@@ -42,10 +43,10 @@ Result<TrackAnswer> AnswerCompare(const Subject& s, const json& rule) {
                    std::abs(best_v - second_v) <= tolerance * std::max(std::abs(best_v), std::abs(second_v));
   a.choice = tie ? rule["tie"].get<std::string>() : best;
   a.value = best_v;
-  a.reason = fmt::format("{} ({}): {}. {}", metric, higher ? "higher is better" : "lower is better", lines,
+  a.reason = fmt::format("{} ({}): {}. {}", rule.value("label", metric), higher ? "higher is better" : "lower is better", lines,
                          tie ? fmt::format("Within {:.0f}% of each other: a tie.", 100 * tolerance)
-                             : fmt::format("{} wins by {:.2f}x.", best,
-                                           higher ? best_v / second_v : second_v / best_v));
+                         : !std::isfinite(second_v) ? fmt::format("{} wins: {} does not keep up at this load.", best, second)
+                             : fmt::format("{} wins by {:.2f}x.", best, higher ? best_v / second_v : second_v / best_v));
   if (rule.contains("why") && rule["why"].is_string()) a.reason += fmt::format(" {}", rule["why"].get<std::string>());
   return a;
 }

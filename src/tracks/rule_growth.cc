@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -15,9 +16,10 @@ std::string Show(double ms) { return std::isfinite(ms) ? fmt::format("{:.1f} ms"
 // The capacity the loads are fractions of: the report's capacity_per_s
 // (exact for stations and paths; an estimate for an LLM replica), or with
 // rule.capacity = "saturation" the throughput measured when the scenario is
-// overloaded (rule.overload x that figure, default 3, for rule.saturation_s
-// simulated seconds, default 60): what continuous batching really sustains,
-// since it batches more as the load grows.
+// overloaded (rule.overload x that figure, default 1.5, for rule.saturation_s
+// simulated seconds, default 200, at most 20,000 arrivals): what continuous batching really sustains,
+// since it batches more as the load grows. The defaults are the frontier's
+// (FrontierOptions::overload, saturation_s), so both measure one capacity.
 Result<double> Capacity(const Subject& s, const json& rule, const std::string& rate_path) {
   auto base = RunWith(s, json::object(), "the scenario as set");
   if (!base.ok()) return base.status();
@@ -29,8 +31,10 @@ Result<double> Capacity(const Subject& s, const json& rule, const std::string& r
   if (rule.value("capacity", "estimate") != "saturation") return *capacity;
   // Sent for a fixed simulated time, the window ends with the arrivals: no
   // final drain dilutes the throughput (it would understate the capacity).
-  const double overload = rule.value("overload", 3.0);
-  const json run{{rate_path, overload * *capacity}, {"workload.duration_s", rule.value("saturation_s", 60.0)}};
+  // The frontier's defaults (FrontierOptions), so the loads here and on its axis are the same fractions.
+  const double overload = rule.value("overload", 1.5), rate = overload * *capacity;
+  const double seconds = std::min(rule.value("saturation_s", 200.0), 20'000.0 / rate);
+  const json run{{rate_path, rate}, {"workload.duration_s", seconds}};
   auto over = RunWith(s, run, "the overloaded run");
   if (!over.ok()) return over.status();
   return Metric(*over, "throughput.requests_per_s");
@@ -70,10 +74,13 @@ Result<TrackAnswer> AnswerGrowth(const Subject& s, const json& rule) {
   // M/M/1: every percentile scales with 1/(1 - rho).
   const double mm1 = (1 - low) / (1 - high);
   a.evidence["mm1_ratio"] = mm1;
+  const bool share = metric.size() >= 9 && metric.compare(metric.size() - 9, 9, "miss_rate") == 0;
+  const auto show = [share](double v) { return share && std::isfinite(v) ? fmt::format("{:.2f}%", 100 * v) : Show(v); };
   a.reason = fmt::format("{} went from {} at {:.0f}% load to {} at {:.0f}% ({}) while the load grew only {:.1f}x; "
-                         "an M/M/1 queue predicts {:.1f}x (P99 = ln(100)/(mu - lambda)).",
-                         metric, Show(p99[0]), 100 * low, Show(p99[1]), 100 * high,
+                         "an M/M/1 queue's P99 grows {:.1f}x (P99 = ln(100)/(mu - lambda)).",
+                         rule.value("label", metric), show(p99[0]), 100 * low, show(p99[1]), 100 * high,
                          std::isfinite(ratio) ? fmt::format("{:.1f}x", ratio) : "without bound", load_ratio, mm1);
+  if (rule.contains("why") && rule["why"].is_string()) a.reason += " " + rule["why"].get<std::string>();
   return a;
 }
 

@@ -40,7 +40,7 @@ Result<TrackAnswer> AnswerRatio(const Subject& s, const json& rule) {
     if (!choice.ok()) return choice.status();
     a.choice = *choice;
   }
-  a.reason = fmt::format("{}: {:.4g} before, {:.4g} after: {:.2f}x.{}", metric, *b, *c, a.value, Why(rule));
+  a.reason = fmt::format("{}: {:.4g} before, {:.4g} after: {:.2f}x.{}", rule.value("label", metric), *b, *c, a.value, Why(rule));
   return a;
 }
 
@@ -58,7 +58,7 @@ Result<TrackAnswer> AnswerValue(const Subject& s, const json& rule) {
     if (!choice.ok()) return choice.status();
     a.choice = *choice;
   }
-  a.reason = fmt::format("{} = {:.4g}{}.{}", metric, a.value, rule.value("unit", ""), Why(rule));
+  a.reason = fmt::format("{} = {:.4g}{}.{}", rule.value("label", metric), a.value, rule.value("unit", ""), Why(rule));
   return a;
 }
 

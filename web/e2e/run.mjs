@@ -77,7 +77,9 @@ async function main() {
   const browser = await chromium.launch({ executablePath: chromePath, args: ['--no-sandbox', '--disable-gpu'] });
   let failed = false;
   try {
-    const summary = await walkTracks(browser, srv.base, shots);
+    // The lesson audit needs the project's own tracks (their winning paths): not the mock, not the fixture tracks.
+    const audit = process.env.FLEETLAB_MOCK !== '1' && !process.env.FLEETLAB_TRACKS && srv.mode.startsWith('real') && !/tracks /.test(srv.mode);
+    const summary = await walkTracks(browser, srv.base, shots, { audit });
     const tabChecks = await ledgerTabs(browser, srv.base);
     console.log(`e2e: the ledger in two tabs, import and a refused save: ${tabChecks} checks passed`);
     summary.checks += tabChecks;

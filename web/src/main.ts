@@ -2,11 +2,13 @@
 // #/ (tracks), #/track/<track>/<part> and #/ledger.
 import './style.css';
 import { ApiClient, describeError } from './api/client';
+import { mountClassJoin } from './class/join';
 import type { Track } from './api/types';
 import { Ledger } from './ledger/ledger';
 import { renderChooser } from './views/chooser';
 import { h } from './views/dom';
 import { renderLedger } from './views/ledgerView';
+import { renderInstructor } from './views/instructorView';
 import { renderPart } from './views/part';
 
 const app = document.getElementById('app')!;
@@ -22,6 +24,8 @@ ledger.onChange(() => {
 // Another tab's writes: merged field by field (newest wins) so neither tab
 // erases the other's work.
 window.addEventListener('storage', (e) => { ledger.applyStorageEvent(e.key, e.newValue); });
+// "Join a class": the ledger's events go to a class server once the student joins.
+mountClassJoin(document.querySelector('header.site')!, ledger);
 
 let tracks: Track[] = [];
 
@@ -32,6 +36,8 @@ async function route(): Promise<void> {
     const t = tracks.find((x) => x.id === m[1]);
     if (!t) { app.replaceChildren(h('p', { class: 'page-error', role: 'alert' }, `No track "${m[1]}".`), h('a', { href: '#/' }, 'Back')); return; }
     await renderPart(app, { api, ledger, tracks }, t, m[2]!);
+  } else if (location.hash === '#/instructor') {
+    await renderInstructor(app);
   } else if (location.hash === '#/ledger') {
     renderLedger(app, tracks, ledger);
   } else {

@@ -81,6 +81,21 @@ struct LlmReport {
   double joules_per_output_token = 0;
 
   double mean_concurrency = 0;  // time-averaged requests in the replica
+  double mean_running = 0;      // time-averaged requests running (holding KV): the users served at once
+  int gpus_total = 0;           // GPUs billed: gpus x replicas in a fleet
+  bool weight_gathered = false;  // the TP layout: all-gathered weights (true) or all-reduced activations
+
+  // Tensor-parallel link, inside the window: bytes each rank sent, the time
+  // spent communicating (summed over iterations) and the tokens the
+  // iterations processed (prefill, recomputed prefill and decode tokens).
+  double tp_bytes = 0, tp_comm_s = 0, tokens_processed = 0;
+  double tp_busy_fraction = 0;  // tp_comm_s / window: how busy the TP link is
+
+  // Preemptions by recomputation, inside the window: the tokens whose KV was
+  // dropped and must be prefilled again, and that prefill's time alone on
+  // the replica (an estimate: each recomputation as a lone prefill).
+  std::uint64_t recomputed_tokens = 0;
+  double recompute_s = 0;
   double spec_tokens_per_step = 0;  // speculative: tokens produced per target step per sequence
 };
 

@@ -122,6 +122,9 @@ struct StepBreakdown {
   // Work, for utilisation metrics: FLOPs and HBM bytes summed over all GPUs.
   double flops = 0;
   double hbm_bytes = 0;
+  // Bytes each tensor-parallel rank sends over its TP link (ring all-reduces
+  // of activations, or all-gathers of weights when weight-gathered).
+  double tp_bytes = 0;
 
   void Add(const StepBreakdown& other);  // component-wise sum
   void AddScaled(const StepBreakdown& other, double k);  // component-wise += k * other

@@ -1,7 +1,8 @@
 // The lab server: the JSON API of docs/api.md and the built front end over
-// HTTP (GNU libmicrohttpd's event loop; server/http_transport.h says why). It reads the catalog and the tracks once at Create and
-// never writes to disk. Every simulation a request asks for is bounded
-// (RunBounds); heavy requests pass a bounded worker pool that answers 503
+// HTTP (GNU libmicrohttpd's event loop; server/http_transport.h says why).
+// It reads the catalog and the tracks once at Create and writes to disk
+// only the class database of a classroom (classroom.h). Every simulation a
+// request asks for is bounded (RunBounds); heavy requests pass a bounded worker pool that answers 503
 // with Retry-After when it and its small wait queue are full.
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetlab/server/classroom.h"
 #include "fleetlab/status.h"
 #include "fleetlab/tracks/tracks.h"
 
@@ -77,6 +79,8 @@ struct LabServerOptions {
   std::size_t max_body_bytes = 256 * 1024;
   RunBounds bounds;
   PartAnswerer answer;
+  // A class students may join (classroom.h); classroom.code "" for none.
+  ClassroomOptions classroom;
 };
 
 class LabServer {
@@ -94,6 +98,8 @@ class LabServer {
 
   int port() const;         // the bound port, after Start
   std::string url() const;  // "http://host:port"
+  // The instructor's token of the class (ClassroomOptions), "" without one.
+  std::string instructor_token() const;
 
  private:
   struct Impl;

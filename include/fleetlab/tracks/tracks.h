@@ -30,7 +30,16 @@ struct TrackControl {
   std::string kind;   // "range", "select" or "toggle"
   std::string unit;   // e.g. "req/s"; "" when unitless
   double min = 0, max = 0, step = 0;  // kind "range"
-  std::vector<nlohmann::json> options;  // kind "select": allowed values
+  std::vector<nlohmann::json> options;  // kind "select": allowed values; "toggle": [off, on] (default [false, true])
+  // kind "select": what the student reads for each option (same length as
+  // options), for options that are objects or arrays (a whole layout).
+  std::vector<std::string> labels;
+  // When the control acts: {"path": P, "in": [values]} (the control is
+  // offered while the value at P, overrides applied, is one of them; or
+  // "not_in": while it is none of them; an absent value reads as null) and the
+  // one sentence shown while it is not (`when_text`). Null: always.
+  nlohmann::json when;
+  std::string when_text;
   nlohmann::json value;                 // the scenario's own value
 };
 
@@ -50,6 +59,13 @@ struct TrackPart {
   std::vector<std::string> instruments;  // e.g. "frontier", "waterfall", "heatmap"
   nlohmann::json target;      // {"metric": report dot path, "max": value, "label": ...} or null
   nlohmann::json challenge;   // the part's stakeholder challenge, or null
+  // The lab's other instructions, passed to the front end as written (null
+  // when absent): "frontier" {low_load, high_load, points} (the frontier's
+  // rates as fractions of the measured capacity), "budget" (CheckBudget),
+  // "math" (the Math Peek formulas, by id), "cost" (the cost law's one-time
+  // CapEx per device and energy price, with sources), "figures" (labelled
+  // report figures the workbench shows).
+  nlohmann::json frontier, budget, math, cost, figures;
   std::string reflection;
   nlohmann::json lab;         // the whole "lab" object as written
 };
@@ -84,6 +100,20 @@ struct AnswerHooks {
   std::function<Status(struct Scenario&)> admit;
   const std::atomic<bool>* cancel = nullptr;
 };
+// A part's "budget": {"max": N, "factors": [dot paths], "unit": "GPUs",
+// "rule": "replicas x TP x PP <= 8"}. The product of the values at the
+// factor paths in `doc` (1 where absent) must not exceed max. The error
+// names `blame` (the first factor the request overrides, else the first
+// factor) and says what the configuration uses and what the budget allows.
+struct BudgetCheck {
+  bool ok = true;
+  std::string field;    // the factor path blamed
+  std::string message;  // "<field>: uses 16 GPUs (2 x 8 x 1); this part's budget is 8 (replicas x TP x PP <= 8)"
+  double used = 1;
+};
+BudgetCheck CheckBudget(const TrackPart& part, const nlohmann::json& doc,
+                        const std::vector<std::string>& overridden = {});
+
 Result<TrackAnswer> AnswerPart(const TrackPart& part, const std::vector<std::string>& overrides = {},
                                const AnswerHooks& hooks = {});
 

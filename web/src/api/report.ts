@@ -22,15 +22,20 @@ export function getNumber(obj: unknown, path: string): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
-/** The scenario with overrides applied (a copy): what the run will use. */
+/**
+ * The scenario with overrides applied (a copy): what the run will use. The
+ * paths are applied in sorted order, as the server applies them (its JSON
+ * objects keep their keys sorted): a parent before its children.
+ */
 export function applyOverrides(scenario: Record<string, JsonValue>, overrides: Overrides): Record<string, JsonValue> {
   const out = structuredClone(scenario);
-  for (const [path, value] of Object.entries(overrides)) {
+  for (const [path, value] of Object.entries(overrides).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const keys = path.split('.');
     let cur: Record<string, JsonValue> = out;
     for (const k of keys.slice(0, -1)) {
+      // An array is walked by its index ("path.stages.1.link.bytes"), as the server's overrides do.
       const next = cur[k];
-      if (next === null || typeof next !== 'object' || Array.isArray(next)) cur[k] = {};
+      if (next === null || typeof next !== 'object') cur[k] = {};
       cur = cur[k] as Record<string, JsonValue>;
     }
     cur[keys[keys.length - 1] as string] = value;
@@ -40,7 +45,13 @@ export function applyOverrides(scenario: Record<string, JsonValue>, overrides: O
 
 export function isLlm(report: Report): boolean { return report.ttft_waterfall !== undefined || report.replica !== undefined; }
 
-export interface Headline { path: string; label: string; unit: string; value: number | null }
+export interface Headline {
+  path: string; label: string; unit: string;
+  /** In `unit` (the report's value times the target's scale). */
+  value: number | null;
+  /** The report's own value at `path`, which the target is judged on. */
+  raw: number | null;
+}
 
 /** Whether `v` meets the target (at most max / at least min); null when it cannot be judged. */
 export function targetMet(t: Target | null, v: number | null): boolean | null {
@@ -52,14 +63,28 @@ export function targetMet(t: Target | null, v: number | null): boolean | null {
 
 /** The number a part is judged on: its target's metric, else P99 TTFT (LLM) or P99 latency. */
 export function headline(part: Part, report: Report): Headline {
-  if (part.target) {
-    return { path: part.target.metric, label: metricLabel(part.target.metric), unit: unitOf(part.target.metric), value: getNumber(report, part.target.metric) };
+  const t = part.target;
+  if (t) {
+    const raw = getNumber(report, t.metric);
+    const scale = t.scale ?? 1;
+    return { path: t.metric, label: t.metric_label ?? metricLabel(t.metric), unit: t.unit ?? unitOf(t.metric), value: raw === null ? null : raw * scale, raw };
   }
   const path = isLlm(report) ? 'latency_ms.ttft.p99' : 'latency_ms.e2e.p99';
-  return { path, label: metricLabel(path), unit: 'ms', value: getNumber(report, path) };
+  const raw = getNumber(report, path);
+  return { path, label: metricLabel(path), unit: 'ms', value: raw, raw };
 }
 
 const LABELS: Record<string, string> = {
+  'latency_ms.e2e.p50': 'median latency',
+  'deadline.miss_rate': 'frames missing the deadline',
+  'path.energy.mean_power_w': 'average power',
+  'path.energy.per_request_j': 'energy per request',
+  'path.energy.radio_j': 'radio energy',
+  'cost.usd_per_request': 'cost per user (per answered request)',
+  'concurrency.running': 'users running at once',
+  'batching.mean_batch_size': 'mean batch (sequences per iteration)',
+  'preemption.count': 'preemptions',
+  'tp_link.bytes_per_token': 'TP link bytes per token',
   'latency_ms.ttft.p99': 'P99 time to first token',
   'latency_ms.ttft.p50': 'median time to first token',
   'latency_ms.ttft.mean': 'mean time to first token',
@@ -74,15 +99,40 @@ const LABELS: Record<string, string> = {
   'energy.joules_per_output_token': 'energy per output token',
 };
 
-export function metricLabel(path: string): string { return LABELS[path] ?? path; }
+/** A readable label for a report path; an unknown path reads as its last words ("latency ms p50"), never as a dot path. */
+export function metricLabel(path: string): string {
+  const known = LABELS[path];
+  if (known) return known;
+  const words = path.split('.').filter((w) => !/^\d+$/.test(w)).slice(-2).join(' ').replace(/_/g, ' ');
+  return words.replace(/\bp(\d+)\b/, 'P$1').replace(/\bms\b/, '').replace(/\s+/g, ' ').trim();
+}
 
 export function unitOf(path: string): string {
-  if (path.startsWith('latency_ms') || path.endsWith('_ms')) return 'ms';
+  if (path.includes('latency_ms') || path.endsWith('_ms')) return 'ms';
+  if (path.endsWith('miss_rate')) return '';
+  if (path.endsWith('_w')) return 'W';
+  if (path.endsWith('_j')) return 'J';
+  if (path === 'cost.usd_per_request') return 'USD';
   if (path.startsWith('cost.usd_per_million')) return 'USD/M tok';
   if (path === 'cost.usd_per_concurrent_user_hour') return 'USD/user-h';
   if (path === 'energy.average_power_w') return 'W';
   if (path === 'energy.joules_per_output_token') return 'J/tok';
   return '';
+}
+
+/**
+ * A value in SI steps for watts and joules (0.000525 W → 0.525 mW), a share
+ * as a percentage; other units as they are.
+ */
+export function fmtHuman(v: number | null, unit: string): string {
+  if (v === null || !Number.isFinite(v)) return fmt(v, unit);
+  if (unit === 'W' || unit === 'J') {
+    const a = Math.abs(v);
+    if (a !== 0 && a < 1e-3) return fmt(v * 1e6, `µ${unit}`);
+    if (a !== 0 && a < 1) return fmt(v * 1e3, `m${unit}`);
+  }
+  if (unit === 'share') return fmt(v * 100, '%');
+  return fmt(v, unit);
 }
 
 /** "12.3 ms", "0.912 USD/user-h": three significant figures. */

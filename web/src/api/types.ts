@@ -26,6 +26,11 @@ export interface Control {
   max?: number;
   step?: number;
   options?: JsonValue[];
+  /** What the student reads for each select option (whole layouts as options). */
+  labels?: string[];
+  /** The control acts only while the value at `when.path` is one of `when.in`; else it is disabled with `when_text`. */
+  when?: { path: string; in?: JsonValue[]; not_in?: JsonValue[] } | null;
+  when_text?: string;
   value: JsonValue;
 }
 
@@ -35,7 +40,27 @@ export type InstrumentName =
   | 'fanout' | 'hedge' | (string & {});
 
 /** A bound on a report figure: at most `max`, or at least `min`. */
-export interface Target { metric: string; max?: number; min?: number; label: string }
+export interface Target {
+  metric: string; max?: number; min?: number; label: string;
+  /** What the headline reads ("P99 time to first token at 2 req/s"), its unit and the factor from the report's unit. */
+  metric_label?: string; unit?: string; scale?: number;
+  /** The moves that win it from the part's defaults, one {path: value} object per step. */
+  winning_path?: Overrides[];
+}
+
+/** A part's resource budget: the product of the values at `factors` at most `max` (replicas x TP x PP <= 8 GPUs). */
+export interface Budget { max: number; factors: string[]; unit?: string; rule?: string }
+
+/** The Serving Cost Dominance Law's inputs a part states, with their sources. */
+export interface CostLawInputs {
+  capex_usd_per_device: number; capex_source: string;
+  usd_per_kwh: number; usd_per_kwh_source: string;
+  /** When the devices have no rental price in the catalog (edge devices): OpEx is energy alone. */
+  device?: string; years?: number;
+}
+
+/** A labelled report figure the workbench shows (weight-gather's trade, preemption). */
+export interface Figure { metric: string; label: string; unit?: string; scale?: number; digits?: number }
 
 /**
  * A stakeholder challenge (the CFO's in Cloud Titan Part 3, each track its
@@ -54,6 +79,12 @@ export interface Challenge {
   guard: { metric: string; label?: string; max_regression: number };
   /** Overrides that give the "before" configuration. */
   baseline: Overrides;
+  /** Paths copied from the student's settings into the "before" run, so both run at the same load. */
+  same_load: string[];
+  /** How the figure is defined, in one sentence ("cost per user = ..."). */
+  definition?: string;
+  /** The moves that win it from the part's defaults. */
+  winning_path?: Overrides[];
 }
 
 export interface Part {
@@ -71,6 +102,13 @@ export interface Part {
   /** As written in the track file; see normalizeChallenge. */
   challenge: { [k: string]: JsonValue } | null;
   reflection: string;
+  /** The frontier's rates as fractions of the measured capacity. */
+  frontier?: { low_load: number; high_load: number; points: number } | null;
+  budget?: Budget | null;
+  /** Math Peek formulas, by id (the cost law and TTFT vs TPOT are always shown). */
+  math?: string[] | null;
+  cost?: CostLawInputs | null;
+  figures?: Figure[] | null;
   /** Only in GET /tracks/{track}/{part}: the scenario as written, "lab" removed. */
   scenario?: Record<string, JsonValue>;
 }
@@ -148,15 +186,17 @@ export interface Report {
     e2e_ms: { mean: number; p50: number; p99: number; p999: number } | null;
     queue_ms?: { mean: number; p99: number } | null;
   };
-  kv?: { capacity_tokens: number; peak_utilization: number; mean_share: KvShares; swaps: number; prefix_hit_rate?: number };
+  kv?: { capacity_tokens: number; capacity_gb?: number; peak_utilization: number; mean_share: KvShares; swaps: number; prefix_hit_rate?: number };
   preemptions?: number;
-  cost?: { usd_per_million_output_tokens: number; usd_per_hour: number; usd_per_concurrent_user_hour: number };
+  preemption?: { count: number; swaps: number; recomputed_tokens: number; recompute_ms: number };
+  tp_link?: { bytes_per_token: number; comm_ms: number; busy_fraction: number; layout: string };
+  cost?: { usd_per_million_output_tokens: number; usd_per_hour: number; usd_per_concurrent_user_hour: number; usd_per_request?: number; gpus?: number };
   energy?: { average_power_w: number; joules_per_output_token: number };
   slo?: { ttft_ms: number; tpot_ms: number; attainment: number; goodput_rps: number };
   gpu?: { mfu: number; mbu: number; busy_fraction: number };
   ttft_waterfall?: Waterfall;
   replica?: { model: string; gpu: string; tp: number; pp: number; gpus: number; memory: Record<string, number> };
-  concurrency?: { mean: number };
+  concurrency?: { mean: number; running?: number };
   speculative?: { tokens_per_step: number };
   series?: ReportSeries;
   /** A request-path scenario: each stage's figures and the energy. */
@@ -174,7 +214,7 @@ export interface RunResponse { report: Report; wall_ms: number }
 
 export interface FrontierRequest {
   track?: string; part?: string; scenario?: Record<string, JsonValue>; overrides: Overrides;
-  rates: { low: number; high: number; points: number };
+  rates: { low: number; high: number; points: number } | { low_load: number; high_load: number; points: number };
   metric: 'e2e' | 'ttft';
   requests?: number;
 }
@@ -183,7 +223,15 @@ export interface FrontierRequest {
 export interface FrontierResponse {
   seed: number;
   analytic_method?: string;
-  knee: { index: number; /** null: no crossing within the rates run */ rate_per_s: number | null; factor: number; unloaded_p99_ms: number; rule: string; metric?: string } | null;
+  /** The capacity the loads are fractions of: exact (stations, paths) or measured at saturation (LLM replicas). */
+  capacity_per_s?: number | null;
+  capacity_source?: string;
+  reference?: string;
+  knee: {
+    index: number; /** null: no crossing within the rates run */ rate_per_s: number | null; factor: number; unloaded_p99_ms: number; rule: string; metric?: string;
+    /** The knee as a plotted point: the last rate within the line, its P99 and its load. */
+    point_rate_per_s?: number | null; point_p99_ms?: number | null; point_load?: number | null;
+  } | null;
   series: {
     rate_per_s: number[]; offered_load: number[]; throughput_rps: number[]; utilization: number[];
     e2e_mean_ms: (number | null)[]; e2e_p50_ms: (number | null)[]; e2e_p99_ms: (number | null)[];
@@ -191,6 +239,8 @@ export interface FrontierResponse {
     analytic_e2e_mean_ms?: (number | null)[]; analytic_e2e_p99_ms?: (number | null)[];
     ttft_p50_ms?: (number | null)[]; ttft_p99_ms?: (number | null)[]; tpot_mean_ms?: (number | null)[];
     output_tokens_per_s?: (number | null)[];
+    /** M/M/1 with the same unloaded P99 and capacity; null at or past capacity. */
+    reference_p99_ms?: (number | null)[];
     stable: boolean[];
   };
 }

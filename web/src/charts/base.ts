@@ -10,6 +10,8 @@ export interface Built {
   data: uPlot.AlignedData;
   /** Charts with the same key reuse the plot and only swap data. */
   key: string;
+  /** data-* attributes on the figure that state what is drawn (the lesson audit reads them). */
+  attrs?: Record<string, string>;
 }
 
 export abstract class Chart<D> {
@@ -17,6 +19,8 @@ export abstract class Chart<D> {
   private readonly plotEl: HTMLElement;
   private readonly note: HTMLElement;
   private readonly info: HTMLElement;
+  /** The line of figures under the chart, for callers that tag its numbers. */
+  get infoEl(): HTMLElement { return this.info; }
   private plot: uPlot | null = null;
   private key = '';
 
@@ -41,7 +45,17 @@ export abstract class Chart<D> {
     this.root.append(h, this.plotEl, this.info, this.note);
     parent.append(this.root);
     this.showMessage('waiting for the first run…');
+    // Follow the figure's width (a phone turned, a window narrowed): never wider than the page.
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(() => {
+        const w = this.width();
+        if (this.plot && Math.abs(this.plot.width - w) > 2) this.plot.setSize({ width: w, height: 240 });
+      }).observe(this.root);
+    }
   }
+
+  /** As wide as the figure (a 390 px phone leaves about 300 px), at most 900. */
+  private width(): number { return Math.max(200, Math.min(this.root.clientWidth || 560, 900)); }
 
   protected abstract build(d: D): Built;
 
@@ -50,6 +64,7 @@ export abstract class Chart<D> {
     const b = this.build(d);
     this.root.dataset.digest = digest(b.data as unknown as ArrayLike<unknown>[]);
     this.root.dataset.points = String(b.data[0]?.length ?? 0);
+    for (const [k, v] of Object.entries(b.attrs ?? {})) this.root.dataset[k] = v;
     this.root.classList.remove('empty', 'error');
     this.note.textContent = '';
     if (this.plot && this.key === b.key) {
@@ -58,8 +73,7 @@ export abstract class Chart<D> {
     }
     this.plot?.destroy();
     this.key = b.key;
-    const width = Math.max(320, Math.min(this.plotEl.clientWidth || 560, 900));
-    this.plot = new uPlot({ ...b.opts, width, height: 240 }, b.data, this.plotEl);
+    this.plot = new uPlot({ ...b.opts, width: this.width(), height: 240 }, b.data, this.plotEl);
   }
 
   /** A line of figures under the chart (miss rate, hedge overhead…); '' hides it. */

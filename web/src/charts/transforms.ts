@@ -6,38 +6,71 @@ export type Col = (number | null)[];
 
 export interface FrontierColumns {
   x: number[];
+  /** Simulated P99; an unstable point is pinned at `top` so the curve is seen to explode. */
   simulated: Col;
+  /** The unstable points alone (at `top`), marked "queue grows without bound". */
+  unstable: Col;
+  /** The engine's exact analytic twin where it has one (stations), cut at `top`. */
   analytic: Col;
+  /** M/M/1 with the same unloaded P99 and capacity, cut at `top`. */
+  reference: Col;
   knee: Col;
   operating: Col;
+  /** The part's latency target as a line (null: none on this statistic). */
+  target: Col;
+  /** The knee as a plotted point: its rate and P99 (null: none within the rates run). */
   kneeRate: number | null;
+  kneeP99: number | null;
+  /** The y value unstable points are pinned at (the top of the plot). */
+  top: number;
+  /** Rates at 50, 80 and 90% of the capacity (empty without a capacity). */
+  utilisation: { load: number; rate: number }[];
   metric: 'e2e' | 'ttft';
 }
 
 /**
- * Simulated and analytic P99 against the rate, the knee as a marked point
- * and the student's operating point (rate, P99 of their own run) merged into
- * the x column in order.
+ * The frontier's columns: simulated P99 with unstable points pinned at the
+ * top, the analytic twin and the M/M/1 reference, the knee as one of the
+ * plotted points, the student's operating point (rate, P99 of their own
+ * run) merged into the x column in order, and the target as a line.
  */
-export function frontierColumns(f: FrontierResponse, op: { rate: number; p99: number | null } | null): FrontierColumns {
+export function frontierColumns(f: FrontierResponse, op: { rate: number; p99: number | null } | null, targetMs: number | null = null): FrontierColumns {
   const s = f.series;
   const metric: 'e2e' | 'ttft' = f.knee?.metric === 'ttft' && s.ttft_p99_ms ? 'ttft' : 'e2e';
   const sim = (metric === 'ttft' ? s.ttft_p99_ms : s.e2e_p99_ms) ?? [];
   const ana = metric === 'ttft' ? [] : s.analytic_e2e_p99_ms ?? [];
-  const rows = s.rate_per_s.map((x, i) => ({
-    x, sim: sim[i] ?? null, ana: ana[i] ?? null,
-    knee: f.knee && f.knee.rate_per_s !== null && f.knee.index === i ? sim[i] ?? null : null, op: null as number | null,
-  }));
+  const ref = s.reference_p99_ms ?? [];
+  const finite = sim.filter((v): v is number => v !== null && Number.isFinite(v));
+  const top = Math.max(1, ...finite, targetMs ?? 0, op?.p99 ?? 0) * 1.25;
+  const cut = (v: number | null | undefined) => (v === null || v === undefined || !Number.isFinite(v) || v > top ? null : v);
+  // No crossing within the rates shown (rate_per_s null): no knee to mark.
+  const kneeIdx = f.knee && f.knee.index >= 0 && f.knee.rate_per_s !== null ? f.knee.index : -1;
+  type Row = { x: number; sim: number | null; unstable: number | null; ana: number | null; ref: number | null; knee: number | null; op: number | null };
+  const rows: Row[] = s.rate_per_s.map((x, i) => {
+    const stable = s.stable[i] !== false && sim[i] !== null && sim[i] !== undefined;
+    return {
+      x, sim: stable ? sim[i]! : top, unstable: stable ? null : top, ana: cut(ana[i]), ref: cut(ref[i]),
+      knee: i === kneeIdx && stable ? sim[i]! : null, op: null,
+    };
+  });
   if (op && Number.isFinite(op.rate)) {
     const same = rows.find((r) => r.x === op.rate);
-    if (same) same.op = op.p99;
-    else rows.push({ x: op.rate, sim: null, ana: null, knee: null, op: op.p99 });
+    if (same) same.op = op.p99 ?? top;
+    else rows.push({ x: op.rate, sim: null, unstable: null, ana: null, ref: null, knee: null, op: op.p99 ?? top });
   }
   rows.sort((a, b) => a.x - b.x);
+  const cap = f.capacity_per_s ?? null;
+  const kneeRow = kneeIdx >= 0 && s.stable[kneeIdx] !== false ? kneeIdx : -1;
   return {
-    x: rows.map((r) => r.x), simulated: rows.map((r) => r.sim), analytic: rows.map((r) => r.ana),
+    x: rows.map((r) => r.x), simulated: rows.map((r) => r.sim), unstable: rows.map((r) => r.unstable),
+    analytic: rows.map((r) => r.ana), reference: rows.map((r) => r.ref),
     knee: rows.map((r) => r.knee), operating: rows.map((r) => r.op),
-    kneeRate: f.knee ? f.knee.rate_per_s : null, metric,
+    target: rows.map(() => targetMs),
+    kneeRate: kneeRow >= 0 ? s.rate_per_s[kneeRow]! : null,
+    kneeP99: kneeRow >= 0 ? sim[kneeRow] ?? null : null,
+    top,
+    utilisation: cap && cap > 0 ? [0.5, 0.8, 0.9].map((load) => ({ load, rate: load * cap })) : [],
+    metric,
   };
 }
 
@@ -143,4 +176,46 @@ export function flattenStages(stages: { name: string; kind: string; latency_ms: 
   };
   for (const s of stages) add(s, '');
   return out;
+}
+
+export interface HedgeRow { name: string; backupPct: number; wonPct: number | null; wastedPct: number | null }
+
+type HedgeStage = {
+  name: string; kind: string; latency_ms: Percentiles | null; started?: number; skipped?: number; need?: number;
+  hedge?: null | { backups: number; backup_wins: number; requests: number; backup_fraction: number; wasted_work_fraction: number };
+  branches?: HedgeStage[]; stages?: HedgeStage[];
+};
+
+/**
+ * Every hedged stage on a path: a pool that sends a backup copy (its
+ * report's hedge figures), and a fan-out branch that starts only if the
+ * join still waits (start_after: a hedge across whole paths: the share of
+ * requests it was started for). Branches repeated as name#k are summed.
+ */
+export function hedgeRows(stages: HedgeStage[]): HedgeRow[] {
+  const out: HedgeRow[] = [];
+  const add = (name: string, backups: number, won: number | null, requests: number, wasted: number | null) => {
+    const base = name.replace(/#\d+$/, '');
+    const prev = out.find((r) => r.name === base) as (HedgeRow & { n?: number }) | undefined;
+    const row = { name: base, backupPct: requests > 0 ? (100 * backups) / requests : 0, wonPct: won === null || requests <= 0 ? null : (100 * won) / requests, wastedPct: wasted === null ? null : 100 * wasted };
+    if (!prev) { out.push({ ...row, n: 1 } as HedgeRow); return; }
+    const n = (prev.n ?? 1) + 1; // the mean over the repeated branches
+    prev.backupPct += (row.backupPct - prev.backupPct) / n;
+    if (prev.wonPct !== null && row.wonPct !== null) prev.wonPct += (row.wonPct - prev.wonPct) / n;
+    if (prev.wastedPct !== null && row.wastedPct !== null) prev.wastedPct += (row.wastedPct - prev.wastedPct) / n;
+    prev.n = n;
+  };
+  const walk = (list: HedgeStage[]) => {
+    for (const s of list) {
+      if (s.hedge) add(s.name, s.hedge.backups, s.hedge.backup_wins, s.hedge.requests, s.hedge.wasted_work_fraction);
+      walk(s.branches ?? []);
+      walk(s.stages ?? []);
+      if (s.kind === 'fanout' && s.branches) {
+        const total = Math.max(...s.branches.map((b) => (b.started ?? 0) + (b.skipped ?? 0)));
+        for (const b of s.branches) if ((b.skipped ?? 0) > 0 && (b.started ?? 0) < total) add(`${b.name} (started late)`, b.started ?? 0, null, total, null);
+      }
+    }
+  };
+  walk(stages);
+  return out.map(({ name, backupPct, wonPct, wastedPct }) => ({ name, backupPct, wonPct, wastedPct }));
 }

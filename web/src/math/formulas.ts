@@ -52,3 +52,45 @@ export function costDominance(usdPerHour: number, years: number, gpus: number, c
   const capexUsd = gpus * capexPerGpuUsd;
   return { opexUsd, capexUsd, ratio: capexUsd > 0 ? opexUsd / capexUsd : Infinity };
 }
+
+/**
+ * Erlang C: the probability that an arrival waits in an M/M/c queue with c
+ * servers and offered load a = λ/μ (a < c). Computed by the stable
+ * recursion on Erlang B: B(0) = 1, B(k) = a B(k-1) / (k + a B(k-1)).
+ */
+export function erlangC(c: number, a: number): number {
+  if (!(c >= 1) || !(a >= 0)) return NaN;
+  if (a >= c) return 1;
+  let b = 1;
+  for (let k = 1; k <= c; k++) b = (a * b) / (k + a * b);
+  const rho = a / c;
+  return b / (1 - rho + rho * b);
+}
+
+/** Dean & Barroso's fan-out: a request that waits for n calls, each slow with probability p, is slow with 1 − (1 − p)^n. */
+export function fanoutSlow(p: number, n: number): number { return 1 - Math.pow(1 - p, n); }
+
+/** A hedged call is late only when both copies are: P(T > t) = P(T1 > t) × P(T2 > t − d) (independent copies). */
+export function hedgedLate(p1: number, p2: number): number { return p1 * p2; }
+
+/** A message over a link: its start-up latency α plus its bytes at the link's bandwidth β. */
+export function linkMs(alphaMs: number, bytes: number, bandwidthGBps: number): number {
+  return alphaMs + (bytes / (bandwidthGBps * 1e9)) * 1000;
+}
+
+/** Energy per inference: mean power over the request rate (W ÷ 1/s = J). */
+export function energyPerRequestJ(meanPowerW: number, ratePerS: number): number { return ratePerS > 0 ? meanPowerW / ratePerS : NaN; }
+
+/**
+ * The Serving Cost Dominance Law with the same device count on both sides:
+ * OpEx per hour (devices × rental price + power × energy price) against the
+ * one-time CapEx (devices × purchase price): the lifetime ratio and the
+ * month at which cumulative OpEx passes CapEx.
+ */
+export function costLaw(i: { devices: number; rentUsdPerDeviceHour: number; powerW: number; usdPerKwh: number; capexUsdPerDevice: number; years: number }) {
+  const opexPerHour = i.devices * i.rentUsdPerDeviceHour + (i.powerW / 1000) * i.usdPerKwh;
+  const capex = i.devices * i.capexUsdPerDevice;
+  const lifetimeOpex = opexPerHour * 8760 * i.years;
+  const perMonth = (opexPerHour * 8760) / 12;
+  return { opexPerHour, capex, lifetimeOpex, ratio: capex > 0 ? lifetimeOpex / capex : Infinity, crossoverMonth: perMonth > 0 ? capex / perMonth : Infinity };
+}

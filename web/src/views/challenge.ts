@@ -34,12 +34,25 @@ export function judgeChallenge(c: Challenge, baseline: Report, mine: Report): Ve
 type Raw = { [k: string]: JsonValue } | null | undefined;
 
 /**
+ * The "before" run's overrides: the student's values of the challenge's
+ * same-load paths (so both runs carry the same load), then the baseline's
+ * own overrides (what the challenge takes away, e.g. speculative decoding).
+ */
+export function baselineOverrides(c: Challenge, mine: Overrides): Overrides {
+  const out: Overrides = {};
+  for (const p of c.same_load) if (p in mine) out[p] = mine[p]!;
+  return { ...out, ...c.baseline };
+}
+
+/**
  * The challenge object of a track file, as the lab judges it. Accepted:
  *   stakeholder (default "Stakeholder"), text | description | demand;
  *   metric (report dot path, required); metric_label;
  *   change (e.g. -0.5) | reduction (e.g. 0.5, meaning change -0.5) (required);
  *   guard {metric, max_regression (default 0), label} | guard "path" | no_regression "path" (required);
- *   baseline | baseline_overrides (overrides of the "before"; default {}: the scenario as written).
+ *   baseline | baseline_overrides (overrides of the "before"; default {}: the scenario as written);
+ *   same_load (paths copied from the student's settings into the "before", e.g. the users or the rate);
+ *   definition (one sentence defining the figure); winning_path ([{path: value}, ...] from the defaults).
  * Anything else is shown as text with the reason the lab cannot judge it.
  */
 export function normalizeChallenge(raw: Raw): { challenge: Challenge | null; stakeholder: string; text: string; problem: string } {
@@ -63,8 +76,14 @@ export function normalizeChallenge(raw: Raw): { challenge: Challenge | null; sta
   const guard: Challenge['guard'] = { metric: guardMetric, max_regression: num(go?.['max_regression']) ?? 0 };
   const gl = str(go?.['label']);
   if (gl) guard.label = gl;
-  const c: Challenge = { stakeholder, text, metric, change, guard, baseline };
+  const sl = raw['same_load'];
+  const same_load = Array.isArray(sl) ? sl.filter((x): x is string => typeof x === 'string') : [];
+  const c: Challenge = { stakeholder, text, metric, change, guard, baseline, same_load };
   const ml = str(raw['metric_label']);
   if (ml) c.metric_label = ml;
+  const def = str(raw['definition']);
+  if (def) c.definition = def;
+  const wp = raw['winning_path'];
+  if (Array.isArray(wp)) c.winning_path = wp.filter((s): s is { [k: string]: JsonValue } => !!obj(s)) as Overrides[];
   return { challenge: c, stakeholder, text, problem: '' };
 }

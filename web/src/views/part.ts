@@ -1,7 +1,7 @@
 // One part of a track, in the storyboard's five steps: lock the prediction,
 // the workbench, the instruments, the reveal, the reflection; with Math Peek.
 import { describeError, type ApiClient } from '../api/client';
-import type { JsonValue, Overrides, Part, Report, Track } from '../api/types';
+import type { CatalogResponse, FrontierResponse, JsonValue, Overrides, Part, Report, Track } from '../api/types';
 import type { Ledger, Lock } from '../ledger/ledger';
 import { peekItems } from '../math/peek';
 import { h } from './dom';
@@ -55,28 +55,29 @@ export async function renderPart(root: HTMLElement, ctx: PartContext, track: Tra
 
   let workbench: Workbench | null = null;
   let last: { report: Report; scenario: Record<string, JsonValue>; overrides: Overrides } | null = null;
+  let catalog: CatalogResponse | null = null;
+  void ctx.api.catalog().then((c) => { if (c.ok) { catalog = c.value; renderPeek(); } });
   const renderPeek = () => {
     if (!last) { peekPanel.replaceChildren(h('p', {}, 'Run the workbench to fill the formulas with your numbers.')); return; }
-    const mp = ledger.snapshot.mathPeek;
-    const items = peekItems({ report: last.report, scenario: last.scenario, capexPerGpuUsd: mp.capexPerGpuUsd, years: mp.years });
-    const capex = h('input', { type: 'number', id: 'capex', min: 0, step: 1000, value: mp.capexPerGpuUsd ?? '', placeholder: 'USD per GPU' });
-    const years = h('input', { type: 'number', id: 'years', min: 1, max: 10, step: 1, value: mp.years });
-    capex.addEventListener('change', () => { ledger.setMathPeek({ capexPerGpuUsd: capex.value === '' ? null : Number(capex.value) }); renderPeek(); });
-    years.addEventListener('change', () => { ledger.setMathPeek({ years: Math.max(1, Number(years.value) || 1) }); renderPeek(); });
+    const frontier: FrontierResponse | null = window.__fleetlabFrontier ?? null;
+    const items = peekItems({ part, report: last.report, scenario: last.scenario, frontier, catalog });
     peekPanel.replaceChildren(h('h2', {}, 'Math Peek: the formulas with your numbers'),
       ...items.map((i) => h('div', { class: 'peek-item', 'data-peek': i.id },
         h('h3', {}, i.title), h('p', { class: 'formula' }, i.formula), h('p', { class: 'filled' }, i.filled),
-        h('p', { class: 'result' }, '= ', i.result), h('p', { class: 'engine' }, 'Engine: ', i.engine))),
-      h('p', { class: 'peek-inputs' }, h('label', { for: 'capex' }, 'Hardware purchase price per GPU (USD, your assumption) '), capex,
-        ' ', h('label', { for: 'years' }, 'Years in service '), years));
+        h('p', { class: 'result' }, '= ', i.result),
+        h('p', { class: 'engine' }, i.engine ? `Engine (${i.engine}): ` : '',
+          ...i.figures.flatMap((f, k) => [k ? '; ' : '', h('span', { 'data-report-path': f.path, 'data-value': f.value ?? '' }, f.text)])),
+        i.source ? h('p', { class: 'source' }, i.source) : null)));
   };
   renderPeek();
 
   const openBench = () => {
     benchSec.hidden = false; instSec.hidden = false; revealSec.hidden = false;
     if (workbench) return;
+    window.__fleetlabFrontier = undefined;
     workbench = new Workbench(part, ctx.api, ledger, controlsEl, instSec, {
       onReport: (report, scenario, overrides) => { last = { report, scenario, overrides }; renderPeek(); },
+      onFrontier: () => renderPeek(),
     });
     workbench.start();
   };
@@ -147,7 +148,7 @@ function renderReveal(sec: HTMLElement, part: Part, ctx: PartContext, overrides:
     out.replaceChildren(
       h('div', { class: 'side-by-side' },
         h('div', {}, h('h3', {}, 'Your prediction'), h('p', { 'data-testid': 'reveal-mine' }, mine)),
-        h('div', {}, h('h3', {}, 'The engine found'), h('p', { 'data-testid': 'reveal-engine' }, e.reveal.choiceLabel))),
+        h('div', {}, h('h3', {}, 'The engine found'), h('p', { 'data-testid': 'reveal-engine', ...(part.question_kind === 'number' ? { 'data-figure': 'reveal-value', 'data-value': e.reveal.value } : {}) }, e.reveal.choiceLabel))),
       h('p', { class: `verdict ${e.reveal.match ? 'pass' : 'fail'}` }, e.reveal.match ? 'Your prediction holds. ' : 'Your prediction differs. ', h('span', { class: 'reason' }, e.reveal.reason)));
   };
   btn.addEventListener('click', async () => {
