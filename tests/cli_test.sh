@@ -112,6 +112,29 @@ check "catalog unknown gpu" 2 "unknown" -- "$bin" catalog gpu nope
 check "catalog cost edge" 0 "needs 966 KiB, has 512 KiB" -- "$bin" catalog cost --model dtln --device m55-ethos-u55
 check "catalog cost bad tp" 2 "shape.tp: must divide" -- "$bin" catalog cost --model vit-b-16 --device l4 --tp 5
 
+# Issue 15: any catalog, today's models and traffic (data/README.md, docs/model.md, docs/scenario.md).
+printf '{"model_type": "qwen2", "hidden_size": 3584, "intermediate_size": 18944, "num_attention_heads": 28, "num_key_value_heads": 4, "num_hidden_layers": 28, "vocab_size": 152064, "max_position_embeddings": 32768, "tie_word_embeddings": false}' >"$tmp/config.json"
+mkdir -p "$tmp/overlay/models"
+check "import-hf writes a model file" 0 "wrote .*q7.json \\(q7\\)" -- "$bin" catalog import-hf "$tmp/config.json" --name q7 --out "$tmp/overlay/models/q7.json"
+check "import-hf cites the config" 0 '"kv_heads": "Hugging Face config.json \(.*config.json\): num_key_value_heads = 4"' -- cat "$tmp/overlay/models/q7.json"
+check "imported model unknown without --data" 2 "--model: unknown model \"q7\"" -- "$bin" memory --model q7 --gpu l40s --context 8192
+check "--data lays a folder over data/" 0 "KV per token per GPU: 57,344 B" -- "$bin" --data "$tmp/overlay" memory --model q7 --gpu l40s --context 8192
+check "--data after the subcommand" 0 "TP1 PP1 \\(1 GPUs\\)" -- "$bin" memory --model q7 --gpu l40s --context 8192 --data "$tmp/overlay"
+check "FLEETLAB_DATA overlay on run" 0 "replica: q7 on 1 x l40s" -- env FLEETLAB_DATA="$tmp/overlay" "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.model=q7 --set replica.gpu=l40s --set replica.tp=1 --set workload.requests=50 --set workload.warmup_requests=5
+check "--data must exist" 2 "--data: Directory does not exist" -- "$bin" --data "$tmp/none" catalog
+check "MLA caches the latent" 0 "KV per token per GPU: 70,272 B" -- "$bin" memory --model deepseek-v3 --gpu h200 --tp 8 --context 4096 --weight-dtype fp8
+check "long context up to the model's" 0 "context 131,072 tokens per user" -- "$bin" memory --model llama-3.1-70b --gpu h100-sxm --tp 4 --context 131072
+check "context beyond the model's" 2 "--context: must be between 1 and llama-3.1-70b's max context 131072" -- "$bin" memory --model llama-3.1-70b --gpu h100-sxm --tp 4 --context 131073
+check "expert parallelism across nodes" 0 "deepseek-v3 on 16 x h200 \\(TP1 PP1 DP16 EP16\\)" -- "$bin" run "$src/scenarios/deepseek-v3-ep16-h200.json" --set workload.requests=300 --set workload.warmup_requests=30
+check "tp across nodes refused" 2 "replica.tp: 16 GPUs of tensor parallelism would span 2 nodes of h100-sxm" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.model=llama-3.1-405b --set replica.tp=16
+check "tp across nodes when asked" 0 "TP16 PP1" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.model=llama-3.1-405b --set replica.tp=16 --set replica.tp_across_nodes=true --set workload.requests=50 --set workload.warmup_requests=5
+check "fp4 refused on hopper" 2 "replica.activation_dtype: h100-sxm has no nvfp4 math" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.dtype.activations=nvfp4
+check "workload classes reported" 0 "summarise +[0-9]+ +0 " -- "$bin" run "$src/scenarios/diurnal-classes.json" --set workload.duration_s=600
+printf 'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n0.5,ChatGPT,100,20,120,Conversation log\n1.0,GPT-4,%0500d,20,120,Conversation log\n' 7 >"$tmp/burst.csv"
+check "burstgpt by header" 0 "2 measured completed" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.arrival='{"process":"trace","trace":"'"$tmp/burst.csv"'","trace_format":"burstgpt"}' --set workload.warmup_requests=0
+printf 'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n0.5,ChatGPT,%0600d,x,1,Conversation log\n' 0 >"$tmp/longline.csv"
+check "trace error quotes at most 200 characters" 2 "longline.csv:2:614: Response tokens must be an integer >= 0 \\(got \"0.5,ChatGPT,0{188}\\.\\.\\. \\([0-9]+ more characters\\)\"\\)$" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.arrival='{"process":"trace","trace":"'"$tmp/longline.csv"'","trace_format":"burstgpt"}' --set workload.warmup_requests=0
+
 check "ttft frontier" 0 "TTFT p99" -- "$bin" frontier "$src/scenarios/llama3-70b-h100.json" --rates 2:30:4 --set workload.requests=800 --set workload.warmup_requests=50 --metric ttft
 check "ttft frontier json" 0 '"ttft_p99_ms"' -- "$bin" frontier "$src/scenarios/llama3-70b-h100.json" --rates 2:10:2 --set workload.requests=300 --set workload.warmup_requests=20 --json
 check "ttft metric needs a replica" 2 "needs a scenario with an LLM" -- "$bin" frontier --rates 10:20:2 --metric ttft
