@@ -123,6 +123,8 @@ check "--data after the subcommand" 0 "TP1 PP1 \\(1 GPUs\\)" -- "$bin" memory --
 check "FLEETLAB_DATA overlay on run" 0 "replica: q7 on 1 x l40s" -- env FLEETLAB_DATA="$tmp/overlay" "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.model=q7 --set replica.gpu=l40s --set replica.tp=1 --set workload.requests=50 --set workload.warmup_requests=5
 check "--data must exist" 2 "--data: Directory does not exist" -- "$bin" --data "$tmp/none" catalog
 check "MLA caches the latent" 0 "KV per token per GPU: 70,272 B" -- "$bin" memory --model deepseek-v3 --gpu h200 --tp 8 --context 4096 --weight-dtype fp8
+check "memory with expert parallelism" 0 "paged \\(blocks of 16\\) +4,096 +756" -- "$bin" memory --model deepseek-v3 --gpu h200 --ep 8 --attention-dp 8 --context 4096 --weight-dtype fp8
+check "memory ep must be tp x attention-dp" 2 "--ep: must equal tp x attention_dp = 2 x 8 = 16" -- "$bin" memory --model deepseek-v3 --gpu h200 --tp 2 --ep 8 --attention-dp 8 --context 4096
 check "long context up to the model's" 0 "context 131,072 tokens per user" -- "$bin" memory --model llama-3.1-70b --gpu h100-sxm --tp 4 --context 131072
 check "context beyond the model's" 2 "--context: must be between 1 and llama-3.1-70b's max context 131072" -- "$bin" memory --model llama-3.1-70b --gpu h100-sxm --tp 4 --context 131073
 check "expert parallelism across nodes" 0 "deepseek-v3 on 16 x h200 \\(TP1 PP1 DP16 EP16\\)" -- "$bin" run "$src/scenarios/deepseek-v3-ep16-h200.json" --set workload.requests=300 --set workload.warmup_requests=30

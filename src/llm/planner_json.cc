@@ -58,7 +58,8 @@ Json PlanToJson(const std::vector<SplitPlan>& plans) {
 
 Json MemoryToJson(const MemoryRequest& r, const MemoryReport& m) {
   const MemoryPlan& p = m.plan;
-  return {{"model", r.model}, {"gpu", r.gpu}, {"tp", r.tp}, {"pp", r.pp}, {"context", r.context},
+  return {{"model", r.model}, {"gpu", r.gpu}, {"tp", r.tp}, {"pp", r.pp}, {"ep", r.ep},
+          {"attention_dp", r.attention_dp}, {"gpus", r.tp * r.attention_dp * r.pp}, {"context", r.context},
           {"block_tokens", r.block_tokens}, {"kv_dtype", DTypeName(r.kv_dtype)},
           {"reservation", ReservationName(r.reservation)},
           {"usable_gb_per_gpu", Gb(p.usable_bytes)}, {"weights_gb_per_gpu", Gb(p.weights_bytes_per_gpu)},

@@ -249,12 +249,12 @@ export interface AnswerRequest { track: string; part: string; overrides: Overrid
 export interface AnswerResponse { choice: string; value: number; reason: string; evidence?: Record<string, unknown> }
 
 export interface MemoryRequest {
-  model: string; gpu: string; gpus?: number; tp?: number; pp?: number; context: number;
+  model: string; gpu: string; gpus?: number; tp?: number; pp?: number; ep?: number; attention_dp?: number; context: number;
   block_size?: number; reservation?: string; kv_dtype?: string; weight_dtype?: string;
 }
 /** `fleetlab memory --json`. */
 export interface MemoryResponse {
-  model: string; gpu: string; tp: number; pp: number; context: number;
+  model: string; gpu: string; tp: number; pp: number; ep: number; attention_dp: number; gpus: number; context: number;
   users_paged: number; users_contiguous: number; paged_over_contiguous: number;
   kv_capacity_tokens: number; weights_gb_per_gpu: number; usable_gb_per_gpu: number;
   [k: string]: unknown;
