@@ -83,7 +83,8 @@ json GpuJson(const GpuSpec& g) {
             {"memory_gb", g.memory_bytes / 1e9}, {"memory_bandwidth_gbps", g.memory_bandwidth_Bps / 1e9},
             {"power_w", g.power_w}, {"idle_power_w", g.idle_power_w}, {"active_power_w", g.ActivePowerW()},
             {"price_per_hour_usd", g.price_per_hour_usd}, {"scale_up_link", g.scale_up_link},
-            {"host_link", g.host_link.empty() ? json(nullptr) : json(g.host_link)}, {"gpus_per_node", g.gpus_per_node}};
+            {"host_link", g.host_link.empty() ? json(nullptr) : json(g.host_link)}, {"gpus_per_node", g.gpus_per_node},
+            {"scale_out_link", g.ScaleOutLink()}};
   const std::pair<const char*, double> optional[] = {
       {"sleep_power_w", g.sleep_power_w}, {"wakeup_energy_uj", g.wakeup_energy_j * 1e6},
       {"energy_pj_per_flop", g.energy_per_flop_j * 1e12}, {"energy_pj_per_byte", g.energy_per_byte_j * 1e12},

@@ -259,6 +259,7 @@ Status ParseGpu(const json& j, GpuSpec* g) {
   FLEETLAB_RETURN_IF_ERROR(r.Number("price_per_hour_usd", &g->price_per_hour_usd, Range::AtLeast(0)));
   FLEETLAB_RETURN_IF_ERROR(r.String("scale_up_link", &g->scale_up_link));
   FLEETLAB_RETURN_IF_ERROR(r.String("host_link", &g->host_link));
+  FLEETLAB_RETURN_IF_ERROR(r.String("scale_out_link", &g->scale_out_link));
   std::uint32_t per_node = static_cast<std::uint32_t>(g->gpus_per_node);
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("gpus_per_node", &per_node, Range::Between(1, 4096)));
   g->gpus_per_node = static_cast<int>(per_node);
@@ -403,6 +404,7 @@ Result<Catalog> Catalog::LoadDirectory(const std::string& dir) {
     const std::string file = (root / "gpus" / (g.id + ".json")).string();
     FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.scale_up_link, "scale_up_link", file));
     if (!g.host_link.empty()) FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.host_link, "host_link", file));
+    if (!g.scale_out_link.empty()) FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.scale_out_link, "scale_out_link", file));
   }
   for (const auto& h : c.hosts_) {
     FLEETLAB_RETURN_IF_ERROR(CheckLink(c, h.link_to_gpu, "link_to_gpu", (root / "hosts" / (h.id + ".json")).string()));

@@ -59,6 +59,7 @@ Status Catalog::Overlay(const Catalog& top, const std::string& dir) {
     const std::string file = fmt::format("{}: gpus/{}.json", dir, g.id);
     FLEETLAB_RETURN_IF_ERROR(CheckLinkOf(merged, g.scale_up_link, file, "scale_up_link"));
     FLEETLAB_RETURN_IF_ERROR(CheckLinkOf(merged, g.host_link, file, "host_link"));
+    FLEETLAB_RETURN_IF_ERROR(CheckLinkOf(merged, g.scale_out_link, file, "scale_out_link"));
   }
   for (const auto& h : merged.hosts_) {
     FLEETLAB_RETURN_IF_ERROR(CheckLinkOf(merged, h.link_to_gpu, fmt::format("{}: hosts/{}.json", dir, h.id), "link_to_gpu"));

@@ -88,6 +88,8 @@ Bytes ModelSpec::WindowKvBytesPerSequence(DType kv_dtype) const {
   return Bytes(std::llround(elements * BytesPerElement(kv_dtype)));
 }
 
+std::string GpuSpec::ScaleOutLink() const { return scale_out_link.empty() ? kDefaultScaleOutLink : scale_out_link; }
+
 std::optional<double> GpuSpec::PeakFlops(DType d) const {
   const auto it = peak_flops.find(d);
   if (it == peak_flops.end()) return std::nullopt;

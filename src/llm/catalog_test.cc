@@ -31,7 +31,7 @@ TEST(CatalogTest, LoadsEveryShippedFile) {
   EXPECT_EQ(c.models().size(), 23u);
   EXPECT_EQ(c.gpus().size(), 16u);
   EXPECT_EQ(c.hosts().size(), 1u);
-  EXPECT_EQ(c.links().size(), 17u);
+  EXPECT_EQ(c.links().size(), 18u);
   // File-name order, so listings are stable.
   EXPECT_EQ(c.ModelIds(), "deepseek-v3, dtln, gpt-oss-120b, llama-2-70b, llama-3-70b, llama-3-8b, llama-3.1-405b, "
                           "llama-3.1-70b, llama-3.1-8b, llama-3.2-1b, llama-3.3-70b, mixtral-8x22b, mixtral-8x7b, "
@@ -50,6 +50,9 @@ TEST(CatalogTest, ConvertsUnits) {
   EXPECT_DOUBLE_EQ(*h100->PeakFlops(DType::kFp8), 1979e12);
   EXPECT_EQ(h100->scale_up_link, "nvlink4");
   EXPECT_EQ(h100->gpus_per_node, 8);
+  EXPECT_EQ(h100->ScaleOutLink(), "infiniband-ndr");  // no scale_out_link: the default
+  EXPECT_EQ(Shipped().FindGpu("gaudi3")->ScaleOutLink(), "gaudi3-roce-scaleout");
+  EXPECT_DOUBLE_EQ(Shipped().FindLink("gaudi3-roce-scaleout")->bandwidth_Bps, 75e9);  // 3 x 200 Gb/s
   EXPECT_FALSE(h100->sources.at("memory_gb").empty());
   EXPECT_FALSE(Shipped().FindGpu("a100-80gb")->PeakFlops(DType::kFp8).has_value());  // A100 has no fp8
   const LinkSpec* nvlink = Shipped().FindLink("nvlink4");
@@ -276,6 +279,11 @@ TEST_F(CatalogFilesTest, UnknownLinkNamesFileAndField) {
             std::string::npos)
       << LoadError();
   Edit("gpus/b200.json", [](json& j) { j["scale_up_link"] = "nvlink5"; });
+  Edit("gpus/gaudi3.json", [](json& j) { j["scale_out_link"] = "roce9"; });
+  EXPECT_NE(LoadError().find(File("gpus/gaudi3.json") + ": scale_out_link: unknown link \"roce9\"; known: "),
+            std::string::npos)
+      << LoadError();
+  Edit("gpus/gaudi3.json", [](json& j) { j["scale_out_link"] = "gaudi3-roce-scaleout"; });
   Edit("hosts/cpu-host.json", [](json& j) { j["link_to_gpu"] = "pcie7"; });
   EXPECT_NE(LoadError().find(File("hosts/cpu-host.json") + ": link_to_gpu: unknown link \"pcie7\""),
             std::string::npos)

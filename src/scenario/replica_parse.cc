@@ -152,13 +152,14 @@ Status CheckTpPlacement(const FieldReader& r, const ReplicaHardware& hw, const C
   const int per_node = hw.gpu.gpus_per_node;
   if (hw.tp <= per_node || asked) return Status::Ok();
   const LinkSpec* up = c.FindLink(hw.gpu.scale_up_link);
-  const LinkSpec* out = c.FindLink(kScaleOutLink);
+  const std::string scale_out = hw.gpu.ScaleOutLink();
+  const LinkSpec* out = c.FindLink(scale_out);
   const auto gbps = [](const LinkSpec* l) { return l == nullptr ? 0.0 : l->bandwidth_Bps / 1e9; };
   return Status::InvalidArgument(fmt::format(
       "{}: {} GPUs of tensor parallelism would span {} nodes of {} ({} per node); TP all-reduces the activations twice "
       "a layer, and across nodes over {} at {:g} GB/s instead of {} at {:g} GB/s. Keep tp <= {} and put pp, ep or "
       "fleet replicas across nodes, or set replica.tp_across_nodes to true",
-      r.PathOf("tp"), hw.tp, (hw.tp + per_node - 1) / per_node, hw.gpu.id, per_node, kScaleOutLink, gbps(out),
+      r.PathOf("tp"), hw.tp, (hw.tp + per_node - 1) / per_node, hw.gpu.id, per_node, scale_out, gbps(out),
       hw.gpu.scale_up_link, gbps(up), per_node));
 }
 

@@ -136,6 +136,14 @@ TEST(WorkloadShapeParseTest, ParallelLayoutAndPlacement) {
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->replica->hardware.ep_link.id, "infiniband-ndr");
   EXPECT_EQ(s->replica->gpus(), 16);
+  // Gaudi 3's nodes are joined by its own RoCE ports (scale_out_link), not InfiniBand.
+  s = ParseScenario(json{{"replica", {{"model", "llama-3.1-405b"}, {"gpu", "gaudi3"}, {"tp", 8}, {"pp", 2}}}}, "");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->replica->hardware.tp_link.id, "gaudi3-roce-scaleup");
+  EXPECT_EQ(s->replica->hardware.pp_link.id, "gaudi3-roce-scaleout");
+  EXPECT_NE(ErrorOf(json{{"replica", {{"model", "llama-3.1-405b"}, {"gpu", "gaudi3"}, {"tp", 16}}}})
+                .find("across nodes over gaudi3-roce-scaleout at 75 GB/s instead of gaudi3-roce-scaleup at 525 GB/s"),
+            std::string::npos);
   EXPECT_EQ(ErrorOf(json{{"replica", {{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"mla_decode", "naive"}}}}),
             "replica.mla_decode: llama-3-8b has no latent attention (MLA)");
   EXPECT_EQ(ErrorOf(json{{"replica", {{"model", "deepseek-v3"}, {"gpu", "h200"}, {"ep", 8}, {"moe_imbalance", 0.5}}}}),

@@ -27,6 +27,10 @@ namespace fleetlab {
 // NVFP4 one FP8 (E4M3) scale per 16 elements, MXFP4 (OCP Microscaling) one
 // E8M0 scale per 32, so an element costs 0.5 + 1/16 and 0.5 + 1/32 bytes
 // (NVFP4's per-tensor FP32 scale is negligible). docs/model.md, "Dtypes".
+// The link between nodes of a device whose file names none: InfiniBand NDR,
+// one 400 Gb/s port per GPU as in typical 8-GPU nodes (facts.md).
+inline constexpr const char* kDefaultScaleOutLink = "infiniband-ndr";
+
 enum class DType { kFp32, kBf16, kFp16, kFp8, kInt8, kInt4, kNvFp4, kMxFp4 };
 
 // Bytes per element, block scales included (int4: 0.5; nvfp4: 0.5625;
@@ -162,7 +166,14 @@ struct GpuSpec {
   std::string scale_up_link;      // link between devices of this kind
   std::string host_link;          // empty: unified memory (an SoC), no host link
   int gpus_per_node = 8;
+  // Link between nodes, per device (one NIC each); empty: InfiniBand NDR
+  // (kDefaultScaleOutLink), as in typical 8-GPU nodes. Set it for a device
+  // whose nodes are joined otherwise (Gaudi 3's integrated RoCE ports).
+  std::string scale_out_link;
   std::map<std::string, std::string> sources;
+
+  // The link between nodes: scale_out_link, or the default.
+  std::string ScaleOutLink() const;
 
   // Peak FLOP/s for `d`, or nullopt if the device has no such math.
   std::optional<double> PeakFlops(DType d) const;

@@ -83,9 +83,8 @@ struct SloOptions {
 
 // The link a replica's GPUs use by default: within one node (tp x pp at
 // most the GPU's gpus_per_node) its scale-up link (NVLink); across nodes
-// InfiniBand NDR, one 400 Gb/s port per GPU as in typical 8-GPU nodes
-// (facts.md). TP ranks span nodes only when tp > gpus_per_node.
-inline constexpr const char* kScaleOutLink = "infiniband-ndr";
+// its scale-out link (GpuSpec::ScaleOutLink: InfiniBand NDR unless the
+// GPU's file names another). TP ranks span nodes only when tp > gpus_per_node.
 std::string DefaultTpLink(const GpuSpec& gpu, int tp);
 std::string DefaultPpLink(const GpuSpec& gpu, int tp, int pp);
 // Expert parallelism spans the stage_gpus (tp x attention_dp) GPUs of a
