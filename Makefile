@@ -15,7 +15,7 @@ LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test demo build deps bench asan asan-configure tsan clean lab loadtest classload fuzz web web-test
+.PHONY: run test demo build deps bench asan asan-configure tsan clean lab loadtest classload fuzz web web-test wasm site site-test
 
 run: build web
 	$(BUILD)/bin/fleetlab lab $(LAB_FLAGS)
@@ -114,5 +114,29 @@ web-test: web build
 	cd web && FLEETLAB_BIN=$(abspath $(BUILD))/bin/fleetlab npm run e2e
 	cd web && FLEETLAB_BIN=$(abspath $(BUILD))/bin/fleetlab npm run e2e:class
 
+# The lab as a static site (docs/site.md): the engine compiled to
+# WebAssembly by em++ (Debian's emscripten, installed by
+# scripts/install-deps.sh --wasm) from the same sources, the front end, and
+# the catalog and tracks, in $(SITE): any static host serves it, no server.
+# `make site-test` checks it: the WASM engine's replies against the native
+# server's (every track part, defaults and overrides; speed per part), then
+# the e2e walk in Chromium against the site served as plain files.
+SITE ?= $(BUILD)/site
+WASM_BUILD ?= build-wasm
+# em++ wants Debian's Python first on PATH and finds its optimizer's acorn
+# in Debian's node modules; ccache wraps its clang (EM_COMPILER_WRAPPER).
+EM_ENV := PATH=/usr/bin:$$PATH NODE_PATH=/usr/share/nodejs $(if $(CCACHE),EM_COMPILER_WRAPPER=ccache)
+wasm:
+	@scripts/install-deps.sh --wasm
+	@[ -f $(WASM_BUILD)/build.ninja ] || $(EM_ENV) emcmake cmake -S . -B $(WASM_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release
+	$(EM_ENV) cmake --build $(WASM_BUILD) -j $(JOBS)
+
+site: web wasm
+	node web/scripts/build-site.mjs --dist web/dist --engine $(WASM_BUILD) --root . --out $(SITE)
+
+site-test: site build
+	cd web && FLEETLAB_BIN=$(abspath $(BUILD))/bin/fleetlab node e2e/wasm-equality.mjs $(abspath $(SITE))
+	cd web && FLEETLAB_SITE=$(abspath $(SITE)) npm run e2e
+
 clean:
-	rm -rf $(BUILD) build-asan build-tsan web/dist
+	rm -rf $(BUILD) build-asan build-tsan $(WASM_BUILD) web/dist

@@ -9,6 +9,9 @@ packages=(build-essential cmake ninja-build pkg-config ccache libfmt-dev nlohman
           chromium)  # chromium: the browser lab's end-to-end tests (never downloaded by npm)
 # `scripts/install-deps.sh --fuzz`: also clang and libFuzzer (make fuzz).
 [ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-dev)
+# `scripts/install-deps.sh --wasm`: also emscripten (em++ 3.1.6; make site builds
+# the engine to WebAssembly with it; docs/site.md).
+[ "${1:-}" = "--wasm" ] && packages+=(emscripten)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -48,9 +49,27 @@ struct FrontierOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
+// One point of the curve, as the frontier's JSON, CSV and text show it: NaN
+// where a figure is undefined (an unstable run's latencies, the analytic
+// twin's figures where it has none, the LLM figures of a station).
+struct FrontierPoint {
+  double rate_per_s = 0, offered_load = 0, throughput_rps = 0, utilization = 0;
+  double e2e_mean_ms = 0, e2e_p50_ms = 0, e2e_p99_ms = 0, e2e_p999_ms = 0;
+  double analytic_e2e_mean_ms = 0, analytic_e2e_p99_ms = 0;
+  double ttft_p50_ms = 0, ttft_p99_ms = 0, tpot_mean_ms = 0, output_tokens_per_s = 0;  // LLM replicas only
+  bool stable = false;
+  bool llm = false;             // the run had an LLM replica
+  std::string analytic_method;  // "" when the run has no analytic twin
+  std::uint64_t seed = 0;
+};
+FrontierPoint MakeFrontierPoint(double rate_per_s, const Report& report);
+
 struct Frontier {
   std::vector<double> rates_per_s;
-  std::vector<Report> reports;  // one per rate, same order
+  std::vector<FrontierPoint> points;  // one per rate, same order
+  // The runs behind the points (RunFrontier only; empty when the frontier
+  // was put together from points run elsewhere, FinishFrontier).
+  std::vector<Report> reports;
   // The unloaded P99 latency (ms): the P99 of a lone request's time in the
   // system, i.e. of one batch-of-1 service plus the batch window it waits
   // out alone (estimated from 200,000 draws of the service law); for an LLM
@@ -95,6 +114,31 @@ Status ParseLoadSpec(const std::string& spec, FrontierOptions* options);
 // REQUIRES: base validated. Fails if base is a closed-loop workload, if the
 // TTFT metric is asked of a scenario without an LLM replica, or a run fails.
 Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options);
+
+// RunFrontier in pieces, for a caller that runs the points apart (the
+// browser engine runs them in parallel Web Workers): RunFrontier is
+// MeasureFrontierCapacity, FrontierRates, RunFrontierPoint at each rate,
+// MakeFrontierPoint, then FinishFrontier, so the pieces give the same
+// frontier.
+struct FrontierCapacity {
+  double per_s = 0;
+  std::string source;  // as Frontier::capacity_source
+};
+// RunFrontier's checks of `base` and `options` (no simulation).
+Status CheckFrontier(const Scenario& base, const FrontierOptions& options);
+// CheckFrontier, then the capacity the rates are fractions of (MeasureCapacity).
+Result<FrontierCapacity> MeasureFrontierCapacity(const Scenario& base, const FrontierOptions& options);
+// The rates (options.points of them): the options' rates, or its loads times
+// `capacity_per_s`. REQUIRES: CheckFrontier passed.
+std::vector<double> FrontierRates(const FrontierOptions& options, double capacity_per_s);
+// The run at one rate (the scenario's seed; no series). `cancel` as
+// FrontierOptions::cancel.
+Result<Report> RunFrontierPoint(const Scenario& base, double rate_per_s, const std::atomic<bool>* cancel);
+// The frontier of points run at `rates` (same order): the capacity, the
+// unloaded P99 and the knee. REQUIRES: capacity of MeasureFrontierCapacity,
+// rates of FrontierRates and points of RunFrontierPoint for (base, options).
+Frontier FinishFrontier(const Scenario& base, const FrontierOptions& options, FrontierCapacity capacity,
+                        std::vector<double> rates, std::vector<FrontierPoint> points);
 
 // Finds the knee of the curve y(x) (x increasing): the last index with
 // y <= limit, and the x where y crosses `limit` by linear interpolation

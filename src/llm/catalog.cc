@@ -13,7 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "fleetlab/util/file.h"
+#include "fleetlab/util/file_set.h"
 #include "fleetlab/util/json.h"
 #include "llm/catalog_layers.h"
 #include "llm/catalog_variants.h"
@@ -28,6 +28,9 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
+
+// The catalog's folders, each of *.json files (data/README.md).
+constexpr const char* kFolders[] = {"links", "models", "gpus", "hosts"};
 
 struct DTypeInfo {
   DType dtype;
@@ -45,14 +48,6 @@ const DTypeInfo& Info(DType d) {
   }
   assert(false && "every DType has a row in kDTypes");
   return kDTypes[0];
-}
-
-// One JSON document, bounded (util/json.h); errors name the file (and the
-// syntax error's position).
-Result<json> ReadJson(const fs::path& path) {
-  auto text = ReadTextFile(path.string(), "file");
-  if (!text.ok()) return text.status();
-  return ParseJsonText(*text, path.string());
 }
 
 Status Invalid(const std::string& field, const std::string& message) {
@@ -325,28 +320,23 @@ Status ClaimNames(const Spec& spec, const std::string& file, Taken* taken) {
   return Status::Ok();
 }
 
-// Loads dir/<folder>/*.json in file-name order; `parse` fills one Spec.
+// Loads <folder>/*.json of `files` in file-name order; `parse` fills one
+// Spec. Files are named root/<folder>/<file> in errors.
 template <typename Spec>
-Status LoadFolder(const fs::path& dir, const char* folder, Status (*parse)(const json&, Spec*), std::vector<Spec>* out) {
-  const fs::path sub = dir / folder;
-  std::error_code ec;
-  if (!fs::is_directory(sub, ec)) return Status::NotFound(fmt::format("{}: no such folder", sub.string()));
-  std::vector<fs::path> files;
-  for (fs::directory_iterator it(sub, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".json") files.push_back(it->path());
-  }
-  if (ec) return Status::IoError(fmt::format("{}: cannot list the folder: {}", sub.string(), ec.message()));
-  std::sort(files.begin(), files.end());
+Status LoadFolder(const FileSet& files, const std::string& root, const char* folder,
+                  Status (*parse)(const json&, Spec*), std::vector<Spec>* out) {
   Taken taken;
-  for (const auto& path : files) {
-    const std::string file = path.string();
-    auto doc = ReadJson(path);
+  for (const auto& [relative, text] : FilesIn(files, folder, ".json")) {
+    const std::string file = JoinPath(root, *relative);
+    auto doc = ParseJsonText(*text, file);
     if (!doc.ok()) return doc.status();
     if (!doc->is_object()) return Status::InvalidArgument(fmt::format("{}: must be a JSON object {}", file, Got(*doc)));
     Spec spec;
     Status s = parse(*doc, &spec);
-    if (s.ok() && spec.id != path.stem().string()) {
-      s = Invalid("id", fmt::format("must equal the file name \"{}\" (got \"{}\")", path.stem().string(), spec.id));
+    const std::string name = relative->substr(std::char_traits<char>::length(folder) + 1);
+    const std::string stem = name.substr(0, name.size() - 5);  // without ".json"
+    if (s.ok() && spec.id != stem) {
+      s = Invalid("id", fmt::format("must equal the file name \"{}\" (got \"{}\")", stem, spec.id));
     }
     if (s.ok()) s = ClaimNames(spec, file, &taken);
     if (!s.ok()) return s.WithContext(file);
@@ -395,19 +385,29 @@ Result<Catalog> Catalog::LoadDirectory(const std::string& dir) {
   if (!fs::is_directory(root, ec)) {
     return Status::NotFound(fmt::format("{}: no such catalog folder (one with models/, gpus/, hosts/, links/)", dir));
   }
+  for (const char* folder : kFolders) {
+    const fs::path sub = root / folder;
+    if (!fs::is_directory(sub, ec)) return Status::NotFound(fmt::format("{}: no such folder", sub.string()));
+  }
+  auto files = ReadJsonFolder(dir, 2);
+  if (!files.ok()) return files.status();
+  return LoadFiles(*files, dir);
+}
+
+Result<Catalog> Catalog::LoadFiles(const FileSet& files, const std::string& root) {
   Catalog c;
-  FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "links", &ParseLink, &c.links_));
-  FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "models", &ParseModel, &c.models_));
-  FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "gpus", &ParseGpu, &c.gpus_));
-  FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "hosts", &ParseHost, &c.hosts_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "links", &ParseLink, &c.links_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "models", &ParseModel, &c.models_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "gpus", &ParseGpu, &c.gpus_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "hosts", &ParseHost, &c.hosts_));
   for (const auto& g : c.gpus_) {
-    const std::string file = (root / "gpus" / (g.id + ".json")).string();
+    const std::string file = JoinPath(root, "gpus/" + g.id + ".json");
     FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.scale_up_link, "scale_up_link", file));
     if (!g.host_link.empty()) FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.host_link, "host_link", file));
     if (!g.scale_out_link.empty()) FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.scale_out_link, "scale_out_link", file));
   }
   for (const auto& h : c.hosts_) {
-    FLEETLAB_RETURN_IF_ERROR(CheckLink(c, h.link_to_gpu, "link_to_gpu", (root / "hosts" / (h.id + ".json")).string()));
+    FLEETLAB_RETURN_IF_ERROR(CheckLink(c, h.link_to_gpu, "link_to_gpu", JoinPath(root, "hosts/" + h.id + ".json")));
   }
   return c;
 }
@@ -419,12 +419,13 @@ Result<Catalog> Catalog::LoadOverlayDirectory(const std::string& dir) {
     return Status::NotFound(fmt::format("{}: no such catalog folder (one with any of models/, gpus/, hosts/, links/)", dir));
   }
   // An overlay holds only what it changes: a missing folder is empty.
-  const auto has = [&](const char* folder) { return fs::is_directory(root / folder, ec); };
+  auto files = ReadJsonFolder(dir, 2);
+  if (!files.ok()) return files.status();
   Catalog c;
-  if (has("links")) FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "links", &ParseLink, &c.links_));
-  if (has("models")) FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "models", &ParseModel, &c.models_));
-  if (has("gpus")) FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "gpus", &ParseGpu, &c.gpus_));
-  if (has("hosts")) FLEETLAB_RETURN_IF_ERROR(LoadFolder(root, "hosts", &ParseHost, &c.hosts_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "links", &ParseLink, &c.links_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "models", &ParseModel, &c.models_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "gpus", &ParseGpu, &c.gpus_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "hosts", &ParseHost, &c.hosts_));
   return c;
 }
 

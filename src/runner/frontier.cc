@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <thread>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,7 @@
 #include "fleetlab/metrics/sample_set.h"
 #include "fleetlab/random/rng.h"
 #include "fleetlab/runner.h"
+#include "fleetlab/util/number.h"
 
 namespace fleetlab {
 
@@ -28,8 +30,12 @@ Status ParseRateSpec(const std::string& spec, FrontierOptions* options) {
   double lo = 0, hi = 0;
   std::size_t n = 0;
   const auto num = [](std::string_view s, auto* out) {
-    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-    return ec == std::errc() && p == s.data() + s.size();
+    if constexpr (std::is_same_v<decltype(out), double*>) {
+      return ParseDouble(s, out);  // no from_chars for double in the WebAssembly build's libc++
+    } else {
+      auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+      return ec == std::errc() && p == s.data() + s.size();
+    }
   };
   const std::string_view v(spec);
   if (!num(v.substr(0, c1), &lo) || !num(v.substr(c1 + 1, c2 - c1 - 1), &hi) || !num(v.substr(c2 + 1), &n)) {
@@ -168,7 +174,7 @@ Result<double> MeasureCapacity(const Scenario& base, const FrontierOptions& opti
   return o->throughput_rps;
 }
 
-Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options) {
+Status CheckFrontier(const Scenario& base, const FrontierOptions& options) {
   if (base.disaggregation) {  // its unloaded baseline (prefill + transfer + decode) is not modelled yet
     return Status::InvalidArgument("frontier: not available for a \"disaggregation\" scenario yet; sweep "
                                    "workload.arrival.rate_per_s with fleetlab run --set instead");
@@ -180,53 +186,89 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
     return Status::InvalidArgument("frontier: needs an open-loop workload (workload.mode \"open\"): a closed loop "
                                    "sets its own rate through workload.closed.users");
   }
-  Frontier f;
-  auto capacity = MeasureCapacity(base, options, &f.capacity_source);
+  if (options.load_high > 0 && !(options.load_low > 0 && options.load_low < options.load_high)) {
+    return Status::InvalidArgument("frontier: loads need 0 < low < high (fractions of the capacity)");
+  }
+  return Status::Ok();
+}
+
+Result<FrontierCapacity> MeasureFrontierCapacity(const Scenario& base, const FrontierOptions& options) {
+  if (Status s = CheckFrontier(base, options); !s.ok()) return s;
+  FrontierCapacity c;
+  auto capacity = MeasureCapacity(base, options, &c.source);
   if (!capacity.ok()) return capacity.status();
-  f.capacity_per_s = *capacity;
+  c.per_s = *capacity;
+  return c;
+}
+
+std::vector<double> FrontierRates(const FrontierOptions& options, double capacity_per_s) {
   double low = options.rate_low_per_s, high = options.rate_high_per_s;
   if (options.load_high > 0) {
-    if (!(options.load_low > 0 && options.load_low < options.load_high)) {
-      return Status::InvalidArgument("frontier: loads need 0 < low < high (fractions of the capacity)");
-    }
-    low = std::max(kMinRatePerS, options.load_low * f.capacity_per_s);
-    high = std::min(kMaxRatePerS, options.load_high * f.capacity_per_s);
+    low = std::max(kMinRatePerS, options.load_low * capacity_per_s);
+    high = std::min(kMaxRatePerS, options.load_high * capacity_per_s);
   }
+  std::vector<double> rates;
   for (std::size_t i = 0; i < options.points; ++i) {
     const double t = options.points == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(options.points - 1);
-    f.rates_per_s.push_back(low + t * (high - low));
+    rates.push_back(low + t * (high - low));
   }
-  std::vector<Result<Report>> results(options.points, Status::InvalidArgument("not run"));
-  std::atomic<std::size_t> next{0};
-  const auto worker = [&]() {
-    for (std::size_t i = next++; i < options.points; i = next++) {
-      Scenario s = base;
-      s.workload.arrival.rate_per_s = f.rates_per_s[i];
-      RunHooks hooks;
-      hooks.cancel = options.cancel;
-      hooks.kv_heatmap = false;  // the frontier renders no series
-      results[i] = RunScenario(s, hooks);
-    }
-  };
-  const unsigned threads = std::clamp<unsigned>(options.threads, 1, static_cast<unsigned>(options.points));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
+  return rates;
+}
+
+Result<Report> RunFrontierPoint(const Scenario& base, double rate_per_s, const std::atomic<bool>* cancel) {
+  Scenario s = base;
+  s.workload.arrival.rate_per_s = rate_per_s;
+  RunHooks hooks;
+  hooks.cancel = cancel;
+  hooks.kv_heatmap = false;  // the frontier renders no series
+  auto report = RunScenario(s, hooks);
+  if (!report.ok()) return report.status().WithContext(fmt::format("rate {}", rate_per_s));
+  return report;
+}
+
+Frontier FinishFrontier(const Scenario& base, const FrontierOptions& options, FrontierCapacity capacity,
+                        std::vector<double> rates, std::vector<FrontierPoint> points) {
+  Frontier f;
   std::vector<double> p99;
-  for (std::size_t i = 0; i < options.points; ++i) {
-    if (!results[i].ok()) return results[i].status().WithContext(fmt::format("rate {}", f.rates_per_s[i]));
-    f.reports.push_back(std::move(results[i]).value());
-    const Report& r = f.reports.back();
-    const double value = options.metric == FrontierMetric::kTtft && r.llm ? r.llm->ttft_ms.p99 : r.e2e_ms.p99;
-    p99.push_back(r.stable && r.completed > 0 ? value : std::numeric_limits<double>::quiet_NaN());
+  for (const FrontierPoint& p : points) {
+    p99.push_back(options.metric == FrontierMetric::kTtft && p.llm ? p.ttft_p99_ms : p.e2e_p99_ms);  // NaN: unstable
   }
+  f.rates_per_s = std::move(rates);
+  f.points = std::move(points);
+  f.capacity_per_s = capacity.per_s;
+  f.capacity_source = std::move(capacity.source);
   f.knee_factor = options.knee_factor;
   f.metric = options.metric;
   f.unloaded_p99_ms = base.replica ? UnloadedP99MsLlm(base, options.metric)
                       : base.path  ? UnloadedP99MsPath(base)
                                    : UnloadedP99Ms(base.station, base.seed);
   FindKnee(f.rates_per_s, p99, f.knee_factor * f.unloaded_p99_ms, &f.knee_index, &f.knee_rate_per_s);
+  return f;
+}
+
+Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& options) {
+  auto capacity = MeasureFrontierCapacity(base, options);
+  if (!capacity.ok()) return capacity.status();
+  const std::vector<double> rates = FrontierRates(options, capacity->per_s);
+  std::vector<Result<Report>> results(options.points, Status::InvalidArgument("not run"));
+  std::atomic<std::size_t> next{0};
+  const auto worker = [&]() {
+    for (std::size_t i = next++; i < options.points; i = next++) results[i] = RunFrontierPoint(base, rates[i], options.cancel);
+  };
+  const unsigned threads = std::clamp<unsigned>(options.threads, 1, static_cast<unsigned>(options.points));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  std::vector<Report> reports;
+  std::vector<FrontierPoint> points;
+  for (std::size_t i = 0; i < options.points; ++i) {
+    if (!results[i].ok()) return results[i].status();
+    reports.push_back(std::move(results[i]).value());
+    points.push_back(MakeFrontierPoint(rates[i], reports.back()));
+  }
+  Frontier f = FinishFrontier(base, options, *std::move(capacity), rates, std::move(points));
+  f.reports = std::move(reports);
   return f;
 }
 

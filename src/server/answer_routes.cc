@@ -20,9 +20,10 @@ void AddAnswerRoutes(Router& router, ServerContext& ctx) {
     }
     res.deferred = [&ctx, request = std::move(request)](JobContext& job, HttpResponse& res) {
       const double wall_s = ctx.options.bounds.max_wall_s;
-      WallLimit wall(ctx.watchdog, wall_s, job.cancel);
+      WallLimit wall(ctx.watchdog.get(), wall_s, job.cancel);
       AnswerHooks hooks;
       hooks.cancel = wall.flag();
+      hooks.catalog = &ctx.catalog;
       hooks.admit = [&ctx](Scenario& s) { return AdmitScenario(ctx.options.bounds, &s); };
       auto answer = ctx.options.answer(*request.part, request.overrides, hooks);
       if (!answer.ok()) return SendError(res, RunError(answer.status(), wall.expired(), wall_s));

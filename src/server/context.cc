@@ -4,6 +4,15 @@
 
 namespace fleetlab::server {
 
+void AddApiRoutes(Router& router, ServerContext& ctx) {
+  AddCatalogRoutes(router, ctx);
+  AddTrackRoutes(router, ctx);
+  AddRunRoutes(router, ctx);
+  AddFrontierRoutes(router, ctx);
+  AddAnswerRoutes(router, ctx);
+  AddPlanRoutes(router, ctx);
+}
+
 const TrackPart* ServerContext::FindPart(const std::string& track, const std::string& part, ApiError* error) const {
   for (const Track& t : tracks) {
     if (t.id != track) continue;

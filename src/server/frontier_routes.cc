@@ -2,8 +2,7 @@
 // exactly as `fleetlab frontier --json` prints it.
 #include <fmt/format.h>
 
-#include "fleetlab/frontier.h"
-#include "server/scenario_request.h"
+#include "server/frontier_request.h"
 
 namespace fleetlab::server {
 namespace {
@@ -57,31 +56,38 @@ std::optional<ApiError> ReadFrontierOptions(Body& body, const RunBounds& bounds,
 
 }  // namespace
 
+std::optional<ApiError> ReadFrontierRequest(const std::string& text, const ServerContext& ctx, FrontierRequest* out) {
+  const RunBounds& bounds = ctx.options.bounds;
+  Body body(text, {"track", "part", "scenario", "overrides", "rates", "metric", "knee_factor", "requests"});
+  if (auto e = body.ok() ? ReadFrontierOptions(body, bounds, &out->options) : body.error()) return e;
+  std::int64_t requests = 0;
+  body.Integer("requests", &requests, 1, static_cast<std::int64_t>(bounds.max_requests));
+  std::vector<std::string> extra;
+  if (requests > 0) extra.push_back(fmt::format("workload.requests={}", requests));
+  if (auto e = ReadScenarioRequest(body, ctx, extra, &out->scenario)) return e;
+  const Scenario& scenario = out->scenario.scenario;
+  const double total = PlannedRequests(scenario) * static_cast<double>(out->options.points);
+  if (total > static_cast<double>(bounds.max_frontier_requests)) {
+    return LimitExceeded("requests", fmt::format("requests: {} points x {:.0f} requests exceed this server's {} "
+                                                 "simulated requests per frontier",
+                                                 out->options.points, PlannedRequests(scenario),
+                                                 bounds.max_frontier_requests));
+  }
+  return std::nullopt;
+}
+
 void AddFrontierRoutes(Router& router, ServerContext& ctx) {
   router.Add("POST", "/api/v1/frontier", [&ctx](const HttpRequest& req, HttpResponse& res) {
-    const RunBounds& bounds = ctx.options.bounds;
-    Body body(req.body, {"track", "part", "scenario", "overrides", "rates", "metric", "knee_factor", "requests"});
-    FrontierOptions options;
-    if (auto e = body.ok() ? ReadFrontierOptions(body, bounds, &options) : body.error()) return SendError(res, *e);
-    std::int64_t requests = 0;
-    body.Integer("requests", &requests, 1, static_cast<std::int64_t>(bounds.max_requests));
-    std::vector<std::string> extra;
-    if (requests > 0) extra.push_back(fmt::format("workload.requests={}", requests));
-    ScenarioRequest request;
-    if (auto e = ReadScenarioRequest(body, ctx, extra, &request)) return SendError(res, *e);
-    const double total = PlannedRequests(request.scenario) * static_cast<double>(options.points);
-    if (total > static_cast<double>(bounds.max_frontier_requests)) {
-      return SendError(res, LimitExceeded("requests", fmt::format("requests: {} points x {:.0f} requests exceed this "
-                                                                  "server's {} simulated requests per frontier",
-                                                                  options.points, PlannedRequests(request.scenario),
-                                                                  bounds.max_frontier_requests)));
-    }
-    res.deferred = [&ctx, request = std::move(request), options](JobContext& job, HttpResponse& res) mutable {
+    FrontierRequest request;
+    if (auto e = ReadFrontierRequest(req.body, ctx, &request)) return SendError(res, *e);
+    res.deferred = [&ctx, request = std::move(request)](JobContext& job, HttpResponse& res) mutable {
       const RunBounds& bounds = ctx.options.bounds;
-      WallLimit wall(ctx.watchdog, bounds.max_wall_s, job.cancel);
-      options.cancel = wall.flag();
-      auto frontier = RunFrontier(request.scenario, options);
-      if (!frontier.ok()) return SendError(res, RunError(frontier.status(), wall.expired(), bounds.max_wall_s, FieldPrefix(request)));
+      WallLimit wall(ctx.watchdog.get(), bounds.max_wall_s, job.cancel);
+      request.options.cancel = wall.flag();
+      auto frontier = RunFrontier(request.scenario.scenario, request.options);
+      if (!frontier.ok()) {
+        return SendError(res, RunError(frontier.status(), wall.expired(), bounds.max_wall_s, FieldPrefix(request.scenario)));
+      }
       SendJson(res, 200, FrontierToJson(*frontier));
     };
   });

@@ -28,16 +28,6 @@ bool HasIndex(const std::string& dir) {
 constexpr std::size_t kMaxTraces = 64;
 constexpr std::uintmax_t kMaxTraceBytes = 64u << 20;
 
-void AddRoutes(Router& router, ServerContext& ctx) {
-  AddCatalogRoutes(router, ctx);
-  AddTrackRoutes(router, ctx);
-  AddRunRoutes(router, ctx);
-  AddFrontierRoutes(router, ctx);
-  AddAnswerRoutes(router, ctx);
-  AddPlanRoutes(router, ctx);
-  if (ctx.classroom) AddClassRoutes(router, ctx);
-}
-
 // Every *.csv directly in `dir`, by file name without the extension.
 Result<std::map<std::string, std::string>> ReadTraces(const std::string& dir) {
   std::map<std::string, std::string> out;
@@ -62,7 +52,8 @@ Result<std::map<std::string, std::string>> ReadTraces(const std::string& dir) {
 }  // namespace
 
 LabApp::LabApp(std::unique_ptr<ServerContext> c) : ctx(std::move(c)), router(GuardOptions{ctx->options.allowed_hosts}) {
-  AddRoutes(router, *ctx);
+  AddApiRoutes(router, *ctx);
+  if (ctx->classroom) AddClassRoutes(router, *ctx);  // sockets-side state: not in AddApiRoutes (the WebAssembly engine)
   if (HasIndex(ctx->options.static_dir)) {
     files = std::make_unique<StaticFiles>(ctx->options.static_dir);
     router.SetFallback([this](const HttpRequest& req, HttpResponse& res) { files->Serve(req, res); });

@@ -396,6 +396,7 @@ TEST_F(LabServerTest, ServesOnlyFilesInsideTheStaticFolder) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(res->body, "<h1>the lab</h1>");
+  EXPECT_EQ(res->get_header_value("X-Fleetlab-Api"), "1");  // a site page's sign that a server is there
   res = client_->Get("/app.js");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);

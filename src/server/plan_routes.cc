@@ -95,7 +95,7 @@ void AddPlanRoutes(Router& router, ServerContext& ctx) {
     if (auto e = body.ok() ? ReadPlan(body, ctx.options.bounds, &request) : body.error()) return SendError(res, *e);
     res.deferred = [&ctx, request](JobContext& job, HttpResponse& res) mutable {
       const double wall_s = ctx.options.bounds.max_wall_s;
-      WallLimit wall(ctx.watchdog, wall_s, job.cancel);
+      WallLimit wall(ctx.watchdog.get(), wall_s, job.cancel);
       request.cancel = wall.flag();
       auto plans = PlanSplits(request, ctx.catalog);
       if (!plans.ok()) {

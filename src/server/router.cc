@@ -78,7 +78,10 @@ std::optional<std::string> DecodePath(const std::string& raw) {
 void SetSecurityHeaders(HttpResponse& res) {
   res.SetHeader("X-Content-Type-Options", "nosniff");
   res.SetHeader("Content-Security-Policy",
-                "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; "
+                // 'wasm-unsafe-eval': the page may compile the lab's own WebAssembly engine (make site),
+                // which takes over when the server is busy; it allows no eval() of JavaScript.
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data: blob:; "
+                "object-src 'none'; base-uri 'none'; "
                 "form-action 'self'; frame-ancestors 'none'");
   res.SetHeader("X-Frame-Options", "DENY");
   res.SetHeader("Referrer-Policy", "no-referrer");

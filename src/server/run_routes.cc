@@ -17,7 +17,7 @@ void AddRunRoutes(Router& router, ServerContext& ctx) {
     if (auto e = ReadScenarioRequest(body, ctx, {}, &request)) return SendError(res, *e);
     res.deferred = [&ctx, request = std::move(request), series](JobContext& job, HttpResponse& res) {
       const double wall_s = ctx.options.bounds.max_wall_s;
-      WallLimit wall(ctx.watchdog, wall_s, job.cancel);
+      WallLimit wall(ctx.watchdog.get(), wall_s, job.cancel);
       RunHooks hooks;
       hooks.cancel = wall.flag();
       const auto start = std::chrono::steady_clock::now();

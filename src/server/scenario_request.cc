@@ -61,9 +61,7 @@ std::optional<ApiError> ReadSource(Body& body, const ServerContext& ctx, Scenari
   ApiError error;
   out->part = ctx.FindPart(track, part, &error);
   if (out->part == nullptr) return error;
-  auto doc = ReadJsonFile(out->part->file);
-  if (!doc.ok()) return ApiError{500, "internal", "", "the part's file can no longer be read"};
-  out->doc = std::move(doc).value();
+  out->doc = out->part->document;
   return std::nullopt;
 }
 

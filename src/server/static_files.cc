@@ -67,6 +67,9 @@ void StaticFiles::Serve(const HttpRequest& req, HttpResponse& res) const {
   res.content_type = ContentTypeFor(real);
   res.body.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
   res.SetHeader("Cache-Control", "no-cache");
+  // The page's sign that a lab server (not a static host) serves it: a site
+  // page (make site) then uses the server, and its own engine when busy.
+  res.SetHeader("X-Fleetlab-Api", "1");
 }
 
 }  // namespace fleetlab::server

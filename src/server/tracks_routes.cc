@@ -49,11 +49,10 @@ void AddTrackRoutes(Router& router, ServerContext& ctx) {
     ApiError error;
     const TrackPart* part = ctx.FindPart(req.params[0], req.params[1], &error);
     if (part == nullptr) return SendError(res, error);
-    auto doc = ReadJsonFile(part->file);  // no server path in the reply
-    if (!doc.ok()) return SendError(res, ApiError{500, "internal", "", "the part's file can no longer be read"});
     json out = PartJson(*part);
-    doc->erase("lab");
-    out["scenario"] = std::move(doc).value();
+    json scenario = part->document;
+    scenario.erase("lab");
+    out["scenario"] = std::move(scenario);
     SendJson(res, 200, out);
   });
 }

@@ -39,16 +39,20 @@ class Watchdog {
 };
 
 // Arms `cancel` (the job's flag, also set when the client goes away) for
-// the lifetime of one request's simulations.
+// the lifetime of one request's simulations. Without a watchdog (null) there
+// is no wall-time limit: the caller bounds the time itself.
 class WallLimit {
  public:
   // REQUIRES: cancel outlives this object.
-  WallLimit(Watchdog& dog, double seconds, std::atomic<bool>* cancel)
+  WallLimit(Watchdog* dog, double seconds, std::atomic<bool>* cancel)
       : dog_(dog),
-        deadline_(std::chrono::steady_clock::now() + ToDuration(seconds)),
+        deadline_(dog == nullptr ? std::chrono::steady_clock::time_point::max()
+                                 : std::chrono::steady_clock::now() + ToDuration(seconds)),
         cancel_(cancel),
-        id_(dog.Arm(cancel, ToDuration(seconds))) {}
-  ~WallLimit() { dog_.Disarm(id_); }
+        id_(dog == nullptr ? 0 : dog->Arm(cancel, ToDuration(seconds))) {}
+  ~WallLimit() {
+    if (dog_ != nullptr) dog_->Disarm(id_);
+  }
   WallLimit(const WallLimit&) = delete;
   WallLimit& operator=(const WallLimit&) = delete;
 
@@ -60,7 +64,7 @@ class WallLimit {
   static std::chrono::steady_clock::duration ToDuration(double seconds) {
     return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
   }
-  Watchdog& dog_;
+  Watchdog* dog_;
   std::chrono::steady_clock::time_point deadline_;
   std::atomic<bool>* cancel_;
   std::uint64_t id_;

@@ -14,16 +14,15 @@ using nlohmann::json;
 
 Result<TrackAnswer> AnswerPart(const TrackPart& part, const std::vector<std::string>& overrides,
                                const AnswerHooks& hooks) {
-  auto doc = ReadJsonFile(part.file);
-  if (!doc.ok()) return doc.status();
-  for (const auto& o : overrides) FLEETLAB_RETURN_IF_ERROR(ApplyOverride(*doc, o));
+  json doc = part.document;
+  for (const auto& o : overrides) FLEETLAB_RETURN_IF_ERROR(ApplyOverride(doc, o));
   json rule = part.lab.value("rule", json());
-  doc->erase("lab");
+  doc.erase("lab");
   if (!rule.is_object() || !rule.contains("kind") || !rule["kind"].is_string()) {
     return Status::InvalidArgument(fmt::format("{}: lab.rule.kind: missing; must be \"growth\", \"compare\", "
                                                "\"ratio\" or \"value\"", part.file));
   }
-  const tracks::Subject subject{*doc, std::filesystem::path(part.file).parent_path().string(), &hooks};
+  const tracks::Subject subject{std::move(doc), std::filesystem::path(part.file).parent_path().string(), &hooks};
   const std::string kind = rule["kind"];
   Result<TrackAnswer> answer = Status::InvalidArgument("");
   if (kind == "growth") {

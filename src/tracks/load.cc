@@ -9,6 +9,8 @@
 #include "fleetlab/llm/catalog.h"
 #include "fleetlab/scenario/parse.h"
 #include "fleetlab/tracks/tracks.h"
+#include "fleetlab/util/file_set.h"
+#include "fleetlab/util/json.h"
 #include "scenario/field_reader.h"
 
 #ifndef FLEETLAB_SOURCE_DIR
@@ -247,24 +249,36 @@ Status ParseLab(const json& lab, const json& scenario, TrackPart* p) {
   return Status::Ok();
 }
 
-Result<TrackPart> LoadPart(const fs::path& dir, const std::string& track, int number, const Catalog& catalog) {
+// The file `relative` of `files` as JSON, named root/relative in errors; a
+// missing file fails as a missing file on disk does.
+Result<json> ReadJson(const FileSet& files, const std::string& root, const std::string& relative) {
+  const std::string file = JoinPath(root, relative);
+  const auto it = files.find(relative);
+  if (it == files.end()) return Status::NotFound(file + ": cannot open the file");
+  return ParseJsonText(it->second, file);
+}
+
+Result<TrackPart> LoadPart(const FileSet& files, const std::string& root, const std::string& track, int number,
+                           const Catalog& catalog) {
   TrackPart p;
   p.track = track;
   p.number = number;
   p.id = fmt::format("part{}", number);
-  p.file = (dir / (p.id + ".json")).string();
-  auto doc = ReadJsonFile(p.file);
+  p.file = JoinPath(root, track + "/" + p.id + ".json");
+  auto doc = ReadJson(files, root, track + "/" + p.id + ".json");
   if (!doc.ok()) return doc.status();
   if (!doc->is_object() || !doc->contains("lab")) return Invalid(p.file, "lab: required (the part's question and controls)");
   if (Status s = ParseLab((*doc)["lab"], *doc, &p); !s.ok()) return s.WithContext(p.file);
-  auto scenario = ParseScenario(*doc, dir.string(), &catalog);
+  auto scenario = ParseScenario(*doc, JoinPath(root, track), &catalog);
   if (!scenario.ok()) return scenario.status().WithContext(p.file);
+  p.document = std::move(doc).value();
   return p;
 }
 
-Result<Track> LoadTrack(const fs::path& dir, const Catalog& catalog, int* order) {
-  const std::string file = (dir / "track.json").string();
-  auto doc = ReadJsonFile(file);
+Result<Track> LoadTrack(const FileSet& files, const std::string& root, const std::string& folder,
+                        const Catalog& catalog, int* order) {
+  const std::string file = JoinPath(root, folder + "/track.json");
+  auto doc = ReadJson(files, root, folder + "/track.json");
   if (!doc.ok()) return doc.status();
   Track t;
   FieldReader r(*doc, "");
@@ -277,13 +291,13 @@ Result<Track> LoadTrack(const fs::path& dir, const Catalog& catalog, int* order)
   if (s.ok() && !r.Has("order")) s = Invalid("order", fmt::format("required (an integer 1..{})", kMaxTracks));
   if (s.ok()) s = r.Integer32("order", &o, Range::Between(1, kMaxTracks));
   if (s.ok()) s = r.Finish();
-  if (s.ok() && t.id != dir.filename().string()) {
-    s = Invalid("id", fmt::format("must equal the folder name \"{}\" (got \"{}\")", dir.filename().string(), t.id));
+  if (s.ok() && t.id != folder) {
+    s = Invalid("id", fmt::format("must equal the folder name \"{}\" (got \"{}\")", folder, t.id));
   }
   if (!s.ok()) return s.WithContext(file);
   *order = static_cast<int>(o);
   for (int n = 1; n <= kParts; ++n) {
-    auto part = LoadPart(dir, t.id, n, catalog);
+    auto part = LoadPart(files, root, t.id, n, catalog);
     if (!part.ok()) return part.status();
     t.parts.push_back(std::move(part).value());
   }
@@ -298,17 +312,24 @@ Result<std::vector<Track>> LoadTracks(const std::string& dir) {
   if (!fs::is_directory(root, ec)) return Status::NotFound(fmt::format("{}: no such tracks directory", root));
   auto catalog = Catalog::LoadDefault();
   if (!catalog.ok()) return catalog.status().WithContext("catalog");
-  std::vector<fs::path> dirs;
-  for (const auto& entry : fs::directory_iterator(root, ec)) {
-    if (entry.is_directory() && fs::exists(entry.path() / "track.json")) dirs.push_back(entry.path());
-  }
+  auto files = ReadJsonFolder(root, 2);
+  if (!files.ok()) return files.status();
+  return LoadTracksFromFiles(*files, root, *catalog);
+}
+
+Result<std::vector<Track>> LoadTracksFromFiles(const FileSet& files, const std::string& root, const Catalog& catalog) {
   std::vector<std::pair<int, Track>> tracks;
-  for (const fs::path& d : dirs) {
+  for (const auto& [relative, text] : files) {
+    const auto slash = relative.find('/');
+    if (slash == std::string::npos || relative.substr(slash) != "/track.json") continue;
+    const std::string folder = relative.substr(0, slash);
     int order = 0;
-    auto t = LoadTrack(d, *catalog, &order);
+    auto t = LoadTrack(files, root, folder, catalog, &order);
     if (!t.ok()) return t.status();
     for (const auto& [o, other] : tracks) {
-      if (o == order) return Invalid((d / "track.json").string(), fmt::format("order: {} is also {}'s", order, other.id));
+      if (o == order) {
+        return Invalid(JoinPath(root, relative), fmt::format("order: {} is also {}'s", order, other.id));
+      }
     }
     tracks.emplace_back(order, std::move(t).value());
   }

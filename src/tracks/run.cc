@@ -22,7 +22,10 @@ Result<json> RunWith(const Subject& subject, const json& overrides, const std::s
       FLEETLAB_RETURN_IF_ERROR(ApplyOverride(doc, path + "=" + value.dump()));
     }
   }
-  auto scenario = ParseScenario(doc, subject.base_dir);
+  ParseOptions parse;
+  parse.base_dir = subject.base_dir;
+  parse.catalog = subject.hooks != nullptr ? subject.hooks->catalog : nullptr;
+  auto scenario = ParseScenario(doc, parse);
   if (!scenario.ok()) return scenario.status().WithContext(label);
   RunHooks hooks;
   hooks.kv_heatmap = false;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/time.h"
+#include "fleetlab/util/number.h"
 
 namespace fleetlab::trace_internal {
 namespace {
@@ -179,9 +180,8 @@ bool ParseCount(std::string_view s, std::int32_t* out) {
 }
 
 bool ParseDouble(std::string_view s, double* out) {
-  s = Trim(s);
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
-  return !s.empty() && ec == std::errc() && p == s.data() + s.size() && std::isfinite(*out);
+  // util/number.h, not from_chars: the WebAssembly build's libc++ has none for double.
+  return fleetlab::ParseDouble(Trim(s), out) && std::isfinite(*out);
 }
 
 bool ParseCountLoose(std::string_view s, std::int32_t* out) {

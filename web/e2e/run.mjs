@@ -4,8 +4,14 @@
 //                        ../build/bin/fleetlab) `lab --port P --static dist`;
 //                        skips with a message if the binary has no `lab` yet
 //   npm run e2e:mock     against e2e/mock-server.mjs (fixtures)
+//   FLEETLAB_SITE=DIR    against the static site `make site` built in DIR,
+//                        served as plain files by e2e/static-server.mjs: no
+//                        API, the engine runs in the page's Web Workers (the
+//                        walk's own reads of the tracks go to the same engine
+//                        in Node); then the page is taken offline and must
+//                        still answer
 // Screenshots and a summary (with the P95 control-to-chart latency) go to
-// ../build/e2e-screenshots/.
+// ../build/e2e-screenshots/ (../build/e2e-site/ for the site).
 import { spawn, spawnSync } from 'node:child_process';
 import { ledgerTabs } from './ledger-tabs.mjs';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +23,11 @@ import { chromium } from 'playwright-core';
 import { startMock } from './mock-server.mjs';
 import { walkTracks } from './lab-flow.mjs';
 import { writeFixtureTracks } from './fixture-tracks.mjs';
+import { answerApiFromEngine, loadSiteEngine, siteChecks, startStatic } from './site.mjs';
 
 const web = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
-const shots = resolve(web, '../build/e2e-screenshots');
+const site = process.env.FLEETLAB_SITE ? resolve(process.env.FLEETLAB_SITE) : null;
+const shots = resolve(web, site ? '../build/e2e-site' : '../build/e2e-screenshots');
 const chromePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 function freePort() {
@@ -36,6 +44,13 @@ async function waitHealthy(base, ms) {
 }
 
 async function startServer() {
+  if (site) {
+    const { server, port, apiRequests } = await startStatic(site);
+    const base = `http://127.0.0.1:${port}`;
+    const engine = await loadSiteEngine(site);
+    answerApiFromEngine(base, engine);
+    return { base, mode: `static site (${site}, the engine in the page)`, apiRequests, stop: () => server.close() };
+  }
   if (process.env.FLEETLAB_MOCK === '1') {
     const { server, port } = await startMock({ dist: resolve(web, 'dist') });
     return { base: `http://127.0.0.1:${port}`, mode: 'mock', stop: () => server.close() };
@@ -68,7 +83,8 @@ async function startServer() {
 }
 
 async function main() {
-  if (!existsSync(resolve(web, 'dist/index.html'))) { console.error('e2e: web/dist is missing: run `npm run build` first'); process.exit(2); }
+  if (site && !existsSync(resolve(site, 'engine/manifest.json'))) { console.error(`e2e: ${site} is not a built site: run \`make site\` first`); process.exit(2); }
+  if (!site && !existsSync(resolve(web, 'dist/index.html'))) { console.error('e2e: web/dist is missing: run `npm run build` first'); process.exit(2); }
   if (!existsSync(chromePath)) { console.error(`e2e: no Chromium at ${chromePath}: install Debian's chromium (scripts/install-deps.sh)`); process.exit(2); }
   mkdirSync(shots, { recursive: true });
   for (const f of readdirSync(shots)) if (f.endsWith('.png')) rmSync(resolve(shots, f));
@@ -78,11 +94,17 @@ async function main() {
   let failed = false;
   try {
     // The lesson audit needs the project's own tracks (their winning paths): not the mock, not the fixture tracks.
-    const audit = process.env.FLEETLAB_MOCK !== '1' && !process.env.FLEETLAB_TRACKS && srv.mode.startsWith('real') && !/tracks /.test(srv.mode);
+    const audit = process.env.FLEETLAB_MOCK !== '1' && !process.env.FLEETLAB_TRACKS && (site !== null || (srv.mode.startsWith('real') && !/tracks /.test(srv.mode)));
     const summary = await walkTracks(browser, srv.base, shots, { audit });
     const tabChecks = await ledgerTabs(browser, srv.base);
     console.log(`e2e: the ledger in two tabs, import and a refused save: ${tabChecks} checks passed`);
     summary.checks += tabChecks;
+    if (site) {
+      const s = await siteChecks(browser, srv.base, srv.apiRequests);
+      console.log(`e2e: the site: ${s.checks} checks passed (${s.note})`);
+      summary.checks += s.checks;
+      summary.site = s;
+    }
     summary.mode = srv.mode;
     summary.wall_s = (Date.now() - t0) / 1000;
     writeFileSync(resolve(shots, 'summary.json'), JSON.stringify(summary, null, 2));
@@ -90,7 +112,8 @@ async function main() {
     console.log(`control-change-to-chart-update latency: P95 ${summary.latency.p95_ms?.toFixed(1)} ms, median ${summary.latency.p50_ms?.toFixed(1)} ms over ${summary.latency.samples} updates (target < 150 ms)`);
     const sw = summary.server_wall, cs = summary.client_share;
     console.log(`  of which the server's simulation (wall_ms): P95 ${sw.p95_ms?.toFixed(1)} ms, median ${sw.p50_ms?.toFixed(1)} ms; the rest (network, front end, drawing): P95 ${cs.p95_ms?.toFixed(1)} ms, median ${cs.p50_ms?.toFixed(1)} ms`);
-    const split = Object.entries(summary.latency_split ?? {}).map(([k, v]) => `${k.replaceAll('_', ' ')} P95 ${v.p95_ms?.toFixed(1)} / median ${v.p50_ms?.toFixed(1)} ms`);
+    // (The site has no HTTP request to split: its entries are empty there.)
+    const split = Object.entries(summary.latency_split ?? {}).filter(([, v]) => v.p95_ms !== undefined).map(([k, v]) => `${k.replaceAll('_', ' ')} P95 ${v.p95_ms?.toFixed(1)} / median ${v.p50_ms?.toFixed(1)} ms`);
     if (split.length) console.log(`  the rest, split (ms): ${split.join('; ')}`);
     for (const [part, x] of Object.entries(summary.latency_by_part ?? {})) {
       console.log(`  ${part}: P95 ${x.p95_ms?.toFixed(1)} ms, median ${x.p50_ms?.toFixed(1)} ms over ${x.samples}; run body ${x.bytes_p50 ?? '?'} B; steps ${JSON.stringify(x.step_p50_ms, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))}`);

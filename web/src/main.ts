@@ -1,9 +1,11 @@
 // The lab's entry point: loads the tracks, keeps the ledger, routes
 // #/ (tracks), #/track/<track>/<part> and #/ledger.
 import './style.css';
-import { ApiClient, describeError } from './api/client';
+import { describeError } from './api/client';
 import { mountClassJoin } from './class/join';
 import type { Track } from './api/types';
+import type { Engine } from './engine/engine';
+import { chooseEngine, type Chosen } from './engine/select';
 import { Ledger } from './ledger/ledger';
 import { renderChooser } from './views/chooser';
 import { h } from './views/dom';
@@ -13,7 +15,8 @@ import { renderPart } from './views/part';
 
 const app = document.getElementById('app')!;
 const banner = document.getElementById('banner')!;
-const api = new ApiClient();
+// Set by main(): the lab server's API, or the engine running in this browser (src/engine/).
+let api: Engine;
 const ledger = new Ledger(window.localStorage);
 const saveBanner = h('p', { role: 'alert', 'data-testid': 'save-error', hidden: true });
 banner.replaceChildren(...(ledger.loadError ? [h('p', { role: 'alert' }, ledger.loadError)] : []), saveBanner);
@@ -26,6 +29,8 @@ ledger.onChange(() => {
 window.addEventListener('storage', (e) => { ledger.applyStorageEvent(e.key, e.newValue); });
 // "Join a class": the ledger's events go to a class server once the student joins.
 mountClassJoin(document.querySelector('header.site')!, ledger);
+
+declare global { interface Window { __fleetlabEngine?: Chosen } }
 
 let tracks: Track[] = [];
 
@@ -47,6 +52,11 @@ async function route(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  const chosen = await chooseEngine();
+  api = chosen.engine;
+  document.documentElement.dataset.engine = chosen.kind;
+  window.__fleetlabEngine = chosen; // for the e2e (e2e/site.mjs), as window.__fleetlabPerf
+  banner.prepend(h('p', { class: 'engine-note', 'data-testid': 'engine-note' }, chosen.note));
   const r = await api.tracks();
   if (!r.ok) {
     app.replaceChildren(h('p', { class: 'page-error', role: 'alert' }, `The lab server did not answer with its tracks: ${describeError(r.error)}`));

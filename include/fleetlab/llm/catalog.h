@@ -20,6 +20,7 @@
 
 #include "fleetlab/llm/units.h"
 #include "fleetlab/status.h"
+#include "fleetlab/util/file_set.h"
 
 namespace fleetlab {
 
@@ -222,6 +223,10 @@ class Catalog {
   // Any malformed file is an error naming the file and field; a numeric field
   // without a source, a duplicate id, or a GPU naming an unknown link too.
   static Result<Catalog> LoadDirectory(const std::string& dir);
+  // The same from files in memory ("gpus/h100-sxm.json" -> its text; a
+  // folder with no files is empty), for a caller without a filesystem (the
+  // WebAssembly engine). Errors name each file as root/<relative path>.
+  static Result<Catalog> LoadFiles(const FileSet& files, const std::string& root = "data");
   // The catalog shipped in the source tree's data/ folder, overlaid by the
   // folders named in the environment variable FLEETLAB_DATA (':'-separated,
   // each laid over the ones before; the command line's --data adds to it).

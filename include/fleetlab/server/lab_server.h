@@ -34,7 +34,9 @@ struct RunBounds {
   // millions of queued requests are refused before they are built.
   double max_bytes = 1024.0 * 1024 * 1024;
   // Wall time of one request's simulations; the run is then cancelled
-  // (RunHooks::cancel) and its memory freed.
+  // (RunHooks::cancel) and its memory freed. 0: no limit and no watchdog
+  // thread, for an embedder that bounds time itself (the WebAssembly engine
+  // has no threads; its page ends a worker that runs too long).
   double max_wall_s = 10.0;
   // Frontier: points per curve, and points x requests per point.
   std::size_t max_frontier_points = 40;

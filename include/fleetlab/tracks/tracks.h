@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetlab/status.h"
+#include "fleetlab/util/file_set.h"
 
 namespace fleetlab {
 
@@ -48,7 +49,10 @@ struct TrackPart {
   std::string id;     // "part1", "part2" or "part3"
   int number = 1;
   std::string title;
-  std::string file;   // path of the scenario file
+  std::string file;   // path of the scenario file (its name in messages)
+  // The file as read at load time: the scenario and its "lab" object. The
+  // lab server and AnswerPart run this, never re-reading `file`.
+  nlohmann::json document;
   // The lock: kind "choice" (answer one of `choices`) or "number" (a value
   // in `unit`).
   std::string question;
@@ -79,6 +83,12 @@ struct Track {
 // Fails with "<file>: <field>: ..." on a malformed file.
 Result<std::vector<Track>> LoadTracks(const std::string& dir);
 
+// The same from files in memory (tracks_dir-relative paths such as
+// "cloud-titan/part1.json" -> text), ids resolved against `catalog`; files
+// are named root/<relative path> in errors. For a caller without a
+// filesystem (the WebAssembly engine).
+Result<std::vector<Track>> LoadTracksFromFiles(const FileSet& files, const std::string& root, const class Catalog& catalog);
+
 // The directory LoadTracks reads when given none.
 std::string DefaultTracksDir();
 
@@ -99,6 +109,9 @@ struct TrackAnswer {
 struct AnswerHooks {
   std::function<Status(struct Scenario&)> admit;
   const std::atomic<bool>* cancel = nullptr;
+  // The catalog the runs resolve ids against; null: the default catalog,
+  // loaded from data/ for each run (the lab server passes the one it holds).
+  const class Catalog* catalog = nullptr;
 };
 // A part's "budget": {"max": N, "factors": [dot paths], "unit": "GPUs",
 // "rule": "replicas x TP x PP <= 8"}. The product of the values at the

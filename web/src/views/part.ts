@@ -1,13 +1,14 @@
 // One part of a track, in the storyboard's five steps: lock the prediction,
 // the workbench, the instruments, the reveal, the reflection; with Math Peek.
-import { describeError, type ApiClient } from '../api/client';
+import { describeError } from '../api/client';
 import type { CatalogResponse, FrontierResponse, JsonValue, Overrides, Part, Report, Track } from '../api/types';
+import type { Engine } from '../engine/engine';
 import type { Ledger, Lock } from '../ledger/ledger';
 import { peekItems } from '../math/peek';
 import { h } from './dom';
 import { Workbench } from './workbench';
 
-export interface PartContext { api: ApiClient; ledger: Ledger; tracks: Track[] }
+export interface PartContext { api: Engine; ledger: Ledger; tracks: Track[] }
 
 export async function renderPart(root: HTMLElement, ctx: PartContext, track: Track, partId: string): Promise<void> {
   root.replaceChildren(h('p', { role: 'status' }, 'loading the part…'));

@@ -2,10 +2,11 @@
 // headline number, the configurations tried against the target (the
 // 10-iteration rule) and the stakeholder challenge. Requests are debounced
 // and latest-wins; an error is shown next to the control that caused it.
-import { describeError, isSuperseded, Latest, type ApiClient, type ApiResult } from '../api/client';
+import { describeError, isSuperseded, Latest, type ApiResult } from '../api/client';
 import { applyOverrides, fmt, fmtHuman, getNumber, getPath, headline, targetMet } from '../api/report';
 import type { FrontierResponse, JsonValue, Overrides, Part, Report, RunResponse } from '../api/types';
 import type { EnergyPoint } from '../charts/EnergyPower';
+import type { Engine } from '../engine/engine';
 import { canonical, ITERATION_LIMIT, type Ledger } from '../ledger/ledger';
 import { addFeed, markChange, markStep, markUpdated } from '../perf';
 import { baselineOverrides, judgeChallenge, normalizeChallenge } from './challenge';
@@ -63,7 +64,7 @@ export class Workbench {
   private readonly challengeEl = h('section', { class: 'challenge', 'aria-label': 'Stakeholder challenge' });
 
   constructor(
-    private readonly part: Part, private readonly api: ApiClient, private readonly ledger: Ledger,
+    private readonly part: Part, private readonly api: Engine, private readonly ledger: Ledger,
     private readonly controlsEl: HTMLElement, private readonly instrumentsEl: HTMLElement, private readonly hooks: WorkbenchHooks,
   ) {
     this.overrides = { ...ledger.entry(part.track, part.id).config };
