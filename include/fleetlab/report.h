@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,17 @@ struct AnalyticPrediction {
   double e2e_mean_ms = 0, e2e_p50_ms = 0, e2e_p99_ms = 0, e2e_p999_ms = 0;
   double queue_mean_ms = 0, queue_p99_ms = 0;
   double utilization = 0;
+};
+
+// One class of a mixed workload (workload.classes): its own latencies and
+// attainment of its own objectives, over its measured requests.
+struct ClassReport {
+  std::string name;
+  std::uint64_t completed = 0, dropped = 0;
+  Summary e2e_ms, ttft_ms, tpot_ms;  // TTFT and TPOT only when an LLM made the tokens
+  double ttft_slo_ms = 0, tpot_slo_ms = 0, e2e_slo_ms = 0;  // 0: none
+  double slo_attainment = 0;  // completed requests meeting every objective / (completed + dropped)
+  double throughput_rps = 0;
 };
 
 struct Report {
@@ -88,6 +100,8 @@ struct Report {
   // pool's figures and the KV link's. `llm` then merges the pools
   // (disagg/disagg_merge.h) and the fields above describe both.
   std::optional<DisaggregationReport> disaggregation;
+  // One entry per class when the workload has classes (empty otherwise).
+  std::vector<ClassReport> classes;
 };
 
 }  // namespace fleetlab

@@ -1,5 +1,8 @@
 // fleetlab: the command-line edge. Parses flags, calls the library, prints.
+#include <cstdlib>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -20,6 +23,21 @@ int main(int argc, char** argv) {
   CLI::App app{"fleetlab: a fast, honest simulator of LLM serving fleets, with its analytic twin."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("fleetlab ") + fleetlab::kVersion);
+  // --data DIR (repeatable) lays catalog folders over the built-in data/ for
+  // every command, after those of FLEETLAB_DATA (Catalog::LoadDefault). It is
+  // accepted before or after the subcommand.
+  app.fallthrough();
+  app.add_option_function<std::vector<std::string>>(
+         "--data",
+         [](const std::vector<std::string>& dirs) {
+           std::string list = std::getenv("FLEETLAB_DATA") != nullptr ? std::getenv("FLEETLAB_DATA") : "";
+           for (const auto& d : dirs) list += (list.empty() ? "" : ":") + d;
+           setenv("FLEETLAB_DATA", list.c_str(), 1);
+         },
+         "Catalog folder (with any of models/, gpus/, hosts/, links/) laid over the built-in data/: an entry with a "
+         "built-in id replaces it, a new one is added. Repeatable; after those in FLEETLAB_DATA (':'-separated).")
+      ->type_name("DIR")
+      ->check(CLI::ExistingDirectory);
   fleetlab::cli::CommandContext ctx{std::cout, std::cerr};
   fleetlab::cli::AddRunCommand(app, ctx);
   fleetlab::cli::AddFrontierCommand(app, ctx);

@@ -24,13 +24,15 @@ Status AddDraft(const ReplicaOptions& o, MemoryPlan* plan, std::unique_ptr<PerfM
   if (!o.speculative.enabled || o.speculative.draft_is_ngram) return Status::Ok();
   ReplicaHardware hw = o.hardware;
   hw.model = o.speculative.draft;
+  hw.ep = hw.attention_dp = 1;  // a dense draft, split by TP
   auto model = MakeRooflineModel(hw);
   if (!model.ok()) return model.status().WithContext("replica.speculative.draft");
   const MemoryPlan d = PlanMemory(hw, o.memory);
   plan->kv_bytes_per_gpu -= d.weights_bytes_per_gpu;
   plan->kv_bytes_per_token_per_gpu += d.kv_bytes_per_token_per_gpu;
   plan->kv_capacity = Tokens(static_cast<std::int64_t>(std::max(0.0, plan->kv_bytes_per_gpu) /
-                                                       plan->kv_bytes_per_token_per_gpu));
+                                                       plan->kv_bytes_per_token_per_gpu) *
+                             o.hardware.attention_dp);
   *draft = std::move(model).value();
   return Status::Ok();
 }
@@ -331,14 +333,15 @@ void LlmReplica::Complete(Simulator& sim, std::uint32_t slot) {
   stats_->OnCompleted(s);
   TraceRequest(s, true);
   in_system_.Add(sim.now(), -1);
+  Request request = s.request;
+  request.first_token = s.first_token;  // for per-class TTFT and TPOT (runner)
   if (options_.role == ReplicaRole::kPrefill) {
-    const Request request = s.request;
     const SimTime scheduled = s.scheduled;
     state_->HandOff(slot);  // the KV stays until ReleaseKv, once it has been shipped
     listener_->OnCompleted(sim, request, scheduled);
     return;
   }
-  listener_->OnCompleted(sim, s.request, s.scheduled);
+  listener_->OnCompleted(sim, request, s.scheduled);
   if (scheduler_->ReleasesFinishedAtOnce()) state_->Retire(slot);  // request-level batches retire at their end
 }
 

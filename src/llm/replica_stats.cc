@@ -14,6 +14,7 @@ StepBreakdown Scaled(const StepBreakdown& b, double k) {
   r.attention_s = b.attention_s * k;
   r.kv_memory_s = b.kv_memory_s * k;
   r.tp_comm_s = b.tp_comm_s * k;
+  r.ep_comm_s = b.ep_comm_s * k;
   r.pp_comm_s = b.pp_comm_s * k;
   r.bubble_s = b.bubble_s * k;
   r.overhead_s = b.overhead_s * k;

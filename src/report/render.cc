@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/version.h"
+#include "report/class_render.h"
 #include "report/disagg_render.h"
 #include "report/fleet_render.h"
 #include "report/path_render.h"
@@ -72,6 +73,7 @@ json ReportToJson(const Report& r, bool series) {
   if (r.path) out["path"] = PathJson(*r.path, valid);
   if (r.deadline) out["deadline"] = DeadlineJson(*r.deadline);
   if (r.disaggregation) out["disaggregation"] = DisaggJson(*r.disaggregation, valid);
+  if (!r.classes.empty()) out["classes"] = ClassesJson(r.classes, valid);
   return out;
 }
 
@@ -106,6 +108,7 @@ std::string ReportToText(const Report& r, double wall_ms) {
   if (r.path) out += PathText(*r.path, valid);
   if (r.deadline) out += DeadlineText(*r.deadline);
   if (r.disaggregation) out += DisaggText(*r.disaggregation, valid);
+  out += ClassesText(r.classes, valid);
   out += fmt::format("\n  requests: {} sent ({} warm-up), {} measured completed, {} dropped ({:.2f}%), {} in flight\n",
                      r.arrived, r.warmup, r.completed, r.dropped, 100 * r.drop_fraction, r.in_flight_at_end);
   out += fmt::format("  simulated {:.3f} s ({:.3f} s measured), {} events", r.simulated_s, r.window_s, r.events);

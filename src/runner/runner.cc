@@ -11,6 +11,7 @@
 #include "fleetlab/engine/simulator.h"
 #include "fleetlab/request_log.h"
 #include "runner/prediction.h"
+#include "runner/class_tally.h"
 #include "runner/source.h"
 #include "runner/system.h"
 
@@ -21,7 +22,8 @@ namespace {
 // the occupancy of the system at the start and end of the arrival window.
 class Collector final : public CompletionListener, public SendObserver {
  public:
-  Collector(std::uint64_t expected, double deadline_s) : deadline_(SecondsToNs(deadline_s)) {
+  Collector(std::uint64_t expected, double deadline_s, const std::vector<WorkloadClass>& classes)
+      : deadline_(SecondsToNs(deadline_s)), classes_(classes) {
     e2e_.Reserve(expected);
     queue_.Reserve(expected);
   }
@@ -49,13 +51,17 @@ class Collector final : public CompletionListener, public SendObserver {
       waited_ += service_start > r.arrival;
       last_completion_ = sim.now();
       Judge(r, sim.now() - r.arrival <= deadline_);
+      classes_.OnCompleted(r, sim.now());
     }
     ++returned_;
     Log(sim, r, service_start, true);
     if (closed_ != nullptr) closed_->OnReturned(sim, r);
   }
   void OnDropped(Simulator& sim, const Request& r) override {
-    if (r.measured) Judge(r, false);
+    if (r.measured) {
+      Judge(r, false);
+      classes_.OnDropped(r);
+    }
     Log(sim, r, -1, false);
     ++dropped_;
     ++returned_;
@@ -95,6 +101,7 @@ class Collector final : public CompletionListener, public SendObserver {
   SimTime window_start_ = 0, last_send_ = 0, last_completion_ = 0;
   double in_system_at_start_ = 0, in_system_at_last_send_ = 0;
   std::uint64_t sent_ = 0, returned_ = 0, dropped_ = 0, waited_ = 0;
+  ClassTally classes_;
 };
 
 // Decides stability: an open system is unstable if its offered load reaches
@@ -149,6 +156,7 @@ void FillCounts(const Scenario& s, const Simulator& sim, const Collector& c, Rep
   if (s.workload.mode == LoadMode::kClosed) {
     r->offered_rate_per_s = r->window_s > 0 ? static_cast<double>(c.sent_ - r->warmup) / r->window_s : 0.0;
   }
+  r->classes = c.classes_.Fill(r->window_s);
 }
 
 // Misses, miss rate and stutter, in arrival order (requests still in flight
@@ -222,7 +230,8 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   const RandomStreams streams(s.seed);
   Simulator sim;
   const bool timed = s.workload.duration_s > 0;
-  Collector collector(timed ? 0 : s.workload.requests, s.deadline ? s.deadline->budget_s : 0.0);
+  Collector collector(timed ? 0 : s.workload.requests, s.deadline ? s.deadline->budget_s : 0.0,
+                      s.workload.sizes.classes);
   auto built = System::Build(s, streams, sim, &collector, hooks, ExpectedWindow(s));
   if (!built.ok()) return built.status();
   System* system = built->get();
@@ -237,7 +246,7 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   std::unique_ptr<OpenLoopSource> open_source;
   std::unique_ptr<ClosedLoopSource> closed_source;
   if (s.workload.mode == LoadMode::kOpen) {
-    ArrivalProcess process(s.workload.arrival, s.trace);
+    ArrivalProcess process(s.workload.arrival, s.trace, s.trace_hashes);
     report.offered_rate_per_s = process.MeanRate();
     open_source = std::make_unique<OpenLoopSource>(std::move(process), streams.Stream("arrivals"), sizer,
                                                    system->target(), &collector, limits);

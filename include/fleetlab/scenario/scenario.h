@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,6 +66,9 @@ struct Scenario {
   // "lab" left out): the report's resolved_scenario, so that a report says
   // what produced it. Null for a scenario built in code.
   nlohmann::json document;
+  // The trace's prefix block ids (Mooncake hash_ids) that its records point
+  // into; null when it has none. Shared: requests point into it during a run.
+  std::shared_ptr<const std::vector<std::uint64_t>> trace_hashes;
 };
 
 }  // namespace fleetlab
