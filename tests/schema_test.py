@@ -55,6 +55,7 @@ runs = [
     ["tracks/edge-guardian/part3.json", "--set", "workload.requests=500", "--set", "workload.warmup_requests=10"],
     ["scenarios/llama3-70b-h100.json", "--set", "workload.requests=100", "--set", "workload.warmup_requests=10",
      "--set", "workload.arrival.rate_per_s=1000"],  # unstable: null latencies
+    ["scenarios/diurnal-classes.json", "--set", "workload.duration_s=300"],  # workload classes
 ]
 for args in runs:
     out = subprocess.run([BIN, "run", os.path.join(SRC, args[0])] + args[1:] + ["--json"], capture_output=True, text=True)
