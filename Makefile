@@ -15,7 +15,7 @@ LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test demo build deps bench asan asan-configure tsan clean lab loadtest classload fuzz web web-test wasm site site-test
+.PHONY: run test demo build deps bench asan asan-configure tsan clean lab loadtest classload fuzz web web-test wasm site site-test python
 
 run: build web
 	$(BUILD)/bin/fleetlab lab $(LAB_FLAGS)
@@ -73,6 +73,12 @@ fuzz: asan-configure
 	$(call FUZZ_RUN,scenario_parse_fuzz,scenario)
 	$(call FUZZ_RUN,api_body_fuzz,api)
 	$(call FUZZ_RUN,http_request_fuzz,http)
+
+# `import fleetlab` (docs/python.md): the module lands in $(BUILD)/python
+# (PYTHONPATH=$(BUILD)/python /usr/bin/python3), then its pytest suite runs.
+python: build
+	cmake --build $(BUILD) -j $(JOBS) --target fleetlab_python
+	PYTHONPATH=$(abspath $(BUILD))/python FLEETLAB_SOURCE_DIR=$(CURDIR) /usr/bin/python3 -m pytest -q -p no:cacheprovider python/tests
 
 bench: build
 	$(BUILD)/bin/fleetlab_bench

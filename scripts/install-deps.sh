@@ -5,7 +5,8 @@ set -euo pipefail
 packages=(build-essential cmake ninja-build pkg-config ccache libfmt-dev nlohmann-json3-dev libcli11-dev
           libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev libcpp-httplib-dev libmicrohttpd-dev
           libsqlite3-dev  # the classroom's database (fleetlab lab --class)
-          openmpi-bin libopenmpi-dev
+          openmpi-bin libopenmpi-dev zlib1g-dev
+          python3-jsonschema python3-pybind11 pybind11-dev python3-pytest python3-dev  # docs/schema checks, make python
           chromium)  # chromium: the browser lab's end-to-end tests (never downloaded by npm)
 # `scripts/install-deps.sh --fuzz`: also clang and libFuzzer (make fuzz).
 [ "${1:-}" = "--fuzz" ] && packages+=(clang libclang-rt-dev)

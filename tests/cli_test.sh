@@ -66,11 +66,16 @@ printf '{\n  "seed": 1,\n  "seed": 2\n}' >"$tmp/dup.json"
 check "duplicate key" 2 'dup.json: line 3: duplicate key "seed"' -- "$bin" run "$tmp/dup.json"
 check "missing trace" 2 "workload.arrival.trace: .*nope.csv: cannot open the trace file" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/nope.csv"
 printf 'arrival_s,prompt_tokens,output_tokens\n0.1,10,5\n0.2,ten,5\n' >"$tmp/bad.csv"
-check "malformed trace line" 2 "bad.csv:3: prompt_tokens must be an integer" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/bad.csv"
+check "malformed trace line" 2 "bad.csv:3:5: prompt_tokens must be an integer" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/bad.csv"
 printf '0,1,1\ninf,1,1\n' >"$tmp/inf.csv"
-check "infinite trace arrival" 2 "inf.csv:2: arrival_s must be a number between 0 and 1e6" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/inf.csv"
+check "infinite trace arrival" 2 "inf.csv:2:1: arrival_s must be a number between 0 and 1e6" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace="$tmp/inf.csv"
 printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 00:00:00,1,1\n9999-11-16 00:00:00,1,1\n' >"$tmp/far.csv"
-check "azure trace beyond 1e6 s" 2 "far.csv:3: .* s after the first request; a trace may span at most 1e6 s" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/far.csv"
+check "azure trace beyond the horizon" 2 "far.csv:3:1: .* s after the first request; a trace may span at most 1e9 s" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/far.csv"
+printf 'TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 00:00:00,1,1\n2023-11-28 00:00:00,1,1\n' >"$tmp/long.csv"
+check "azure trace beyond 1e6 s" 2 "workload.arrival.trace: the replay would span 1.0368e\+06 s; at most 1e6 s" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/long.csv"
+check "azure trace window" 0 "requests" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/long.csv" --set 'workload.arrival.trace_window={"end_s":86400}' --set workload.requests=1 --set workload.warmup_requests=0
+printf 'TIMESTAMP,GeneratedTokens,ContextTokens\n2024-05-10 00:00:00.009930+00:00,10,4000\n2024-05-10 00:00:01.009930+00:00,10,4000\n' >"$tmp/az24.csv"
+check "azure 2024 by header" 0 "requests" -- "$bin" run --set workload.arrival.process=trace --set workload.arrival.trace_format=azure --set workload.arrival.trace="$tmp/az24.csv" --set workload.requests=2 --set workload.warmup_requests=0
 check "event limit" 2 "limits.max_events" -- "$bin" run --set limits.max_events=100
 check "closed loop frontier refused" 2 "needs an open-loop workload" -- "$bin" frontier "$src/scenarios/closed-loop.json" --rates 1:2:2
 check "analytic mm1 p99" 0 "460.5" -- "$bin" analytic mm1 --lambda 90 --mu 100
@@ -96,6 +101,26 @@ check "tp must divide heads" 2 "replica.tp" -- "$bin" run "$src/scenarios/llama3
 check "bad allocator" 2 "replica.kv.allocator: must be one of" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.kv.allocator=buddy
 check "timeline file" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=50 --set workload.warmup_requests=5 --timeline "$tmp/trace.json"
 check "timeline is a trace" 0 "traceEvents" -- cat "$tmp/trace.json"
+# Issue 16: a gzipped timeline, a clear refusal without an LLM replica, per-request rows, vLLM-named fields.
+check "timeline gzipped" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=50 --set workload.warmup_requests=5 --timeline "$tmp/trace.json.gz"
+check "timeline gz is a trace" 0 "traceEvents" -- gzip -dc "$tmp/trace.json.gz"
+check "no timeline for a station" 2 '--timeline: scenario "mm1" has no LLM replica to trace' -- "$bin" run "$src/scenarios/mm1.json" --timeline "$tmp/mm1-trace.json"
+check "timeline name" 2 "--timeline .*trace.txt: must end in .json or .json.gz" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --timeline "$tmp/trace.txt"
+check "requests csv" 0 "TTFT" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=60 --set workload.warmup_requests=5 --requests "$tmp/requests.csv"
+check "requests csv header" 0 "^request_id,measured,completed,pool,replica,arrival_s,scheduled_s,first_token_s,end_s,prompt_tokens,output_tokens,ttft_ms,tpot_ms,e2e_ms,preemptions$" -- head -1 "$tmp/requests.csv"
+check "requests csv rows" 0 "^61$" -- wc -l < "$tmp/requests.csv"
+check "requests csv for a station" 0 "^2001$" -- sh -c "'$bin' run '$src/scenarios/mm1.json' --set workload.requests=2000 --set workload.warmup_requests=10 --requests '$tmp/mm1-requests.csv' >/dev/null && wc -l < '$tmp/mm1-requests.csv'"
+check "requests name" 2 "--requests .*rows.json: must end in .csv" -- "$bin" run "$src/scenarios/mm1.json" --requests "$tmp/rows.json"
+check "requests unwritable" 2 "--requests /nonexistent/dir/r.csv: cannot create the file" -- "$bin" run "$src/scenarios/mm1.json" --requests /nonexistent/dir/r.csv
+check "vllm names in the report" 0 '"p99_ttft_ms"' -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.requests=100 --set workload.warmup_requests=10 --json
+check "report version" 0 '"fleetlab_version": "0.1.0"' -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=100 --set workload.warmup_requests=10 --json
+check "report resolved scenario" 0 '"rate_per_s": 55' -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=100 --set workload.warmup_requests=10 --set workload.arrival.rate_per_s=55 --json
+check "compare vllm result" 0 "^mean_ttft_ms +20.000 " -- "$bin" compare "$src/tests/data/vllm-bench-synthetic.json" --gpu h100-sxm
+check "compare needs a gpu" 2 "--gpu: give the GPU the benchmark ran on" -- "$bin" compare "$src/tests/data/vllm-bench-synthetic.json"
+printf '{"model_id": "x/unknown-model", "num_prompts": 2, "request_rate": 1, "completed": 2, "input_lens": [1, 2], "output_lens": [3, 4]}' >"$tmp/vllm-unknown.json"
+check "compare unknown model" 2 "--model: the result's model_id \"x/unknown-model\" is not in the catalog" -- "$bin" compare "$tmp/vllm-unknown.json" --gpu h100-sxm
+printf '{"num_prompts": 2, "request_rate": "fast", "completed": 2}' >"$tmp/vllm-bad.json"
+check "compare bad rate" 2 'vllm-bad.json: request_rate: must be a rate between 1e-06 and 1e\+09 per second, or "inf"' -- "$bin" compare "$tmp/vllm-bad.json" --gpu h100-sxm --model llama-3-8b
 check "azure trace" 0 "scenario azure-trace-replay" -- "$bin" run "$src/scenarios/azure-trace-replay.json"
 check "fleet run" 0 "imbalance: max/mean requests" -- "$bin" run "$src/scenarios/fleet-power-of-two.json"
 check "fleet json" 0 '"max_over_mean_requests"' -- "$bin" run "$src/scenarios/fleet-power-of-two.json" --set workload.requests=10000 --json
@@ -106,6 +131,31 @@ check "catalog lists models" 0 "llama-3-70b" -- "$bin" catalog
 check "catalog unknown gpu" 2 "unknown" -- "$bin" catalog gpu nope
 check "catalog cost edge" 0 "needs 966 KiB, has 512 KiB" -- "$bin" catalog cost --model dtln --device m55-ethos-u55
 check "catalog cost bad tp" 2 "shape.tp: must divide" -- "$bin" catalog cost --model vit-b-16 --device l4 --tp 5
+
+# Issue 15: any catalog, today's models and traffic (data/README.md, docs/model.md, docs/scenario.md).
+printf '{"model_type": "qwen2", "hidden_size": 3584, "intermediate_size": 18944, "num_attention_heads": 28, "num_key_value_heads": 4, "num_hidden_layers": 28, "vocab_size": 152064, "max_position_embeddings": 32768, "tie_word_embeddings": false}' >"$tmp/config.json"
+mkdir -p "$tmp/overlay/models"
+check "import-hf writes a model file" 0 "wrote .*q7.json \\(q7\\)" -- "$bin" catalog import-hf "$tmp/config.json" --name q7 --out "$tmp/overlay/models/q7.json"
+check "import-hf cites the config" 0 '"kv_heads": "Hugging Face config.json \(.*config.json\): num_key_value_heads = 4"' -- cat "$tmp/overlay/models/q7.json"
+check "imported model unknown without --data" 2 "--model: unknown model \"q7\"" -- "$bin" memory --model q7 --gpu l40s --context 8192
+check "--data lays a folder over data/" 0 "KV per token per GPU: 57,344 B" -- "$bin" --data "$tmp/overlay" memory --model q7 --gpu l40s --context 8192
+check "--data after the subcommand" 0 "TP1 PP1 \\(1 GPUs\\)" -- "$bin" memory --model q7 --gpu l40s --context 8192 --data "$tmp/overlay"
+check "FLEETLAB_DATA overlay on run" 0 "replica: q7 on 1 x l40s" -- env FLEETLAB_DATA="$tmp/overlay" "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.model=q7 --set replica.gpu=l40s --set replica.tp=1 --set workload.requests=50 --set workload.warmup_requests=5
+check "--data must exist" 2 "--data: Directory does not exist" -- "$bin" --data "$tmp/none" catalog
+check "MLA caches the latent" 0 "KV per token per GPU: 70,272 B" -- "$bin" memory --model deepseek-v3 --gpu h200 --tp 8 --context 4096 --weight-dtype fp8
+check "memory with expert parallelism" 0 "paged \\(blocks of 16\\) +4,096 +756" -- "$bin" memory --model deepseek-v3 --gpu h200 --ep 8 --attention-dp 8 --context 4096 --weight-dtype fp8
+check "memory ep must be tp x attention-dp" 2 "--ep: must equal tp x attention_dp = 2 x 8 = 16" -- "$bin" memory --model deepseek-v3 --gpu h200 --tp 2 --ep 8 --attention-dp 8 --context 4096
+check "long context up to the model's" 0 "context 131,072 tokens per user" -- "$bin" memory --model llama-3.1-70b --gpu h100-sxm --tp 4 --context 131072
+check "context beyond the model's" 2 "--context: must be between 1 and llama-3.1-70b's max context 131072" -- "$bin" memory --model llama-3.1-70b --gpu h100-sxm --tp 4 --context 131073
+check "expert parallelism across nodes" 0 "deepseek-v3 on 16 x h200 \\(TP1 PP1 DP16 EP16\\)" -- "$bin" run "$src/scenarios/deepseek-v3-ep16-h200.json" --set workload.requests=300 --set workload.warmup_requests=30
+check "tp across nodes refused" 2 "replica.tp: 16 GPUs of tensor parallelism would span 2 nodes of h100-sxm" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.model=llama-3.1-405b --set replica.tp=16
+check "tp across nodes when asked" 0 "TP16 PP1" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.model=llama-3.1-405b --set replica.tp=16 --set replica.tp_across_nodes=true --set workload.requests=50 --set workload.warmup_requests=5
+check "fp4 refused on hopper" 2 "replica.activation_dtype: h100-sxm has no nvfp4 math" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set replica.dtype.activations=nvfp4
+check "workload classes reported" 0 "summarise +[0-9]+ +0 " -- "$bin" run "$src/scenarios/diurnal-classes.json" --set workload.duration_s=600
+printf 'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n0.5,ChatGPT,100,20,120,Conversation log\n1.0,GPT-4,%0500d,20,120,Conversation log\n' 7 >"$tmp/burst.csv"
+check "burstgpt by header" 0 "2 measured completed" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.arrival='{"process":"trace","trace":"'"$tmp/burst.csv"'","trace_format":"burstgpt"}' --set workload.warmup_requests=0
+printf 'Timestamp,Model,Request tokens,Response tokens,Total tokens,Log Type\n0.5,ChatGPT,%0600d,x,1,Conversation log\n' 0 >"$tmp/longline.csv"
+check "trace error quotes at most 200 characters" 2 "longline.csv:2:614: Response tokens must be an integer >= 0 \\(got \"0.5,ChatGPT,0{188}\\.\\.\\. \\([0-9]+ more characters\\)\"\\)$" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set workload.arrival='{"process":"trace","trace":"'"$tmp/longline.csv"'","trace_format":"burstgpt"}' --set workload.warmup_requests=0
 
 check "ttft frontier" 0 "TTFT p99" -- "$bin" frontier "$src/scenarios/llama3-70b-h100.json" --rates 2:30:4 --set workload.requests=800 --set workload.warmup_requests=50 --metric ttft
 check "ttft frontier json" 0 '"ttft_p99_ms"' -- "$bin" frontier "$src/scenarios/llama3-70b-h100.json" --rates 2:10:2 --set workload.requests=300 --set workload.warmup_requests=20 --json
@@ -133,6 +183,21 @@ printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.e2e.p99 < 100"], "
 check "capacity bad slo" 2 "slo\[0\]: expected \"METRIC <= NUMBER\"" -- "$bin" capacity "$tmp/badslo.json"
 printf '{"base": "%s/scenarios/mm1.json", "slo": ["latency_ms.ttft.p99 <= 100"], "rate": {"low": 1, "high": 9}}' "$src" >"$tmp/nottft.json"
 check "capacity metric not in report" 2 "latency_ms.ttft.p99 is not a field" -- "$bin" capacity "$tmp/nottft.json"
+# Issue 16: capacity fills GPUs, $/h and $/1M input/output tokens without a target, and counts every GPU of a
+# disaggregated system (2 pools x TP4 = 8).
+printf '{"base": "%s/scenarios/llama3-70b-disaggregated.json", "slo": ["latency_ms.ttft.p99 <= 2000"], "rate": {"low": 0.5, "high": 1, "tolerance_per_s": 0.5}, "configurations": [{"name": "disagg", "set": {"workload.requests": 300, "workload.warmup_requests": 30}}]}' "$src" >"$tmp/disagg-cap.json"
+check "capacity disaggregated gpus" 0 '^disagg +[>= 0-9.]+ +[0-9]+ +8 +24\.00 +[0-9.]+ +[0-9.]+ ' -- "$bin" capacity "$tmp/disagg-cap.json"
+# fleetlab size: the cheapest fleets for a rate within SLOs (docs/sweep.md "Sizing").
+check "size lists fleets" 0 "^ 1  [0-9]+ x h100-sxm TP[12] PP1 " -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --prompt 256 --output 64 --ttft-ms 400 --tpot-ms 40 --tp 1,2 --pp 1 --pd none --requests 200
+check "size json" 0 '"kind": "sizing"' -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --prompt 256 --output 64 --ttft-ms 400 --tp 1 --pp 1 --pd 1:1 --requests 200 --json
+check "size unknown gpu" 2 "gpus\[0\]: unknown GPU \"h100\"; known:" -- "$bin" size --model llama-3-8b --gpu h100 --rate 20 --ttft-ms 400
+check "size needs an objective" 2 "slo: missing" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20
+check "size needs a rate" 2 "rate_per_s: missing" -- "$bin" size --model llama-3-8b --gpu h100-sxm --ttft-ms 400
+check "size bad ratio" 2 "search.pd_ratios\[0\]: must be \"P:D\"" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --ttft-ms 400 --pd 0:1
+check "size bad flag range" 2 "--headroom" -- "$bin" size --model llama-3-8b --gpu h100-sxm --rate 20 --ttft-ms 400 --headroom 11
+check "size html" 0 '"front":\[' -- sh -c "'$bin' size --model llama-3-8b --gpu h100-sxm --rate 20 --prompt 256 --output 64 --ttft-ms 400 --tp 1,2 --pp 1 --pd none --requests 200 --html '$tmp/size.html' >/dev/null 2>&1 && cat '$tmp/size.html'"
+check "sweep html" 0 '<h2>Throughput vs latency</h2>|"title":"Throughput vs latency"' -- sh -c "'$bin' sweep '$src/sweeps/mm1-rates.json' --out '$tmp/mm1-html.csv' --html '$tmp/sweep.html' 2>/dev/null && cat '$tmp/sweep.html'"
+check "sweep html bad path" 2 "--html /nonexistent/x.html: cannot write the file" -- "$bin" sweep "$src/sweeps/mm1-rates.json" --html /nonexistent/x.html
 
 # Issue 10: a run too big for memory or for the clock is refused before it starts (docs/scenario.md,
 # "How big a run may be"), by run, frontier, sweep and capacity alike.

@@ -56,7 +56,8 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, GoldenTest,
                                            "scenarios/llama3-70b-h100", "scenarios/llama3-70b-speculative",
                                            "scenarios/llama3-70b-disaggregated", "scenarios/fleet-heterogeneous",
                                            "scenarios/fanout-hedged", "scenarios/path-hedged",
-                                           "scenarios/earbud-sleep"));
+                                           "scenarios/earbud-sleep", "scenarios/deepseek-v3-ep16-h200",
+                                           "scenarios/diurnal-classes"));
 
 TEST(DeterminismTest, SameSeedSameReportDifferentSeedDifferentReport) {
   auto a = LoadScenario(kRoot + "/scenarios/on-off.json", {});

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -47,6 +48,9 @@ struct FrontierOptions {
   // Passed to every point's run as RunHooks::cancel (runner.h): once it
   // reads true, the frontier fails with OutOfRange. Not owned.
   const std::atomic<bool>* cancel = nullptr;
+  // Called after each point (done, points), one call at a time, from the
+  // worker threads (the command line's progress bar).
+  std::function<void(std::size_t, std::size_t)> progress;
 };
 
 // One point of the curve, as the frontier's JSON, CSV and text show it: NaN

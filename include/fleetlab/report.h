@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "fleetlab/fleet/disaggregation_report.h"
 #include "fleetlab/fleet/fleet_report.h"
 #include "fleetlab/llm/llm_report.h"
@@ -28,9 +30,22 @@ struct AnalyticPrediction {
   double utilization = 0;
 };
 
+// One class of a mixed workload (workload.classes): its own latencies and
+// attainment of its own objectives, over its measured requests.
+struct ClassReport {
+  std::string name;
+  std::uint64_t completed = 0, dropped = 0;
+  Summary e2e_ms, ttft_ms, tpot_ms;  // TTFT and TPOT only when an LLM made the tokens
+  double ttft_slo_ms = 0, tpot_slo_ms = 0, e2e_slo_ms = 0;  // 0: none
+  double slo_attainment = 0;  // completed requests meeting every objective / (completed + dropped)
+  double throughput_rps = 0;
+};
+
 struct Report {
   std::string scenario;
   std::uint64_t seed = 0;
+  // The scenario document the run parsed (Scenario::document), or null.
+  nlohmann::json resolved_scenario;
 
   // Stability. An open system whose offered load reaches its capacity, or
   // whose backlog visibly grows, is unstable: its latency percentiles are
@@ -100,6 +115,8 @@ struct Report {
   // pool's figures and the KV link's. `llm` then merges the pools
   // (disagg/disagg_merge.h) and the fields above describe both.
   std::optional<DisaggregationReport> disaggregation;
+  // One entry per class when the workload has classes (empty otherwise).
+  std::vector<ClassReport> classes;
 };
 
 }  // namespace fleetlab

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 
 #include "fleetlab/report.h"
 #include "fleetlab/scenario/scenario.h"
@@ -16,6 +17,10 @@ struct RunHooks {
   // Receives an LLM replica's iterations and requests (ignored for the
   // generic station). Not owned.
   class Timeline* timeline = nullptr;
+  // Receives every request as it leaves the system (request_log.h): from
+  // each LLM replica of a fleet or of both disaggregated pools, or from the
+  // run itself for stations and paths. Not owned.
+  class RequestLog* requests = nullptr;
   // Cancellation: when set, the run reads it every kCancelCheckEvents
   // events and, once it is true, stops and fails with OutOfRange
   // ("cancelled"), freeing everything it built. Another thread may set it
@@ -29,6 +34,10 @@ struct RunHooks {
   // the block map, most of a run's time when nobody looks. Nothing else in
   // the report changes.
   bool kv_heatmap = false;
+  // Called every kCancelCheckEvents events with the share of the run done
+  // (requests sent of those planned, or simulated time of duration_s), 0..1,
+  // from the run's thread; the command line's progress bar. Not owned.
+  const std::function<void(double)>* progress = nullptr;
   static constexpr std::uint64_t kCancelCheckEvents = 4096;
 };
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/memory_flag.h"
+#include "cli/progress_bar.h"
 #include "fleetlab/sweep/capacity.h"
 #include "fleetlab/sweep/worker_pool.h"
 
@@ -46,6 +47,9 @@ json ToJson(const CapacitySpec& spec, const CapacityOutcome& out) {
         {"meets_target", spec.target_rate_per_s > 0 ? json(r.meets_target) : json()},
         {"gpus", r.gpus > 0 ? json(r.gpus) : json()},
         {"usd_per_hour", r.usd_per_hour >= 0 ? json(r.usd_per_hour) : json()},
+        {"usd_per_million_input_tokens", r.usd_per_million_input_tokens >= 0 ? json(r.usd_per_million_input_tokens) : json()},
+        {"usd_per_million_output_tokens",
+         r.usd_per_million_output_tokens >= 0 ? json(r.usd_per_million_output_tokens) : json()},
         {"report_at_max", r.report_at_max},
     });
   }
@@ -68,15 +72,18 @@ std::string ToText(const CapacitySpec& spec, const CapacityOutcome& out) {
   for (const SloTarget& t : spec.slos) s += " [" + t.text + "]";
   s += fmt::format("\nbisection on workload.arrival.rate_per_s in [{}, {}], tolerance {} req/s\n\n", spec.rate_low_per_s,
                    spec.rate_high_per_s, spec.tolerance_per_s);
-  s += fmt::format("{:<24} {:>14} {:>5} {:>6} {:>10} {:>10}  {}\n", "configuration", "max rate/s", "runs", "GPUs",
-                   "$/hour", "at target", "first miss / error");
+  s += fmt::format("{:<24} {:>14} {:>5} {:>6} {:>10} {:>9} {:>9} {:>10}  {}\n", "configuration", "max rate/s", "runs",
+                   "GPUs", "$/hour", "$/1M in", "$/1M out", "at target", "first miss / error");
+  const auto money = [](double x, const char* f) { return x >= 0 ? fmt::format(fmt::runtime(f), x) : std::string("-"); };
   for (const CapacityResult& r : out.configs) {
     const std::string target = spec.target_rate_per_s <= 0 ? "-" : (r.meets_target ? "meets" : "misses");
-    s += fmt::format("{:<24} {:>14} {:>5} {:>6} {:>10} {:>10}  {}\n", r.name, r.error.empty() ? MaxText(r, spec) : "-",
-                     r.runs, r.gpus > 0 ? std::to_string(r.gpus) : "-",
-                     r.usd_per_hour >= 0 ? fmt::format("{:.2f}", r.usd_per_hour) : "-", target,
-                     r.error.empty() ? r.miss : r.error);
+    s += fmt::format("{:<24} {:>14} {:>5} {:>6} {:>10} {:>9} {:>9} {:>10}  {}\n", r.name,
+                     r.error.empty() ? MaxText(r, spec) : "-", r.runs, r.gpus > 0 ? std::to_string(r.gpus) : "-",
+                     money(r.usd_per_hour, "{:.2f}"), money(r.usd_per_million_input_tokens, "{:.3f}"),
+                     money(r.usd_per_million_output_tokens, "{:.3f}"), target, r.error.empty() ? r.miss : r.error);
   }
+  s += fmt::format("(GPUs: every GPU of the system; $ per 1M tokens split by GPU time, docs/report.md; all {})\n",
+                   spec.target_rate_per_s > 0 ? "at the target rate" : "at each configuration's max rate");
   if (spec.target_rate_per_s > 0) {
     s += out.cheapest >= 0
              ? fmt::format("\ncheapest meeting the SLOs at {} req/s: {} ({} GPUs, ${:.2f}/hour)\n", spec.target_rate_per_s,
@@ -112,7 +119,9 @@ void AddCapacityCommand(CLI::App& app, CommandContext& ctx) {
                                                                             *max_memory, concurrent))
                         : per_run.status();
     }
-    auto out = ok.ok() ? RunCapacity(*spec, *threads) : Result<CapacityOutcome>(ok);
+    ProgressBar bar(stderr, "configurations");
+    auto out = ok.ok() ? RunCapacity(*spec, *threads, bar.Callback()) : Result<CapacityOutcome>(ok);
+    bar.Finish();
     if (!out.ok()) {
       ctx.err << "fleetlab: " << out.status().message() << "\n";
       ctx.exit_code = 2;

@@ -1,5 +1,6 @@
 #include "cli/catalog_command.h"
 #include "cli/catalog_cost.h"
+#include "cli/catalog_import.h"
 
 #include <memory>
 #include <string>
@@ -17,7 +18,6 @@ using nlohmann::json;
 
 struct CatalogArgs {
   bool json = false;
-  std::string data;  // empty: the source tree's data/
   std::string id;    // for `catalog model|gpu|host|link ID`
 };
 
@@ -64,6 +64,15 @@ json ModelJson(const ModelSpec& m) {
             {"active_params", m.ActiveParams()},
             {"kv_bytes_per_token_bf16", m.KvBytesPerToken(DType::kBf16).value()},
             {"kv_bytes_per_token_fp8", m.KvBytesPerToken(DType::kFp8).value()}});
+  const std::pair<const char*, std::int64_t> variants[] = {
+      {"kv_lora_rank", m.kv_lora_rank}, {"q_lora_rank", m.q_lora_rank}, {"qk_nope_head_dim", m.qk_nope_head_dim},
+      {"qk_rope_head_dim", m.qk_rope_head_dim}, {"v_head_dim", m.v_head_dim}, {"sliding_window", m.sliding_window},
+      {"local_layers", m.local_layers}, {"dense_layers", m.dense_layers}, {"dense_ffn", m.dense_ffn},
+      {"shared_experts", m.shared_experts}};
+  for (const auto& [key, value] : variants) {
+    if (value > 0) j[key] = value;
+  }
+  if (m.local_layers > 0) j["window_kv_bytes_per_sequence_bf16"] = m.WindowKvBytesPerSequence(DType::kBf16).value();
   return j;
 }
 
@@ -74,7 +83,8 @@ json GpuJson(const GpuSpec& g) {
             {"memory_gb", g.memory_bytes / 1e9}, {"memory_bandwidth_gbps", g.memory_bandwidth_Bps / 1e9},
             {"power_w", g.power_w}, {"idle_power_w", g.idle_power_w}, {"active_power_w", g.ActivePowerW()},
             {"price_per_hour_usd", g.price_per_hour_usd}, {"scale_up_link", g.scale_up_link},
-            {"host_link", g.host_link.empty() ? json(nullptr) : json(g.host_link)}, {"gpus_per_node", g.gpus_per_node}};
+            {"host_link", g.host_link.empty() ? json(nullptr) : json(g.host_link)}, {"gpus_per_node", g.gpus_per_node},
+            {"scale_out_link", g.ScaleOutLink()}};
   const std::pair<const char*, double> optional[] = {
       {"sleep_power_w", g.sleep_power_w}, {"wakeup_energy_uj", g.wakeup_energy_j * 1e6},
       {"energy_pj_per_flop", g.energy_per_flop_j * 1e12}, {"energy_pj_per_byte", g.energy_per_byte_j * 1e12},
@@ -209,7 +219,7 @@ std::string FindOne(const Catalog& c, const std::string& kind, const std::string
 }
 
 void Run(CommandContext& ctx, const CatalogArgs& args, const CostArgs& cost, const CLI::App* shown) {
-  auto catalog = args.data.empty() ? Catalog::LoadDefault() : Catalog::LoadDirectory(args.data);
+  auto catalog = Catalog::LoadDefault();  // data/ with the --data / FLEETLAB_DATA overlays
   if (!catalog.ok()) return Fail(ctx, catalog.status().message());
   const Catalog& c = *catalog;
   if (shown != nullptr && shown->get_name() == "cost") return RunCost(ctx, c, cost, args.json);
@@ -237,9 +247,6 @@ void AddCatalogCommand(CLI::App& app, CommandContext& ctx) {
                                             "on a device.");
   auto args = std::make_shared<CatalogArgs>();
   cmd->add_flag("--json", args->json, "Print JSON instead of tables.");
-  cmd->add_option("--data", args->data, "Catalog folder with models/, gpus/, hosts/, links/ (default: data/ of "
-                                        "the source tree).")
-      ->type_name("DIR");
   cmd->fallthrough();
   for (const char* kind : {"model", "gpu", "host", "link"}) {
     auto* one = cmd->add_subcommand(kind, fmt::format("Show one {} with the source of every number.", kind));
@@ -248,8 +255,11 @@ void AddCatalogCommand(CLI::App& app, CommandContext& ctx) {
   }
   auto cost = std::make_shared<CostArgs>();
   AddCostSubcommand(*cmd, cost);
-  cmd->callback([&ctx, args, cost, cmd]() {
+  auto import = std::make_shared<ImportArgs>();
+  AddImportSubcommand(*cmd, import);
+  cmd->callback([&ctx, args, cost, import, cmd]() {
     const auto shown = cmd->get_subcommands();
+    if (!shown.empty() && shown.front()->get_name() == "import-hf") return RunImport(ctx, *import);
     Run(ctx, *args, *cost, shown.empty() ? nullptr : shown.front());
   });
 }

@@ -6,7 +6,7 @@
 
 namespace fleetlab::cli {
 
-// `fleetlab catalog [--json] [--data DIR]` lists the models, GPUs, hosts and
+// `fleetlab catalog [--json]` (the global --data overlays it) lists the models, GPUs, hosts and
 // links of the catalog; `fleetlab catalog model|gpu|host|link ID` shows one
 // with the source of every number. An unknown id or a catalog that fails to
 // load exits 2 with the message on err.

@@ -50,7 +50,7 @@ CLI::App* AddCostSubcommand(CLI::App& catalog, const std::shared_ptr<CostArgs>& 
   cmd->add_option("--pp", a->pp, "Pipeline stages.")->capture_default_str();
   cmd->add_option("--first-layer", a->first_layer, "Run layers from this one (a split model).")->capture_default_str();
   cmd->add_option("--last-layer", a->last_layer, "Run layers before this one (-1: to the end).")->capture_default_str();
-  cmd->add_option("--dtype", a->dtype, "Weights and activations: fp32, bf16, fp16, fp8, int8, int4.")
+  cmd->add_option("--dtype", a->dtype, "Weights and activations: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4.")
       ->capture_default_str();
   cmd->add_option("--tokens", a->tokens, "Tokens per input (encoder: 0 = the image's; decoder: required).");
   cmd->add_option("--context", a->context, "Decoder: KV tokens already cached per input.");
@@ -66,7 +66,8 @@ void RunCost(CommandContext& ctx, const Catalog& c, const CostArgs& a, bool as_j
   if (d == nullptr) return Fail(ctx, fmt::format("--device: unknown device \"{}\"; known: {}", a.device, c.GpuIds()));
   const auto dtype = ParseDType(a.dtype);
   if (!dtype) {
-    return Fail(ctx, fmt::format("--dtype: unknown \"{}\"; allowed: fp32, bf16, fp16, fp8, int8, int4", a.dtype));
+    return Fail(ctx, fmt::format("--dtype: unknown \"{}\"; allowed: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4",
+                                 a.dtype));
   }
   const std::string link_id = a.link.empty() ? d->scale_up_link : a.link;
   const LinkSpec* link = c.FindLink(link_id);

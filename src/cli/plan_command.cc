@@ -49,7 +49,8 @@ Status ReadDuration(const std::string& text, const char* flag, double* seconds) 
 Status ReadDType(const std::string& text, const char* flag, DType* out) {
   const auto d = ParseDType(text);
   if (!d) {
-    return Status::InvalidArgument(fmt::format("{}: must be one of fp32, bf16, fp16, fp8, int8, int4 (got \"{}\")",
+    return Status::InvalidArgument(fmt::format("{}: must be one of fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4 "
+                                               "(got \"{}\")",
                                                flag, text));
   }
   *out = *d;
@@ -205,8 +206,10 @@ std::string ReservationText(const MemoryArgs& a, const MemoryReport& m) {
 std::string MemoryText(const MemoryArgs& a, const MemoryReport& m) {
   const MemoryRequest& r = a.request;
   const MemoryPlan& p = m.plan;
-  std::string out = fmt::format("{} on {}, TP{} PP{} ({} GPUs), context {} tokens per user, {} KV cache\n\n", r.model,
-                                r.gpu, r.tp, r.pp, r.tp * r.pp, Grouped(r.context), DTypeName(r.kv_dtype));
+  const std::string ep = r.ep > 1 || r.attention_dp > 1 ? fmt::format(" DP{} EP{}", r.attention_dp, r.ep) : "";
+  std::string out = fmt::format("{} on {}, TP{} PP{}{} ({} GPUs), context {} tokens per user, {} KV cache\n\n",
+                                r.model, r.gpu, r.tp, r.pp, ep, r.tp * r.attention_dp * r.pp, Grouped(r.context),
+                                DTypeName(r.kv_dtype));
   out += fmt::format("per GPU: {:.1f} GB usable ({:.1f} GB x {:.2f}) = {:.2f} GB weights + {:.2f} GB activation "
                      "workspace + {:.2f} GB KV cache\n",
                      Gb(p.usable_bytes), Gb(p.gpu_memory_bytes), p.usable_bytes / p.gpu_memory_bytes,
@@ -271,7 +274,7 @@ void AddPlanCommand(CLI::App& app, CommandContext& ctx) {
       ->capture_default_str();
   cmd->add_option("--seed", a->request.seed, "Seed of the simulations (the lab's parts use 1).")->capture_default_str();
   cmd->add_option("--tpot-slo", a->tpot_slo, "TPOT objective for one request alone, e.g. 30ms.");
-  cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype: fp32, bf16, fp16, fp8, int8, int4.")
+  cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4.")
       ->capture_default_str();
   cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype.")->capture_default_str();
   cmd->add_option("--tp-link", a->request.tp_link, "Link between TP ranks (default: the GPU's scale-up link within a node, InfiniBand NDR across nodes).");
@@ -288,9 +291,15 @@ void AddMemoryCommand(CLI::App& app, CommandContext& ctx) {
   AddModelAndGpu(cmd, &a->request.model, &a->request.gpu);
   cmd->add_option("--tp", a->request.tp, "Tensor-parallel degree.")->capture_default_str();
   cmd->add_option("--pp", a->request.pp, "Pipeline-parallel degree.")->capture_default_str();
+  cmd->add_option("--ep", a->request.ep, "Expert-parallel degree (MoE models): tp x attention-dp GPUs a stage, each "
+                                         "with experts/ep of each layer's experts.")
+      ->capture_default_str();
+  cmd->add_option("--attention-dp", a->request.attention_dp, "Attention data-parallel groups a stage (with --ep), each "
+                                                             "of tp GPUs holding its own sequences' KV.")
+      ->capture_default_str();
   cmd->add_option("--context", a->request.context, "Tokens per user (prompt + output).")->required();
   cmd->add_option("--block-size", a->request.block_tokens, "Paged KV block, tokens.")->capture_default_str();
-  cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype: fp32, bf16, fp16, fp8, int8, int4.")
+  cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4.")
       ->capture_default_str();
   cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype.")->capture_default_str();
   cmd->add_option("--reservation", a->reservation, "What contiguous allocation reserves per user: max_length "

@@ -1,6 +1,8 @@
 #include "cli/run_command.h"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -16,6 +18,9 @@
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
 #include "cli/memory_flag.h"
+#include "cli/output_file.h"
+#include "cli/request_csv.h"
+#include "cli/progress_bar.h"
 
 namespace fleetlab::cli {
 namespace {
@@ -45,10 +50,21 @@ Result<Scenario> Load(const ScenarioArgs& args) {
   return ParseScenario(doc, "");
 }
 
-bool WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream file(path, std::ios::binary);
-  file << text;
-  return static_cast<bool>(file);
+// --timeline traces LLM replicas; --requests is a CSV file.
+Status CheckOutputs(const Scenario& s, const std::string& timeline, const std::string& requests) {
+  if (!timeline.empty() && !s.llm()) {
+    return Status::InvalidArgument(fmt::format("--timeline: scenario \"{}\" has no LLM replica to trace (it is a {}); "
+                                               "the timeline shows LLM iterations and request phases. Use --requests "
+                                               "FILE.csv for every request's times", s.name,
+                                               s.path ? "request path" : "service station"));
+  }
+  if (!timeline.empty() && !EndsWith(timeline, ".json") && !EndsWith(timeline, ".json.gz")) {
+    return Status::InvalidArgument(fmt::format("--timeline {}: must end in .json or .json.gz", timeline));
+  }
+  if (!requests.empty() && !EndsWith(requests, ".csv")) {
+    return Status::InvalidArgument(fmt::format("--requests {}: must end in .csv", requests));
+  }
+  return Status::Ok();
 }
 
 // The frontier runs min(threads, points) rates at once; the lowest rate
@@ -84,22 +100,41 @@ void AddRunCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_flag("--series", *series,
                 "With --json, add an LLM replica's time series: queue over time and the KV-cache block map.");
   cmd->add_option("--timeline", *timeline,
-                  "Write a Chrome/Perfetto trace of an LLM replica run to this file (open it in ui.perfetto.dev).")
-      ->type_name("FILE.json");
-  cmd->callback([&ctx, args, json, series, timeline]() {
+                  "Write a Chrome/Perfetto trace of an LLM replica run to this file (open it in ui.perfetto.dev); "
+                  "gzipped when the name ends in .gz.")
+      ->type_name("FILE.json[.gz]");
+  auto requests = std::make_shared<std::string>();
+  cmd->add_option("--requests", *requests,
+                  "Write one row per request (arrival, replica, TTFT, TPOT, e2e, tokens, preemptions) to this CSV "
+                  "file as the run goes (docs/report.md, \"Per-request output\").")
+      ->type_name("FILE.csv");
+  cmd->callback([&ctx, args, json, series, timeline, requests]() {
     auto scenario = Load(*args);
     if (!scenario.ok()) return (void)Fail(ctx, scenario.status());
     if (Status s = CheckRunMemory(*scenario, args->max_memory, 1); !s.ok()) return (void)Fail(ctx, s);
+    if (Status s = CheckOutputs(*scenario, *timeline, *requests); !s.ok()) return (void)Fail(ctx, s);
     Timeline trace;
+    CsvRequestLog log;
     RunHooks hooks;
     hooks.kv_heatmap = *series;  // only a report with series shows the block map
     if (!timeline->empty()) hooks.timeline = &trace;
+    if (!requests->empty()) {
+      if (Status s = log.Open(*requests, "--requests"); !s.ok()) return (void)Fail(ctx, s);
+      hooks.requests = &log;
+    }
+    ProgressBar bar(stderr, "% of the run");
+    const std::function<void(double)> progress = [&bar](double done) {
+      bar.Update(static_cast<std::uint64_t>(std::min(99.0, 100 * done)), 100);
+    };
+    if (bar.active()) hooks.progress = &progress;
     const auto start = std::chrono::steady_clock::now();
     auto report = RunScenario(*scenario, hooks);
+    bar.Finish();
     const double wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    if (Status s = log.Close(); !s.ok()) return (void)Fail(ctx, s);
     if (!report.ok()) return (void)Fail(ctx, report.status());
-    if (!timeline->empty() && !WriteFile(*timeline, trace.ToJson().dump())) {
-      return (void)Fail(ctx, Status::IoError(fmt::format("--timeline {}: cannot write the file", *timeline)));
+    if (!timeline->empty()) {
+      if (Status s = WriteOutputFile(*timeline, trace.ToJson().dump(), "--timeline"); !s.ok()) return (void)Fail(ctx, s);
     }
     if (*json) {
       ctx.out << ReportToJson(*report, *series).dump(2) << "\n";
@@ -151,7 +186,10 @@ void AddFrontierCommand(CLI::App& app, CommandContext& ctx) {
     auto scenario = Load(*args);
     if (!scenario.ok()) return (void)Fail(ctx, scenario.status());
     if (Status s = CheckFrontierMemory(*scenario, options, args->max_memory); !s.ok()) return (void)Fail(ctx, s);
+    ProgressBar bar(stderr, "rates");
+    options.progress = bar.Callback();
     auto frontier = RunFrontier(*scenario, options);
+    bar.Finish();
     if (!frontier.ok()) return (void)Fail(ctx, frontier.status());
     if (*format == "json") {
       ctx.out << FrontierToJson(*frontier).dump(2) << "\n";

@@ -1,17 +1,20 @@
 #include "cli/sweep_command.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "cli/charts_pages.h"
 #include "cli/memory_flag.h"
+#include "cli/output_file.h"
+#include "cli/progress_bar.h"
 #include "fleetlab/sweep/sweep_runner.h"
 #include "fleetlab/sweep/worker_pool.h"
+#include "fleetlab/util/file.h"
 
 namespace fleetlab::cli {
 namespace {
@@ -19,33 +22,28 @@ namespace {
 struct SweepArgs {
   std::string path;
   std::string out;
+  std::string html;
   unsigned threads = 0;  // 0: the default
   std::string max_memory;
 };
 
-// A one-line progress bar with the ETA, redrawn at most 10 times a second.
-class ProgressBar {
- public:
-  explicit ProgressBar(std::FILE* to) : to_(to), start_(Clock::now()) {}
-  void Update(std::uint64_t done, std::uint64_t total) {
-    const auto now = Clock::now();
-    if (done < total && now - last_ < std::chrono::milliseconds(100)) return;
-    last_ = now;
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double eta = done ? elapsed * static_cast<double>(total - done) / static_cast<double>(done) : 0;
-    const int width = 30, filled = total ? static_cast<int>(width * done / total) : width;
-    std::fprintf(to_, "\r[%s%s] %llu/%llu points  %.0f s elapsed  ETA %.0f s ", std::string(filled, '#').c_str(),
-                 std::string(width - filled, ' ').c_str(), static_cast<unsigned long long>(done),
-                 static_cast<unsigned long long>(total), elapsed, eta);
-    if (done == total) std::fputc('\n', to_);
-    std::fflush(to_);
+// The charts page from the rows just written (the --out file, or the CSV
+// table printed).
+Status WriteHtml(const SweepArgs& args, const SweepSpec& spec, const std::string& table) {
+  SweepFormat format = SweepFormat::kCsv;
+  std::string text = table;
+  if (!args.out.empty()) {
+    auto f = SweepFormatOf(args.out);
+    auto read = ReadTextFile(args.out, "sweep output");
+    if (!f.ok() || !read.ok()) return f.ok() ? read.status() : f.status();
+    format = *f;
+    text = std::move(read).value();
   }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  std::FILE* to_;
-  Clock::time_point start_, last_{};
-};
+  auto rows = RowsAsObjects(format, spec, text);
+  if (!rows.ok()) return rows.status();
+  return WriteOutputFile(args.html, SweepHtml(std::filesystem::path(args.path).stem().string(), spec, *rows),
+                         "--html");
+}
 
 int Run(CommandContext& ctx, const SweepArgs& args) {
   auto comm = MakeSweepComm();
@@ -72,19 +70,24 @@ int Run(CommandContext& ctx, const SweepArgs& args) {
     return 2;
   }
   options.max_bytes_per_point = *per_point;
-  ProgressBar bar(stderr);
-  if (c.rank() == 0 && isatty(STDERR_FILENO)) {
-    options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar.Update(done, total); };
-  }
+  ProgressBar bar(stderr, "points");
+  if (c.rank() == 0) options.progress = bar.Callback();
   const auto start = std::chrono::steady_clock::now();
   auto outcome = RunSweep(*spec, options);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  bar.Finish();
   if (!outcome.ok()) {
     // Every rank parses the same points: rank 0 speaks for all.
     if (c.rank() == 0) ctx.err << "fleetlab: " << outcome.status().message() << "\n";
     return 2;
   }
   if (c.rank() != 0) return 0;
+  if (!args.html.empty()) {
+    if (Status s = WriteHtml(args, *spec, outcome->table); !s.ok()) {
+      ctx.err << "fleetlab: sweep: " << s.message() << "\n";
+      return 2;
+    }
+  }
   ctx.out << outcome->table;
   ctx.err << fmt::format("sweep: {} points: {} simulated ({} refused, see the error column), {} resumed from {}; "
                          "{} ranks x {} threads; {:.2f} s wall, {:.3g} events/s\n",
@@ -109,6 +112,9 @@ void AddSweepCommand(CLI::App& app, CommandContext& ctx) {
                   "Simulation threads per process (default: every local core; 1 per rank under mpirun). "
                   "Results do not depend on it.")
       ->check(CLI::Range(1u, 1024u));
+  cmd->add_option("--html", args->html, "Also write a self-contained page with the Pareto charts of the rows (cost vs "
+                                        "P99 TTFT/TPOT, throughput vs latency).")
+      ->type_name("FILE.html");
   AddMaxMemoryFlag(cmd, &args->max_memory);
   cmd->callback([&ctx, args]() { ctx.exit_code = Run(ctx, *args); });
 }

@@ -1,5 +1,7 @@
 #include "disagg/disagg_merge.h"
 
+#include "fleetlab/llm/token_cost.h"
+
 namespace fleetlab {
 namespace {
 
@@ -8,10 +10,10 @@ void AddCounts(const LlmReport& p, LlmReport* out) {
   out->window_output_tokens += p.window_output_tokens;
   out->output_tokens_per_s += p.output_tokens_per_s;
   out->usd_per_hour += p.usd_per_hour;
+  out->usd_per_hour_prompt += p.usd_per_hour_prompt;
   out->average_power_w += p.average_power_w;
   out->mean_concurrency += p.mean_concurrency;
   out->mean_running += p.mean_running;
-  out->gpus_total += p.gpus_total;
   out->tp_bytes += p.tp_bytes;
   out->tp_comm_s += p.tp_comm_s;
   out->tokens_processed += p.tokens_processed;
@@ -40,8 +42,9 @@ LlmReport MergeDisaggregated(const LlmReport& prefill, int prefill_gpus, const L
   out.mfu = (prefill.mfu * gp + decode.mfu * gd) / g;
   out.mbu = (prefill.mbu * gp + decode.mbu * gd) / g;
   out.busy_fraction = (prefill.busy_fraction * gp + decode.busy_fraction * gd) / g;
+  out.gpus_total = prefill_gpus + decode_gpus;
+  DeriveTokenCosts(window_s, &out);
   const double tokens = static_cast<double>(out.window_output_tokens);
-  out.usd_per_million_output_tokens = tokens > 0 ? out.usd_per_hour * window_s / 3600 / tokens * 1e6 : 0;
   out.joules_per_output_token = tokens > 0 ? out.average_power_w * window_s / tokens : 0;
   // Per concurrent user: a request occupies a decode slot for most of its life.
   if (decode.usd_per_concurrent_user_hour > 0) {

@@ -71,11 +71,17 @@ DisaggSystem::~DisaggSystem() = default;
 Result<std::unique_ptr<DisaggSystem>> DisaggSystem::Build(const DisaggregationOptions& o,
                                                           const RandomStreams& streams, Simulator& sim,
                                                           CompletionListener* listener, Timeline* timeline,
-                                                          bool kv_heatmap, SimDuration horizon) {
+                                                          bool kv_heatmap, SimDuration horizon, RequestLog* log) {
   std::unique_ptr<DisaggSystem> sys(new DisaggSystem(o, listener, horizon));
   FLEETLAB_RETURN_IF_ERROR(sys->BuildPrefill(streams, sim));
   FLEETLAB_RETURN_IF_ERROR(sys->BuildDecode(streams, sim));
   sys->prefill_.replicas.front()->SetTimeline(timeline);
+  for (std::size_t i = 0; i < sys->prefill_.replicas.size(); ++i) {
+    sys->prefill_.replicas[i]->SetRequestLog(log, static_cast<std::int64_t>(i), RequestPool::kPrefill);
+  }
+  for (std::size_t j = 0; j < sys->decode_.replicas.size(); ++j) {
+    sys->decode_.replicas[j]->SetRequestLog(log, static_cast<std::int64_t>(j), RequestPool::kDecode);
+  }
   sys->decode_.replicas.front()->SetKvHeatmap(kv_heatmap);  // the report's heatmap is decode replica 0's
   sys->link_ = std::make_unique<KvLink>(o.link, sys.get());
   sys->link_->Attach(sim);

@@ -19,6 +19,7 @@
 #include "fleetlab/engine/simulator.h"
 #include "fleetlab/fleet/disaggregation_options.h"
 #include "fleetlab/llm/replica.h"
+#include "fleetlab/request_log.h"
 #include "fleetlab/llm/timeline.h"
 #include "fleetlab/random/rng.h"
 #include "fleetlab/report.h"
@@ -41,7 +42,8 @@ class DisaggSystem final : public KvLinkSink {
   // shows prefill replica 0) outlive the system.
   static Result<std::unique_ptr<DisaggSystem>> Build(const DisaggregationOptions& o, const RandomStreams& streams,
                                                      Simulator& sim, CompletionListener* listener,
-                                                     Timeline* timeline, bool kv_heatmap, SimDuration horizon);
+                                                     Timeline* timeline, bool kv_heatmap, SimDuration horizon,
+                                                     RequestLog* log = nullptr);
   ~DisaggSystem() override;
 
   RequestTarget* target() const { return prefill_.router.get(); }

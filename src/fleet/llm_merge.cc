@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "fleetlab/llm/token_cost.h"
+
 namespace fleetlab {
 namespace {
 
@@ -20,10 +22,11 @@ void AddTotals(const LlmReport& p, LlmReport* out) {
   out->prefix_hit_tokens += p.prefix_hit_tokens;
   out->prefix_lookup_tokens += p.prefix_lookup_tokens;
   out->usd_per_hour += p.usd_per_hour;
+  out->usd_per_hour_prompt += p.usd_per_hour_prompt;
+  out->gpus_total += p.gpus_total;
   out->average_power_w += p.average_power_w;
   out->mean_concurrency += p.mean_concurrency;
   out->mean_running += p.mean_running;
-  out->gpus_total += p.gpus_total;
   out->tp_bytes += p.tp_bytes;
   out->tp_comm_s += p.tp_comm_s;
   out->tokens_processed += p.tokens_processed;
@@ -75,11 +78,9 @@ void Derive(const std::vector<LlmReport>& parts, double window_s, LlmReport* out
     sequences += k * out->batch_size_counts[k];
   }
   out->mean_batch_size = iterations > 0 ? static_cast<double>(sequences) / static_cast<double>(iterations) : 0;
+  DeriveTokenCosts(window_s, out);
   const double tokens = static_cast<double>(out->window_output_tokens);
-  if (tokens > 0) {
-    out->usd_per_million_output_tokens = out->usd_per_hour * window_s / 3600 / tokens * 1e6;
-    out->joules_per_output_token = out->average_power_w * window_s / tokens;
-  }
+  if (tokens > 0) out->joules_per_output_token = out->average_power_w * window_s / tokens;
   double running = 0;  // each replica's mean running requests, recovered from its cost per user-hour
   for (const LlmReport& p : parts) {
     if (p.usd_per_concurrent_user_hour > 0) running += p.usd_per_hour / p.usd_per_concurrent_user_hour;
@@ -93,6 +94,7 @@ LlmReport CombineLlmReports(const std::vector<LlmReport>& parts, const std::vect
                             const LlmSamples& pooled, double window_s) {
   assert(!parts.empty() && completed.size() == parts.size());
   LlmReport out;
+  out.gpus_total = 0;  // summed below
   const LlmReport& first = parts.front();
   out.model = first.model, out.gpu = first.gpu, out.policy = first.policy, out.allocator = first.allocator;
   out.tp = first.tp, out.pp = first.pp, out.gpus = first.gpus, out.memory = first.memory;

@@ -16,6 +16,7 @@
 #include "fleetlab/util/file_set.h"
 #include "fleetlab/util/json.h"
 #include "llm/catalog_layers.h"
+#include "llm/catalog_variants.h"
 #include "scenario/field_reader.h"
 
 #ifndef FLEETLAB_SOURCE_DIR
@@ -37,7 +38,9 @@ struct DTypeInfo {
   double bytes;
 };
 constexpr DTypeInfo kDTypes[] = {{DType::kFp32, "fp32", 4}, {DType::kBf16, "bf16", 2}, {DType::kFp16, "fp16", 2},
-                                 {DType::kFp8, "fp8", 1},   {DType::kInt8, "int8", 1}, {DType::kInt4, "int4", 0.5}};
+                                 {DType::kFp8, "fp8", 1},   {DType::kInt8, "int8", 1}, {DType::kInt4, "int4", 0.5},
+                                 // 4-bit E2M1 + one E4M3 scale per 16 (NVFP4) or one E8M0 per 32 (MXFP4)
+                                 {DType::kNvFp4, "nvfp4", 0.5 + 1.0 / 16}, {DType::kMxFp4, "mxfp4", 0.5 + 1.0 / 32}};
 
 const DTypeInfo& Info(DType d) {
   for (const auto& i : kDTypes) {
@@ -152,6 +155,7 @@ Status ParseDecoder(FieldReader& r, ModelSpec* m) {
   FLEETLAB_RETURN_IF_ERROR(r.Integer("ffn_matrices", &matrices, Range::Between(2, 3)));
   m->ffn_matrices = static_cast<std::int64_t>(matrices);
   FLEETLAB_RETURN_IF_ERROR(r.Bool("tied_embeddings", &m->tied_embeddings));
+  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ParseDecoderVariants(r, m));
   return CheckModelShape(*m);
 }
 
@@ -214,7 +218,7 @@ Status ReadPeakFlops(FieldReader& r, std::map<DType, double>* out) {
   for (const auto& [key, value] : p->items()) {
     const std::string path = "peak_tflops." + key;
     const auto dtype = ParseDType(key);
-    if (!dtype) return Invalid(path, "unknown precision; allowed: fp32, bf16, fp16, fp8, int8, int4");
+    if (!dtype) return Invalid(path, "unknown precision; allowed: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4");
     if (!value.is_number() || !(value.get<double>() > 0)) return Invalid(path, "must be a number > 0 " + Got(value));
     (*out)[*dtype] = value.get<double>() * 1e12;
   }
@@ -250,6 +254,7 @@ Status ParseGpu(const json& j, GpuSpec* g) {
   FLEETLAB_RETURN_IF_ERROR(r.Number("price_per_hour_usd", &g->price_per_hour_usd, Range::AtLeast(0)));
   FLEETLAB_RETURN_IF_ERROR(r.String("scale_up_link", &g->scale_up_link));
   FLEETLAB_RETURN_IF_ERROR(r.String("host_link", &g->host_link));
+  FLEETLAB_RETURN_IF_ERROR(r.String("scale_out_link", &g->scale_out_link));
   std::uint32_t per_node = static_cast<std::uint32_t>(g->gpus_per_node);
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("gpus_per_node", &per_node, Range::Between(1, 4096)));
   g->gpus_per_node = static_cast<int>(per_node);
@@ -399,6 +404,7 @@ Result<Catalog> Catalog::LoadFiles(const FileSet& files, const std::string& root
     const std::string file = JoinPath(root, "gpus/" + g.id + ".json");
     FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.scale_up_link, "scale_up_link", file));
     if (!g.host_link.empty()) FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.host_link, "host_link", file));
+    if (!g.scale_out_link.empty()) FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.scale_out_link, "scale_out_link", file));
   }
   for (const auto& h : c.hosts_) {
     FLEETLAB_RETURN_IF_ERROR(CheckLink(c, h.link_to_gpu, "link_to_gpu", JoinPath(root, "hosts/" + h.id + ".json")));
@@ -406,7 +412,24 @@ Result<Catalog> Catalog::LoadFiles(const FileSet& files, const std::string& root
   return c;
 }
 
-Result<Catalog> Catalog::LoadDefault() { return LoadDirectory(FLEETLAB_SOURCE_DIR "/data"); }
+Result<Catalog> Catalog::LoadOverlayDirectory(const std::string& dir) {
+  const fs::path root(dir);
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) {
+    return Status::NotFound(fmt::format("{}: no such catalog folder (one with any of models/, gpus/, hosts/, links/)", dir));
+  }
+  // An overlay holds only what it changes: a missing folder is empty.
+  auto files = ReadJsonFolder(dir, 2);
+  if (!files.ok()) return files.status();
+  Catalog c;
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "links", &ParseLink, &c.links_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "models", &ParseModel, &c.models_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "gpus", &ParseGpu, &c.gpus_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "hosts", &ParseHost, &c.hosts_));
+  return c;
+}
+
+std::string Catalog::BuiltinDirectory() { return FLEETLAB_SOURCE_DIR "/data"; }
 
 const ModelSpec* Catalog::FindModel(const std::string& id) const {
   for (const auto& m : models_) {

@@ -8,19 +8,33 @@
 namespace fleetlab {
 
 std::int64_t ModelSpec::AttentionParamsPerLayer() const {
+  if (IsMla()) {  // DeepSeek-V2 (Liu et al. 2024), eq. 9-14: low-rank query and KV, decoupled RoPE key
+    const std::int64_t qk = qk_nope_head_dim + qk_rope_head_dim;
+    const std::int64_t q = q_lora_rank > 0 ? hidden * q_lora_rank + q_lora_rank * heads * qk : hidden * heads * qk;
+    const std::int64_t kv_down = hidden * (kv_lora_rank + qk_rope_head_dim);
+    return q + kv_down + MlaUpProjectionParams() + heads * v_head_dim * hidden;
+  }
   const std::int64_t q = hidden * heads * head_dim, kv = 2 * hidden * kv_heads * head_dim;
   const std::int64_t out = heads * head_dim * hidden;
   return q + kv + out;
 }
 
+std::int64_t ModelSpec::MlaUpProjectionParams() const {
+  return IsMla() ? kv_lora_rank * heads * (qk_nope_head_dim + v_head_dim) : 0;
+}
+
 std::int64_t ModelSpec::MlpParamsPerLayer() const {
   const std::int64_t router = experts > 1 ? hidden * experts : 0;
-  return ffn_matrices * hidden * ffn * experts + router;
+  return ffn_matrices * hidden * ffn * (experts + shared_experts) + router;
 }
 
 std::int64_t ModelSpec::ActiveMlpParamsPerLayer() const {
   const std::int64_t router = experts > 1 ? hidden * experts : 0;
-  return ffn_matrices * hidden * ffn * experts_per_token + router;
+  return ffn_matrices * hidden * ffn * (experts_per_token + shared_experts) + router;
+}
+
+std::int64_t ModelSpec::KvElementsPerTokenPerLayer() const {
+  return IsMla() ? kv_lora_rank + qk_rope_head_dim : 2 * kv_heads * head_dim;
 }
 
 std::int64_t ModelSpec::EncoderTokens() const {
@@ -52,20 +66,29 @@ std::int64_t ModelSpec::TotalParams() const {
     for (const auto& l : layer_list) sum += l.params;
     return sum;
   }
-  return EmbeddingParams() + layers * (AttentionParamsPerLayer() + MlpParamsPerLayer()) + LmHeadParams();
+  return EmbeddingParams() + layers * AttentionParamsPerLayer() + StandardLayers() * MlpParamsPerLayer() +
+         dense_layers * DenseMlpParamsPerLayer() + LmHeadParams();
 }
 
 // Embeddings included, as in the published "active parameters" figures
 // (Mixtral-8x7B: 12.9 B active = 12.6 B of layers + 0.26 B of embeddings).
 std::int64_t ModelSpec::ActiveParams() const {
   if (!IsDecoder()) return TotalParams();
-  return EmbeddingParams() + layers * (AttentionParamsPerLayer() + ActiveMlpParamsPerLayer()) + LmHeadParams();
+  return EmbeddingParams() + layers * AttentionParamsPerLayer() + StandardLayers() * ActiveMlpParamsPerLayer() +
+         dense_layers * DenseMlpParamsPerLayer() + LmHeadParams();
 }
 
 Bytes ModelSpec::KvBytesPerToken(DType kv_dtype) const {
-  const double elements = 2.0 * static_cast<double>(layers * kv_heads * head_dim);
+  const double elements = static_cast<double>(GlobalLayers() * KvElementsPerTokenPerLayer());
   return Bytes(std::llround(elements * BytesPerElement(kv_dtype)));
 }
+
+Bytes ModelSpec::WindowKvBytesPerSequence(DType kv_dtype) const {
+  const double elements = static_cast<double>(local_layers * sliding_window * KvElementsPerTokenPerLayer());
+  return Bytes(std::llround(elements * BytesPerElement(kv_dtype)));
+}
+
+std::string GpuSpec::ScaleOutLink() const { return scale_out_link.empty() ? kDefaultScaleOutLink : scale_out_link; }
 
 std::optional<double> GpuSpec::PeakFlops(DType d) const {
   const auto it = peak_flops.find(d);

@@ -4,6 +4,19 @@
 #include <cassert>
 
 namespace fleetlab {
+namespace {
+
+// The cache key of block k of a prompt: (group, k), or with a trace's hash
+// ids (the id of the hash block holding block k's last token, k). Hash keys
+// set the top bit so they never meet a group's.
+PrefixKey KeyOf(const PrefixRef& prefix, std::int64_t k, std::int64_t bt) {
+  if (prefix.hashes == nullptr) return {prefix.group, k};
+  const auto i = static_cast<std::size_t>(((k + 1) * bt - 1) / prefix.hash_tokens);
+  assert(i < prefix.hash_count);
+  return {prefix.hashes[i] | (std::uint64_t{1} << 63), k};
+}
+
+}  // namespace
 
 PagedKvAllocator::PagedKvAllocator(Tokens capacity, Tokens block_tokens, bool prefix_caching)
     : bt_(block_tokens.value()),
@@ -30,7 +43,7 @@ KvAdmission PagedKvAllocator::Admit(SeqId id, Tokens initial, [[maybe_unused]] T
     seq.blocks.push_back(b);
   }
   seq.shared = hits;
-  RegisterFresh(id, seq, prefix.group, found.shareable);
+  RegisterFresh(id, seq, prefix, found.shareable);
   while (static_cast<std::int64_t>(seq.blocks.size()) < need) AddPrivate(id, seq, TakeBlock());
   AddContribution(seq, +1);
   hit_tokens_ += static_cast<std::uint64_t>(hits * bt_);
@@ -166,7 +179,7 @@ PagedKvAllocator::Lookup PagedKvAllocator::LookUp(PrefixRef prefix, Tokens initi
   assert(prefix.tokens.value() >= 0);
   found.shareable = std::min(prefix.tokens, initial).value() / bt_;
   for (std::int64_t k = 0; k < found.shareable; ++k) {
-    const BlockId b = cache_.Find({prefix.group, k});
+    const BlockId b = cache_.Find(KeyOf(prefix, k, bt_));
     if (b == kNoBlock) break;
     found.hits.push_back(b);
     if (cache_.holders(b) == 0) ++found.unheld_hits;
@@ -200,12 +213,12 @@ void PagedKvAllocator::AddPrivate(SeqId id, Seq& seq, BlockId block) {
 
 // Allocates and registers the full prefix blocks after the cache hits, up to
 // `shareable` (stopping early, defensively, at a key already registered).
-void PagedKvAllocator::RegisterFresh(SeqId id, Seq& seq, std::uint64_t group,
-                                     std::int64_t shareable) {
+void PagedKvAllocator::RegisterFresh(SeqId id, Seq& seq, const PrefixRef& prefix, std::int64_t shareable) {
   for (std::int64_t k = seq.shared; k < shareable; ++k) {
-    if (cache_.Find({group, k}) != kNoBlock) return;
+    const PrefixKey key = KeyOf(prefix, k, bt_);
+    if (cache_.Find(key) != kNoBlock) return;
     const BlockId b = TakeBlock();
-    [[maybe_unused]] const bool fresh = cache_.Register({group, k}, b, id);
+    [[maybe_unused]] const bool fresh = cache_.Register(key, b, id);
     assert(fresh);
     seq.blocks.push_back(b);
     ++seq.shared;

@@ -10,7 +10,9 @@
 // cached: registered prefix blocks nobody holds; free: the free list.
 //
 // Prefix caching (optional): block k of a prompt's shared prefix (group g;
-// only full blocks, k < min(prefix, initial) / bt) is keyed (g, k). Admit
+// only full blocks, k < min(prefix, initial) / bt) is keyed (g, k); with a
+// trace's hash ids, (id of the hash block holding block k's last token, k),
+// so requests share exactly the blocks their hash chains share. Admit
 // reuses the registered blocks of keys (g, 0), (g, 1), ... up to the first
 // miss (cached_tokens = bt per hit), allocates the rest and registers its
 // fresh full prefix blocks. Release keeps them, unheld, as cached; when the
@@ -81,7 +83,7 @@ class PagedKvAllocator final : public KvAllocator {
   std::int64_t Available() const;  // free + evictable blocks
   BlockId TakeBlock();
   void AddPrivate(SeqId id, Seq& seq, BlockId block);
-  void RegisterFresh(SeqId id, Seq& seq, std::uint64_t group, std::int64_t shareable);
+  void RegisterFresh(SeqId id, Seq& seq, const PrefixRef& prefix, std::int64_t shareable);
   Waste WasteOf(const Seq& seq) const;
   void AddContribution(const Seq& seq, int sign);
   // Free and not holding a cached prefix.

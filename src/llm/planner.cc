@@ -29,10 +29,15 @@ Status Unknown(const char* flag, const char* kind, const std::string& id, const 
   return Status::InvalidArgument(fmt::format("{}: unknown {} \"{}\"; known: {}", flag, kind, id, known));
 }
 
-// "replica.tp: must divide ..." -> "<prefix>tp: must divide ...".
+// "replica.tp: must divide ..." -> "<prefix>tp: must divide ...". With the
+// prefix "--" the field becomes the flag: "replica.attention_dp: ..." ->
+// "--attention-dp: ...".
 std::string Reprefix(const std::string& message, const std::string& prefix) {
   const std::string from = "replica.";
-  return message.rfind(from, 0) == 0 ? prefix + message.substr(from.size()) : message;
+  if (message.rfind(from, 0) != 0) return message;
+  std::string field = message.substr(from.size(), message.find(':') - from.size());
+  if (prefix == "--") std::replace(field.begin(), field.end(), '_', '-');
+  return prefix + field + message.substr(from.size() + field.size());
 }
 
 Status ResolveLink(const std::string& id, const char* flag, const Catalog& c, LinkSpec* out) {
@@ -262,7 +267,8 @@ bool Better(const SplitPlan& a, const SplitPlan& b) {
 }
 
 Status CheckMemoryRequest(const MemoryRequest& r, const ModelSpec& m) {
-  for (const auto& [flag, value] : {std::pair{"--tp", r.tp}, std::pair{"--pp", r.pp}}) {
+  for (const auto& [flag, value] : {std::pair{"--tp", r.tp}, std::pair{"--pp", r.pp}, std::pair{"--ep", r.ep},
+                                    std::pair{"--attention-dp", r.attention_dp}}) {
     if (value < 1 || value > kMaxGpus) {
       return Status::InvalidArgument(fmt::format("{}: must be between 1 and {} (got {})", flag, kMaxGpus, value));
     }
@@ -329,6 +335,9 @@ Result<MemoryReport> PlanUsers(const MemoryRequest& r, const Catalog& c) {
   FLEETLAB_RETURN_IF_ERROR(CheckMemoryRequest(r, hw->model));
   hw->tp = r.tp;
   hw->pp = r.pp;
+  hw->ep = r.ep;
+  hw->attention_dp = r.attention_dp;
+  FLEETLAB_RETURN_IF_ERROR(ResolveLink(DefaultEpLink(hw->gpu, hw->gpus_per_stage()), "--gpu", c, &hw->ep_link));
   hw->weight_dtype = r.weight_dtype;
   hw->activation_dtype = r.activation_dtype;
   hw->kv_dtype = r.kv_dtype;

@@ -95,6 +95,10 @@ Result<std::vector<SplitPlan>> PlanSplits(const PlanRequest& request, const Cata
 struct MemoryRequest {
   std::string model, gpu;
   int tp = 1, pp = 1;
+  // Expert parallelism (MoE models): ep = tp x attention_dp GPUs a stage, each
+  // holding experts / ep experts and its attention group's KV (docs/model.md,
+  // "Expert parallelism"). 1 and 1: experts split by TP like a dense MLP.
+  int ep = 1, attention_dp = 1;
   std::int64_t context = 2048;      // tokens per user (prompt + output)
   std::int64_t block_tokens = 16;   // paged block size
   DType weight_dtype = DType::kBf16, activation_dtype = DType::kBf16, kv_dtype = DType::kBf16;
@@ -118,8 +122,9 @@ struct MemoryReport {
   double paged_over_contiguous = 0;  // users_paged / users_contiguous (0 if none)
 };
 
-// Errors: unknown model or GPU (naming --model / --gpu), tp or pp outside
-// 1..1024 or not dividing the model (the roofline's message), context < 1
+// Errors: unknown model or GPU (naming --model / --gpu), tp, pp, ep or
+// attention_dp outside 1..1024, not dividing the model or ep != tp x
+// attention_dp (the roofline's message, naming --ep), context < 1
 // or beyond the model's max context, block_tokens < 1. A configuration
 // whose weights do not fit is not an error: plan.fits is false.
 Result<MemoryReport> PlanUsers(const MemoryRequest& request, const Catalog& catalog);

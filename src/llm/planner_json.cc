@@ -19,10 +19,12 @@ Json Integer(bool present, std::int64_t v) { return present ? Json(v) : Json(nul
 Json BreakdownJson(const SplitPlan& p) {
   const StepBreakdown& b = p.ttft_breakdown;
   if (!p.fits) return nullptr;
-  return {{"matmul", Ms(b.matmul_s)},         {"weight_memory", Ms(b.weight_memory_s)},
-          {"attention", Ms(b.attention_s)},   {"kv_memory", Ms(b.kv_memory_s)},
-          {"tp_comm", Ms(b.tp_comm_s)},       {"pp_comm", Ms(b.pp_comm_s)},
-          {"overhead", Ms(b.overhead_s)},     {"total", Ms(b.total_s)}};
+  Json j = {{"matmul", Ms(b.matmul_s)},         {"weight_memory", Ms(b.weight_memory_s)},
+            {"attention", Ms(b.attention_s)},   {"kv_memory", Ms(b.kv_memory_s)},
+            {"tp_comm", Ms(b.tp_comm_s)},       {"pp_comm", Ms(b.pp_comm_s)},
+            {"overhead", Ms(b.overhead_s)},     {"total", Ms(b.total_s)}};
+  if (b.ep_comm_s > 0) j["ep_comm"] = Ms(b.ep_comm_s);
+  return j;
 }
 
 Json SplitJson(const SplitPlan& p) {
@@ -56,7 +58,8 @@ Json PlanToJson(const std::vector<SplitPlan>& plans) {
 
 Json MemoryToJson(const MemoryRequest& r, const MemoryReport& m) {
   const MemoryPlan& p = m.plan;
-  return {{"model", r.model}, {"gpu", r.gpu}, {"tp", r.tp}, {"pp", r.pp}, {"context", r.context},
+  return {{"model", r.model}, {"gpu", r.gpu}, {"tp", r.tp}, {"pp", r.pp}, {"ep", r.ep},
+          {"attention_dp", r.attention_dp}, {"gpus", r.tp * r.attention_dp * r.pp}, {"context", r.context},
           {"block_tokens", r.block_tokens}, {"kv_dtype", DTypeName(r.kv_dtype)},
           {"reservation", ReservationName(r.reservation)},
           {"usable_gb_per_gpu", Gb(p.usable_bytes)}, {"weights_gb_per_gpu", Gb(p.weights_bytes_per_gpu)},

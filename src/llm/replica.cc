@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/llm/timeline.h"
+#include "fleetlab/llm/token_cost.h"
 #include "llm/replica_state.h"
 #include "llm/replica_stats.h"
 #include "llm/scheduler.h"
@@ -23,13 +24,15 @@ Status AddDraft(const ReplicaOptions& o, MemoryPlan* plan, std::unique_ptr<PerfM
   if (!o.speculative.enabled || o.speculative.draft_is_ngram) return Status::Ok();
   ReplicaHardware hw = o.hardware;
   hw.model = o.speculative.draft;
+  hw.ep = hw.attention_dp = 1;  // a dense draft, split by TP
   auto model = MakeRooflineModel(hw);
   if (!model.ok()) return model.status().WithContext("replica.speculative.draft");
   const MemoryPlan d = PlanMemory(hw, o.memory);
   plan->kv_bytes_per_gpu -= d.weights_bytes_per_gpu;
   plan->kv_bytes_per_token_per_gpu += d.kv_bytes_per_token_per_gpu;
   plan->kv_capacity = Tokens(static_cast<std::int64_t>(std::max(0.0, plan->kv_bytes_per_gpu) /
-                                                       plan->kv_bytes_per_token_per_gpu));
+                                                       plan->kv_bytes_per_token_per_gpu) *
+                             o.hardware.attention_dp);
   *draft = std::move(model).value();
   return Status::Ok();
 }
@@ -141,6 +144,18 @@ bool LlmReplica::Refuse(Simulator& sim, const Request& request) {
   // paged cache holds whole blocks only).
   if (total <= options_.scheduler.max_model_len && held <= kv_slots_) return false;
   stats_->OnRejected();
+  if (request_log_ != nullptr) {
+    RequestRecord r;
+    r.id = request.id;
+    r.measured = request.measured;
+    r.completed = false;
+    r.pool = log_pool_;
+    r.replica = log_index_;
+    r.arrival = request.arrival;
+    r.end = sim.now();
+    r.prompt_tokens = prompt;
+    request_log_->OnRequest(r);
+  }
   listener_->OnDropped(sim, request);
   return true;
 }
@@ -224,7 +239,8 @@ void LlmReplica::StartIteration(Simulator& sim, int engine) {
     if (item.prefill > 0 && s.first_token < 0) s.ttft_parts.Add(b);
   }
   stats_->OnPromptTokens(plan.shape.prefill_tokens);
-  stats_->OnIteration(b, plan.sequences, plan.shape.tokens());
+  stats_->OnIteration(b, plan.sequences, plan.shape.tokens(),
+                      PromptShareOfIteration(plan.shape.prefill_tokens, plan.shape.decode_tokens));
   busy_[e] = true;
   breakdowns_[e] = b;
   sim.Schedule(done, id_, kIterationDone, e);
@@ -288,6 +304,25 @@ void LlmReplica::FlushGaps() {
 }
 
 void LlmReplica::TraceRequest(const Seq& s, bool completed) {
+  // A prefill replica's completed request goes on to a decode replica,
+  // which logs it (unless the first token was the whole answer).
+  const bool handed_on = options_.role == ReplicaRole::kPrefill && completed && s.request.output_tokens > 1;
+  if (request_log_ != nullptr && !handed_on) {
+    RequestRecord r;
+    r.id = s.request.id;
+    r.measured = s.request.measured;
+    r.completed = completed;
+    r.pool = log_pool_;
+    r.replica = log_index_;
+    r.arrival = s.request.arrival;
+    r.scheduled = s.scheduled;
+    r.first_token = s.first_token;
+    r.end = sim_->now();
+    r.prompt_tokens = s.prompt;
+    r.output_tokens = s.generated;
+    r.preemptions = s.preemptions;
+    request_log_->OnRequest(r);
+  }
   if (timeline_ == nullptr) return;
   timeline_->OnRequest(s.request.id, s.request.arrival, s.scheduled, s.first_token, s.last_token, s.prompt, s.output,
                        completed);
@@ -299,14 +334,15 @@ void LlmReplica::Complete(Simulator& sim, std::uint32_t slot) {
   stats_->OnCompleted(s, options_.role == ReplicaRole::kDecode ? s.output - 1 : s.output, sim.now());
   TraceRequest(s, true);
   in_system_.Add(sim.now(), -1);
+  Request request = s.request;
+  request.first_token = s.first_token;  // for per-class TTFT and TPOT (runner)
   if (options_.role == ReplicaRole::kPrefill) {
-    const Request request = s.request;
     const SimTime scheduled = s.scheduled;
     state_->HandOff(slot);  // the KV stays until ReleaseKv, once it has been shipped
     listener_->OnCompleted(sim, request, scheduled);
     return;
   }
-  listener_->OnCompleted(sim, s.request, s.scheduled);
+  listener_->OnCompleted(sim, request, s.scheduled);
   if (scheduler_->ReleasesFinishedAtOnce()) state_->Retire(slot);  // request-level batches retire at their end
 }
 
@@ -419,8 +455,9 @@ void LlmReplica::Fill(SimTime end, double window_s, LlmReport* out) const {
   out->spec_tokens_per_step =
       spec_steps_ > 0 ? static_cast<double>(spec_tokens_) / static_cast<double>(spec_steps_) : 0;
   out->usd_per_hour = options_.price_per_gpu_hour_usd * gpus;
+  out->usd_per_hour_prompt = out->usd_per_hour * stats_->PromptBusyShare();
+  DeriveTokenCosts(window_s, out);
   const double tokens = static_cast<double>(out->window_output_tokens);
-  if (tokens > 0) out->usd_per_million_output_tokens = out->usd_per_hour * window_s / 3600 / tokens * 1e6;
   const double running = out->mean_concurrency - waiting_tw_.Average(end);
   if (running > 0) out->usd_per_concurrent_user_hour = out->usd_per_hour / running;
   // Dynamic power follows how hard the GPU works: the larger of its compute

@@ -60,7 +60,8 @@ bool ReplicaState::Admit(std::uint32_t slot, int engine, SimTime now) {
   const std::int64_t initial = s.prefill_target + 1;  // the prompt and the first output token's slot
   const std::int64_t final_length = s.prompt + s.output;
   const std::int64_t reserve = std::max(Reservation(s), initial);
-  PrefixRef prefix{s.request.prefix_group, Tokens(std::min<std::int64_t>(s.request.prefix_tokens, s.prefill_target))};
+  PrefixRef prefix{s.request.prefix_group, Tokens(std::min<std::int64_t>(s.request.prefix_tokens, s.prefill_target)),
+                   s.request.prefix_hashes, s.request.prefix_hash_count, s.request.prefix_hash_tokens};
   const KvAdmission a = kv_->Admit(s.request.id, Tokens(initial), Tokens(reserve), Tokens(final_length), prefix);
   if (!a.admitted) return false;
   // At least the last prompt token is computed, to produce the next token's logits.

@@ -14,6 +14,7 @@ StepBreakdown Scaled(const StepBreakdown& b, double k) {
   r.attention_s = b.attention_s * k;
   r.kv_memory_s = b.kv_memory_s * k;
   r.tp_comm_s = b.tp_comm_s * k;
+  r.ep_comm_s = b.ep_comm_s * k;
   r.pp_comm_s = b.pp_comm_s * k;
   r.bubble_s = b.bubble_s * k;
   r.overhead_s = b.overhead_s * k;
@@ -101,7 +102,8 @@ void ReplicaStats::OnCompleted(const Seq& s, std::int64_t produced, SimTime now)
   slo_met_ += ttft_ok && tpot_ok;
 }
 
-void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens) {
+void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens,
+                               double prompt_share) {
   Window& w = win_;
   ++w.iterations;
   w.iteration_tokens += static_cast<double>(tokens);
@@ -114,6 +116,7 @@ void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, s
   w.tp_bytes += b.tp_bytes;
   w.tp_comm_s += b.tp_comm_s;
   w.busy_s += b.stage_s;  // each stage is busy stage_s; summed over stages / pp in Fill
+  w.prompt_busy_s += b.stage_s * prompt_share;
 }
 
 void ReplicaStats::OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvUsage& u,

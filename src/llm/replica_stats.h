@@ -54,8 +54,11 @@ class ReplicaStats {
   void OnPromptTokens(std::int64_t n) { win_.prompt_tokens += static_cast<std::uint64_t>(n); }
 
   // An iteration launched with `sequences` sequences processing `tokens`
-  // tokens (prefill and decode) and breakdown `b`.
-  void OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens = 0);
+  // tokens (prefill and decode) and breakdown `b`; `prompt_share` of its
+  // time is charged to prompt tokens (token_cost.h).
+  void OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens, double prompt_share);
+  // The share of the busy time charged to prompt tokens (0 when idle).
+  double PromptBusyShare() const { return window().busy_s > 0 ? window().prompt_busy_s / window().busy_s : 0.0; }
   // The replica's state after any change: requests waiting and running, and
   // its KV cache (read for the categories and, now and then, the block map).
   // The replica's state changed at `now`: its queue, its KV usage `u`, and
@@ -96,7 +99,7 @@ class ReplicaStats {
   struct Window {
     std::uint64_t output_tokens = 0, prompt_tokens = 0;  // every request's, warm-up included
     std::uint64_t completions = 0;                       // every request's
-    double flops = 0, hbm_bytes = 0, busy_s = 0;
+    double flops = 0, hbm_bytes = 0, busy_s = 0, prompt_busy_s = 0;
     std::uint64_t iterations = 0, batch_sequences = 0;
     std::vector<std::uint64_t> batch_size_counts;
     std::uint64_t preemptions = 0, recomputed_tokens = 0;

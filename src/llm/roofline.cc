@@ -15,6 +15,8 @@
 
 #include "fleetlab/analytic/parallelism.h"
 #include "fleetlab/llm/perf_model.h"
+#include "llm/attention_cost.h"
+#include "llm/moe_cost.h"
 
 namespace fleetlab {
 namespace {
@@ -49,114 +51,156 @@ class RooflineModel final : public PerfModel {
 
  private:
   double TouchedLayerParams(double tokens) const;
+  void ChargeLinear(const Roof& r, double layers, double gpus, StepBreakdown* b) const;
   void AddLinear(double tokens, StepBreakdown* b) const;
   void AddAttention(const IterationShape& shape, StepBreakdown* b) const;
   void AddTpComm(double tokens, StepBreakdown* b) const;
   void AddLmHead(const IterationShape& shape, StepBreakdown* b) const;
 
   ReplicaHardware hw_;
-  double layers_, tp_;
+  double layers_, tp_, dp_;
+  double standard_layers_, dense_layers_;
   double matmul_flops_per_s_, attention_flops_per_s_, hbm_bytes_per_s_;
   double weight_bytes_, activation_bytes_;
-  double kv_bytes_per_token_per_gpu_per_layer_;
 };
 
 RooflineModel::RooflineModel(const ReplicaHardware& hw) : hw_(hw) {
   const ModelSpec& m = hw_.model;
   const double peak = *hw_.gpu.PeakFlops(hw_.activation_dtype);
   layers_ = static_cast<double>(m.layers);
+  standard_layers_ = static_cast<double>(m.StandardLayers());
+  dense_layers_ = static_cast<double>(m.dense_layers);
   tp_ = hw_.tp;
+  dp_ = hw_.attention_dp;
   matmul_flops_per_s_ = peak * hw_.efficiency.matmul;
   attention_flops_per_s_ = peak * hw_.efficiency.attention;
   hbm_bytes_per_s_ = hw_.gpu.memory_bandwidth_Bps * hw_.efficiency.memory;
   weight_bytes_ = BytesPerElement(hw_.weight_dtype);
   activation_bytes_ = BytesPerElement(hw_.activation_dtype);
-  // KV heads split over the TP ranks up to their count, then replicate.
-  const double kv_heads_per_gpu = static_cast<double>(m.kv_heads) / std::min<std::int64_t>(hw_.tp, m.kv_heads);
-  kv_bytes_per_token_per_gpu_per_layer_ = 2.0 * kv_heads_per_gpu * m.head_dim * BytesPerElement(hw_.kv_dtype);
 }
 
-// Parameters of one layer whose weights `tokens` tokens read: attention,
-// router, and the experts the tokens touch. With top-k routing of tokens to
-// E experts, independently and uniformly, the expected number of distinct
-// experts touched is E (1 - (1 - k/E)^T) (docs/model.md, "MoE"). Dense
-// models (E = k = 1) touch their one MLP.
+// Parameters of one standard layer whose weights `tokens` tokens read:
+// attention, router, the experts the tokens touch (docs/model.md, "MoE")
+// and the shared experts. Dense models (E = k = 1) touch their one MLP.
 double RooflineModel::TouchedLayerParams(double tokens) const {
   const ModelSpec& m = hw_.model;
-  const double experts = static_cast<double>(m.experts), k = static_cast<double>(m.experts_per_token);
-  const double touched = experts * (1.0 - std::pow(1.0 - k / experts, tokens));
+  const double touched = moe_cost::TouchedExperts(tokens, static_cast<double>(m.experts),
+                                                  static_cast<double>(m.experts_per_token)) +
+                         static_cast<double>(m.shared_experts);
   const double expert_params = static_cast<double>(m.ffn_matrices * m.hidden * m.ffn);
   const double router = m.experts > 1 ? static_cast<double>(m.hidden * m.experts) : 0.0;
   return static_cast<double>(m.AttentionParamsPerLayer()) + router + touched * expert_params;
 }
 
-// Linear layers (q, k, v, o projections and the MLP) of every layer.
-// Weight-stationary (Megatron, Shoeybi et al. 2019): each GPU holds 1/tp of
-// every matrix and multiplies all T tokens. Weight-gathered (Pope et al.
-// 2022): each GPU multiplies T/tp tokens by the full (gathered) matrices.
-void RooflineModel::AddLinear(double tokens, StepBreakdown* b) const {
-  const ModelSpec& m = hw_.model;
-  const double active = static_cast<double>(m.AttentionParamsPerLayer() + m.ActiveMlpParamsPerLayer());
-  const double touched_bytes = TouchedLayerParams(tokens) * weight_bytes_;
-  Roof r;
-  r.flops = 2.0 * tokens * active / tp_;  // same in both layouts: 2 (T / tp) active = 2 T active / tp
-  r.bytes = hw_.weight_gathered ? touched_bytes : touched_bytes / tp_;
-  Charge(r, matmul_flops_per_s_, hbm_bytes_per_s_, layers_, &b->matmul_s, &b->weight_memory_s);
-  b->flops += r.flops * tp_ * layers_;
-  b->hbm_bytes += r.bytes * tp_ * layers_;
+// One roofline per GPU, `layers` times; `gpus` GPUs do the same work.
+void RooflineModel::ChargeLinear(const Roof& r, double layers, double gpus, StepBreakdown* b) const {
+  Charge(r, matmul_flops_per_s_, hbm_bytes_per_s_, layers, &b->matmul_s, &b->weight_memory_s);
+  b->flops += r.flops * gpus * layers;
+  b->hbm_bytes += r.bytes * gpus * layers;
 }
 
-// Attention (FlashAttention, Dao et al. 2022): QK^T and AV cost
-// 4 x heads x head_dim FLOPs per query-key pair; the KV cache is read once
-// per sequence and the new tokens' K and V are written.
+// Linear layers (projections and MLP) of every layer, on the `tokens` / dp
+// tokens of one attention group. Weight-stationary (Megatron, Shoeybi et al.
+// 2019): each GPU holds 1/tp of every matrix and multiplies all of them.
+// Weight-gathered (Pope et al. 2022): T/tp tokens by the full matrices.
+// With expert parallelism the experts are a roofline of their own on the
+// most loaded EP rank (moe_cost.h). Dense first layers (DeepSeek) are split
+// by TP like a dense model's.
+void RooflineModel::AddLinear(double tokens, StepBreakdown* b) const {
+  const ModelSpec& m = hw_.model;
+  const double group_tokens = tokens / dp_, gpus = tp_ * dp_;
+  const double attention = static_cast<double>(m.AttentionParamsPerLayer());
+  if (hw_.ep > 1) {
+    const double router = static_cast<double>(m.hidden * m.experts);
+    Roof r{2.0 * group_tokens * (attention + router) / tp_, (attention + router) * weight_bytes_ / tp_};
+    ChargeLinear(r, standard_layers_, gpus, b);
+    const auto e = moe_cost::ExpertsOnOneGpu(m, hw_.ep, hw_.moe_imbalance, tokens, hw_.weight_dtype);
+    Charge({e.flops, e.bytes}, matmul_flops_per_s_, hbm_bytes_per_s_, standard_layers_, &b->matmul_s,
+           &b->weight_memory_s);
+    b->flops += e.mean_flops * hw_.ep * standard_layers_;
+    b->hbm_bytes += e.bytes * hw_.ep * standard_layers_;
+  } else {
+    const double active = static_cast<double>(m.AttentionParamsPerLayer() + m.ActiveMlpParamsPerLayer());
+    const double touched_bytes = TouchedLayerParams(group_tokens) * weight_bytes_;
+    Roof r;
+    r.flops = 2.0 * group_tokens * active / tp_;  // same in both layouts: 2 (T / tp) active = 2 T active / tp
+    r.bytes = hw_.weight_gathered ? touched_bytes : touched_bytes / tp_;
+    ChargeLinear(r, standard_layers_, gpus, b);
+  }
+  if (m.dense_layers > 0) {
+    const double params = attention + static_cast<double>(m.DenseMlpParamsPerLayer());
+    const double bytes = params * weight_bytes_;
+    ChargeLinear({2.0 * group_tokens * params / tp_, hw_.weight_gathered ? bytes : bytes / tp_}, dense_layers_, gpus, b);
+  }
+}
+
+// Attention of every layer (attention_cost.h): global layers over the whole
+// context, sliding-window layers over the last window; each attention group
+// its share of the sequences.
 void RooflineModel::AddAttention(const IterationShape& s, StepBreakdown* b) const {
   const ModelSpec& m = hw_.model;
-  const double tokens_per_decode_seq =
-      s.decode_sequences > 0 ? static_cast<double>(s.decode_tokens) / static_cast<double>(s.decode_sequences) : 0.0;
-  const double pairs = s.prefill_attention_pairs + static_cast<double>(s.decode_context_tokens) * tokens_per_decode_seq;
-  const double kv_tokens = static_cast<double>(s.prefill_context_tokens + s.decode_context_tokens + s.tokens());
-  Roof r;
-  r.flops = 4.0 * static_cast<double>(m.heads) / tp_ * static_cast<double>(m.head_dim) * pairs;
-  r.bytes = kv_tokens * kv_bytes_per_token_per_gpu_per_layer_;
-  Charge(r, attention_flops_per_s_, hbm_bytes_per_s_, layers_, &b->attention_s, &b->kv_memory_s);
-  b->flops += r.flops * tp_ * layers_;
-  b->hbm_bytes += r.bytes * tp_ * layers_;
+  const auto share = attention_cost::ShareOf(s, hw_.attention_dp);
+  const double gpus = tp_ * dp_;
+  const auto layer = [&](const attention_cost::Share& sh, double layers) {
+    const auto w = attention_cost::Layer(m, hw_.tp, hw_.kv_dtype, hw_.mla_decode, sh);
+    Charge({w.flops, w.bytes}, attention_flops_per_s_, hbm_bytes_per_s_, layers, &b->attention_s, &b->kv_memory_s);
+    b->flops += w.flops * gpus * layers;
+    b->hbm_bytes += w.bytes * gpus * layers;
+  };
+  layer(share, static_cast<double>(m.GlobalLayers()));
+  if (m.local_layers > 0) {
+    layer(attention_cost::Windowed(share, static_cast<double>(m.sliding_window)), static_cast<double>(m.local_layers));
+  }
 }
 
 // Tensor-parallel communication of every layer. Weight-stationary: two ring
-// all-reduces of the activations (T x hidden x activation bytes) per layer
-// (after attention and after the MLP). Weight-gathered: one ring all-gather
-// of the layer's weights, no activation traffic.
+// all-reduces of an attention group's activations (T / dp x hidden x bytes)
+// per layer, after attention and after the MLP; with expert parallelism the
+// MLP's is replaced by the all-to-all dispatch and combine of the tokens to
+// their experts (ep_comm_s). Weight-gathered: one ring all-gather of the
+// layer's weights, no activation traffic.
 void RooflineModel::AddTpComm(double tokens, StepBreakdown* b) const {
   const double bandwidth = hw_.tp_link.bandwidth_Bps * hw_.efficiency.link, alpha = hw_.tp_link.latency_s;
-  double per_layer = 0;
+  const double activations = tokens / dp_ * static_cast<double>(hw_.model.hidden) * activation_bytes_;
+  const double all_reduce = analytic::RingAllReduceTime(activations, hw_.tp, bandwidth, alpha);
   const double ring = hw_.tp > 1 ? static_cast<double>(hw_.tp - 1) / hw_.tp : 0.0;  // share each rank sends
+  const double all_reduce_bytes = 2.0 * ring * activations;                          // 2(n-1)/n x the message
   if (hw_.weight_gathered) {
     const double weights = TouchedLayerParams(tokens) * weight_bytes_;
-    per_layer = analytic::RingAllGatherTime(weights, hw_.tp, bandwidth, alpha);
-    b->tp_bytes += layers_ * ring * weights;
-  } else {
-    const double activations = tokens * static_cast<double>(hw_.model.hidden) * activation_bytes_;
-    per_layer = 2.0 * analytic::RingAllReduceTime(activations, hw_.tp, bandwidth, alpha);
-    b->tp_bytes += layers_ * 2.0 * 2.0 * ring * activations;  // two all-reduces, each 2(n-1)/n x the message
+    const double standard = analytic::RingAllGatherTime(weights, hw_.tp, bandwidth, alpha);
+    const double dense_weights =
+        static_cast<double>(hw_.model.AttentionParamsPerLayer() + hw_.model.DenseMlpParamsPerLayer()) * weight_bytes_;
+    const double dense = analytic::RingAllGatherTime(dense_weights, hw_.tp, bandwidth, alpha);
+    b->tp_comm_s += standard_layers_ * standard + dense_layers_ * dense;
+    b->tp_bytes += standard_layers_ * ring * weights + dense_layers_ * ring * dense_weights;
+    return;
   }
-  b->tp_comm_s += layers_ * per_layer;
+  if (hw_.ep > 1) {
+    const double sent = moe_cost::DispatchBytesPerGpu(hw_.model, hw_.ep, hw_.moe_imbalance, tokens, hw_.activation_dtype);
+    const double a2a = analytic::AllToAllTime(sent, hw_.ep, hw_.ep_link.bandwidth_Bps * hw_.efficiency.link,
+                                              hw_.ep_link.latency_s);
+    b->tp_comm_s += standard_layers_ * all_reduce + dense_layers_ * 2.0 * all_reduce;
+    b->tp_bytes += (standard_layers_ + 2.0 * dense_layers_) * all_reduce_bytes;
+    b->ep_comm_s += standard_layers_ * 2.0 * a2a;
+    return;
+  }
+  b->tp_comm_s += layers_ * (2.0 * all_reduce);
+  b->tp_bytes += layers_ * 2.0 * all_reduce_bytes;  // two all-reduces a layer
 }
 
 // The LM head on the last stage, split over the TP ranks by vocabulary:
 // logits for every decode token, and for the last prompt token when a
 // prefill is in the batch (one row per iteration: IterationShape does not
 // count the prefill chunks). A tied head still multiplies V x h weights.
+// Each attention group computes its own rows.
 void RooflineModel::AddLmHead(const IterationShape& s, StepBreakdown* b) const {
   const ModelSpec& m = hw_.model;
-  const double rows = static_cast<double>(s.decode_tokens) + (s.prefill_tokens > 0 ? 1.0 : 0.0);
+  const double rows = (static_cast<double>(s.decode_tokens) + (s.prefill_tokens > 0 ? 1.0 : 0.0)) / dp_;
   const double params = static_cast<double>(m.vocab * m.hidden);
   Roof r;
   r.flops = 2.0 * rows * params / tp_;
   r.bytes = params * weight_bytes_ / tp_;
-  Charge(r, matmul_flops_per_s_, hbm_bytes_per_s_, 1.0, &b->matmul_s, &b->weight_memory_s);
-  b->flops += r.flops * tp_;
-  b->hbm_bytes += r.bytes * tp_;
+  ChargeLinear(r, 1.0, tp_ * dp_, b);
 }
 
 StepBreakdown RooflineModel::Iteration(const IterationShape& shape) const {
@@ -167,20 +211,50 @@ StepBreakdown RooflineModel::Iteration(const IterationShape& shape) const {
   AddAttention(shape, &b);
   AddTpComm(tokens, &b);
   AddLmHead(shape, &b);
-  if (hw_.pp > 1) {
-    const double activations = tokens * static_cast<double>(hw_.model.hidden) * activation_bytes_;
+  if (hw_.pp > 1) {  // each attention group sends its own tokens, over its own link
+    const double activations = tokens / dp_ * static_cast<double>(hw_.model.hidden) * activation_bytes_;
     b.pp_comm_s = (hw_.pp - 1) *
                   (activations / (hw_.pp_link.bandwidth_Bps * hw_.efficiency.link) + hw_.pp_link.latency_s);
   }
   b.overhead_s = hw_.iteration_overhead_s * hw_.pp;
-  b.total_s = b.matmul_s + b.weight_memory_s + b.attention_s + b.kv_memory_s + b.tp_comm_s + b.pp_comm_s +
-              b.bubble_s + b.overhead_s;
+  b.total_s = b.matmul_s + b.weight_memory_s + b.attention_s + b.kv_memory_s + b.tp_comm_s + b.ep_comm_s +
+              b.pp_comm_s + b.bubble_s + b.overhead_s;
   b.stage_s = (b.total_s - b.pp_comm_s) / hw_.pp;
   return b;
 }
 
 Status Field(const char* field, const std::string& message) {
   return Status::InvalidArgument(fmt::format("replica.{}: {}", field, message));
+}
+
+// Expert parallelism spreads a MoE model's experts over the tp x
+// attention_dp GPUs of a stage; attention data parallelism exists only
+// beside it (without experts to share, DP copies are just replicas).
+Status CheckExpertParallelism(const ReplicaHardware& hw) {
+  const ModelSpec& m = hw.model;
+  if (hw.ep < 1) return Field("ep", fmt::format("must be >= 1 (got {})", hw.ep));
+  if (hw.attention_dp < 1) return Field("attention_dp", fmt::format("must be >= 1 (got {})", hw.attention_dp));
+  if (hw.ep == 1 && hw.attention_dp == 1) return Status::Ok();
+  if (!m.IsMoe()) {
+    return Field(hw.ep > 1 ? "ep" : "attention_dp",
+                 fmt::format("{} has no experts; expert and attention data parallelism apply to MoE models (for "
+                             "copies of a dense model use fleet.replicas)", m.id));
+  }
+  if (hw.ep != hw.tp * hw.attention_dp) {
+    return Field("ep", fmt::format("must equal tp x attention_dp = {} x {} = {}: the experts are spread over every "
+                                   "GPU of a stage (got {})", hw.tp, hw.attention_dp, hw.tp * hw.attention_dp, hw.ep));
+  }
+  if (m.experts % hw.ep != 0) {
+    return Field("ep", fmt::format("must divide {}'s {} experts, so that each GPU holds the same number; allowed: {} "
+                                   "(got {})", m.id, m.experts, Divisors(m.experts), hw.ep));
+  }
+  if (hw.weight_gathered) return Field("weight_gathered", "is not modelled with expert parallelism (ep > 1)");
+  if (!(hw.ep_link.bandwidth_Bps > 0)) return Field("ep_link", "bandwidth must be > 0 when ep > 1");
+  if (!(hw.moe_imbalance >= 1 && hw.moe_imbalance <= static_cast<double>(hw.ep))) {
+    return Field("moe_imbalance", fmt::format("must be between 1 (uniform) and ep = {} (every token on one GPU) "
+                                              "(got {})", hw.ep, hw.moe_imbalance));
+  }
+  return Status::Ok();
 }
 
 Status CheckParallelism(const ReplicaHardware& hw) {
@@ -199,7 +273,7 @@ Status CheckParallelism(const ReplicaHardware& hw) {
     return Field("pp", fmt::format("must divide {}'s {} layers; allowed: {} (got {})", m.id, m.layers,
                                    Divisors(m.layers), hw.pp));
   }
-  return Status::Ok();
+  return CheckExpertParallelism(hw);
 }
 
 Status CheckFraction(const char* field, double v) {

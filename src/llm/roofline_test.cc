@@ -263,21 +263,25 @@ TEST(RooflineTest, Fp8WeightsHalveTheStreamedBytes) {
 }
 
 TEST(StepBreakdownTest, AddIsComponentWise) {
-  StepBreakdown a{1, 2, 3, 4, 5, 6, 7, 8, 36, 9, 10, 11};
-  const StepBreakdown b{10, 20, 30, 40, 50, 60, 70, 80, 360, 90, 100, 110};
+  // matmul, weights, attention, KV, TP comm, EP comm, PP comm, bubble, overhead, total, stage, FLOPs, bytes
+  StepBreakdown a{1, 2, 3, 4, 5, 0.5, 6, 7, 8, 36.5, 9, 10, 11};
+  const StepBreakdown b{10, 20, 30, 40, 50, 5, 60, 70, 80, 365, 90, 100, 110};
   a.Add(b);
   EXPECT_EQ(a.matmul_s, 11);
   EXPECT_EQ(a.weight_memory_s, 22);
   EXPECT_EQ(a.attention_s, 33);
   EXPECT_EQ(a.kv_memory_s, 44);
   EXPECT_EQ(a.tp_comm_s, 55);
+  EXPECT_EQ(a.ep_comm_s, 5.5);
   EXPECT_EQ(a.pp_comm_s, 66);
   EXPECT_EQ(a.bubble_s, 77);
   EXPECT_EQ(a.overhead_s, 88);
-  EXPECT_EQ(a.total_s, 396);
+  EXPECT_EQ(a.total_s, 401.5);
   EXPECT_EQ(a.stage_s, 99);
   EXPECT_EQ(a.flops, 110);
   EXPECT_EQ(a.hbm_bytes, 121);
+  a.AddScaled(b, 2);
+  EXPECT_EQ(a.ep_comm_s, 15.5);
 }
 
 }  // namespace

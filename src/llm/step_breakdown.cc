@@ -8,6 +8,7 @@ void StepBreakdown::Add(const StepBreakdown& other) {
   attention_s += other.attention_s;
   kv_memory_s += other.kv_memory_s;
   tp_comm_s += other.tp_comm_s;
+  ep_comm_s += other.ep_comm_s;
   pp_comm_s += other.pp_comm_s;
   bubble_s += other.bubble_s;
   overhead_s += other.overhead_s;
@@ -24,6 +25,7 @@ void StepBreakdown::AddScaled(const StepBreakdown& other, double k) {
   attention_s += k * other.attention_s;
   kv_memory_s += k * other.kv_memory_s;
   tp_comm_s += k * other.tp_comm_s;
+  ep_comm_s += k * other.ep_comm_s;
   pp_comm_s += k * other.pp_comm_s;
   bubble_s += k * other.bubble_s;
   overhead_s += k * other.overhead_s;

@@ -21,14 +21,16 @@ const char* StateName(CellState s) {
 
 json Waterfall(const LlmReport& r) {
   const StepBreakdown& p = r.ttft_parts_ms;
-  return json{{"queue_ms", r.ttft_queue_ms},  {"matmul_ms", p.matmul_s},   {"weight_memory_ms", p.weight_memory_s},
-              {"attention_ms", p.attention_s}, {"kv_memory_ms", p.kv_memory_s}, {"tp_comm_ms", p.tp_comm_s},
-              {"pp_comm_ms", p.pp_comm_s},     {"bubble_ms", p.bubble_s},  {"overhead_ms", p.overhead_s},
-              {"total_ms", r.ttft_queue_ms + p.total_s}};
+  json w{{"queue_ms", r.ttft_queue_ms},  {"matmul_ms", p.matmul_s},   {"weight_memory_ms", p.weight_memory_s},
+         {"attention_ms", p.attention_s}, {"kv_memory_ms", p.kv_memory_s}, {"tp_comm_ms", p.tp_comm_s},
+         {"pp_comm_ms", p.pp_comm_s},     {"bubble_ms", p.bubble_s},  {"overhead_ms", p.overhead_s},
+         {"total_ms", r.ttft_queue_ms + p.total_s}};
+  if (p.ep_comm_s > 0) w["ep_comm_ms"] = p.ep_comm_s;  // expert parallelism only
+  return w;
 }
 
 json Memory(const MemoryPlan& m) {
-  return json{{"gpu_memory_gb", m.gpu_memory_bytes / 1e9},
+  json j{{"gpu_memory_gb", m.gpu_memory_bytes / 1e9},
               {"usable_gb", m.usable_bytes / 1e9},
               {"weights_gb_per_gpu", m.weights_bytes_per_gpu / 1e9},
               {"weights_gb_total", m.weights_bytes_total / 1e9},
@@ -36,6 +38,8 @@ json Memory(const MemoryPlan& m) {
               {"kv_gb_per_gpu", m.kv_bytes_per_gpu / 1e9},
               {"kv_bytes_per_token_per_gpu", m.kv_bytes_per_token_per_gpu},
               {"kv_capacity_tokens", m.kv_capacity.value()}};
+  if (m.window_kv_bytes_per_gpu > 0) j["window_kv_gb_per_gpu"] = m.window_kv_bytes_per_gpu / 1e9;
+  return j;
 }
 
 json KvSeries(const std::vector<KvShares>& kv) {
@@ -102,7 +106,10 @@ void AddLlmJson(const LlmReport& r, bool valid, bool series, json* out) {
   j["cost"] = {{"usd_per_hour", r.usd_per_hour},
                {"gpus", r.gpus_total},
                {"usd_per_million_output_tokens", r.usd_per_million_output_tokens},
-               {"usd_per_concurrent_user_hour", r.usd_per_concurrent_user_hour}};
+               {"usd_per_concurrent_user_hour", r.usd_per_concurrent_user_hour},
+               {"split", {{"prompt_share", r.usd_per_hour > 0 ? r.usd_per_hour_prompt / r.usd_per_hour : 0.0},
+                          {"usd_per_million_input_tokens", r.usd_per_million_input_tokens},
+                          {"usd_per_million_output_tokens", r.usd_per_million_output_tokens_split}}}};
   j["energy"] = {{"average_power_w", r.average_power_w}, {"joules_per_output_token", r.joules_per_output_token}};
   j["ttft_waterfall"] = Waterfall(r);
   j["batching"]["size_counts"] = r.batch_size_counts;
@@ -116,8 +123,11 @@ void AddLlmJson(const LlmReport& r, bool valid, bool series, json* out) {
 
 std::string LlmText(const LlmReport& r, bool valid) {
   auto ms = [valid](double x) { return valid ? fmt::format("{:10.2f}", x) : fmt::format("{:>10}", "-"); };
-  std::string out = fmt::format("\n  replica: {} on {} x {} (TP{} PP{}), KV {} tokens ({:.1f} GB/GPU), weights "
-                                "{:.1f} GB/GPU\n", r.model, r.gpus, r.gpu, r.tp, r.pp, r.kv_capacity_tokens,
+  // GPUs beyond tp x pp are attention data-parallel groups (with expert parallelism over them).
+  const int dp = r.tp * r.pp > 0 ? r.gpus / (r.tp * r.pp) : 1;
+  std::string out = fmt::format("\n  replica: {} on {} x {} (TP{} PP{}{}), KV {} tokens ({:.1f} GB/GPU), weights "
+                                "{:.1f} GB/GPU\n", r.model, r.gpus, r.gpu, r.tp, r.pp,
+                                dp > 1 ? fmt::format(" DP{} EP{}", dp, dp * r.tp) : "", r.kv_capacity_tokens,
                                 r.memory.kv_bytes_per_gpu / 1e9, r.memory.weights_bytes_per_gpu / 1e9);
   out += fmt::format("  {:<16} {:>10} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "token latency (ms)", "mean", "p50",
                      "p90", "p95", "p99", "p99.9");
@@ -128,9 +138,10 @@ std::string LlmText(const LlmReport& r, bool valid) {
   }
   const StepBreakdown& p = r.ttft_parts_ms;
   out += fmt::format("  mean TTFT = queue {:.2f} + matmul {:.2f} + weights {:.2f} + attention {:.2f} + KV {:.2f} + "
-                     "TP comm {:.2f} + PP comm {:.2f} + bubbles {:.2f} + overhead {:.2f} ms\n",
+                     "TP comm {:.2f}{} + PP comm {:.2f} + bubbles {:.2f} + overhead {:.2f} ms\n",
                      r.ttft_queue_ms, p.matmul_s, p.weight_memory_s, p.attention_s, p.kv_memory_s, p.tp_comm_s,
-                     p.pp_comm_s, p.bubble_s, p.overhead_s);
+                     p.ep_comm_s > 0 ? fmt::format(" + EP all-to-all {:.2f}", p.ep_comm_s) : "", p.pp_comm_s,
+                     p.bubble_s, p.overhead_s);
   out += fmt::format("  output {:.1f} tok/s, mean batch {:.1f} seqs, MFU {:.1f}%, MBU {:.1f}%, busy {:.1f}%\n",
                      r.output_tokens_per_s, r.mean_batch_size, 100 * r.mfu, 100 * r.mbu, 100 * r.busy_fraction);
   out += fmt::format("  KV: peak {:.1f}% stored; mean stored {:.1f}%, reserved {:.1f}%, internal {:.1f}%, external "
@@ -150,9 +161,13 @@ std::string LlmText(const LlmReport& r, bool valid) {
     out += fmt::format("  SLO (TTFT <= {:g} ms, TPOT <= {:g} ms): {:.1f}% met, goodput {:.2f} req/s\n",
                        r.ttft_slo_ms, r.tpot_slo_ms, 100 * r.slo_attainment, r.goodput_rps);
   }
-  out += fmt::format("  cost ${:.2f}/h: ${:.3f} per 1M output tokens, ${:.4f} per concurrent user-hour; power {:.0f} "
-                     "W, {:.3f} J per output token\n", r.usd_per_hour, r.usd_per_million_output_tokens,
-                     r.usd_per_concurrent_user_hour, r.average_power_w, r.joules_per_output_token);
+  out += fmt::format("  cost ${:.2f}/h for {} GPUs: ${:.3f} per 1M output tokens, ${:.4f} per concurrent user-hour; "
+                     "power {:.0f} W, {:.3f} J per output token\n", r.usd_per_hour, r.gpus_total,
+                     r.usd_per_million_output_tokens, r.usd_per_concurrent_user_hour, r.average_power_w,
+                     r.joules_per_output_token);
+  out += fmt::format("  cost split by GPU time: ${:.3f} per 1M input tokens, ${:.3f} per 1M output tokens ({:.1f}% of "
+                     "the cost on prompts)\n", r.usd_per_million_input_tokens, r.usd_per_million_output_tokens_split,
+                     r.usd_per_hour > 0 ? 100 * r.usd_per_hour_prompt / r.usd_per_hour : 0.0);
   return out;
 }
 

@@ -4,10 +4,13 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/version.h"
+#include "report/class_render.h"
 #include "report/disagg_render.h"
 #include "report/fleet_render.h"
 #include "report/path_render.h"
 #include "report/llm_render.h"
+#include "report/vllm_render.h"
 
 namespace fleetlab {
 namespace {
@@ -64,8 +67,11 @@ json ReportToJson(const Report& r, bool series) {
                {"drain_s", r.drain_s}}},
       {"analytic", AnalyticToJson(r.analytic)},
   };
+  out["fleetlab_version"] = kVersion;
+  out["resolved_scenario"] = r.resolved_scenario;
   if (r.llm) {
     AddLlmJson(*r.llm, valid, series, &out);
+    out["vllm_bench"] = VllmBenchJson(r, valid);
     // Cost per user: what one user's answered request costs, the fleet's
     // cost over the window divided by the requests it answered in it.
     out["cost"]["usd_per_request"] = r.throughput_rps > 0 ? r.llm->usd_per_hour / 3600 / r.throughput_rps : 0.0;
@@ -76,6 +82,7 @@ json ReportToJson(const Report& r, bool series) {
   if (r.path) out["path"] = PathJson(*r.path, valid);
   if (r.deadline) out["deadline"] = DeadlineJson(*r.deadline);
   if (r.disaggregation) out["disaggregation"] = DisaggJson(*r.disaggregation, valid);
+  if (!r.classes.empty()) out["classes"] = ClassesJson(r.classes, valid);
   return out;
 }
 
@@ -110,6 +117,7 @@ std::string ReportToText(const Report& r, double wall_ms) {
   if (r.path) out += PathText(*r.path, valid);
   if (r.deadline) out += DeadlineText(*r.deadline);
   if (r.disaggregation) out += DisaggText(*r.disaggregation, valid);
+  out += ClassesText(r.classes, valid);
   out += fmt::format("\n  requests: {} sent ({} warm-up), {} measured completed, {} dropped ({:.2f}%), {} in flight\n",
                      r.arrived, r.warmup, r.completed, r.dropped, 100 * r.drop_fraction, r.in_flight_at_end);
   out += fmt::format("  simulated {:.3f} s ({:.3f} s of arrivals measured, then a {:.3f} s drain; {:.3f} req/s with "

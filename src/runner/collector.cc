@@ -6,8 +6,9 @@
 
 namespace fleetlab {
 
-Collector::Collector(std::uint64_t expected, std::uint64_t warmup, double deadline_s)
-    : deadline_(SecondsToNs(deadline_s)), warmup_(warmup) {
+Collector::Collector(std::uint64_t expected, std::uint64_t warmup, double deadline_s,
+                     const std::vector<WorkloadClass>& classes)
+    : deadline_(SecondsToNs(deadline_s)), warmup_(warmup), classes_(classes) {
   e2e_.Reserve(expected);
   queue_.Reserve(expected);
 }
@@ -66,7 +67,9 @@ void Collector::OnCompleted(Simulator& sim, const Request& r, SimTime service_st
     waited_ += service_start > r.arrival;
     last_completion_ = sim.now();
     Judge(r, sim.now() - r.arrival <= deadline_);
+    classes_.OnCompleted(r, sim.now());
   }
+  Log(sim, r, service_start, true);
   Left(sim, r);
 }
 
@@ -74,14 +77,29 @@ void Collector::OnDropped(Simulator& sim, const Request& r) {
   if (r.measured) {
     Judge(r, false);
     ++measured_dropped_;
+    classes_.OnDropped(r);
   }
   ++dropped_;
+  Log(sim, r, -1, false);
   Left(sim, r);
 }
 
 void Collector::Finish(SimTime end) {
   if (measuring_ && !window_closed_) CloseWindow(end);
   history_.Finish(end);  // requests still in flight (a timed run): their time so far
+}
+
+void Collector::Log(const Simulator& sim, const Request& r, SimTime service_start, bool completed) {
+  if (log_ == nullptr) return;
+  RequestRecord record;
+  record.id = r.id;
+  record.measured = r.measured;
+  record.completed = completed;
+  record.arrival = r.arrival;
+  record.scheduled = service_start;
+  record.end = sim.now();
+  record.prompt_tokens = r.prompt_tokens;
+  log_->OnRequest(record);
 }
 
 void Collector::Judge(const Request& r, bool met) {

@@ -10,7 +10,9 @@
 
 #include "fleetlab/engine/simulator.h"
 #include "fleetlab/metrics/sample_set.h"
+#include "fleetlab/request_log.h"
 #include "fleetlab/workload/request.h"
+#include "runner/class_tally.h"
 #include "runner/source.h"
 #include "runner/stability.h"
 
@@ -22,12 +24,16 @@ class Collector final : public CompletionListener, public SendObserver {
  public:
   // `expected`: measured requests to reserve room for (0 if unknown);
   // `warmup`: the first `warmup` request ids are not measured; `deadline_s`
-  // > 0 judges each measured request against it.
-  Collector(std::uint64_t expected, std::uint64_t warmup, double deadline_s);
-  // REQUIRES: before the run; system outlives the collector; closed may be null.
-  void Attach(System* system, ClosedLoopSource* closed) {
+  // > 0 judges each measured request against it; `classes`: the workload's
+  // classes, tallied apart (empty: none).
+  Collector(std::uint64_t expected, std::uint64_t warmup, double deadline_s,
+            const std::vector<WorkloadClass>& classes);
+  // REQUIRES: before the run; system and log outlive the collector; closed
+  // and log may be null (log: stations and paths; LLM replicas log their own).
+  void Attach(System* system, ClosedLoopSource* closed, RequestLog* log) {
     system_ = system;
     closed_ = closed;
+    log_ = log;
   }
 
   void OnSent(Simulator& sim, const Request& r) override;
@@ -43,6 +49,7 @@ class Collector final : public CompletionListener, public SendObserver {
   const SampleSet& e2e() const { return e2e_; }
   const SampleSet& queue() const { return queue_; }
   const BacklogHistory& history() const { return history_; }
+  const ClassTally& classes() const { return classes_; }
 
   bool measuring() const { return measuring_; }
   // Whether the last arrival closed the window before the run ended (the
@@ -66,12 +73,15 @@ class Collector final : public CompletionListener, public SendObserver {
   void Judge(const Request& r, bool met);
   void Left(Simulator& sim, const Request& r);
   void CloseWindow(SimTime now);
+  void Log(const Simulator& sim, const Request& r, SimTime service_start, bool completed);
 
   SimDuration deadline_;
   std::uint64_t warmup_;
   std::vector<std::uint8_t> outcome_;
   System* system_ = nullptr;
   ClosedLoopSource* closed_ = nullptr;
+  RequestLog* log_ = nullptr;
+  ClassTally classes_;
   SampleSet e2e_, queue_;
   BacklogHistory history_;
   bool measuring_ = false, window_closed_ = false, closed_by_arrivals_ = false;

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <thread>
 #include <type_traits>
 
@@ -252,8 +253,15 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
   const std::vector<double> rates = FrontierRates(options, capacity->per_s);
   std::vector<Result<Report>> results(options.points, Status::InvalidArgument("not run"));
   std::atomic<std::size_t> next{0};
+  std::mutex progress_mutex;
+  std::size_t done = 0;
   const auto worker = [&]() {
-    for (std::size_t i = next++; i < options.points; i = next++) results[i] = RunFrontierPoint(base, rates[i], options.cancel);
+    for (std::size_t i = next++; i < options.points; i = next++) {
+      results[i] = RunFrontierPoint(base, rates[i], options.cancel);
+      if (!options.progress) continue;
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      options.progress(++done, options.points);
+    }
   };
   const unsigned threads = std::clamp<unsigned>(options.threads, 1, static_cast<unsigned>(options.points));
   std::vector<std::thread> pool;

@@ -118,6 +118,8 @@ AnalyticPrediction PredictBatching(const Scenario& s, const StationArrivals& in)
 AnalyticPrediction PredictScenario(const Scenario& s) {
   // Closed loops, finite waiting rooms and LLM replicas have no closed form here.
   if (s.llm() || s.path || !s.fleet_stations.empty() || s.workload.mode != LoadMode::kOpen || s.station.queue_capacity.has_value()) return {};
+  // A time-varying rate has no stationary prediction.
+  if (s.workload.arrival.profile.kind != RateProfileOptions::Kind::kConstant) return {};
   const ArrivalProcess arrivals(s.workload.arrival, s.trace);
   StationArrivals in{arrivals.MeanRate(), arrivals.VariabilitySquared(),
                      s.workload.arrival.kind == ArrivalKind::kPoisson, ""};

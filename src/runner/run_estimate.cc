@@ -52,7 +52,8 @@ constexpr double kReplicaBytes = 160 * kKiB;
 // A paged allocator pays kKvBlockBytes only for blocks it has used (at most
 // the requests' tokens); with prefix caching, for every block.
 constexpr double kKvBlockBytes = 20, kPrefixKvBlockBytes = 76;
-constexpr double kPrefixGroupBytes = 16, kTraceRecordBytes = 16;
+// A trace record (workload/trace.h: 24 B with its hash-id range), a hash id.
+constexpr double kPrefixGroupBytes = 16, kTraceRecordBytes = 24, kTraceHashBytes = 8;
 // Events a request costs, measured the same way: 2 at a station (arrival,
 // completion); 11.1 at llama3-70b-h100 (its iterations are shared by the
 // batch); on a path about 2 per link or pool it visits (edge-guardian part3:
@@ -250,7 +251,9 @@ RunEstimate EstimateRun(const Scenario& s) {
   const double rate = s.workload.mode == LoadMode::kOpen ? OpenRate(s) : 0;
   if (c.capacity > 0 && rate > c.capacity) per_request += kQueuedRequestBytes * (1 - c.capacity / rate);  // backlog
   e.bytes = kProcessBytes + sampled * c.request_bytes + e.requests * per_request + c.member_bytes +
-            s.workload.sizes.prefix_groups * kPrefixGroupBytes + static_cast<double>(s.trace.size()) * kTraceRecordBytes;
+            s.workload.sizes.prefix_groups * kPrefixGroupBytes + static_cast<double>(s.trace.size()) * kTraceRecordBytes +
+            (s.trace_hashes ? static_cast<double>(s.trace_hashes->size()) * kTraceHashBytes : 0.0) +
+            (s.workload.sizes.dataset ? static_cast<double>(s.workload.sizes.dataset->size()) * kTraceRecordBytes : 0.0);
   return e;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "fleetlab/engine/simulator.h"
 #include "runner/collector.h"
 #include "runner/prediction.h"
+#include "runner/class_tally.h"
 #include "runner/source.h"
 #include "runner/stability.h"
 #include "runner/system.h"
@@ -109,6 +111,7 @@ void FillCounts(const Scenario& s, const Simulator& sim, const Collector& c, boo
     const auto sent = static_cast<double>(c.history().arrivals());
     r->offered_rate_per_s = r->window_s > 0 ? sent / r->window_s : 0.0;
   }
+  r->classes = c.classes().Fill(r->window_s);
 }
 
 // Misses, miss rate and stutter, in arrival order (requests still in flight
@@ -145,20 +148,23 @@ SimDuration ExpectedWindow(const Scenario& s) {
 // Runs the simulator to `until` within scenario.limits.max_events; with a
 // cancel flag, in slices of RunHooks::kCancelCheckEvents events, reading the
 // flag between slices (no event is added, so the run is unchanged).
-Status RunBounded(const Scenario& s, const RunHooks& hooks, SimTime until, Simulator& sim) {
+Status RunBounded(const Scenario& s, const RunHooks& hooks, SimTime until, Simulator& sim,
+                  const std::function<double()>& done) {
   const std::uint64_t max_events = s.limits.max_events;
-  while (hooks.cancel != nullptr) {
+  const bool sliced = hooks.cancel != nullptr || hooks.progress != nullptr;
+  while (sliced) {
     const std::uint64_t slice = std::min(max_events, sim.events_delivered() + RunHooks::kCancelCheckEvents);
     sim.SetEventLimit(slice);
     sim.Run(until);
     if (sim.events_delivered() < slice || slice == max_events) break;
-    if (hooks.cancel->load(std::memory_order_relaxed)) {
+    if (hooks.cancel != nullptr && hooks.cancel->load(std::memory_order_relaxed)) {
       return Status::OutOfRange(fmt::format("cancelled after {} events (the wall-time limit of the caller)",
                                             sim.events_delivered()));
     }
+    if (hooks.progress != nullptr) (*hooks.progress)(done());
   }
   sim.SetEventLimit(max_events);
-  if (hooks.cancel == nullptr) sim.Run(until);
+  if (!sliced) sim.Run(until);
   if (sim.horizon_reached()) {
     return Status::OutOfRange(fmt::format("the run's clock reached {:g} s of simulated time, the most a run may "
                                           "simulate, after {} events: a time in the scenario is too long for the "
@@ -179,8 +185,10 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   const RandomStreams streams(s.seed);
   Simulator sim;
   const bool timed = s.workload.duration_s > 0;
-  Collector collector(timed || s.workload.requests <= s.workload.warmup_requests ? 0 : s.workload.requests - s.workload.warmup_requests, s.workload.warmup_requests,
-                      s.deadline ? s.deadline->budget_s : 0.0);
+  Collector collector(timed || s.workload.requests <= s.workload.warmup_requests
+                          ? 0
+                          : s.workload.requests - s.workload.warmup_requests,
+                      s.workload.warmup_requests, s.deadline ? s.deadline->budget_s : 0.0, s.workload.sizes.classes);
   auto built = System::Build(s, streams, sim, &collector, hooks, ExpectedWindow(s));
   if (!built.ok()) return built.status();
   System* system = built->get();
@@ -191,10 +199,11 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   Report report;
   report.scenario = s.name;
   report.seed = s.seed;
+  report.resolved_scenario = s.document;
   std::unique_ptr<OpenLoopSource> open_source;
   std::unique_ptr<ClosedLoopSource> closed_source;
   if (s.workload.mode == LoadMode::kOpen) {
-    ArrivalProcess process(s.workload.arrival, s.trace);
+    ArrivalProcess process(s.workload.arrival, s.trace, s.trace_hashes);
     report.offered_rate_per_s = process.MeanRate();
     open_source = std::make_unique<OpenLoopSource>(std::move(process), streams.Stream("arrivals"), sizer,
                                                    system->target(), &collector, limits);
@@ -202,11 +211,15 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
     closed_source = std::make_unique<ClosedLoopSource>(s.workload.closed, streams.Stream("think_time"), sizer,
                                                        system->target(), &collector, limits);
   }
-  collector.Attach(system, closed_source.get());
+  collector.Attach(system, closed_source.get(), s.llm() ? nullptr : hooks.requests);
   if (open_source) open_source->Start(sim);
   if (closed_source) closed_source->Start(sim);
 
-  FLEETLAB_RETURN_IF_ERROR(RunBounded(s, hooks, timed ? limits.duration : kTimeNever, sim));
+  const auto done = [&]() {  // the share of the run done, for RunHooks::progress
+    if (timed) return std::min(1.0, NsToSeconds(sim.now()) / s.workload.duration_s);
+    return static_cast<double>(collector.sent()) / static_cast<double>(std::max<std::uint64_t>(1, limits.requests));
+  };
+  FLEETLAB_RETURN_IF_ERROR(RunBounded(s, hooks, timed ? limits.duration : kTimeNever, sim, done));
   const SimTime end = RunEnd(s, sim, collector);
   collector.Finish(end);
   const bool path = s.path.has_value();

@@ -35,6 +35,9 @@ void OpenLoopSource::OnEvent(Simulator& sim, const Event&) {
   r.arrival = sim.now();
   r.prompt_tokens = next_.prompt_tokens;
   r.output_tokens = next_.output_tokens;
+  r.prefix_hashes = next_.hashes;
+  r.prefix_hash_count = next_.hash_count;
+  r.prefix_hash_tokens = next_.hash_tokens;
   r.measured = r.id >= limits_.warmup;
   sizer_.Size(&r, from_trace_);
   target_->Submit(sim, r);

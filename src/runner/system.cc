@@ -52,7 +52,7 @@ Result<std::unique_ptr<System>> System::Build(const Scenario& s, const RandomStr
   }
   if (s.disaggregation) {  // disaggregated prefill and decode: its own build
     auto d = DisaggSystem::Build(*s.disaggregation, streams, sim, listener, hooks.timeline, hooks.kv_heatmap,
-                                 horizon);
+                                 horizon, hooks.requests);
     if (!d.ok()) return d.status();
     sys->disagg_ = std::move(d).value();
     sys->target_ = sys->disagg_->target();
@@ -90,6 +90,7 @@ Result<RouteTarget> System::AddReplica(const Scenario& s, const RandomStreams& s
   replicas_.push_back(std::move(replica).value());
   LlmReplica* rep = replicas_.back().get();
   rep->Attach(sim);
+  rep->SetRequestLog(hooks.requests, index, RequestPool::kNone);
   if (index == 0) {  // a fleet's timeline and heatmap show replica 0
     rep->SetTimeline(hooks.timeline);
     rep->SetKvHeatmap(hooks.kv_heatmap);

@@ -43,7 +43,10 @@ struct Range {
 // 1e-154 (every draw NaN) and underflows to 0 near cv = 1e154 (every draw
 // 0); 1e-3 (shape 1e6) is more regular than any real process, and at 100 a
 // lognormal's sigma is already 3 (its P99.99 is 1e4 times its median).
-inline const Range kCvRange = Range::Between(1e-3, 100);
+// constexpr: constant-initialised, so code that parses during static
+// initialisation (the bench registers the track parts before main) never
+// reads it as zeros.
+inline constexpr Range kCvRange{1e-3, 100, false, false};
 
 // Times and rates: the one check every time and rate a scenario gives goes
 // through (bounds in fleetlab/time.h, docs/scenario.md "Times and rates").

@@ -19,6 +19,8 @@
 #include "scenario/station_parse.h"
 #include "scenario/fleet_parse.h"
 #include "scenario/replica_parse.h"
+#include "scenario/trace_parse.h"
+#include "scenario/workload_shape_parse.h"
 
 namespace fleetlab {
 namespace {
@@ -51,54 +53,6 @@ Status CheckOnlyFor(const FieldReader& r, const char* key, bool applies, const c
   return Status::InvalidArgument(fmt::format("{}: applies only when {}", r.PathOf(key), when));
 }
 
-const std::string* NamedTrace(const ParseOptions& o, const std::string& name) {
-  if (o.named_traces == nullptr) return nullptr;
-  const auto it = o.named_traces->find(name);
-  return it == o.named_traces->end() ? nullptr : &it->second;
-}
-
-std::string TraceNames(const ParseOptions& o) {
-  std::string names;
-  if (o.named_traces != nullptr) {
-    for (const auto& [name, text] : *o.named_traces) names += (names.empty() ? "" : ", ") + name;
-  }
-  return names.empty() ? "none" : names;
-}
-
-// The trace named by workload.arrival.trace (a file, or one of the named
-// traces when files are not allowed) or given in trace_data.
-Status ReadArrivalTrace(const FieldReader& r, const std::string& data, const ParseOptions& o, Scenario* s) {
-  const ArrivalOptions& a = s->workload.arrival;
-  const bool azure = a.trace_format == TraceFormat::kAzure;
-  if (!a.trace_path.empty() && !data.empty()) {
-    return Status::InvalidArgument(fmt::format("{}: give either \"trace\" or \"trace_data\", not both", r.PathOf("trace")));
-  }
-  if (a.trace_path.empty() && data.empty()) {
-    return Status::InvalidArgument(fmt::format("{}: missing; a trace process needs the path of a CSV file "
-                                               "arrival_s,prompt_tokens,output_tokens (or its lines in trace_data)",
-                                               r.PathOf("trace")));
-  }
-  Result<std::vector<TraceRecord>> records = Status::InvalidArgument("");
-  if (!data.empty()) {
-    records = azure ? ParseAzureTrace(data, r.PathOf("trace_data")) : ParseCsvTrace(data, r.PathOf("trace_data"));
-  } else if (!o.allow_files) {
-    const std::string* text = NamedTrace(o, a.trace_path);
-    if (text == nullptr) {
-      return Status::InvalidArgument(fmt::format("{}: this server reads no file a request names; give the trace's "
-                                                 "lines in trace_data, or one of the server's traces ({})",
-                                                 r.PathOf("trace"), TraceNames(o)));
-    }
-    records = azure ? ParseAzureTrace(*text, a.trace_path) : ParseCsvTrace(*text, a.trace_path);
-  } else {
-    std::filesystem::path p(a.trace_path);
-    if (p.is_relative() && !o.base_dir.empty()) p = std::filesystem::path(o.base_dir) / p;
-    records = azure ? LoadAzureTrace(p.string()) : LoadCsvTrace(p.string());
-  }
-  if (!records.ok()) return records.status().WithContext(r.PathOf(data.empty() ? "trace" : "trace_data"));
-  s->trace = std::move(records).value();
-  return Status::Ok();
-}
-
 Status ParseArrival(const json& v, const std::string& path, const ParseOptions& o, Scenario* s) {
   ArrivalOptions& a = s->workload.arrival;
   FieldReader r(v, path);
@@ -112,18 +66,12 @@ Status ParseArrival(const json& v, const std::string& path, const ParseOptions& 
   FLEETLAB_RETURN_IF_ERROR(r.Number("cv", &a.cv, kCvRange));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "cv", a.kind == ArrivalKind::kGamma, "process is \"gamma\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "on_off", a.kind == ArrivalKind::kOnOff, "process is \"on_off\""));
-  FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace", trace, "process is \"trace\""));
-  FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace_data", trace, "process is \"trace\""));
   if (const json* o = r.Child("on_off")) FLEETLAB_RETURN_IF_ERROR(ParseOnOff(*o, r.PathOf("on_off"), &a.on_off));
   if (a.kind == ArrivalKind::kOnOff) FLEETLAB_RETURN_IF_ERROR(CheckBurstRate(a, r.PathOf("on_off")));
-  FLEETLAB_RETURN_IF_ERROR(r.String("trace", &a.trace_path));
-  std::string data;
-  FLEETLAB_RETURN_IF_ERROR(r.String("trace_data", &data));
-  int format = static_cast<int>(a.trace_format);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("trace_format", {"fleetlab", "azure"}, &format));
-  FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "trace_format", trace, "process is \"trace\""));
-  a.trace_format = static_cast<TraceFormat>(format);
-  if (trace) FLEETLAB_RETURN_IF_ERROR(ReadArrivalTrace(r, data, o, s));
+  if (const json* p = r.Child("profile")) {
+    FLEETLAB_RETURN_IF_ERROR(ParseRateProfile(*p, r.PathOf("profile"), r.Has("rate_per_s"), &a));
+  }
+  FLEETLAB_RETURN_IF_ERROR(ParseArrivalTrace(r, trace, o, s));
   return r.Finish();
 }
 
@@ -165,6 +113,41 @@ Status ParseSizes(FieldReader& r, RequestSizeOptions* sizes) {
   return Status::Ok();
 }
 
+// Where request lengths come from: the distributions, a dataset, or the
+// trace replayed; and shared prefixes from groups or a trace's hash ids.
+Status CheckLengthSources(const FieldReader& r, const Scenario& s) {
+  const WorkloadOptions& w = s.workload;
+  if (w.sizes.dataset != nullptr) {
+    for (const char* key : {"prompt_tokens", "output_tokens"}) {
+      if (r.Has(key)) {
+        return Status::InvalidArgument(fmt::format("workload.{}: the lengths come from workload.dataset; give one "
+                                                   "or the other", key));
+      }
+    }
+    if (w.mode == LoadMode::kOpen && w.arrival.kind == ArrivalKind::kTrace) {
+      return Status::InvalidArgument("workload.dataset: the trace replayed carries its own lengths; give a dataset "
+                                     "with another arrival process");
+    }
+  }
+  if (!w.sizes.classes.empty()) {
+    for (const char* key : {"prompt_tokens", "output_tokens", "dataset"}) {
+      if (r.Has(key)) {
+        return Status::InvalidArgument(fmt::format("workload.{}: each of workload.classes has its own lengths; give "
+                                                   "them there", key));
+      }
+    }
+    if (w.mode == LoadMode::kOpen && w.arrival.kind == ArrivalKind::kTrace) {
+      return Status::InvalidArgument("workload.classes: the trace replayed carries its own lengths; give classes "
+                                     "with another arrival process");
+    }
+  }
+  if (s.trace_hashes != nullptr && w.sizes.prefix_groups > 0) {
+    return Status::InvalidArgument("workload.prefix.groups: the trace's hash_ids give each request's shared prefix; "
+                                   "remove workload.prefix");
+  }
+  return Status::Ok();
+}
+
 Status ParseWorkload(const json& v, const ParseOptions& o, Scenario* s) {
   WorkloadOptions& w = s->workload;
   FieldReader r(v, "workload");
@@ -180,6 +163,9 @@ Status ParseWorkload(const json& v, const ParseOptions& o, Scenario* s) {
   FLEETLAB_RETURN_IF_ERROR(r.Integer("warmup_requests", &w.warmup_requests, Range::Between(0, 1e9)));
   FLEETLAB_RETURN_IF_ERROR(r.Time("duration_s", &w.duration_s, TimeUnit::kSeconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(ParseSizes(r, &w.sizes));
+  if (const json* d = r.Child("dataset")) FLEETLAB_RETURN_IF_ERROR(ParseDataset(*d, o, s));
+  if (const json* c = r.Child("classes")) FLEETLAB_RETURN_IF_ERROR(ParseClasses(*c, &w.sizes));
+  FLEETLAB_RETURN_IF_ERROR(CheckLengthSources(r, *s));
   if (w.duration_s == 0 && w.warmup_requests >= w.requests) {
     return Status::InvalidArgument(fmt::format("workload.warmup_requests: must be less than workload.requests ({}) "
                                                "(got {})", w.requests, w.warmup_requests));
@@ -306,6 +292,8 @@ Result<Scenario> ParseScenario(const json& doc, const ParseOptions& o) {
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   // The run as a whole: at most 1e9 requests, arrivals within the clock's horizon.
   FLEETLAB_RETURN_IF_ERROR(CheckRunEstimate(s, std::numeric_limits<double>::infinity()));
+  s.document = doc;  // what the report echoes as resolved_scenario
+  s.document.erase("lab");
   return s;
 }
 

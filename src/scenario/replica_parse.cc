@@ -19,7 +19,7 @@ Status ReadDType(FieldReader& r, const char* key, DType* out) {
   const auto d = ParseDType(name);
   if (!d) {
     return Status::InvalidArgument(fmt::format("{}: must be one of \"fp32\", \"bf16\", \"fp16\", \"fp8\", \"int8\", "
-                                               "\"int4\" (got \"{}\")", r.PathOf(key), name));
+                                               "\"int4\", \"nvfp4\", \"mxfp4\" (got \"{}\")", r.PathOf(key), name));
   }
   *out = *d;
   return Status::Ok();
@@ -146,6 +146,49 @@ Status ResolveLink(FieldReader& r, const char* key, const std::string& fallback,
   return Status::Ok();
 }
 
+// TP inside a node: its two all-reduces per layer would otherwise cross the
+// scale-out link. Refused unless the scenario asks for it.
+Status CheckTpPlacement(const FieldReader& r, const ReplicaHardware& hw, const Catalog& c, bool asked) {
+  const int per_node = hw.gpu.gpus_per_node;
+  if (hw.tp <= per_node || asked) return Status::Ok();
+  const LinkSpec* up = c.FindLink(hw.gpu.scale_up_link);
+  const std::string scale_out = hw.gpu.ScaleOutLink();
+  const LinkSpec* out = c.FindLink(scale_out);
+  const auto gbps = [](const LinkSpec* l) { return l == nullptr ? 0.0 : l->bandwidth_Bps / 1e9; };
+  return Status::InvalidArgument(fmt::format(
+      "{}: {} GPUs of tensor parallelism would span {} nodes of {} ({} per node); TP all-reduces the activations twice "
+      "a layer, and across nodes over {} at {:g} GB/s instead of {} at {:g} GB/s. Keep tp <= {} and put pp, ep or "
+      "fleet replicas across nodes, or set replica.tp_across_nodes to true",
+      r.PathOf("tp"), hw.tp, (hw.tp + per_node - 1) / per_node, hw.gpu.id, per_node, scale_out, gbps(out),
+      hw.gpu.scale_up_link, gbps(up), per_node));
+}
+
+// The parallel layout: degrees, where they run, and their links. TP stays
+// inside a node; PP, EP and attention DP may cross nodes over the scale-out
+// link (docs/scenario.md, "Parallelism and placement").
+Status ParseParallelism(FieldReader& r, const Catalog& c, ReplicaHardware* hw) {
+  std::uint64_t ep = 1, dp = 1;
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("ep", &ep, Range::Between(1, 1024)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("attention_dp", &dp, Range::Between(1, 1024)));
+  hw->ep = static_cast<int>(ep);
+  hw->attention_dp = static_cast<int>(dp);
+  FLEETLAB_RETURN_IF_ERROR(r.Number("moe_imbalance", &hw->moe_imbalance, Range::Between(1, 1024)));
+  int decode = static_cast<int>(hw->mla_decode);
+  FLEETLAB_RETURN_IF_ERROR(r.Choice("mla_decode", {"absorbed", "naive"}, &decode));
+  hw->mla_decode = static_cast<MlaDecode>(decode);
+  if (r.Has("mla_decode") && !hw->model.IsMla()) {
+    return Status::InvalidArgument(fmt::format("{}: {} has no latent attention (MLA)", r.PathOf("mla_decode"),
+                                               hw->model.id));
+  }
+  bool across = false;
+  FLEETLAB_RETURN_IF_ERROR(r.Bool("tp_across_nodes", &across));
+  FLEETLAB_RETURN_IF_ERROR(CheckTpPlacement(r, *hw, c, across));
+  FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "tp_link", DefaultTpLink(hw->gpu, hw->tp), c, &hw->tp_link));
+  FLEETLAB_RETURN_IF_ERROR(
+      ResolveLink(r, "pp_link", DefaultPpLink(hw->gpu, hw->gpus_per_stage(), hw->pp), c, &hw->pp_link));
+  return ResolveLink(r, "ep_link", DefaultEpLink(hw->gpu, hw->gpus_per_stage()), c, &hw->ep_link);
+}
+
 // The catalog entries and the numbers at the top of "replica".
 Status ParseHardware(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   ReplicaHardware& hw = o->hardware;
@@ -166,8 +209,7 @@ Status ParseHardware(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   FLEETLAB_RETURN_IF_ERROR(r.Bool("weight_gathered", &hw.weight_gathered));
   FLEETLAB_RETURN_IF_ERROR(r.Time("iteration_overhead_ms", &hw.iteration_overhead_s, TimeUnit::kMilliseconds,
                                   TimeRange::UpTo(10)));
-  FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "tp_link", DefaultTpLink(*g, hw.tp), c, &hw.tp_link));
-  FLEETLAB_RETURN_IF_ERROR(ResolveLink(r, "pp_link", DefaultPpLink(*g, hw.tp, hw.pp), c, &hw.pp_link));
+  FLEETLAB_RETURN_IF_ERROR(ParseParallelism(r, c, &hw));
   FLEETLAB_RETURN_IF_ERROR(r.String("host", &host));
   const HostSpec* h = c.FindHost(host);
   if (h == nullptr) return Unknown("replica.host", "host", host, c.HostIds());
@@ -207,6 +249,7 @@ Result<ReplicaOptions> ParseReplica(const json& value, const Catalog& catalog) {
                                                o.scheduler.max_model_len));
   }
   o.memory.max_batch_tokens = o.scheduler.max_batch_tokens;
+  o.memory.max_sequences = o.scheduler.max_running * o.hardware.pp;
   return o;
 }
 

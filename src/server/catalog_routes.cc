@@ -1,6 +1,7 @@
 // GET /api/v1/health and /api/v1/catalog.
 #include <fmt/format.h>
 
+#include "fleetlab/version.h"
 #include "server/context.h"
 
 namespace fleetlab::server {
@@ -46,7 +47,7 @@ json List(const std::vector<Spec>& specs, json (*one)(const Spec&)) {
 
 void AddCatalogRoutes(Router& router, ServerContext& ctx) {
   router.Add("GET", "/api/v1/health", [](const HttpRequest&, HttpResponse& res) {
-    SendJson(res, 200, json{{"status", "ok"}, {"version", "0.1.0"}, {"api", 1}});
+    SendJson(res, 200, json{{"status", "ok"}, {"version", kVersion}, {"api", 1}});
   });
   // The catalog does not change while the server runs: build the reply once.
   const std::string catalog = json{{"models", List(ctx.catalog.models(), &ModelJson)},

@@ -40,8 +40,8 @@ struct ServerContext {
 
 // Every API route of docs/api.md (the static files and the classroom's
 // routes aside): what the lab server's router and the in-process API
-// (local_api.h) both serve. The lab server adds AddClassRoutes when it keeps
-// a class.
+// (local_api.h) both serve. The lab server adds AddPlannerRoutes, and
+// AddClassRoutes when it keeps a class.
 void AddApiRoutes(Router& router, ServerContext& ctx);
 
 // Route registration, one concept per file. Heavy routes defer their work
@@ -53,6 +53,9 @@ void AddFrontierRoutes(Router& router, ServerContext& ctx);  // frontier
 void AddAnswerRoutes(Router& router, ServerContext& ctx);    // answer
 void AddPlanRoutes(Router& router, ServerContext& ctx);      // plan, memory
 void AddClassRoutes(Router& router, ServerContext& ctx);     // class: info, join, events, summary
+// sweep, size: the lab server's only, as the classroom's (src/sweep/ is not
+// in the WebAssembly engine).
+void AddPlannerRoutes(Router& router, ServerContext& ctx);
 
 // A part as docs/api.md's Part object (without its scenario).
 nlohmann::json PartJson(const TrackPart& part);

@@ -53,6 +53,7 @@ Result<std::map<std::string, std::string>> ReadTraces(const std::string& dir) {
 
 LabApp::LabApp(std::unique_ptr<ServerContext> c) : ctx(std::move(c)), router(GuardOptions{ctx->options.allowed_hosts}) {
   AddApiRoutes(router, *ctx);
+  AddPlannerRoutes(router, *ctx);  // sweeps and sizing: not in the WebAssembly engine (no src/sweep/ there)
   if (ctx->classroom) AddClassRoutes(router, *ctx);  // sockets-side state: not in AddApiRoutes (the WebAssembly engine)
   if (HasIndex(ctx->options.static_dir)) {
     files = std::make_unique<StaticFiles>(ctx->options.static_dir);

@@ -305,6 +305,23 @@ TEST_F(LabServerTest, FrontierPlanAndMemoryMatchTheCli) {
   ASSERT_EQ(Post("memory", R"({"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 1, "context": 4096})", &body), 422);
   ExpectError(body, "refused", "");
   EXPECT_NE(body["error"]["message"].get<std::string>().find("does not fit"), std::string::npos);
+  // Expert parallelism (docs/api.md): DeepSeek-V3 over EP8 = TP1 x DP8.
+  ASSERT_EQ(Post("memory", R"({"model": "deepseek-v3", "gpu": "h200", "ep": 8, "attention_dp": 8, "gpus": 8,
+                               "weight_dtype": "fp8", "context": 4096})", &body), 200);
+  m = MemoryRequest{};
+  m.model = "deepseek-v3";
+  m.gpu = "h200";
+  m.ep = m.attention_dp = 8;
+  m.weight_dtype = DType::kFp8;
+  m.context = 4096;
+  users = PlanUsers(m, *catalog);
+  ASSERT_TRUE(users.ok());
+  EXPECT_EQ(body, json::parse(MemoryToJson(m, *users).dump()));
+  EXPECT_EQ(body["gpus"], 8);
+  ASSERT_EQ(Post("memory", R"({"model": "deepseek-v3", "gpu": "h200", "ep": 8, "attention_dp": 8, "gpus": 16,
+                               "context": 4096})", &body), 422);
+  ExpectError(body, "invalid_field", "gpus");
+  EXPECT_EQ(body["error"]["message"], "gpus: must equal tp x attention_dp x pp = 8 (got 16)");
 
   ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "gpus": 2, "prompt": 256, "output": 64})",
                  &body), 200);

@@ -49,12 +49,14 @@ std::optional<ApiError> ReadPlan(Body& b, const RunBounds& bounds, PlanRequest* 
 }
 
 std::optional<ApiError> ReadMemory(Body& b, MemoryRequest* r) {
-  std::int64_t tp = r->tp, pp = r->pp, gpus = 0;
+  std::int64_t tp = r->tp, pp = r->pp, ep = r->ep, dp = r->attention_dp, gpus = 0;
   std::string reservation = "max_length";
   b.String("model", &r->model, true);
   b.String("gpu", &r->gpu, true);
   b.Integer("tp", &tp, 1, 1024);
   b.Integer("pp", &pp, 1, 1024);
+  b.Integer("ep", &ep, 1, 1024);
+  b.Integer("attention_dp", &dp, 1, 1024);
   b.Integer("gpus", &gpus, 1, 1024);
   b.Integer("context", &r->context, 1, kMaxTokens, true);
   b.Integer("block_size", &r->block_tokens, 1, 1'000'000);
@@ -66,11 +68,14 @@ std::optional<ApiError> ReadMemory(Body& b, MemoryRequest* r) {
     return Unprocessable("reservation", fmt::format("reservation: must be one of max_length, power_of_two, oracle "
                                                     "(got \"{}\")", reservation));
   }
-  if (gpus > 0 && gpus != tp * pp) {
-    return Unprocessable("gpus", fmt::format("gpus: must equal tp x pp = {} (got {})", tp * pp, gpus));
+  if (gpus > 0 && gpus != tp * dp * pp) {
+    return Unprocessable("gpus", fmt::format("gpus: must equal tp x attention_dp x pp = {} (got {})", tp * dp * pp,
+                                             gpus));
   }
   r->tp = static_cast<int>(tp);
   r->pp = static_cast<int>(pp);
+  r->ep = static_cast<int>(ep);
+  r->attention_dp = static_cast<int>(dp);
   return std::nullopt;
 }
 
@@ -103,8 +108,8 @@ void AddPlanRoutes(Router& router, ServerContext& ctx) {
     };
   });
   router.Add("POST", "/api/v1/memory", [&ctx](const HttpRequest& req, HttpResponse& res) {
-    Body body(req.body, {"model", "gpu", "gpus", "tp", "pp", "context", "block_size", "kv_dtype", "weight_dtype",
-                         "reservation"});
+    Body body(req.body, {"model", "gpu", "gpus", "tp", "pp", "ep", "attention_dp", "context", "block_size",
+                         "kv_dtype", "weight_dtype", "reservation"});
     MemoryRequest request;
     if (auto e = body.ok() ? ReadMemory(body, &request) : body.error()) return SendError(res, *e);
     auto report = PlanUsers(request, ctx.catalog);

@@ -1,5 +1,7 @@
 #include "fleetlab/sweep/capacity.h"
 
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "fleetlab/report/render.h"
@@ -28,13 +30,21 @@ Result<Scenario> ScenarioAt(const CapacitySpec& spec, const CapacityConfig& c, d
   json doc = spec.base;
   for (const auto& [path, value] : c.set) (void)ApplyOverride(doc, path + "=" + value.dump());  // checked at parse
   (void)ApplyOverride(doc, "workload.arrival.rate_per_s=" + json(rate).dump());
-  return ParseScenario(doc, spec.base_dir);
+  ParseOptions options;
+  options.base_dir = spec.base_dir;
+  options.catalog = spec.catalog;
+  options.allow_files = spec.allow_files;
+  options.named_traces = spec.named_traces;
+  return ParseScenario(doc, options);
 }
 
-Probe Evaluate(const CapacitySpec& spec, const CapacityConfig& c, double rate) {
+Probe Evaluate(const CapacitySpec& spec, const CapacityConfig& c, double rate, const std::atomic<bool>* cancel) {
   Probe p;
   auto scenario = ScenarioAt(spec, c, rate);
-  auto report = scenario.ok() ? RunScenario(*scenario, RunHooks{.kv_heatmap = false}) : Result<Report>(scenario.status());
+  RunHooks hooks;
+  hooks.kv_heatmap = false;
+  hooks.cancel = cancel;
+  auto report = scenario.ok() ? RunScenario(*scenario, hooks) : Result<Report>(scenario.status());
   if (!report.ok()) {
     p.status = report.status();
     return p;
@@ -51,31 +61,46 @@ double UsdPerHour(const json& report) {
   return v && v->is_number() ? v->get<double>() : -1;
 }
 
+double Number(const json& report, const char* path) {
+  const json* v = FindPath(report, path);
+  return v && v->is_number() ? v->get<double>() : -1;
+}
+
+// Every GPU the system bills (a fleet's replicas, both disaggregated pools).
 std::int64_t Gpus(const json& report) {
-  const json* per = FindPath(report, "replica.gpus");
-  if (!per || !per->is_number_integer()) return 0;
-  const json* replicas = FindPath(report, "fleet.replicas");
-  return per->get<std::int64_t>() * (replicas && replicas->is_number_integer() ? replicas->get<std::int64_t>() : 1);
+  const json* v = FindPath(report, "cost.gpus");
+  return v && v->is_number_integer() ? v->get<std::int64_t>() : 0;
+}
+
+void FillCost(const json& report, CapacityResult* r) {
+  r->usd_per_hour = UsdPerHour(report);
+  r->gpus = Gpus(report);
+  r->usd_per_million_input_tokens = Number(report, "cost.split.usd_per_million_input_tokens");
+  r->usd_per_million_output_tokens = Number(report, "cost.split.usd_per_million_output_tokens");
 }
 
 // Bisection on the rate. Returns false (with `bad`) when a run fails.
-bool Bisect(const CapacitySpec& spec, const CapacityConfig& c, CapacityResult* r, Status* bad) {
+bool Bisect(const CapacitySpec& spec, const CapacityConfig& c, const std::atomic<bool>* cancel, CapacityResult* r,
+            Status* bad) {
   const auto probe = [&](double rate) {
-    Probe p = Evaluate(spec, c, rate);
+    Probe p = Evaluate(spec, c, rate, cancel);
     ++r->runs;
     if (!p.status.ok()) r->error = p.status.message();
     if (!p.bad_slo.ok()) *bad = p.bad_slo.WithContext(c.name);
     return p;
   };
-  Probe low = probe(spec.rate_low_per_s);
+  double lo = c.rate_low_per_s > 0 ? c.rate_low_per_s : spec.rate_low_per_s;
+  double hi = c.rate_high_per_s > 0 ? c.rate_high_per_s : spec.rate_high_per_s;
+  const double tolerance = c.tolerance_per_s > 0 ? c.tolerance_per_s : spec.tolerance_per_s;
+  Probe low = probe(lo);
   if (!r->error.empty() || !bad->ok()) return false;
   if (!low.pass) {
     r->bound = CapacityBound::kBelowLow;
-    r->fail_rate_per_s = spec.rate_low_per_s;
+    r->fail_rate_per_s = lo;
     r->miss = low.why;
+    r->report_at_fail = std::move(low.report);
     return true;
   }
-  double lo = spec.rate_low_per_s, hi = spec.rate_high_per_s;
   json at_lo = low.report;
   Probe high = probe(hi);
   if (!r->error.empty() || !bad->ok()) return false;
@@ -86,7 +111,8 @@ bool Bisect(const CapacitySpec& spec, const CapacityConfig& c, CapacityResult* r
     return true;
   }
   r->miss = high.why;
-  while (hi - lo > spec.tolerance_per_s) {
+  json at_hi = std::move(high.report);
+  while (hi - lo > tolerance) {
     const double mid = 0.5 * (lo + hi);
     Probe p = probe(mid);
     if (!r->error.empty() || !bad->ok()) return false;
@@ -96,14 +122,34 @@ bool Bisect(const CapacitySpec& spec, const CapacityConfig& c, CapacityResult* r
     } else {
       hi = mid;
       r->miss = p.why;
+      at_hi = std::move(p.report);
     }
   }
   r->bound = CapacityBound::kFound;
   r->max_rate_per_s = lo;
   r->fail_rate_per_s = hi;
   r->report_at_max = std::move(at_lo);
+  r->report_at_fail = std::move(at_hi);
   return true;
 }
+
+// One configuration: the bisection, then (with a target) a run at the target.
+void Search(const CapacitySpec& spec, const CapacityConfig& c, const std::atomic<bool>* cancel, CapacityResult* r,
+            Status* bad) {
+  r->name = c.name;
+  if (!Bisect(spec, c, cancel, r, bad)) return;
+  if (spec.target_rate_per_s <= 0) {
+    if (!r->report_at_max.is_null()) FillCost(r->report_at_max, r);
+    return;
+  }
+  Probe at = Evaluate(spec, c, spec.target_rate_per_s, cancel);
+  ++r->runs;
+  if (!at.bad_slo.ok()) *bad = at.bad_slo.WithContext(r->name);
+  r->meets_target = at.status.ok() && at.pass;
+  if (at.status.ok()) FillCost(at.report, r);
+}
+
+bool Cancelled(const std::atomic<bool>* cancel) { return cancel && cancel->load(std::memory_order_relaxed); }
 
 }  // namespace
 
@@ -139,7 +185,8 @@ Result<bool> MeetsSlos(const json& report, const std::vector<SloTarget>& slos, s
 
 Status CheckCapacityMemory(const CapacitySpec& spec, double max_bytes_per_run, const std::string& limit) {
   for (const CapacityConfig& c : spec.configs) {
-    for (double rate : {spec.rate_low_per_s, spec.rate_high_per_s}) {
+    for (double rate : {c.rate_low_per_s > 0 ? c.rate_low_per_s : spec.rate_low_per_s,
+                        c.rate_high_per_s > 0 ? c.rate_high_per_s : spec.rate_high_per_s}) {
       auto s = ScenarioAt(spec, c, rate);
       if (!s.ok()) continue;  // a refused run is the configuration's error row, as before
       FLEETLAB_RETURN_IF_ERROR(CheckRunEstimate(*s, max_bytes_per_run, limit)
@@ -149,24 +196,21 @@ Status CheckCapacityMemory(const CapacitySpec& spec, double max_bytes_per_run, c
   return Status::Ok();
 }
 
-Result<CapacityOutcome> RunCapacity(const CapacitySpec& spec, unsigned threads) {
+Result<CapacityOutcome> RunCapacity(const CapacitySpec& spec, unsigned threads, const CapacityProgress& progress,
+                                    const std::atomic<bool>* cancel) {
   CapacityOutcome out;
   out.configs.resize(spec.configs.size());
   std::vector<Status> bad(spec.configs.size());
+  std::mutex progress_mutex;
+  std::size_t done = 0;
   WorkerPool pool(threads);
   pool.Run(spec.configs.size(), [&](std::size_t i) {
-    CapacityResult& r = out.configs[i];
-    r.name = spec.configs[i].name;
-    if (!Bisect(spec, spec.configs[i], &r, &bad[i]) || spec.target_rate_per_s <= 0) return;
-    Probe at = Evaluate(spec, spec.configs[i], spec.target_rate_per_s);
-    ++r.runs;
-    if (!at.bad_slo.ok()) bad[i] = at.bad_slo.WithContext(r.name);
-    r.meets_target = at.status.ok() && at.pass;
-    if (at.status.ok()) {
-      r.usd_per_hour = UsdPerHour(at.report);
-      r.gpus = Gpus(at.report);
-    }
+    if (!Cancelled(cancel)) Search(spec, spec.configs[i], cancel, &out.configs[i], &bad[i]);
+    if (!progress) return;
+    std::lock_guard<std::mutex> lock(progress_mutex);
+    progress(++done, spec.configs.size());
   });
+  if (Cancelled(cancel)) return Status::OutOfRange("cancelled (the wall-time limit of the caller)");
   for (const Status& s : bad) {
     if (!s.ok()) return s;
   }

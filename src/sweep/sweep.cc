@@ -25,7 +25,14 @@ json RangeValue(double x, bool integral) {
   return std::stod(fmt::format("{:.12g}", x));
 }
 
-Status ParseRange(const json& v, const std::string& path, std::vector<json>* values) {
+// A range of more than `max_values` values is refused before any is made.
+Status TooMany(const std::string& path, double n, std::uint64_t max_points) {
+  return Status::OutOfRange(fmt::format("{}: gives {} values, which makes more than the sweep's {} points", path, n,
+                                        max_points));
+}
+
+Status ParseRange(const json& v, const std::string& path, double max_values, std::uint64_t max_points,
+                  std::vector<json>* values) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   double start = 0, stop = 0, step = 0;
@@ -48,6 +55,7 @@ Status ParseRange(const json& v, const std::string& path, std::vector<json>* val
     if (scale != 0) return Status::InvalidArgument(fmt::format("{}.scale: \"log\" needs \"points\", not \"step\"", path));
     const double n = std::floor((stop - start) / step * (1 + 1e-12)) + 1;
     if (n > 1e6) return Status::InvalidArgument(fmt::format("{}.step: gives {} values, more than 1000000", path, n));
+    if (n > max_values) return TooMany(path, n, max_points);
     const bool integral = IsIntegral(start) && IsIntegral(step);
     for (double i = 0; i < n; ++i) values->push_back(RangeValue(start + i * step, integral));
     return Status::Ok();
@@ -55,6 +63,7 @@ Status ParseRange(const json& v, const std::string& path, std::vector<json>* val
   if (points == 1 && stop != start) {
     return Status::InvalidArgument(fmt::format("{}.points: 1 point needs stop == start", path));
   }
+  if (static_cast<double>(points) > max_values) return TooMany(path, static_cast<double>(points), max_points);
   if (scale == 1 && !(start > 0)) {
     return Status::InvalidArgument(fmt::format("{}.start: a log range needs start > 0 (got {})", path, start));
   }
@@ -65,7 +74,8 @@ Status ParseRange(const json& v, const std::string& path, std::vector<json>* val
   return Status::Ok();
 }
 
-Status ParseAxis(const json& v, const std::string& path, SweepAxis* axis) {
+Status ParseAxis(const json& v, const std::string& path, double max_values, std::uint64_t max_points,
+                 SweepAxis* axis) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.String("path", &axis->path));
@@ -79,7 +89,7 @@ Status ParseAxis(const json& v, const std::string& path, SweepAxis* axis) {
   if ((values != nullptr) == (range != nullptr)) {
     return Status::InvalidArgument(fmt::format("{}: give exactly one of \"values\" (a list) and \"range\"", path));
   }
-  if (range) return ParseRange(*range, path + ".range", &axis->values);
+  if (range) return ParseRange(*range, path + ".range", max_values, max_points, &axis->values);
   if (!values->is_array()) return Status::InvalidArgument(fmt::format("{}.values: must be a list {}", path, Got(*values)));
   if (values->empty()) return Status::InvalidArgument(fmt::format("{}.values: is empty; an axis needs at least one value", path));
   axis->values.assign(values->begin(), values->end());
@@ -114,7 +124,7 @@ std::string Describe(const SweepSpec& spec, const SweepPoint& point) {
 
 }  // namespace
 
-Result<SweepSpec> ParseSweep(const json& doc, const std::string& sweep_dir) {
+Result<SweepSpec> ParseSweep(const json& doc, const std::string& sweep_dir, std::uint64_t max_points) {
   SweepSpec spec;
   FieldReader r(doc, "");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
@@ -128,6 +138,9 @@ Result<SweepSpec> ParseSweep(const json& doc, const std::string& sweep_dir) {
   FLEETLAB_RETURN_IF_ERROR(r.Choice("mode", {"cartesian", "sample"}, &mode));
   spec.mode = static_cast<SweepMode>(mode);
   FLEETLAB_RETURN_IF_ERROR(r.Integer("samples", &spec.samples, Range::Between(1, kMaxSweepPoints)));
+  if (spec.samples > max_points) {
+    return Status::OutOfRange(fmt::format("samples: {} points, more than the sweep's {}", spec.samples, max_points));
+  }
   FLEETLAB_RETURN_IF_ERROR(r.Integer("seed", &spec.seed, Range::AtLeast(0)));
   const json* axes = r.Child("axes");
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
@@ -144,15 +157,24 @@ Result<SweepSpec> ParseSweep(const json& doc, const std::string& sweep_dir) {
   double product = 1;
   for (std::size_t i = 0; i < axes->size(); ++i) {
     SweepAxis axis;
-    FLEETLAB_RETURN_IF_ERROR(ParseAxis((*axes)[i], fmt::format("axes[{}]", i), &axis));
+    // A sample draws from the whole product; a cartesian sweep runs it all.
+    const double limit = spec.mode == SweepMode::kSample ? static_cast<double>(kMaxSweepPoints)
+                                                         : static_cast<double>(max_points);
+    const double max_values = std::floor(limit / product);
+    FLEETLAB_RETURN_IF_ERROR(ParseAxis((*axes)[i], fmt::format("axes[{}]", i), max_values,
+                                       static_cast<std::uint64_t>(limit), &axis));
     if (!paths.insert(axis.path).second) {
       return Status::InvalidArgument(fmt::format("axes[{}].path: {} is already an axis", i, axis.path));
     }
     product *= static_cast<double>(axis.values.size());
+    // Checked as each axis is read (a range before its values are made):
+    // many long ranges would otherwise materialise millions of values each
+    // before the product is refused.
+    if (product > limit) {
+      return Status::OutOfRange(fmt::format("axes: {} points in all after axes[{}], more than {}", product, i,
+                                            static_cast<std::uint64_t>(limit)));
+    }
     spec.axes.push_back(std::move(axis));
-  }
-  if (product > static_cast<double>(kMaxSweepPoints)) {
-    return Status::InvalidArgument(fmt::format("axes: {} points in all, more than {}", product, kMaxSweepPoints));
   }
   if (spec.mode == SweepMode::kSample && static_cast<double>(spec.samples) > product) {
     return Status::InvalidArgument(fmt::format("samples: must be at most the {} points of the axes' product (got {})",
@@ -214,7 +236,12 @@ std::string PointKey(const json& point_document) {
 
 Result<Scenario> ParsePoint(const SweepSpec& spec, const SweepPoint& point, const json& document,
                             const Catalog* catalog) {
-  auto s = ParseScenario(document, spec.base_dir, catalog);
+  ParseOptions options;
+  options.base_dir = spec.base_dir;
+  options.catalog = catalog;
+  options.allow_files = spec.allow_files;
+  options.named_traces = spec.named_traces;
+  auto s = ParseScenario(document, options);
   if (!s.ok()) return s.status().WithContext(fmt::format("point {} ({})", point.index, Describe(spec, point)));
   return s;
 }

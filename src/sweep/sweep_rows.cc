@@ -25,6 +25,12 @@ const std::vector<std::pair<std::string, std::string>>& MetricSources() {
       {"tpot_p99_ms", "latency_ms.tpot.p99"},
       {"output_tokens_per_s", "throughput.output_tokens_per_s"},
       {"usd_per_million_output_tokens", "cost.usd_per_million_output_tokens"},
+      {"gpus", "cost.gpus"},
+      {"usd_per_hour", "cost.usd_per_hour"},
+      {"usd_per_million_input_tokens_split", "cost.split.usd_per_million_input_tokens"},
+      {"usd_per_million_output_tokens_split", "cost.split.usd_per_million_output_tokens"},
+      {"slo_attainment", "slo.attainment"},
+      {"goodput_rps", "slo.goodput_rps"},
       {"events", "sim.events"},
   };
   return sources;
@@ -96,7 +102,60 @@ bool ParseJsonRow(std::string line, SweepRow* row) {
   return true;
 }
 
+// The fields of one CSV line, quotes undone.
+std::vector<std::string> CsvFields(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (c == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"') {
+      fields.back() += '"';
+      ++i;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+json CellValue(const std::string& cell) {
+  if (cell.empty()) return nullptr;
+  auto parsed = ParseJsonText(cell, "");
+  return parsed.ok() && !parsed->is_object() && !parsed->is_array() ? *parsed : json(cell);
+}
+
 }  // namespace
+
+Result<json> RowsAsObjects(SweepFormat format, const SweepSpec& spec, const std::string& text) {
+  json rows = json::array();
+  const std::vector<std::string> lines = CompleteLines(text);
+  if (format == SweepFormat::kJson) {
+    for (std::string line : lines) {
+      if (line == "[" || line == "]" || line.empty()) continue;
+      if (line.back() == ',') line.pop_back();
+      auto row = ParseJsonText(line, "sweep row");
+      if (!row.ok()) return row.status();
+      rows.push_back(std::move(row).value());
+    }
+    return rows;
+  }
+  const std::size_t axes = spec.axes.size();
+  const std::vector<std::string>& metrics = SweepMetricColumns();
+  for (std::size_t l = 1; l < lines.size(); ++l) {
+    const std::vector<std::string> f = CsvFields(lines[l]);
+    if (f.size() != 2 + axes + metrics.size() + 1) continue;  // a damaged line
+    json row = {{"index", CellValue(f[0])}, {"key", f[1]}, {"params", json::object()}};
+    for (std::size_t a = 0; a < axes; ++a) row["params"][spec.axes[a].path] = CellValue(f[2 + a]);
+    for (std::size_t m = 0; m < metrics.size(); ++m) row[metrics[m]] = CellValue(f[2 + axes + m]);
+    row["error"] = CellValue(f.back());
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
 
 const json* FindPath(const json& doc, const std::string& dotted) {
   const json* at = &doc;

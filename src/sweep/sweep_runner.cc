@@ -24,7 +24,8 @@ struct Prepared {
   std::vector<json> documents;
   std::vector<std::string> keys;
   std::optional<Catalog> catalog;
-  const Catalog* catalog_ptr() const { return catalog ? &*catalog : nullptr; }
+  const Catalog* given = nullptr;  // SweepRunOptions::catalog
+  const Catalog* catalog_ptr() const { return given != nullptr ? given : catalog ? &*catalog : nullptr; }
 };
 
 // Expands the sweep and parses every point, so a bad point fails before any
@@ -32,7 +33,8 @@ struct Prepared {
 Result<Prepared> Prepare(const SweepSpec& spec, const SweepRunOptions& options) {
   Prepared p;
   p.points = ExpandSweep(spec);
-  if (spec.base.is_object() && (spec.base.contains("replica") || spec.base.contains("fleet"))) {
+  p.given = options.catalog;
+  if (p.given == nullptr && spec.base.is_object() && (spec.base.contains("replica") || spec.base.contains("fleet"))) {
     auto catalog = Catalog::LoadDefault();
     if (catalog.ok()) p.catalog = std::move(catalog).value();
   }
@@ -214,7 +216,13 @@ class Execution {
 
   void RunPoint(const SweepPoint& point, std::size_t j) {
     auto scenario = ParsePoint(spec_, point, p_.documents[point.index], p_.catalog_ptr());
-    auto report = scenario.ok() ? RunScenario(*scenario, RunHooks{.kv_heatmap = false}) : Result<Report>(scenario.status());
+    if (scenario.ok() && options_.max_events_per_point > 0) {
+      scenario->limits.max_events = std::min(scenario->limits.max_events, options_.max_events_per_point);
+    }
+    RunHooks hooks;
+    hooks.kv_heatmap = false;
+    hooks.cancel = options_.cancel;
+    auto report = scenario.ok() ? RunScenario(*scenario, hooks) : Result<Report>(scenario.status());
     json metrics;
     if (report.ok()) {
       metrics = HeadlineMetrics(*report);
@@ -268,6 +276,9 @@ Result<SweepOutcome> RunSweep(const SweepSpec& spec, const SweepRunOptions& opti
   auto mine = run.Plan();
   if (!mine.ok()) return mine.status();
   run.RunShare(*mine);
+  if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+    return Status::OutOfRange("cancelled (the wall-time limit of the caller)");
+  }
   return run.Collect();
 }
 

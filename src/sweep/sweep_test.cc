@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "fleetlab/sweep/sweep_runner.h"
@@ -114,6 +115,32 @@ TEST(SweepParseTest, ErrorsNameTheField) {
   EXPECT_NE(ErrorOf({{"base", SmallBase()}, {"mode", "sample"}, {"samples", 2}, {"axes", {axis}}})
                 .find("samples: must be at most the 1 points"), std::string::npos);
   EXPECT_NE(ErrorOf({{"axes", {axis}}}).find("base: missing"), std::string::npos);
+}
+
+// Too many points are refused at the axis that passes the bound, a range
+// before its values are made, so a document of many long ranges never
+// materialises them; a caller's smaller bound (the lab server's) likewise.
+TEST(SweepParseTest, TooManyPointsAreRefusedAtTheAxisThatPassesTheBound) {
+  json axes = json::array();
+  for (int i = 0; i < 40; ++i) {
+    axes.push_back({{"path", fmt::format("a{}", i)}, {"range", {{"start", 0}, {"stop", 1}, {"points", 4000}}}});
+  }
+  EXPECT_EQ(ErrorOf({{"base", SmallBase()}, {"axes", axes}}),
+            "axes[1].range: gives 4000 values, which makes more than the sweep's 10000000 points");
+  json small = {{"base", SmallBase()}, {"axes", {{{"path", "station.servers"}, {"values", {1, 2, 3}}},
+                                                {{"path", "seed"}, {"range", {{"start", 1}, {"stop", 4}, {"step", 1}}}}}}};
+  ASSERT_TRUE(ParseSweep(small, "", 12).ok());
+  auto refused = ParseSweep(small, "", 11);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), Status::Code::kOutOfRange);
+  EXPECT_EQ(refused.status().message(), "axes[1].range: gives 4 values, which makes more than the sweep's 11 points");
+  small["axes"][1] = {{"path", "seed"}, {"values", {1, 2, 3, 4}}};
+  EXPECT_EQ(ParseSweep(small, "", 11).status().message(), "axes: 12 points in all after axes[1], more than 11");
+  small["mode"] = "sample";  // samples from the whole product, up to the bound
+  small["samples"] = 11;
+  EXPECT_TRUE(ParseSweep(small, "", 11).ok());
+  small["samples"] = 12;
+  EXPECT_EQ(ParseSweep(small, "", 11).status().message(), "samples: 12 points, more than the sweep's 11");
 }
 
 TEST(SweepParseTest, APointThatDoesNotParseFailsTheSweepNamingIt) {

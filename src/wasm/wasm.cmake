@@ -12,13 +12,14 @@ endforeach()
 
 file(GLOB_RECURSE WASM_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/*.cc)
 list(FILTER WASM_SOURCES EXCLUDE REGEX "_test\\.cc$|_fuzz\\.cc$")
-# Not in the browser: the command line, sweeps (threads, MPI), the lab
-# server's sockets, worker pool, files and process set-up, and the classroom
-# (SQLite on the server's disk: a site's page posts to a class server over
-# HTTP instead, docs/site.md), so the engine needs no SQLite.
+# Not in the browser: the command line, sweeps (threads, MPI) and their
+# routes (sweep, size), the lab server's sockets, worker pool, files and
+# process set-up, and the classroom (SQLite on the server's disk: a site's
+# page posts to a class server over HTTP instead, docs/site.md), so the
+# engine needs no SQLite.
 list(FILTER WASM_SOURCES EXCLUDE REGEX "/src/cli/|/src/sweep/|/src/server/classroom/")
 list(FILTER WASM_SOURCES EXCLUDE REGEX
-  "/src/server/(http_transport|job_queue|lab_server|lab_app|static_files|load_test_main|server_test_util)\\.cc$")
+  "/src/server/(http_transport|job_queue|lab_server|lab_app|planner_routes|static_files|load_test_main|server_test_util)\\.cc$")
 
 # Exceptions carry nlohmann's and fmt's errors: on for every compile and the link, as
 # WebAssembly exceptions (-fwasm-exceptions; Debian ships libc++ built so):

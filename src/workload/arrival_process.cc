@@ -1,6 +1,7 @@
 #include "fleetlab/workload/arrival_process.h"
 
 #include <cassert>
+#include <algorithm>
 #include <cmath>
 
 namespace fleetlab {
@@ -23,9 +24,20 @@ double TraceGapCv2(const std::vector<TraceRecord>& trace) {
 
 }  // namespace
 
-ArrivalProcess::ArrivalProcess(const ArrivalOptions& options, std::vector<TraceRecord> trace)
-    : kind_(options.kind), mean_rate_(options.rate_per_s) {
+ArrivalProcess::ArrivalProcess(const ArrivalOptions& options, std::vector<TraceRecord> trace,
+                               std::shared_ptr<const std::vector<std::uint64_t>> hashes)
+    : kind_(options.kind), mean_rate_(options.rate_per_s), hashes_(std::move(hashes)),
+      hash_tokens_(static_cast<std::uint32_t>(options.hash_block_tokens)) {
   const double mean_gap = options.rate_per_s > 0 ? 1.0 / options.rate_per_s : 0.0;
+  const bool profiled = options.profile.kind != RateProfileOptions::Kind::kConstant &&
+                        (kind_ == ArrivalKind::kPoisson || kind_ == ArrivalKind::kGamma);
+  if (profiled) {  // gaps of mean 1 in operational time (rate_profile.h)
+    profile_.emplace(options.profile, options.rate_per_s);
+    mean_rate_ = profile_->MeanRate();
+    gap_s_ = kind_ == ArrivalKind::kGamma ? Distribution::Gamma(1.0, options.cv) : Distribution::Exponential(1.0);
+    variability2_ = kind_ == ArrivalKind::kGamma ? options.cv * options.cv : 1.0;
+    return;
+  }
   switch (kind_) {
     case ArrivalKind::kPoisson:
       gap_s_ = Distribution::Exponential(mean_gap);
@@ -91,9 +103,22 @@ bool ArrivalProcess::NextOnOff(Rng& rng, SimTime now, Arrival* out) {
   }
 }
 
+// The next instant of the renewal process in operational time, mapped to
+// real time; a profile whose rate stays 0 from some time on ends there.
+bool ArrivalProcess::NextProfiled(Rng& rng, SimTime now, Arrival* out) {
+  tau_ += gap_s_.Sample(rng);
+  const double t = profile_->Inverse(tau_);
+  if (!(t <= kHorizonSeconds)) return false;
+  out->time = std::max(now, SecondsToNs(t));
+  return true;
+}
+
 bool ArrivalProcess::Next(Rng& rng, SimTime now, Arrival* out) {
   out->prompt_tokens = 0;
   out->output_tokens = 0;
+  out->hashes = nullptr;
+  out->hash_count = 0;
+  out->hash_tokens = 0;
   switch (kind_) {
     case ArrivalKind::kOnOff:
       return NextOnOff(rng, now, out);
@@ -104,9 +129,16 @@ bool ArrivalProcess::Next(Rng& rng, SimTime now, Arrival* out) {
       out->time = std::max(now, SecondsToNs(t));
       out->prompt_tokens = r.prompt_tokens;
       out->output_tokens = r.output_tokens;
+      if (hashes_ != nullptr && r.hash_count > 0) {
+        assert(static_cast<std::size_t>(r.hash_begin) + r.hash_count <= hashes_->size());
+        out->hashes = hashes_->data() + r.hash_begin;
+        out->hash_count = r.hash_count;
+        out->hash_tokens = hash_tokens_;
+      }
       return true;
     }
     default:
+      if (profile_) return NextProfiled(rng, now, out);
       out->time = now + SecondsToNs(gap_s_.Sample(rng));
       return true;
   }

@@ -1,90 +1,101 @@
+// ParseTrace: one entry point for every trace format (trace.h), and the
+// window and speedup of a replay.
 #include "fleetlab/workload/trace.h"
 
-#include <charconv>
-#include <fstream>
-#include <sstream>
-#include <string_view>
-#include <type_traits>
+#include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
 #include "fleetlab/time.h"
 #include "fleetlab/util/file.h"
-#include "fleetlab/util/number.h"
+#include "workload/trace_csv.h"
 
 namespace fleetlab {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+struct FormatInfo {
+  TraceFormat format;
+  const char* name;
+  bool timed;
+};
+constexpr FormatInfo kFormats[] = {
+    {TraceFormat::kFleetlab, "fleetlab", true},  {TraceFormat::kAzure, "azure", true},
+    {TraceFormat::kBurstGpt, "burstgpt", true},  {TraceFormat::kMooncake, "mooncake", true},
+    {TraceFormat::kShareGpt, "sharegpt", false}, {TraceFormat::kVllmJsonl, "vllm_jsonl", false},
+};
 
-template <typename T>
-bool ParseNumber(std::string_view s, T* out) {
-  s = Trim(s);
-  if (s.empty()) return false;
-  if constexpr (std::is_floating_point_v<T>) {
-    return ParseDouble(s, out);  // no from_chars for double in the WebAssembly build's libc++
-  } else {
-    const char* end = s.data() + s.size();
-    auto [ptr, ec] = std::from_chars(s.data(), end, *out);
-    return ec == std::errc() && ptr == end;
+const FormatInfo& Info(TraceFormat f) {
+  for (const auto& i : kFormats) {
+    if (i.format == f) return i;
   }
-}
-
-Status ParseLine(std::string_view line, TraceRecord* rec) {
-  const auto c1 = line.find(',');
-  const auto c2 = c1 == std::string_view::npos ? c1 : line.find(',', c1 + 1);
-  if (c2 == std::string_view::npos || line.find(',', c2 + 1) != std::string_view::npos) {
-    return Status::InvalidArgument("expected 3 comma-separated fields arrival_s,prompt_tokens,output_tokens");
-  }
-  // A time like any other (fleetlab/time.h): "inf" and "1e300" parse as numbers but no clock holds them.
-  if (!ParseNumber(line.substr(0, c1), &rec->arrival_s) || !(rec->arrival_s >= 0) ||
-      !(rec->arrival_s <= kMaxInputSeconds)) {
-    return Status::InvalidArgument("arrival_s must be a number between 0 and 1e6 (seconds, the longest time a "
-                                   "scenario may give)");
-  }
-  if (!ParseNumber(line.substr(c1 + 1, c2 - c1 - 1), &rec->prompt_tokens) || rec->prompt_tokens < 0) {
-    return Status::InvalidArgument("prompt_tokens must be an integer >= 0");
-  }
-  if (!ParseNumber(line.substr(c2 + 1), &rec->output_tokens) || rec->output_tokens < 0) {
-    return Status::InvalidArgument("output_tokens must be an integer >= 0");
-  }
-  return Status::Ok();
+  assert(false && "every TraceFormat has a row in kFormats");
+  return kFormats[0];
 }
 
 }  // namespace
 
-Result<std::vector<TraceRecord>> ParseCsvTrace(const std::string& text, const std::string& name) {
-  std::vector<TraceRecord> records;
-  std::istringstream in(text);
-  std::string raw;
-  for (int line_no = 1; std::getline(in, raw); ++line_no) {
-    const std::string_view line = Trim(raw);
-    if (line.empty() || line.front() == '#') continue;
-    if (records.empty() && line == "arrival_s,prompt_tokens,output_tokens") continue;
-    TraceRecord rec;
-    Status s = ParseLine(line, &rec);
-    if (!s.ok()) {
-      return Status::InvalidArgument(fmt::format("{}:{}: {} (got \"{}\")", name, line_no, s.message(), line));
+bool TraceFormatTimed(TraceFormat format) { return Info(format).timed; }
+const char* TraceFormatName(TraceFormat format) { return Info(format).name; }
+
+bool ParseTraceFormat(std::string_view name, TraceFormat* out) {
+  for (const auto& i : kFormats) {
+    if (name == i.name) {
+      *out = i.format;
+      return true;
     }
-    if (!records.empty() && rec.arrival_s < records.back().arrival_s) {
-      return Status::InvalidArgument(fmt::format("{}:{}: arrival_s {} is earlier than the previous line's {}; "
-                                                 "arrivals must not decrease",
-                                                 name, line_no, rec.arrival_s, records.back().arrival_s));
-    }
-    records.push_back(rec);
   }
-  if (records.empty()) return Status::InvalidArgument(fmt::format("{}: the trace holds no requests", name));
-  return records;
+  return false;
 }
 
-Result<std::vector<TraceRecord>> LoadCsvTrace(const std::string& path) {
+Result<TraceTable> ParseTrace(std::string_view text, const std::string& name, const TraceReadOptions& o) {
+  using namespace trace_internal;
+  TraceTable t;
+  Status s;
+  switch (o.format) {
+    case TraceFormat::kFleetlab: s = ParseFleetlabCsv(text, name, &t); break;
+    case TraceFormat::kAzure: s = ParseAzureCsv(text, name, &t); break;
+    case TraceFormat::kBurstGpt: s = ParseBurstGptCsv(text, name, &t); break;
+    case TraceFormat::kMooncake: s = ParseMooncakeJsonl(text, name, &t); break;
+    case TraceFormat::kShareGpt: s = ParseShareGptJson(text, name, o, &t); break;
+    case TraceFormat::kVllmJsonl: s = ParseVllmJsonl(text, name, o, &t); break;
+  }
+  if (!s.ok()) return s;
+  if (t.records.empty()) {
+    return Status::InvalidArgument(fmt::format("{}: the trace holds no requests ({} format)", name, Info(o.format).name));
+  }
+  return t;
+}
+
+Result<TraceTable> LoadTrace(const std::string& path, const TraceReadOptions& options) {
   auto text = ReadTextFile(path, "trace file");
   if (!text.ok()) return text.status();
-  return ParseCsvTrace(*text, path);
+  return ParseTrace(*text, path, options);
+}
+
+Status ApplyTraceWindow(const TraceWindow& w, const std::string& field, TraceTable* table) {
+  assert(w.start_s >= 0 && w.end_s > w.start_s && w.speedup > 0);
+  std::vector<TraceRecord>& r = table->records;
+  const bool whole = w.start_s == 0 && std::isinf(w.end_s) && w.speedup == 1;
+  if (!whole) {
+    const double first = r.empty() ? 0 : r.front().arrival_s;
+    std::erase_if(r, [&](const TraceRecord& x) {
+      const double t = x.arrival_s - first;
+      return t < w.start_s || t >= w.end_s;
+    });
+    if (r.empty()) {
+      return Status::InvalidArgument(fmt::format("{}: no request arrives in the window [{:g}, {:g}) s after the "
+                                                 "trace's first", field, w.start_s, w.end_s));
+    }
+    for (TraceRecord& x : r) x.arrival_s = (x.arrival_s - first - w.start_s) / w.speedup;
+  }
+  const double span = r.back().arrival_s - r.front().arrival_s;
+  if (span > kMaxInputSeconds) {
+    return Status::InvalidArgument(fmt::format("{}: the replay would span {:g} s; at most 1e6 s (about 11.6 days, the "
+                                               "longest time a scenario may give): replay a part of it with "
+                                               "trace_window, or faster with speedup", field, span));
+  }
+  return Status::Ok();
 }
 
 }  // namespace fleetlab

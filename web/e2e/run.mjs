@@ -14,6 +14,7 @@
 // ../build/e2e-screenshots/ (../build/e2e-site/ for the site).
 import { spawn, spawnSync } from 'node:child_process';
 import { ledgerTabs } from './ledger-tabs.mjs';
+import { plannerPage } from './planner.mjs';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
@@ -99,6 +100,9 @@ async function main() {
     const tabChecks = await ledgerTabs(browser, srv.base);
     console.log(`e2e: the ledger in two tabs, import and a refused save: ${tabChecks} checks passed`);
     summary.checks += tabChecks;
+    const plannerChecks = await plannerPage(browser, srv.base, web, shots, process.env.FLEETLAB_MOCK === '1' ? null : resolve(web, process.env.FLEETLAB_BIN ?? '../build/bin/fleetlab'));
+    console.log(`e2e: the Planner page and the --html page: ${plannerChecks} checks passed`);
+    summary.checks += plannerChecks;
     if (site) {
       const s = await siteChecks(browser, srv.base, srv.apiRequests);
       console.log(`e2e: the site: ${s.checks} checks passed (${s.note})`);

@@ -1,5 +1,5 @@
 // The lab's entry point: loads the tracks, keeps the ledger, routes
-// #/ (tracks), #/track/<track>/<part> and #/ledger.
+// #/ (tracks), #/track/<track>/<part>, #/ledger, #/planner and #/instructor.
 import './style.css';
 import { describeError } from './api/client';
 import { mountClassJoin } from './class/join';
@@ -12,6 +12,7 @@ import { h } from './views/dom';
 import { renderLedger } from './views/ledgerView';
 import { renderInstructor } from './views/instructorView';
 import { renderPart } from './views/part';
+import { renderPlanner } from './planner/page';
 
 const app = document.getElementById('app')!;
 const banner = document.getElementById('banner')!;
@@ -41,6 +42,8 @@ async function route(): Promise<void> {
     const t = tracks.find((x) => x.id === m[1]);
     if (!t) { app.replaceChildren(h('p', { class: 'page-error', role: 'alert' }, `No track "${m[1]}".`), h('a', { href: '#/' }, 'Back')); return; }
     await renderPart(app, { api, ledger, tracks }, t, m[2]!);
+  } else if (location.hash === '#/planner') {
+    renderPlanner(app);
   } else if (location.hash === '#/instructor') {
     await renderInstructor(app);
   } else if (location.hash === '#/ledger') {

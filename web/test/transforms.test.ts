@@ -42,6 +42,28 @@ describe('waterfallSteps', () => {
     expect(w.totalMs).toBeCloseTo(r.latency_ms.ttft!.mean, 6); // docs/report.md: the waterfall is the mean TTFT
     for (let i = 1; i < 5; i++) expect(w.steps[i]!.start).toBeCloseTo(w.steps[i - 1]!.start + w.steps[i - 1]!.ms, 9);
   });
+  it('counts the expert-parallel all-to-all as communication, so the parts still sum to the TTFT', () => {
+    const r = fx<Report>('run-deepseek-v3-ep16');
+    const wf = r.ttft_waterfall!;
+    expect(wf.ep_comm_ms).toBeGreaterThan(1); // EP16 over InfiniBand: ms, not µs
+    const w = waterfallSteps(wf);
+    const comm = w.steps.find((s) => s.label === 'Communication')!;
+    expect(comm.ms).toBeCloseTo(wf.tp_comm_ms + wf.pp_comm_ms + wf.ep_comm_ms!, 9);
+    expect(Math.abs(w.residualMs)).toBeLessThan(1e-9 * w.totalMs + 1e-9);
+  });
+});
+
+describe('workload classes in the report', () => {
+  it('carries each class with its own objectives and attainment, in the scenario\'s order', () => {
+    const r = fx<Report>('run-diurnal-classes');
+    expect(r.classes!.map((c) => c.name)).toEqual(['chat', 'summarise']);
+    const [chat, summarise] = r.classes!;
+    expect(chat!.slo).toEqual({ ttft_ms: 500, tpot_ms: 50, e2e_ms: null });
+    expect(summarise!.slo.ttft_ms).toBe(2000);
+    expect(chat!.latency_ms.ttft!.p99).toBeGreaterThan(0);
+    for (const c of r.classes!) expect(c.slo_attainment).toBeGreaterThanOrEqual(0);
+    expect(chat!.completed + summarise!.completed).toBe(r.requests.completed);
+  });
 });
 
 describe('heatmapRows and rowRuns', () => {

@@ -28,6 +28,15 @@ double RingAllGatherTime(double bytes, int ranks, double bandwidth_Bps, double a
 // REQUIRES: as RingAllReduceTime.
 double RingReduceScatterTime(double bytes, int ranks, double bandwidth_Bps, double alpha_s);
 
+// All-to-all in which every rank sends `bytes_per_rank` spread evenly over
+// the n ranks (its own share stays): each sends (n - 1) / n of it as n - 1
+// direct messages over its link, so (n - 1) / n * bytes / bandwidth +
+// (n - 1) * alpha (the personalized exchange of Thakur et al. 2005, section
+// 4.5, for messages large enough to send directly). 0 for n = 1. The expert
+// dispatch and combine of MoE expert parallelism are each one.
+// REQUIRES: as RingAllReduceTime.
+double AllToAllTime(double bytes_per_rank, int ranks, double bandwidth_Bps, double alpha_s);
+
 // Idle ("bubble") fraction of a synchronous pipeline (GPipe schedule; also
 // 1F1B) with p stages and m micro-batches of equal stage times:
 // (p - 1) / (m + p - 1). REQUIRES: stages >= 1, microbatches >= 1.

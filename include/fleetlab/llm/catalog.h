@@ -24,9 +24,18 @@
 
 namespace fleetlab {
 
-enum class DType { kFp32, kBf16, kFp16, kFp8, kInt8, kInt4 };
+// kNvFp4 and kMxFp4 are 4-bit floats (E2M1) in blocks with a shared scale:
+// NVFP4 one FP8 (E4M3) scale per 16 elements, MXFP4 (OCP Microscaling) one
+// E8M0 scale per 32, so an element costs 0.5 + 1/16 and 0.5 + 1/32 bytes
+// (NVFP4's per-tensor FP32 scale is negligible). docs/model.md, "Dtypes".
+// The link between nodes of a device whose file names none: InfiniBand NDR,
+// one 400 Gb/s port per GPU as in typical 8-GPU nodes (facts.md).
+inline constexpr const char* kDefaultScaleOutLink = "infiniband-ndr";
 
-// Bytes per element (int4: 0.5).
+enum class DType { kFp32, kBf16, kFp16, kFp8, kInt8, kInt4, kNvFp4, kMxFp4 };
+
+// Bytes per element, block scales included (int4: 0.5; nvfp4: 0.5625;
+// mxfp4: 0.53125).
 double BytesPerElement(DType d);
 // "bf16" etc.; parsing returns nullopt for an unknown name.
 const char* DTypeName(DType d);
@@ -57,6 +66,21 @@ struct ModelSpec {
   bool tied_embeddings = false;
   std::int64_t experts = 1, experts_per_token = 1;
   std::int64_t max_context = 0;
+  // Multi-head latent attention (DeepSeek-V2/V3; 0: not MLA). The cache
+  // holds, per token and layer, one latent of kv_lora_rank and one RoPE key
+  // of qk_rope_head_dim shared by all heads; each head's key (qk_nope_head_dim
+  // + qk_rope_head_dim) and value (v_head_dim) are projected up from it.
+  // q_lora_rank: the query's down-projection rank (0: a full projection).
+  std::int64_t kv_lora_rank = 0, q_lora_rank = 0, qk_nope_head_dim = 0, qk_rope_head_dim = 0, v_head_dim = 0;
+  // Sliding-window attention: `local_layers` layers attend only to the last
+  // `sliding_window` tokens (gpt-oss: every other layer, 128 tokens); their
+  // KV is bounded by the window. 0: every layer attends to all.
+  std::int64_t sliding_window = 0, local_layers = 0;
+  // Mixture of experts beyond top-k routing: the first `dense_layers` layers
+  // have a dense MLP of `dense_ffn` (DeepSeek's first_k_dense_replace), and
+  // every MoE layer also runs `shared_experts` experts of `ffn` on every
+  // token (DeepSeek's n_shared_experts).
+  std::int64_t dense_layers = 0, dense_ffn = 0, shared_experts = 0;
   // Encoder only: the input image and the classifier (0 classes: no head).
   std::int64_t image_size = 0, patch_size = 0, channels = 0, classes = 0;
   // "layers" only: the layers in order (`layers` is their count).
@@ -76,12 +100,30 @@ struct ModelSpec {
   std::int64_t EncoderEmbeddingParams() const;
   std::int64_t EncoderHeadParams() const;
 
-  // Parameters of one layer's attention: q, k, v and output projections.
+  bool IsMla() const { return kv_lora_rank > 0; }
+  bool IsMoe() const { return experts > 1; }
+  // Layers whose MLP is the model's standard one (all experts, for MoE), and
+  // those whose attention sees every token.
+  std::int64_t StandardLayers() const { return layers - dense_layers; }
+  std::int64_t GlobalLayers() const { return layers - local_layers; }
+
+  // Parameters of one layer's attention: q, k, v and output projections
+  // (MLA: q down/up, the KV down-projection with the RoPE key, the KV
+  // up-projection, the output).
   std::int64_t AttentionParamsPerLayer() const;
-  // Parameters of one layer's MLP, all experts (plus the router for MoE).
+  // Parameters of one standard layer's MLP: all experts, shared experts and
+  // the router for MoE.
   std::int64_t MlpParamsPerLayer() const;
-  // MLP parameters one token touches in one layer (experts_per_token experts).
+  // MLP parameters one token touches in one standard layer (experts_per_token
+  // experts and the shared ones).
   std::int64_t ActiveMlpParamsPerLayer() const;
+  // The MLP of one of the first dense_layers layers (0 when there are none).
+  std::int64_t DenseMlpParamsPerLayer() const { return ffn_matrices * hidden * dense_ffn; }
+  // MLA: the KV up-projection (kv_lora_rank x heads x (nope + v)); 0 otherwise.
+  std::int64_t MlaUpProjectionParams() const;
+  // Elements per token per layer of the cache a global layer holds: 2 x
+  // kv_heads x head_dim, or MLA's kv_lora_rank + qk_rope_head_dim.
+  std::int64_t KvElementsPerTokenPerLayer() const;
   std::int64_t EmbeddingParams() const { return vocab * hidden; }
   std::int64_t LmHeadParams() const { return tied_embeddings ? 0 : vocab * hidden; }
   // All parameters. Decoder: embedding + layers + untied head; norms
@@ -91,8 +133,15 @@ struct ModelSpec {
   std::int64_t TotalParams() const;
   // Parameters one token's forward pass multiplies (active experts only).
   std::int64_t ActiveParams() const;
-  // KV-cache bytes per token: 2 (K, V) x layers x kv_heads x head_dim x bytes.
+  // KV-cache bytes per token of context, over the layers whose cache grows
+  // with it: 2 (K, V) x global layers x kv_heads x head_dim x bytes; MLA:
+  // (kv_lora_rank + qk_rope_head_dim) x layers x bytes (DeepSeek-V3 bf16:
+  // 576 x 61 x 2 = 70,272 B). Sliding-window layers are bounded instead:
+  // WindowKvBytesPerSequence.
   Bytes KvBytesPerToken(DType kv_dtype) const;
+  // KV bytes one sequence's sliding-window layers hold at most: local_layers
+  // x sliding_window x 2 x kv_heads x head_dim x bytes (0 without a window).
+  Bytes WindowKvBytesPerSequence(DType kv_dtype) const;
 };
 
 // Any accelerator: a datacenter GPU, an edge GPU module, a phone SoC's NPU,
@@ -118,7 +167,14 @@ struct GpuSpec {
   std::string scale_up_link;      // link between devices of this kind
   std::string host_link;          // empty: unified memory (an SoC), no host link
   int gpus_per_node = 8;
+  // Link between nodes, per device (one NIC each); empty: InfiniBand NDR
+  // (kDefaultScaleOutLink), as in typical 8-GPU nodes. Set it for a device
+  // whose nodes are joined otherwise (Gaudi 3's integrated RoCE ports).
+  std::string scale_out_link;
   std::map<std::string, std::string> sources;
+
+  // The link between nodes: scale_out_link, or the default.
+  std::string ScaleOutLink() const;
 
   // Peak FLOP/s for `d`, or nullopt if the device has no such math.
   std::optional<double> PeakFlops(DType d) const;
@@ -171,8 +227,25 @@ class Catalog {
   // folder with no files is empty), for a caller without a filesystem (the
   // WebAssembly engine). Errors name each file as root/<relative path>.
   static Result<Catalog> LoadFiles(const FileSet& files, const std::string& root = "data");
-  // The catalog shipped in the source tree's data/ folder.
+  // The catalog shipped in the source tree's data/ folder, overlaid by the
+  // folders named in the environment variable FLEETLAB_DATA (':'-separated,
+  // each laid over the ones before; the command line's --data adds to it).
   static Result<Catalog> LoadDefault();
+  // BuiltinDirectory(), then each of `overlays` laid over it (Overlay).
+  static Result<Catalog> LoadWithOverlays(const std::string& base, const std::vector<std::string>& overlays);
+  // The folders FLEETLAB_DATA names, in order (empty when unset).
+  static std::vector<std::string> OverlayDirectories();
+  // The source tree's data/ folder.
+  static std::string BuiltinDirectory();
+  // A folder holding any of models/, gpus/, hosts/, links/ (missing ones are
+  // empty); links named by its GPUs and hosts are checked by Overlay.
+  static Result<Catalog> LoadOverlayDirectory(const std::string& dir);
+
+  // Lays `top` (read from `dir`) over this catalog: an entry with an id this
+  // catalog has replaces it, a new one is added. Errors name `dir` and the
+  // entry: an alias taken by another model, a GPU or host naming an unknown
+  // link.
+  Status Overlay(const Catalog& top, const std::string& dir);
 
   // Lookup by id or alias; nullptr if absent.
   const ModelSpec* FindModel(const std::string& id) const;

@@ -44,9 +44,17 @@ struct KvUsage {
 
 // A shared prefix: the first `tokens` of a prompt are identical for every
 // request of `group` (a system prompt, or a conversation's earlier turns).
+//
+// A trace may name its prefix blocks instead (Mooncake's hash_ids): then
+// `hashes[i]` is the id of the prompt's tokens [i x hash_tokens, (i + 1) x
+// hash_tokens), and equal ids mean equal prefixes up to that block. A KV
+// block is shared when the hash block holding its last token is.
 struct PrefixRef {
   std::uint64_t group = 0;
   Tokens tokens{0};  // 0: no shared prefix
+  const std::uint64_t* hashes = nullptr;
+  std::uint32_t hash_count = 0;
+  std::uint32_t hash_tokens = 0;
 };
 
 enum class CellState : std::uint8_t { kFree, kStored, kReserved, kInternal, kExternal, kCached };

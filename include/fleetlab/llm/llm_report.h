@@ -77,15 +77,23 @@ struct LlmReport {
   double ttft_queue_ms = 0;
   StepBreakdown ttft_parts_ms;  // in milliseconds
 
+  // GPUs billed: the replica's, summed over a fleet's replicas and over
+  // both pools of a disaggregated system.
+  int gpus_total = 1;
   double usd_per_hour = 0;
-  double usd_per_million_output_tokens = 0;
+  double usd_per_million_output_tokens = 0;  // all of usd_per_hour charged to output tokens
+  // The split by work: each replica's $/hour divided between prompt and
+  // output tokens in proportion to its busy GPU time on each (an
+  // iteration's time split by its prompt and output token counts). Summed
+  // over replicas; the per-million figures divide each part by the tokens.
+  double usd_per_hour_prompt = 0;  // the part of usd_per_hour charged to prompt tokens
+  double usd_per_million_input_tokens = 0, usd_per_million_output_tokens_split = 0;
   double usd_per_concurrent_user_hour = 0;  // per mean running request
   double average_power_w = 0;
   double joules_per_output_token = 0;
 
   double mean_concurrency = 0;  // time-averaged requests in the replica
   double mean_running = 0;      // time-averaged requests running (holding KV): the users served at once
-  int gpus_total = 0;           // GPUs billed: gpus x replicas in a fleet
   bool weight_gathered = false;  // the TP layout: all-gathered weights (true) or all-reduced activations
 
   // Tensor-parallel link, inside the window: bytes each rank sent, the time

@@ -19,6 +19,9 @@ struct MemoryOptions {
   // in flight (the largest prefill chunk or batch): sized as
   // max_batch_tokens x (hidden + ffn/tp) x activation bytes x 2 buffers.
   std::int64_t max_batch_tokens = 8192;
+  // Sequences that may run at once (the scheduler's max_running x pp): each
+  // holds up to a window of KV in a sliding-window model's local layers.
+  std::int64_t max_sequences = 256;
 };
 
 struct MemoryPlan {
@@ -27,12 +30,16 @@ struct MemoryPlan {
   double weights_bytes_per_gpu = 0;  // the most loaded GPU (first or last stage)
   double weights_bytes_total = 0;    // all GPUs of the replica together
   double activation_bytes_per_gpu = 0;
+  // Sliding-window layers: the window of every sequence that may run
+  // (max_sequences), reserved before the rest becomes KV token slots.
+  double window_kv_bytes_per_gpu = 0;
   double kv_bytes_per_gpu = 0;       // what is left for the KV cache
   // KV bytes one token occupies on one GPU (its KV heads and layers only;
   // KV heads split across TP ranks up to their count, then replicate).
   double kv_bytes_per_token_per_gpu = 0;
   // Token slots of KV cache in the replica (every GPU holds its slice of
-  // every token, so this is the per-GPU quotient).
+  // every token, so this is the per-GPU quotient; with attention data
+  // parallelism, times the attention groups, each holding its sequences).
   Tokens kv_capacity{0};
   bool fits = false;
   // When it does not fit: e.g. "weights need 141.1 GB per GPU (llama-3-70b

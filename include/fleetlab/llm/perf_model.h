@@ -30,6 +30,14 @@ struct PerfEfficiency {
   double link = 0.80;
 };
 
+// How MLA decodes (docs/model.md, "Attention variants"). Absorbed (DeepSeek's
+// inference, FlashMLA, vLLM): the key up-projection is folded into the
+// query and the value's into the output, so attention runs over the cached
+// latents (MQA-like, 576 values a token for DeepSeek-V3). Naive: every step
+// projects the cached latents back up to per-head keys and values, then
+// runs ordinary attention. Prefill and cached prefixes always run naive.
+enum class MlaDecode { kAbsorbed, kNaive };
+
 struct ReplicaHardware {
   ModelSpec model;
   GpuSpec gpu;
@@ -45,10 +53,30 @@ struct ReplicaHardware {
   // splitting the weights and all-reducing the activations. Wins when many
   // tokens are in flight (large prefill batches).
   bool weight_gathered = false;
+  // Expert parallelism (MoE): each MoE layer's experts are spread, whole, over
+  // the ep GPUs of a stage (experts / ep each; shared experts on every one),
+  // and tokens reach them by an all-to-all dispatch and return by a combine
+  // over ep_link. 1: experts are split by TP like a dense MLP. Otherwise ep
+  // equals tp x attention_dp.
+  int ep = 1;
+  // Attention data parallelism (vLLM --data-parallel-size with EP, SGLang
+  // DP attention): each stage runs attention_dp copies of the attention,
+  // each over tp GPUs and its own share of the sequences and their KV cache.
+  // A replica has tp x attention_dp x pp GPUs.
+  int attention_dp = 1;
+  LinkSpec ep_link;  // between the EP ranks (used when ep > 1)
+  // Tokens the most loaded EP rank receives over the mean (>= 1). 1 is
+  // uniform routing, which real routers are not: set it from a measured
+  // expert load (docs/model.md, "Expert parallelism").
+  double moe_imbalance = 1.0;
+  MlaDecode mla_decode = MlaDecode::kAbsorbed;
   PerfEfficiency efficiency;
   // Fixed cost of one iteration on each stage: kernel launches, scheduling,
   // sampling. Change it to match a serving stack's measured step floor.
   double iteration_overhead_s = 0.0005;
+
+  int gpus_per_stage() const { return tp * attention_dp; }
+  int gpus() const { return tp * attention_dp * pp; }
 };
 
 // One iteration's batch, in aggregate (enough for the roofline, O(1) to keep
@@ -82,6 +110,7 @@ struct StepBreakdown {
   double attention_s = 0;      // attention, compute bound
   double kv_memory_s = 0;      // attention, bound by reading the KV cache
   double tp_comm_s = 0;        // tensor-parallel all-reduces (or weight all-gathers)
+  double ep_comm_s = 0;        // expert-parallel all-to-all dispatch and combine
   double pp_comm_s = 0;        // stage-to-stage activation transfers
   double bubble_s = 0;         // waiting for a stage busy with another micro-batch (set by the replica)
   double overhead_s = 0;       // fixed per-iteration overhead, every stage

@@ -12,6 +12,7 @@
 #include "fleetlab/llm/llm_report.h"
 #include "fleetlab/llm/replica_options.h"
 #include "fleetlab/random/rng.h"
+#include "fleetlab/request_log.h"
 #include "fleetlab/status.h"
 #include "fleetlab/util/time_weighted.h"
 #include "fleetlab/workload/request.h"
@@ -40,6 +41,14 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // Records iterations and request phases into `timeline` (not owned; may
   // be null). REQUIRES: timeline outlives the run.
   void SetTimeline(Timeline* timeline) { timeline_ = timeline; }
+  // Hands every request that leaves this replica (completed, failed or
+  // refused) to `log` (not owned; may be null) as replica `index` of `pool`.
+  // REQUIRES: log outlives the run.
+  void SetRequestLog(RequestLog* log, std::int64_t index, RequestPool pool) {
+    request_log_ = log;
+    log_index_ = index;
+    log_pool_ = pool;
+  }
   // Samples the KV block map into the report's heatmap (LlmReport::heatmap)
   // with the other series. Off by default: only one replica's heatmap
   // reaches a report, and on a large cache the map is the costly part of
@@ -117,6 +126,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   std::unique_ptr<ReplicaStats> stats_;
   Simulator* sim_ = nullptr;
   Timeline* timeline_ = nullptr;
+  RequestLog* request_log_ = nullptr;
+  std::int64_t log_index_ = -1;
+  RequestPool log_pool_ = RequestPool::kNone;
   HandlerId id_ = 0;
   std::vector<IterationPlan> plans_;       // per engine
   std::vector<StepBreakdown> breakdowns_;  // per engine, of the iteration in flight

@@ -83,11 +83,13 @@ struct SloOptions {
 
 // The link a replica's GPUs use by default: within one node (tp x pp at
 // most the GPU's gpus_per_node) its scale-up link (NVLink); across nodes
-// InfiniBand NDR, one 400 Gb/s port per GPU as in typical 8-GPU nodes
-// (facts.md). TP ranks span nodes only when tp > gpus_per_node.
-inline constexpr const char* kScaleOutLink = "infiniband-ndr";
+// its scale-out link (GpuSpec::ScaleOutLink: InfiniBand NDR unless the
+// GPU's file names another). TP ranks span nodes only when tp > gpus_per_node.
 std::string DefaultTpLink(const GpuSpec& gpu, int tp);
 std::string DefaultPpLink(const GpuSpec& gpu, int tp, int pp);
+// Expert parallelism spans the stage_gpus (tp x attention_dp) GPUs of a
+// stage: the scale-up link within a node, the scale-out link across.
+std::string DefaultEpLink(const GpuSpec& gpu, int stage_gpus);
 
 // Which part of a request's life a replica serves. Co-located serving is
 // kBoth. A disaggregated system (fleet/disaggregation_options.h) makes
@@ -111,7 +113,7 @@ struct ReplicaOptions {
   // leave kBoth for co-located serving.
   ReplicaRole role = ReplicaRole::kBoth;
 
-  int gpus() const { return hardware.tp * hardware.pp; }
+  int gpus() const { return hardware.gpus(); }
 };
 
 }  // namespace fleetlab

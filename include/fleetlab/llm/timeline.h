@@ -2,7 +2,9 @@
 // Event Format", which chrome://tracing and ui.perfetto.dev open): each
 // pipeline slot's iterations with their batch, and each request's queueing,
 // prefill and decode, with its preemptions. Bounded: at most max_requests
-// requests and max_iterations iterations are kept.
+// requests and max_iterations iterations are kept. Compact: an iteration's
+// breakdown parts are rounded to 4 significant digits and zero parts left
+// out (the command line gzips the file when its name ends in .gz).
 #pragma once
 
 #include <cstdint>

@@ -4,9 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "fleetlab/fleet/disaggregation_options.h"
 #include "fleetlab/fleet/options.h"
@@ -59,6 +62,13 @@ struct Scenario {
   bool llm() const { return replica.has_value() || disaggregation.has_value(); }
   LimitOptions limits;
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
+  // The document ParseScenario read (overrides applied, a track part's
+  // "lab" left out): the report's resolved_scenario, so that a report says
+  // what produced it. Null for a scenario built in code.
+  nlohmann::json document;
+  // The trace's prefix block ids (Mooncake hash_ids) that its records point
+  // into; null when it has none. Shared: requests point into it during a run.
+  std::shared_ptr<const std::vector<std::uint64_t>> trace_hashes;
 };
 
 }  // namespace fleetlab

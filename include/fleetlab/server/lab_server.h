@@ -43,6 +43,13 @@ struct RunBounds {
   std::uint64_t max_frontier_requests = 1'000'000;
   // Planner: GPUs per replica (every tp x pp split is simulated).
   int max_plan_gpus = 64;
+  // Sweep: points, and the sum over points of their planned requests.
+  std::size_t max_sweep_points = 200;
+  std::uint64_t max_sweep_requests = 1'000'000;
+  // Sizing: candidates x 10 bisection runs x requests per unit (the search
+  // before its fleets), and candidates searched.
+  std::uint64_t max_size_requests = 1'000'000;
+  std::size_t max_size_candidates = 256;
 };
 
 // How /answer computes the engine's answer to a part's question; the CLI

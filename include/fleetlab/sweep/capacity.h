@@ -5,7 +5,10 @@
 // the file format.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +18,8 @@
 #include "fleetlab/status.h"
 
 namespace fleetlab {
+
+class Catalog;
 
 // One objective: a numeric field of the report (docs/report.md, a dotted
 // path such as latency_ms.ttft.p99) compared with a limit.
@@ -31,11 +36,21 @@ Result<SloTarget> ParseSlo(const std::string& text, const std::string& field);
 struct CapacityConfig {
   std::string name;
   std::vector<std::pair<std::string, nlohmann::json>> set;  // overrides, path -> value
+  // This configuration's own bisection bracket and tolerance (0: the
+  // spec's). The sizing search (sizing.h) sets them from each candidate's
+  // estimated capacity, whose scale differs by orders of magnitude.
+  double rate_low_per_s = 0, rate_high_per_s = 0, tolerance_per_s = 0;
 };
 
 struct CapacitySpec {
   nlohmann::json base;
   std::string base_dir;
+  // How the configurations' scenarios are parsed (ParseOptions, parse.h):
+  // the catalog (null: the default one, read from data/ at each parse),
+  // whether fields may name files, and the lab server's named traces.
+  const Catalog* catalog = nullptr;
+  bool allow_files = true;
+  const std::map<std::string, std::string>* named_traces = nullptr;
   std::vector<SloTarget> slos;
   double rate_low_per_s = 1;
   double rate_high_per_s = 100;
@@ -67,10 +82,13 @@ struct CapacityResult {
   int runs = 0;
   nlohmann::json report_at_max;  // ReportToJson at max_rate_per_s, or null
   std::string miss;              // why the lowest failing rate failed
-  // At the target rate (when the spec has one):
-  bool meets_target = false;
-  std::int64_t gpus = 0;       // 0: not an LLM scenario
+  nlohmann::json report_at_fail;  // ReportToJson at fail_rate_per_s, or null
+  // At the target rate when the spec has one, else at max_rate_per_s (and
+  // unknown without one):
+  bool meets_target = false;   // only with a target
+  std::int64_t gpus = 0;       // cost.gpus: every GPU of the system; 0: not an LLM scenario
   double usd_per_hour = -1;    // < 0: unknown
+  double usd_per_million_input_tokens = -1, usd_per_million_output_tokens = -1;  // cost.split.*
 };
 
 struct CapacityOutcome {
@@ -83,8 +101,15 @@ struct CapacityOutcome {
 // (EstimateRun, run_estimate.h; `limit` names it in the message).
 Status CheckCapacityMemory(const CapacitySpec& spec, double max_bytes_per_run, const std::string& limit);
 
+// Called after each configuration is searched: (done, total), from the
+// worker threads, one call at a time.
+using CapacityProgress = std::function<void(std::size_t, std::size_t)>;
+
 // Runs every configuration's bisection, `threads` configurations at a time.
-// REQUIRES: spec came from ParseCapacity; threads >= 1.
-Result<CapacityOutcome> RunCapacity(const CapacitySpec& spec, unsigned threads);
+// `cancel` (not owned, may be null) cancels the runs (RunHooks::cancel).
+// REQUIRES: spec came from ParseCapacity (or every configuration parses and
+// is open-loop); threads >= 1.
+Result<CapacityOutcome> RunCapacity(const CapacitySpec& spec, unsigned threads, const CapacityProgress& progress = {},
+                                    const std::atomic<bool>* cancel = nullptr);
 
 }  // namespace fleetlab

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct SweepSpec {
   SweepMode mode = SweepMode::kCartesian;
   std::uint64_t samples = 0;  // kSample: points drawn
   std::uint64_t seed = 1;     // kSample: root of the stream "sweep_sample"
+  // How points are parsed (ParseOptions, parse.h): the lab server forbids
+  // files and names its traces; the command line allows files.
+  bool allow_files = true;
+  const std::map<std::string, std::string>* named_traces = nullptr;  // not owned
 };
 
 // One point of a sweep: its position in the output and its axis values.
@@ -51,7 +56,12 @@ inline constexpr std::uint64_t kMaxSweepPoints = 10'000'000;
 // Parses a sweep document. `sweep_dir` is the sweep file's directory: a
 // base given as a path resolves against it. Errors name the field, e.g.
 //   axes[1].range.step: must be a number > 0 (got 0)
-Result<SweepSpec> ParseSweep(const nlohmann::json& doc, const std::string& sweep_dir);
+// A sweep of more than `max_points` points (a cartesian product, or
+// samples) is refused with OutOfRange as soon as an axis passes it, a range
+// before its values are made; the lab server passes its own bound.
+// REQUIRES: 1 <= max_points <= kMaxSweepPoints.
+Result<SweepSpec> ParseSweep(const nlohmann::json& doc, const std::string& sweep_dir,
+                             std::uint64_t max_points = kMaxSweepPoints);
 
 // Reads and parses a sweep file; errors name the file.
 Result<SweepSpec> LoadSweep(const std::string& path);

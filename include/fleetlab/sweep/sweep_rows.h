@@ -52,6 +52,12 @@ std::string HeaderLine(SweepFormat format, const SweepSpec& spec);
 // The whole file: header (CSV) or brackets (JSON) around `rows` in order.
 std::string RenderTable(SweepFormat format, const SweepSpec& spec, const std::vector<SweepRow>& rows);
 
+// The rows of a sweep's output as objects (the JSON rows' shape: index,
+// key, params {path: value}, the metric columns, error), in file order,
+// for charts and scripts. CSV cells are read back as JSON where they parse
+// (numbers, true/false), as strings otherwise, and empty cells as null.
+Result<nlohmann::json> RowsAsObjects(SweepFormat format, const SweepSpec& spec, const std::string& text);
+
 // The rows of an earlier output, keyed by index; a last line cut short by an
 // interruption (no line break, or not a complete row) is ignored. Fails if
 // the CSV header differs from `spec`'s (another sweep wrote the file).

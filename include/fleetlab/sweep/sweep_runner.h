@@ -2,6 +2,7 @@
 // ranks under MPI), rows gathered in point order and written.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -30,6 +31,15 @@ struct SweepRunOptions {
   // a point above it fails the sweep before anything runs, naming it. The
   // command line passes --max-memory / threads. Infinite: no limit.
   double max_bytes_per_point = std::numeric_limits<double>::infinity();
+  // Cancels the runs (RunHooks::cancel); a cancelled sweep fails with
+  // OutOfRange. The lab server sets it at its wall-time limit. Not owned.
+  const std::atomic<bool>* cancel = nullptr;
+  // > 0: every point's limits.max_events is lowered to this (an axis over
+  // limits.max_events included). The lab server passes its bound.
+  std::uint64_t max_events_per_point = 0;
+  // The catalog LLM points parse against. Null: the default one, loaded
+  // when the base has a replica or a fleet. Not owned.
+  const Catalog* catalog = nullptr;
 };
 
 struct SweepOutcome {

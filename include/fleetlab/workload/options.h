@@ -3,14 +3,17 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <vector>
 #include <string>
 
 #include "fleetlab/random/distribution.h"
+#include "fleetlab/workload/rate_profile.h"
+#include "fleetlab/workload/trace.h"
 
 namespace fleetlab {
 
 enum class ArrivalKind { kPoisson, kGamma, kDeterministic, kOnOff, kTrace };
-enum class TraceFormat { kFleetlab, kAzure };
 
 struct OnOffOptions {
   // Mean length of a burst (on) and of a lull (off); both exponential.
@@ -31,10 +34,32 @@ struct ArrivalOptions {
   // bursty). Change it to see burstiness move the knee (Kingman).
   double cv = 1.0;
   OnOffOptions on_off;
+  // Poisson and gamma only: a time-varying rate (diurnal sinusoid, steps,
+  // ramps) instead of the constant rate_per_s.
+  RateProfileOptions profile;
   std::string trace_path;  // trace only
-  // kFleetlab: our CSV arrival_s,prompt_tokens,output_tokens; kAzure: the
-  // Azure LLM inference trace (TIMESTAMP,ContextTokens,GeneratedTokens).
+  // The trace's format (trace.h): one with arrival times.
   TraceFormat trace_format = TraceFormat::kFleetlab;
+  // The part replayed (seconds after the trace's first request) and how much
+  // faster than recorded; applied while the scenario is read.
+  TraceWindow window;
+  // Mooncake traces: prompt tokens per hash id (the trace's KV block size;
+  // 512 in the published traces). Change it only for a trace made so.
+  std::int32_t hash_block_tokens = 512;
+};
+
+
+// A class of requests in a mixed workload (chat, code, summarisation, ...):
+// its share of the arrivals, its lengths and its objectives, reported on
+// its own (docs/scenario.md, "workload.classes").
+struct WorkloadClass {
+  std::string name;
+  double share = 1;  // relative weight; a request is of this class with share / total
+  Distribution prompt_tokens = Distribution::Lognormal(512, 1.0);
+  Distribution output_tokens = Distribution::Lognormal(256, 1.0);
+  // Objectives for this class's attainment (0: none). Change them to judge
+  // each class by its own latency target.
+  double ttft_slo_s = 0, tpot_slo_s = 0, e2e_slo_s = 0;
 };
 
 // Request sizes for LLM serving (the generic station ignores them).
@@ -58,6 +83,15 @@ struct RequestSizeOptions {
   // finished; a closed loop keeps them in order only per user, not per
   // conversation.
   std::uint32_t turns = 1;
+  // Lengths from a dataset (workload.dataset) instead of the two
+  // distributions: each request takes one record's prompt and output
+  // lengths, uniformly at random with replacement (stream "sizes"). Shared
+  // and immutable, so copies of the options are cheap. Null: none.
+  std::shared_ptr<const std::vector<TraceRecord>> dataset;
+  // Classes of requests (workload.classes): each request is of one, drawn
+  // by share (stream "classes"), with the class's lengths instead of the two
+  // distributions above. Empty: one unnamed class.
+  std::vector<WorkloadClass> classes;
 };
 
 struct ClosedLoopOptions {

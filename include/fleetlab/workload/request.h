@@ -15,7 +15,18 @@ struct Request {
   std::uint32_t user = 0;      // closed loop: the user who sent it
   std::uint32_t prefix_group = 0;  // requests of one group share their first prefix_tokens
   std::int32_t prefix_tokens = 0;
+  // A trace's prefix blocks (Mooncake hash_ids): block i of the prompt's
+  // first prefix_hash_count x prefix_hash_tokens tokens is the id
+  // prefix_hashes[i]; equal ids mean equal prefixes up to that block. Null
+  // when the request has none (then prefix_group keys its prefix).
+  const std::uint64_t* prefix_hashes = nullptr;
+  std::uint32_t prefix_hash_count = 0;
+  std::uint32_t prefix_hash_tokens = 0;
   bool measured = true;        // false for warm-up requests (excluded from statistics)
+  std::uint16_t request_class = 0;  // index into workload.classes (0 without classes)
+  // When its first output token was made (an LLM replica sets it before
+  // reporting the completion); -1 when not known (a generic station).
+  SimTime first_token = -1;
   // Along a request path (path/): when it entered its current stage, and the
   // time it has spent waiting in queues so far.
   SimTime entered = 0;

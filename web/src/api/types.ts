@@ -132,6 +132,8 @@ export interface Percentiles {
 export interface Waterfall {
   queue_ms: number; matmul_ms: number; weight_memory_ms: number; attention_ms: number; kv_memory_ms: number;
   tp_comm_ms: number; pp_comm_ms: number; bubble_ms: number; overhead_ms: number; total_ms: number;
+  /** The expert-parallel all-to-all (dispatch and combine); present only when non-zero. */
+  ep_comm_ms?: number;
 }
 
 export type KvState = 'free' | 'stored' | 'reserved' | 'internal' | 'external' | 'cached';
@@ -163,6 +165,14 @@ export interface PathReport {
 
 /** A latency budget per request: misses and stutter (runs of consecutive misses). */
 export interface DeadlineReport { budget_ms: number; met: number; missed: number; miss_rate: number; longest_miss_run: number; stutters: number }
+
+/** One workload class's figures (docs/report.md, "Class fields"); TTFT and TPOT null without an LLM. */
+export interface ClassReport {
+  name: string; completed: number; dropped: number; throughput_rps: number;
+  latency_ms: { e2e: Percentiles | null; ttft: Percentiles | null; tpot: Percentiles | null };
+  slo: { ttft_ms: number | null; tpot_ms: number | null; e2e_ms: number | null };
+  slo_attainment: number;
+}
 
 /** `fleetlab run --json` (docs/report.md). LLM fields are present only for a replica. Latencies are reported even when `stable` is false: read them through getNumber, which hides them then. */
 export interface Report {
@@ -207,6 +217,8 @@ export interface Report {
   path?: PathReport;
   /** A scenario with a deadline. */
   deadline?: DeadlineReport;
+  /** A scenario with workload classes, in its order. */
+  classes?: ClassReport[];
   [k: string]: unknown;
 }
 
@@ -253,12 +265,12 @@ export interface AnswerRequest { track: string; part: string; overrides: Overrid
 export interface AnswerResponse { choice: string; value: number; reason: string; evidence?: Record<string, unknown> }
 
 export interface MemoryRequest {
-  model: string; gpu: string; gpus?: number; tp?: number; pp?: number; context: number;
+  model: string; gpu: string; gpus?: number; tp?: number; pp?: number; ep?: number; attention_dp?: number; context: number;
   block_size?: number; reservation?: string; kv_dtype?: string; weight_dtype?: string;
 }
 /** `fleetlab memory --json`. */
 export interface MemoryResponse {
-  model: string; gpu: string; tp: number; pp: number; context: number;
+  model: string; gpu: string; tp: number; pp: number; ep: number; attention_dp: number; gpus: number; context: number;
   users_paged: number; users_contiguous: number; paged_over_contiguous: number;
   kv_capacity_tokens: number; weights_gb_per_gpu: number; usable_gb_per_gpu: number;
   [k: string]: unknown;

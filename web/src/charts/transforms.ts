@@ -80,13 +80,14 @@ export interface WaterfallStep { label: string; ms: number; start: number }
  * The mean TTFT split into queueing, compute (matrix products, weight and
  * KV reads, attention), communication (TP and PP), pipeline bubbles and
  * overhead, each starting where the previous ended; the last step is the
- * total. `residualMs` is what the parts miss of total_ms (0 up to rounding).
+ * total. Communication includes the expert-parallel all-to-all when the
+ * report has one (ep_comm_ms). `residualMs` is what the parts miss of total_ms (0 up to rounding).
  */
 export function waterfallSteps(w: Waterfall): { steps: WaterfallStep[]; totalMs: number; residualMs: number } {
   const parts: [string, number][] = [
     ['Queueing', w.queue_ms],
     ['Compute', w.matmul_ms + w.weight_memory_ms + w.attention_ms + w.kv_memory_ms],
-    ['Communication', w.tp_comm_ms + w.pp_comm_ms],
+    ['Communication', w.tp_comm_ms + w.pp_comm_ms + (w.ep_comm_ms ?? 0)],
     ['Bubbles', w.bubble_ms],
     ['Overhead', w.overhead_ms],
   ];

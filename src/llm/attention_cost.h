@@ -1,0 +1,53 @@
+// The work of one attention layer on one GPU, for every attention variant
+// the catalog knows (docs/model.md, "Attention variants"): GQA/MQA/MHA,
+// MLA (absorbed or naive decode), and sliding-window layers. Pure functions
+// of an aggregate iteration shape: O(1), no per-sequence state.
+#pragma once
+
+#include "fleetlab/llm/perf_model.h"
+
+namespace fleetlab::attention_cost {
+
+// FLOPs and HBM bytes of one layer's attention on one GPU.
+struct Work {
+  double flops = 0;
+  double bytes = 0;
+};
+
+// The share of an iteration one attention group (one of attention_dp) sees.
+struct Share {
+  double prefill_pairs = 0;     // causal query-key pairs of the prefill chunks
+  double prefill_tokens = 0;
+  double prefill_context = 0;   // cached tokens the chunks read
+  double decode_sequences = 0;
+  double decode_tokens = 0;
+  double decode_context = 0;    // sum of the decoding sequences' contexts
+  double new_tokens = 0;        // all tokens whose K and V are written
+};
+
+// `shape` divided evenly over `groups` attention groups.
+Share ShareOf(const IterationShape& shape, int groups);
+
+// The same share as a layer attending to the last `window` tokens sees it:
+// each decoding sequence reads at most `window` tokens, a prefill chunk at
+// most `window` cached ones, and a prompt token at most `window` pairs.
+// Exact when every context is at least the window (decode) and there is one
+// chunk (prefill); otherwise an upper bound.
+Share Windowed(const Share& s, double window);
+
+// KV bytes one token occupies in one layer on one GPU: GQA splits the KV
+// heads over TP ranks up to their count, then replicates them; MLA's latent
+// is shared by all heads, so every TP rank holds all of it.
+double KvBytesPerTokenPerLayerPerGpu(const ModelSpec& m, int tp, DType kv);
+
+// One layer's attention on one GPU of a tp-way group over `s`.
+//   GQA: 4 d FLOPs per query-key pair per head (QK^T and AV), heads / tp
+//        per GPU; the KV read once per sequence plus the new tokens written.
+//   MLA: prefill pairs (and naive decode) cost 2 (nope + rope) + 2 v per
+//        pair per head, after projecting the cached latents they read up to
+//        keys and values (2 x the up-projection's parameters / tp per
+//        token); absorbed decode pairs cost 2 (kv_lora + rope) + 2 kv_lora
+//        over the latents themselves. Bytes: the latents read and written.
+Work Layer(const ModelSpec& m, int tp, DType kv, MlaDecode decode, const Share& s);
+
+}  // namespace fleetlab::attention_cost
