@@ -201,16 +201,19 @@ check "sweep html bad path" 2 "--html /nonexistent/x.html: cannot write the file
 
 # Issue 10: a run too big for memory or for the clock is refused before it starts (docs/scenario.md,
 # "How big a run may be"), by run, frontier, sweep and capacity alike.
-check "requests beyond memory" 2 "workload.requests: the run would need about 22.4 GiB of memory \(1e\+09 requests at about 24 B each\); --max-memory 8G allows 8.0 GiB" -- "$bin" run --set workload.requests=1000000000
+# An overloaded queue (1000/s into 100/s): its backlog grows with the run (the latency samples do not, past 2^20).
+check "requests beyond memory" 2 "workload.requests: the run would need about 117.4 GiB of memory \(1e\+09 requests at about 126 B each\); --max-memory 8G allows 8.0 GiB" -- "$bin" run --set workload.requests=1000000000 --set workload.arrival.rate_per_s=1000
 check "rate x duration beyond the cap" 2 "workload.duration_s: rate x duration = 1e\+15 requests; at most 1e\+09 a run" -- "$bin" run --set workload.duration_s=1e6 --set workload.arrival.rate_per_s=1e9
 check "arrivals beyond the horizon" 2 "workload.requests: 50000 requests at 1e-06 per second span 5e\+10 s" -- "$bin" run --set workload.arrival.rate_per_s=1e-6
-check "llm fleet beyond memory" 2 "fleet.replicas: the run would need about 16.9 GiB" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set fleet.replicas=10000
+check "llm fleet beyond memory" 2 "fleet.replicas: the run would need about 1.5 GiB" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set fleet.replicas=10000 --max-memory 1G
 check "max-memory lowered" 2 "workload.requests: the run would need about 37 MiB .*--max-memory 32M allows 32 MiB" -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=1000000 --max-memory 32M
 check "max-memory raised" 0 "scenario mm1" -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=1000000 --max-memory 64M
 check "bad max-memory" 2 "--max-memory 8X: expected a size between 1M and 1024T" -- "$bin" run --max-memory 8X
-check "frontier beyond memory" 2 "at --rates 10/s: workload.requests: the run would need about 9.0 GiB .*over 2 runs at once" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:4 --threads 2 --set workload.requests=400000000
-printf '{"base": "%s/scenarios/mm1.json", "axes": [{"path": "workload.requests", "values": [2000, 1000000000]}]}' "$src" >"$tmp/bigsweep.json"
-check "sweep point beyond memory" 2 "point 1: workload.requests: the run would need about 22.4 GiB" -- "$bin" sweep "$tmp/bigsweep.json" --threads 1
+# Latency samples stop growing at 2^20 (then sketched); a deadline's outcomes (1 B a request) do not.
+check "frontier beyond memory" 2 "at --rates 10/s: workload.requests: the run would need about 419 MiB .*over 2 runs at once allows 256 MiB" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:4 --threads 2 --set workload.requests=400000000 --set deadline.budget_ms=100 --max-memory 512M
+# 1000/s into 100/s: the backlog's queued requests (126 B each) grow with the run.
+printf '{"base": "%s/scenarios/mm1.json", "axes": [{"path": "workload.requests", "values": [2000, 1000000000]}, {"path": "workload.arrival.rate_per_s", "values": [1000]}]}' "$src" >"$tmp/bigsweep.json"
+check "sweep point beyond memory" 2 "point 1: workload.requests: the run would need about 117.4 GiB" -- "$bin" sweep "$tmp/bigsweep.json" --threads 1
 check "capacity beyond memory" 2 "configuration \"1 server\" at 10/s: workload.requests: the run would need about 15 MiB .* allows 1 MiB" -- "$bin" capacity "$src/sweeps/mm1-capacity.json" --threads 1 --max-memory 1M
 # The estimate against the real peak memory (docs/scenario.md): within 2x either way.
 # Not under a sanitizer: ASan's shadow memory and quarantine make the peak RSS

@@ -135,7 +135,10 @@ bool RunOne(const std::string& model, const std::string& gpu, int tp, int pp) {
   std::vector<std::string> bad;
   FindBadNumbers(ReportToJson(*report, true), "", &bad);
   for (const std::string& b : bad) ADD_FAILURE() << label << ": " << b;
-  EXPECT_GT(report->throughput_rps, 0) << label;
+  // 25 measured requests over 1.25 s of arrivals: a slow split may finish
+  // none of them before the arrivals end, but finishes them in the drain.
+  EXPECT_GT(report->completed, 0u) << label;
+  EXPECT_GT(report->throughput_with_drain_rps, 0) << label;
   return true;
 }
 

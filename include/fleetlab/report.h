@@ -56,19 +56,29 @@ struct Report {
   double capacity_per_s = 0;      // the most the system can serve (estimated for an LLM replica)
   double offered_load = 0;        // offered_rate / capacity
   double backlog_growth_per_s = 0;  // d(requests in system)/dt while arrivals lasted
+  // Little's law per quarter of the arrivals: time-averaged requests in
+  // system over the quarter's arrival rate, seconds (empty when not judged).
+  std::vector<double> little_w_s;
 
   // Latency of measured (non-warm-up) completed requests, in milliseconds.
   Summary e2e_ms;
   Summary queue_ms;  // time from arrival to the start of service
   double wait_probability = 0;  // fraction of measured requests that queued at all
 
-  double throughput_rps = 0;   // completed measured requests / measurement window
+  // Departures (completions of any request) during the arrival window / its
+  // length: the drain after the last arrival is excluded.
+  double throughput_rps = 0;
+  // Measured completions / (first measured arrival to last completion): the
+  // figure serving benchmarks (vLLM's bench serve) report, drain included.
+  double throughput_with_drain_rps = 0;
   double utilization = 0;      // busy fraction of the servers, 0..1
   double mean_queue_length = 0;  // time-averaged requests waiting
   double mean_in_system = 0;     // time-averaged requests waiting or in service
   double mean_batch_size = 0;
-  // Requests the warm-up left in the system when measuring began.
+  // Requests the warm-up left in the system when measuring began, and the
+  // requests in the system when the window closed (the drain's work).
   std::uint64_t in_system_at_window_start = 0;
+  std::uint64_t in_system_at_window_end = 0;
 
   std::uint64_t arrived = 0;   // all requests sent, warm-up included
   std::uint64_t warmup = 0;    // of which excluded as warm-up
@@ -77,7 +87,12 @@ struct Report {
   std::uint64_t in_flight_at_end = 0;  // still in the system when the run stopped
   double drop_fraction = 0;
 
-  double window_s = 0;     // length of the measurement window
+  // The window rates and time averages are taken over: first measured
+  // arrival to the last arrival (a timed run: to its duration; a request
+  // path: to its last exit).
+  double window_s = 0;
+  double with_drain_window_s = 0;  // first measured arrival to the last completion
+  double drain_s = 0;              // last arrival to the last completion
   double simulated_s = 0;  // simulated time at the end of the run
   std::uint64_t events = 0;
 

@@ -29,10 +29,11 @@ struct RunHooks {
   // Sample the KV block map of the replica whose heatmap the report
   // carries (a fleet's replica 0; the decode pool's replica 0 of a
   // disaggregated system) for ReportToJson(report, /*series=*/true)'s
-  // kv_heatmap. Callers that never render the series (the planner, sweeps,
-  // capacity search, frontier, track answers) turn it off; nothing else in
+  // kv_heatmap. Turn it on only when the series will be rendered (`run
+  // --series`, the lab's /api/v1/run with "series": true): each sample walks
+  // the block map, most of a run's time when nobody looks. Nothing else in
   // the report changes.
-  bool kv_heatmap = true;
+  bool kv_heatmap = false;
   // Called every kCancelCheckEvents events with the share of the run done
   // (requests sent of those planned, or simulated time of duration_s), 0..1,
   // from the run's thread; the command line's progress bar. Not owned.

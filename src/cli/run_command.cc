@@ -116,6 +116,7 @@ void AddRunCommand(CLI::App& app, CommandContext& ctx) {
     Timeline trace;
     CsvRequestLog log;
     RunHooks hooks;
+    hooks.kv_heatmap = *series;  // only a report with series shows the block map
     if (!timeline->empty()) hooks.timeline = &trace;
     if (!requests->empty()) {
       if (Status s = log.Open(*requests, "--requests"); !s.ok()) return (void)Fail(ctx, s);

@@ -7,6 +7,7 @@ namespace {
 
 void AddCounts(const LlmReport& p, LlmReport* out) {
   out->output_tokens += p.output_tokens;
+  out->window_output_tokens += p.window_output_tokens;
   out->output_tokens_per_s += p.output_tokens_per_s;
   out->usd_per_hour += p.usd_per_hour;
   out->usd_per_hour_prompt += p.usd_per_hour_prompt;
@@ -43,7 +44,7 @@ LlmReport MergeDisaggregated(const LlmReport& prefill, int prefill_gpus, const L
   out.busy_fraction = (prefill.busy_fraction * gp + decode.busy_fraction * gd) / g;
   out.gpus_total = prefill_gpus + decode_gpus;
   DeriveTokenCosts(window_s, &out);
-  const double tokens = static_cast<double>(out.output_tokens);
+  const double tokens = static_cast<double>(out.window_output_tokens);
   out.joules_per_output_token = tokens > 0 ? out.average_power_w * window_s / tokens : 0;
   // Per concurrent user: a request occupies a decode slot for most of its life.
   if (decode.usd_per_concurrent_user_hour > 0) {

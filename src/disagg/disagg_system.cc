@@ -177,6 +177,12 @@ void DisaggSystem::ResetStatistics(SimTime now) {
   link_->ResetStatistics(now);
 }
 
+void DisaggSystem::CloseWindow(SimTime now) {
+  for (Pool* p : {&prefill_, &decode_}) {
+    for (const auto& r : p->replicas) r->CloseWindow(now);
+  }
+}
+
 PoolReport DisaggSystem::FillPool(const Pool& pool, const LlmPoolOptions& o, SimTime end, double window_s) const {
   PoolReport out;
   std::vector<LlmReport> parts(pool.replicas.size());

@@ -50,6 +50,8 @@ class DisaggSystem final : public KvLinkSink {
   // Requests in the system now: in either pool or on the link.
   double InSystemNow() const;
   void ResetStatistics(SimTime now);
+  // Ends both pools' rates and time averages at `now` (the last arrival).
+  void CloseWindow(SimTime now);
   // Fills the report's engine fields (capacity: the smaller pool's; queues:
   // sums; utilisation: GPU-weighted busy fraction), its merged LLM part and
   // its "disaggregation" part. REQUIRES: r->window_s is set.

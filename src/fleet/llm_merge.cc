@@ -10,6 +10,7 @@ namespace {
 
 void AddTotals(const LlmReport& p, LlmReport* out) {
   out->output_tokens += p.output_tokens;
+  out->window_output_tokens += p.window_output_tokens;
   out->output_tokens_per_s += p.output_tokens_per_s;
   out->prompt_tokens_per_s += p.prompt_tokens_per_s;
   out->goodput_rps += p.goodput_rps;
@@ -78,7 +79,7 @@ void Derive(const std::vector<LlmReport>& parts, double window_s, LlmReport* out
   }
   out->mean_batch_size = iterations > 0 ? static_cast<double>(sequences) / static_cast<double>(iterations) : 0;
   DeriveTokenCosts(window_s, out);
-  const double tokens = static_cast<double>(out->output_tokens);
+  const double tokens = static_cast<double>(out->window_output_tokens);
   if (tokens > 0) out->joules_per_output_token = out->average_power_w * window_s / tokens;
   double running = 0;  // each replica's mean running requests, recovered from its cost per user-hour
   for (const LlmReport& p : parts) {

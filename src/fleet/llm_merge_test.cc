@@ -12,6 +12,7 @@ LlmReport Part(std::uint64_t tokens, double attainment, double busy, std::uint64
   p.model = std::string("model");
   p.kv_capacity_tokens = 1000;
   p.output_tokens = tokens;
+  p.window_output_tokens = tokens;  // every token came in the window
   p.output_tokens_per_s = static_cast<double>(tokens) / 10;
   p.slo_attainment = attainment;
   p.busy_fraction = busy;

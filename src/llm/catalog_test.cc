@@ -68,6 +68,10 @@ TEST(CatalogTest, ConvertsUnits) {
 TEST(CatalogTest, FindsModelsByAlias) {
   EXPECT_EQ(Shipped().FindModel("llama-3-70b-instruct"), Shipped().FindModel("llama-3-70b"));
   EXPECT_EQ(Shipped().FindModel("deepseek-r1"), Shipped().FindModel("deepseek-v3"));
+  // Llama 3.1 and 3.3 share Llama 3's shapes but hold 128k tokens of context.
+  EXPECT_EQ(Shipped().FindModel("llama-3.3-70b")->max_context, 131072);
+  EXPECT_EQ(Shipped().FindModel("llama-3.1-8b")->max_context, 131072);
+  EXPECT_EQ(Shipped().FindModel("llama-3-70b")->max_context, 8192);
   EXPECT_EQ(Shipped().FindModel("no-such-model"), nullptr);
   EXPECT_EQ(Shipped().FindGpu("h100"), nullptr);
 }

@@ -139,6 +139,12 @@ bool ContiguousKvAllocator::CanExtend(SeqId seq, Tokens length) const {
   return length.value() <= it->second.reserve;
 }
 
+Tokens ContiguousKvAllocator::Allocated(SeqId seq) const {
+  const auto it = seqs_.find(seq);
+  assert(it != seqs_.end());
+  return Tokens{it->second.reserve};
+}
+
 bool ContiguousKvAllocator::CanAdmit([[maybe_unused]] Tokens initial, Tokens reserve) const {
   assert(initial <= reserve);
   if (reserve.value() <= 0) return true;

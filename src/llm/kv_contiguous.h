@@ -58,6 +58,7 @@ class ContiguousKvAllocator final : public KvAllocator {
   bool Extend(SeqId seq, Tokens length) override;
   void Release(SeqId seq) override;
   bool CanExtend(SeqId seq, Tokens length) const override;
+  Tokens Allocated(SeqId seq) const override;
   bool CanAdmit(Tokens initial, Tokens reserve) const override;
   KvUsage Usage() const override;
   std::vector<KvCell> BlockMap(int cells) const override;

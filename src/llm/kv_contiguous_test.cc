@@ -43,6 +43,7 @@ TEST(ContiguousKvTest, HandComputedAdmitExtendRelease) {
   EXPECT_TRUE(kv.Extend(1, T(20)));
   EXPECT_EQ(Parts(kv.Usage()), (P{20, 0, 10, 0, 0, 70}));
   EXPECT_TRUE(kv.CanExtend(1, T(30)));
+  EXPECT_EQ(kv.Allocated(1), T(30));  // its region
   EXPECT_FALSE(kv.CanExtend(1, T(31)));
   EXPECT_FALSE(kv.Extend(1, T(31)));  // beyond the reservation
   EXPECT_EQ(Parts(kv.Usage()), (P{20, 0, 10, 0, 0, 70}));

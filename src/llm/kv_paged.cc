@@ -22,12 +22,9 @@ PagedKvAllocator::PagedKvAllocator(Tokens capacity, Tokens block_tokens, bool pr
     : bt_(block_tokens.value()),
       num_blocks_(static_cast<std::int32_t>(capacity.value() / std::max<std::int64_t>(bt_, 1))),
       prefix_caching_(prefix_caching),
-      private_owner_(static_cast<std::size_t>(num_blocks_)),
       cache_(prefix_caching ? num_blocks_ : 0) {
   assert(capacity.value() > 0 && bt_ > 0);
   assert(capacity.value() / bt_ <= INT32_MAX);
-  free_.reserve(static_cast<std::size_t>(num_blocks_));
-  for (BlockId b = num_blocks_ - 1; b >= 0; --b) free_.push_back(b);  // block 0 on top
 }
 
 KvAdmission PagedKvAllocator::Admit(SeqId id, Tokens initial, [[maybe_unused]] Tokens reserve,
@@ -91,6 +88,12 @@ bool PagedKvAllocator::CanExtend(SeqId id, Tokens length) const {
   return need - static_cast<std::int64_t>(it->second.blocks.size()) <= Available();
 }
 
+Tokens PagedKvAllocator::Allocated(SeqId seq) const {
+  const auto it = seqs_.find(seq);
+  assert(it != seqs_.end());
+  return Tokens{static_cast<std::int64_t>(it->second.blocks.size()) * bt_};
+}
+
 bool PagedKvAllocator::CanAdmit(Tokens initial, [[maybe_unused]] Tokens reserve) const {
   assert(Tokens{0} <= initial && initial <= reserve);
   return BlocksForTokens(initial, Tokens{bt_}).value() <= Available();
@@ -103,7 +106,7 @@ KvUsage PagedKvAllocator::Usage() const {
                   Tokens{internal_},
                   Tokens{0},
                   Tokens{cache_.cached_blocks() * bt_},
-                  Tokens{static_cast<std::int64_t>(free_.size()) * bt_}};
+                  Tokens{(static_cast<std::int64_t>(free_.size()) + num_blocks_ - fresh_) * bt_}};
   assert(u.stored + u.reserved + u.internal + u.external + u.cached + u.free == u.capacity);
   return u;
 }
@@ -152,7 +155,8 @@ std::vector<KvCell> PagedKvAllocator::BlockMap(int cells) const {
     // A stretch of free blocks becomes one run without per-block work: the
     // map is drawn about 200 times a run over up to ~10^5 blocks.
     BlockId e = b;
-    while (e < num_blocks_ && IsPlainFree(e)) ++e;
+    while (e < fresh_ && IsPlainFree(e)) ++e;
+    if (e >= fresh_) e = num_blocks_;  // never used from here on
     if (e > b) {
       AppendRun(runs, b * bt_, e * bt_, CellState::kFree, kNoSeq);
       b = e;
@@ -165,6 +169,7 @@ std::vector<KvCell> PagedKvAllocator::BlockMap(int cells) const {
 }
 
 bool PagedKvAllocator::IsPlainFree(BlockId b) const {
+  if (b >= fresh_) return true;  // never used
   return private_owner_[static_cast<std::size_t>(b)].seq == kNoSeq && (!prefix_caching_ || !cache_.registered(b));
 }
 
@@ -183,13 +188,17 @@ PagedKvAllocator::Lookup PagedKvAllocator::LookUp(PrefixRef prefix, Tokens initi
 }
 
 std::int64_t PagedKvAllocator::Available() const {
-  return static_cast<std::int64_t>(free_.size()) + cache_.cached_blocks();
+  return static_cast<std::int64_t>(free_.size()) + (num_blocks_ - fresh_) + cache_.cached_blocks();
 }
 
 // A free block if there is one, else the least recently used cached block.
 // REQUIRES: Available() > 0.
 BlockId PagedKvAllocator::TakeBlock() {
   assert(Available() > 0);
+  if (free_.empty() && fresh_ < num_blocks_) {
+    private_owner_.emplace_back();
+    return fresh_++;
+  }
   if (free_.empty()) return cache_.EvictLru();
   const BlockId b = free_.back();
   free_.pop_back();
@@ -231,6 +240,7 @@ void PagedKvAllocator::AddContribution(const Seq& seq, int sign) {
 
 void PagedKvAllocator::AppendBlockRuns(std::vector<KvRun>& runs, BlockId b) const {
   const std::int64_t begin = b * bt_, end = begin + bt_;
+  if (b >= fresh_) return AppendRun(runs, begin, end, CellState::kFree, kNoSeq);  // never used
   if (cache_.registered(b)) {
     if (cache_.holders(b) == 0) return AppendRun(runs, begin, end, CellState::kCached, kNoSeq);
     return AppendRun(runs, begin, end, CellState::kStored, cache_.oldest_holder(b));

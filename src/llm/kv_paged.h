@@ -23,8 +23,10 @@
 //
 // In BlockMap a shared block is owned by its longest-standing holder.
 //
-// Owns: the free list (a stack: the lowest ids come out first at the start,
-// then the most recently freed), the block tables, the prefix cache.
+// Owns: the free list (a stack of freed blocks, the most recently freed out
+// first; then the never-used blocks in increasing order, counted, not
+// listed, so a large idle cache costs no memory), the block tables, the
+// prefix cache.
 // Deterministic: block choice never depends on pointers or hash order.
 // Cost: Extend O(1) plus O(blocks it allocates); Release O(blocks of the
 // sequence x holders of its shared blocks); Usage O(1); BlockMap
@@ -51,6 +53,7 @@ class PagedKvAllocator final : public KvAllocator {
   bool Extend(SeqId seq, Tokens length) override;
   void Release(SeqId seq) override;
   bool CanExtend(SeqId seq, Tokens length) const override;
+  Tokens Allocated(SeqId seq) const override;
   bool CanAdmit(Tokens initial, Tokens reserve) const override;
   KvUsage Usage() const override;
   std::vector<KvCell> BlockMap(int cells) const override;
@@ -91,8 +94,9 @@ class PagedKvAllocator final : public KvAllocator {
   std::int64_t bt_;
   std::int32_t num_blocks_;
   bool prefix_caching_;
-  std::vector<BlockId> free_;          // a stack
-  std::vector<Holder> private_owner_;  // per block
+  std::vector<BlockId> free_;          // a stack of freed blocks
+  BlockId fresh_ = 0;                  // blocks [fresh_, num_blocks_) were never used
+  std::vector<Holder> private_owner_;  // per block used so far (index < fresh_)
   PrefixCache cache_;
   std::unordered_map<SeqId, Seq> seqs_;
   std::int64_t private_stored_ = 0, reserved_ = 0, internal_ = 0;

@@ -86,6 +86,18 @@ TEST(PagedKvTest, ExtendAllocatesOnlyAtBlockBoundaries) {
   EXPECT_EQ(kv.Usage().free, T(16));
 }
 
+// Allocated: the slots of the sequence's blocks, what it can grow into
+// without allocating (ReplicaState grows within them without Extend).
+TEST(PagedKvTest, AllocatedIsTheSlotsOfTheBlocks) {
+  PagedKvAllocator kv(T(96), T(16), false);
+  ASSERT_TRUE(kv.Admit(1, T(1), T(1), T(90), {}).admitted);
+  EXPECT_EQ(kv.Allocated(1), T(16));
+  ASSERT_TRUE(kv.Extend(1, T(17)));
+  EXPECT_EQ(kv.Allocated(1), T(32));
+  ASSERT_TRUE(kv.Admit(2, T(40), T(40), T(40), {}).admitted);
+  EXPECT_EQ(kv.Allocated(2), T(48));
+}
+
 TEST(PagedKvTest, FreedBlocksAreReusedDeterministically) {
   PagedKvAllocator kv(T(96), T(16), false);
   ASSERT_TRUE(kv.Admit(1, T(32), T(32), T(32), {}).admitted);  // blocks 0, 1

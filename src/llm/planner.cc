@@ -181,8 +181,12 @@ Status Simulate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* 
   if (!report.ok()) return report.status().WithContext(fmt::format("simulating TP{} PP{}", p->tp, p->pp));
   if (!report->llm) return Status::InvalidArgument("the simulation did not report an LLM replica");
   const LlmReport& llm = *report->llm;
-  p->saturation_rps = report->throughput_rps;
+  // Output tokens over the arrival window, all of it saturated. Completions
+  // would mislead here: the run measures about two cycles of the users, who
+  // finish in waves, so a window that opens as one wave leaves counts up to
+  // a whole wave too many. With fixed output lengths the request rate follows.
   p->saturation_tokens_per_s = llm.output_tokens_per_s;
+  p->saturation_rps = llm.output_tokens_per_s / static_cast<double>(std::max<std::int64_t>(1, r.output));
   p->p99_ttft_s_at_saturation = llm.ttft_ms.p99 / 1e3;
   p->mean_batch_at_saturation = llm.mean_batch_size;
   p->usd_per_million_output_tokens = llm.usd_per_million_output_tokens;

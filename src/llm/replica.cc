@@ -330,7 +330,8 @@ void LlmReplica::TraceRequest(const Seq& s, bool completed) {
 
 void LlmReplica::Complete(Simulator& sim, std::uint32_t slot) {
   const Seq& s = state_->seq(slot);
-  stats_->OnCompleted(s);
+  // A decode replica's first token was made by the prefill replica.
+  stats_->OnCompleted(s, options_.role == ReplicaRole::kDecode ? s.output - 1 : s.output, sim.now());
   TraceRequest(s, true);
   in_system_.Add(sim.now(), -1);
   Request request = s.request;
@@ -371,7 +372,8 @@ void LlmReplica::FailStuck(int engine) {
 void LlmReplica::RecordState(SimTime now) {
   const auto waiting = static_cast<std::int64_t>(state_->queued());
   waiting_tw_.Set(now, static_cast<double>(waiting));
-  stats_->OnState(now, waiting, state_->running_total(), state_->kv());
+  if (stats_->SamplesBlockMap(now)) state_->SyncKv();
+  stats_->OnState(now, waiting, state_->running_total(), state_->Usage(), state_->kv());
 }
 
 void LlmReplica::OnEvent(Simulator& sim, const Event& event) {
@@ -382,6 +384,12 @@ void LlmReplica::OnEvent(Simulator& sim, const Event& event) {
     wake_pending_[event.arg] = false;
     if (!busy_[event.arg]) StartIteration(sim, engine);
   }
+}
+
+void LlmReplica::CloseWindow(SimTime now) {
+  stats_->Close(now);
+  in_system_.Freeze(now);
+  waiting_tw_.Freeze(now);
 }
 
 void LlmReplica::ResetStatistics(SimTime now, SimDuration expected) {
@@ -421,7 +429,7 @@ double LlmReplica::EstimateCapacity(double mean_prompt, double mean_output) cons
 }
 
 double LlmReplica::KvStoredFraction() const {
-  const KvUsage u = state_->kv().Usage();
+  const KvUsage u = state_->Usage();
   return u.capacity.value() > 0 ? static_cast<double>(u.stored.value()) / static_cast<double>(u.capacity.value())
                                 : 0.0;
 }
@@ -449,7 +457,7 @@ void LlmReplica::Fill(SimTime end, double window_s, LlmReport* out) const {
   out->usd_per_hour = options_.price_per_gpu_hour_usd * gpus;
   out->usd_per_hour_prompt = out->usd_per_hour * stats_->PromptBusyShare();
   DeriveTokenCosts(window_s, out);
-  const double tokens = static_cast<double>(out->output_tokens);
+  const double tokens = static_cast<double>(out->window_output_tokens);
   const double running = out->mean_concurrency - waiting_tw_.Average(end);
   if (running > 0) out->usd_per_concurrent_user_hour = out->usd_per_hour / running;
   // Dynamic power follows how hard the GPU works: the larger of its compute

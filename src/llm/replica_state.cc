@@ -67,6 +67,7 @@ bool ReplicaState::Admit(std::uint32_t slot, int engine, SimTime now) {
   // At least the last prompt token is computed, to produce the next token's logits.
   s.prefilled = s.kv_shipped ? s.prefill_target : std::min(a.cached_tokens.value(), s.prefill_target - 1);
   s.kv_tokens = initial;
+  Told(s);
   s.state = SeqState::kRunning;
   s.engine = engine;
   if (s.scheduled < 0) s.scheduled = now;
@@ -88,6 +89,7 @@ bool ReplicaState::SwapIn(std::uint32_t slot, int engine, double* stall_s) {
   if (!kv_->Admit(s.request.id, Tokens(s.kv_tokens), Tokens(reserve), Tokens(final_length), PrefixRef{}).admitted) {
     return false;
   }
+  Told(s);
   *stall_s += SwapSeconds(s.kv_tokens);
   swap_used_bytes_ -= static_cast<double>(s.kv_tokens) * kv_bytes_per_token_per_gpu_;
   s.state = SeqState::kRunning;
@@ -107,7 +109,10 @@ void ReplicaState::RemoveFromRunning(std::uint32_t slot, int engine) {
 
 void ReplicaState::Retire(std::uint32_t slot) {
   Seq& s = seqs_[slot];
-  if (s.kv_tokens > 0) kv_->Release(s.request.id);
+  if (s.kv_tokens > 0) {
+    Forget(s);
+    kv_->Release(s.request.id);
+  }
   s.kv_tokens = 0;
   if (s.state == SeqState::kRunning) RemoveFromRunning(slot, s.engine);
   FreeSeq(slot);
@@ -115,6 +120,10 @@ void ReplicaState::Retire(std::uint32_t slot) {
 
 void ReplicaState::HandOff(std::uint32_t slot) {
   Seq& s = seqs_[slot];
+  if (s.kv_tokens > 0) {
+    if (s.kv_tokens > s.kv_told) kv_->Extend(s.request.id, Tokens(s.kv_tokens));  // within its slots: succeeds
+    Forget(s);
+  }
   s.kv_tokens = 0;  // no longer this slot's: the allocator keeps it under the request's id
   if (s.state == SeqState::kRunning) RemoveFromRunning(slot, s.engine);
   FreeSeq(slot);
@@ -150,6 +159,7 @@ void ReplicaState::Preempt(std::uint32_t victim, int engine, double* stall_s) {
   const PreemptionOptions& p = options_.preemption;
   const bool budget_hit = p.budget > 0 && v.preemptions >= p.budget;
   RemoveFromRunning(victim, engine);
+  Forget(v);
   kv_->Release(v.request.id);
   if (budget_hit && p.on_budget == BudgetAction::kFail) {
     v.kv_tokens = 0;
@@ -182,6 +192,14 @@ bool ReplicaState::GrowOrPreempt(std::uint32_t slot, std::int64_t tokens, int en
   Seq& s = seqs_[slot];
   const std::int64_t need = s.context() + tokens;
   if (need <= s.kv_tokens) return true;
+  // Within the slots already allocated (and the final length, so the tokens
+  // come out of reserved): per token only a tally; the allocator hears of it
+  // at the next block, or when its usage or block map is read.
+  if (need <= s.kv_room && need <= s.prompt + s.output) {
+    kv_untold_ += need - s.kv_tokens;
+    s.kv_tokens = need;
+    return true;
+  }
   const auto& list = running_[static_cast<std::size_t>(engine)];
   // Extend changes nothing when memory is short, so try it first: the
   // common case costs one lookup.
@@ -192,8 +210,40 @@ bool ReplicaState::GrowOrPreempt(std::uint32_t slot, std::int64_t tokens, int en
     Preempt(victim, engine, stall_s);
     if (victim == slot) return false;
   }
+  kv_untold_ -= s.kv_tokens - s.kv_told;  // Extend told it all
   s.kv_tokens = need;
+  Told(s);
   return true;
+}
+
+void ReplicaState::Told(Seq& s) {
+  s.kv_told = s.kv_tokens;
+  s.kv_room = kv_->Allocated(s.request.id).value();
+}
+
+void ReplicaState::Forget(Seq& s) {
+  kv_untold_ -= s.kv_tokens - s.kv_told;
+  s.kv_told = s.kv_room = 0;
+}
+
+KvUsage ReplicaState::Usage() const {
+  KvUsage u = kv_->Usage();
+  u.stored = u.stored + Tokens(kv_untold_);
+  u.reserved = u.reserved - Tokens(kv_untold_);
+  return u;
+}
+
+void ReplicaState::SyncKv() {
+  for (const auto& list : running_) {
+    for (const std::uint32_t slot : list) {
+      Seq& s = seqs_[slot];
+      if (s.kv_tokens <= s.kv_told) continue;
+      [[maybe_unused]] const bool ok = kv_->Extend(s.request.id, Tokens(s.kv_tokens));
+      assert(ok);  // within its allocated slots
+      kv_untold_ -= s.kv_tokens - s.kv_told;
+      Told(s);
+    }
+  }
 }
 
 void ReplicaState::DecodeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed) {

@@ -59,8 +59,15 @@ class ReplicaState {
                double kv_bytes_per_token_per_gpu, SeqEvents* events);
 
   const ReplicaOptions& options() const { return options_; }
-  KvAllocator& kv() { return *kv_; }
+  // The allocator. Its Usage() and BlockMap() lag tokens grown within
+  // allocated slots: read Usage() instead, and SyncKv() before BlockMap().
   const KvAllocator& kv() const { return *kv_; }
+  // The cache's usage, with the tokens grown within allocated slots that the
+  // allocator has not been told of (stored, no longer reserved). O(1).
+  KvUsage Usage() const;
+  // Tells the allocator every running sequence's true length (before a
+  // block map is drawn). O(running sequences).
+  void SyncKv();
   int engines() const { return engines_; }
 
   // Sequence storage: slots are reused, so steady state allocates nothing.
@@ -132,6 +139,10 @@ class ReplicaState {
   void Preempt(std::uint32_t victim, int engine, double* stall_s);
   double SwapSeconds(std::int64_t tokens) const;
   void RemoveFromRunning(std::uint32_t slot, int engine);
+  // After `s` was admitted or extended to s.kv_tokens: the allocator knows it.
+  void Told(Seq& s);
+  // Before `s`'s KV is released or handed off: what it grew untold leaves the tally.
+  void Forget(Seq& s);
 
   ReplicaOptions options_;
   std::unique_ptr<KvAllocator> kv_;
@@ -139,6 +150,7 @@ class ReplicaState {
   int engines_;
   double kv_bytes_per_token_per_gpu_;
   SeqEvents* events_;
+  std::int64_t kv_untold_ = 0;  // sum of kv_tokens - kv_told over admitted sequences
   std::vector<Seq> seqs_;
   std::vector<std::uint32_t> free_slots_;
   RingBuffer<std::uint32_t> waiting_;

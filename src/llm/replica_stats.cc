@@ -58,10 +58,20 @@ void ReplicaStats::Reset(SimTime now) {
     t->Reset(now);
   }
   kv_capacity_ = capacity;
-  kv_peak_stored_ = kv_stored_.value();
+  win_.kv_peak_stored = kv_stored_.value();
   start_ = next_sample_ = now;
   measuring_ = true;
   heatmap_.cells = kHeatmapCells;
+}
+
+void ReplicaStats::Close(SimTime now) {
+  if (closed_) return;
+  for (TimeWeighted* t : {&waiting_, &running_, &kv_stored_, &kv_reserved_, &kv_internal_, &kv_external_, &kv_cached_,
+                          &kv_free_}) {
+    t->Freeze(now);
+  }
+  closed_win_ = win_;
+  closed_ = true;
 }
 
 void ReplicaStats::OnFirstToken(const Seq& s, SimTime now) {
@@ -76,9 +86,11 @@ void ReplicaStats::OnGaps(double gap_s, std::int64_t count) {
   if (count > 0) itl_.Add(gap_s * kMs, static_cast<std::uint64_t>(count));
 }
 
-void ReplicaStats::OnCompleted(const Seq& s) {
+void ReplicaStats::OnCompleted(const Seq& s, std::int64_t produced, SimTime now) {
+  if (now > start_) ++win_.completions;
   if (!s.measured) return;
   ++completed_;
+  measured_output_tokens_ += static_cast<std::uint64_t>(std::max<std::int64_t>(0, produced));
   const double ttft_s = NsToSeconds(s.first_token - s.request.arrival);
   double tpot_s = 0;
   if (s.output > 1) {
@@ -92,24 +104,25 @@ void ReplicaStats::OnCompleted(const Seq& s) {
 
 void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens,
                                double prompt_share) {
-  ++iterations_;
-  iteration_tokens_ += static_cast<double>(tokens);
-  batch_sequences_ += static_cast<std::uint64_t>(sequences);
+  Window& w = win_;
+  ++w.iterations;
+  w.iteration_tokens += static_cast<double>(tokens);
+  w.batch_sequences += static_cast<std::uint64_t>(sequences);
   const auto n = static_cast<std::size_t>(sequences);
-  if (n >= batch_size_counts_.size()) batch_size_counts_.resize(n + 1, 0);
-  ++batch_size_counts_[n];
-  flops_ += b.flops;
-  hbm_bytes_ += b.hbm_bytes;
-  tp_bytes_ += b.tp_bytes;
-  tp_comm_s_ += b.tp_comm_s;
-  busy_s_ += b.stage_s;  // each stage is busy stage_s; summed over stages / pp in Fill
-  prompt_busy_s_ += b.stage_s * prompt_share;
+  if (n >= w.batch_size_counts.size()) w.batch_size_counts.resize(n + 1, 0);
+  ++w.batch_size_counts[n];
+  w.flops += b.flops;
+  w.hbm_bytes += b.hbm_bytes;
+  w.tp_bytes += b.tp_bytes;
+  w.tp_comm_s += b.tp_comm_s;
+  w.busy_s += b.stage_s;  // each stage is busy stage_s; summed over stages / pp in Fill
+  w.prompt_busy_s += b.stage_s * prompt_share;
 }
 
-void ReplicaStats::OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvAllocator& kv) {
+void ReplicaStats::OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvUsage& u,
+                           const KvAllocator& kv) {
   waiting_.Set(now, static_cast<double>(waiting));
   running_.Set(now, static_cast<double>(running));
-  const KvUsage u = kv.Usage();
   kv_capacity_ = static_cast<double>(u.capacity.value());
   kv_stored_.Set(now, static_cast<double>(u.stored.value()));
   kv_reserved_.Set(now, static_cast<double>(u.reserved.value()));
@@ -117,7 +130,7 @@ void ReplicaStats::OnState(SimTime now, std::int64_t waiting, std::int64_t runni
   kv_external_.Set(now, static_cast<double>(u.external.value()));
   kv_cached_.Set(now, static_cast<double>(u.cached.value()));
   kv_free_.Set(now, static_cast<double>(u.free.value()));
-  kv_peak_stored_ = std::max(kv_peak_stored_, static_cast<double>(u.stored.value()));
+  win_.kv_peak_stored = std::max(win_.kv_peak_stored, static_cast<double>(u.stored.value()));
   if (measuring_ && now >= next_sample_) SampleSeries(now, kv);
 }
 
@@ -153,28 +166,33 @@ void ReplicaStats::CompactSeries() {
 }
 
 void ReplicaStats::Fill(SimTime end, double window_s, double peak_flops, double peak_bandwidth, LlmReport* out) const {
+  const Window& w = window();
+  const double per_s = window_s > 0 ? 1 / window_s : 0;
   out->ttft_ms = ttft_.Summarize();
   out->tpot_ms = tpot_.Summarize();
   out->itl_ms = itl_.Summarize();
-  out->output_tokens = output_tokens_;
-  out->output_tokens_per_s = window_s > 0 ? static_cast<double>(output_tokens_) / window_s : 0;
-  out->prompt_tokens_per_s = window_s > 0 ? static_cast<double>(prompt_tokens_) / window_s : 0;
+  out->output_tokens = measured_output_tokens_;
+  out->window_output_tokens = w.output_tokens;
+  out->output_tokens_per_s = static_cast<double>(w.output_tokens) * per_s;
+  out->prompt_tokens_per_s = static_cast<double>(w.prompt_tokens) * per_s;
   out->ttft_slo_ms = ttft_slo_s_ * kMs;
   out->tpot_slo_ms = tpot_slo_s_ * kMs;
   out->slo_attainment = completed_ > 0 ? static_cast<double>(slo_met_) / static_cast<double>(completed_) : 0;
-  out->goodput_rps = window_s > 0 ? static_cast<double>(slo_met_) / window_s : 0;
-  out->busy_fraction = window_s > 0 ? std::min(1.0, busy_s_ / window_s) : 0;
-  out->preemptions = preemptions_;
-  out->recomputed_tokens = recomputed_tokens_;
-  out->recompute_s = recompute_s_;
-  out->tp_bytes = tp_bytes_;
-  out->tp_comm_s = tp_comm_s_;
-  out->tokens_processed = iteration_tokens_;
-  out->tp_busy_fraction = window_s > 0 ? std::min(1.0, tp_comm_s_ / window_s) : 0;
+  // Goodput: the window's completions at the measured requests' attainment.
+  out->goodput_rps = out->slo_attainment * static_cast<double>(w.completions) * per_s;
+  out->busy_fraction = std::min(1.0, w.busy_s * per_s);
+  out->preemptions = w.preemptions;
+  out->recomputed_tokens = w.recomputed_tokens;
+  out->recompute_s = w.recompute_s;
+  out->tp_bytes = w.tp_bytes;
+  out->tp_comm_s = w.tp_comm_s;
+  out->tokens_processed = w.iteration_tokens;
+  out->tp_busy_fraction = std::min(1.0, w.tp_comm_s * per_s);
   out->failed = failed_;
   out->rejected = rejected_;
-  out->batch_size_counts = batch_size_counts_;
-  out->mean_batch_size = iterations_ > 0 ? static_cast<double>(batch_sequences_) / static_cast<double>(iterations_) : 0;
+  out->batch_size_counts = w.batch_size_counts;
+  out->mean_batch_size =
+      w.iterations > 0 ? static_cast<double>(w.batch_sequences) / static_cast<double>(w.iterations) : 0;
   const std::size_t n = ttft_.size();
   if (n > 0) {
     out->ttft_parts_ms = Scaled(ttft_parts_sum_, kMs / static_cast<double>(n));
@@ -184,14 +202,14 @@ void ReplicaStats::Fill(SimTime end, double window_s, double peak_flops, double 
   out->kv_mean = KvShares{kv_stored_.Average(end) / cap,   kv_reserved_.Average(end) / cap,
                           kv_internal_.Average(end) / cap, kv_external_.Average(end) / cap,
                           kv_cached_.Average(end) / cap,   kv_free_.Average(end) / cap};
-  out->kv_peak_utilization = kv_peak_stored_ / cap;
+  out->kv_peak_utilization = w.kv_peak_stored / cap;
   out->kv_capacity_tokens = static_cast<std::int64_t>(kv_capacity_);
   out->mean_concurrency = waiting_.Average(end) + running_.Average(end);
   out->mean_running = running_.Average(end);
   out->heatmap = heatmap_;
   out->queue_series = queue_series_;
-  out->mfu = window_s > 0 ? flops_ / (window_s * peak_flops) : 0;
-  out->mbu = window_s > 0 ? hbm_bytes_ / (window_s * peak_bandwidth) : 0;
+  out->mfu = window_s > 0 ? w.flops / (window_s * peak_flops) : 0;
+  out->mbu = window_s > 0 ? w.hbm_bytes / (window_s * peak_bandwidth) : 0;
 }
 
 }  // namespace fleetlab

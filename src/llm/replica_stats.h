@@ -27,6 +27,10 @@ class ReplicaStats {
   }
   // Starts the measurement window at `now`.
   void Reset(SimTime now);
+  // Ends the window's rates and time averages at `now` (the run's last
+  // arrival): tokens, iterations, preemptions and occupancy after it (the
+  // drain) no longer count, while measured requests' latencies still do.
+  void Close(SimTime now);
   // The expected length of the window, if known: the series are then
   // sampled about kMaxRows times over it (the interval still doubles if the
   // run goes on longer), keeping the cost of block-map snapshots bounded.
@@ -41,26 +45,34 @@ class ReplicaStats {
   void OnFirstToken(const Seq& s, SimTime now);
   // `count` gaps of `gap_s` between the tokens of measured requests.
   void OnGaps(double gap_s, std::int64_t count);
-  void OnCompleted(const Seq& s);
-  void OnOutputTokens(std::int64_t n) { output_tokens_ += static_cast<std::uint64_t>(n); }
-  void OnPromptTokens(std::int64_t n) { prompt_tokens_ += static_cast<std::uint64_t>(n); }
+  // A request completed here at `now`, having produced `produced` of its
+  // output tokens on this replica (a decode replica's first token came with
+  // it). The window counts completions in (start, close]: one at the very
+  // instant the window opened belongs to the warm-up.
+  void OnCompleted(const Seq& s, std::int64_t produced, SimTime now);
+  void OnOutputTokens(std::int64_t n) { win_.output_tokens += static_cast<std::uint64_t>(n); }
+  void OnPromptTokens(std::int64_t n) { win_.prompt_tokens += static_cast<std::uint64_t>(n); }
 
   // An iteration launched with `sequences` sequences processing `tokens`
   // tokens (prefill and decode) and breakdown `b`; `prompt_share` of its
   // time is charged to prompt tokens (token_cost.h).
   void OnIteration(const StepBreakdown& b, std::int64_t sequences, std::int64_t tokens, double prompt_share);
   // The share of the busy time charged to prompt tokens (0 when idle).
-  double PromptBusyShare() const { return busy_s_ > 0 ? prompt_busy_s_ / busy_s_ : 0.0; }
+  double PromptBusyShare() const { return window().busy_s > 0 ? window().prompt_busy_s / window().busy_s : 0.0; }
   // The replica's state after any change: requests waiting and running, and
   // its KV cache (read for the categories and, now and then, the block map).
-  void OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvAllocator& kv);
+  // The replica's state changed at `now`: its queue, its KV usage `u`, and
+  // the allocator whose block map a series sample draws (told every
+  // sequence's true length first when SamplesBlockMap(now)).
+  void OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvUsage& u, const KvAllocator& kv);
+  bool SamplesBlockMap(SimTime now) const { return heatmap_on_ && measuring_ && now >= next_sample_; }
 
   // A preemption; `recompute_tokens` > 0 when the KV was dropped (not
   // swapped) and costs a lone prefill of `recompute_s` to rebuild.
   void OnPreemption(std::int64_t recompute_tokens = 0, double recompute_s = 0) {
-    ++preemptions_;
-    recomputed_tokens_ += static_cast<std::uint64_t>(std::max<std::int64_t>(0, recompute_tokens));
-    recompute_s_ += recompute_s;
+    ++win_.preemptions;
+    win_.recomputed_tokens += static_cast<std::uint64_t>(std::max<std::int64_t>(0, recompute_tokens));
+    win_.recompute_s += recompute_s;
   }
   void OnFailed() { ++failed_; }
   void OnRejected() { ++rejected_; }
@@ -83,22 +95,32 @@ class ReplicaStats {
   void SampleSeries(SimTime now, const KvAllocator& kv);
   void CompactSeries();
 
+  // What the window's rates and counts are made of; frozen at Close.
+  struct Window {
+    std::uint64_t output_tokens = 0, prompt_tokens = 0;  // every request's, warm-up included
+    std::uint64_t completions = 0;                       // every request's
+    double flops = 0, hbm_bytes = 0, busy_s = 0, prompt_busy_s = 0;
+    std::uint64_t iterations = 0, batch_sequences = 0;
+    std::vector<std::uint64_t> batch_size_counts;
+    std::uint64_t preemptions = 0, recomputed_tokens = 0;
+    double recompute_s = 0, tp_bytes = 0, tp_comm_s = 0, iteration_tokens = 0;
+    double kv_peak_stored = 0;
+  };
+  const Window& window() const { return closed_ ? closed_win_ : win_; }
+
+  Window win_, closed_win_;
+  bool closed_ = false;
+  // Measured requests (per-request figures: whenever they finish).
   SampleSet ttft_, tpot_;
   LogHistogram itl_;
-  std::uint64_t output_tokens_ = 0, prompt_tokens_ = 0;
-  std::uint64_t completed_ = 0, slo_met_ = 0;
+  std::uint64_t completed_ = 0, slo_met_ = 0, measured_output_tokens_ = 0;
   double ttft_slo_s_ = 0, tpot_slo_s_ = 0;
   StepBreakdown ttft_parts_sum_;
   double ttft_sum_s_ = 0;
-  double flops_ = 0, hbm_bytes_ = 0, busy_s_ = 0, prompt_busy_s_ = 0;
-  std::uint64_t iterations_ = 0, batch_sequences_ = 0;
-  std::vector<std::uint64_t> batch_size_counts_;
-  std::uint64_t preemptions_ = 0, failed_ = 0, rejected_ = 0;
-  std::uint64_t recomputed_tokens_ = 0;
-  double recompute_s_ = 0, tp_bytes_ = 0, tp_comm_s_ = 0, iteration_tokens_ = 0;
+  std::uint64_t failed_ = 0, rejected_ = 0;
   TimeWeighted waiting_, running_;
   TimeWeighted kv_stored_, kv_reserved_, kv_internal_, kv_external_, kv_cached_, kv_free_;
-  double kv_capacity_ = 0, kv_peak_stored_ = 0;
+  double kv_capacity_ = 0;
   // Series sampled every series_interval_, which doubles (dropping every
   // other row) whenever kMaxRows rows are full: bounded and evenly spaced.
   SimTime series_interval_ = 10 * kNsPerMs;

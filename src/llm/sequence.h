@@ -20,7 +20,10 @@ struct Seq {
   std::int64_t prefill_target = 0;
   std::int64_t prefilled = 0;  // of prefill_target, computed or found cached
   std::int64_t generated = 0;  // output tokens produced so far
-  std::int64_t kv_tokens = 0;  // slots allocated in the KV cache (0 when not admitted)
+  std::int64_t kv_tokens = 0;  // tokens in the KV cache (0 when not admitted)
+  // What the allocator was last told (kv_tokens - kv_told tokens grew within
+  // the slots it had already allocated, kv_room: ReplicaState::GrowOrPreempt).
+  std::int64_t kv_told = 0, kv_room = 0;
   SimTime scheduled = -1;      // first admitted to an iteration
   SimTime first_token = -1;
   SimTime last_token = -1;

@@ -9,7 +9,7 @@ double PromptShareOfIteration(std::int64_t prefill_tokens, std::int64_t decode_t
 
 void DeriveTokenCosts(double window_s, LlmReport* r) {
   constexpr double kPerMillionPerHour = 1e6 / 3600;
-  const double tokens = static_cast<double>(r->output_tokens);
+  const double tokens = static_cast<double>(r->window_output_tokens);
   if (tokens > 0 && window_s > 0) r->usd_per_million_output_tokens = r->usd_per_hour * window_s / 3600 / tokens * 1e6;
   if (r->prompt_tokens_per_s > 0) {
     r->usd_per_million_input_tokens = r->usd_per_hour_prompt / r->prompt_tokens_per_s * kPerMillionPerHour;

@@ -27,7 +27,7 @@ TEST(TokenCostTest, PerMillionTokensFromTheSplit) {
   r.usd_per_hour_prompt = 4;
   r.prompt_tokens_per_s = 1000;
   r.output_tokens_per_s = 250;
-  r.output_tokens = 900000;
+  r.window_output_tokens = 900000;
   DeriveTokenCosts(3600, &r);
   EXPECT_NEAR(r.usd_per_million_input_tokens, 4.0 / 3.6, 1e-9);
   EXPECT_NEAR(r.usd_per_million_output_tokens_split, 6.0 / 0.9, 1e-9);

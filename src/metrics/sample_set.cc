@@ -70,8 +70,86 @@ void BatchIntervals(const std::vector<double>& samples, int batches, Summary* ou
 
 }  // namespace
 
+void SampleSet::ToSketch() {
+  sketched_ = true;
+  block_size_ = std::max<std::uint64_t>(1, limit_ / kSketchBlocks);
+  std::vector<double> exact;
+  exact.swap(samples_);  // frees the exact samples once fed to the sketch
+  for (const double x : exact) AddToSketch(x);
+}
+
+void SampleSet::AddToSketch(double x) {
+  if (!sketched_) ToSketch();
+  sketch_.Add(x);
+  if (blocks_.empty() || blocks_.back().count >= block_size_) {
+    if (blocks_.size() >= 2 * kSketchBlocks) CompactBlocks();
+    blocks_.emplace_back();
+  }
+  Block& b = blocks_.back();
+  ++b.count;
+  b.sum += x;
+  b.hist.Add(x);
+}
+
+// Merges neighbouring blocks pairwise: half as many, twice as long.
+void SampleSet::CompactBlocks() {
+  std::vector<Block> merged;
+  merged.reserve(blocks_.size() / 2 + 1);
+  for (std::size_t i = 0; i < blocks_.size(); i += 2) {
+    Block b = std::move(blocks_[i]);
+    if (i + 1 < blocks_.size()) {
+      b.count += blocks_[i + 1].count;
+      b.sum += blocks_[i + 1].sum;
+      b.hist.Merge(blocks_[i + 1].hist);
+    }
+    merged.push_back(std::move(b));
+  }
+  blocks_.swap(merged);
+  block_size_ *= 2;
+}
+
+void SampleSet::Append(const SampleSet& other) {
+  if (!sketched_ && !other.sketched_ && samples_.size() + other.samples_.size() <= limit_) {
+    samples_.insert(samples_.end(), other.samples_.begin(), other.samples_.end());
+    return;
+  }
+  if (!other.sketched_) {
+    for (const double x : other.samples_) Add(x);
+    return;
+  }
+  if (!sketched_) ToSketch();
+  sketch_.Merge(other.sketch_);
+  for (const Block& b : other.blocks_) {
+    if (blocks_.size() >= 2 * kSketchBlocks) CompactBlocks();
+    blocks_.push_back(b);
+  }
+  block_size_ = std::max(block_size_, other.block_size_);
+}
+
+Summary SampleSet::SummarizeSketch(int batches) const {
+  Summary s = sketch_.Summarize();
+  const std::size_t m = blocks_.size(), k = static_cast<std::size_t>(batches);
+  if (m < k) return s;
+  std::vector<double> means, p99s;
+  for (std::size_t g = 0; g < k; ++g) {
+    Block batch;
+    for (std::size_t i = g * m / k; i < (g + 1) * m / k; ++i) {
+      batch.count += blocks_[i].count;
+      batch.sum += blocks_[i].sum;
+      batch.hist.Merge(blocks_[i].hist);
+    }
+    if (batch.count < 10) return s;
+    means.push_back(batch.sum / static_cast<double>(batch.count));
+    p99s.push_back(batch.hist.Quantile(0.99));
+  }
+  s.mean_ci95 = HalfWidth(means);
+  s.p99_ci95 = HalfWidth(p99s);
+  return s;
+}
+
 Summary SampleSet::Summarize(int batches) const {
   assert(batches >= 2);
+  if (sketched_) return SummarizeSketch(batches);
   Summary s;
   s.count = samples_.size();
   if (samples_.empty()) return s;

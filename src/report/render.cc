@@ -37,7 +37,9 @@ std::string Ms(double x, bool valid) {
 }  // namespace
 
 json ReportToJson(const Report& r, bool series) {
-  const bool valid = r.stable && r.completed > 0;
+  // Percentiles are reported beside the verdict, stable or not: an unstable
+  // run's latencies grow with its length, which the stability note says.
+  const bool valid = r.completed > 0;
   json out{
       {"scenario", r.scenario},
       {"seed", r.seed},
@@ -47,16 +49,22 @@ json ReportToJson(const Report& r, bool series) {
       {"capacity_per_s", r.capacity_per_s},
       {"latency_ms", {{"e2e", SummaryJson(r.e2e_ms, valid)}, {"queue", SummaryJson(r.queue_ms, valid)}}},
       {"wait_probability", r.wait_probability},
-      {"throughput", {{"requests_per_s", r.throughput_rps}}},
+      {"throughput", {{"requests_per_s", r.throughput_rps},
+                      {"drain_s", r.drain_s},
+                      {"with_drain", {{"requests_per_s", r.throughput_with_drain_rps},
+                                      {"window_s", r.with_drain_window_s}}}}},
       {"utilization", r.utilization},
       {"queue", {{"mean_length", r.mean_queue_length}, {"mean_in_system", r.mean_in_system},
                  {"backlog_growth_per_s", r.backlog_growth_per_s},
-                 {"in_system_at_window_start", r.in_system_at_window_start}}},
+                 {"in_system_at_window_start", r.in_system_at_window_start},
+                 {"in_system_at_window_end", r.in_system_at_window_end},
+                 {"little_w_s", r.little_w_s}}},
       {"batching", {{"mean_batch_size", r.mean_batch_size}}},
       {"requests", {{"arrived", r.arrived}, {"warmup", r.warmup}, {"completed", r.completed},
                     {"dropped", r.dropped}, {"in_flight_at_end", r.in_flight_at_end},
                     {"drop_fraction", r.drop_fraction}}},
-      {"sim", {{"events", r.events}, {"simulated_s", r.simulated_s}, {"window_s", r.window_s}}},
+      {"sim", {{"events", r.events}, {"simulated_s", r.simulated_s}, {"window_s", r.window_s},
+               {"drain_s", r.drain_s}}},
       {"analytic", AnalyticToJson(r.analytic)},
   };
   out["fleetlab_version"] = kVersion;
@@ -66,8 +74,9 @@ json ReportToJson(const Report& r, bool series) {
     out["vllm_bench"] = VllmBenchJson(r, valid);
     // Cost per user: what one user's answered request costs, the fleet's
     // cost over the window divided by the requests it answered in it.
-    out["cost"]["usd_per_request"] =
-        r.completed > 0 ? r.llm->usd_per_hour * r.window_s / 3600 / static_cast<double>(r.completed) : 0.0;
+    out["cost"]["usd_per_request"] = r.throughput_rps > 0 ? r.llm->usd_per_hour / 3600 / r.throughput_rps : 0.0;
+    out["throughput"]["with_drain"]["output_tokens_per_s"] =
+        r.with_drain_window_s > 0 ? static_cast<double>(r.llm->output_tokens) / r.with_drain_window_s : 0.0;
   }
   if (r.fleet) out["fleet"] = FleetJson(*r.fleet);
   if (r.path) out["path"] = PathJson(*r.path, valid);
@@ -78,7 +87,7 @@ json ReportToJson(const Report& r, bool series) {
 }
 
 std::string ReportToText(const Report& r, double wall_ms) {
-  const bool valid = r.stable && r.completed > 0;
+  const bool valid = r.completed > 0;
   const AnalyticPrediction& a = r.analytic;
   const bool av = a.available && a.stable;
   std::string out = fmt::format("scenario {}  (seed {})\n", r.scenario, r.seed);
@@ -111,7 +120,8 @@ std::string ReportToText(const Report& r, double wall_ms) {
   out += ClassesText(r.classes, valid);
   out += fmt::format("\n  requests: {} sent ({} warm-up), {} measured completed, {} dropped ({:.2f}%), {} in flight\n",
                      r.arrived, r.warmup, r.completed, r.dropped, 100 * r.drop_fraction, r.in_flight_at_end);
-  out += fmt::format("  simulated {:.3f} s ({:.3f} s measured), {} events", r.simulated_s, r.window_s, r.events);
+  out += fmt::format("  simulated {:.3f} s ({:.3f} s of arrivals measured, then a {:.3f} s drain; {:.3f} req/s with "
+                     "it), {} events", r.simulated_s, r.window_s, r.drain_s, r.throughput_with_drain_rps, r.events);
   if (wall_ms >= 0) {
     out += fmt::format(", {:.1f} ms wall, {:.2f} M events/s", wall_ms,
                        wall_ms > 0 ? static_cast<double>(r.events) / wall_ms / 1e3 : 0.0);

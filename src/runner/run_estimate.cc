@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/llm/memory_plan.h"
+#include "fleetlab/metrics/sample_set.h"
 #include "fleetlab/time.h"
 #include "fleetlab/workload/arrival_process.h"
 
@@ -48,6 +49,8 @@ constexpr double kQueuedRequestBytes = 140;  // a request waiting in a station's
 constexpr double kDeadlineRequestBytes = 1;  // the met/missed outcome
 constexpr double kStationBytes = 1.6 * kKiB;
 constexpr double kReplicaBytes = 160 * kKiB;
+// A paged allocator pays kKvBlockBytes only for blocks it has used (at most
+// the requests' tokens); with prefix caching, for every block.
 constexpr double kKvBlockBytes = 20, kPrefixKvBlockBytes = 76;
 // A trace record (workload/trace.h: 24 B with its hash-id range), a hash id.
 constexpr double kPrefixGroupBytes = 16, kTraceRecordBytes = 24, kTraceHashBytes = 8;
@@ -111,12 +114,16 @@ PathCounts CountStages(const std::vector<StageOptions>& stages) {
   return c;
 }
 
-double ReplicaBytes(const ReplicaOptions& r) {
+// A replica's memory: its fixed part and the KV blocks it ever uses (a
+// paged allocator lists only those), at most what `tokens` (the requests it
+// may hold at once, or all of its requests' tokens) fill.
+double ReplicaBytes(const ReplicaOptions& r, double tokens) {
   const KvCacheOptions& kv = r.kv.cache;
   if (kv.kind != KvCacheOptions::Kind::kPaged) return kReplicaBytes;
   const MemoryPlan plan = PlanMemory(r.hardware, r.memory);
-  const double tokens = plan.fits ? static_cast<double>(plan.kv_capacity.value()) : 0.0;
-  const double blocks = tokens / static_cast<double>(std::max<std::int64_t>(1, kv.block_tokens.value()));
+  const double capacity = plan.fits ? static_cast<double>(plan.kv_capacity.value()) : 0.0;
+  const double used = kv.prefix_caching || !(tokens > 0) ? capacity : std::min(capacity, tokens);
+  const double blocks = used / static_cast<double>(std::max<std::int64_t>(1, kv.block_tokens.value()));
   return kReplicaBytes + blocks * (kv.prefix_caching ? kPrefixKvBlockBytes : kKvBlockBytes);
 }
 
@@ -128,13 +135,15 @@ struct SystemCounts {
   std::string member_field;  // the field that sizes the members
 };
 
-SystemCounts CountLlm(const Scenario& s) {
+// `requests`: those the run sends (kInf if not known yet).
+SystemCounts CountLlm(const Scenario& s, double requests) {
   SystemCounts c{kLlmRequestBytes, kLlmEvents, 0, kInf, 0, "fleet.replicas"};
+  const double per_request = s.workload.sizes.prompt_tokens.Mean() + s.workload.sizes.output_tokens.Mean();
   if (s.disaggregation) {
     const DisaggregationOptions& d = *s.disaggregation;
     c.request_bytes = kDisaggRequestBytes;
-    c.member_bytes = d.prefill.replicas * ReplicaBytes(d.prefill.replica) +
-                     d.decode.replicas * ReplicaBytes(d.decode.replica);
+    c.member_bytes = d.prefill.replicas * ReplicaBytes(d.prefill.replica, requests * per_request / d.prefill.replicas) +
+                     d.decode.replicas * ReplicaBytes(d.decode.replica, requests * per_request / d.decode.replicas);
     const ReplicaHardware& hw = d.prefill.replica.hardware;
     c.min_s = hw.pp * hw.iteration_overhead_s;
     c.member_field = "disaggregation.prefill.replicas and disaggregation.decode.replicas";
@@ -144,14 +153,14 @@ SystemCounts CountLlm(const Scenario& s) {
   if (n > 1) c.request_bytes += kPooledRequestBytes;
   for (std::size_t i = 0; i < n; ++i) {
     const ReplicaOptions& r = s.ReplicaOf(i);
-    c.member_bytes += ReplicaBytes(r);
+    c.member_bytes += ReplicaBytes(r, requests * per_request / static_cast<double>(n));
     c.min_s = std::min(c.min_s, r.hardware.pp * r.hardware.iteration_overhead_s);
   }
   return c;
 }
 
-SystemCounts CountSystem(const Scenario& s) {
-  if (s.llm()) return CountLlm(s);
+SystemCounts CountSystem(const Scenario& s, double requests) {
+  if (s.llm()) return CountLlm(s, requests);
   if (s.path) {
     const PathCounts p = CountStages(s.path->stages);
     return {kStationRequestBytes + kSampleBytes * p.samples, p.events, p.members * kStationBytes, p.min_s,
@@ -232,13 +241,16 @@ void Plan(const Scenario& s, const SystemCounts& c, RunEstimate* e) {
 
 RunEstimate EstimateRun(const Scenario& s) {
   RunEstimate e;
-  const SystemCounts c = CountSystem(s);
-  Plan(s, c, &e);
+  Plan(s, CountSystem(s, kInf), &e);
+  const SystemCounts c = CountSystem(s, e.requests);
   e.events = e.requests * c.request_events;
-  double per_request = c.request_bytes + (s.deadline ? kDeadlineRequestBytes : 0);
+  // Latency samples are kept exactly up to SampleSet::kExactSamples a
+  // metric, then sketched in bounded memory.
+  const double sampled = std::min(e.requests, static_cast<double>(SampleSet::kExactSamples));
+  double per_request = (s.deadline ? kDeadlineRequestBytes : 0);
   const double rate = s.workload.mode == LoadMode::kOpen ? OpenRate(s) : 0;
   if (c.capacity > 0 && rate > c.capacity) per_request += kQueuedRequestBytes * (1 - c.capacity / rate);  // backlog
-  e.bytes = kProcessBytes + e.requests * per_request + c.member_bytes +
+  e.bytes = kProcessBytes + sampled * c.request_bytes + e.requests * per_request + c.member_bytes +
             s.workload.sizes.prefix_groups * kPrefixGroupBytes + static_cast<double>(s.trace.size()) * kTraceRecordBytes +
             (s.trace_hashes ? static_cast<double>(s.trace_hashes->size()) * kTraceHashBytes : 0.0) +
             (s.workload.sizes.dataset ? static_cast<double>(s.workload.sizes.dataset->size()) * kTraceRecordBytes : 0.0);
@@ -250,7 +262,7 @@ Status CheckRunEstimate(const Scenario& s, double max_bytes, const std::string& 
   if (!(e.requests <= kMaxPlannedRequests)) return TooManyRequests(s, e.requests);
   if (e.arrival_span_s > kHorizonSeconds) return BeyondHorizon(s, e.arrival_span_s);
   if (e.bytes <= max_bytes) return Status::Ok();
-  const SystemCounts c = CountSystem(s);
+  const SystemCounts c = CountSystem(s, e.requests);
   const double for_requests = e.bytes - c.member_bytes - kProcessBytes;
   if (c.member_bytes > for_requests) {
     return Status::InvalidArgument(fmt::format("{}: the run would need about {} of memory ({} for the fleet's "

@@ -36,6 +36,9 @@ TEST(RunEstimateTest, OpenLoopStation) {
   EXPECT_DOUBLE_EQ(e.arrival_span_s, 1e6 / 90);
   EXPECT_EQ(e.events, 2e6);
   EXPECT_DOUBLE_EQ(e.bytes, 14 * kMiB + 24e6 + 1.6 * 1024);
+  // 1e7 requests: the latency samples stop growing at 2^20 (then sketched).
+  const RunEstimate big = EstimateRun(Parse(R"({"workload": {"requests": 10000000}})"));
+  EXPECT_DOUBLE_EQ(big.bytes, 14 * kMiB + 24.0 * 1048576 + 1.6 * 1024);
 }
 
 TEST(RunEstimateTest, TimedOpenLoopIsRateTimesDuration) {
@@ -73,14 +76,16 @@ TEST(RunEstimateTest, TimedClosedLoopIsBoundedByTheShortestCycleOrTheCapacity) {
   EXPECT_DOUBLE_EQ(fixed.requests, 4 + 100.0 * 10);
 }
 
-TEST(RunEstimateTest, AnLlmFleetIsMostlyItsKvBlockTables) {
+TEST(RunEstimateTest, AnLlmFleetPaysForTheKvBlocksItCanUse) {
   // llama-3-70b TP8 on H100: 1,317,774 token slots (fleetlab memory), blocks
-  // of 16: 82,360.875 blocks at 20 B, + 160 KiB a replica. Requests: 40 B +
+  // of 16 at 20 B each, but a paged allocator lists only the blocks it ever
+  // used: at most each replica's share of the requests' tokens, 2000 x (512
+  // + 256) / 200 = 7,680 (480 blocks); + 160 KiB a replica. Requests: 40 B +
   // 24 B pooled across the fleet.
   const std::string fleet = R"({"workload": {"requests": 2000, "warmup_requests": 10},
       "replica": {"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 8}, "fleet": {"replicas": 200}})";
   const RunEstimate e = EstimateRun(Parse(fleet));
-  const double replica = 160 * 1024 + 1317774.0 / 16 * 20;
+  const double replica = 160 * 1024 + 7680.0 / 16 * 20;
   EXPECT_NEAR(e.bytes, 14 * kMiB + 2000 * 64 + 200 * replica, 1.0);
   EXPECT_EQ(e.events, 2000 * 12);
 }
@@ -110,14 +115,16 @@ TEST(RunEstimateTest, RefusalsNameTheField) {
       "path": {"stages": [{"link": {"lanes": 0}}]}})").find("workload.duration_s: 1 users for 10 s could send inf"),
             std::string::npos);
   const Scenario big = Parse(R"({"workload": {"requests": 1000000000}})");
-  EXPECT_EQ(CheckRunEstimate(big, 8.0 * 1024 * kMiB, "--max-memory 8G").message(),
-            "workload.requests: the run would need about 22.4 GiB of memory (1e+09 requests at about 24 B each); "
-            "--max-memory 8G allows 8.0 GiB");
+  // 1e9 requests fit in 38 MiB: the samples stop growing at 2^20 a metric.
+  EXPECT_TRUE(CheckRunEstimate(big, 8.0 * 1024 * kMiB, "--max-memory 8G").ok());
+  EXPECT_EQ(CheckRunEstimate(big, 20 * kMiB, "--max-memory 20M").message().rfind(
+                "workload.requests: the run would need about 38 MiB of memory (1e+09 requests at about", 0),
+            0u);
   EXPECT_TRUE(CheckRunEstimate(big, kInf).ok());
   const Scenario fleet = Parse(R"({"workload": {"requests": 2000, "warmup_requests": 10},
       "replica": {"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 8}, "fleet": {"replicas": 10000}})");
-  EXPECT_EQ(CheckRunEstimate(fleet, 8.0 * 1024 * kMiB, "--max-memory 8G").message().rfind(
-                "fleet.replicas: the run would need about 16.9 GiB of memory (16.9 GiB for the fleet's members", 0),
+  EXPECT_EQ(CheckRunEstimate(fleet, 1024 * kMiB, "--max-memory 1G").message().rfind(
+                "fleet.replicas: the run would need about 1.5 GiB of memory (1.5 GiB for the fleet's members", 0),
             0u);
 }
 

@@ -9,110 +9,36 @@
 #include <fmt/format.h>
 
 #include "fleetlab/engine/simulator.h"
-#include "fleetlab/request_log.h"
+#include "runner/collector.h"
 #include "runner/prediction.h"
 #include "runner/class_tally.h"
 #include "runner/source.h"
+#include "runner/stability.h"
 #include "runner/system.h"
 
 namespace fleetlab {
 namespace {
 
-// Collects the measurements of one run: latency samples at completion, and
-// the occupancy of the system at the start and end of the arrival window.
-class Collector final : public CompletionListener, public SendObserver {
- public:
-  Collector(std::uint64_t expected, double deadline_s, const std::vector<WorkloadClass>& classes)
-      : deadline_(SecondsToNs(deadline_s)), classes_(classes) {
-    e2e_.Reserve(expected);
-    queue_.Reserve(expected);
-  }
-  void Attach(System* system, ClosedLoopSource* closed, RequestLog* log) {
-    system_ = system;
-    closed_ = closed;
-    log_ = log;
-  }
-
-  void OnSent(Simulator& sim, const Request& r) override {
-    ++sent_;
-    if (r.measured && !measuring_) {
-      measuring_ = true;
-      window_start_ = sim.now();
-      in_system_at_start_ = system_->InSystemNow();
-      system_->ResetStatistics(sim.now());
-    }
-    last_send_ = sim.now();
-    in_system_at_last_send_ = system_->InSystemNow();
-  }
-  void OnCompleted(Simulator& sim, const Request& r, SimTime service_start) override {
-    if (r.measured) {
-      e2e_.Add(NsToMs(sim.now() - r.arrival));
-      queue_.Add(NsToMs(service_start - r.arrival));
-      waited_ += service_start > r.arrival;
-      last_completion_ = sim.now();
-      Judge(r, sim.now() - r.arrival <= deadline_);
-      classes_.OnCompleted(r, sim.now());
-    }
-    ++returned_;
-    Log(sim, r, service_start, true);
-    if (closed_ != nullptr) closed_->OnReturned(sim, r);
-  }
-  void OnDropped(Simulator& sim, const Request& r) override {
-    if (r.measured) {
-      Judge(r, false);
-      classes_.OnDropped(r);
-    }
-    Log(sim, r, -1, false);
-    ++dropped_;
-    ++returned_;
-    if (closed_ != nullptr) closed_->OnReturned(sim, r);
-  }
-
-  // Records whether measured request r met its deadline (when there is one),
-  // indexed by arrival order.
-  void Judge(const Request& r, bool met) {
-    if (deadline_ <= 0) return;
-    if (r.id >= outcome_.size()) outcome_.resize(std::max<std::size_t>(r.id + 1, outcome_.size() * 2), kUnknown);
-    outcome_[r.id] = met ? kMet : kMissed;
-  }
-
-  // Stations and paths: the run logs each request (LLM replicas log their own).
-  void Log(const Simulator& sim, const Request& r, SimTime service_start, bool completed) {
-    if (log_ == nullptr) return;
-    RequestRecord record;
-    record.id = r.id;
-    record.measured = r.measured;
-    record.completed = completed;
-    record.arrival = r.arrival;
-    record.scheduled = service_start;
-    record.end = sim.now();
-    record.prompt_tokens = r.prompt_tokens;
-    log_->OnRequest(record);
-  }
-
-  enum Outcome : std::uint8_t { kUnknown = 0, kMet = 1, kMissed = 2 };
-  RequestLog* log_ = nullptr;
-  SimDuration deadline_;
-  std::vector<std::uint8_t> outcome_;
-  System* system_ = nullptr;
-  ClosedLoopSource* closed_ = nullptr;
-  SampleSet e2e_, queue_;
-  bool measuring_ = false;
-  SimTime window_start_ = 0, last_send_ = 0, last_completion_ = 0;
-  double in_system_at_start_ = 0, in_system_at_last_send_ = 0;
-  std::uint64_t sent_ = 0, returned_ = 0, dropped_ = 0, waited_ = 0;
-  ClassTally classes_;
-};
-
-// Decides stability: an open system is unstable if its offered load reaches
-// its exact capacity (the station's; an LLM replica's capacity is only an
-// estimate and is not used), or if its backlog grew by clearly more than
-// random fluctuation while arrivals lasted (drift of at least 2% of the
-// arrival rate and a backlog gain above 3*sqrt(arrivals) + 20).
+// Decides stability. Every run where no measured request completed is
+// unstable (all rejected or dropped: nothing is served). An open system is
+// unstable if its offered load reaches its exact capacity (a station's; an
+// LLM replica's capacity is only an estimate and is not used), or if its
+// backlog keeps growing once the system has filled: judged per quarter of the
+// arrivals with Little's law (stability.h), so that a system that fills from
+// empty, or a trace whose rate changes, is not mistaken for an overloaded one.
 void JudgeStability(const Scenario& s, const Collector& c, Report* r) {
-  const double span = NsToSeconds(c.last_send_ - c.window_start_);
-  const double gain = c.in_system_at_last_send_ - c.in_system_at_start_;
+  const double span = NsToSeconds(c.last_send() - c.window_start());
+  const double gain = c.in_system_at_last_send() - c.in_system_at_start();
   r->backlog_growth_per_s = span > 0 ? gain / span : 0.0;
+  const std::uint64_t measured = c.history().arrivals();
+  if (measured > 0 && r->completed == 0) {
+    r->stable = false;
+    r->stability_note = fmt::format("no measured request completed: all {} were dropped or refused{}", measured,
+                                    r->llm ? fmt::format(" ({} rejected as too long, {} failed)", r->llm->rejected,
+                                                         r->llm->failed)
+                                           : "");
+    return;
+  }
   if (s.workload.mode == LoadMode::kClosed) {
     r->stability_note = "closed loop: the user population bounds the backlog";
     return;
@@ -123,40 +49,69 @@ void JudgeStability(const Scenario& s, const Collector& c, Report* r) {
                                     "(by {:.1f} requests/s here)", r->offered_load, r->backlog_growth_per_s);
     return;
   }
-  const double arrivals = static_cast<double>(c.sent_);
-  if (r->backlog_growth_per_s > 0.02 * r->offered_rate_per_s && gain > 3 * std::sqrt(arrivals) + 20) {
+  // An estimate of capacity (an LLM replica's) is not exact enough to call a
+  // run unstable by itself, but past it a long stay of the first arrivals is
+  // not credited as filling.
+  const TrendVerdict t = JudgeTrend(c.history(), !(r->capacity_per_s > 0 && r->offered_load >= 1));
+  r->little_w_s.assign(std::begin(t.w_s), std::end(t.w_s));
+  const bool old_rule = !t.judged && r->backlog_growth_per_s > 0.02 * r->offered_rate_per_s &&
+                        gain > 3 * std::sqrt(static_cast<double>(c.sent())) + 20;
+  if (t.growing || old_rule) {
     r->stable = false;
-    r->stability_note = fmt::format("the backlog grew by {:.0f} requests ({:.1f}/s) while arrivals lasted",
-                                    gain, r->backlog_growth_per_s);
+    r->stability_note =
+        t.judged ? fmt::format("the backlog kept growing after the system had filled: by Little's law the time in "
+                               "system rose from {:.3g} s (2nd quarter of the arrivals) to {:.3g} s (last quarter), "
+                               "{:.0f} more requests waiting at the mean rate, beyond the {:.0f} a stable queue's "
+                               "fluctuations or a filling system reach", t.w_s[1], t.w_s[3], t.growth, t.threshold)
+                 : fmt::format("the backlog grew by {:.0f} requests ({:.1f}/s) while arrivals lasted", gain,
+                               r->backlog_growth_per_s);
     return;
   }
-  r->stability_note = fmt::format("offered load {:.3f} of {}capacity", r->offered_load,
-                                  s.llm() ? "estimated " : "");
+  r->stability_note = fmt::format("offered load {:.3f} of {}capacity{}", r->offered_load,
+                                  s.llm() ? "estimated " : "",
+                                  t.judged ? fmt::format("; time in system by quarter of the arrivals (Little) "
+                                                         "{:.3g} / {:.3g} / {:.3g} / {:.3g} s: no growth",
+                                                         t.w_s[0], t.w_s[1], t.w_s[2], t.w_s[3])
+                                           : "");
 }
 
-SimTime WindowEnd(const Scenario& s, const Simulator& sim, const Collector& c) {
-  return s.workload.duration_s > 0 ? sim.now() : std::max(c.last_completion_, c.last_send_);
+// When the run's measurements end: the duration of a timed run, else the
+// last measured completion or the last send.
+SimTime RunEnd(const Scenario& s, const Simulator& sim, const Collector& c) {
+  return s.workload.duration_s > 0 ? sim.now() : std::max(c.last_completion(), c.last_send());
 }
 
-void FillCounts(const Scenario& s, const Simulator& sim, const Collector& c, Report* r) {
-  r->window_s = NsToSeconds(WindowEnd(s, sim, c) - c.window_start_);
+// Rates and time averages are taken over the arrival window (first measured
+// arrival to the last arrival; to the duration of a timed run); a request
+// path's run to its end. The drain after the last arrival is reported apart,
+// with the benchmark-style throughput that includes it.
+void FillCounts(const Scenario& s, const Simulator& sim, const Collector& c, bool path, Report* r) {
+  const SimTime end = RunEnd(s, sim, c);
+  const SimTime rates_end = path ? end : c.window_end();
+  r->window_s = NsToSeconds(rates_end - c.window_start());
+  r->with_drain_window_s = NsToSeconds(end - c.window_start());
+  r->drain_s = c.closed_at_last_arrival() ? NsToSeconds(end - c.window_end()) : 0.0;
   r->simulated_s = NsToSeconds(sim.now());
   r->events = sim.events_delivered();
-  r->arrived = c.sent_;
-  r->warmup = std::min<std::uint64_t>(s.workload.warmup_requests, c.sent_);
-  r->completed = c.e2e_.size();
-  r->dropped = c.dropped_;
-  r->in_flight_at_end = c.sent_ - c.returned_;
-  r->in_system_at_window_start = static_cast<std::uint64_t>(c.in_system_at_start_);
-  r->drop_fraction = c.sent_ > 0 ? static_cast<double>(c.dropped_) / static_cast<double>(c.sent_) : 0.0;
-  r->e2e_ms = c.e2e_.Summarize();
-  r->queue_ms = c.queue_.Summarize();
-  r->wait_probability = r->completed > 0 ? static_cast<double>(c.waited_) / static_cast<double>(r->completed) : 0.0;
-  if (r->window_s > 0) r->throughput_rps = static_cast<double>(r->completed) / r->window_s;
+  r->arrived = c.sent();
+  r->warmup = std::min<std::uint64_t>(s.workload.warmup_requests, c.sent());
+  r->completed = c.e2e().size();
+  r->dropped = c.dropped();
+  r->in_flight_at_end = c.sent() - c.returned();
+  r->in_system_at_window_start = static_cast<std::uint64_t>(c.in_system_at_start());
+  r->in_system_at_window_end = static_cast<std::uint64_t>(c.history().end_in_system());
+  r->drop_fraction = c.sent() > 0 ? static_cast<double>(c.dropped()) / static_cast<double>(c.sent()) : 0.0;
+  r->e2e_ms = c.e2e().Summarize();
+  r->queue_ms = c.queue().Summarize();
+  r->wait_probability = r->completed > 0 ? static_cast<double>(c.waited()) / static_cast<double>(r->completed) : 0.0;
+  const double departures = path ? static_cast<double>(r->completed) : static_cast<double>(c.window_departures());
+  if (r->window_s > 0) r->throughput_rps = departures / r->window_s;
+  if (r->with_drain_window_s > 0) r->throughput_with_drain_rps = static_cast<double>(r->completed) / r->with_drain_window_s;
   if (s.workload.mode == LoadMode::kClosed) {
-    r->offered_rate_per_s = r->window_s > 0 ? static_cast<double>(c.sent_ - r->warmup) / r->window_s : 0.0;
+    const auto sent = static_cast<double>(c.history().arrivals());
+    r->offered_rate_per_s = r->window_s > 0 ? sent / r->window_s : 0.0;
   }
-  r->classes = c.classes_.Fill(r->window_s);
+  r->classes = c.classes().Fill(r->window_s);
 }
 
 // Misses, miss rate and stutter, in arrival order (requests still in flight
@@ -230,8 +185,10 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   const RandomStreams streams(s.seed);
   Simulator sim;
   const bool timed = s.workload.duration_s > 0;
-  Collector collector(timed ? 0 : s.workload.requests, s.deadline ? s.deadline->budget_s : 0.0,
-                      s.workload.sizes.classes);
+  Collector collector(timed || s.workload.requests <= s.workload.warmup_requests
+                          ? 0
+                          : s.workload.requests - s.workload.warmup_requests,
+                      s.workload.warmup_requests, s.deadline ? s.deadline->budget_s : 0.0, s.workload.sizes.classes);
   auto built = System::Build(s, streams, sim, &collector, hooks, ExpectedWindow(s));
   if (!built.ok()) return built.status();
   System* system = built->get();
@@ -260,15 +217,17 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
 
   const auto done = [&]() {  // the share of the run done, for RunHooks::progress
     if (timed) return std::min(1.0, NsToSeconds(sim.now()) / s.workload.duration_s);
-    return static_cast<double>(collector.sent_) / static_cast<double>(std::max<std::uint64_t>(1, limits.requests));
+    return static_cast<double>(collector.sent()) / static_cast<double>(std::max<std::uint64_t>(1, limits.requests));
   };
   FLEETLAB_RETURN_IF_ERROR(RunBounded(s, hooks, timed ? limits.duration : kTimeNever, sim, done));
-  FillCounts(s, sim, collector, &report);
-  const SimTime end = WindowEnd(s, sim, collector);
-  system->Fill(s, end, &report);
+  const SimTime end = RunEnd(s, sim, collector);
+  collector.Finish(end);
+  const bool path = s.path.has_value();
+  FillCounts(s, sim, collector, path, &report);
+  system->Fill(s, path ? end : collector.window_end(), &report);
   report.offered_load = report.capacity_per_s > 0 ? report.offered_rate_per_s / report.capacity_per_s : 0.0;
   JudgeStability(s, collector, &report);
-  if (s.deadline) report.deadline = JudgeDeadlines(s.deadline->budget_s, collector.outcome_);
+  if (s.deadline) report.deadline = JudgeDeadlines(s.deadline->budget_s, collector.outcomes());
   report.analytic = PredictScenario(s);
   return report;
 }

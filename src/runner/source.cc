@@ -21,9 +21,12 @@ void OpenLoopSource::Start(Simulator& sim) {
 }
 
 void OpenLoopSource::ScheduleNext(Simulator& sim) {
-  if (!process_.Next(rng_, sim.now(), &next_)) return;
-  if (!MaySend(limits_, sent_, next_.time)) return;
-  sim.Schedule(next_.time, id_, 0);
+  const bool more = process_.Next(rng_, sim.now(), &next_);
+  if (more && MaySend(limits_, sent_, next_.time)) {
+    sim.Schedule(next_.time, id_, 0);
+  } else if (limits_.duration == 0 && sent_ > 0) {
+    observer_->OnArrivalsEnded(sim);  // the count is reached or the trace has ended
+  }
 }
 
 void OpenLoopSource::OnEvent(Simulator& sim, const Event&) {
@@ -62,6 +65,7 @@ void ClosedLoopSource::OnEvent(Simulator& sim, const Event& event) {
   sizer_.Size(&r, false);
   target_->Submit(sim, r);
   observer_->OnSent(sim, r);
+  if (limits_.duration == 0 && !MaySend(limits_, sent_, sim.now())) observer_->OnArrivalsEnded(sim);
 }
 
 void ClosedLoopSource::OnReturned(Simulator& sim, const Request& request) {

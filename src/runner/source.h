@@ -26,6 +26,9 @@ class SendObserver {
  public:
   virtual ~SendObserver() = default;
   virtual void OnSent(Simulator& sim, const Request& request) = 0;
+  // The source will send nothing more (its request count is reached or its
+  // trace has ended); not called when a run's duration stops it.
+  virtual void OnArrivalsEnded(Simulator& sim) = 0;
 };
 
 class OpenLoopSource final : public EventHandler {

@@ -114,6 +114,14 @@ void System::ResetStatistics(SimTime now) {
   if (disagg_) disagg_->ResetStatistics(now);
 }
 
+bool System::CloseWindow(SimTime now) {
+  if (path_) return false;
+  for (const auto& st : stations_) st->CloseWindow(now);
+  for (const auto& rep : replicas_) rep->CloseWindow(now);
+  if (disagg_) disagg_->CloseWindow(now);
+  return true;
+}
+
 void System::Fill(const Scenario& s, SimTime end, Report* r) const {
   if (path_) {
     path_->Fill(end, r);

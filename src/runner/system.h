@@ -45,6 +45,10 @@ class System {
   double InSystemNow() const;
   // Starts every replica's time-weighted statistics afresh at `now`.
   void ResetStatistics(SimTime now);
+  // Ends the window's rates and time averages at `now` (the last arrival).
+  // Returns false for a request path, whose figures run to the end of the
+  // run (its drain is the last request's exit).
+  bool CloseWindow(SimTime now);
   // Fills capacity, utilisation, queue and batch figures, the LLM part and
   // the fleet part of `r` for the window ending at `end`. REQUIRES:
   // r->window_s is set.

@@ -20,6 +20,7 @@ void AddRunRoutes(Router& router, ServerContext& ctx) {
       WallLimit wall(ctx.watchdog.get(), wall_s, job.cancel);
       RunHooks hooks;
       hooks.cancel = wall.flag();
+      hooks.kv_heatmap = series;  // only a report with series shows the block map
       const auto start = std::chrono::steady_clock::now();
       auto report = RunScenario(request.scenario, hooks);
       const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

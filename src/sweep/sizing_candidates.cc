@@ -232,7 +232,7 @@ void Estimate(const SizingSpec& spec, double rate, const std::atomic<bool>* canc
 }
 
 std::string BindingConstraint(const CapacityResult& r) {
-  if (r.bound == CapacityBound::kAtLeastHigh) return "none reached below 1.25x the estimated capacity";
+  if (r.bound == CapacityBound::kAtLeastHigh) return fmt::format("none reached below {:g}x the estimated capacity", kCapacitySlack);
   const json& f = r.report_at_fail;
   if (f.is_null()) return "unknown";
   const double kv = Number(f, "kv.peak_utilization"), busy = Number(f, "gpu.busy_fraction");

@@ -133,7 +133,12 @@ TEST(SizingTest, AWorkloadDistributionReplacesTheBases) {
 class SizingSearchTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto spec = Parse(SmallQuestion());
+    // 800 requests: a 300-request run of the 1P:1D TP2 unit at 1.5 x its
+    // estimate lasts 0.8 s, too short to fall behind enough to miss an
+    // objective, and its bisection would end at the upper bracket.
+    json question = SmallQuestion();
+    question["requests"] = 800;
+    auto spec = Parse(question);
     ASSERT_TRUE(spec.ok()) << spec.status().message();
     spec_ = new SizingSpec(std::move(spec).value());
     SizingOptions options;
@@ -174,7 +179,7 @@ TEST_F(SizingSearchTest, ListedFleetsMeetTheSlosAndCostGpusTimesPrice) {
 
 // The bounds are sound: a candidate skipped unsimulated cost at least as
 // much as the listed fleets' bound; no bisection reached the top of its
-// bracket (1.25 x the estimated capacity), so the estimates were upper
+// bracket (kCapacitySlack x the estimated capacity), so the estimates were upper
 // bounds here; a unit's rate within the SLOs stays below its estimate x
 // the slack.
 TEST_F(SizingSearchTest, PruningBoundsAreSound) {

@@ -26,8 +26,9 @@ struct Subject {
 // applied on top; returns the report JSON. `label` names the run in errors.
 Result<nlohmann::json> RunWith(const Subject& subject, const nlohmann::json& overrides, const std::string& label);
 
-// The number at `path` ("llm.ttft_ms.p99") in a report. A null (an unstable
-// run's latency) reads as +infinity; a missing field is an error.
+// The number at `path` ("latency_ms.ttft.p99") in a report. A null, or a
+// latency (latency_ms.*, also a path stage's) of an unstable run, reads as +infinity; a missing
+// field is an error.
 Result<double> Metric(const nlohmann::json& report, const std::string& path);
 
 // The choice for `value` from rule["buckets"]: [{"below": x, "choice": id},

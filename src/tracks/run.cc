@@ -42,6 +42,13 @@ Result<double> Metric(const json& report, const std::string& path) {
   const json* node = FindAtPath(report, path);
   if (node == nullptr) return Status::InvalidArgument(fmt::format("lab.rule.metric: the report has no \"{}\"", path));
   if (node->is_null()) return std::numeric_limits<double>::infinity();
+  // An unstable run's latencies are reported but have no steady state: they
+  // grow with the run's length. A rule reads them as unbounded.
+  const json* stable = FindAtPath(report, "stable");
+  const bool latency = path.rfind("latency_ms.", 0) == 0 || path.find(".latency_ms.") != std::string::npos;
+  if (latency && stable != nullptr && stable->is_boolean() && !stable->get<bool>()) {
+    return std::numeric_limits<double>::infinity();
+  }
   if (node->is_boolean()) return node->get<bool>() ? 1.0 : 0.0;
   if (!node->is_number()) return Status::InvalidArgument(fmt::format("lab.rule.metric: \"{}\" is not a number", path));
   return node->get<double>();

@@ -102,6 +102,22 @@ it("getNumber reads the contract's llm.*_ms shorthand as the report's latency_ms
   expect(getNumber(r, 'latency_ms.nothing.p99')).toBeNull();
 });
 
+it('steadyView hides an unstable run\'s latencies, which the engine reports beside its verdict', async () => {
+  const { steadyView, getNumber } = await import('../src/api/report');
+  const r = fx<Report>('run-llama3-70b-h100');
+  expect(steadyView(r)).toBe(r);  // a stable run comes back as it is
+  const p = (x: number) => ({ count: 1, mean: x, p50: x, p90: x, p95: x, p99: x, p999: x, max: x });
+  const unstable = { ...r, stable: false, path: { stages: [{ name: 'fan', kind: 'fanout', latency_ms: p(9), branches: [{ name: 'a', kind: 'pool', latency_ms: p(4) }] }] } } as unknown as Report;
+  const v = steadyView(unstable);
+  expect(v.latency_ms.e2e).toBeNull();
+  expect(v.latency_ms.ttft).toBeNull();
+  expect(v.path!.stages[0]!.latency_ms).toBeNull();
+  expect(v.path!.stages[0]!.branches![0]!.latency_ms).toBeNull();
+  expect(unstable.latency_ms.e2e).not.toBeNull();  // the engine's report is not changed
+  expect(getNumber(unstable, 'llm.ttft_ms.p99')).toBeNull();
+  expect(getNumber(unstable, 'throughput.requests_per_s')).toBe(r.throughput.requests_per_s);
+});
+
 it('flattenStages lists each fan-out followed by its branches', async () => {
   const { flattenStages } = await import('../src/charts/transforms');
   const p = (p50: number, p99: number) => ({ count: 1, mean: p50, p50, p90: p99, p95: p99, p99, p999: p99, max: p99 });

@@ -96,6 +96,13 @@ class KvAllocator {
 
   // Whether Extend(seq, length) would succeed now.
   virtual bool CanExtend(SeqId seq, Tokens length) const = 0;
+  // The length `seq` can reach without allocating (paged: the slots of its
+  // blocks; contiguous: its region). A caller may grow a sequence within it
+  // without calling Extend per token, as long as it adds the tokens it has
+  // not told (all of them stored, taken from reserved) to Usage() and calls
+  // Extend with the true length before Release or BlockMap. REQUIRES: seq
+  // admitted.
+  virtual Tokens Allocated(SeqId seq) const = 0;
   // Whether Admit with these sizes would succeed now (ignoring cache hits).
   virtual bool CanAdmit(Tokens initial, Tokens reserve) const = 0;
 

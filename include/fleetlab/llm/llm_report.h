@@ -43,8 +43,11 @@ struct LlmReport {
 
   Summary ttft_ms, tpot_ms;
   Summary itl_ms;  // every inter-token gap, sketched (0.5% relative error)
+  // Rates over the arrival window: tokens every request (warm-up included)
+  // produced or prefilled while arrivals lasted, per second.
   double output_tokens_per_s = 0, prompt_tokens_per_s = 0;
-  std::uint64_t output_tokens = 0;
+  std::uint64_t output_tokens = 0;         // of measured completed requests (a per-request figure)
+  std::uint64_t window_output_tokens = 0;  // produced in the arrival window (the rates' numerator)
 
   double ttft_slo_ms = 0, tpot_slo_ms = 0;  // 0 = no objective
   double slo_attainment = 0;  // fraction of measured completed requests meeting both

@@ -80,6 +80,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // Starts the measurement window at `now`; `expected` (> 0 if known) is
   // the window's likely length, to space the time series evenly.
   void ResetStatistics(SimTime now, SimDuration expected = 0);
+  // Ends the window's rates and time averages at `now` (the last arrival);
+  // measured requests' latencies keep counting until they finish.
+  void CloseWindow(SimTime now);
   // The largest sustainable request rate, estimated from the performance
   // model for the workload's mean prompt and output lengths.
   double EstimateCapacity(double mean_prompt, double mean_output) const;

@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "fleetlab/metrics/sample_set.h"
+#include "fleetlab/metrics/summary.h"
 
 namespace fleetlab {
 

@@ -51,6 +51,13 @@ class Station final : public EventHandler, public RequestTarget {
 
   // Starts the time-weighted statistics afresh at `now` (end of warm-up).
   void ResetStatistics(SimTime now);
+  // Ends the time averages at `now` (the run's last arrival: the drain after
+  // it does not dilute them).
+  void CloseWindow(SimTime now) {
+    queue_len_.Freeze(now);
+    in_system_.Freeze(now);
+    busy_.Freeze(now);
+  }
 
  private:
   enum EventKind : std::uint32_t { kServiceDone = 0, kWindowExpired = 1 };

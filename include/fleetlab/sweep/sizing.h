@@ -42,10 +42,13 @@
 namespace fleetlab {
 
 // Capacity estimates (saturation) may undershoot the SLO capacity this much
-// before the lower bounds of step 1 stop being bounds: 1.25 x u is also the
+// before the lower bounds of step 1 stop being bounds. Measured: a 1P:1D
+// Llama-3-8B unit on H100 TP2 meets P99 TTFT 400 ms / TPOT 40 ms at 1.25 x
+// its estimate (src/sweep/sizing_test.cc's question), so 1.25 was not a
+// bound; 1.5 keeps room above it. 1.5 x u is also the
 // bisection's upper end (a unit that meets the SLOs there is recorded as
 // "at least" that rate, and its fleet is sized from it).
-inline constexpr double kCapacitySlack = 1.25;
+inline constexpr double kCapacitySlack = 1.5;
 
 struct SizingObjectives {
   // Limits on a statistic of the run's latencies (0: none), in ms. They are

@@ -21,11 +21,21 @@ class TimeWeighted {
   void Reset(SimTime now) {
     area_ = 0;
     start_ = last_ = now;
+    frozen_ = false;
+  }
+  // Closes the averaging window at `now` (the last arrival of a run): from
+  // then on Average() is the average over [start, now], while value() keeps
+  // following Set. Reset opens a new window. REQUIRES: now >= last change.
+  void Freeze(SimTime now) {
+    frozen_average_ = Average(now);
+    frozen_ = true;
   }
 
   double value() const { return value_; }
-  // Average over [start, now]. REQUIRES: now >= last change.
+  // Average over [start, now] (over [start, freeze time] once frozen).
+  // REQUIRES: now >= last change.
   double Average(SimTime now) const {
+    if (frozen_) return frozen_average_;
     const double span = static_cast<double>(now - start_);
     if (span <= 0) return value_;
     return (area_ + value_ * static_cast<double>(now - last_)) / span;
@@ -36,6 +46,8 @@ class TimeWeighted {
   double area_ = 0;  // integral of value over [start_, last_], in value * ns
   SimTime start_ = 0;
   SimTime last_ = 0;
+  bool frozen_ = false;
+  double frozen_average_ = 0;
 };
 
 }  // namespace fleetlab

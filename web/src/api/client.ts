@@ -7,6 +7,7 @@ import type {
   Health, MemoryRequest, MemoryResponse, Part, PlanRequest, PlanResponse, RunRequest, RunResponse,
   TracksResponse,
 } from './types';
+import { steadyView } from './report';
 
 export type ApiError =
   | { kind: 'http'; status: number; code: ErrorCode | 'unknown'; field: string | null; message: string; retryAfterS?: number }
@@ -185,4 +186,9 @@ export class Latest<Req, Res> {
 
 export function isSuperseded(v: unknown): v is Superseded {
   return typeof v === 'object' && v !== null && (v as Superseded).superseded === true;
+}
+
+/** A run's reply as the lab shows it, whichever engine answered (steadyView: an unstable run's latencies are null). */
+export function steadyRun(r: ApiResult<RunResponse>): ApiResult<RunResponse> {
+  return r.ok && r.value?.report ? { ok: true, value: { ...r.value, report: steadyView(r.value.report) } } : r;
 }

@@ -1,6 +1,6 @@
 // Reading the engine's JSON by the dot paths the tracks name
 // ("latency_ms.ttft.p99", "cost.usd_per_million_output_tokens").
-import type { JsonValue, Overrides, Part, Report, Target } from './types';
+import type { JsonValue, Overrides, Part, PathStage, Report, Target } from './types';
 
 export function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
@@ -11,8 +11,13 @@ export function getPath(obj: unknown, path: string): unknown {
   return cur;
 }
 
-/** A number at `path`, or null when absent or not a finite number. */
+/**
+ * A number at `path`, or null when absent or not a finite number. A report's
+ * latencies (latency_ms.*) read as null when the run is unstable: the engine
+ * reports them beside its verdict, but they have no steady state to show.
+ */
 export function getNumber(obj: unknown, path: string): number | null {
+  if (isUnstable(obj) && /^(latency_ms|llm)\./.test(path)) return null;
   let v = getPath(obj, path);
   if (v === undefined) {
     // The contract's shorthand "llm.ttft_ms.p99" names the report's latency_ms.ttft.p99.
@@ -20,6 +25,29 @@ export function getNumber(obj: unknown, path: string): number | null {
     if (m) v = getPath(obj, `latency_ms.${m[1]}.${m[2]}`);
   }
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/**
+ * A report as the lab shows it: when the engine judged the run unstable, its
+ * latencies (the run's own and every path stage's) become null, as they have
+ * no steady state; the engine reports them beside its verdict for tools that
+ * want them. A stable report comes back as it is.
+ */
+export function steadyView(report: Report): Report {
+  if (report.stable !== false) return report;
+  const out: Report = { ...report, latency_ms: { e2e: null, queue: null } };
+  for (const k of ['ttft', 'tpot', 'itl'] as const) if (k in report.latency_ms) out.latency_ms[k] = null;
+  if (report.path) out.path = { ...report.path, stages: report.path.stages.map(hideStageLatency) };
+  return out;
+}
+
+function hideStageLatency(s: PathStage): PathStage {
+  return { ...s, latency_ms: null, ...(s.branches ? { branches: s.branches.map(hideStageLatency) } : {}) };
+}
+
+/** Whether `obj` is a report whose run the engine judged unstable. */
+export function isUnstable(obj: unknown): boolean {
+  return obj !== null && typeof obj === 'object' && (obj as Record<string, unknown>).stable === false;
 }
 
 /**

@@ -174,7 +174,7 @@ export interface ClassReport {
   slo_attainment: number;
 }
 
-/** `fleetlab run --json` (docs/report.md). LLM fields are present only for a replica. */
+/** `fleetlab run --json` (docs/report.md). LLM fields are present only for a replica. Latencies are reported even when `stable` is false: read them through getNumber, which hides them then. */
 export interface Report {
   seed: number;
   scenario: string;
@@ -184,12 +184,16 @@ export interface Report {
     e2e: Percentiles | null; queue: Percentiles | null;
     ttft?: Percentiles | null; tpot?: Percentiles | null; itl?: Percentiles | null;
   };
-  throughput: { requests_per_s: number; output_tokens_per_s?: number; prompt_tokens_per_s?: number };
+  /** Rates over the arrival window (the drain after the last arrival excluded); `with_drain` as serving benchmarks count them. */
+  throughput: {
+    requests_per_s: number; output_tokens_per_s?: number; prompt_tokens_per_s?: number; drain_s?: number;
+    with_drain?: { requests_per_s: number; window_s: number; output_tokens_per_s?: number };
+  };
   utilization: number;
   capacity_per_s: number;
   offered: { rate_per_s: number; load: number };
   requests: { completed: number; arrived: number; dropped: number; output_tokens?: number; [k: string]: number | undefined };
-  queue: { mean_length: number; mean_in_system: number; backlog_growth_per_s: number };
+  queue: { mean_length: number; mean_in_system: number; backlog_growth_per_s: number; little_w_s?: number[] };
   batching?: { mean_batch_size: number; size_counts?: number[] };
   analytic: null | {
     method: string; exact: boolean; stable: boolean; utilization: number;

@@ -227,6 +227,7 @@ function unitFor(metric: string): string {
 }
 
 function getPathPercentiles(r: Report, path: string) {
+  if (!r.stable) return null; // reported beside the verdict, but no steady state to draw
   const key = path.split('.')[1] as keyof Report['latency_ms'];
   return r.latency_ms[key] ?? null;
 }

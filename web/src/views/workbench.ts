@@ -2,7 +2,7 @@
 // headline number, the configurations tried against the target (the
 // 10-iteration rule) and the stakeholder challenge. Requests are debounced
 // and latest-wins; an error is shown next to the control that caused it.
-import { describeError, isSuperseded, Latest, type ApiResult } from '../api/client';
+import { describeError, isSuperseded, Latest, steadyRun, type ApiResult } from '../api/client';
 import { applyOverrides, fmt, fmtHuman, getNumber, getPath, headline, targetMet } from '../api/report';
 import type { FrontierResponse, JsonValue, Overrides, Part, Report, RunResponse } from '../api/types';
 import type { EnergyPoint } from '../charts/EnergyPower';
@@ -222,15 +222,15 @@ export class Workbench {
     markStep('run_start', mark);
     const base = { track: this.part.track, part: this.part.id };
     const series = this.part.instruments.includes('heatmap');
-    const run = this.api.run({ ...base, overrides: o, series }, signal);
+    const run = this.api.run({ ...base, overrides: o, series }, signal).then(steadyRun);
     const scenario = this.scenario(o);
     const allocator = getPath(scenario, ALLOCATOR);
     const other = this.needs('other') && typeof allocator === 'string'
-      ? this.api.run({ ...base, overrides: { ...o, [ALLOCATOR]: allocator === 'paged' ? 'contiguous' : 'paged' } }, signal) : null;
+      ? this.api.run({ ...base, overrides: { ...o, [ALLOCATOR]: allocator === 'paged' ? 'contiguous' : 'paged' } }, signal).then(steadyRun) : null;
     const c = this.challenge.challenge;
     const bo = c ? baselineOverrides(c, o) : null;
     const bkey = bo ? canonical(bo) : null;
-    const baseline = bo && bkey !== this.baselineKey ? this.api.run({ ...base, overrides: bo }, signal) : null;
+    const baseline = bo && bkey !== this.baselineKey ? this.api.run({ ...base, overrides: bo }, signal).then(steadyRun) : null;
     const [r, m, b] = await Promise.all([run, other, baseline]);
     markStep('responses_parsed', mark);
     return { o, scenario, r, m, b, bkey };
