@@ -24,7 +24,7 @@ namespace {
 using nlohmann::json;
 
 struct CompareArgs {
-  std::string result, scenario, model, gpu, max_memory;
+  std::string result, scenario, model, gpu, max_memory, engine = "vllm-v1";
   int tp = 1, pp = 1;
   std::uint64_t seed = 1;
   bool as_json = false;
@@ -54,7 +54,9 @@ Result<json> SystemDocument(const CompareArgs& a, const VllmBenchResult& r) {
   if (!catalog.ok()) return catalog.status();
   auto model = ModelOf(a, r, *catalog);
   if (!model.ok()) return model.status();
-  return json{{"replica", {{"model", *model}, {"gpu", a.gpu}, {"tp", a.tp}, {"pp", a.pp}}}};
+  json replica = {{"model", *model}, {"gpu", a.gpu}, {"tp", a.tp}, {"pp", a.pp}};
+  if (a.engine != "none") replica["engine"] = a.engine;
+  return json{{"replica", replica}};
 }
 
 std::string Text(const VllmBenchResult& r, const json& rows, const std::vector<std::string>& notes,
@@ -135,6 +137,8 @@ void AddCompareCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--gpu", a->gpu, "Catalog GPU id the benchmark ran on (without --scenario).");
   cmd->add_option("--tp", a->tp, "Tensor-parallel degree (without --scenario).")->check(CLI::Range(1, 1024));
   cmd->add_option("--pp", a->pp, "Pipeline-parallel degree (without --scenario).")->check(CLI::Range(1, 1024));
+  cmd->add_option("--engine", a->engine, "Engine profile of the replica (without --scenario): a catalog engine id "
+                  "(data/engines), or none for fleetlab's own defaults.")->capture_default_str();
   cmd->add_option("--seed", a->seed, "Seed of the simulated arrivals and run.")->capture_default_str();
   cmd->add_flag("--json", a->as_json, "Print {rows, notes, report} as JSON.");
   AddMaxMemoryFlag(cmd, &a->max_memory);

@@ -17,6 +17,7 @@
 #include "fleetlab/util/json.h"
 #include "llm/catalog_layers.h"
 #include "llm/catalog_variants.h"
+#include "llm/catalog_engines.h"
 #include "scenario/field_reader.h"
 
 #ifndef FLEETLAB_SOURCE_DIR
@@ -247,6 +248,7 @@ Status ParseGpu(const json& j, GpuSpec* g) {
   g->device_class = classes[static_cast<std::size_t>(device_class)];
   FLEETLAB_RETURN_IF_ERROR(ReadPeakFlops(r, &g->peak_flops));
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "memory_gb", 1e9, &g->memory_bytes, Range::Above(0)));
+  FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "device_memory_mib", 1024.0 * 1024.0, &g->device_memory_bytes, Range::Above(0)));
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "memory_bandwidth_gbps", 1e9, &g->memory_bandwidth_Bps, Range::Above(0)));
   FLEETLAB_RETURN_IF_ERROR(r.Number("power_w", &g->power_w, Range::Above(0)));
   FLEETLAB_RETURN_IF_ERROR(r.Number("idle_power_w", &g->idle_power_w, Range::Between(0, g->power_w)));
@@ -261,6 +263,14 @@ Status ParseGpu(const json& j, GpuSpec* g) {
   FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &g->sources));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   return CheckSourced(j, g->sources);
+}
+
+Status ParseEngine(const json& j, EngineSpec* e) {
+  FieldReader r(j, "");
+  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ParseEngineFields(r, e));
+  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &e->sources));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  return CheckSourced(j, e->sources);
 }
 
 Status ParseHost(const json& j, HostSpec* h) {
@@ -400,6 +410,7 @@ Result<Catalog> Catalog::LoadFiles(const FileSet& files, const std::string& root
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "models", &ParseModel, &c.models_));
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "gpus", &ParseGpu, &c.gpus_));
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "hosts", &ParseHost, &c.hosts_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "engines", &ParseEngine, &c.engines_));  // optional folder
   for (const auto& g : c.gpus_) {
     const std::string file = JoinPath(root, "gpus/" + g.id + ".json");
     FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.scale_up_link, "scale_up_link", file));
@@ -426,6 +437,7 @@ Result<Catalog> Catalog::LoadOverlayDirectory(const std::string& dir) {
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "models", &ParseModel, &c.models_));
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "gpus", &ParseGpu, &c.gpus_));
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "hosts", &ParseHost, &c.hosts_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "engines", &ParseEngine, &c.engines_));
   return c;
 }
 
@@ -441,10 +453,12 @@ const ModelSpec* Catalog::FindModel(const std::string& id) const {
 const GpuSpec* Catalog::FindGpu(const std::string& id) const { return FindById(gpus_, id); }
 const HostSpec* Catalog::FindHost(const std::string& id) const { return FindById(hosts_, id); }
 const LinkSpec* Catalog::FindLink(const std::string& id) const { return FindById(links_, id); }
+const EngineSpec* Catalog::FindEngine(const std::string& id) const { return FindById(engines_, id); }
 
 std::string Catalog::ModelIds() const { return Ids(models_); }
 std::string Catalog::GpuIds() const { return Ids(gpus_); }
 std::string Catalog::LinkIds() const { return Ids(links_); }
 std::string Catalog::HostIds() const { return Ids(hosts_); }
+std::string Catalog::EngineIds() const { return Ids(engines_); }
 
 }  // namespace fleetlab

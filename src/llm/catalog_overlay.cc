@@ -54,6 +54,7 @@ Status Catalog::Overlay(const Catalog& top, const std::string& dir) {
   for (const auto& m : top.models_) Put(m, &merged.models_);
   for (const auto& g : top.gpus_) Put(g, &merged.gpus_);
   for (const auto& h : top.hosts_) Put(h, &merged.hosts_);
+  for (const auto& e : top.engines_) Put(e, &merged.engines_);
   FLEETLAB_RETURN_IF_ERROR(CheckModelNames(merged.models_, dir));
   for (const auto& g : merged.gpus_) {
     const std::string file = fmt::format("{}: gpus/{}.json", dir, g.id);

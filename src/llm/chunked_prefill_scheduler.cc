@@ -1,7 +1,9 @@
 // Chunked prefill (Sarathi-Serve, OSDI 2024): every iteration has a token
 // budget; decodes take their tokens first, then prefills fill the rest in
 // chunks, so a long prompt never stalls the running decodes for a whole
-// prefill. KV for a prompt is allocated whole when it is admitted.
+// prefill. KV for a prompt is allocated whole when it is admitted. With
+// chunk_prompts off, prompts join only whole: TensorRT-LLM's in-flight
+// batching without chunked context (decodes and whole context phases mixed).
 #include <algorithm>
 
 #include "llm/scheduler.h"
@@ -30,10 +32,14 @@ class ChunkedPrefillScheduler final : public Scheduler {
       const std::uint32_t* next = state.NextCandidate();
       if (next == nullptr) break;
       const std::uint32_t slot = *next;
-      if (!state.Admit(slot, engine, now)) break;
+      const Seq& q = state.seq(slot);
+      // Without chunking a prompt joins only whole (alone if it exceeds the budget).
+      if (!o.chunk_prompts && q.prefill_target - q.prefilled > budget && !plan->empty()) break;
+      if (!CapacityAllows(state, slot) || !state.Admit(slot, engine, now)) break;
       state.PopCandidate();
       const Seq& s = state.seq(slot);
-      const std::int64_t chunk = std::min(s.prefill_target - s.prefilled, budget);
+      const std::int64_t left = s.prefill_target - s.prefilled;
+      const std::int64_t chunk = o.chunk_prompts ? std::min(left, budget) : left;
       state.AddPrefill(plan, slot, chunk);
       budget -= chunk;
     }

@@ -20,7 +20,8 @@ class ContinuousScheduler final : public Scheduler {
       const std::uint32_t slot = *next;
       // A prompt longer than the budget still runs, alone.
       if (!plan->empty() && state.seq(slot).prefill_target > budget) break;
-      if (!state.Admit(slot, engine, now)) break;  // first come, first served: no overtaking
+      // First come, first served: no overtaking.
+      if (!CapacityAllows(state, slot) || !state.Admit(slot, engine, now)) break;
       state.PopCandidate();
       const Seq& s = state.seq(slot);
       state.AddPrefill(plan, slot, s.prefill_target - s.prefilled);

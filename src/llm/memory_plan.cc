@@ -25,10 +25,16 @@ std::string Layout(const ReplicaHardware& hw) {
                      hw.weight_gathered ? ", weight-gathered" : "");
 }
 
-// "one h100-sxm offers 72.0 GB (80.0 GB x 0.90)"
-std::string Offer(const ReplicaHardware& hw, const MemoryPlan& p, double utilization) {
-  return fmt::format("one {} offers {} ({} x {:.2f})", hw.gpu.id, Gb(p.usable_bytes), Gb(p.gpu_memory_bytes),
-                     utilization);
+// "one h100-sxm offers 72.0 GB (80.0 GB x 0.90)", "... (85.5 GB x 0.90 -
+// 2.4 GB reserved)", "... (85.5 GB - 2.4 GB reserved; KV gets 0.90 of the rest)"
+std::string Offer(const ReplicaHardware& hw, const MemoryPlan& p, const MemoryOptions& o) {
+  const std::string reserved = p.reserved_bytes > 0 ? fmt::format(" - {} reserved", Gb(p.reserved_bytes)) : "";
+  if (o.budget == MemoryBudget::kFractionOfFree) {
+    return fmt::format("one {} offers {} ({}{}; KV gets {:.2f} of the rest)", hw.gpu.id, Gb(p.usable_bytes),
+                       Gb(p.gpu_memory_bytes), reserved, o.gpu_memory_utilization);
+  }
+  return fmt::format("one {} offers {} ({} x {:.2f}{})", hw.gpu.id, Gb(p.usable_bytes), Gb(p.gpu_memory_bytes),
+                     o.gpu_memory_utilization, reserved);
 }
 
 std::string CheckInputs(const ReplicaHardware& hw, const MemoryOptions& o) {
@@ -43,6 +49,7 @@ std::string CheckInputs(const ReplicaHardware& hw, const MemoryOptions& o) {
   if (!(o.gpu_memory_utilization > 0 && o.gpu_memory_utilization <= 1)) {
     return fmt::format("gpu_memory_utilization must be in (0, 1] (got {})", o.gpu_memory_utilization);
   }
+  if (!(o.reserved_bytes >= 0)) return fmt::format("the reserved memory must be >= 0 (got {})", o.reserved_bytes);
   if (o.max_batch_tokens < 0) return fmt::format("max_batch_tokens must be >= 0 (got {})", o.max_batch_tokens);
   const ModelSpec& m = hw.model;
   if (m.layers <= 0 || m.kv_heads <= 0 || m.head_dim <= 0) return fmt::format("model \"{}\" has no shape", m.id);
@@ -136,18 +143,18 @@ std::string Reason(const ReplicaHardware& hw, const MemoryOptions& o, const Memo
   const double needed = p.weights_bytes_per_gpu + p.activation_bytes_per_gpu;
   if (p.weights_bytes_per_gpu > p.usable_bytes) {
     return fmt::format("weights need {} per GPU {} but {}", Gb(p.weights_bytes_per_gpu), Layout(hw),
-                       Offer(hw, p, o.gpu_memory_utilization));
+                       Offer(hw, p, o));
   }
   if (needed > p.usable_bytes) {
     return fmt::format("weights ({}) and activation workspace ({} for {} batch tokens) need {} per GPU {} but {}",
                        Gb(p.weights_bytes_per_gpu), Gb(p.activation_bytes_per_gpu), o.max_batch_tokens, Gb(needed),
-                       Layout(hw), Offer(hw, p, o.gpu_memory_utilization));
+                       Layout(hw), Offer(hw, p, o));
   }
   if (needed + p.window_kv_bytes_per_gpu > p.usable_bytes) {
     return fmt::format("weights ({}), activation workspace ({}) and the sliding-window KV of {} sequences ({}) "
                        "need {} per GPU {} but {}", Gb(p.weights_bytes_per_gpu), Gb(p.activation_bytes_per_gpu),
                        o.max_sequences, Gb(p.window_kv_bytes_per_gpu), Gb(needed + p.window_kv_bytes_per_gpu),
-                       Layout(hw), Offer(hw, p, o.gpu_memory_utilization));
+                       Layout(hw), Offer(hw, p, o));
   }
   return fmt::format("only {} tokens of KV cache fit ({} per GPU left after {} of weights and {} of activation "
                      "workspace; at least {} needed) {} on {}",
@@ -159,15 +166,18 @@ std::string Reason(const ReplicaHardware& hw, const MemoryOptions& o, const Memo
 
 MemoryPlan PlanMemory(const ReplicaHardware& hw, const MemoryOptions& options) {
   MemoryPlan p;
-  p.gpu_memory_bytes = hw.gpu.memory_bytes;
-  p.usable_bytes = hw.gpu.memory_bytes * options.gpu_memory_utilization;
+  p.gpu_memory_bytes = hw.gpu.MemoryBytes(options.capacity);
+  p.reserved_bytes = options.reserved_bytes;
+  const bool of_free = options.budget == MemoryBudget::kFractionOfFree;
+  p.usable_bytes = (of_free ? p.gpu_memory_bytes : p.gpu_memory_bytes * options.gpu_memory_utilization) -
+                   options.reserved_bytes;
   p.reason = CheckInputs(hw, options);
   if (!p.reason.empty()) return p;
   PlanWeights(hw, &p);
   p.activation_bytes_per_gpu = ActivationBytes(hw, options);
   p.window_kv_bytes_per_gpu = WindowKvBytesPerGpu(hw, options);
   const double fixed = p.weights_bytes_per_gpu + p.activation_bytes_per_gpu + p.window_kv_bytes_per_gpu;
-  p.kv_bytes_per_gpu = std::max(0.0, p.usable_bytes - fixed);
+  p.kv_bytes_per_gpu = std::max(0.0, p.usable_bytes - fixed) * (of_free ? options.gpu_memory_utilization : 1.0);
   p.kv_bytes_per_token_per_gpu = KvBytesPerTokenPerGpu(hw);
   p.kv_capacity = Tokens(static_cast<std::int64_t>(std::floor(p.kv_bytes_per_gpu / p.kv_bytes_per_token_per_gpu)) *
                          hw.attention_dp);

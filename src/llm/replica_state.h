@@ -87,6 +87,7 @@ class ReplicaState {
   std::size_t queued() const { return waiting_.size() + resumable_.size() + swapped_.size(); }
 
   std::vector<std::uint32_t>& running(int engine) { return running_[static_cast<std::size_t>(engine)]; }
+  const std::vector<std::uint32_t>& running_list(int engine) const { return running_[static_cast<std::size_t>(engine)]; }
   // Sequences running on `engine`; max_running bounds this per engine, as
   // vLLM's max_num_seqs bounds each pipeline virtual engine.
   std::int64_t RunningIn(int engine) const {

@@ -27,6 +27,12 @@ class Scheduler {
 std::unique_ptr<Scheduler> MakeScheduler(BatchingPolicy policy);
 
 // Shared steps of the policies (scheduler_steps.cc).
+// Whether the scheduler's capacity policy lets `slot` be admitted now:
+// always under kMaxUtilization; under kGuaranteedNoEvict only if the whole
+// final length (prompt + output, in whole blocks) of every running request
+// and of this one fits the cache together, so no request is ever preempted.
+// O(running requests).
+bool CapacityAllows(const ReplicaState& state, std::uint32_t slot);
 // Swaps back swapped-out sequences while memory and max_running allow.
 void SwapInWhatFits(ReplicaState& state, int engine, IterationPlan* plan);
 // Decode role: admits the waiting requests at the head of the queue whose

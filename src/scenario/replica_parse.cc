@@ -1,7 +1,10 @@
 #include "scenario/replica_parse.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "llm/catalog_engines.h"
 #include "scenario/field_reader.h"
 
 namespace fleetlab {
@@ -48,9 +51,9 @@ Status ParseEfficiency(const json& v, PerfEfficiency* e) {
 Status ParseScheduler(const json& v, SchedulerOptions* s) {
   FieldReader r(v, "replica.scheduler");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  int policy = static_cast<int>(s->policy);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("policy", {"static", "dynamic", "continuous", "chunked_prefill"}, &policy));
-  s->policy = static_cast<BatchingPolicy>(policy);
+  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ReadBatchingPolicy(r, "policy", &s->policy));
+  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ReadCapacityPolicy(r, "capacity", &s->capacity));
+  FLEETLAB_RETURN_IF_ERROR(r.Bool("chunk_prompts", &s->chunk_prompts));
   std::uint64_t running = s->max_running, tokens = s->max_batch_tokens, len = 0, batch = s->max_batch;
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_running", &running, Range::Between(1, 1e6)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_batch_tokens", &tokens, Range::Between(1, 1e8)));
@@ -218,8 +221,43 @@ Status ParseHardware(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   if (host_link != nullptr) o->host_link = *host_link;
   o->price_per_gpu_hour_usd = g->price_per_hour_usd;
   FLEETLAB_RETURN_IF_ERROR(r.Number("price_per_gpu_hour_usd", &o->price_per_gpu_hour_usd, Range::Between(0, 1e6)));
-  FLEETLAB_RETURN_IF_ERROR(
-      r.Number("gpu_memory_utilization", &o->memory.gpu_memory_utilization, Range{0, 1, true, false}));
+  return Status::Ok();
+}
+
+// replica.engine: the profile's defaults, before any field overrides them.
+Status ApplyEngine(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
+  if (!r.Has("engine")) return Status::Ok();
+  std::string id;
+  FLEETLAB_RETURN_IF_ERROR(r.String("engine", &id));
+  const EngineSpec* e = c.FindEngine(id);
+  if (e == nullptr) return Unknown("replica.engine", "engine", id, c.EngineIds());
+  o->engine = e->id;
+  const GpuSpec& gpu = o->hardware.gpu;
+  const bool excluded =
+      std::find(e->large_gpu_except.begin(), e->large_gpu_except.end(), gpu.id) != e->large_gpu_except.end();
+  const bool large = !excluded && gpu.MemoryBytes(MemoryCapacity::kDevice) >= e->large_gpu_min_gib * kBytesPerGiB;
+  SchedulerOptions& s = o->scheduler;
+  s.policy = e->policy;
+  s.chunk_prompts = e->chunk_prompts;
+  s.capacity = e->capacity;
+  s.max_running = large ? e->max_running_large : e->max_running;
+  s.max_batch_tokens = large ? e->max_batch_tokens_large : e->max_batch_tokens;
+  o->kv.cache.prefix_caching = e->prefix_caching;
+  MemoryOptions& m = o->memory;
+  m.capacity = MemoryCapacity::kDevice;
+  m.budget = e->budget;
+  m.gpu_memory_utilization = e->memory_fraction;
+  m.reserved_bytes = (o->hardware.gpus() > 1 ? e->reserved_gib_multi_gpu : e->reserved_gib) * kBytesPerGiB;
+  return Status::Ok();
+}
+
+// The memory fields of "replica", after the engine's defaults.
+Status ParseMemory(FieldReader& r, MemoryOptions* m) {
+  FLEETLAB_RETURN_IF_ERROR(r.Number("gpu_memory_utilization", &m->gpu_memory_utilization, Range{0, 1, true, false}));
+  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ReadMemoryCapacity(r, "memory_capacity", &m->capacity));
+  double reserved_gib = m->reserved_bytes / kBytesPerGiB;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("memory_reserved_gib", &reserved_gib, Range::Between(0, 1024)));
+  m->reserved_bytes = reserved_gib * kBytesPerGiB;
   return Status::Ok();
 }
 
@@ -234,6 +272,8 @@ Result<ReplicaOptions> ParseReplica(const json& value, const Catalog& catalog) {
                                                catalog.ModelIds(), catalog.GpuIds()));
   }
   FLEETLAB_RETURN_IF_ERROR(ParseHardware(r, catalog, &o));
+  FLEETLAB_RETURN_IF_ERROR(ApplyEngine(r, catalog, &o));
+  FLEETLAB_RETURN_IF_ERROR(ParseMemory(r, &o.memory));
   if (const json* d = r.Child("dtype")) FLEETLAB_RETURN_IF_ERROR(ParseDTypes(*d, &o.hardware));
   if (const json* e = r.Child("efficiency")) FLEETLAB_RETURN_IF_ERROR(ParseEfficiency(*e, &o.hardware.efficiency));
   if (const json* s = r.Child("scheduler")) FLEETLAB_RETURN_IF_ERROR(ParseScheduler(*s, &o.scheduler));

@@ -1,5 +1,6 @@
 // The catalog: models, accelerators, hosts and links, loaded from data files
-// (data/models, data/gpus, data/hosts, data/links; schema in data/README.md).
+// (data/models, data/gpus, data/hosts, data/links, data/engines; schema in
+// data/README.md).
 // Every number in those files carries a source. Derived sizes (parameter
 // counts, KV bytes per token, a layer's MACs) are computed here from the
 // architecture, never typed in.
@@ -18,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "fleetlab/llm/engine_spec.h"
 #include "fleetlab/llm/units.h"
 #include "fleetlab/status.h"
 #include "fleetlab/util/file_set.h"
@@ -152,6 +154,9 @@ struct GpuSpec {
   std::string device_class = "datacenter-gpu";
   std::map<DType, double> peak_flops;  // dense FLOP/s (OP/s for int8) per dtype
   double memory_bytes = 0;             // memory_gb x 1e9
+  // What the device reports (device_memory_mib x 2^20, nvidia-smi's total);
+  // 0: not given (memory_bytes is used).
+  double device_memory_bytes = 0;
   double memory_bandwidth_Bps = 0;     // bytes/s
   double power_w = 0, idle_power_w = 0;
   // Power model (docs/model.md, "Power and energy"). 0 means "not given".
@@ -182,6 +187,11 @@ struct GpuSpec {
   double ActivePowerW() const { return active_power_w > 0 ? active_power_w : power_w; }
   // The memory weights + activations must fit: sram_bytes when given.
   double FitBytes() const { return sram_bytes > 0 ? sram_bytes : memory_bytes; }
+  // The memory a plan starts from: the device-reported size when asked
+  // for and known, else the nominal one.
+  double MemoryBytes(MemoryCapacity c) const {
+    return c == MemoryCapacity::kDevice && device_memory_bytes > 0 ? device_memory_bytes : memory_bytes;
+  }
   // True when the device gives per-FLOP or per-byte energies.
   bool HasOpEnergies() const { return energy_per_flop_j > 0 || energy_per_byte_j > 0; }
 };
@@ -252,23 +262,27 @@ class Catalog {
   const GpuSpec* FindGpu(const std::string& id) const;
   const HostSpec* FindHost(const std::string& id) const;
   const LinkSpec* FindLink(const std::string& id) const;
+  const EngineSpec* FindEngine(const std::string& id) const;
 
   const std::vector<ModelSpec>& models() const { return models_; }
   const std::vector<GpuSpec>& gpus() const { return gpus_; }
   const std::vector<HostSpec>& hosts() const { return hosts_; }
   const std::vector<LinkSpec>& links() const { return links_; }
+  const std::vector<EngineSpec>& engines() const { return engines_; }
 
   // Comma-separated ids, for "must be one of ..." messages.
   std::string ModelIds() const;
   std::string GpuIds() const;
   std::string LinkIds() const;
   std::string HostIds() const;
+  std::string EngineIds() const;
 
  private:
   std::vector<ModelSpec> models_;
   std::vector<GpuSpec> gpus_;
   std::vector<HostSpec> hosts_;
   std::vector<LinkSpec> links_;
+  std::vector<EngineSpec> engines_;  // data/engines (optional folder)
 };
 
 }  // namespace fleetlab

@@ -15,6 +15,16 @@ struct MemoryOptions {
   // gpu_memory_utilization, default 0.9); the rest is left for the CUDA
   // context, the allocator's slack and other processes.
   double gpu_memory_utilization = 0.90;
+  // Which size of the GPU's memory the plan starts from: nominal (the
+  // vendor's GB, conservative: what the lab teaches with) or what the device
+  // reports (an engine profile's choice; catalog.h GpuSpec::MemoryBytes).
+  MemoryCapacity capacity = MemoryCapacity::kNominal;
+  // How the KV budget follows from it (engine_spec.h): vLLM's fraction of
+  // the total, or TensorRT-LLM's fraction of what is free after the weights.
+  MemoryBudget budget = MemoryBudget::kFractionOfTotal;
+  // Per GPU, bytes the framework holds outside its tensors (CUDA context,
+  // communication buffers): an engine profile's reserved_gib.
+  double reserved_bytes = 0;
   // Activation workspace per GPU, as tokens of one iteration that must fit
   // in flight (the largest prefill chunk or batch): sized as
   // max_batch_tokens x (hidden + ffn/tp) x activation bytes x 2 buffers.
@@ -25,8 +35,12 @@ struct MemoryOptions {
 };
 
 struct MemoryPlan {
-  double gpu_memory_bytes = 0;     // nominal memory of one GPU
-  double usable_bytes = 0;         // times gpu_memory_utilization
+  double gpu_memory_bytes = 0;     // memory of one GPU (nominal or device-reported)
+  // What weights, activations and KV may use: gpu_memory_bytes x
+  // gpu_memory_utilization - reserved (fraction of total); gpu_memory_bytes
+  // - reserved (fraction of free, where the fraction applies to the rest).
+  double usable_bytes = 0;
+  double reserved_bytes = 0;       // the framework's reservation per GPU
   double weights_bytes_per_gpu = 0;  // the most loaded GPU (first or last stage)
   double weights_bytes_total = 0;    // all GPUs of the replica together
   double activation_bytes_per_gpu = 0;

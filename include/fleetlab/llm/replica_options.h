@@ -8,18 +8,13 @@
 #include <optional>
 #include <string>
 
+#include "fleetlab/llm/batching_policy.h"
+#include "fleetlab/llm/engine_spec.h"
 #include "fleetlab/llm/kv_cache.h"
 #include "fleetlab/llm/memory_plan.h"
 #include "fleetlab/llm/perf_model.h"
 
 namespace fleetlab {
-
-enum class BatchingPolicy {
-  kStatic,          // a batch of max_batch waits to fill, then runs until its longest request ends
-  kDynamic,         // like static, but starts when max_batch wait or the oldest waited batch_window
-  kContinuous,      // iteration-level joins and leaves; prefills run first (vLLM)
-  kChunkedPrefill,  // one token budget per iteration shared by decodes and prefill chunks (Sarathi-Serve)
-};
 
 struct SchedulerOptions {
   BatchingPolicy policy = BatchingPolicy::kContinuous;
@@ -36,6 +31,12 @@ struct SchedulerOptions {
   // Static and dynamic batching: requests per batch, and the dynamic window.
   std::int64_t max_batch = 32;
   double batch_window_s = 0.010;
+  // Chunked prefill: false admits a prompt only when all of it fits the
+  // token budget (TensorRT-LLM's in-flight batching without chunked context).
+  bool chunk_prompts = true;
+  // Admission when KV blocks are short (engine_spec.h); kGuaranteedNoEvict
+  // never preempts.
+  CapacityPolicy capacity = CapacityPolicy::kMaxUtilization;
 };
 
 enum class ReservationPolicy { kMaxLength, kPowerOfTwo, kOracle };
@@ -109,6 +110,9 @@ struct ReplicaOptions {
   SpeculativeOptions speculative;
   SloOptions slo;
   double price_per_gpu_hour_usd = 0;  // defaults to the GPU's catalog price
+  // The engine profile (replica.engine) whose defaults were applied; empty:
+  // fleetlab's own defaults (SchedulerOptions, MemoryOptions).
+  std::string engine;
   // Set by the disaggregation parser for its pools, never by "replica";
   // leave kBoth for co-located serving.
   ReplicaRole role = ReplicaRole::kBoth;

@@ -1,0 +1,14 @@
+// The iteration-level scheduling policies of an LLM replica
+// (src/llm/*_scheduler.cc, one per file).
+#pragma once
+
+namespace fleetlab {
+
+enum class BatchingPolicy {
+  kStatic,          // a batch of max_batch waits to fill, then runs until its longest request ends
+  kDynamic,         // like static, but starts when max_batch wait or the oldest waited batch_window
+  kContinuous,      // iteration-level joins and leaves; prefills run first (vLLM V0)
+  kChunkedPrefill,  // one token budget per iteration shared by decodes and prefill chunks (Sarathi-Serve, vLLM V1)
+};
+
+}  // namespace fleetlab

@@ -1,0 +1,64 @@
+// An engine profile: the serving engine a replica imitates (vLLM V1,
+// TensorRT-LLM), read from data/engines/<id>.json. It gives the scheduler's
+// defaults and how the engine budgets GPU memory for its KV cache; a
+// scenario names it as replica.engine and may still override any field.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "fleetlab/llm/batching_policy.h"
+
+namespace fleetlab {
+
+// Which memory size a GPU has for the plan: the vendor's nominal figure
+// (memory_gb x 1e9, conservative) or what the device reports to the driver
+// (device_memory_mib; the nominal figure where a GPU gives none).
+enum class MemoryCapacity { kNominal, kDevice };
+
+// How the engine sizes its KV cache from that memory.
+enum class MemoryBudget {
+  // vLLM: total x gpu_memory_utilization, less weights, activations and the
+  // framework's reservation, is KV cache.
+  kFractionOfTotal,
+  // TensorRT-LLM: what is free after weights, activations and the
+  // reservation, times the fraction (kv_cache_free_gpu_memory_fraction).
+  kFractionOfFree,
+};
+
+// Which requests an iteration may admit when KV blocks are short.
+enum class CapacityPolicy {
+  // Admit while the blocks a request needs now are free; preempt when a
+  // running request cannot grow (vLLM; TensorRT-LLM MAX_UTILIZATION).
+  kMaxUtilization,
+  // Admit only if every admitted request's whole prompt + output fits at
+  // once, so nothing is ever preempted (TensorRT-LLM GUARANTEED_NO_EVICT).
+  kGuaranteedNoEvict,
+};
+
+struct EngineSpec {
+  std::string id, name;
+  BatchingPolicy policy = BatchingPolicy::kChunkedPrefill;
+  // With chunked prefill: false admits a prompt only when all of it fits
+  // the iteration's token budget (TensorRT-LLM without chunked context).
+  bool chunk_prompts = true;
+  CapacityPolicy capacity = CapacityPolicy::kMaxUtilization;
+  // max_num_seqs and max_num_batched_tokens: the large-GPU values apply on a
+  // GPU with at least large_gpu_min_gib of device memory whose id is not in
+  // large_gpu_except (vLLM's own rule); the others elsewhere.
+  std::int64_t max_running = 256, max_batch_tokens = 8192;
+  std::int64_t max_running_large = 256, max_batch_tokens_large = 8192;
+  double large_gpu_min_gib = 0;
+  std::vector<std::string> large_gpu_except;
+  bool prefix_caching = false;
+  MemoryBudget budget = MemoryBudget::kFractionOfTotal;
+  double memory_fraction = 0.9;
+  // Per GPU, outside the engine's own tensors: CUDA context, driver,
+  // communication buffers; one GPU alone and a GPU of a multi-GPU replica.
+  double reserved_gib = 0, reserved_gib_multi_gpu = 0;
+  std::map<std::string, std::string> sources;
+};
+
+}  // namespace fleetlab
