@@ -71,7 +71,7 @@ json ReportToJson(const Report& r, bool series) {
   out["resolved_scenario"] = r.resolved_scenario;
   if (r.llm) {
     AddLlmJson(*r.llm, valid, series, &out);
-    out["vllm_bench"] = VllmBenchJson(r, valid);
+    out["vllm_bench"] = VllmBenchJson(r);
     // Cost per user: what one user's answered request costs, the fleet's
     // cost over the window divided by the requests it answered in it.
     out["cost"]["usd_per_request"] = r.throughput_rps > 0 ? r.llm->usd_per_hour / 3600 / r.throughput_rps : 0.0;

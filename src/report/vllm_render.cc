@@ -18,19 +18,26 @@ void AddMetric(const char* name, const Summary& s, bool valid, json* out) {
 
 }  // namespace
 
-json VllmBenchJson(const Report& r, bool valid) {
+json VllmBenchJson(const Report& r) {
   const LlmReport& llm = *r.llm;
+  // As vLLM's benchmark counts: the measured requests completed over the
+  // whole run, drain included (first measured arrival to last completion).
+  const double duration = r.with_drain_window_s;
+  const auto per_s = [duration](double n) { return duration > 0 ? n / duration : 0.0; };
+  const double completed = static_cast<double>(r.completed);
+  const double output = static_cast<double>(llm.output_tokens);
   json out = {{"completed", r.completed},
-              {"duration", r.window_s},
+              {"duration", duration},
               {"total_output_tokens", llm.output_tokens},
-              {"request_throughput", r.throughput_rps},
-              {"request_goodput", llm.goodput_rps},
-              {"output_throughput", llm.output_tokens_per_s},
-              {"total_token_throughput", llm.output_tokens_per_s + llm.prompt_tokens_per_s}};
-  AddMetric("ttft", llm.ttft_ms, valid, &out);
-  AddMetric("tpot", llm.tpot_ms, valid, &out);
-  AddMetric("itl", llm.itl_ms, valid, &out);
-  AddMetric("e2el", r.e2e_ms, valid, &out);
+              {"request_throughput", per_s(completed)},
+              {"request_goodput", per_s(completed * llm.slo_attainment)},
+              {"output_throughput", per_s(output)},
+              // prompt tokens as computed over the arrival window (prefix hits excluded)
+              {"total_token_throughput", per_s(output) + llm.prompt_tokens_per_s}};
+  AddMetric("ttft", llm.ttft_ms, true, &out);
+  AddMetric("tpot", llm.tpot_ms, true, &out);
+  AddMetric("itl", llm.itl_ms, true, &out);
+  AddMetric("e2el", r.e2e_ms, true, &out);
   return out;
 }
 

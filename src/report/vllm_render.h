@@ -9,7 +9,9 @@
 
 namespace fleetlab {
 
-// REQUIRES: r.llm. Latency statistics are null when !valid (an unstable run).
-nlohmann::json VllmBenchJson(const Report& r, bool valid);
+// REQUIRES: r.llm. Benchmark-style, as vLLM reports them: rates over the
+// whole run (drain included), latency statistics whatever the stability
+// verdict (a benchmark at rate inf is a burst that drains).
+nlohmann::json VllmBenchJson(const Report& r);
 
 }  // namespace fleetlab

@@ -1,0 +1,51 @@
+// Validation against published serving measurements (`fleetlab validate`,
+// docs/accuracy.md): each point of data/validation/points.json is a public
+// benchmark run (engine, GPUs, model, workload, measured figures, source);
+// it is simulated with the engine's profile and compared metric by metric.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "fleetlab/status.h"
+#include "fleetlab/workload/vllm_bench.h"
+
+namespace fleetlab {
+
+struct ValidationPoint {
+  std::string id, source, engine, engine_version, profile, confidence;
+  nlohmann::json replica;  // the scenario's "replica" object
+  VllmBenchResult bench;   // the workload and the measured metrics, in vLLM's names
+};
+
+// Reads {"points": [...]}; errors name the point and the field.
+Result<std::vector<ValidationPoint>> ParseValidationPoints(const nlohmann::json& doc);
+
+struct ValidationRow {
+  std::string point, metric;
+  double measured = 0, simulated = 0, error = 0;  // error = simulated / measured - 1
+};
+
+struct ValidationMetric {
+  std::string metric;
+  int points = 0;
+  double mape = 0, median_abs_error = 0, worst_abs_error = 0;
+  std::string worst_point;
+};
+
+struct ValidationOutcome {
+  std::vector<ValidationRow> rows;
+  std::vector<ValidationMetric> metrics;  // per metric, most points first
+  double median_abs_error = 0, worst_abs_error = 0;  // over every row
+  std::vector<std::string> refused;  // "<id>: why" for points that could not be simulated
+};
+
+// Simulates every point (seed `seed`) and compares.
+ValidationOutcome RunValidation(const std::vector<ValidationPoint>& points, std::uint64_t seed);
+
+nlohmann::json ValidationToJson(const ValidationOutcome& o);
+
+}  // namespace fleetlab

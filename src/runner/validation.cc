@@ -1,0 +1,201 @@
+#include "fleetlab/validation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "fleetlab/report/render.h"
+#include "fleetlab/runner.h"
+#include "fleetlab/scenario/parse.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+// The number at `key`, or `fallback` when it is absent or not a number.
+double NumberOr(const json& o, const char* key, double fallback) {
+  const auto it = o.find(key);
+  return it != o.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+// The string at `key`, or "" when it is absent or not a string.
+std::string StringOr(const json& o, const char* key) {
+  const auto it = o.find(key);
+  return it != o.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+Status Bad(const std::string& id, const std::string& field, const std::string& what) {
+  return Status::InvalidArgument(fmt::format("points[{}].{}: {}", id, field, what));
+}
+
+// The point's dtype as the replica's element types: fp8 weights and matrix
+// products (the KV stays bf16); fp16 throughout; bf16 is the default.
+json Dtypes(const std::string& dtype) {
+  if (dtype == "fp8") return {{"weights", "fp8"}, {"activations", "fp8"}};
+  if (dtype == "fp16") return {{"weights", "fp16"}, {"activations", "fp16"}, {"kv", "fp16"}};
+  return json::object();
+}
+
+// The measured figures in vLLM's benchmark names (workload/vllm_bench.h);
+// a per-GPU output rate is made whole from the point's "derived" total, an
+// end-to-end time in seconds becomes milliseconds.
+json Metrics(const json& p) {
+  json m = json::object();
+  const json measured = p.value("measured", json::object());
+  for (const auto& [key, value] : measured.items()) {
+    if (!value.is_number()) continue;
+    if (key == "mean_e2e_s") {
+      m["mean_e2el_ms"] = value.get<double>() * 1000;
+    } else if (key != "output_throughput_per_gpu" && key != "duration_s") {
+      m[key] = value;
+    }
+  }
+  const json derived = p.value("derived", json::object());
+  if (derived.contains("output_throughput") && derived["output_throughput"].is_number()) {
+    m["output_throughput"] = derived["output_throughput"];
+  }
+  return m;
+}
+
+Result<ValidationPoint> ParsePoint(const json& p, std::size_t index) {
+  ValidationPoint v;
+  v.id = StringOr(p, "id");
+  if (v.id.empty()) v.id = fmt::format("#{}", index);
+  for (const char* key : {"model", "gpu", "tp", "profile", "workload", "measured", "source"}) {
+    if (!p.contains(key)) return Bad(v.id, key, "missing (required)");
+  }
+  v.source = StringOr(p, "source");
+  v.engine = StringOr(p, "engine");
+  v.engine_version = StringOr(p, "engine_version");
+  v.profile = StringOr(p, "profile");
+  v.confidence = StringOr(p, "confidence");
+  v.replica = {{"model", p["model"]}, {"gpu", p["gpu"]}, {"tp", p["tp"]}, {"pp", NumberOr(p, "pp", 1)},
+               {"engine", v.profile}};
+  std::string dtype = StringOr(p, "dtype");
+  if (const json d = Dtypes(dtype); !d.empty()) v.replica["dtype"] = d;
+  const json& w = p["workload"];
+  v.bench.model_id = StringOr(p, "model");
+  v.bench.mean_input_tokens = NumberOr(w, "input_tokens", 0);
+  v.bench.mean_output_tokens = NumberOr(w, "output_tokens", 0);
+  if (!(v.bench.mean_input_tokens >= 1 && v.bench.mean_output_tokens >= 1)) {
+    return Bad(v.id, "workload", "needs input_tokens and output_tokens >= 1");
+  }
+  const double prompts = NumberOr(w, "num_prompts", 0);
+  if (!(prompts >= 1 && prompts <= 1e6)) return Bad(v.id, "workload.num_prompts", "must be a count in 1 ... 1e6");
+  v.bench.requests = static_cast<std::uint64_t>(prompts);
+  const std::string mode = StringOr(w, "mode");
+  if (mode == "open") {
+    v.bench.request_rate = NumberOr(w, "request_rate", 0);
+    if (!(v.bench.request_rate > 0)) return Bad(v.id, "workload.request_rate", "a rate > 0 is needed for mode open");
+  } else if (mode == "closed") {
+    const double users = NumberOr(w, "concurrency", 0);
+    if (!(users >= 1 && users <= 1e6)) return Bad(v.id, "workload.concurrency", "1 ... 1e6 users for mode closed");
+    v.bench.max_concurrency = static_cast<std::uint64_t>(users);
+  } else if (mode != "offline") {
+    return Bad(v.id, "workload.mode", fmt::format("must be offline, open or closed (got \"{}\")", mode));
+  }
+  v.bench.metrics = Metrics(p);
+  return v;
+}
+
+double Median(std::vector<double> x) {
+  if (x.empty()) return 0;
+  std::sort(x.begin(), x.end());
+  const std::size_t n = x.size();
+  return n % 2 == 1 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+// Simulates one point; its rows, or why it could not run.
+Result<std::vector<ValidationRow>> RunPoint(const ValidationPoint& p, std::uint64_t seed) {
+  json doc = {{"name", "validate " + p.id}, {"seed", seed}, {"replica", p.replica},
+              {"workload", VllmWorkload(p.bench, seed)}};
+  auto scenario = ParseScenario(doc, "");
+  if (!scenario.ok()) return scenario.status();
+  RunHooks hooks;
+  hooks.kv_heatmap = false;
+  auto report = RunScenario(*scenario, hooks);
+  if (!report.ok()) return report.status();
+  std::vector<ValidationRow> rows;
+  for (const json& r : CompareWithVllm(p.bench, ReportToJson(*report))) {
+    if (!r["simulated"].is_number() || !r["error"].is_number()) continue;
+    rows.push_back({p.id, r["metric"].get<std::string>(), r["measured"].get<double>(),
+                    r["simulated"].get<double>(), r["error"].get<double>()});
+  }
+  return rows;
+}
+
+std::vector<ValidationMetric> Summarize(const std::vector<ValidationRow>& rows) {
+  std::map<std::string, std::vector<const ValidationRow*>> by_metric;
+  for (const ValidationRow& r : rows) by_metric[r.metric].push_back(&r);
+  std::vector<ValidationMetric> out;
+  for (const auto& [metric, list] : by_metric) {
+    ValidationMetric m{metric, static_cast<int>(list.size())};
+    std::vector<double> abs;
+    for (const ValidationRow* r : list) {
+      abs.push_back(std::fabs(r->error));
+      if (abs.back() > m.worst_abs_error) m.worst_abs_error = abs.back(), m.worst_point = r->point;
+    }
+    double sum = 0;
+    for (double a : abs) sum += a;
+    m.mape = sum / static_cast<double>(abs.size());
+    m.median_abs_error = Median(abs);
+    out.push_back(m);
+  }
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.points > b.points; });
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ValidationPoint>> ParseValidationPoints(const json& doc) {
+  if (!doc.is_object() || !doc.contains("points") || !doc["points"].is_array()) {
+    return Status::InvalidArgument("points: the file must be an object with a \"points\" list");
+  }
+  std::vector<ValidationPoint> out;
+  for (std::size_t i = 0; i < doc["points"].size(); ++i) {
+    const json& p = doc["points"][i];
+    if (!p.is_object()) return Status::InvalidArgument(fmt::format("points[{}]: must be an object", i));
+    auto v = ParsePoint(p, i);
+    if (!v.ok()) return v.status();
+    out.push_back(std::move(v).value());
+  }
+  return out;
+}
+
+ValidationOutcome RunValidation(const std::vector<ValidationPoint>& points, std::uint64_t seed) {
+  ValidationOutcome o;
+  for (const ValidationPoint& p : points) {
+    auto rows = RunPoint(p, seed);
+    if (!rows.ok()) {
+      o.refused.push_back(p.id + ": " + rows.status().message());
+      continue;
+    }
+    o.rows.insert(o.rows.end(), rows->begin(), rows->end());
+  }
+  o.metrics = Summarize(o.rows);
+  std::vector<double> abs;
+  for (const ValidationRow& r : o.rows) abs.push_back(std::fabs(r.error));
+  o.median_abs_error = Median(abs);
+  o.worst_abs_error = abs.empty() ? 0 : *std::max_element(abs.begin(), abs.end());
+  return o;
+}
+
+json ValidationToJson(const ValidationOutcome& o) {
+  json rows = json::array(), metrics = json::array();
+  for (const ValidationRow& r : o.rows) {
+    rows.push_back({{"point", r.point}, {"metric", r.metric}, {"measured", r.measured}, {"simulated", r.simulated},
+                    {"error", r.error}});
+  }
+  for (const ValidationMetric& m : o.metrics) {
+    metrics.push_back({{"metric", m.metric}, {"points", m.points}, {"mape", m.mape},
+                       {"median_abs_error", m.median_abs_error}, {"worst_abs_error", m.worst_abs_error},
+                       {"worst_point", m.worst_point}});
+  }
+  return {{"rows", rows}, {"metrics", metrics}, {"median_abs_error", o.median_abs_error},
+          {"worst_abs_error", o.worst_abs_error}, {"refused", o.refused}};
+}
+
+}  // namespace fleetlab
