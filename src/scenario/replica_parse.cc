@@ -48,9 +48,7 @@ Status ParseEfficiency(const json& v, PerfEfficiency* e) {
 Status ParseScheduler(const json& v, SchedulerOptions* s) {
   FieldReader r(v, "replica.scheduler");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  int policy = static_cast<int>(s->policy);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("policy", {"static", "dynamic", "continuous", "chunked_prefill"}, &policy));
-  s->policy = static_cast<BatchingPolicy>(policy);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("policy", kBatchingPolicyNames, &s->policy));
   std::uint64_t running = s->max_running, tokens = s->max_batch_tokens, len = 0, batch = s->max_batch;
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_running", &running, Range::Between(1, 1e6)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_batch_tokens", &tokens, Range::Between(1, 1e8)));
@@ -68,15 +66,11 @@ Status ParseScheduler(const json& v, SchedulerOptions* s) {
 Status ParseKv(const json& v, KvOptions* kv) {
   FieldReader r(v, "replica.kv");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  int kind = static_cast<int>(kv->cache.kind);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("allocator", {"paged", "contiguous"}, &kind));
-  kv->cache.kind = static_cast<KvCacheOptions::Kind>(kind);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("allocator", KvCacheOptions::kKindNames, &kv->cache.kind));
   std::uint64_t block = static_cast<std::uint64_t>(kv->cache.block_tokens.value());
   FLEETLAB_RETURN_IF_ERROR(r.Integer("block_tokens", &block, Range::Between(1, 65536)));
   kv->cache.block_tokens = Tokens(static_cast<std::int64_t>(block));
-  int reservation = static_cast<int>(kv->reservation);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("reservation", {"max_length", "power_of_two", "oracle"}, &reservation));
-  kv->reservation = static_cast<ReservationPolicy>(reservation);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("reservation", kReservationPolicyNames, &kv->reservation));
   FLEETLAB_RETURN_IF_ERROR(r.Bool("prefix_caching", &kv->cache.prefix_caching));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   const bool paged = kv->cache.kind == KvCacheOptions::Kind::kPaged;
@@ -92,17 +86,19 @@ Status ParseKv(const json& v, KvOptions* kv) {
 Status ParsePreemption(const json& v, PreemptionOptions* p) {
   FieldReader r(v, "replica.preemption");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  int victim = static_cast<int>(p->victim), mode = static_cast<int>(p->mode), action = static_cast<int>(p->on_budget);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("victim", {"newest", "oldest", "largest"}, &victim));
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("mode", {"recompute", "swap"}, &mode));
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("on_budget", {"pin", "fail"}, &action));
+  VictimPolicy victim = p->victim;
+  PreemptionMode mode = p->mode;
+  BudgetAction action = p->on_budget;
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("victim", kVictimPolicyNames, &victim));
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("mode", kPreemptionModeNames, &mode));
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("on_budget", kBudgetActionNames, &action));
   std::uint64_t budget = static_cast<std::uint64_t>(p->budget);
   FLEETLAB_RETURN_IF_ERROR(r.Integer("budget", &budget, Range::Between(0, 1e6)));
   double swap_gib = p->swap_space_bytes / kBytesPerGiB;
   FLEETLAB_RETURN_IF_ERROR(r.Number("swap_space_gib", &swap_gib, Range::Between(0, 1e5)));
-  p->victim = static_cast<VictimPolicy>(victim);
-  p->mode = static_cast<PreemptionMode>(mode);
-  p->on_budget = static_cast<BudgetAction>(action);
+  p->victim = victim;
+  p->mode = mode;
+  p->on_budget = action;
   p->budget = static_cast<std::int64_t>(budget);
   p->swap_space_bytes = swap_gib * kBytesPerGiB;
   return r.Finish();
@@ -173,9 +169,7 @@ Status ParseParallelism(FieldReader& r, const Catalog& c, ReplicaHardware* hw) {
   hw->ep = static_cast<int>(ep);
   hw->attention_dp = static_cast<int>(dp);
   FLEETLAB_RETURN_IF_ERROR(r.Number("moe_imbalance", &hw->moe_imbalance, Range::Between(1, 1024)));
-  int decode = static_cast<int>(hw->mla_decode);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("mla_decode", {"absorbed", "naive"}, &decode));
-  hw->mla_decode = static_cast<MlaDecode>(decode);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("mla_decode", kMlaDecodeNames, &hw->mla_decode));
   if (r.Has("mla_decode") && !hw->model.IsMla()) {
     return Status::InvalidArgument(fmt::format("{}: {} has no latent attention (MLA)", r.PathOf("mla_decode"),
                                                hw->model.id));

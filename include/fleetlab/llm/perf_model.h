@@ -11,6 +11,7 @@
 
 #include "fleetlab/llm/catalog.h"
 #include "fleetlab/status.h"
+#include "fleetlab/util/enum_names.h"
 
 namespace fleetlab {
 
@@ -37,6 +38,8 @@ struct PerfEfficiency {
 // projects the cached latents back up to per-head keys and values, then
 // runs ordinary attention. Prefill and cached prefixes always run naive.
 enum class MlaDecode { kAbsorbed, kNaive };
+inline constexpr auto kMlaDecodeNames =
+    MakeEnumNames<MlaDecode>({{MlaDecode::kAbsorbed, "absorbed"}, {MlaDecode::kNaive, "naive"}});
 
 struct ReplicaHardware {
   ModelSpec model;
