@@ -79,8 +79,9 @@ Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, 
   std::unique_ptr<LlmReplica> r(new LlmReplica(o, std::move(perf).value(), std::move(draft), plan, listener));
   KvCacheOptions kv = o.kv.cache;
   if (o.kv.reservation == ReservationPolicy::kMaxLength) kv.min_useful = Tokens(o.scheduler.max_model_len);
-  r->state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(kv, plan.kv_capacity), streams.Stream("acceptance", index),
-                                             o.hardware.pp, plan.kv_bytes_per_token_per_gpu, r->events_.get());
+  r->state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(kv, plan.kv_capacity),
+                                             streams.Stream(StreamId::kAcceptance, index), o.hardware.pp,
+                                             plan.kv_bytes_per_token_per_gpu, r->events_.get());
   r->kv_slots_ = r->state_->kv().Usage().capacity.value();
   return r;
 }

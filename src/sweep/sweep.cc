@@ -198,7 +198,7 @@ std::vector<SweepPoint> ExpandSweep(const SweepSpec& spec) {
   if (spec.mode == SweepMode::kCartesian) {
     for (std::uint64_t i = 0; i < product; ++i) order.push_back(i);
   } else {
-    Rng rng = RandomStreams(spec.seed).Stream("sweep_sample");
+    Rng rng = RandomStreams(spec.seed).Stream(StreamId::kSweepSample);
     std::set<std::uint64_t> taken;
     while (order.size() < spec.samples) {
       const std::uint64_t i = rng.Below(product);

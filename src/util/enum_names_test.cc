@@ -7,7 +7,8 @@ namespace {
 
 enum class Color { kRed, kGreen, kBlue };
 // Out of declaration order on purpose: names come from the table, not positions.
-constexpr auto kColorNames = MakeEnumNames<Color>({{Color::kBlue, "blue"}, {Color::kRed, "red"}, {Color::kGreen, "green"}});
+constexpr auto kColorNames =
+    MakeEnumNames<Color>({{Color::kBlue, "blue"}, {Color::kRed, "red"}, {Color::kGreen, "green"}});
 
 TEST(EnumNamesTest, NameParseAndCountComeFromTheTable) {
   static_assert(kColorNames.size() == 3);
