@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 #include "scenario/fleet_parse.h"
 #include "scenario/replica_parse.h"
 

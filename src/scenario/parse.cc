@@ -14,7 +14,7 @@
 #include "fleetlab/run_estimate.h"
 #include "scenario/disagg_parse.h"
 #include "scenario/distribution_parse.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 #include "scenario/path_parse.h"
 #include "scenario/station_parse.h"
 #include "scenario/fleet_parse.h"

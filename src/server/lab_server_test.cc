@@ -14,7 +14,7 @@
 #include "fleetlab/report/render.h"
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
-#include "llm/planner_json.h"
+#include "planner/planner_json.h"
 #include "server/server_test_util.h"
 
 namespace fleetlab {

@@ -12,7 +12,7 @@
 #include "fleetlab/scenario/parse.h"
 #include "fleetlab/workload/arrival_process.h"
 #include "fleetlab/sweep/sizing.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {

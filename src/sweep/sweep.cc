@@ -8,7 +8,7 @@
 
 #include "fleetlab/random/rng.h"
 #include "fleetlab/scenario/parse.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {

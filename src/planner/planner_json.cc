@@ -1,4 +1,4 @@
-#include "llm/planner_json.h"
+#include "planner/planner_json.h"
 
 #include <cmath>
 #include <string>
