@@ -104,7 +104,8 @@ class FieldReader {
   Status Enum(const char* key, const EnumNames<E, N>& names, E* out) {
     int index = static_cast<int>(names.IndexOf(*out));
     Status s = Choice(key, names.Names(), &index);
-    if (s.ok() && index >= 0 && static_cast<std::size_t>(index) < N) *out = names.entries[index].value;
+    const auto i = static_cast<std::size_t>(index);
+    if (s.ok() && index >= 0 && i < N) *out = names.entries[i].value;
     return s;
   }
 
