@@ -13,6 +13,9 @@
 namespace fleetlab {
 namespace {
 
+constexpr auto kSweepModeNames =
+    MakeEnumNames<SweepMode>({{SweepMode::kCartesian, "cartesian"}, {SweepMode::kSample, "sample"}});
+
 using nlohmann::json;
 
 bool IsIntegral(double x) { return std::isfinite(x) && std::floor(x) == x && std::fabs(x) < 9e15; }
@@ -134,9 +137,7 @@ Result<SweepSpec> ParseSweep(const json& doc, const std::string& sweep_dir, std:
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &name));
   std::string description;
   FLEETLAB_RETURN_IF_ERROR(r.String("description", &description));
-  int mode = 0;
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("mode", {"cartesian", "sample"}, &mode));
-  spec.mode = static_cast<SweepMode>(mode);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("mode", kSweepModeNames, &spec.mode));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("samples", &spec.samples, Range::Between(1, kMaxSweepPoints)));
   if (spec.samples > max_points) {
     return Status::OutOfRange(fmt::format("samples: {} points, more than the sweep's {}", spec.samples, max_points));
