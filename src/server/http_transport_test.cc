@@ -108,7 +108,7 @@ class TransportTest : public testing::LabServerFixture {
 
 const char* kAnswer = R"({"track": "fixture-track", "part": "part1"})";
 
-std::string Post(const std::string& path, const std::string& body) {
+std::string RawPost(const std::string& path, const std::string& body) {
   return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
          std::to_string(body.size()) + "\r\n\r\n" + body;
 }
@@ -198,7 +198,7 @@ TEST_F(TransportTest, WorkIsCancelledWhenItsClientLeaves) {
   UseAnswererThatWaitsForCancel();
   Start();
   const int fd = Connect(server_->port());
-  ASSERT_TRUE(SendAll(fd, Post("/api/v1/answer", kAnswer)));
+  ASSERT_TRUE(SendAll(fd, RawPost("/api/v1/answer", kAnswer)));
   WaitStarted();
   const auto left = Clock::now();
   close(fd);
@@ -214,7 +214,7 @@ TEST_F(TransportTest, StopCancelsWorkInFlightPromptly) {
   UseAnswererThatWaitsForCancel();
   Start();
   const int fd = Connect(server_->port());
-  ASSERT_TRUE(SendAll(fd, Post("/api/v1/answer", kAnswer)));
+  ASSERT_TRUE(SendAll(fd, RawPost("/api/v1/answer", kAnswer)));
   WaitStarted();
   const auto start = Clock::now();
   server_->Stop();
