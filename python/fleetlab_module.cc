@@ -29,8 +29,8 @@
 #include "fleetlab/util/json.h"
 #include "fleetlab/version.h"
 #include "fleetlab/llm/catalog.h"
-#include "llm/planner.h"
-#include "llm/planner_json.h"
+#include "planner/planner.h"
+#include "planner/planner_json.h"
 
 namespace py = pybind11;
 using nlohmann::json;

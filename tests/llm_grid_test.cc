@@ -17,7 +17,7 @@
 #include "fleetlab/report/render.h"
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
-#include "llm/planner.h"
+#include "planner/planner.h"
 
 namespace fleetlab {
 namespace {

@@ -27,7 +27,7 @@ struct RunEstimate {
   // Peak resident memory of a process that runs it (bytes): per recorded
   // request, per fleet member (an LLM replica's KV block table dominates),
   // and the process itself. The constants and their measurements are in
-  // src/runner/run_estimate.cc. An overloaded LLM run can take more (its
+  // src/scenario/run_estimate.cc. An overloaded LLM run can take more (its
   // queue is not known in advance): see there.
   double bytes = 0;
 };

@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "llm/planner.h"
-#include "llm/planner_json.h"
+#include "planner/planner.h"
+#include "planner/planner_json.h"
 
 namespace fleetlab::cli {
 namespace {

@@ -1,4 +1,4 @@
-// `fleetlab plan` and `fleetlab memory`: the planner (llm/planner.h) on the
+// `fleetlab plan` and `fleetlab memory`: the planner (planner/planner.h) on the
 // command line.
 #pragma once
 

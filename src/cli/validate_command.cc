@@ -7,7 +7,7 @@
 
 #include "fleetlab/llm/catalog.h"
 #include "fleetlab/scenario/parse.h"
-#include "fleetlab/validation.h"
+#include "fleetlab/validation/validation.h"
 
 namespace fleetlab::cli {
 namespace {

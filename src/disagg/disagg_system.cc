@@ -109,7 +109,8 @@ Status DisaggSystem::BuildPrefill(const RandomStreams& streams, Simulator& sim) 
     if (!r.ok()) return r.status();
     targets.push_back(RouteTarget{*r, prefill_.probes.back().get()});
   }
-  prefill_.router = std::make_unique<Router>(targets, options_.prefill.router, streams.Stream("prefill_routing"));
+  prefill_.router =
+      std::make_unique<Router>(targets, options_.prefill.router, streams.Stream(StreamId::kPrefillRouting));
   prefill_.router->Attach(sim);
   return Status::Ok();
 }
@@ -124,7 +125,7 @@ Status DisaggSystem::BuildDecode(const RandomStreams& streams, Simulator& sim) {
     decode_entries_.push_back(std::make_unique<DecodeEntry>(this, *r));
     targets.push_back(RouteTarget{decode_entries_.back().get(), decode_.probes.back().get()});
   }
-  decode_.router = std::make_unique<Router>(targets, options_.decode.router, streams.Stream("decode_routing"));
+  decode_.router = std::make_unique<Router>(targets, options_.decode.router, streams.Stream(StreamId::kDecodeRouting));
   decode_.router->Attach(sim);
   return Status::Ok();
 }

@@ -32,8 +32,8 @@ class DisaggSystem final : public KvLinkSink {
  public:
   // Builds both pools, their routers (streams "prefill_routing" and
   // "decode_routing") and the link, and attaches them to `sim`. Prefill
-  // replica i draws from Stream("acceptance", i), decode replica j from
-  // Stream("acceptance", prefill.replicas + j). `listener` hears each
+  // replica i draws from Stream(StreamId::kAcceptance, i), decode replica j from
+  // Stream(StreamId::kAcceptance, prefill.replicas + j). `listener` hears each
   // request once: completed at the decode side (service_start = its
   // admission to a prefill iteration) or dropped by either pool. Fails,
   // naming the pool, if a replica cannot be built. `kv_heatmap` samples

@@ -6,9 +6,8 @@
 #include "fleetlab/llm/token_cost.h"
 
 namespace fleetlab {
-namespace {
 
-void AddTotals(const LlmReport& p, LlmReport* out) {
+void AddLlmTotals(const LlmReport& p, LlmReport* out) {
   out->output_tokens += p.output_tokens;
   out->window_output_tokens += p.window_output_tokens;
   out->output_tokens_per_s += p.output_tokens_per_s;
@@ -37,6 +36,8 @@ void AddTotals(const LlmReport& p, LlmReport* out) {
   }
   for (std::size_t k = 0; k < p.batch_size_counts.size(); ++k) out->batch_size_counts[k] += p.batch_size_counts[k];
 }
+
+namespace {
 
 // Adds replica p's share of a mean over replicas (weight 1/n).
 void AddMeans(const LlmReport& p, double n, LlmReport* out) {
@@ -78,14 +79,9 @@ void Derive(const std::vector<LlmReport>& parts, double window_s, LlmReport* out
     sequences += k * out->batch_size_counts[k];
   }
   out->mean_batch_size = iterations > 0 ? static_cast<double>(sequences) / static_cast<double>(iterations) : 0;
-  DeriveTokenCosts(window_s, out);
-  const double tokens = static_cast<double>(out->window_output_tokens);
-  if (tokens > 0) out->joules_per_output_token = out->average_power_w * window_s / tokens;
-  double running = 0;  // each replica's mean running requests, recovered from its cost per user-hour
-  for (const LlmReport& p : parts) {
-    if (p.usd_per_concurrent_user_hour > 0) running += p.usd_per_hour / p.usd_per_concurrent_user_hour;
-  }
-  if (running > 0) out->usd_per_concurrent_user_hour = out->usd_per_hour / running;
+  double running = 0;
+  for (const LlmReport& p : parts) running += RunningUsers(p);
+  DeriveCostAndEnergy(window_s, running, out);
 }
 
 }  // namespace
@@ -108,7 +104,7 @@ LlmReport CombineLlmReports(const std::vector<LlmReport>& parts, const std::vect
   out.itl_ms = pooled.itl_ms.Summarize();
   Weights all;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    AddTotals(parts[i], &out);
+    AddLlmTotals(parts[i], &out);
     AddMeans(parts[i], static_cast<double>(parts.size()), &out);
     all.completed += static_cast<double>(completed[i]);
     all.first_tokens += static_cast<double>(parts[i].ttft_ms.count);

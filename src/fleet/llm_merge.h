@@ -10,6 +10,13 @@
 
 namespace fleetlab {
 
+// Adds `part`'s totals to `*out`: tokens, token rates, goodput, cost, GPUs,
+// power, concurrency, TP traffic, work and recomputation, preemptions,
+// swaps, failures, rejections, prefix-cache counts and the batch-size
+// histogram; the KV peak becomes the higher of the two. The one summer of
+// LLM reports (fleets here, disaggregated pools in disagg/disagg_merge.cc).
+void AddLlmTotals(const LlmReport& part, LlmReport* out);
+
 // `parts[i]` is replica i's report for the common window of `window_s`,
 // `completed[i]` its measured completions, and `pooled` every replica's raw
 // samples together. The descriptive fields (model, GPU, sharding, memory

@@ -18,7 +18,7 @@ struct Bench {
   explicit Bench(std::size_t n, RouterOptions o) : probes(n), targets(n) {
     std::vector<RouteTarget> t;
     for (std::size_t i = 0; i < n; ++i) t.push_back({&targets[i], &probes[i]});
-    router = std::make_unique<Router>(t, o, RandomStreams(1).Stream("routing"));
+    router = std::make_unique<Router>(t, o, RandomStreams(1).Stream(StreamId::kRouting));
     router->Attach(sim);
   }
   Simulator sim;

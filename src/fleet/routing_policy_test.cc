@@ -12,7 +12,9 @@ namespace {
 
 using test::HandBuiltLoads;
 
-std::unique_ptr<RoutingPolicy> Make(RouterPolicy p) { return MakeRoutingPolicy(p, RandomStreams(5).Stream("routing")); }
+std::unique_ptr<RoutingPolicy> Make(RouterPolicy p) {
+  return MakeRoutingPolicy(p, RandomStreams(5).Stream(StreamId::kRouting));
+}
 
 TEST(RoutingPolicyTest, RoundRobinCyclesWhateverTheLoad) {
   HandBuiltLoads h(3);

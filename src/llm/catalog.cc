@@ -18,7 +18,7 @@
 #include "llm/catalog_layers.h"
 #include "llm/catalog_variants.h"
 #include "llm/catalog_engines.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 #ifndef FLEETLAB_SOURCE_DIR
 #define FLEETLAB_SOURCE_DIR "."
@@ -301,7 +301,7 @@ Status ParseLink(const json& j, LinkSpec* l) {
   FLEETLAB_RETURN_IF_ERROR(r.Number("latency_p99_us", &p99_us, p99));
   l->latency_s = latency_us * 1e-6;
   l->latency_p99_s = p99_us * 1e-6;
-  // They are times, so the shared bound on every time holds too (scenario/field_reader.h).
+  // They are times, so the shared bound on every time holds too (util/field_reader.h).
   double checked_s = 0;
   FLEETLAB_RETURN_IF_ERROR(r.Time("latency_us", &checked_s, TimeUnit::kMicroseconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(r.Time("latency_p99_us", &checked_s, TimeUnit::kMicroseconds, TimeRange::NonNegative()));

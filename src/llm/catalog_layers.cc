@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab::catalog_internal {
 namespace {

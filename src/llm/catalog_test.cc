@@ -100,7 +100,7 @@ TEST(CatalogTest, LongContextModelsCarryTheirOwnMaxContext) {
   EXPECT_EQ(Model("llama-3.1-70b").TotalParams(), Model("llama-3-70b").TotalParams());
 }
 
-// Published counts (facts.md), computed from the shapes; tolerance 0.5%
+// Published counts (the models' Hugging Face model cards and release posts), computed from the shapes; tolerance 0.5%
 // (the published figures are rounded to 3-4 digits).
 TEST(CatalogTest, ParameterCountsMatchPublishedFigures) {
   const double tol = 0.005;

@@ -5,7 +5,7 @@
 
 #include "fleetlab/llm/catalog.h"
 #include "fleetlab/status.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab::catalog_internal {
 

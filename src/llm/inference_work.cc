@@ -1,6 +1,6 @@
 // Per-layer work of the three architectures (inference_work.h). Every
-// matrix product costs 2 FLOPs per multiply-accumulate (facts.md: forward
-// FLOPs per token ~ 2 x parameters); attention costs 4 x heads x head_dim
+// matrix product costs 2 FLOPs per multiply-accumulate (Kaplan et al. 2020:
+// forward FLOPs per token ~ 2 x parameters); attention costs 4 x heads x head_dim
 // FLOPs per query-key pair (QK^T and AV).
 #include "llm/inference_work.h"
 

@@ -79,8 +79,9 @@ Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, 
   std::unique_ptr<LlmReplica> r(new LlmReplica(o, std::move(perf).value(), std::move(draft), plan, listener));
   KvCacheOptions kv = o.kv.cache;
   if (o.kv.reservation == ReservationPolicy::kMaxLength) kv.min_useful = Tokens(o.scheduler.max_model_len);
-  r->state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(kv, plan.kv_capacity), streams.Stream("acceptance", index),
-                                             o.hardware.pp, plan.kv_bytes_per_token_per_gpu, r->events_.get());
+  r->state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(kv, plan.kv_capacity),
+                                             streams.Stream(StreamId::kAcceptance, index), o.hardware.pp,
+                                             plan.kv_bytes_per_token_per_gpu, r->events_.get());
   r->kv_slots_ = r->state_->kv().Usage().capacity.value();
   return r;
 }
@@ -456,16 +457,12 @@ void LlmReplica::Fill(SimTime end, double window_s, LlmReport* out) const {
       spec_steps_ > 0 ? static_cast<double>(spec_tokens_) / static_cast<double>(spec_steps_) : 0;
   out->usd_per_hour = options_.price_per_gpu_hour_usd * gpus;
   out->usd_per_hour_prompt = out->usd_per_hour * stats_->PromptBusyShare();
-  DeriveTokenCosts(window_s, out);
-  const double tokens = static_cast<double>(out->window_output_tokens);
-  const double running = out->mean_concurrency - waiting_tw_.Average(end);
-  if (running > 0) out->usd_per_concurrent_user_hour = out->usd_per_hour / running;
   // Dynamic power follows how hard the GPU works: the larger of its compute
   // and its memory-bandwidth use, each relative to what is achievable.
   const double activity = std::min(1.0, std::max(out->mfu / hw.efficiency.matmul, out->mbu / hw.efficiency.memory));
   const double per_gpu_w = hw.gpu.idle_power_w + (hw.gpu.power_w - hw.gpu.idle_power_w) * activity;
   out->average_power_w = per_gpu_w * gpus;
-  if (tokens > 0) out->joules_per_output_token = out->average_power_w * window_s / tokens;
+  DeriveCostAndEnergy(window_s, out->mean_concurrency - waiting_tw_.Average(end), out);
 }
 
 }  // namespace fleetlab

@@ -67,7 +67,7 @@ void ExpectRel(double actual, double expected, double rel = 1e-9) {
 //   embedding is a row lookup) = 139,003,428,864 B / 3.84e12 = 36.1988 ms;
 //   KV: (1,000 read + 1 written) x 2*8*128*2 B x 80 layers = 328,007,680 B
 //   / 3.84e12 = 85.42 us; overhead 0.5 ms; total 36.784 ms.
-// facts.md's rule of thumb (141e9 / 3.84e12 + overhead = 37.2 ms) is within 2%.
+// The rule of thumb (all 141e9 weight bytes / 3.84e12 + overhead = 37.2 ms) is within 2%.
 TEST(RooflineTest, Decode70BBatch1OnOneH200IsMemoryBound) {
   auto model = Make(Hardware("llama-3-70b", "h200", 1, 1));
   const StepBreakdown b = model->Iteration(Decode(1, 1000));

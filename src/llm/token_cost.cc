@@ -20,4 +20,15 @@ void DeriveTokenCosts(double window_s, LlmReport* r) {
   }
 }
 
+double RunningUsers(const LlmReport& r) {
+  return r.usd_per_concurrent_user_hour > 0 ? r.usd_per_hour / r.usd_per_concurrent_user_hour : 0.0;
+}
+
+void DeriveCostAndEnergy(double window_s, double running_users, LlmReport* r) {
+  DeriveTokenCosts(window_s, r);
+  if (running_users > 0) r->usd_per_concurrent_user_hour = r->usd_per_hour / running_users;
+  const double tokens = static_cast<double>(r->window_output_tokens);
+  if (tokens > 0) r->joules_per_output_token = r->average_power_w * window_s / tokens;
+}
+
 }  // namespace fleetlab

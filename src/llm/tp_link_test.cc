@@ -1,5 +1,6 @@
 // The tensor-parallel traffic the report states, against hand arithmetic
-// (facts.md: ring all-reduce 2(n-1)/n x S per rank; Megatron: two per layer).
+// (ring all-reduce 2(n-1)/n x S per rank, Patarasuk and Yuan 2009; Megatron-LM,
+// Shoeybi et al. 2019: two per layer).
 // Llama-3-70B, bf16 activations, hidden 8192, 80 layers, TP8 PP1:
 // weight-stationary, each GPU sends 80 x 2 x 2(7/8) x 8192 x 2 B = 4,587,520 B
 // per token. Weight-gathered, it sends 7/8 of every layer's weights per

@@ -20,8 +20,8 @@ namespace fleetlab {
 class Path {
  public:
   // Builds every stage and attaches it to `sim`. Stations draw from
-  // Stream("service", k) with k unique along the path, links from
-  // Stream("network", stage). REQUIRES: options validated; streams, sim and
+  // Stream(StreamId::kService, k) with k unique along the path, links from
+  // Stream(StreamId::kNetwork, stage). REQUIRES: options validated; streams, sim and
   // sink outlive the path.
   static std::unique_ptr<Path> Build(const PathOptions& options, const RandomStreams& streams, Simulator& sim,
                                      CompletionListener* sink);

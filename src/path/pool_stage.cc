@@ -25,12 +25,12 @@ PoolStage::PoolStage(const PoolOptions& options, const RandomStreams& streams, s
   std::vector<RouteTarget> targets;
   for (std::uint32_t i = 0; i < options.replicas; ++i) {
     adapters_.push_back(std::make_unique<ReplicaDone>(this, i));
-    stations_.push_back(
-        std::make_unique<Station>(options.station, streams.Stream("service", first_stream + i), adapters_.back().get()));
+    stations_.push_back(std::make_unique<Station>(options.station, streams.Stream(StreamId::kService, first_stream + i),
+                                                  adapters_.back().get()));
     probes_.push_back(std::make_unique<StationProbe>(stations_.back().get()));
     targets.push_back(RouteTarget{stations_.back().get(), probes_.back().get()});
   }
-  router_ = std::make_unique<Router>(targets, options.router, streams.Stream("routing", first_stream));
+  router_ = std::make_unique<Router>(targets, options.router, streams.Stream(StreamId::kRouting, first_stream));
   quantile_delay_ = SecondsToNs(options.hedge.delay_s);
 }
 

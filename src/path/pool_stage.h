@@ -23,8 +23,8 @@ namespace fleetlab {
 
 class PoolStage final : public Stage, public EventHandler {
  public:
-  // Replica i draws its service from streams.Stream("service", first_stream + i);
-  // the router from Stream("routing", first_stream). Does not own `next`.
+  // Replica i draws its service from streams.Stream(StreamId::kService, first_stream + i);
+  // the router from Stream(StreamId::kRouting, first_stream). Does not own `next`.
   // REQUIRES: options validated (hedging needs replicas >= 2); streams and
   // next outlive the stage.
   PoolStage(const PoolOptions& options, const RandomStreams& streams, std::uint32_t first_stream,

@@ -28,7 +28,7 @@ std::unique_ptr<Stage> MakeStage(const StageOptions& st, const RandomStreams& st
                                  std::uint32_t* next_stream, std::uint32_t* next_link, CompletionListener* exit) {
   switch (st.kind) {
     case StageOptions::Kind::kLink: {
-      auto link = std::make_unique<LinkStage>(st.link, streams.Stream("network", (*next_link)++), exit);
+      auto link = std::make_unique<LinkStage>(st.link, streams.Stream(StreamId::kNetwork, (*next_link)++), exit);
       link->Attach(sim);
       return link;
     }

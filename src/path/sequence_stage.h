@@ -19,7 +19,7 @@ class SequenceStage final : public Stage {
  public:
   // Builds `stages` in order and attaches them. Station streams are taken
   // from *next_stream on (advanced past them); link stage k draws from
-  // Stream("network", *next_link + k) (advanced too). Does not own `next`.
+  // Stream(StreamId::kNetwork, *next_link + k) (advanced too). Does not own `next`.
   // REQUIRES: !stages.empty(), validated; streams, sim, next outlive it.
   SequenceStage(std::string name, const std::vector<StageOptions>& stages, const RandomStreams& streams,
                 Simulator& sim, std::uint32_t* next_stream, std::uint32_t* next_link, CompletionListener* next);

@@ -43,12 +43,12 @@ TEST(RngTest, KnownFirstValuesPinTheAlgorithm) {
 
 TEST(RngTest, NamedStreamsAreIndependentAndReproducible) {
   RandomStreams streams(7);
-  Rng a1 = streams.Stream("arrivals"), a2 = streams.Stream("arrivals");
-  Rng s = streams.Stream("service"), r3 = streams.Stream("service", 3);
+  Rng a1 = streams.Stream(StreamId::kArrivals), a2 = streams.Stream(StreamId::kArrivals);
+  Rng s = streams.Stream(StreamId::kService), r3 = streams.Stream(StreamId::kService, 3);
   const auto x = a1.Next();
   EXPECT_EQ(x, a2.Next());
   EXPECT_NE(x, s.Next());
-  EXPECT_NE(streams.Stream("service").Next(), r3.Next());
+  EXPECT_NE(streams.Stream(StreamId::kService).Next(), r3.Next());
 }
 
 TEST(RngTest, BelowIsUnbiasedOnSmallRange) {

@@ -42,10 +42,10 @@ std::uint64_t Rng::Below(std::uint64_t n) {
   return static_cast<std::uint64_t>(m >> 64);
 }
 
-Rng RandomStreams::Stream(std::string_view name, std::uint64_t index) const {
+Rng RandomStreams::Stream(StreamId id, std::uint64_t index) const {
   std::uint64_t state = root_seed_;
   std::uint64_t a = SplitMix64(state);
-  state = a ^ StableHash(name);
+  state = a ^ StableHash(kStreamIdNames.Name(id));
   std::uint64_t b = SplitMix64(state);
   state = b ^ (index * 0xD1B54A32D192ED03ULL);
   return Rng(SplitMix64(state));

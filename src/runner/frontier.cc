@@ -81,7 +81,7 @@ void FindKnee(const std::vector<double>& x, const std::vector<double>& y, double
 }
 
 double UnloadedP99Ms(const StationOptions& station, std::uint64_t seed) {
-  Rng rng = RandomStreams(seed).Stream("unloaded_latency");
+  Rng rng = RandomStreams(seed).Stream(StreamId::kUnloadedLatency);
   std::vector<double> samples(200'000);
   const BatchingOptions& b = station.batching;
   const double lone = (b.max_batch > 1 ? b.window_s : 0.0) + b.fixed_s + b.per_item_s;  // waits out the window alone
@@ -95,7 +95,7 @@ double UnloadedP99Ms(const StationOptions& station, std::uint64_t seed) {
 double UnloadedP99MsLlm(const Scenario& s, FrontierMetric metric) {
   auto perf = MakeRooflineModel(s.replica->hardware);
   if (!perf.ok()) return 0;
-  Rng rng = RandomStreams(s.seed).Stream("unloaded_latency");
+  Rng rng = RandomStreams(s.seed).Stream(StreamId::kUnloadedLatency);
   const RequestSizeOptions& sizes = s.workload.sizes;
   std::vector<double> samples(20'000);
   for (double& x : samples) {

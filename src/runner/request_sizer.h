@@ -1,6 +1,6 @@
 // RequestSizer: gives each request its prompt and output lengths and its
 // shared-prefix group, from the workload's size distributions (own streams
-// "sizes" and "prefix"), keeping a trace's recorded sizes when it has them.
+// StreamId::kSizes and kPrefix), keeping a trace's recorded sizes when it has them.
 #pragma once
 
 #include <algorithm>
@@ -18,8 +18,9 @@ class RequestSizer {
  public:
   // `enabled` false leaves requests without sizes (the generic station).
   RequestSizer(const RequestSizeOptions& options, const RandomStreams& streams, bool enabled)
-      : options_(options), sizes_(streams.Stream("sizes")), prefix_(streams.Stream("prefix")),
-        classes_(streams.Stream("classes")), enabled_(enabled), history_(options.prefix_groups, options.prefix_tokens),
+      : options_(options), sizes_(streams.Stream(StreamId::kSizes)), prefix_(streams.Stream(StreamId::kPrefix)),
+        classes_(streams.Stream(StreamId::kClasses)), enabled_(enabled),
+        history_(options.prefix_groups, options.prefix_tokens),
         turn_(options.prefix_groups, 0), epoch_(options.prefix_groups, 0) {
     double total = 0;
     for (const WorkloadClass& c : options.classes) cumulative_share_.push_back(total += c.share);

@@ -205,10 +205,10 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   if (s.workload.mode == LoadMode::kOpen) {
     ArrivalProcess process(s.workload.arrival, s.trace, s.trace_hashes);
     report.offered_rate_per_s = process.MeanRate();
-    open_source = std::make_unique<OpenLoopSource>(std::move(process), streams.Stream("arrivals"), sizer,
+    open_source = std::make_unique<OpenLoopSource>(std::move(process), streams.Stream(StreamId::kArrivals), sizer,
                                                    system->target(), &collector, limits);
   } else {
-    closed_source = std::make_unique<ClosedLoopSource>(s.workload.closed, streams.Stream("think_time"), sizer,
+    closed_source = std::make_unique<ClosedLoopSource>(s.workload.closed, streams.Stream(StreamId::kThinkTime), sizer,
                                                        system->target(), &collector, limits);
   }
   collector.Attach(system, closed_source.get(), s.llm() ? nullptr : hooks.requests);

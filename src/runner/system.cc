@@ -68,7 +68,7 @@ Result<std::unique_ptr<System>> System::Build(const Scenario& s, const RandomStr
   }
   sys->target_ = targets.front().target;
   if (s.fleet) {
-    sys->router_ = std::make_unique<Router>(targets, s.fleet->router, streams.Stream("routing"));
+    sys->router_ = std::make_unique<Router>(targets, s.fleet->router, streams.Stream(StreamId::kRouting));
     sys->router_->Attach(sim);
     sys->target_ = sys->router_.get();
   }
@@ -79,7 +79,8 @@ Result<RouteTarget> System::AddReplica(const Scenario& s, const RandomStreams& s
                                        const RunHooks& hooks, std::uint32_t index) {
   ReplicaTally* tally = tallies_.back().get();
   if (!s.replica) {
-    stations_.push_back(std::make_unique<Station>(s.StationOf(index), streams.Stream("service", index), tally));
+    stations_.push_back(
+        std::make_unique<Station>(s.StationOf(index), streams.Stream(StreamId::kService, index), tally));
     Station* st = stations_.back().get();
     st->Attach(sim);
     probes_.push_back(std::make_unique<StationProbe>(st));

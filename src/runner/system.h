@@ -30,8 +30,8 @@ class System {
  public:
   // Builds and attaches the system for `s`; `listener` hears every
   // completion and drop; `horizon` is the expected measurement window (0 if
-  // unknown). Replica i draws from its own streams (Stream("service", i),
-  // Stream("acceptance", i)); the router from Stream("routing"). Fails if an
+  // unknown). Replica i draws from its own streams (Stream(StreamId::kService, i),
+  // Stream(StreamId::kAcceptance, i)); the router from Stream(StreamId::kRouting). Fails if an
   // LLM replica cannot be built. REQUIRES: s validated; listener, streams
   // and sim outlive the system.
   static Result<std::unique_ptr<System>> Build(const Scenario& s, const RandomStreams& streams, Simulator& sim,

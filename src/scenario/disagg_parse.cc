@@ -4,9 +4,9 @@
 
 #include <fmt/format.h>
 
-#include "scenario/field_reader.h"
 #include "scenario/fleet_parse.h"
 #include "scenario/replica_parse.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {

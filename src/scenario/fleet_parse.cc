@@ -5,27 +5,15 @@
 
 #include <fmt/format.h>
 
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
-namespace {
-
 using nlohmann::json;
-
-std::vector<std::string> PolicyNames() {
-  std::vector<std::string> names;
-  for (int p = 0; p < kRouterPolicyCount; ++p) names.emplace_back(RouterPolicyName(static_cast<RouterPolicy>(p)));
-  return names;
-}
-
-}  // namespace
 
 Status ParseRouter(const json& v, const std::string& path, RouterOptions* o) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  int policy = static_cast<int>(o->policy);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("policy", PolicyNames(), &policy));
-  o->policy = static_cast<RouterPolicy>(policy);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("policy", kRouterPolicyNames, &o->policy));
   FLEETLAB_RETURN_IF_ERROR(
       r.Time("report_interval_ms", &o->report_interval_s, TimeUnit::kMilliseconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(r.Bool("count_own_sends", &o->count_own_sends));

@@ -14,16 +14,26 @@
 #include "fleetlab/run_estimate.h"
 #include "scenario/disagg_parse.h"
 #include "scenario/distribution_parse.h"
-#include "scenario/field_reader.h"
 #include "scenario/path_parse.h"
 #include "scenario/station_parse.h"
 #include "scenario/fleet_parse.h"
 #include "scenario/replica_parse.h"
 #include "scenario/trace_parse.h"
 #include "scenario/workload_shape_parse.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {
+
+// The scenario names of the arrival processes and load modes (docs/scenario.md).
+constexpr auto kArrivalKindNames = MakeEnumNames<ArrivalKind>({
+    {ArrivalKind::kPoisson, "poisson"},
+    {ArrivalKind::kGamma, "gamma"},
+    {ArrivalKind::kDeterministic, "deterministic"},
+    {ArrivalKind::kOnOff, "on_off"},
+    {ArrivalKind::kTrace, "trace"},
+});
+constexpr auto kLoadModeNames = MakeEnumNames<LoadMode>({{LoadMode::kOpen, "open"}, {LoadMode::kClosed, "closed"}});
 
 using nlohmann::json;
 
@@ -57,9 +67,7 @@ Status ParseArrival(const json& v, const std::string& path, const ParseOptions& 
   ArrivalOptions& a = s->workload.arrival;
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  int kind = static_cast<int>(a.kind);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("process", {"poisson", "gamma", "deterministic", "on_off", "trace"}, &kind));
-  a.kind = static_cast<ArrivalKind>(kind);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("process", kArrivalKindNames, &a.kind));
   const bool trace = a.kind == ArrivalKind::kTrace;
   FLEETLAB_RETURN_IF_ERROR(r.Rate("rate_per_s", &a.rate_per_s, trace));
   if (trace && !r.Has("rate_per_s")) a.rate_per_s = 0;
@@ -152,9 +160,7 @@ Status ParseWorkload(const json& v, const ParseOptions& o, Scenario* s) {
   WorkloadOptions& w = s->workload;
   FieldReader r(v, "workload");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  int mode = static_cast<int>(w.mode);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("mode", {"open", "closed"}, &mode));
-  w.mode = static_cast<LoadMode>(mode);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("mode", kLoadModeNames, &w.mode));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "arrival", w.mode == LoadMode::kOpen, "mode is \"open\""));
   FLEETLAB_RETURN_IF_ERROR(CheckOnlyFor(r, "closed", w.mode == LoadMode::kClosed, "mode is \"closed\""));
   if (const json* a = r.Child("arrival")) FLEETLAB_RETURN_IF_ERROR(ParseArrival(*a, "workload.arrival", o, s));

@@ -8,9 +8,9 @@
 
 #include "scenario/catalog_ref.h"
 #include "scenario/distribution_parse.h"
-#include "scenario/field_reader.h"
 #include "scenario/fleet_parse.h"
 #include "scenario/station_parse.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {

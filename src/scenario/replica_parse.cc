@@ -4,8 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "llm/catalog_engines.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {
@@ -51,8 +50,8 @@ Status ParseEfficiency(const json& v, PerfEfficiency* e) {
 Status ParseScheduler(const json& v, SchedulerOptions* s) {
   FieldReader r(v, "replica.scheduler");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ReadBatchingPolicy(r, "policy", &s->policy));
-  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ReadCapacityPolicy(r, "capacity", &s->capacity));
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("policy", kBatchingPolicyNames, &s->policy));
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("capacity", kCapacityPolicyNames, &s->capacity));
   FLEETLAB_RETURN_IF_ERROR(r.Bool("chunk_prompts", &s->chunk_prompts));
   std::uint64_t running = s->max_running, tokens = s->max_batch_tokens, len = 0, batch = s->max_batch;
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_running", &running, Range::Between(1, 1e6)));
@@ -71,15 +70,11 @@ Status ParseScheduler(const json& v, SchedulerOptions* s) {
 Status ParseKv(const json& v, KvOptions* kv) {
   FieldReader r(v, "replica.kv");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  int kind = static_cast<int>(kv->cache.kind);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("allocator", {"paged", "contiguous"}, &kind));
-  kv->cache.kind = static_cast<KvCacheOptions::Kind>(kind);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("allocator", KvCacheOptions::kKindNames, &kv->cache.kind));
   std::uint64_t block = static_cast<std::uint64_t>(kv->cache.block_tokens.value());
   FLEETLAB_RETURN_IF_ERROR(r.Integer("block_tokens", &block, Range::Between(1, 65536)));
   kv->cache.block_tokens = Tokens(static_cast<std::int64_t>(block));
-  int reservation = static_cast<int>(kv->reservation);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("reservation", {"max_length", "power_of_two", "oracle"}, &reservation));
-  kv->reservation = static_cast<ReservationPolicy>(reservation);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("reservation", kReservationPolicyNames, &kv->reservation));
   FLEETLAB_RETURN_IF_ERROR(r.Bool("prefix_caching", &kv->cache.prefix_caching));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   const bool paged = kv->cache.kind == KvCacheOptions::Kind::kPaged;
@@ -95,17 +90,19 @@ Status ParseKv(const json& v, KvOptions* kv) {
 Status ParsePreemption(const json& v, PreemptionOptions* p) {
   FieldReader r(v, "replica.preemption");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  int victim = static_cast<int>(p->victim), mode = static_cast<int>(p->mode), action = static_cast<int>(p->on_budget);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("victim", {"newest", "oldest", "largest"}, &victim));
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("mode", {"recompute", "swap"}, &mode));
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("on_budget", {"pin", "fail"}, &action));
+  VictimPolicy victim = p->victim;
+  PreemptionMode mode = p->mode;
+  BudgetAction action = p->on_budget;
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("victim", kVictimPolicyNames, &victim));
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("mode", kPreemptionModeNames, &mode));
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("on_budget", kBudgetActionNames, &action));
   std::uint64_t budget = static_cast<std::uint64_t>(p->budget);
   FLEETLAB_RETURN_IF_ERROR(r.Integer("budget", &budget, Range::Between(0, 1e6)));
   double swap_gib = p->swap_space_bytes / kBytesPerGiB;
   FLEETLAB_RETURN_IF_ERROR(r.Number("swap_space_gib", &swap_gib, Range::Between(0, 1e5)));
-  p->victim = static_cast<VictimPolicy>(victim);
-  p->mode = static_cast<PreemptionMode>(mode);
-  p->on_budget = static_cast<BudgetAction>(action);
+  p->victim = victim;
+  p->mode = mode;
+  p->on_budget = action;
   p->budget = static_cast<std::int64_t>(budget);
   p->swap_space_bytes = swap_gib * kBytesPerGiB;
   return r.Finish();
@@ -176,9 +173,7 @@ Status ParseParallelism(FieldReader& r, const Catalog& c, ReplicaHardware* hw) {
   hw->ep = static_cast<int>(ep);
   hw->attention_dp = static_cast<int>(dp);
   FLEETLAB_RETURN_IF_ERROR(r.Number("moe_imbalance", &hw->moe_imbalance, Range::Between(1, 1024)));
-  int decode = static_cast<int>(hw->mla_decode);
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("mla_decode", {"absorbed", "naive"}, &decode));
-  hw->mla_decode = static_cast<MlaDecode>(decode);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("mla_decode", kMlaDecodeNames, &hw->mla_decode));
   if (r.Has("mla_decode") && !hw->model.IsMla()) {
     return Status::InvalidArgument(fmt::format("{}: {} has no latent attention (MLA)", r.PathOf("mla_decode"),
                                                hw->model.id));
@@ -254,7 +249,7 @@ Status ApplyEngine(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
 // The memory fields of "replica", after the engine's defaults.
 Status ParseMemory(FieldReader& r, MemoryOptions* m) {
   FLEETLAB_RETURN_IF_ERROR(r.Number("gpu_memory_utilization", &m->gpu_memory_utilization, Range{0, 1, true, false}));
-  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ReadMemoryCapacity(r, "memory_capacity", &m->capacity));
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("memory_capacity", kMemoryCapacityNames, &m->capacity));
   double reserved_gib = m->reserved_bytes / kBytesPerGiB;
   FLEETLAB_RETURN_IF_ERROR(r.Number("memory_reserved_gib", &reserved_gib, Range::Between(0, 1024)));
   m->reserved_bytes = reserved_gib * kBytesPerGiB;

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "fleetlab/llm/inference_cost.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {

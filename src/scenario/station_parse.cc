@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "scenario/distribution_parse.h"
-#include "scenario/field_reader.h"
 #include "scenario/station_model.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {

@@ -1,5 +1,5 @@
 // Issue 10: every time and rate a scenario gives goes through one check
-// (CheckTime / CheckRate, scenario/field_reader.h) against the bounds in
+// (CheckTime / CheckRate, util/field_reader.h) against the bounds in
 // fleetlab/time.h. Before it, a rate of 1e-300 gave a mean latency of
 // -4.6e12 ms and "stable", and a service mean of 1e15 ms a utilisation of
 // -8e13 %: the nanosecond clock wrapped around.
@@ -8,7 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "fleetlab/scenario/parse.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {

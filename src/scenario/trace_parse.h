@@ -9,7 +9,7 @@
 
 #include "fleetlab/scenario/parse.h"
 #include "fleetlab/scenario/scenario.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "scenario/distribution_parse.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {

@@ -22,6 +22,7 @@
 #include <httplib.h>
 
 #include "fleetlab/server/lab_server.h"
+#include "server/lab_server_fixture.h"
 #include "server/server_test_util.h"
 
 namespace fleetlab {
@@ -67,25 +68,13 @@ std::string ReadAll(int fd) {
   return out;
 }
 
-class TransportTest : public ::testing::Test {
+class TransportTest : public testing::LabServerFixture {
  protected:
+  TransportTest() : LabServerFixture("transport") {}
   void SetUp() override {
-    root_ = testing::MakeTempDir("transport");
-    testing::WriteFixtureTracks(root_ + "/tracks");
-    options_.port = 0;
-    options_.tracks_dir = root_ + "/tracks";
+    LabServerFixture::SetUp();
+    options_.static_dir = LabServerOptions{}.static_dir;
     options_.workers = 1;
-  }
-  void TearDown() override {
-    if (server_) server_->Stop();
-    std::error_code ec;
-    std::filesystem::remove_all(root_, ec);
-  }
-  void Start() {
-    auto server = LabServer::Create(options_);
-    ASSERT_TRUE(server.ok()) << server.status().message();
-    server_ = std::move(server).value();
-    ASSERT_TRUE(server_->Start().ok());
   }
   int HealthStatus(double timeout_s = 2) {
     httplib::Client c("127.0.0.1", server_->port());
@@ -113,16 +102,13 @@ class TransportTest : public ::testing::Test {
     ASSERT_TRUE(started_);
   }
 
-  std::string root_;
-  LabServerOptions options_;
-  std::unique_ptr<LabServer> server_;
   std::atomic<bool> started_{false}, cancelled_{false};
   Clock::time_point cancelled_at_;
 };
 
 const char* kAnswer = R"({"track": "fixture-track", "part": "part1"})";
 
-std::string Post(const std::string& path, const std::string& body) {
+std::string RawPost(const std::string& path, const std::string& body) {
   return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
          std::to_string(body.size()) + "\r\n\r\n" + body;
 }
@@ -212,7 +198,7 @@ TEST_F(TransportTest, WorkIsCancelledWhenItsClientLeaves) {
   UseAnswererThatWaitsForCancel();
   Start();
   const int fd = Connect(server_->port());
-  ASSERT_TRUE(SendAll(fd, Post("/api/v1/answer", kAnswer)));
+  ASSERT_TRUE(SendAll(fd, RawPost("/api/v1/answer", kAnswer)));
   WaitStarted();
   const auto left = Clock::now();
   close(fd);
@@ -228,7 +214,7 @@ TEST_F(TransportTest, StopCancelsWorkInFlightPromptly) {
   UseAnswererThatWaitsForCancel();
   Start();
   const int fd = Connect(server_->port());
-  ASSERT_TRUE(SendAll(fd, Post("/api/v1/answer", kAnswer)));
+  ASSERT_TRUE(SendAll(fd, RawPost("/api/v1/answer", kAnswer)));
   WaitStarted();
   const auto start = Clock::now();
   server_->Stop();

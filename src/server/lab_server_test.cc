@@ -14,7 +14,8 @@
 #include "fleetlab/report/render.h"
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
-#include "llm/planner_json.h"
+#include "planner/planner_json.h"
+#include "server/lab_server_fixture.h"
 #include "server/server_test_util.h"
 
 namespace fleetlab {
@@ -22,52 +23,15 @@ namespace {
 
 using nlohmann::json;
 
-class LabServerTest : public ::testing::Test {
+class LabServerTest : public testing::LabServerFixture {
  protected:
+  LabServerTest() : LabServerFixture("lab") {}
   void SetUp() override {
-    root_ = testing::MakeTempDir("lab");
-    testing::WriteFixtureTracks(root_ + "/tracks");
+    LabServerFixture::SetUp();
     testing::WriteFile(root_ + "/static/index.html", "<h1>the lab</h1>");
     testing::WriteFile(root_ + "/static/app.js", "console.log(1)");
     testing::WriteFile(root_ + "/secret.txt", "SECRET");
-    options_.port = 0;
-    options_.tracks_dir = root_ + "/tracks";
-    options_.static_dir = root_ + "/static";
-    options_.workers = 2;
   }
-  void TearDown() override {
-    if (server_) server_->Stop();
-    std::error_code ec;
-    std::filesystem::remove_all(root_, ec);
-  }
-
-  void Start() {
-    auto server = LabServer::Create(options_);
-    ASSERT_TRUE(server.ok()) << server.status().message();
-    server_ = std::move(server).value();
-    ASSERT_TRUE(server_->Start().ok());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-    client_->set_read_timeout(60);
-  }
-
-  // POSTs `body` to /api/v1/<path>; returns the status and sets *out.
-  int Post(const std::string& path, const std::string& body, json* out = nullptr) {
-    auto res = client_->Post(("/api/v1/" + path).c_str(), body, "application/json");
-    if (!res) return -1;
-    if (out != nullptr) *out = json::parse(res->body, nullptr, false);
-    return res->status;
-  }
-  int Get(const std::string& path, json* out = nullptr) {
-    auto res = client_->Get(path.c_str());
-    if (!res) return -1;
-    if (out != nullptr) *out = json::parse(res->body, nullptr, false);
-    return res->status;
-  }
-
-  std::string root_;
-  LabServerOptions options_;
-  std::unique_ptr<LabServer> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 // The error object of a reply, checked for the documented shape.

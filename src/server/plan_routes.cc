@@ -1,8 +1,8 @@
-// POST /api/v1/plan and /api/v1/memory: the planner (llm/planner.h), JSON
+// POST /api/v1/plan and /api/v1/memory: the planner (planner/planner.h), JSON
 // exactly as `fleetlab plan --json` and `fleetlab memory --json` print it.
 #include <fmt/format.h>
 
-#include "llm/planner_json.h"
+#include "planner/planner_json.h"
 #include "server/scenario_request.h"
 
 namespace fleetlab::server {

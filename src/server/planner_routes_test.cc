@@ -8,6 +8,7 @@
 
 #include "fleetlab/server/lab_server.h"
 #include "fleetlab/sweep/sizing.h"
+#include "server/lab_server_fixture.h"
 #include "server/server_test_util.h"
 
 namespace fleetlab {
@@ -15,40 +16,16 @@ namespace {
 
 using nlohmann::json;
 
-class PlannerRoutesTest : public ::testing::Test {
+class PlannerRoutesTest : public testing::LabServerFixture {
  protected:
+  PlannerRoutesTest() : LabServerFixture("planner-routes") {}
   void SetUp() override {
-    root_ = testing::MakeTempDir("planner-routes");
-    testing::WriteFixtureTracks(root_ + "/tracks");
+    LabServerFixture::SetUp();
     testing::WriteFile(root_ + "/secret.csv", "0,1,1\n");
-    options_.port = 0;
-    options_.tracks_dir = root_ + "/tracks";
-    options_.static_dir = root_ + "/static";
-    options_.workers = 2;
-  }
-  void TearDown() override {
-    if (server_) server_->Stop();
-    std::error_code ec;
-    std::filesystem::remove_all(root_, ec);
-  }
-  void Start() {
-    auto server = LabServer::Create(options_);
-    ASSERT_TRUE(server.ok()) << server.status().message();
-    server_ = std::move(server).value();
-    ASSERT_TRUE(server_->Start().ok());
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-    client_->set_read_timeout(60);
   }
   int Post(const std::string& path, const json& body, json* out) {
-    auto res = client_->Post(("/api/v1/" + path).c_str(), body.dump(), "application/json");
-    if (!res) return -1;
-    *out = json::parse(res->body, nullptr, false);
-    return res->status;
+    return LabServerFixture::Post(path, body.dump(), out);
   }
-  std::string root_;
-  LabServerOptions options_;
-  std::unique_ptr<LabServer> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 json Mm1Sweep() {

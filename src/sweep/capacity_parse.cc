@@ -6,7 +6,7 @@
 
 #include "fleetlab/scenario/parse.h"
 #include "fleetlab/sweep/capacity.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {

@@ -12,7 +12,7 @@
 #include "fleetlab/scenario/parse.h"
 #include "fleetlab/workload/arrival_process.h"
 #include "fleetlab/sweep/sizing.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {
@@ -101,8 +101,7 @@ Status ParseRatios(const json& v, std::vector<std::pair<int, int>>* out) {
 }
 
 Status ParseRouter(FieldReader& r, SizingSearch* s) {
-  std::vector<std::string> names;
-  for (int i = 0; i < kRouterPolicyCount; ++i) names.push_back(RouterPolicyName(static_cast<RouterPolicy>(i)));
+  const std::vector<std::string> names = kRouterPolicyNames.Names();
   int chosen = -1;
   FLEETLAB_RETURN_IF_ERROR(r.Choice("router", names, &chosen));
   if (chosen >= 0) s->router = names[static_cast<std::size_t>(chosen)];

@@ -8,10 +8,13 @@
 
 #include "fleetlab/random/rng.h"
 #include "fleetlab/scenario/parse.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 namespace fleetlab {
 namespace {
+
+constexpr auto kSweepModeNames =
+    MakeEnumNames<SweepMode>({{SweepMode::kCartesian, "cartesian"}, {SweepMode::kSample, "sample"}});
 
 using nlohmann::json;
 
@@ -134,9 +137,7 @@ Result<SweepSpec> ParseSweep(const json& doc, const std::string& sweep_dir, std:
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &name));
   std::string description;
   FLEETLAB_RETURN_IF_ERROR(r.String("description", &description));
-  int mode = 0;
-  FLEETLAB_RETURN_IF_ERROR(r.Choice("mode", {"cartesian", "sample"}, &mode));
-  spec.mode = static_cast<SweepMode>(mode);
+  FLEETLAB_RETURN_IF_ERROR(r.Enum("mode", kSweepModeNames, &spec.mode));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("samples", &spec.samples, Range::Between(1, kMaxSweepPoints)));
   if (spec.samples > max_points) {
     return Status::OutOfRange(fmt::format("samples: {} points, more than the sweep's {}", spec.samples, max_points));
@@ -198,7 +199,7 @@ std::vector<SweepPoint> ExpandSweep(const SweepSpec& spec) {
   if (spec.mode == SweepMode::kCartesian) {
     for (std::uint64_t i = 0; i < product; ++i) order.push_back(i);
   } else {
-    Rng rng = RandomStreams(spec.seed).Stream("sweep_sample");
+    Rng rng = RandomStreams(spec.seed).Stream(StreamId::kSweepSample);
     std::set<std::uint64_t> taken;
     while (order.size() < spec.samples) {
       const std::uint64_t i = rng.Below(product);

@@ -11,7 +11,7 @@
 #include "fleetlab/tracks/tracks.h"
 #include "fleetlab/util/file_set.h"
 #include "fleetlab/util/json.h"
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 #ifndef FLEETLAB_SOURCE_DIR
 #define FLEETLAB_SOURCE_DIR "."

@@ -83,7 +83,7 @@ json Lengths(const std::vector<std::int64_t>& lens, double mean) {
 
 // The trace's lines: arrival_s,prompt,output, gaps gamma with vLLM's law.
 std::string TraceText(const VllmBenchResult& r, std::uint64_t seed) {
-  Rng rng = RandomStreams(seed).Stream("compare_arrivals");
+  Rng rng = RandomStreams(seed).Stream(StreamId::kCompareArrivals);
   const bool rate = r.request_rate > 0;
   const Distribution gap = Distribution::Gamma(rate ? 1 / r.request_rate : 1, 1 / std::sqrt(r.burstiness));
   const auto len = [](const std::vector<std::int64_t>& lens, std::size_t i, double mean) {

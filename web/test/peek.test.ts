@@ -17,7 +17,7 @@ describe('formulas (hand-computed)', () => {
     expect(q.meanMs).toBeCloseTo(100, 9);
     expect(mm1(100, 100).stable).toBe(false);
   });
-  it("Leviathan: alpha 0.8, gamma 5 gives 3.69 tokens per step (facts.md)", () => {
+  it("Leviathan: alpha 0.8, gamma 5 gives 3.69 tokens per step (Leviathan et al. 2023)", () => {
     expect(leviathanTokensPerStep(0.8, 5)).toBeCloseTo((1 - 0.8 ** 6) / 0.2, 12);
     expect(leviathanTokensPerStep(0.8, 5)).toBeCloseTo(3.69, 2);
     expect(leviathanTokensPerStep(1, 4)).toBe(5);
@@ -78,7 +78,7 @@ describe('Math Peek items', () => {
     expect(law.crossoverMonth).toBeCloseTo(200000 / (24.84 * 730), 9);
   });
   it('Erlang C, the fan-out and hedging laws by hand', () => {
-    expect(erlangC(2, 1)).toBeCloseTo(1 / 3, 12); // facts.md: c = 2, a = 1 gives 1/3
+    expect(erlangC(2, 1)).toBeCloseTo(1 / 3, 12); // by hand: c = 2, a = 1 gives (1/2 · 2) / (1 + 1 + 1) = 1/3
     expect(erlangC(1, 0.9)).toBeCloseTo(0.9, 12); // M/M/1: P(wait) = rho
     expect(fanoutSlow(0.01, 10)).toBeCloseTo(1 - 0.99 ** 10, 12);
     expect(fanoutSlow(0.01, 100)).toBeCloseTo(0.634, 3); // Dean & Barroso: 63%

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "fleetlab/util/enum_names.h"
+
 namespace fleetlab {
 
 // How the router picks a replica for each request. Every policy breaks ties
@@ -17,7 +19,14 @@ enum class RouterPolicy {
   kLeastKv,           // smallest KV-cache stored fraction (a station: fewest waiting); then least outstanding
 };
 
-inline constexpr int kRouterPolicyCount = 5;
+// The policies' scenario names: parsing, printing and the count derive from it.
+inline constexpr auto kRouterPolicyNames = MakeEnumNames<RouterPolicy>({
+    {RouterPolicy::kRoundRobin, "round_robin"},
+    {RouterPolicy::kRandom, "random"},
+    {RouterPolicy::kLeastOutstanding, "least_outstanding"},
+    {RouterPolicy::kPowerOfTwo, "power_of_two"},
+    {RouterPolicy::kLeastKv, "least_kv"},
+});
 
 // The policy's scenario name ("round_robin", "power_of_two", ...).
 const char* RouterPolicyName(RouterPolicy policy);

@@ -2,6 +2,8 @@
 // (src/llm/*_scheduler.cc, one per file).
 #pragma once
 
+#include "fleetlab/util/enum_names.h"
+
 namespace fleetlab {
 
 enum class BatchingPolicy {
@@ -10,5 +12,11 @@ enum class BatchingPolicy {
   kContinuous,      // iteration-level joins and leaves; prefills run first (vLLM V0)
   kChunkedPrefill,  // one token budget per iteration shared by decodes and prefill chunks (Sarathi-Serve, vLLM V1)
 };
+inline constexpr auto kBatchingPolicyNames = MakeEnumNames<BatchingPolicy>({
+    {BatchingPolicy::kStatic, "static"},
+    {BatchingPolicy::kDynamic, "dynamic"},
+    {BatchingPolicy::kContinuous, "continuous"},
+    {BatchingPolicy::kChunkedPrefill, "chunked_prefill"},
+});
 
 }  // namespace fleetlab

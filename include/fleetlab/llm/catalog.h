@@ -31,7 +31,8 @@ namespace fleetlab {
 // E8M0 scale per 32, so an element costs 0.5 + 1/16 and 0.5 + 1/32 bytes
 // (NVFP4's per-tensor FP32 scale is negligible). docs/model.md, "Dtypes".
 // The link between nodes of a device whose file names none: InfiniBand NDR,
-// one 400 Gb/s port per GPU as in typical 8-GPU nodes (facts.md).
+// one 400 Gb/s port per GPU as in typical 8-GPU nodes (DGX H100: eight ConnectX-7
+// 400 Gb/s ports, NVIDIA DGX BasePOD reference architecture).
 inline constexpr const char* kDefaultScaleOutLink = "infiniband-ndr";
 
 enum class DType { kFp32, kBf16, kFp16, kFp8, kInt8, kInt4, kNvFp4, kMxFp4 };
@@ -129,7 +130,7 @@ struct ModelSpec {
   std::int64_t EmbeddingParams() const { return vocab * hidden; }
   std::int64_t LmHeadParams() const { return tied_embeddings ? 0 : vocab * hidden; }
   // All parameters. Decoder: embedding + layers + untied head; norms
-  // excluded, as in the published counts' formula in facts.md. Encoder:
+  // excluded (below the published counts' rounding). Encoder:
   // everything, biases and norms included (as torchvision counts them).
   // Layers: the sum over the layer list.
   std::int64_t TotalParams() const;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fleetlab/llm/batching_policy.h"
+#include "fleetlab/util/enum_names.h"
 
 namespace fleetlab {
 
@@ -17,6 +18,8 @@ namespace fleetlab {
 // (memory_gb x 1e9, conservative) or what the device reports to the driver
 // (device_memory_mib; the nominal figure where a GPU gives none).
 enum class MemoryCapacity { kNominal, kDevice };
+inline constexpr auto kMemoryCapacityNames =
+    MakeEnumNames<MemoryCapacity>({{MemoryCapacity::kNominal, "nominal"}, {MemoryCapacity::kDevice, "device"}});
 
 // How the engine sizes its KV cache from that memory.
 enum class MemoryBudget {
@@ -27,6 +30,8 @@ enum class MemoryBudget {
   // reservation, times the fraction (kv_cache_free_gpu_memory_fraction).
   kFractionOfFree,
 };
+inline constexpr auto kMemoryBudgetNames = MakeEnumNames<MemoryBudget>(
+    {{MemoryBudget::kFractionOfTotal, "fraction_of_total"}, {MemoryBudget::kFractionOfFree, "fraction_of_free"}});
 
 // Which requests an iteration may admit when KV blocks are short.
 enum class CapacityPolicy {
@@ -37,6 +42,8 @@ enum class CapacityPolicy {
   // once, so nothing is ever preempted (TensorRT-LLM GUARANTEED_NO_EVICT).
   kGuaranteedNoEvict,
 };
+inline constexpr auto kCapacityPolicyNames = MakeEnumNames<CapacityPolicy>(
+    {{CapacityPolicy::kMaxUtilization, "max_utilization"}, {CapacityPolicy::kGuaranteedNoEvict, "guaranteed_no_evict"}});
 
 struct EngineSpec {
   std::string id, name;

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "fleetlab/llm/units.h"
+#include "fleetlab/util/enum_names.h"
 
 namespace fleetlab {
 
@@ -120,6 +121,7 @@ class KvAllocator {
 
 struct KvCacheOptions {
   enum class Kind { kPaged, kContiguous };
+  static constexpr auto kKindNames = MakeEnumNames<Kind>({{Kind::kPaged, "paged"}, {Kind::kContiguous, "contiguous"}});
   Kind kind = Kind::kPaged;
   // Tokens per block (paged). 16 is vLLM's default; larger blocks waste more
   // in the last block but shrink block tables.

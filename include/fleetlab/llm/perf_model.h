@@ -11,6 +11,7 @@
 
 #include "fleetlab/llm/catalog.h"
 #include "fleetlab/status.h"
+#include "fleetlab/util/enum_names.h"
 
 namespace fleetlab {
 
@@ -18,13 +19,13 @@ namespace fleetlab {
 // change them to calibrate against measurements of a real stack.
 struct PerfEfficiency {
   // Fraction of dense peak FLOP/s reached by the linear layers' matrix
-  // products (facts.md: large GEMMs on H100 reach ~60-80%).
+  // products (assumption: large GEMMs on H100 reach ~60-80%; docs/model.md).
   double matmul = 0.70;
   // Fraction of peak FLOP/s reached by attention math (FlashAttention-style
   // kernels reach less than plain GEMMs).
   double attention = 0.50;
   // Fraction of HBM bandwidth reached when streaming weights and KV cache
-  // (facts.md: decode steps reach ~60-85%).
+  // (assumption: decode steps reach ~60-85%; docs/model.md).
   double memory = 0.80;
   // Fraction of a link's bandwidth reached by collectives and transfers.
   double link = 0.80;
@@ -37,6 +38,8 @@ struct PerfEfficiency {
 // projects the cached latents back up to per-head keys and values, then
 // runs ordinary attention. Prefill and cached prefixes always run naive.
 enum class MlaDecode { kAbsorbed, kNaive };
+inline constexpr auto kMlaDecodeNames =
+    MakeEnumNames<MlaDecode>({{MlaDecode::kAbsorbed, "absorbed"}, {MlaDecode::kNaive, "naive"}});
 
 struct ReplicaHardware {
   ModelSpec model;

@@ -31,7 +31,7 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // Builds the replica's performance model, memory plan and KV cache.
   // Fails with a clear message if the model does not fit (naming what is
   // needed and what there is) or the sharding is invalid. `index` tells the
-  // replicas of a fleet apart: replica i draws from Stream("acceptance", i).
+  // replicas of a fleet apart: replica i draws from Stream(StreamId::kAcceptance, i).
   static Result<std::unique_ptr<LlmReplica>> Create(const ReplicaOptions& options, const RandomStreams& streams,
                                                     CompletionListener* listener, std::uint64_t index = 0);
   ~LlmReplica() override;

@@ -13,6 +13,7 @@
 #include "fleetlab/llm/kv_cache.h"
 #include "fleetlab/llm/memory_plan.h"
 #include "fleetlab/llm/perf_model.h"
+#include "fleetlab/util/enum_names.h"
 
 namespace fleetlab {
 
@@ -43,6 +44,19 @@ enum class ReservationPolicy { kMaxLength, kPowerOfTwo, kOracle };
 enum class VictimPolicy { kNewest, kOldest, kLargest };
 enum class PreemptionMode { kRecompute, kSwap };
 enum class BudgetAction { kPin, kFail };
+
+// The scenario names of each (docs/scenario.md, "replica.kv", "replica.preemption").
+inline constexpr auto kReservationPolicyNames = MakeEnumNames<ReservationPolicy>({
+    {ReservationPolicy::kMaxLength, "max_length"},
+    {ReservationPolicy::kPowerOfTwo, "power_of_two"},
+    {ReservationPolicy::kOracle, "oracle"},
+});
+inline constexpr auto kVictimPolicyNames = MakeEnumNames<VictimPolicy>({
+    {VictimPolicy::kNewest, "newest"}, {VictimPolicy::kOldest, "oldest"}, {VictimPolicy::kLargest, "largest"}});
+inline constexpr auto kPreemptionModeNames =
+    MakeEnumNames<PreemptionMode>({{PreemptionMode::kRecompute, "recompute"}, {PreemptionMode::kSwap, "swap"}});
+inline constexpr auto kBudgetActionNames =
+    MakeEnumNames<BudgetAction>({{BudgetAction::kPin, "pin"}, {BudgetAction::kFail, "fail"}});
 
 // Token slots a contiguous allocator reserves for a request that will reach
 // `final_length` tokens, under `policy`, with `max_len` the model length.

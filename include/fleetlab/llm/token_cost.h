@@ -20,4 +20,17 @@ double PromptShareOfIteration(std::int64_t prefill_tokens, std::int64_t decode_t
 // tokens to divide by stays 0.
 void DeriveTokenCosts(double window_s, LlmReport* r);
 
+// The mean running requests a report's cost per user-hour was taken over
+// (usd_per_hour / usd_per_concurrent_user_hour), 0 when it has none: how a
+// fleet or a disaggregated system counts its replicas' running users.
+double RunningUsers(const LlmReport& r);
+
+// Everything a report derives from its totals, in one place for a replica,
+// a fleet and a disaggregated system: the token costs (DeriveTokenCosts),
+// usd_per_concurrent_user_hour (usd_per_hour over `running_users`, when > 0)
+// and joules_per_output_token (average_power_w over the window's output
+// tokens, when there are any). REQUIRES: usd_per_hour, usd_per_hour_prompt,
+// average_power_w and the token counts and rates already set.
+void DeriveCostAndEnergy(double window_s, double running_users, LlmReport* r);
+
 }  // namespace fleetlab

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fleetlab/random/stream_ids.h"
+
 namespace fleetlab {
 
 class Rng {
@@ -59,10 +61,10 @@ class RandomStreams {
  public:
   explicit RandomStreams(std::uint64_t root_seed) : root_seed_(root_seed) {}
 
-  // The stream named `name`; the same (root seed, name) always gives the
-  // same sequence. `index` distinguishes several instances of one source
-  // (replica 3's service times).
-  Rng Stream(std::string_view name, std::uint64_t index = 0) const;
+  // The stream `id` (seeded by its name in kStreamIdNames); the same (root
+  // seed, id, index) always gives the same sequence. `index` distinguishes
+  // several instances of one source (replica 3's service times).
+  Rng Stream(StreamId id, std::uint64_t index = 0) const;
 
   std::uint64_t root_seed() const { return root_seed_; }
 

@@ -1,5 +1,5 @@
-// A typed mirror of the lab API v1 (docs/api.md; the contract in
-// notes/api-contract.md) and of the engine's JSON (docs/report.md).
+// A typed mirror of the lab API v1 (docs/api.md) and of the engine's JSON
+// (docs/report.md).
 // Fields the engine may add are allowed; the ones the lab reads are named.
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };

@@ -1,5 +1,5 @@
 // The formulas Math Peek shows, evaluated with the student's numbers. Pure
-// functions; the sources are in docs/analytic.md and facts.md.
+// functions; the sources are in docs/analytic.md.
 
 /** M/M/1 with arrival rate lambda and service rate mu (both 1/s). */
 export function mm1(lambda: number, mu: number): { rho: number; stable: boolean; meanMs: number | null; p99Ms: number | null } {

@@ -1,4 +1,4 @@
-#include "scenario/field_reader.h"
+#include "util/field_reader.h"
 
 #include <cmath>
 

@@ -20,6 +20,7 @@
 
 #include "fleetlab/status.h"
 #include "fleetlab/time.h"
+#include "fleetlab/util/enum_names.h"
 
 namespace fleetlab {
 
@@ -98,6 +99,15 @@ class FieldReader {
   Status String(const char* key, std::string* out);
   // A string that must be one of `choices`; stores the index of the match.
   Status Choice(const char* key, const std::vector<std::string>& choices, int* out);
+  // A string that must be one of `names`' names; stores the named value.
+  template <typename E, std::size_t N>
+  Status Enum(const char* key, const EnumNames<E, N>& names, E* out) {
+    int index = static_cast<int>(names.IndexOf(*out));
+    Status s = Choice(key, names.Names(), &index);
+    const auto i = static_cast<std::size_t>(index);
+    if (s.ok() && index >= 0 && i < N) *out = names.entries[i].value;
+    return s;
+  }
 
   bool Has(const char* key) const;
   // The child object at `key` (marked as read) or nullptr if absent.

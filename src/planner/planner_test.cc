@@ -6,7 +6,7 @@
 //     512 + 256 = 768 tokens = 48 blocks of 16 per request -> 1,715 users.
 //   512-token prompt alone: TP8 23.2 ms; PP8 106.9 ms (TP1's 103.2 ms of
 //     compute + transfers + 8 stage overheads): PP does not cut latency.
-#include "llm/planner.h"
+#include "planner/planner.h"
 
 #include <set>
 #include <utility>

@@ -3,7 +3,7 @@
 // (docs/model.md, "Expert parallelism and attention data parallelism").
 #include <gtest/gtest.h>
 
-#include "llm/planner.h"
+#include "planner/planner.h"
 #include "llm/test_catalog.h"
 
 namespace fleetlab {

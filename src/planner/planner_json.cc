@@ -1,6 +1,5 @@
-#include "llm/planner_json.h"
+#include "planner/planner_json.h"
 
-#include <array>
 #include <cmath>
 #include <string>
 
@@ -8,8 +7,6 @@ namespace fleetlab {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-constexpr std::array<const char*, 3> kReservations = {"max_length", "power_of_two", "oracle"};
 
 double Ms(double s) { return s * 1e3; }
 double Gb(double bytes) { return bytes / 1e9; }
@@ -71,19 +68,12 @@ Json MemoryToJson(const MemoryRequest& r, const MemoryReport& m) {
           {"paged_over_contiguous", m.paged_over_contiguous}};
 }
 
-const char* ReservationName(ReservationPolicy policy) {
-  const auto i = static_cast<std::size_t>(policy);
-  return i < kReservations.size() ? kReservations[i] : "unknown";
-}
+const char* ReservationName(ReservationPolicy policy) { return kReservationPolicyNames.Name(policy); }
 
 bool ParseReservation(const std::string& name, ReservationPolicy* policy) {
-  for (std::size_t i = 0; i < kReservations.size(); ++i) {
-    if (name == kReservations[i]) {
-      *policy = static_cast<ReservationPolicy>(i);
-      return true;
-    }
-  }
-  return false;
+  const auto parsed = kReservationPolicyNames.Parse(name);
+  if (parsed) *policy = *parsed;
+  return parsed.has_value();
 }
 
 }  // namespace fleetlab

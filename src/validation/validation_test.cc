@@ -4,7 +4,7 @@
 // model reproduces: docs/accuracy.md records median |error| 5.5% and worst
 // 35.5% there, and this test fails if either grows past 8% / 40%. The
 // loaded points (where the model is far off) are reported, not asserted.
-#include "fleetlab/validation.h"
+#include "fleetlab/validation/validation.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "fleetlab/validation.h"
+#include "fleetlab/validation/validation.h"
 
 #include <algorithm>
 #include <cmath>

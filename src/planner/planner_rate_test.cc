@@ -7,7 +7,7 @@
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
 #include "fleetlab/tracks/tracks.h"
-#include "llm/planner.h"
+#include "planner/planner.h"
 #include "llm/test_catalog.h"
 
 namespace fleetlab {

@@ -1,7 +1,7 @@
 // The planner (planner.h): every tp x pp split of a GPU budget, judged by
 // the roofline for one request alone and by a short closed-loop simulation
 // at saturation; and the users a paged or contiguous KV cache holds.
-#include "llm/planner.h"
+#include "planner/planner.h"
 
 #include <algorithm>
 #include <atomic>

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "llm/planner.h"
+#include "planner/planner.h"
 
 namespace fleetlab {
 
