@@ -22,6 +22,7 @@
 #include "fleetlab/report.h"
 #include "fleetlab/scenario/scenario.h"
 #include "fleetlab/status.h"
+#include "fleetlab/util/share_dir.h"
 #include "fleetlab/version.h"
 
 namespace fleetlab {
@@ -29,7 +30,7 @@ namespace fleetlab {
 // The catalog in folder `dir` (models/, gpus/, hosts/, links/; data/README.md
 // gives the schema), with each of `overlays` laid over it in order (a user
 // folder's entry with a shipped id replaces it, a new id is added). The
-// shipped catalog is Catalog::BuiltinDirectory(); Catalog::LoadFiles reads
+// shipped catalog is ShareDirectory() + "/data"; Catalog::LoadFiles reads
 // one from memory, Catalog::LoadDefault the shipped one with FLEETLAB_DATA's
 // overlays.
 Result<Catalog> LoadCatalog(const std::string& dir, const std::vector<std::string>& overlays = {});

@@ -8,6 +8,8 @@
 #error "fleetlab/fleetlab.h includes nlohmann/json.hpp"
 #endif
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -86,6 +88,21 @@ TEST(Api, CancelStopsARun) {
   auto r = fleetlab::Run(*s, o);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kOutOfRange);
+}
+
+TEST(ShareDirectory, TheEnvironmentFirstThenTheSourceTree) {
+  const char* old = std::getenv("FLEETLAB_SHARE_DIR");
+  ASSERT_EQ(old, nullptr) << "the test expects FLEETLAB_SHARE_DIR unset";
+  EXPECT_EQ(ShareDirectory(), testing::SourceDir());  // a build tree: no share/fleetlab beside bin/
+  EXPECT_EQ(Catalog::BuiltinDirectory(), testing::SourceDir() + "/data");
+  const auto dir = std::filesystem::temp_directory_path() / "fleetlab-share-dir-test";
+  std::filesystem::create_directories(dir);
+  setenv("FLEETLAB_SHARE_DIR", dir.c_str(), 1);
+  EXPECT_EQ(ShareDirectory(), dir.string());
+  setenv("FLEETLAB_SHARE_DIR", (dir / "missing").c_str(), 1);  // not a folder: ignored
+  EXPECT_EQ(ShareDirectory(), testing::SourceDir());
+  unsetenv("FLEETLAB_SHARE_DIR");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
