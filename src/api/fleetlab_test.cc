@@ -42,7 +42,7 @@ TEST(Api, RunGivesWhatTheLayersItWrapsGive) {
 
 TEST(Api, OverridesApplyAndErrorsNameTheField) {
   ScenarioOptions o;
-  o.overrides = {"seed=7", "workload.requests=500"};
+  o.overrides = {"seed=7", "workload.requests=500", "workload.warmup_requests=50"};
   auto s = ParseScenarioText(kSmall, o);
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->seed, 7u);
@@ -63,7 +63,9 @@ TEST(Api, FileAndTextGiveTheSameScenarioAgainstAPassedCatalog) {
   text << in.rdbuf();
   auto catalog = LoadCatalog(testing::SourceDir() + "/data");
   ASSERT_TRUE(catalog.ok()) << catalog.status().message();
-  ScenarioOptions o{.catalog = &*catalog, .overrides = {"workload.requests=200", "workload.warmup_requests=0"}};
+  ScenarioOptions o;
+  o.catalog = &*catalog;
+  o.overrides = {"workload.requests=200", "workload.warmup_requests=0"};
   auto a = LoadScenarioFile(path, o);
   auto b = ParseScenarioText(text.str(), o);
   ASSERT_TRUE(a.ok() && b.ok()) << a.status().message() << b.status().message();
