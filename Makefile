@@ -15,7 +15,7 @@ LAUNCHER := $(if $(CCACHE),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test demo build deps bench asan asan-configure tsan clean lab loadtest classload fuzz web web-test wasm site site-test python
+.PHONY: run test demo build deps example bench asan asan-configure tsan clean lab loadtest classload fuzz web web-test wasm site site-test python
 
 run: build web
 	$(BUILD)/bin/fleetlab lab $(LAB_FLAGS)
@@ -82,6 +82,17 @@ python: build
 
 bench: build
 	$(BUILD)/bin/fleetlab_bench
+
+# Embedding fleetlab (docs/design.md, "Embedding"): install into
+# $(BUILD)/install, build examples/embed/ against it with
+# find_package(fleetlab), run it and check its numbers against `fleetlab run`.
+EXAMPLE_PREFIX ?= $(abspath $(BUILD))/install
+example: build
+	cmake --install $(BUILD) --prefix $(EXAMPLE_PREFIX)
+	cmake -S examples/embed -B $(BUILD)/example -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_PREFIX_PATH=$(EXAMPLE_PREFIX) $(LAUNCHER)
+	cmake --build $(BUILD)/example
+	tests/embed_example_test.sh $(EXAMPLE_PREFIX) $(BUILD)/example/embed
 
 # The unit tests under AddressSanitizer + UndefinedBehaviorSanitizer, built
 # with clang together with the fuzz targets (build-asan; `make fuzz` runs those).

@@ -4,11 +4,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "fleetlab/fleet/disaggregation_report.h"
 #include "fleetlab/fleet/fleet_report.h"
@@ -17,6 +16,8 @@
 #include "fleetlab/path/path_report.h"
 
 namespace fleetlab {
+
+struct JsonDocument;  // util/json.h
 
 // The analytic twin's prediction for the same configuration (when one
 // exists). A statistic the formula does not give is NaN.
@@ -45,7 +46,8 @@ struct Report {
   std::string scenario;
   std::uint64_t seed = 0;
   // The scenario document the run parsed (Scenario::document), or null.
-  nlohmann::json resolved_scenario;
+  // Shared with the Scenario; util/json.h defines JsonDocument.
+  std::shared_ptr<const JsonDocument> resolved_scenario;
 
   // Stability. An open system whose offered load reaches its capacity, or
   // whose backlog visibly grows, is unstable: its latency percentiles are

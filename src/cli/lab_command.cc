@@ -7,10 +7,7 @@
 
 #include "fleetlab/server/lab_server.h"
 #include "fleetlab/tracks/tracks.h"
-
-#ifndef FLEETLAB_SOURCE_DIR
-#define FLEETLAB_SOURCE_DIR "."
-#endif
+#include "fleetlab/util/share_dir.h"
 
 namespace fleetlab::cli {
 namespace {
@@ -88,12 +85,13 @@ void AddLabCommand(CLI::App& app, CommandContext& ctx) {
   auto* cmd = app.add_subcommand("lab", "Serve the lab: the front end and the JSON API (docs/api.md) on "
                                         "http://127.0.0.1:8080.");
   auto o = std::make_shared<LabServerOptions>();
-  o->static_dir = FLEETLAB_SOURCE_DIR "/web/dist";
+  o->static_dir = ShareDirectory() + "/web/dist";
   cmd->add_option("--host", o->host, "Interface to bind; 0.0.0.0 makes the lab reachable from other machines.")
       ->capture_default_str();
   cmd->add_option("--port", o->port, "TCP port (0: any free port).")->check(CLI::Range(0, 65535))->capture_default_str();
   cmd->add_option("--static", o->static_dir, "The built front end to serve at /.")->capture_default_str();
-  cmd->add_option("--tracks", o->tracks_dir, "Tracks folder (default: the source tree's tracks/).");
+  cmd->add_option("--tracks", o->tracks_dir, "Tracks folder (default: the shipped tracks/, the source tree's or, when "
+                                             "installed, share/fleetlab's).");
   cmd->add_option("--traces", o->traces_dir, "A folder of *.csv arrival traces requests may name (by file name "
                                              "without .csv); read once at start-up.");
   cmd->add_option("--workers", o->workers, "Simulations at once (0: one per hardware thread).")

@@ -15,14 +15,11 @@
 
 #include "fleetlab/util/file_set.h"
 #include "fleetlab/util/json.h"
+#include "fleetlab/util/share_dir.h"
 #include "llm/catalog_layers.h"
 #include "llm/catalog_variants.h"
 #include "llm/catalog_engines.h"
 #include "util/field_reader.h"
-
-#ifndef FLEETLAB_SOURCE_DIR
-#define FLEETLAB_SOURCE_DIR "."
-#endif
 
 namespace fleetlab {
 namespace {
@@ -441,7 +438,7 @@ Result<Catalog> Catalog::LoadOverlayDirectory(const std::string& dir) {
   return c;
 }
 
-std::string Catalog::BuiltinDirectory() { return FLEETLAB_SOURCE_DIR "/data"; }
+std::string Catalog::BuiltinDirectory() { return ShareDirectory() + "/data"; }
 
 const ModelSpec* Catalog::FindModel(const std::string& id) const {
   for (const auto& m : models_) {

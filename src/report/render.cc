@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/util/json.h"
 #include "fleetlab/version.h"
 #include "report/class_render.h"
 #include "report/disagg_render.h"
@@ -68,7 +69,7 @@ json ReportToJson(const Report& r, bool series) {
       {"analytic", AnalyticToJson(r.analytic)},
   };
   out["fleetlab_version"] = kVersion;
-  out["resolved_scenario"] = r.resolved_scenario;
+  out["resolved_scenario"] = r.resolved_scenario != nullptr ? r.resolved_scenario->value : json();
   if (r.llm) {
     AddLlmJson(*r.llm, valid, series, &out);
     out["vllm_bench"] = VllmBenchJson(r);

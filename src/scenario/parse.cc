@@ -298,8 +298,9 @@ Result<Scenario> ParseScenario(const json& doc, const ParseOptions& o) {
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   // The run as a whole: at most 1e9 requests, arrivals within the clock's horizon.
   FLEETLAB_RETURN_IF_ERROR(CheckRunEstimate(s, std::numeric_limits<double>::infinity()));
-  s.document = doc;  // what the report echoes as resolved_scenario
-  s.document.erase("lab");
+  auto document = std::make_shared<JsonDocument>(JsonDocument{doc});  // what the report echoes as resolved_scenario
+  document->value.erase("lab");
+  s.document = std::move(document);
   return s;
 }
 

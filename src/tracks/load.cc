@@ -11,11 +11,8 @@
 #include "fleetlab/tracks/tracks.h"
 #include "fleetlab/util/file_set.h"
 #include "fleetlab/util/json.h"
+#include "fleetlab/util/share_dir.h"
 #include "util/field_reader.h"
-
-#ifndef FLEETLAB_SOURCE_DIR
-#define FLEETLAB_SOURCE_DIR "."
-#endif
 
 namespace fleetlab {
 namespace {
@@ -339,6 +336,6 @@ Result<std::vector<Track>> LoadTracksFromFiles(const FileSet& files, const std::
   return out;
 }
 
-std::string DefaultTracksDir() { return FLEETLAB_SOURCE_DIR "/tracks"; }
+std::string DefaultTracksDir() { return ShareDirectory() + "/tracks"; }
 
 }  // namespace fleetlab

@@ -16,8 +16,9 @@ list(FILTER WASM_SOURCES EXCLUDE REGEX "_test\\.cc$|_fuzz\\.cc$")
 # routes (sweep, size), the lab server's sockets, worker pool, files and
 # process set-up, and the classroom (SQLite on the server's disk: a site's
 # page posts to a class server over HTTP instead, docs/site.md), so the
-# engine needs no SQLite.
-list(FILTER WASM_SOURCES EXCLUDE REGEX "/src/cli/|/src/sweep/|/src/server/classroom/")
+# engine needs no SQLite; nor the embedding API (src/api/, fleetlab.h): the
+# page calls LocalApi.
+list(FILTER WASM_SOURCES EXCLUDE REGEX "/src/cli/|/src/sweep/|/src/server/classroom/|/src/api/")
 list(FILTER WASM_SOURCES EXCLUDE REGEX
   "/src/server/(http_transport|job_queue|lab_server|lab_app|planner_routes|static_files|load_test_main|server_test_util)\\.cc$")
 

@@ -238,7 +238,7 @@ class Catalog {
   // folder with no files is empty), for a caller without a filesystem (the
   // WebAssembly engine). Errors name each file as root/<relative path>.
   static Result<Catalog> LoadFiles(const FileSet& files, const std::string& root = "data");
-  // The catalog shipped in the source tree's data/ folder, overlaid by the
+  // The shipped catalog (BuiltinDirectory()), overlaid by the
   // folders named in the environment variable FLEETLAB_DATA (':'-separated,
   // each laid over the ones before; the command line's --data adds to it).
   static Result<Catalog> LoadDefault();
@@ -246,7 +246,8 @@ class Catalog {
   static Result<Catalog> LoadWithOverlays(const std::string& base, const std::vector<std::string>& overlays);
   // The folders FLEETLAB_DATA names, in order (empty when unset).
   static std::vector<std::string> OverlayDirectories();
-  // The source tree's data/ folder.
+  // The shipped data/ folder: ShareDirectory() + "/data" (util/share_dir.h;
+  // the source tree's in a build tree, share/fleetlab's when installed).
   static std::string BuiltinDirectory();
   // A folder holding any of models/, gpus/, hosts/, links/ (missing ones are
   // empty); links named by its GPUs and hosts are checked by Overlay.

@@ -9,8 +9,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "fleetlab/fleet/disaggregation_options.h"
 #include "fleetlab/fleet/options.h"
 #include "fleetlab/llm/replica_options.h"
@@ -20,6 +18,10 @@
 #include "fleetlab/workload/trace.h"
 
 namespace fleetlab {
+
+// A parsed JSON document (util/json.h holds its definition, nlohmann::json
+// inside), held by pointer so that this header needs no JSON library.
+struct JsonDocument;
 
 struct LimitOptions {
   // Upper bound on events delivered in one run; a run that reaches it stops
@@ -64,8 +66,9 @@ struct Scenario {
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
   // The document ParseScenario read (overrides applied, a track part's
   // "lab" left out): the report's resolved_scenario, so that a report says
-  // what produced it. Null for a scenario built in code.
-  nlohmann::json document;
+  // what produced it. Null for a scenario built in code. Shared and
+  // immutable: copies of a Scenario and the reports of its runs point to it.
+  std::shared_ptr<const JsonDocument> document;
   // The trace's prefix block ids (Mooncake hash_ids) that its records point
   // into; null when it has none. Shared: requests point into it during a run.
   std::shared_ptr<const std::vector<std::uint64_t>> trace_hashes;

@@ -40,4 +40,11 @@ enum class JsonError { kNone, kSyntax, kTooDeep, kDuplicateKey, kNumberRange };
 // JSON is read as a bare word, but one that is too deep is an error.
 Result<nlohmann::json> ParseJsonText(std::string_view text, const std::string& what, JsonError* error = nullptr);
 
+// A JSON document behind a pointer: what the public Scenario and Report hold
+// (Scenario::document, Report::resolved_scenario), so that their headers
+// and the embedding API (fleetlab/fleetlab.h) carry no nlohmann type.
+struct JsonDocument {
+  nlohmann::json value;
+};
+
 }  // namespace fleetlab
