@@ -23,7 +23,7 @@ LAYERS = [
     ["scenario"],                               # parsing a scenario into options
     ["runner"],                                 # running one scenario to a report
     ["planner", "report", "sweep", "tracks", "validation"],  # what runs scenarios or renders reports
-    ["server", "cli", "wasm"],                  # the edges
+    ["api", "server", "cli", "wasm"],           # the edges (api: fleetlab.h, the embedding API)
 ]
 
 # Headers at the top of include/fleetlab/: the module each belongs to.
@@ -32,6 +32,7 @@ ROOT_HEADERS = {
     "report.h": "fleet",  # the Report struct gathers fleet, path and LLM reports
     "run_estimate.h": "scenario",  # a pure estimate of a scenario's cost, checked while parsing it
     "runner.h": "runner", "frontier.h": "runner",
+    "fleetlab.h": "api",
 }
 
 # (including file, included header) -> why it may run up. Keep it short: each
