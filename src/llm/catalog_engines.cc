@@ -53,6 +53,14 @@ Status ParseEngineMemory(const json& v, EngineSpec* e) {
   return r.Finish();
 }
 
+Status ParseEngineCpu(const json& v, EngineSpec* e) {
+  FieldReader r(v, "cpu_overhead");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(r.Number("per_iteration_ms", &e->iteration_overhead_ms, Range::Between(0, 1e4)));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("per_sequence_ms", &e->sequence_overhead_ms, Range::Between(0, 1e3)));
+  return r.Finish();
+}
+
 }  // namespace
 
 Status ParseEngineFields(FieldReader& r, EngineSpec* e) {
@@ -63,6 +71,7 @@ Status ParseEngineFields(FieldReader& r, EngineSpec* e) {
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &e->name));
   FLEETLAB_RETURN_IF_ERROR(ParseEngineScheduler(*r.Child("scheduler"), e));
   FLEETLAB_RETURN_IF_ERROR(ParseEngineMemory(*r.Child("memory"), e));
+  if (const json* cpu = r.Child("cpu_overhead")) FLEETLAB_RETURN_IF_ERROR(ParseEngineCpu(*cpu, e));
   return r.Bool("prefix_caching", &e->prefix_caching);
 }
 

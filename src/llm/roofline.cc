@@ -216,7 +216,7 @@ StepBreakdown RooflineModel::Iteration(const IterationShape& shape) const {
     b.pp_comm_s = (hw_.pp - 1) *
                   (activations / (hw_.pp_link.bandwidth_Bps * hw_.efficiency.link) + hw_.pp_link.latency_s);
   }
-  b.overhead_s = hw_.iteration_overhead_s * hw_.pp;
+  b.overhead_s = hw_.iteration_overhead_s * hw_.pp + hw_.sequence_overhead_s * static_cast<double>(shape.decode_sequences);
   b.total_s = b.matmul_s + b.weight_memory_s + b.attention_s + b.kv_memory_s + b.tp_comm_s + b.ep_comm_s +
               b.pp_comm_s + b.bubble_s + b.overhead_s;
   b.stage_s = (b.total_s - b.pp_comm_s) / hw_.pp;
@@ -306,6 +306,9 @@ Status CheckHardware(const ReplicaHardware& hw) {
   FLEETLAB_RETURN_IF_ERROR(CheckFraction("efficiency.attention", hw.efficiency.attention));
   FLEETLAB_RETURN_IF_ERROR(CheckFraction("efficiency.memory", hw.efficiency.memory));
   FLEETLAB_RETURN_IF_ERROR(CheckFraction("efficiency.link", hw.efficiency.link));
+  if (!(hw.sequence_overhead_s >= 0)) {
+    return Field("sequence_overhead_s", fmt::format("must be >= 0 (got {})", hw.sequence_overhead_s));
+  }
   if (!(hw.iteration_overhead_s >= 0)) {
     return Field("iteration_overhead_s", fmt::format("must be >= 0 (got {})", hw.iteration_overhead_s));
   }

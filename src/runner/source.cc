@@ -40,8 +40,8 @@ void OpenLoopSource::OnEvent(Simulator& sim, const Event&) {
   r.prefix_hash_tokens = next_.hash_tokens;
   r.measured = r.id >= limits_.warmup;
   sizer_.Size(&r, from_trace_);
+  observer_->OnSent(sim, r);  // sent first: the system may refuse it at once
   target_->Submit(sim, r);
-  observer_->OnSent(sim, r);
   ScheduleNext(sim);
 }
 
@@ -63,8 +63,8 @@ void ClosedLoopSource::OnEvent(Simulator& sim, const Event& event) {
   r.user = static_cast<std::uint32_t>(event.arg);
   r.measured = r.id >= limits_.warmup;
   sizer_.Size(&r, false);
+  observer_->OnSent(sim, r);  // sent first: the system may refuse it at once
   target_->Submit(sim, r);
-  observer_->OnSent(sim, r);
   if (limits_.duration == 0 && !MaySend(limits_, sent_, sim.now())) observer_->OnArrivalsEnded(sim);
 }
 

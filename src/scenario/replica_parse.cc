@@ -205,6 +205,8 @@ Status ParseHardware(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   hw.tp = static_cast<int>(tp);
   hw.pp = static_cast<int>(pp);
   FLEETLAB_RETURN_IF_ERROR(r.Bool("weight_gathered", &hw.weight_gathered));
+  FLEETLAB_RETURN_IF_ERROR(r.Time("sequence_overhead_ms", &hw.sequence_overhead_s, TimeUnit::kMilliseconds,
+                                  TimeRange::UpTo(1)));
   FLEETLAB_RETURN_IF_ERROR(r.Time("iteration_overhead_ms", &hw.iteration_overhead_s, TimeUnit::kMilliseconds,
                                   TimeRange::UpTo(10)));
   FLEETLAB_RETURN_IF_ERROR(ParseParallelism(r, c, &hw));
@@ -238,6 +240,13 @@ Status ApplyEngine(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   s.max_running = large ? e->max_running_large : e->max_running;
   s.max_batch_tokens = large ? e->max_batch_tokens_large : e->max_batch_tokens;
   o->kv.cache.prefix_caching = e->prefix_caching;
+  // The engine's host overheads, unless the scenario gives its own.
+  if (e->iteration_overhead_ms >= 0 && !r.Has("iteration_overhead_ms")) {
+    o->hardware.iteration_overhead_s = e->iteration_overhead_ms / 1e3;
+  }
+  if (e->sequence_overhead_ms >= 0 && !r.Has("sequence_overhead_ms")) {
+    o->hardware.sequence_overhead_s = e->sequence_overhead_ms / 1e3;
+  }
   MemoryOptions& m = o->memory;
   m.capacity = MemoryCapacity::kDevice;
   m.budget = e->budget;

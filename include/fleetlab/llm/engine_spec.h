@@ -65,6 +65,10 @@ struct EngineSpec {
   // Per GPU, outside the engine's own tensors: CUDA context, driver,
   // communication buffers; one GPU alone and a GPU of a multi-GPU replica.
   double reserved_gib = 0, reserved_gib_multi_gpu = 0;
+  // Host time per iteration and per running sequence (ReplicaHardware's
+  // iteration_overhead_s and sequence_overhead_s); negative: keep
+  // fleetlab's defaults.
+  double iteration_overhead_ms = -1, sequence_overhead_ms = -1;
   std::map<std::string, std::string> sources;
 };
 

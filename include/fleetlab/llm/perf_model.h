@@ -77,6 +77,11 @@ struct ReplicaHardware {
   // Fixed cost of one iteration on each stage: kernel launches, scheduling,
   // sampling. Change it to match a serving stack's measured step floor.
   double iteration_overhead_s = 0.0005;
+  // Host time per running (decoding) sequence per iteration: scheduling,
+  // sampling, detokenising and output processing that grow with the batch
+  // and run between GPU steps. 0: none (fleetlab's default); an engine
+  // profile sets it from a measured CPU-overhead profile.
+  double sequence_overhead_s = 0;
 
   int gpus_per_stage() const { return tp * attention_dp; }
   int gpus() const { return tp * attention_dp * pp; }
