@@ -240,5 +240,21 @@ else
   echo "cli: /usr/bin/time not found: the memory estimate's RSS check is skipped"
 fi
 
+# calibrate: tools/calibrate/gpu_calibrate.py's cases timed by a stated
+# roofline (--synthetic: no GPU), fitted back by fleetlab calibrate: floor 5
+# us, 85% of HBM, 35% of peak below 512 tokens and 70% from there.
+if /usr/bin/python3 "$src/tools/calibrate/gpu_calibrate.py" --synthetic 989,3350 --out "$tmp/kernels.json" 2>/dev/null; then
+  check "calibrate fits the synthetic kernels" 0 "kernel floor 5.0 us" -- \
+    "$bin" calibrate --gpu h100-sxm --kernels "$tmp/kernels.json" -o "$tmp/profile.json"
+  check "calibrate's profile holds the roofline it was made by" 0 "^0.85 0.35 0.7$" -- /usr/bin/python3 -c \
+    "import json; p = json.load(open('$tmp/profile.json'))['linear']; e = dict(zip(p['tokens'], p['matmul_efficiency'])); print(round(p['weight_memory_efficiency'], 4), round(e[128], 4), round(e[2048], 4))"
+else
+  fail=$((fail + 1)); echo "FAIL: gpu_calibrate.py --synthetic"
+fi
+check "gpu_calibrate.py refuses a bad --synthetic" 2 "PEAK_TFLOPS,HBM_GBPS" -- /usr/bin/python3 "$src/tools/calibrate/gpu_calibrate.py" --synthetic 1
+check "calibrate names an unknown GPU" 2 "--gpu: unknown GPU \"h900\"" -- "$bin" calibrate --gpu h900 --kernels "$tmp/kernels.json"
+check "calibrate needs GEMM timings" 2 "give at least one file of GEMM timings" -- "$bin" calibrate --gpu h100-sxm
+check "calibrate names a bad CSV's column" 2 "--vidur-mlp .*: line 1: no column" -- "$bin" calibrate --gpu h100-sxm --vidur-mlp "$src/tests/data/calibration/vidur-dgx-all-reduce-excerpt.csv"
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -22,7 +22,7 @@ LAYERS = [
     ["fleet", "path", "disagg"],                # replicas behind routers; request paths; P/D pools
     ["scenario"],                               # parsing a scenario into options
     ["runner"],                                 # running one scenario to a report
-    ["planner", "report", "sweep", "tracks", "validation"],  # what runs scenarios or renders reports
+    ["planner", "report", "sweep", "tracks", "validation", "calibrate"],  # what runs scenarios or renders reports
     ["api", "server", "cli", "wasm"],           # the edges (api: fleetlab.h, the embedding API)
 ]
 

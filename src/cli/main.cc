@@ -10,6 +10,7 @@
 #include "cli/capacity_command.h"
 #include "cli/catalog_command.h"
 #include "cli/compare_command.h"
+#include "cli/calibrate_command.h"
 #include "cli/validate_command.h"
 #include "cli/command.h"
 #include "cli/lab_command.h"
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
   fleetlab::cli::AddSizeCommand(app, ctx);
   fleetlab::cli::AddCompareCommand(app, ctx);
   fleetlab::cli::AddValidateCommand(app, ctx);
+  fleetlab::cli::AddCalibrateCommand(app, ctx);
   fleetlab::cli::AddLabCommand(app, ctx);
   try {
     app.parse(argc, argv);

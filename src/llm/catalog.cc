@@ -18,6 +18,7 @@
 #include "fleetlab/util/share_dir.h"
 #include "llm/catalog_layers.h"
 #include "llm/catalog_variants.h"
+#include "llm/catalog_calibration.h"
 #include "llm/catalog_engines.h"
 #include "util/field_reader.h"
 
@@ -270,6 +271,14 @@ Status ParseEngine(const json& j, EngineSpec* e) {
   return CheckSourced(j, e->sources);
 }
 
+Status ParseCalibration(const json& j, CalibrationProfile* p) {
+  FieldReader r(j, "");
+  FLEETLAB_RETURN_IF_ERROR(catalog_internal::ParseCalibrationFields(r, p));
+  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &p->sources));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  return CheckSourced(j, p->sources);
+}
+
 Status ParseHost(const json& j, HostSpec* h) {
   FieldReader r(j, "");
   FLEETLAB_RETURN_IF_ERROR(
@@ -408,6 +417,8 @@ Result<Catalog> Catalog::LoadFiles(const FileSet& files, const std::string& root
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "gpus", &ParseGpu, &c.gpus_));
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "hosts", &ParseHost, &c.hosts_));
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "engines", &ParseEngine, &c.engines_));  // optional folder
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(files, root, "calibration", &ParseCalibration, &c.calibrations_));  // optional
+  FLEETLAB_RETURN_IF_ERROR(c.CheckCalibrations(root));
   for (const auto& g : c.gpus_) {
     const std::string file = JoinPath(root, "gpus/" + g.id + ".json");
     FLEETLAB_RETURN_IF_ERROR(CheckLink(c, g.scale_up_link, "scale_up_link", file));
@@ -435,6 +446,7 @@ Result<Catalog> Catalog::LoadOverlayDirectory(const std::string& dir) {
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "gpus", &ParseGpu, &c.gpus_));
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "hosts", &ParseHost, &c.hosts_));
   FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "engines", &ParseEngine, &c.engines_));
+  FLEETLAB_RETURN_IF_ERROR(LoadFolder(*files, dir, "calibration", &ParseCalibration, &c.calibrations_));
   return c;
 }
 
@@ -457,5 +469,31 @@ std::string Catalog::GpuIds() const { return Ids(gpus_); }
 std::string Catalog::LinkIds() const { return Ids(links_); }
 std::string Catalog::HostIds() const { return Ids(hosts_); }
 std::string Catalog::EngineIds() const { return Ids(engines_); }
+std::string Catalog::CalibrationIds() const { return Ids(calibrations_); }
+
+const CalibrationProfile* Catalog::FindCalibration(const std::string& id) const { return FindById(calibrations_, id); }
+
+const CalibrationProfile* Catalog::CalibrationFor(const std::string& gpu, DType dtype, const std::string& engine) const {
+  for (const auto& p : calibrations_) {
+    if (p.gpu == gpu && p.dtype == dtype && p.Serves(engine)) return &p;
+  }
+  return nullptr;
+}
+
+// Every profile names a GPU and engines this catalog has.
+Status Catalog::CheckCalibrations(const std::string& root) const {
+  for (const auto& p : calibrations_) {
+    const std::string file = JoinPath(root, "calibration/" + p.id + ".json");
+    if (FindGpu(p.gpu) == nullptr) {
+      return Status::InvalidArgument(fmt::format("{}: gpu: unknown GPU \"{}\"; known: {}", file, p.gpu, GpuIds()));
+    }
+    for (const auto& e : p.engines) {
+      if (FindEngine(e) == nullptr) {
+        return Status::InvalidArgument(fmt::format("{}: engines: unknown engine \"{}\"; known: {}", file, e, EngineIds()));
+      }
+    }
+  }
+  return Status::Ok();
+}
 
 }  // namespace fleetlab

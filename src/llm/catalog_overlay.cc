@@ -55,6 +55,7 @@ Status Catalog::Overlay(const Catalog& top, const std::string& dir) {
   for (const auto& g : top.gpus_) Put(g, &merged.gpus_);
   for (const auto& h : top.hosts_) Put(h, &merged.hosts_);
   for (const auto& e : top.engines_) Put(e, &merged.engines_);
+  for (const auto& p : top.calibrations_) Put(p, &merged.calibrations_);
   FLEETLAB_RETURN_IF_ERROR(CheckModelNames(merged.models_, dir));
   for (const auto& g : merged.gpus_) {
     const std::string file = fmt::format("{}: gpus/{}.json", dir, g.id);
@@ -65,6 +66,16 @@ Status Catalog::Overlay(const Catalog& top, const std::string& dir) {
   for (const auto& h : merged.hosts_) {
     FLEETLAB_RETURN_IF_ERROR(CheckLinkOf(merged, h.link_to_gpu, fmt::format("{}: hosts/{}.json", dir, h.id), "link_to_gpu"));
   }
+  FLEETLAB_RETURN_IF_ERROR(merged.CheckCalibrations(dir));
+  *this = std::move(merged);
+  return Status::Ok();
+}
+
+Status Catalog::AddCalibration(const CalibrationProfile& profile) {
+  FLEETLAB_RETURN_IF_ERROR(ValidateCalibration(profile));
+  Catalog merged = *this;
+  Put(profile, &merged.calibrations_);
+  FLEETLAB_RETURN_IF_ERROR(merged.CheckCalibrations("calibration " + profile.id));
   *this = std::move(merged);
   return Status::Ok();
 }

@@ -28,10 +28,12 @@ struct Roof {
   double bytes = 0;  // HBM bytes per GPU
 };
 
+// `floor_s` is a fixed time per repetition on top (kernel launches), charged
+// to the same bound.
 void Charge(const Roof& r, double flops_per_s, double bytes_per_s, double times, double* compute_s,
-            double* memory_s) {
+            double* memory_s, double floor_s = 0) {
   const double compute = r.flops / flops_per_s, memory = r.bytes / bytes_per_s;
-  (compute >= memory ? *compute_s : *memory_s) += times * std::max(compute, memory);
+  (compute >= memory ? *compute_s : *memory_s) += times * (std::max(compute, memory) + floor_s);
 }
 
 std::string Divisors(std::int64_t n) {
@@ -51,7 +53,9 @@ class RooflineModel final : public PerfModel {
 
  private:
   double TouchedLayerParams(double tokens) const;
-  void ChargeLinear(const Roof& r, double layers, double gpus, StepBreakdown* b) const;
+  double MatmulFlopsPerS(double tokens) const;
+  void ChargeLinear(const Roof& r, double rows, double layers, double gpus, double kernels, StepBreakdown* b) const;
+  double AllReduceTime(double bytes, double bandwidth) const;
   void AddLinear(double tokens, StepBreakdown* b) const;
   void AddAttention(const IterationShape& shape, StepBreakdown* b) const;
   void AddTpComm(double tokens, StepBreakdown* b) const;
@@ -60,7 +64,11 @@ class RooflineModel final : public PerfModel {
   ReplicaHardware hw_;
   double layers_, tp_, dp_;
   double standard_layers_, dense_layers_;
-  double matmul_flops_per_s_, attention_flops_per_s_, hbm_bytes_per_s_;
+  const CalibrationProfile* calibration_;  // hw_.calibration.get()
+  double peak_flops_per_s_;
+  double matmul_flops_per_s_, attention_flops_per_s_, weight_bytes_per_s_, kv_bytes_per_s_;
+  double kernel_floor_s_ = 0, kernels_per_layer_ = 0;
+  const Curve* all_reduce_s_ = nullptr;  // measured all-reduce times at this TP over the scale-up link
   double weight_bytes_, activation_bytes_;
 };
 
@@ -72,9 +80,21 @@ RooflineModel::RooflineModel(const ReplicaHardware& hw) : hw_(hw) {
   dense_layers_ = static_cast<double>(m.dense_layers);
   tp_ = hw_.tp;
   dp_ = hw_.attention_dp;
+  calibration_ = hw_.calibration.get();
+  peak_flops_per_s_ = peak;
   matmul_flops_per_s_ = peak * hw_.efficiency.matmul;
   attention_flops_per_s_ = peak * hw_.efficiency.attention;
-  hbm_bytes_per_s_ = hw_.gpu.memory_bandwidth_Bps * hw_.efficiency.memory;
+  weight_bytes_per_s_ = kv_bytes_per_s_ = hw_.gpu.memory_bandwidth_Bps * hw_.efficiency.memory;
+  if (calibration_ != nullptr) {  // calibration.h: measured where the profile has it
+    const CalibrationProfile& c = *calibration_;
+    weight_bytes_per_s_ = hw_.gpu.memory_bandwidth_Bps * c.weight_memory_efficiency;
+    if (c.attention_efficiency) attention_flops_per_s_ = peak * *c.attention_efficiency;
+    if (c.kv_memory_efficiency) kv_bytes_per_s_ = hw_.gpu.memory_bandwidth_Bps * *c.kv_memory_efficiency;
+    kernel_floor_s_ = c.kernel_floor_s;
+    kernels_per_layer_ = c.kernels_per_layer;
+    const auto curve = c.all_reduce_s.find(hw_.tp);
+    if (curve != c.all_reduce_s.end() && hw_.tp_link.id == hw_.gpu.scale_up_link) all_reduce_s_ = &curve->second;
+  }
   weight_bytes_ = BytesPerElement(hw_.weight_dtype);
   activation_bytes_ = BytesPerElement(hw_.activation_dtype);
 }
@@ -92,9 +112,19 @@ double RooflineModel::TouchedLayerParams(double tokens) const {
   return static_cast<double>(m.AttentionParamsPerLayer()) + router + touched * expert_params;
 }
 
-// One roofline per GPU, `layers` times; `gpus` GPUs do the same work.
-void RooflineModel::ChargeLinear(const Roof& r, double layers, double gpus, StepBreakdown* b) const {
-  Charge(r, matmul_flops_per_s_, hbm_bytes_per_s_, layers, &b->matmul_s, &b->weight_memory_s);
+// FLOP/s of the linear layers' products over `tokens` rows: the profile's
+// measured efficiency at that size, else PerfEfficiency::matmul.
+double RooflineModel::MatmulFlopsPerS(double tokens) const {
+  if (calibration_ == nullptr) return matmul_flops_per_s_;
+  return peak_flops_per_s_ * calibration_->matmul_efficiency.At(tokens);
+}
+
+// One roofline per GPU for products over `rows` tokens, `layers` times, each
+// with `kernels` launch floors; `gpus` GPUs do the same work.
+void RooflineModel::ChargeLinear(const Roof& r, double rows, double layers, double gpus, double kernels,
+                                 StepBreakdown* b) const {
+  Charge(r, MatmulFlopsPerS(rows), weight_bytes_per_s_, layers, &b->matmul_s, &b->weight_memory_s,
+         kernels * kernel_floor_s_);
   b->flops += r.flops * gpus * layers;
   b->hbm_bytes += r.bytes * gpus * layers;
 }
@@ -113,10 +143,10 @@ void RooflineModel::AddLinear(double tokens, StepBreakdown* b) const {
   if (hw_.ep > 1) {
     const double router = static_cast<double>(m.hidden * m.experts);
     Roof r{2.0 * group_tokens * (attention + router) / tp_, (attention + router) * weight_bytes_ / tp_};
-    ChargeLinear(r, standard_layers_, gpus, b);
+    ChargeLinear(r, group_tokens, standard_layers_, gpus, kernels_per_layer_ / 2, b);
     const auto e = moe_cost::ExpertsOnOneGpu(m, hw_.ep, hw_.moe_imbalance, tokens, hw_.weight_dtype);
-    Charge({e.flops, e.bytes}, matmul_flops_per_s_, hbm_bytes_per_s_, standard_layers_, &b->matmul_s,
-           &b->weight_memory_s);
+    Charge({e.flops, e.bytes}, MatmulFlopsPerS(group_tokens), weight_bytes_per_s_, standard_layers_, &b->matmul_s,
+           &b->weight_memory_s, kernels_per_layer_ / 2 * kernel_floor_s_);
     b->flops += e.mean_flops * hw_.ep * standard_layers_;
     b->hbm_bytes += e.bytes * hw_.ep * standard_layers_;
   } else {
@@ -125,12 +155,13 @@ void RooflineModel::AddLinear(double tokens, StepBreakdown* b) const {
     Roof r;
     r.flops = 2.0 * group_tokens * active / tp_;  // same in both layouts: 2 (T / tp) active = 2 T active / tp
     r.bytes = hw_.weight_gathered ? touched_bytes : touched_bytes / tp_;
-    ChargeLinear(r, standard_layers_, gpus, b);
+    ChargeLinear(r, group_tokens, standard_layers_, gpus, kernels_per_layer_, b);
   }
   if (m.dense_layers > 0) {
     const double params = attention + static_cast<double>(m.DenseMlpParamsPerLayer());
     const double bytes = params * weight_bytes_;
-    ChargeLinear({2.0 * group_tokens * params / tp_, hw_.weight_gathered ? bytes : bytes / tp_}, dense_layers_, gpus, b);
+    ChargeLinear({2.0 * group_tokens * params / tp_, hw_.weight_gathered ? bytes : bytes / tp_}, group_tokens,
+                 dense_layers_, gpus, kernels_per_layer_, b);
   }
 }
 
@@ -143,7 +174,7 @@ void RooflineModel::AddAttention(const IterationShape& s, StepBreakdown* b) cons
   const double gpus = tp_ * dp_;
   const auto layer = [&](const attention_cost::Share& sh, double layers) {
     const auto w = attention_cost::Layer(m, hw_.tp, hw_.kv_dtype, hw_.mla_decode, sh);
-    Charge({w.flops, w.bytes}, attention_flops_per_s_, hbm_bytes_per_s_, layers, &b->attention_s, &b->kv_memory_s);
+    Charge({w.flops, w.bytes}, attention_flops_per_s_, kv_bytes_per_s_, layers, &b->attention_s, &b->kv_memory_s);
     b->flops += w.flops * gpus * layers;
     b->hbm_bytes += w.bytes * gpus * layers;
   };
@@ -161,8 +192,9 @@ void RooflineModel::AddAttention(const IterationShape& s, StepBreakdown* b) cons
 // layer's weights, no activation traffic.
 void RooflineModel::AddTpComm(double tokens, StepBreakdown* b) const {
   const double bandwidth = hw_.tp_link.bandwidth_Bps * hw_.efficiency.link, alpha = hw_.tp_link.latency_s;
+  // ReplicaHardware.calibration: measured all-reduce times where the profile has them.
   const double activations = tokens / dp_ * static_cast<double>(hw_.model.hidden) * activation_bytes_;
-  const double all_reduce = analytic::RingAllReduceTime(activations, hw_.tp, bandwidth, alpha);
+  const double all_reduce = AllReduceTime(activations, bandwidth);
   const double ring = hw_.tp > 1 ? static_cast<double>(hw_.tp - 1) / hw_.tp : 0.0;  // share each rank sends
   const double all_reduce_bytes = 2.0 * ring * activations;                          // 2(n-1)/n x the message
   if (hw_.weight_gathered) {
@@ -200,7 +232,16 @@ void RooflineModel::AddLmHead(const IterationShape& s, StepBreakdown* b) const {
   Roof r;
   r.flops = 2.0 * rows * params / tp_;
   r.bytes = params * weight_bytes_ / tp_;
-  ChargeLinear(r, 1.0, tp_ * dp_, b);
+  ChargeLinear(r, rows, 1.0, tp_ * dp_, 1.0, b);
+}
+
+// One all-reduce of `bytes` over the TP group: measured (calibration.h)
+// when the profile has this TP degree on this link, else a ring over the
+// link's alpha-beta model.
+double RooflineModel::AllReduceTime(double bytes, double bandwidth) const {
+  if (hw_.tp <= 1) return 0;
+  if (all_reduce_s_ != nullptr) return all_reduce_s_->At(bytes);
+  return analytic::RingAllReduceTime(bytes, hw_.tp, bandwidth, hw_.tp_link.latency_s);
 }
 
 StepBreakdown RooflineModel::Iteration(const IterationShape& shape) const {

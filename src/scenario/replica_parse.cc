@@ -1,6 +1,7 @@
 #include "scenario/replica_parse.h"
 
 #include <algorithm>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -255,6 +256,37 @@ Status ApplyEngine(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   return Status::Ok();
 }
 
+// replica.calibration, after the engine and dtypes: "auto" (the default)
+// takes the catalog's profile for this GPU, dtype and engine if there is
+// one; "none" keeps the roofline's constants; an id names a profile, which
+// must be for this GPU and dtype. The profile's host overheads replace the
+// engine's unless the scenario gives its own.
+Status ApplyCalibration(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
+  std::string id = "auto";
+  FLEETLAB_RETURN_IF_ERROR(r.String("calibration", &id));
+  ReplicaHardware& hw = o->hardware;
+  const bool one_dtype = hw.weight_dtype == hw.activation_dtype;
+  const CalibrationProfile* p = nullptr;
+  if (id == "auto") {
+    if (o->engine.empty() || !one_dtype) return Status::Ok();
+    p = c.CalibrationFor(hw.gpu.id, hw.activation_dtype, o->engine);
+  } else if (id != "none") {
+    p = c.FindCalibration(id);
+    if (p == nullptr) return Unknown("replica.calibration", "profile (or auto, none)", id, c.CalibrationIds());
+    if (p->gpu != hw.gpu.id || !one_dtype || p->dtype != hw.activation_dtype) {
+      return Status::InvalidArgument(fmt::format("replica.calibration: {} is for {} with {} weights and activations; "
+                                                 "this replica is {} with {} weights, {} activations",
+                                                 id, p->gpu, DTypeName(p->dtype), hw.gpu.id,
+                                                 DTypeName(hw.weight_dtype), DTypeName(hw.activation_dtype)));
+    }
+  }
+  if (p == nullptr) return Status::Ok();
+  hw.calibration = std::make_shared<const CalibrationProfile>(*p);
+  if (p->iteration_overhead_s && !r.Has("iteration_overhead_ms")) hw.iteration_overhead_s = *p->iteration_overhead_s;
+  if (p->sequence_overhead_s && !r.Has("sequence_overhead_ms")) hw.sequence_overhead_s = *p->sequence_overhead_s;
+  return Status::Ok();
+}
+
 // The memory fields of "replica", after the engine's defaults.
 Status ParseMemory(FieldReader& r, MemoryOptions* m) {
   FLEETLAB_RETURN_IF_ERROR(r.Number("gpu_memory_utilization", &m->gpu_memory_utilization, Range{0, 1, true, false}));
@@ -279,6 +311,7 @@ Result<ReplicaOptions> ParseReplica(const json& value, const Catalog& catalog) {
   FLEETLAB_RETURN_IF_ERROR(ApplyEngine(r, catalog, &o));
   FLEETLAB_RETURN_IF_ERROR(ParseMemory(r, &o.memory));
   if (const json* d = r.Child("dtype")) FLEETLAB_RETURN_IF_ERROR(ParseDTypes(*d, &o.hardware));
+  FLEETLAB_RETURN_IF_ERROR(ApplyCalibration(r, catalog, &o));
   if (const json* e = r.Child("efficiency")) FLEETLAB_RETURN_IF_ERROR(ParseEfficiency(*e, &o.hardware.efficiency));
   if (const json* s = r.Child("scheduler")) FLEETLAB_RETURN_IF_ERROR(ParseScheduler(*s, &o.scheduler));
   if (const json* k = r.Child("kv")) FLEETLAB_RETURN_IF_ERROR(ParseKv(*k, &o.kv));

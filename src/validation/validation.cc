@@ -109,10 +109,10 @@ double Median(std::vector<double> x) {
 }
 
 // Simulates one point; its rows, or why it could not run.
-Result<std::vector<ValidationRow>> RunPoint(const ValidationPoint& p, std::uint64_t seed) {
+Result<std::vector<ValidationRow>> RunPoint(const ValidationPoint& p, std::uint64_t seed, const Catalog* catalog) {
   json doc = {{"name", "validate " + p.id}, {"seed", seed}, {"replica", p.replica},
               {"workload", VllmWorkload(p.bench, seed)}};
-  auto scenario = ParseScenario(doc, "");
+  auto scenario = ParseScenario(doc, "", catalog);
   if (!scenario.ok()) return scenario.status();
   RunHooks hooks;
   hooks.kv_heatmap = false;
@@ -165,10 +165,10 @@ Result<std::vector<ValidationPoint>> ParseValidationPoints(const json& doc) {
   return out;
 }
 
-ValidationOutcome RunValidation(const std::vector<ValidationPoint>& points, std::uint64_t seed) {
+ValidationOutcome RunValidation(const std::vector<ValidationPoint>& points, std::uint64_t seed, const Catalog* catalog) {
   ValidationOutcome o;
   for (const ValidationPoint& p : points) {
-    auto rows = RunPoint(p, seed);
+    auto rows = RunPoint(p, seed, catalog);
     if (!rows.ok()) {
       o.refused.push_back(p.id + ": " + rows.status().message());
       continue;

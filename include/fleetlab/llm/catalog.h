@@ -19,6 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "fleetlab/llm/calibration.h"
+#include "fleetlab/llm/dtype.h"
 #include "fleetlab/llm/engine_spec.h"
 #include "fleetlab/llm/units.h"
 #include "fleetlab/status.h"
@@ -26,23 +28,10 @@
 
 namespace fleetlab {
 
-// kNvFp4 and kMxFp4 are 4-bit floats (E2M1) in blocks with a shared scale:
-// NVFP4 one FP8 (E4M3) scale per 16 elements, MXFP4 (OCP Microscaling) one
-// E8M0 scale per 32, so an element costs 0.5 + 1/16 and 0.5 + 1/32 bytes
-// (NVFP4's per-tensor FP32 scale is negligible). docs/model.md, "Dtypes".
 // The link between nodes of a device whose file names none: InfiniBand NDR,
 // one 400 Gb/s port per GPU as in typical 8-GPU nodes (DGX H100: eight ConnectX-7
 // 400 Gb/s ports, NVIDIA DGX BasePOD reference architecture).
 inline constexpr const char* kDefaultScaleOutLink = "infiniband-ndr";
-
-enum class DType { kFp32, kBf16, kFp16, kFp8, kInt8, kInt4, kNvFp4, kMxFp4 };
-
-// Bytes per element, block scales included (int4: 0.5; nvfp4: 0.5625;
-// mxfp4: 0.53125).
-double BytesPerElement(DType d);
-// "bf16" etc.; parsing returns nullopt for an unknown name.
-const char* DTypeName(DType d);
-std::optional<DType> ParseDType(const std::string& name);
 
 // One layer of a "layers" model, per input (one image, one audio frame).
 // The loader computes every number from the layer's shape (data/README.md,
@@ -258,6 +247,10 @@ class Catalog {
   // entry: an alias taken by another model, a GPU or host naming an unknown
   // link.
   Status Overlay(const Catalog& top, const std::string& dir);
+  // Adds a calibration profile, replacing one with its id (a profile being
+  // fitted, before it is a file). Errors: ValidateCalibration's, or a GPU or
+  // engine this catalog lacks.
+  Status AddCalibration(const CalibrationProfile& profile);
 
   // Lookup by id or alias; nullptr if absent.
   const ModelSpec* FindModel(const std::string& id) const;
@@ -265,12 +258,17 @@ class Catalog {
   const HostSpec* FindHost(const std::string& id) const;
   const LinkSpec* FindLink(const std::string& id) const;
   const EngineSpec* FindEngine(const std::string& id) const;
+  const CalibrationProfile* FindCalibration(const std::string& id) const;
+  // The profile for this GPU and dtype whose kernels `engine` runs (the
+  // first by id when several do); nullptr if none.
+  const CalibrationProfile* CalibrationFor(const std::string& gpu, DType dtype, const std::string& engine) const;
 
   const std::vector<ModelSpec>& models() const { return models_; }
   const std::vector<GpuSpec>& gpus() const { return gpus_; }
   const std::vector<HostSpec>& hosts() const { return hosts_; }
   const std::vector<LinkSpec>& links() const { return links_; }
   const std::vector<EngineSpec>& engines() const { return engines_; }
+  const std::vector<CalibrationProfile>& calibrations() const { return calibrations_; }
 
   // Comma-separated ids, for "must be one of ..." messages.
   std::string ModelIds() const;
@@ -278,13 +276,17 @@ class Catalog {
   std::string LinkIds() const;
   std::string HostIds() const;
   std::string EngineIds() const;
+  std::string CalibrationIds() const;
 
  private:
+  Status CheckCalibrations(const std::string& root) const;
+
   std::vector<ModelSpec> models_;
   std::vector<GpuSpec> gpus_;
   std::vector<HostSpec> hosts_;
   std::vector<LinkSpec> links_;
   std::vector<EngineSpec> engines_;  // data/engines (optional folder)
+  std::vector<CalibrationProfile> calibrations_;  // data/calibration (optional folder)
 };
 
 }  // namespace fleetlab

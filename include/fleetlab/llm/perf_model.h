@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "fleetlab/llm/calibration.h"
 #include "fleetlab/llm/catalog.h"
 #include "fleetlab/status.h"
 #include "fleetlab/util/enum_names.h"
@@ -82,6 +83,9 @@ struct ReplicaHardware {
   // and run between GPU steps. 0: none (fleetlab's default); an engine
   // profile sets it from a measured CPU-overhead profile.
   double sequence_overhead_s = 0;
+  // Measured efficiencies for this GPU, dtype and engine (calibration.h);
+  // null: PerfEfficiency's constants and the links' alpha-beta model.
+  std::shared_ptr<const CalibrationProfile> calibration;
 
   int gpus_per_stage() const { return tp * attention_dp; }
   int gpus() const { return tp * attention_dp * pp; }

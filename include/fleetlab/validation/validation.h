@@ -43,8 +43,10 @@ struct ValidationOutcome {
   std::vector<std::string> refused;  // "<id>: why" for points that could not be simulated
 };
 
-// Simulates every point (seed `seed`) and compares.
-ValidationOutcome RunValidation(const std::vector<ValidationPoint>& points, std::uint64_t seed);
+// Simulates every point (seed `seed`) with `catalog` (null: the default
+// catalog) and compares.
+ValidationOutcome RunValidation(const std::vector<ValidationPoint>& points, std::uint64_t seed,
+                                const class Catalog* catalog = nullptr);
 
 nlohmann::json ValidationToJson(const ValidationOutcome& o);
 

@@ -1,0 +1,77 @@
+// A calibration profile: measured efficiencies of one GPU x dtype for the
+// engines that run its kernels, read from data/calibration/<id>.json (written
+// by `fleetlab calibrate`; data/README.md "Calibration profiles"). Where a
+// replica has one, the roofline (perf_model.h) takes its linear-layer
+// efficiency by token count, its weight-streaming efficiency and per-kernel
+// floor, its tensor-parallel all-reduce times by message size and, when the
+// profile has them, its attention efficiencies and host overheads, instead of
+// PerfEfficiency's constants. Everything it does not hold stays the roofline's.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fleetlab/llm/dtype.h"
+#include "fleetlab/status.h"
+
+namespace fleetlab {
+
+// A function of one variable given by points, linear between them. Below the
+// first point it holds the first value (a latency or efficiency floor).
+// Past the last it holds the last value, or with linear_tail continues the
+// last segment's slope, never below the last value (a time that grows with
+// message size past the largest measured).
+struct Curve {
+  std::vector<double> x;  // strictly increasing
+  std::vector<double> y;  // same length, >= 1 point
+  bool linear_tail = false;
+  // REQUIRES: !x.empty(), x.size() == y.size(), x strictly increasing.
+  double At(double v) const;
+  bool empty() const { return x.empty(); }
+};
+
+// How well one part of a profile reproduces the measurements it came from.
+struct CalibrationFit {
+  std::string part;  // "linear", "all_reduce.tp2", "attention.prefill", "end_to_end.ttft", ...
+  int points = 0;
+  double median_abs_error = 0;  // |predicted / measured - 1|, fractions
+  double worst_abs_error = 0;
+};
+
+struct CalibrationProfile {
+  std::string id, name;
+  std::string gpu;                   // catalog GPU id
+  DType dtype = DType::kBf16;        // weights and activations
+  std::vector<std::string> engines;  // engine ids whose kernels these are
+  // Linear layers (QKV, output, MLP, LM head): the fraction of dense peak the
+  // matrix products reach, by the tokens in one product (its M), and of HBM
+  // bandwidth when streaming weights; plus a fixed floor per kernel launch
+  // (kernels_per_layer of them a layer).
+  Curve matmul_efficiency;  // x: tokens, y: fraction of peak (0, 1]
+  double weight_memory_efficiency = 0.8;
+  double kernel_floor_s = 0;
+  int kernels_per_layer = 4;
+  // One all-reduce of a message of x bytes over tp GPUs of this GPU's
+  // scale-up link takes y seconds (measured, latency-bound small messages
+  // included). TP degrees without a curve use the link's alpha-beta model.
+  std::map<int, Curve> all_reduce_s;
+  // Attention (optional): fraction of peak reached by prefill attention math,
+  // and of HBM bandwidth by decode's KV reads.
+  std::optional<double> attention_efficiency, kv_memory_efficiency;
+  // Host time per iteration and per running sequence (optional; fitted end
+  // to end). When present they replace the engine profile's.
+  std::optional<double> iteration_overhead_s, sequence_overhead_s;
+  std::vector<CalibrationFit> fit;
+  std::map<std::string, std::string> sources;
+
+  // Whether `engine` (an engine id) runs these kernels.
+  bool Serves(const std::string& engine) const;
+};
+
+// Checks a profile's ranges; errors name the field ("matmul_efficiency.y[3]:
+// must be in (0, 1] (got 1.2)").
+Status ValidateCalibration(const CalibrationProfile& p);
+
+}  // namespace fleetlab

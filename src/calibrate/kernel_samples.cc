@@ -1,0 +1,166 @@
+#include "calibrate/kernel_samples.h"
+
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "fleetlab/util/json.h"
+
+namespace fleetlab::calibrate {
+namespace {
+
+using nlohmann::json;
+
+// A comma-separated table with a header line (no quoting: Vidur's files
+// have none).
+struct Table {
+  std::map<std::string, std::size_t> column;
+  std::vector<std::vector<std::string>> rows;
+};
+
+std::vector<std::string> Split(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cell;
+  std::istringstream in(line);
+  while (std::getline(in, cell, ',')) out.push_back(cell);
+  if (!line.empty() && line.back() == ',') out.emplace_back();
+  return out;
+}
+
+Result<Table> ReadTable(const std::string& text, const std::vector<std::string>& required) {
+  Table t;
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line)) return Status::InvalidArgument("empty file (a CSV table with a header line)");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  const auto header = Split(line);
+  for (std::size_t i = 0; i < header.size(); ++i) t.column[header[i]] = i;
+  for (const auto& name : required) {
+    if (t.column.count(name) == 0) return Status::InvalidArgument(fmt::format("line 1: no column \"{}\"", name));
+  }
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    t.rows.push_back(Split(line));
+    if (t.rows.back().size() != header.size()) {
+      return Status::InvalidArgument(fmt::format("line {}: {} cells, the header has {}", t.rows.size() + 1,
+                                                 t.rows.back().size(), header.size()));
+    }
+  }
+  return t;
+}
+
+Status Cell(const Table& t, std::size_t row, const std::string& name, double* out) {
+  const std::string& s = t.rows[row][t.column.at(name)];
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v) || v < 0) {
+    return Status::InvalidArgument(fmt::format("line {}, column {}: must be a number >= 0 (got \"{}\")", row + 2, name, s));
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+// The per-GPU shape of one of Vidur's four linear ops.
+struct OpShape {
+  const char* op;
+  double k, n;
+};
+
+Status AddMlpRow(const Table& t, std::size_t i, KernelSamples* out) {
+  double heads, kv_heads, hidden, ffn, tokens, tp;
+  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "n_head", &heads));
+  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "n_kv_head", &kv_heads));
+  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "n_embd", &hidden));
+  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "n_expanded_embd", &ffn));
+  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "num_tokens", &tokens));
+  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "num_tensor_parallel_workers", &tp));
+  if (heads < 1 || tp < 1 || tokens < 1) {
+    return Status::InvalidArgument(fmt::format("line {}: n_head, num_tokens and num_tensor_parallel_workers must be >= 1", i + 2));
+  }
+  const bool gated = t.rows[i][t.column.at("use_gated_mlp")] == "True";
+  const double head_dim = hidden / heads;
+  const OpShape ops[] = {{"attn_pre_proj", hidden, (heads + 2 * kv_heads) * head_dim / tp},
+                         {"attn_post_proj", heads * head_dim / tp, hidden},
+                         {"mlp_up_proj", hidden, (gated ? 2 : 1) * ffn / tp},
+                         {"mlp_down_proj", ffn / tp, hidden}};
+  for (const OpShape& op : ops) {
+    double ms = 0;
+    FLEETLAB_RETURN_IF_ERROR(Cell(t, i, fmt::format("time_stats.{}.median", op.op), &ms));
+    if (ms <= 0) continue;
+    out->gemm.push_back({fmt::format("{} tp{}", op.op, tp), tokens, op.k, op.n, ms * 1e-3});
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void KernelSamples::Append(const KernelSamples& o) {
+  gemm.insert(gemm.end(), o.gemm.begin(), o.gemm.end());
+  all_reduce.insert(all_reduce.end(), o.all_reduce.begin(), o.all_reduce.end());
+  attention.insert(attention.end(), o.attention.begin(), o.attention.end());
+}
+
+Result<KernelSamples> ReadVidurMlp(const std::string& text) {
+  std::vector<std::string> required = {"n_head", "n_kv_head", "n_embd", "n_expanded_embd", "use_gated_mlp",
+                                       "num_tokens", "num_tensor_parallel_workers"};
+  for (const char* op : {"attn_pre_proj", "attn_post_proj", "mlp_up_proj", "mlp_down_proj"}) {
+    required.push_back(fmt::format("time_stats.{}.median", op));
+  }
+  auto t = ReadTable(text, required);
+  if (!t.ok()) return t.status();
+  KernelSamples out;
+  for (std::size_t i = 0; i < t->rows.size(); ++i) FLEETLAB_RETURN_IF_ERROR(AddMlpRow(*t, i, &out));
+  if (out.gemm.empty()) return Status::InvalidArgument("no timed rows");
+  return out;
+}
+
+Result<KernelSamples> ReadVidurAllReduce(const std::string& text) {
+  auto t = ReadTable(text, {"time_stats.all_reduce.median", "num_workers", "size", "collective", "devices_per_node"});
+  if (!t.ok()) return t.status();
+  KernelSamples out;
+  for (std::size_t i = 0; i < t->rows.size(); ++i) {
+    const auto& row = t->rows[i];
+    if (row[t->column.at("collective")] != "all_reduce") continue;
+    double workers, per_node, size, ms;
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "num_workers", &workers));
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "devices_per_node", &per_node));
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "size", &size));
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "time_stats.all_reduce.median", &ms));
+    if (workers != per_node || workers < 2 || workers > 1024 || size <= 0 || ms <= 0) continue;
+    out.all_reduce.push_back({static_cast<int>(workers), size, ms * 1e-3});
+  }
+  if (out.all_reduce.empty()) return Status::InvalidArgument("no all_reduce rows within one node");
+  return out;
+}
+
+Result<KernelSamples> ReadGpuCalibrateJson(const std::string& text) {
+  auto doc = ParseJsonText(text, "kernels");
+  if (!doc.ok()) return doc.status();
+  if (!doc->is_object() || !doc->contains("gemm")) return Status::InvalidArgument("not gpu_calibrate.py output (no \"gemm\")");
+  KernelSamples out;
+  try {
+    for (const json& g : doc->at("gemm")) {
+      const double m = g.at("m"), k = g.at("k"), n = g.at("n"), s = g.at("seconds");
+      if (m >= 1 && k >= 1 && n >= 1 && s > 0) {
+        out.gemm.push_back({fmt::format("gemm {} {}x{}", g.value("layout", ""), k, n), m, k, n, s});
+      }
+    }
+    for (const json& a : doc->value("attention", json::array())) {
+      const double b = a.at("batch"), h = a.at("heads"), kvh = a.at("kv_heads"), q = a.at("q_len"), kv = a.at("kv_len");
+      const double s = a.at("seconds"), d = 128;  // gpu_calibrate.py's head size
+      const bool prefill = q > 1;
+      const double pairs = b * (prefill && q == kv ? q * (q + 1) / 2 : q * kv);
+      if (s > 0) out.attention.push_back({prefill, 4.0 * h * d * pairs, 2.0 * b * kvh * kv * d * 2, s});
+    }
+  } catch (const json::exception& e) {
+    return Status::InvalidArgument(fmt::format("a gemm or attention case lacks a number: {}", e.what()));
+  }
+  if (out.gemm.empty()) return Status::InvalidArgument("no timed gemm cases");
+  return out;
+}
+
+}  // namespace fleetlab::calibrate

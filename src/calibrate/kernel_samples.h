@@ -1,0 +1,60 @@
+// Kernel timings a calibration is fitted from (`fleetlab calibrate`,
+// docs/calibration.md), read from the files that hold them: Vidur's public
+// profiles (microsoft/vidur data/profiling: compute/<gpu>/<model>/mlp.csv,
+// network/<node>/all_reduce.csv) and the JSON tools/calibrate/gpu_calibrate.py
+// writes on a real GPU. Pure functions of the files' text: the CLI reads them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "fleetlab/status.h"
+
+namespace fleetlab::calibrate {
+
+// One matrix product: `tokens` rows (M) by a K x N weight, bf16.
+struct GemmSample {
+  std::string op;  // "mlp_up_proj", "gemm tp8 8192x1280", ...
+  double tokens = 0, k = 0, n = 0;
+  double seconds = 0;
+  double Flops() const { return 2.0 * tokens * k * n; }
+  double Bytes(double bytes_per_element) const { return bytes_per_element * (tokens * k + k * n + tokens * n); }
+};
+
+// One all-reduce of `bytes` over `tp` GPUs of one node.
+struct AllReduceSample {
+  int tp = 2;
+  double bytes = 0, seconds = 0;
+};
+
+// One attention call: prefill (compute bound: `flops`) or decode (bound by
+// reading `kv_bytes` of cache).
+struct AttentionSample {
+  bool prefill = true;
+  double flops = 0, kv_bytes = 0, seconds = 0;
+};
+
+struct KernelSamples {
+  std::vector<GemmSample> gemm;
+  std::vector<AllReduceSample> all_reduce;
+  std::vector<AttentionSample> attention;
+  void Append(const KernelSamples& other);
+};
+
+// Vidur's mlp.csv: per row (num_tokens, num_tensor_parallel_workers, and the
+// model's n_head, n_kv_head, n_embd, n_expanded_embd), the median times in ms
+// of attn_pre_proj (QKV), attn_post_proj, mlp_up_proj (gate + up when
+// use_gated_mlp) and mlp_down_proj, each one GemmSample with its per-GPU
+// shape. Errors name the file's line and column.
+Result<KernelSamples> ReadVidurMlp(const std::string& text);
+
+// Vidur's all_reduce.csv: rows of collective all_reduce with all workers in
+// one node (devices_per_node == num_workers); size is bytes, times are ms.
+Result<KernelSamples> ReadVidurAllReduce(const std::string& text);
+
+// gpu_calibrate.py's JSON: its "gemm" cases (m, k, n, seconds) and
+// "attention" cases (causal prefill with q_len == kv_len; decode with
+// q_len 1).
+Result<KernelSamples> ReadGpuCalibrateJson(const std::string& text);
+
+}  // namespace fleetlab::calibrate

@@ -1,0 +1,169 @@
+#include "cli/calibrate_command.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "calibrate/end_to_end.h"
+#include "cli/output_file.h"
+#include "calibrate/fit.h"
+#include "calibrate/kernel_samples.h"
+#include "calibrate/profile_json.h"
+#include "fleetlab/llm/catalog.h"
+#include "fleetlab/scenario/parse.h"
+#include "fleetlab/util/file.h"
+#include "fleetlab/workload/vllm_bench.h"
+
+namespace fleetlab::cli {
+namespace {
+
+using nlohmann::json;
+
+struct CalibrateArgs {
+  std::string gpu, dtype = "bf16", id, name, source, output;
+  std::vector<std::string> engines, vidur_mlp, vidur_all_reduce, kernels, bench;
+  std::string model, engine = "vllm-v1";
+  int tp = 1;
+  std::uint64_t seed = 1;
+  bool as_json = false;
+};
+
+using Reader = Result<calibrate::KernelSamples> (*)(const std::string&);
+
+Status ReadAll(const std::vector<std::string>& files, const char* flag, Reader read, calibrate::KernelSamples* out) {
+  for (const auto& f : files) {
+    auto text = ReadTextFile(f, flag);
+    if (!text.ok()) return text.status();
+    auto samples = read(*text);
+    if (!samples.ok()) return Status::InvalidArgument(fmt::format("{} {}: {}", flag, f, samples.status().message()));
+    out->Append(*samples);
+  }
+  return Status::Ok();
+}
+
+std::string Names(const std::vector<std::string>& files) {
+  std::string out;
+  for (const auto& f : files) out += (out.empty() ? "" : ", ") + std::filesystem::path(f).filename().string();
+  return out;
+}
+
+// Each part's source: the files it was fitted from, and --source.
+void AddSources(const CalibrateArgs& a, CalibrationProfile* p) {
+  const std::string tail = a.source.empty() ? "" : "; " + a.source;
+  const std::string kernels = Names(a.vidur_mlp) + (a.kernels.empty() ? "" : ", " + Names(a.kernels));
+  p->sources["linear"] = "fitted by fleetlab calibrate from " + kernels + tail;
+  if (!p->all_reduce_s.empty()) p->sources["all_reduce"] = "fitted by fleetlab calibrate from " + Names(a.vidur_all_reduce) + tail;
+  if (p->attention_efficiency || p->kv_memory_efficiency) p->sources["attention"] = "fitted by fleetlab calibrate from " + Names(a.kernels) + tail;
+  if (p->iteration_overhead_s) p->sources["overhead"] = "fitted end to end by fleetlab calibrate to " + Names(a.bench) + tail;
+  p->sources["fit"] = "fleetlab calibrate: |predicted / measured - 1| over the samples each part was fitted from";
+}
+
+Result<std::vector<ValidationPoint>> BenchRuns(const CalibrateArgs& a) {
+  if (a.bench.empty()) return std::vector<ValidationPoint>{};
+  if (a.model.empty()) return Status::InvalidArgument("--model: needed with --bench (the model the runs served)");
+  std::vector<ValidationPoint> runs;
+  for (const auto& f : a.bench) {
+    auto doc = ReadJsonFile(f, "--bench");
+    if (!doc.ok()) return doc.status();
+    auto bench = ParseVllmBenchResult(*doc);
+    if (!bench.ok()) return Status::InvalidArgument(fmt::format("--bench {}: {}", f, bench.status().message()));
+    ValidationPoint p;
+    p.id = std::filesystem::path(f).filename().string();
+    p.replica = {{"model", a.model}, {"gpu", a.gpu}, {"tp", a.tp}, {"engine", a.engine}};
+    p.bench = std::move(bench).value();
+    runs.push_back(std::move(p));
+  }
+  return runs;
+}
+
+Result<CalibrationProfile> Calibrate(const CalibrateArgs& a, const Catalog& catalog) {
+  const GpuSpec* gpu = catalog.FindGpu(a.gpu);
+  if (gpu == nullptr) return Status::InvalidArgument(fmt::format("--gpu: unknown GPU \"{}\"; known: {}", a.gpu, catalog.GpuIds()));
+  const auto dtype = ParseDType(a.dtype);
+  if (!dtype || !gpu->PeakFlops(*dtype)) {
+    return Status::InvalidArgument(fmt::format("--dtype: \"{}\" is not a dtype {} has math for", a.dtype, a.gpu));
+  }
+  calibrate::KernelSamples samples;
+  FLEETLAB_RETURN_IF_ERROR(ReadAll(a.vidur_mlp, "--vidur-mlp", &calibrate::ReadVidurMlp, &samples));
+  FLEETLAB_RETURN_IF_ERROR(ReadAll(a.vidur_all_reduce, "--vidur-all-reduce", &calibrate::ReadVidurAllReduce, &samples));
+  FLEETLAB_RETURN_IF_ERROR(ReadAll(a.kernels, "--kernels", &calibrate::ReadGpuCalibrateJson, &samples));
+  if (samples.gemm.empty()) return Status::InvalidArgument("--vidur-mlp or --kernels: give at least one file of GEMM timings");
+  calibrate::FitOptions o;
+  o.id = a.id, o.name = a.name, o.dtype = *dtype;
+  o.engines = a.engines.empty() ? std::vector<std::string>{a.engine} : a.engines;
+  auto p = calibrate::FitProfile(samples, *gpu, o);
+  if (!p.ok()) return p.status();
+  auto runs = BenchRuns(a);
+  if (!runs.ok()) return runs.status();
+  if (!runs->empty()) {
+    calibrate::EndToEndOptions e;
+    e.seed = a.seed;
+    p = calibrate::FitOverheads(*p, std::move(runs).value(), catalog, e);
+    if (!p.ok()) return Status::InvalidArgument("--bench: " + p.status().message());
+  }
+  AddSources(a, &*p);
+  return p;
+}
+
+std::string FitText(const CalibrationProfile& p) {
+  std::string out = fmt::format("{} ({}, {}): weight streaming {:.1f}% of HBM, kernel floor {:.1f} us\n", p.id, p.gpu,
+                                DTypeName(p.dtype), 100 * p.weight_memory_efficiency, p.kernel_floor_s * 1e6);
+  for (std::size_t i = 0; i < p.matmul_efficiency.x.size(); ++i) {
+    out += fmt::format("  matmul at {:>6.0f} tokens: {:.1f}% of peak\n", p.matmul_efficiency.x[i], 100 * p.matmul_efficiency.y[i]);
+  }
+  if (p.iteration_overhead_s) {
+    out += fmt::format("  host: {:.2f} ms an iteration + {:.3f} ms a sequence\n", *p.iteration_overhead_s * 1e3,
+                       p.sequence_overhead_s.value_or(0) * 1e3);
+  }
+  out += fmt::format("\n{:<22} {:>7} {:>10} {:>8}\n", "part", "points", "median|e|", "worst");
+  for (const auto& f : p.fit) {
+    out += fmt::format("{:<22} {:>7} {:>9.1f}% {:>7.1f}%\n", f.part, f.points, 100 * f.median_abs_error, 100 * f.worst_abs_error);
+  }
+  return out;
+}
+
+int Run(CommandContext& ctx, const CalibrateArgs& a) {
+  auto catalog = Catalog::LoadDefault();
+  if (!catalog.ok()) return ctx.err << "fleetlab: calibrate: " << catalog.status().message() << "\n", 2;
+  auto p = Calibrate(a, *catalog);
+  if (!p.ok()) return ctx.err << "fleetlab: calibrate: " << p.status().message() << "\n", 2;
+  const std::string text = calibrate::ProfileToJson(*p).dump(2) + "\n";
+  if (!a.output.empty()) {
+    const Status written = WriteOutputFile(a.output, text, "-o");
+    if (!written.ok()) return ctx.err << "fleetlab: calibrate: " << written.message() << "\n", 2;
+  }
+  ctx.out << (a.as_json ? text : FitText(*p));
+  return 0;
+}
+
+}  // namespace
+
+void AddCalibrateCommand(CLI::App& app, CommandContext& ctx) {
+  auto a = std::make_shared<CalibrateArgs>();
+  CLI::App* cmd = app.add_subcommand("calibrate", "Fit a calibration profile (data/calibration) from kernel timings "
+                                                  "and measured serving runs; print the fit error per part "
+                                                  "(docs/calibration.md).");
+  cmd->add_option("--gpu", a->gpu, "Catalog GPU id the timings were taken on.")->required();
+  cmd->add_option("--dtype", a->dtype, "Dtype of the timed products.")->capture_default_str();
+  cmd->add_option("--id", a->id, "Profile id (default <gpu>-<dtype>).");
+  cmd->add_option("--name", a->name, "Profile name.");
+  cmd->add_option("--engines", a->engines, "Engine ids whose kernels these are (default: --engine).")->delimiter(',');
+  cmd->add_option("--vidur-mlp", a->vidur_mlp, "Vidur mlp.csv (microsoft/vidur data/profiling/compute/...).");
+  cmd->add_option("--vidur-all-reduce", a->vidur_all_reduce, "Vidur all_reduce.csv (data/profiling/network/...).");
+  cmd->add_option("--kernels", a->kernels, "JSON written by tools/calibrate/gpu_calibrate.py.");
+  cmd->add_option("--bench", a->bench, "vllm bench serve --save-result JSON: fit the host overheads end to end.");
+  cmd->add_option("--model", a->model, "Catalog model the --bench runs served.");
+  cmd->add_option("--tp", a->tp, "Tensor parallelism of the --bench runs.")->check(CLI::Range(1, 1024))->capture_default_str();
+  cmd->add_option("--engine", a->engine, "Engine profile of the --bench runs.")->capture_default_str();
+  cmd->add_option("--source", a->source, "Where the input files came from (copied into the profile's sources).");
+  cmd->add_option("--seed", a->seed, "Seed of the end-to-end simulations.")->capture_default_str();
+  cmd->add_option("-o,--output", a->output, "Write the profile JSON here.");
+  cmd->add_flag("--json", a->as_json, "Print the profile JSON instead of the fit table.");
+  cmd->callback([&ctx, a] { ctx.exit_code = Run(ctx, *a); });
+}
+
+}  // namespace fleetlab::cli
