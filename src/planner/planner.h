@@ -108,7 +108,9 @@ struct SplitPlan {
   // PlanRequest::rate_per_s > 0 (0 otherwise): requests per second
   // completed within the objectives, at most the rate: rate x the measured
   // requests' SLO attainment when the run is stable (as `fleetlab size`
-  // counts it), else the window's goodput capped by the rate; and the
+  // counts it), else the run's window goodput capped by the rate (a run
+  // that could not keep up: a transient figure of a short run, often far
+  // below the replicas' saturation rate, not a steady state); and the
   // requests within the objectives one dollar buys: goodput_rps x 3600 /
   // usd_per_hour.
   double goodput_rps = 0, goodput_per_usd = 0;
