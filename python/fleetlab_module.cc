@@ -266,7 +266,7 @@ PYBIND11_MODULE(fleetlab, m) {
         "columns: {column: [value per point]}, one column per axis path and metric.");
   m.def("plan", &Plan, py::arg("model"), py::arg("gpu"), py::arg("gpus") = 8, py::arg("prompt") = 512,
         py::arg("output") = 256, py::arg("ttft_slo_ms") = 0.0, py::arg("tpot_slo_ms") = 0.0,
-        "Every TP x PP split of `gpus` GPUs, best first, as columns (fleetlab plan --json).");
+        "Every TP x PP split of `gpus` GPUs (one replica), best first, as columns (fleetlab plan --no-replicas --json).");
   m.def("size", &Size, py::arg("question"), py::arg("threads") = 0,
         "The cheapest fleets for a sizing question (a dict, docs/sweep.md 'Sizing'); returns the result dict "
         "(fleets, columns, candidates).");

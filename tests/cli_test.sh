@@ -87,6 +87,10 @@ check "plan nothing fits" 2 "weights need 141.1 GB per GPU" -- "$bin" plan --mod
 check "plan bad slo" 2 "--ttft-slo: expected a duration" -- "$bin" plan --model llama-3-70b --gpu h100-sxm --ttft-slo 50
 check "plan unknown model" 2 "--model: unknown model" -- "$bin" plan --model llama-9 --gpu h100-sxm
 check "plan bad gpus" 2 "--gpus: must be between 1 and 1024" -- "$bin" plan --model llama-3-70b --gpu h100-sxm --gpus 0
+check "plan replicas" 0 "26 configurations: replicas x TP x PP <= 8" -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 8 --rate 20 --ttft-slo 30ms
+check "plan replicas goodput" 0 '"goodput_per_usd": 12000' -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 8 --rate 20 --ttft-slo 30ms --json
+check "plan no replicas" 0 "4 splits: TP x PP = 8 GPUs, one replica" -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 8 --no-replicas
+check "plan bad replicas" 2 "--replicas" -- "$bin" plan --model llama-3-8b --gpu h100-sxm --replicas=maybe
 check "memory paged vs contiguous" 0 "paged / contiguous: 4.02x" -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 8 --context 2048
 check "memory json" 0 '"users_paged": 643' -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 8 --context 2048 --json
 check "memory does not fit" 2 "does not fit: weights need 141.1 GB" -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 1 --context 2048

@@ -79,6 +79,7 @@ double Gb(double bytes) { return bytes / 1e9; }
 // ---- fleetlab plan
 
 struct PlanArgs {
+  PlanArgs() { request.search_replicas = true; }  // the CLI searches replicas unless --no-replicas
   PlanRequest request;
   std::string ttft_slo, tpot_slo, weight_dtype = "bf16", kv_dtype = "bf16";
   bool json = false;
@@ -94,29 +95,50 @@ std::string SloText(const PlanRequest& r) {
 
 std::string Heading(const PlanRequest& r) {
   const std::string load = r.rate_per_s > 0
-                               ? fmt::format("TTFT judged at P99 under {:g} req/s (Poisson; prompt CV {:g}, output "
-                                             "CV {:g}; {} requests, seed {})\n",
+                               ? fmt::format("TTFT and TPOT judged at P99 under {:g} req/s for the whole fleet "
+                                             "(Poisson; prompt CV {:g}, output CV {:g}; {} requests, seed {}; "
+                                             "replicas behind a least-outstanding router); ranked by goodput per "
+                                             "dollar\n",
                                              r.rate_per_s, r.prompt_cv, r.output_cv, r.load_requests, r.seed)
                                : "TTFT and TPOT judged for one request alone\n";
-  return load + fmt::format("{} on {} x {}: prompt {} + output {} tokens, {} weights, {} KV; SLO: {}\n"
-                     "saturation: closed loop of min(max users, {} per pipeline stage) users, zero think time, "
-                     "continuous batching\n\n",
+  const std::string space = r.search_replicas
+                                ? fmt::format("{} configurations: replicas x TP x PP <= {} GPUs, each replica "
+                                              "size dividing {}; saturation figures are the fleet's (replicas x one "
+                                              "replica's)\n",
+                                              PlanConfigurationCount(r.gpus, true), r.gpus, r.gpus)
+                                : fmt::format("{} splits: TP x PP = {} GPUs, one replica\n",
+                                              PlanConfigurationCount(r.gpus, false), r.gpus);
+  return load + space +
+         fmt::format("{} on {} x {}: prompt {} + output {} tokens, {} weights, {} KV; SLO: {}\n"
+                     "saturation: closed loop of min(max users, {} per pipeline stage) users a replica, zero think "
+                     "time, continuous batching\n\n",
                      r.model, r.gpus, r.gpu, r.prompt, r.output, DTypeName(r.weight_dtype), DTypeName(r.kv_dtype),
                      SloText(r), r.max_running_per_engine);
 }
 
-std::string Row(const SplitPlan& p, const PlanRequest& r) {
+std::string Label(const SplitPlan& p) {
   const std::string split = fmt::format("TP{} PP{}", p.tp, p.pp);
-  if (!p.fits) return fmt::format("{:<10} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8} {}\n", split, "no",
+  return p.replicas == 1 ? split : fmt::format("{} x {}", p.replicas, split);
+}
+
+std::string AtRateMs(double s) { return std::isfinite(s) ? fmt::format("{:.2f} ms", Ms(s)) : "unstable"; }
+
+// The line under a row with a rate: the fleet's P99s, goodput and price.
+std::string RateLine(const SplitPlan& p, const PlanRequest& r) {
+  return fmt::format("{:>13} at {:g} req/s: P99 TTFT {}, P99 TPOT {}; goodput {:.2f} req/s, ${:.2f}/h, {:.0f} "
+                     "good requests/$\n",
+                     "", r.rate_per_s, AtRateMs(p.p99_ttft_s_at_rate), AtRateMs(p.p99_tpot_s_at_rate), p.goodput_rps,
+                     p.usd_per_hour, p.goodput_per_usd);
+}
+
+std::string Row(const SplitPlan& p, const PlanRequest& r) {
+  if (!p.fits) return fmt::format("{:<13} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8} {}\n", Label(p), "no",
                                   "-", "-", "-", "-", "-", "-", "-", "-", "-");
-  return fmt::format("{:<10} {:<4} {:>8.2f} {:>8.2f} {:>9} {:>6} {:>9.2f} {:>9.0f} {:>9.2f} {:>8.3f} {}\n", split,
+  return fmt::format("{:<13} {:<4} {:>8.2f} {:>8.2f} {:>9} {:>6} {:>9.2f} {:>9.0f} {:>9.2f} {:>8.3f} {}\n", Label(p),
                      "yes", Ms(p.ttft_s), Ms(p.tpot_s), p.max_users, p.users_simulated, p.saturation_rps,
                      p.saturation_tokens_per_s, p.p99_ttft_s_at_saturation, p.usd_per_million_output_tokens,
                      p.meets_slo ? "ok" : "miss") +
-         (r.rate_per_s > 0 ? fmt::format("{:>10} P99 TTFT at {:g} req/s: {}\n", "",  r.rate_per_s,
-                                         std::isfinite(p.p99_ttft_s_at_rate) ? fmt::format("{:.2f} ms", Ms(p.p99_ttft_s_at_rate))
-                                                                             : std::string("unstable"))
-                           : std::string());
+         (r.rate_per_s > 0 ? RateLine(p, r) : std::string());
 }
 
 std::string Waterfall(std::int64_t prompt, const std::vector<SplitPlan>& plans) {
@@ -125,7 +147,7 @@ std::string Waterfall(std::int64_t prompt, const std::vector<SplitPlan>& plans) 
                                 prompt, "split", "matmul", "weights", "attention", "KV", "TP comm", "PP comm",
                                 "overhead", "TTFT");
   for (const SplitPlan& p : plans) {
-    if (!p.fits) continue;
+    if (!p.fits || p.replicas != 1) continue;  // one row per split
     const StepBreakdown& b = p.ttft_breakdown;
     out += fmt::format("{:<10} {:>8.2f} {:>8.2f} {:>9.2f} {:>8.2f} {:>8.2f} {:>8.2f} {:>9.2f} {:>8.2f}\n",
                        fmt::format("TP{} PP{}", p.tp, p.pp), Ms(b.matmul_s), Ms(b.weight_memory_s),
@@ -137,9 +159,9 @@ std::string Waterfall(std::int64_t prompt, const std::vector<SplitPlan>& plans) 
 
 std::string PlanText(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
   std::string out = Heading(r);
-  out += fmt::format("{:<10} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8} {}\n", "split", "fits", "TTFT ms",
-                     "TPOT ms", "max users", "users", "sat req/s", "sat tok/s", "p99 TTFT", "$/1M tok", "SLO");
-  out += fmt::format("{:<10} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8}\n", "", "", "alone", "alone", "",
+  out += fmt::format("{:<13} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8} {}\n", "configuration", "fits",
+                     "TTFT ms", "TPOT ms", "max users", "users", "sat req/s", "sat tok/s", "p99 TTFT", "$/1M tok", "SLO");
+  out += fmt::format("{:<13} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8}\n", "", "", "alone", "alone", "",
                      "sim", "", "output", "sat, s", "output");
   bool any_fits = false;
   for (const SplitPlan& p : plans) {
@@ -149,7 +171,7 @@ std::string PlanText(const PlanRequest& r, const std::vector<SplitPlan>& plans) 
   if (any_fits) out += Waterfall(r.prompt, plans);
   std::string failing;
   for (const SplitPlan& p : plans) {
-    if (!p.fits) failing += fmt::format("  TP{} PP{}: {}\n", p.tp, p.pp, p.reason);
+    if (!p.fits) failing += fmt::format("  {}: {}\n", Label(p), p.reason);
   }
   if (!failing.empty()) out += "\ndo not fit:\n" + failing;
   return out;
@@ -250,19 +272,25 @@ void AddModelAndGpu(CLI::App* cmd, std::string* model, std::string* gpu) {
 }  // namespace
 
 void AddPlanCommand(CLI::App& app, CommandContext& ctx) {
-  auto* cmd = app.add_subcommand("plan", "Compare every tensor x pipeline split of a GPU budget: one request's TTFT "
-                                         "and TPOT, users that fit, and simulated throughput and cost at saturation.");
+  auto* cmd = app.add_subcommand("plan", "Compare every replicas x tensor x pipeline configuration of a GPU budget: "
+                                         "one request's TTFT and TPOT, users that fit, simulated throughput and cost "
+                                         "at saturation, and with --rate goodput per dollar at that load.");
   auto a = std::make_shared<PlanArgs>();
   AddModelAndGpu(cmd, &a->request.model, &a->request.gpu);
-  cmd->add_option("--gpus", a->request.gpus, "GPUs per replica (1..1024); every tp x pp = GPUS is tried.")
+  cmd->add_option("--gpus", a->request.gpus, "The GPU budget (1..1024): every replicas x tp x pp <= GPUS with "
+                                             "tp x pp dividing GPUS is tried (--no-replicas: tp x pp = GPUS).")
       ->capture_default_str();
+  cmd->add_flag("--replicas,!--no-replicas", a->request.search_replicas,
+                "Search data-parallel replicas too (the default); --no-replicas: only the splits tp x pp = GPUS of "
+                "one replica, as the lab's /api/v1/plan does.");
   cmd->add_option("--prompt", a->request.prompt, "Prompt tokens per request.")->capture_default_str();
   cmd->add_option("--output", a->request.output, "Output tokens per request.")->capture_default_str();
   cmd->add_option("--ttft-slo", a->ttft_slo, "TTFT objective, e.g. 50ms or 0.05s: for one request alone, or with "
-                                             "--rate the P99 TTFT at that load.");
+                                             "--rate the fleet's P99 TTFT at that load.");
   cmd->add_option("--rate", a->request.rate_per_s,
-                  "Judge --ttft-slo on the P99 TTFT of a Poisson stream at this many requests/s (the lab's Part 2 "
-                  "target), not on one request alone; 0: alone.")
+                  "Judge --ttft-slo and --tpot-slo on the P99 TTFT and TPOT of a Poisson stream at this many "
+                  "requests/s into the whole fleet (the lab's Part 2 target), not on one request alone, and rank by "
+                  "goodput per dollar; 0: alone.")
       ->capture_default_str();
   cmd->add_option("--prompt-cv", a->request.prompt_cv, "With --rate: lognormal prompt lengths with this CV around "
                                                        "--prompt (0: fixed).")
@@ -273,14 +301,15 @@ void AddPlanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--load-requests", a->request.load_requests, "With --rate: requests sent, warm-up included.")
       ->capture_default_str();
   cmd->add_option("--seed", a->request.seed, "Seed of the simulations (the lab's parts use 1).")->capture_default_str();
-  cmd->add_option("--tpot-slo", a->tpot_slo, "TPOT objective for one request alone, e.g. 30ms.");
+  cmd->add_option("--tpot-slo", a->tpot_slo, "TPOT objective, e.g. 30ms: for one request alone, or with --rate the "
+                                           "fleet's P99 TPOT at that load.");
   cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4.")
       ->capture_default_str();
   cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype.")->capture_default_str();
   cmd->add_option("--tp-link", a->request.tp_link, "Link between TP ranks (default: the GPU's scale-up link within a node, InfiniBand NDR across nodes).");
   cmd->add_option("--pp-link", a->request.pp_link, "Link between pipeline stages (default: the GPU's scale-up link "
                                                     "when the split fits in one node, InfiniBand NDR when it spans nodes).");
-  cmd->add_flag("--json", a->json, "Print a JSON array of splits, best first, instead of tables.");
+  cmd->add_flag("--json", a->json, "Print a JSON array of configurations, best first, instead of tables.");
   cmd->callback([&ctx, a] { RunPlan(ctx, *a); });
 }
 

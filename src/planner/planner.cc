@@ -1,11 +1,12 @@
-// The planner (planner.h): every tp x pp split of a GPU budget, judged by
-// the roofline for one request alone and by a short closed-loop simulation
-// at saturation; and the users a paged or contiguous KV cache holds.
+// The planner (planner.h): the tp x pp splits of a GPU budget, and with
+// search_replicas their data-parallel replicas, judged by the roofline for
+// one request alone, by a short closed-loop simulation at saturation and
+// with a rate by a short run of the fleet (planner_rank.cc); and the users a
+// paged or contiguous KV cache holds.
 #include "planner/planner.h"
 
 #include <algorithm>
 #include <atomic>
-#include <limits>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/scenario.h"
+#include "planner/planner_rank.h"
 
 namespace fleetlab {
 namespace {
@@ -116,39 +118,6 @@ IterationShape DecodeShape(std::int64_t context) {
   return s;
 }
 
-bool MeetsSlo(const SplitPlan& p, const PlanRequest& r) {
-  const double ttft = r.rate_per_s > 0 ? p.p99_ttft_s_at_rate : p.ttft_s;
-  return p.fits && (r.ttft_slo_s <= 0 || ttft <= r.ttft_slo_s) && (r.tpot_slo_s <= 0 || p.tpot_s <= r.tpot_slo_s);
-}
-
-Distribution Sizes(std::int64_t mean, double cv) {
-  return cv > 0 ? Distribution::Lognormal(static_cast<double>(mean), cv)
-                : Distribution::Deterministic(static_cast<double>(mean));
-}
-
-// The split under the stated load: a Poisson stream at r.rate_per_s.
-Status SimulateAtRate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* p) {
-  Scenario s;
-  s.name = fmt::format("plan TP{} PP{} at {:g} req/s", p->tp, p->pp, r.rate_per_s);
-  s.seed = r.seed;
-  WorkloadOptions& w = s.workload;
-  w.arrival.kind = ArrivalKind::kPoisson;
-  w.arrival.rate_per_s = r.rate_per_s;
-  w.sizes.prompt_tokens = Sizes(r.prompt, r.prompt_cv);
-  w.sizes.output_tokens = Sizes(r.output, r.output_cv);
-  w.requests = r.load_requests;
-  w.warmup_requests = r.load_warmup;
-  s.replica = replica;
-  RunHooks hooks;
-  hooks.cancel = r.cancel;
-  hooks.kv_heatmap = false;
-  auto report = RunScenario(s, hooks);
-  if (!report.ok()) return report.status().WithContext(s.name);
-  if (!report->llm) return Status::InvalidArgument("the simulation did not report an LLM replica");
-  p->p99_ttft_s_at_rate = report->stable ? report->llm->ttft_ms.p99 / 1e3 : std::numeric_limits<double>::infinity();
-  return Status::Ok();
-}
-
 // A closed loop of `users` with zero think time and fixed sizes.
 Scenario SaturationScenario(const ReplicaOptions& replica, std::int64_t users, const PlanRequest& r) {
   Scenario s;
@@ -221,7 +190,16 @@ SplitPlan Judge(const ReplicaOptions& o, const PlanRequest& r, std::unique_ptr<P
   return p;
 }
 
-Result<SplitPlan> PlanOne(const ReplicaHardware& base, int tp, int pp, const PlanRequest& r, const Catalog& c) {
+// A split evaluated once, for one replica: its plan and the options its
+// runs use.
+struct Evaluated {
+  ReplicaOptions options;
+  SplitPlan plan;
+};
+
+// Roofline, memory and (r.simulate) saturation of one replica of TP tp x PP
+// pp; the run at the rate waits for the replica count (JudgeAtRate).
+Result<Evaluated> PlanOne(const ReplicaHardware& base, int tp, int pp, const PlanRequest& r, const Catalog& c) {
   ReplicaHardware hw = base;
   hw.tp = tp;
   hw.pp = pp;
@@ -230,15 +208,51 @@ Result<SplitPlan> PlanOne(const ReplicaHardware& base, int tp, int pp, const Pla
   auto options = DefaultReplicaOptions(hw, c);
   if (!options.ok()) return options.status();
   std::unique_ptr<PerfModel> perf;
-  SplitPlan p = Judge(*options, r, &perf);
-  if (!p.fits) return p;
+  Evaluated e{*options, Judge(*options, r, &perf)};
+  SplitPlan& p = e.plan;
+  if (!p.fits) return e;
   p.ttft_breakdown = perf->Iteration(PrefillShape(r.prompt));
   p.ttft_s = p.ttft_breakdown.total_s;
   p.tpot_s = perf->Iteration(DecodeShape(r.prompt + r.output / 2)).total_s;
-  if (r.rate_per_s > 0) FLEETLAB_RETURN_IF_ERROR(SimulateAtRate(*options, r, &p));
-  p.meets_slo = MeetsSlo(p, r);
   if (r.simulate) FLEETLAB_RETURN_IF_ERROR(Simulate(*options, r, &p));
+  return e;
+}
+
+// The splits tried: (tp, pp) with tp x pp = g for every replica size g (g =
+// gpus alone without search_replicas; every divisor of gpus with it), tp
+// dividing g. REQUIRES: gpus >= 1.
+std::vector<std::pair<int, int>> Splits(int gpus, bool search_replicas) {
+  std::vector<std::pair<int, int>> out;
+  for (int g = search_replicas ? 1 : gpus; g <= gpus; ++g) {
+    if (gpus % g != 0) continue;
+    for (int tp = 1; tp <= g; ++tp) {
+      if (g % tp == 0) out.emplace_back(tp, g / tp);
+    }
+  }
+  return out;
+}
+
+// One replica's plan as a fleet of `replicas`: the additive figures scaled.
+SplitPlan WithReplicas(const SplitPlan& one, int replicas) {
+  SplitPlan p = one;
+  p.replicas = replicas;
+  p.max_users *= replicas;
+  p.saturation_rps *= replicas;
+  p.saturation_tokens_per_s *= replicas;
   return p;
+}
+
+// Every configuration of the evaluated splits: a fitting split with 1 ..
+// gpus / (tp x pp) replicas (1 without search_replicas), a non-fitting one once.
+std::vector<std::pair<std::size_t, SplitPlan>> Configurations(const std::vector<Evaluated>& splits,
+                                                              const PlanRequest& r) {
+  std::vector<std::pair<std::size_t, SplitPlan>> out;
+  for (std::size_t i = 0; i < splits.size(); ++i) {
+    const SplitPlan& one = splits[i].plan;
+    const int most = r.search_replicas && one.fits ? r.gpus / (one.tp * one.pp) : 1;
+    for (int n = 1; n <= most; ++n) out.emplace_back(i, WithReplicas(one, n));
+  }
+  return out;
 }
 
 // Calls fn(0) .. fn(n - 1) on up to hardware_concurrency threads.
@@ -255,15 +269,19 @@ void ForEachInParallel(std::size_t n, const std::function<void(std::size_t)>& fn
   for (auto& t : pool) t.join();
 }
 
-// Best first (see PlanSplits). Non-fitting splits keep their order.
-bool Better(const SplitPlan& a, const SplitPlan& b) {
-  const auto rank = [](const SplitPlan& p) { return p.fits ? (p.meets_slo ? 0 : 1) : 2; };
-  if (rank(a) != rank(b)) return rank(a) < rank(b);
-  if (!a.fits) return false;
-  if (a.saturation_tokens_per_s != b.saturation_tokens_per_s) {
-    return a.saturation_tokens_per_s > b.saturation_tokens_per_s;
+// Every split of Splits(), evaluated in parallel, in that order.
+Result<std::vector<Evaluated>> EvaluateSplits(const ReplicaHardware& base, const PlanRequest& r, const Catalog& c) {
+  const auto splits = Splits(r.gpus, r.search_replicas);
+  std::vector<std::optional<Result<Evaluated>>> results(splits.size());
+  ForEachInParallel(splits.size(), [&](std::size_t i) {
+    results[i] = PlanOne(base, splits[i].first, splits[i].second, r, c);
+  });
+  std::vector<Evaluated> out;
+  for (auto& result : results) {
+    if (!result->ok()) return result->status();
+    out.push_back(std::move(*result).value());
   }
-  return a.ttft_s < b.ttft_s;
+  return out;
 }
 
 Status CheckMemoryRequest(const MemoryRequest& r, const ModelSpec& m) {
@@ -310,22 +328,34 @@ Result<ReplicaOptions> DefaultReplicaOptions(const ReplicaHardware& hw, const Ca
   return o;
 }
 
+std::int64_t PlanConfigurationCount(int gpus, bool search_replicas) {
+  if (gpus < 1 || gpus > kMaxGpus) return 0;
+  std::int64_t n = 0;
+  for (const auto& [tp, pp] : Splits(gpus, search_replicas)) n += search_replicas ? gpus / (tp * pp) : 1;
+  return n;
+}
+
 Result<std::vector<SplitPlan>> PlanSplits(const PlanRequest& r, const Catalog& c) {
   auto base = PlanHardware(r, c);
   if (!base.ok()) return base.status();
   FLEETLAB_RETURN_IF_ERROR(CheckPlanRequest(r, base->model));
-  std::vector<int> tps;
-  for (int tp = 1; tp <= r.gpus; ++tp) {
-    if (r.gpus % tp == 0) tps.push_back(tp);
-  }
-  std::vector<std::optional<Result<SplitPlan>>> results(tps.size());
-  ForEachInParallel(tps.size(), [&](std::size_t i) { results[i] = PlanOne(*base, tps[i], r.gpus / tps[i], r, c); });
+  auto splits = EvaluateSplits(*base, r, c);
+  if (!splits.ok()) return splits.status();
+  auto configs = Configurations(*splits, r);
+  std::vector<Status> done(configs.size());
+  ForEachInParallel(configs.size(), [&](std::size_t i) {
+    auto& [split, plan] = configs[i];
+    if (plan.fits && r.rate_per_s > 0) done[i] = SimulateAtRate((*splits)[split].options, r, &plan);
+    Score(r, (*splits)[split].options.price_per_gpu_hour_usd, &plan);
+  });
   std::vector<SplitPlan> plans;
-  for (auto& result : results) {
-    if (!result->ok()) return result->status();
-    plans.push_back(std::move(*result).value());
+  for (std::size_t i = 0; i < configs.size(); ++i) {
+    if (!done[i].ok()) return done[i];
+    plans.push_back(std::move(configs[i].second));
   }
-  std::stable_sort(plans.begin(), plans.end(), Better);
+  const bool by_goodput = r.rate_per_s > 0;
+  std::stable_sort(plans.begin(), plans.end(),
+                   [by_goodput](const SplitPlan& a, const SplitPlan& b) { return Better(a, b, by_goodput); });
   return plans;
 }
 

@@ -1,10 +1,14 @@
-// The planner: which tensor x pipeline split of a GPU budget serves a model
-// best, and how many users fit in its KV cache. Library functions, no
-// printing; the CLI (cli/plan_command) renders the results.
+// The planner: which tensor x pipeline split of a GPU budget, and how many
+// identical replicas of it, serve a model best, and how many users fit in
+// its KV cache. Library functions, no printing; the CLI (cli/plan_command)
+// renders the results.
 //
-// PlanSplits evaluates every split tp x pp = gpus with the roofline model
-// (one request alone: TTFT, TPOT) and a short simulation at saturation (a
-// closed loop of as many users as the KV cache holds, zero think time).
+// PlanSplits evaluates splits with the roofline model (one request alone:
+// TTFT, TPOT) and a short simulation at saturation (a closed loop of as
+// many users as the KV cache holds, zero think time), and with a rate, a
+// short simulation of the fleet at that rate. Without search_replicas it
+// tries every split tp x pp == gpus (one replica), as the lab shows; with it,
+// every configuration replicas x tp x pp <= gpus (see PlanConfigurationCount).
 // PlanUsers compares the users a paged and a contiguous KV cache hold.
 #pragma once
 
@@ -23,7 +27,7 @@ namespace fleetlab {
 
 struct PlanRequest {
   std::string model, gpu;  // catalog ids or aliases
-  int gpus = 8;            // tp x pp of every split; 1..1024
+  int gpus = 8;            // the GPU budget, 1..1024: tp x pp of every split, or replicas x tp x pp at most
   std::int64_t prompt = 512, output = 256;  // tokens per request (fixed)
   double ttft_slo_s = 0, tpot_slo_s = 0;    // 0: no objective
   DType weight_dtype = DType::kBf16, activation_dtype = DType::kBf16, kv_dtype = DType::kBf16;
@@ -41,22 +45,37 @@ struct PlanRequest {
   std::uint64_t requests = 2000, warmup = 200;
   std::uint64_t seed = 1;
   bool simulate = true;  // false: roofline only, saturation fields stay 0
-  // The load the TTFT objective is judged at (the lab's Part 2 target is a
-  // P99 at a stated rate). > 0: each split also serves a Poisson stream of
-  // this many requests per second whose prompt and output lengths are
+  // The load the objectives are judged at (the lab's Part 2 target is a P99
+  // at a stated rate). > 0: each configuration also serves a Poisson stream
+  // of this many requests per second (its replicas behind a least-outstanding
+  // router, as the lab's fleets are) whose prompt and output lengths are
   // lognormal with these coefficients of variation (0: fixed) around
-  // `prompt` and `output`, and ttft_slo_s is judged on that run's P99 TTFT
-  // instead of one request alone. 0: judged on one request alone.
+  // `prompt` and `output`; ttft_slo_s and tpot_slo_s are judged on that run's
+  // P99 TTFT and P99 TPOT (the statistic and load of a scenario's SLO), and
+  // configurations are ranked by goodput per dollar. 0: judged on one
+  // request alone, ranked by saturation throughput.
   double rate_per_s = 0;
   double prompt_cv = 0, output_cv = 0;
-  std::uint64_t load_requests = 400, load_warmup = 20;
+  std::uint64_t load_requests = 400, load_warmup = 20;  // the whole fleet's, whatever its replicas
+  // false (the library's and the lab server's default): the splits tp x pp
+  // == gpus, one replica each. true (the CLI's default): every configuration
+  // of PlanConfigurationCount, data-parallel replicas included.
+  bool search_replicas = false;
   // Cancels the saturation simulations (RunHooks::cancel; the lab server
   // sets it at its wall-time limit or when the client leaves). Not owned.
   const std::atomic<bool>* cancel = nullptr;
 };
 
+// One configuration: `replicas` identical replicas of TP tp x PP pp. The
+// roofline figures, users_simulated and the saturation run's latencies and
+// batch are one replica's; max_users and the saturation rates are the
+// fleet's, replicas x one replica's (at saturation every replica runs its own
+// closed loop, independent of the others); the figures at the rate are the
+// fleet's run.
 struct SplitPlan {
+  int replicas = 1;
   int tp = 1, pp = 1;
+  int gpus() const { return replicas * tp * pp; }
   // Whether the split can serve the request: sharding valid (tp divides the
   // heads, pp the layers), weights and workspace fit, and the KV cache holds
   // at least one request. `reason` says why not.
@@ -76,17 +95,42 @@ struct SplitPlan {
   double saturation_rps = 0, saturation_tokens_per_s = 0;  // output tokens
   double p99_ttft_s_at_saturation = 0;
   double mean_batch_at_saturation = 0;  // sequences per iteration
-  // ttft_s and tpot_s within their objectives (0 = none); false if !fits.
+  // Within the objectives (0 = none); false if !fits. Without a rate: ttft_s
+  // and tpot_s. With one: the run at the rate is stable and its P99 TTFT and
+  // P99 TPOT are within them.
   bool meets_slo = false;
   double usd_per_million_output_tokens = 0;  // at saturation
-  // PlanRequest::rate_per_s > 0: the P99 TTFT at that load (0 otherwise).
-  double p99_ttft_s_at_rate = 0;
+  // PlanRequest::rate_per_s > 0: the fleet's P99 TTFT and TPOT at that load
+  // (infinity if the run is unstable; 0 without a rate).
+  double p99_ttft_s_at_rate = 0, p99_tpot_s_at_rate = 0;
+  // The configuration's price: gpus() x the catalog's GPU price per hour.
+  double usd_per_hour = 0;
+  // PlanRequest::rate_per_s > 0 (0 otherwise): requests per second
+  // completed within the objectives, at most the rate: rate x the measured
+  // requests' SLO attainment when the run is stable (as `fleetlab size`
+  // counts it), else the run's window goodput capped by the rate (a run
+  // that could not keep up: a transient figure of a short run, often far
+  // below the replicas' saturation rate, not a steady state); and the
+  // requests within the objectives one dollar buys: goodput_rps x 3600 /
+  // usd_per_hour.
+  double goodput_rps = 0, goodput_per_usd = 0;
 };
 
-// Every split tp x pp == gpus, best first: fitting splits that meet the
-// SLOs, then fitting ones that do not, each by saturation throughput
-// (descending), ties by lower TTFT; splits that do not fit last, with their
-// reason. Errors: an unknown model or GPU (naming --model / --gpu and the
+// The configurations PlanSplits tries for a budget of `gpus` GPUs (1..1024).
+// Without search_replicas: the divisors d(N) of N (tp | N, pp = N / tp).
+// With it: every replica size g dividing N, every split of g as above, and
+// 1 .. N / g replicas: the sum over g | N of d(g) x N / g. 8 GPUs: 26 (10
+// distinct splits); a power of two N: 4N - log2(N) - 3 (1,024: 4,083). Each
+// distinct split has one saturation simulation, as today's splits do; with
+// a rate each fitting configuration has one run of load_requests requests
+// for the whole fleet. A split that does not fit is listed once (replicas 1).
+std::int64_t PlanConfigurationCount(int gpus, bool search_replicas);
+
+// The configurations of PlanConfigurationCount, best first: fitting ones
+// that meet the SLOs, then fitting ones that do not, each by goodput per
+// dollar when rate_per_s > 0, by saturation throughput otherwise (both
+// descending), ties by saturation throughput, then by lower TTFT; splits
+// that do not fit last, with their reason. Errors: an unknown model or GPU (naming --model / --gpu and the
 // known ids), gpus outside 1..1024, prompt or output < 1, prompt + output
 // beyond the model's context, a GPU without math for the activation dtype,
 // or a simulation that fails.

@@ -24,9 +24,14 @@ Json BreakdownJson(const SplitPlan& p) {
   return j;
 }
 
+// A figure at the rate: null without one, when the configuration does not
+// fit, or (latencies) when the run was unstable.
+Json AtRate(const SplitPlan& p, double v) { return Number(p.fits && v > 0 && std::isfinite(v), v); }
+
 Json SplitJson(const SplitPlan& p) {
   const bool f = p.fits;
-  return {{"tp", p.tp},
+  return {{"replicas", p.replicas},
+          {"tp", p.tp},
           {"pp", p.pp},
           {"fits", f},
           {"reason", p.reason},
@@ -39,9 +44,13 @@ Json SplitJson(const SplitPlan& p) {
           {"p99_ttft_ms_at_saturation", Number(f, Ms(p.p99_ttft_s_at_saturation))},
           {"mean_batch_at_saturation", Number(f, p.mean_batch_at_saturation)},
           {"usd_per_million_output_tokens", Number(f, p.usd_per_million_output_tokens)},
-          {"p99_ttft_ms_at_rate", Number(f && p.p99_ttft_s_at_rate > 0 && std::isfinite(p.p99_ttft_s_at_rate),
-                                         Ms(p.p99_ttft_s_at_rate))},
+          {"p99_ttft_ms_at_rate", AtRate(p, Ms(p.p99_ttft_s_at_rate))},
+          {"p99_tpot_ms_at_rate", AtRate(p, Ms(p.p99_tpot_s_at_rate))},
           {"meets_slo", p.meets_slo},
+          {"gpus", p.gpus()},
+          {"usd_per_hour", p.usd_per_hour},
+          {"goodput_rps", Number(f && p.p99_ttft_s_at_rate > 0, p.goodput_rps)},
+          {"goodput_per_usd", Number(f && p.p99_ttft_s_at_rate > 0, p.goodput_per_usd)},
           {"ttft_breakdown_ms", BreakdownJson(p)}};
 }
 

@@ -11,7 +11,10 @@
 
 namespace fleetlab {
 
-// One object per split, in the given order (PlanSplits: best first).
+// One object per configuration, in the given order (PlanSplits: best
+// first): replicas, tp, pp, the fields the lab reads (fits, reason, ttft_ms,
+// tpot_ms, ...) as they always were, then gpus, usd_per_hour and, with a
+// rate, p99_tpot_ms_at_rate, goodput_rps and goodput_per_usd (null without).
 nlohmann::ordered_json PlanToJson(const std::vector<SplitPlan>& plans);
 
 // The request's settings and the memory report's figures (GB = 1e9 bytes).

@@ -298,6 +298,18 @@ TEST_F(LabServerTest, FrontierPlanAndMemoryMatchTheCli) {
   auto plans = PlanSplits(p, *catalog);
   ASSERT_TRUE(plans.ok());
   EXPECT_EQ(body, json::parse(PlanToJson(*plans).dump()));
+  for (const json& row : body) EXPECT_EQ(row["replicas"], 1);  // the lab's splits: no replica search by default
+  // search_replicas: true is the CLI's default search (1 or 2 x TP1, TP2, PP2).
+  ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "gpus": 2, "prompt": 256, "output": 64,
+                             "search_replicas": true})", &body), 200);
+  p.search_replicas = true;
+  plans = PlanSplits(p, *catalog);
+  ASSERT_TRUE(plans.ok());
+  EXPECT_EQ(body, json::parse(PlanToJson(*plans).dump()));
+  EXPECT_EQ(body.size(), 4u);
+  ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "search_replicas": "yes"})", &body), 400);
+  ExpectError(body, "invalid_field", "search_replicas");
+  EXPECT_EQ(body["error"]["message"], "search_replicas: must be true or false (got \"yes\")");
 }
 
 TEST_F(LabServerTest, AnswerCallsTheAnswererWithTheOverrides) {

@@ -80,6 +80,8 @@ TEST_F(LocalApiTest, AnswersAsTheServerDoes) {
   ExpectSame("POST", "/api/v1/answer", R"({"track": "tiny-pioneer", "part": "part1", "overrides": {}})");
   ExpectSame("POST", "/api/v1/memory", R"({"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 4, "context": 4096})");
   ExpectSame("POST", "/api/v1/plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "gpus": 2})");
+  ExpectSame("POST", "/api/v1/plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "gpus": 2, "rate_per_s": 5,
+                                         "search_replicas": true})");
   ExpectSame("DELETE", "/api/v1/run", "");
 }
 

@@ -1,5 +1,7 @@
 // POST /api/v1/plan and /api/v1/memory: the planner (planner/planner.h), JSON
 // exactly as `fleetlab plan --json` and `fleetlab memory --json` print it.
+// The lab's plan searches no replicas (the whole-budget splits it shows,
+// `fleetlab plan --no-replicas`) unless the body sets search_replicas.
 #include <fmt/format.h>
 
 #include "planner/planner_json.h"
@@ -42,6 +44,7 @@ std::optional<ApiError> ReadPlan(Body& b, const RunBounds& bounds, PlanRequest* 
   b.Number("rate_per_s", &r->rate_per_s, 0, 1e6);
   b.Number("prompt_cv", &r->prompt_cv, 0, 100);
   b.Number("output_cv", &r->output_cv, 0, 100);
+  b.Bool("search_replicas", &r->search_replicas);
   r->gpus = static_cast<int>(gpus);
   r->ttft_slo_s = ttft_ms / 1e3;
   r->tpot_slo_s = tpot_ms / 1e3;
@@ -90,7 +93,8 @@ std::string NoFitMessage(const PlanRequest& r, const std::vector<SplitPlan>& pla
 void AddPlanRoutes(Router& router, ServerContext& ctx) {
   router.Add("POST", "/api/v1/plan", [&ctx](const HttpRequest& req, HttpResponse& res) {
     Body body(req.body, {"model", "gpu", "gpus", "prompt", "output", "ttft_slo_ms", "tpot_slo_ms", "weight_dtype",
-                         "kv_dtype", "tp_link", "pp_link", "rate_per_s", "prompt_cv", "output_cv"});
+                         "kv_dtype", "tp_link", "pp_link", "rate_per_s", "prompt_cv", "output_cv",
+                         "search_replicas"});
     PlanRequest request;
     if (auto e = body.ok() ? ReadPlan(body, ctx.options.bounds, &request) : body.error()) return SendError(res, *e);
     res.deferred = [&ctx, request](JobContext& job, HttpResponse& res) mutable {
