@@ -81,4 +81,43 @@ std::string ReportJson(const Report& report, bool series = false, int indent = 2
 // The report as the command line's readable summary.
 std::string ReportText(const Report& report);
 
+// The lab's tracks (tracks/<track>/partN.json; docs/instructor.md): each
+// part's question, its scenario and the engine's answer, for a program that
+// drives the lab's lessons itself.
+struct LabPart {
+  std::string track, part, title;  // e.g. "cloud-titan", "part1"
+  std::string question;
+  std::string kind;                 // "choice" (one of choice_ids) or "number" (a value in unit)
+  std::vector<std::string> choice_ids, choice_labels;
+  std::string unit;
+  std::string file;                 // the part's scenario file (LabPartScenario reads what was loaded)
+};
+struct LabTrack {
+  std::string id, name;
+  std::vector<LabPart> parts;  // part1..part3
+};
+// Every track under `dir` (empty: the shipped tracks/), ids resolved against
+// `catalog` (null: the default catalog). Errors name the file and field.
+Result<std::vector<LabTrack>> LoadLabTracks(const std::string& dir = "", const Catalog* catalog = nullptr);
+// The part's scenario as loaded, with `overrides` ("a.b=VALUE") applied:
+// what the lab runs when a student moves its controls. Errors: an unknown
+// track or part (naming the known ones), or what ParseScenarioText gives.
+Result<Scenario> LabPartScenario(const std::string& track, const std::string& part,
+                                 const std::vector<std::string>& overrides = {}, const std::string& dir = "",
+                                 const Catalog* catalog = nullptr);
+// The engine's answer to the part's question for its scenario plus
+// `overrides`: the choice id (kind "choice") or value (kind "number"), the
+// one-line reason with the numbers, and the evidence (the runs it made and
+// the figures it compared) as JSON text. The same as `fleetlab tracks
+// --answer TRACK PART`.
+struct LabAnswer {
+  std::string choice;
+  double value = 0;
+  std::string reason;
+  std::string evidence_json;
+};
+Result<LabAnswer> AnswerLabPart(const std::string& track, const std::string& part,
+                                const std::vector<std::string>& overrides = {}, const std::string& dir = "",
+                                const Catalog* catalog = nullptr);
+
 }  // namespace fleetlab

@@ -8,6 +8,7 @@
 #error "fleetlab/fleetlab.h includes nlohmann/json.hpp"
 #endif
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -90,6 +91,41 @@ TEST(Api, CancelStopsARun) {
   auto r = fleetlab::Run(*s, o);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kOutOfRange);
+}
+
+TEST(Api, TheLabTracksAndTheirAnswers) {
+  auto tracks = LoadLabTracks();
+  ASSERT_TRUE(tracks.ok()) << tracks.status().message();
+  ASSERT_EQ(tracks->size(), 4u);
+  for (const LabTrack& t : *tracks) {
+    ASSERT_EQ(t.parts.size(), 3u) << t.id;
+    for (const LabPart& p : t.parts) {
+      EXPECT_FALSE(p.question.empty()) << t.id << " " << p.part;
+      EXPECT_EQ(p.choice_ids.size(), p.choice_labels.size());
+    }
+  }
+  // The answer is the tracks layer's, and names one of the part's choices.
+  const LabPart& first = tracks->front().parts.front();
+  auto answer = AnswerLabPart(first.track, first.part);
+  ASSERT_TRUE(answer.ok()) << answer.status().message();
+  EXPECT_FALSE(answer->reason.empty());
+  EXPECT_NE(answer->evidence_json.find('{'), std::string::npos);
+  if (first.kind == "choice") {
+    EXPECT_NE(std::find(first.choice_ids.begin(), first.choice_ids.end(), answer->choice), first.choice_ids.end());
+  }
+  // The part's scenario runs as the file does, and overrides apply.
+  auto scenario = LabPartScenario(first.track, first.part, {"workload.requests=300"});
+  ASSERT_TRUE(scenario.ok()) << scenario.status().message();
+  EXPECT_EQ(scenario->workload.requests, 300u);
+  auto file = LoadScenarioFile(first.file, {.catalog = nullptr, .overrides = {"workload.requests=300"}});
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  EXPECT_EQ(ReportJson(*fleetlab::Run(*scenario)), ReportJson(*fleetlab::Run(*file)));
+  auto unknown = AnswerLabPart("cloud-tyrant", "part1");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("track: unknown track \"cloud-tyrant\"; known: "), std::string::npos);
+  auto part9 = LabPartScenario(first.track, "part9");
+  ASSERT_FALSE(part9.ok());
+  EXPECT_NE(part9.status().message().find("part: \"part9\""), std::string::npos);
 }
 
 TEST(ShareDirectory, TheEnvironmentFirstThenTheSourceTree) {
