@@ -16,16 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-const char* BoundName(CapacityBound b) {
-  switch (b) {
-    case CapacityBound::kBelowLow: return "below_low";
-    case CapacityBound::kFound: return "found";
-    case CapacityBound::kAtLeastHigh: return "at_least_high";
-    case CapacityBound::kNone: break;
-  }
-  return "none";
-}
-
 json ToJson(const CapacitySpec& spec, const CapacityOutcome& out) {
   json j;
   j["slo"] = json::array();
@@ -39,7 +29,7 @@ json ToJson(const CapacitySpec& spec, const CapacityOutcome& out) {
     j["configurations"].push_back({
         {"name", r.name},
         {"error", r.error.empty() ? json() : json(r.error)},
-        {"bound", BoundName(r.bound)},
+        {"bound", kCapacityBoundNames.Name(r.bound)},
         {"max_rate_per_s", has_max ? json(r.max_rate_per_s) : json()},
         {"fail_rate_per_s", has_fail ? json(r.fail_rate_per_s) : json()},
         {"miss", r.miss.empty() ? json() : json(r.miss)},

@@ -12,6 +12,7 @@ LlmReport MergeDisaggregated(const LlmReport& prefill, int prefill_gpus, const L
   // What one pool alone makes, not a sum: prompt throughput is the prefill
   // pool's; goodput, the KV peak and the batch sizes are the decode pool's.
   out.prompt_tokens_per_s = prefill.prompt_tokens_per_s;
+  out.prompt_tokens = decode.prompt_tokens;  // each request's prompt once (both pools complete it)
   out.goodput_rps = decode.goodput_rps;
   out.kv_peak_utilization = decode.kv_peak_utilization;
   out.batch_size_counts = decode.batch_size_counts;

@@ -9,6 +9,7 @@ namespace fleetlab {
 
 void AddLlmTotals(const LlmReport& p, LlmReport* out) {
   out->output_tokens += p.output_tokens;
+  out->prompt_tokens += p.prompt_tokens;
   out->window_output_tokens += p.window_output_tokens;
   out->output_tokens_per_s += p.output_tokens_per_s;
   out->prompt_tokens_per_s += p.prompt_tokens_per_s;

@@ -91,6 +91,7 @@ void ReplicaStats::OnCompleted(const Seq& s, std::int64_t produced, SimTime now)
   if (!s.measured) return;
   ++completed_;
   measured_output_tokens_ += static_cast<std::uint64_t>(std::max<std::int64_t>(0, produced));
+  measured_prompt_tokens_ += static_cast<std::uint64_t>(std::max<std::int64_t>(0, s.prompt));
   const double ttft_s = NsToSeconds(s.first_token - s.request.arrival);
   double tpot_s = 0;
   if (s.output > 1) {
@@ -172,6 +173,7 @@ void ReplicaStats::Fill(SimTime end, double window_s, double peak_flops, double 
   out->tpot_ms = tpot_.Summarize();
   out->itl_ms = itl_.Summarize();
   out->output_tokens = measured_output_tokens_;
+  out->prompt_tokens = measured_prompt_tokens_;
   out->window_output_tokens = w.output_tokens;
   out->output_tokens_per_s = static_cast<double>(w.output_tokens) * per_s;
   out->prompt_tokens_per_s = static_cast<double>(w.prompt_tokens) * per_s;

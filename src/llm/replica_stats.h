@@ -113,7 +113,7 @@ class ReplicaStats {
   // Measured requests (per-request figures: whenever they finish).
   SampleSet ttft_, tpot_;
   LogHistogram itl_;
-  std::uint64_t completed_ = 0, slo_met_ = 0, measured_output_tokens_ = 0;
+  std::uint64_t completed_ = 0, slo_met_ = 0, measured_output_tokens_ = 0, measured_prompt_tokens_ = 0;
   double ttft_slo_s_ = 0, tpot_slo_s_ = 0;
   StepBreakdown ttft_parts_sum_;
   double ttft_sum_s_ = 0;

@@ -26,14 +26,16 @@ json VllmBenchJson(const Report& r) {
   const auto per_s = [duration](double n) { return duration > 0 ? n / duration : 0.0; };
   const double completed = static_cast<double>(r.completed);
   const double output = static_cast<double>(llm.output_tokens);
+  const double prompt = static_cast<double>(llm.prompt_tokens);
   json out = {{"completed", r.completed},
               {"duration", duration},
               {"total_output_tokens", llm.output_tokens},
               {"request_throughput", per_s(completed)},
               {"request_goodput", per_s(completed * llm.slo_attainment)},
+              {"total_input_tokens", llm.prompt_tokens},
               {"output_throughput", per_s(output)},
-              // prompt tokens as computed over the arrival window (prefix hits excluded)
-              {"total_token_throughput", per_s(output) + llm.prompt_tokens_per_s}};
+              // vLLM's: (input + output tokens of the completed requests) / duration
+              {"total_token_throughput", per_s(prompt + output)}};
   AddMetric("ttft", llm.ttft_ms, true, &out);
   AddMetric("tpot", llm.tpot_ms, true, &out);
   AddMetric("itl", llm.itl_ms, true, &out);

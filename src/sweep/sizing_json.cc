@@ -14,16 +14,6 @@ json At(const json& report, const std::string& path) {
   return v ? *v : json();
 }
 
-const char* BoundName(CapacityBound b) {
-  switch (b) {
-    case CapacityBound::kBelowLow: return "below_low";
-    case CapacityBound::kFound: return "found";
-    case CapacityBound::kAtLeastHigh: return "at_least_high";
-    case CapacityBound::kNone: break;
-  }
-  return nullptr;
-}
-
 // The fleet's measured figures at the target rate.
 void AddFleetFigures(const SizingSpec& spec, const SizingCandidate& c, json* j) {
   const json& r = c.fleet_report;
@@ -65,7 +55,7 @@ json CandidateJson(const SizingSpec& spec, const SizingCandidate& c, bool with_s
             {"estimate_per_s", c.estimate_per_s > 0 ? json(c.estimate_per_s) : json()},
             {"units_lower_bound", c.units_lower_bound > 0 ? json(c.units_lower_bound) : json()},
             {"cost_lower_bound_usd_per_hour", c.units_lower_bound > 0 ? json(c.cost_lower_bound) : json()},
-            {"bisection", BoundName(c.bound) ? json(BoundName(c.bound)) : json()},
+            {"bisection", c.bound == CapacityBound::kNone ? json() : json(kCapacityBoundNames.Name(c.bound))},
             {"unit_max_rate_per_s", c.unit_max_rate_per_s > 0 ? json(c.unit_max_rate_per_s) : json()},
             {"runs", c.runs}};
   if (c.status == "fleet") {

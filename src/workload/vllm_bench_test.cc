@@ -116,10 +116,13 @@ TEST(VllmBenchTest, ASimulatedResultComparesCloseToItself) {
   ASSERT_TRUE(a.ok());
   const json measured = ReportToJson(*RunScenario(*a, RunHooks{.kv_heatmap = false}));
   json result = measured["vllm_bench"];
+  // As vLLM counts them: every completed request's prompt and output, over the duration.
+  const double completed = result["completed"].get<double>(), duration = result["duration"].get<double>();
+  EXPECT_EQ(result["total_input_tokens"].get<double>(), 256 * completed);
+  EXPECT_NEAR(result["total_token_throughput"].get<double>(), (256 + 64) * completed / duration, 1e-9 * completed);
   result["model_id"] = "meta-llama/Meta-Llama-3-8B";
   result["num_prompts"] = 1500;
   result["request_rate"] = 8;
-  result["total_input_tokens"] = 256 * result["completed"].get<int>();
   result["total_output_tokens"] = 64 * result["completed"].get<int>();
   auto r = ParseVllmBenchResult(result);
   ASSERT_TRUE(r.ok()) << r.status().message();

@@ -47,6 +47,7 @@ struct LlmReport {
   // produced or prefilled while arrivals lasted, per second.
   double output_tokens_per_s = 0, prompt_tokens_per_s = 0;
   std::uint64_t output_tokens = 0;         // of measured completed requests (a per-request figure)
+  std::uint64_t prompt_tokens = 0;         // their prompts, cached prefixes included (vLLM's total_input_tokens)
   std::uint64_t window_output_tokens = 0;  // produced in the arrival window (the rates' numerator)
 
   double ttft_slo_ms = 0, tpot_slo_ms = 0;  // 0 = no objective

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fleetlab/status.h"
+#include "fleetlab/util/enum_names.h"
 
 namespace fleetlab {
 
@@ -72,6 +73,11 @@ Result<CapacitySpec> LoadCapacity(const std::string& path);
 Result<bool> MeetsSlos(const nlohmann::json& report, const std::vector<SloTarget>& slos, std::string* why);
 
 enum class CapacityBound { kNone, kBelowLow, kFound, kAtLeastHigh };
+// Their names in reports ("bound", sizing's "bisection"); kNone: no search ran.
+inline constexpr auto kCapacityBoundNames = MakeEnumNames<CapacityBound>({{CapacityBound::kNone, "none"},
+                                                                          {CapacityBound::kBelowLow, "below_low"},
+                                                                          {CapacityBound::kFound, "found"},
+                                                                          {CapacityBound::kAtLeastHigh, "at_least_high"}});
 
 struct CapacityResult {
   std::string name;
