@@ -91,6 +91,11 @@ check "plan replicas" 0 "26 configurations: replicas x TP x PP <= 8" -- "$bin" p
 check "plan replicas goodput" 0 '"goodput_per_usd": 12000' -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 8 --rate 20 --ttft-slo 30ms --json
 check "plan no replicas" 0 "4 splits: TP x PP = 8 GPUs, one replica" -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 8 --no-replicas
 check "plan bad replicas" 2 "--replicas" -- "$bin" plan --model llama-3-8b --gpu h100-sxm --replicas=maybe
+# Disaggregated P:D configurations (--disaggregation, with --rate): 1 TP2 prefill + 1 TP2 decode replica meet a
+# 5 ms P99 TPOT at 10 req/s of 4,096-token prompts (3.95 ms) that every co-located 4-GPU layout misses.
+check "plan disaggregation" 0 "1P TP2:1D TP2 yes +52.59 +3.59 +235 +- .* ok" -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 4 --rate 10 --prompt 4096 --output 32 --tpot-slo 5ms --disaggregation
+check "plan disaggregation json" 0 '"decode_tp": 2' -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 4 --rate 10 --prompt 4096 --output 32 --tpot-slo 5ms --disaggregation --json
+check "plan disaggregation needs rate" 2 "--disaggregation: needs --rate > 0" -- "$bin" plan --model llama-3-8b --gpu h100-sxm --gpus 4 --disaggregation
 check "memory paged vs contiguous" 0 "paged / contiguous: 4.02x" -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 8 --context 2048
 check "memory json" 0 '"users_paged": 643' -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 8 --context 2048 --json
 check "memory does not fit" 2 "does not fit: weights need 141.1 GB" -- "$bin" memory --model llama-3-70b --gpu h100-sxm --tp 1 --context 2048

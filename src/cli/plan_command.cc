@@ -1,5 +1,6 @@
 #include "cli/plan_command.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "planner/planner.h"
@@ -93,7 +95,28 @@ std::string SloText(const PlanRequest& r) {
   return out;
 }
 
-std::string Heading(const PlanRequest& r) {
+// The disaggregated search's line (--disaggregation): how many P:D
+// configurations ran and of which pool TPs.
+std::string DisaggLine(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
+  std::vector<int> tps;
+  std::int64_t n = 0;
+  for (const SplitPlan& p : plans) {
+    if (!p.disaggregated) continue;
+    ++n;
+    for (int tp : {p.prefill_tp, p.decode_tp}) {
+      if (std::find(tps.begin(), tps.end(), tp) == tps.end()) tps.push_back(tp);
+    }
+  }
+  std::sort(tps.begin(), tps.end());
+  const std::string used = tps.empty() ? "none within the budget" : fmt::format("pools of TP {}", fmt::join(tps, ", "));
+  return fmt::format("{} disaggregated configurations: P prefill replicas of TP tp_p + D decode replicas of TP tp_d "
+                     "<= {} GPUs, PP 1, each TP dividing {} and fitting ({}); KV over the GPU's scale-up link, one "
+                     "lane per prefill replica; both pools behind least-outstanding routers; at most {} "
+                     "(planner.h: PlanDisaggregatedCount)\n",
+                     n, r.gpus, r.gpus, used, kMaxDisaggregatedConfigurations);
+}
+
+std::string Heading(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
   const std::string load = r.rate_per_s > 0
                                ? fmt::format("TTFT and TPOT judged at P99 under {:g} req/s for the whole fleet "
                                              "(Poisson; prompt CV {:g}, output CV {:g}; {} requests, seed {}; "
@@ -108,7 +131,7 @@ std::string Heading(const PlanRequest& r) {
                                               PlanConfigurationCount(r.gpus, true), r.gpus, r.gpus)
                                 : fmt::format("{} splits: TP x PP = {} GPUs, one replica\n",
                                               PlanConfigurationCount(r.gpus, false), r.gpus);
-  return load + space +
+  return load + space + (r.search_disaggregation ? DisaggLine(r, plans) : std::string()) +
          fmt::format("{} on {} x {}: prompt {} + output {} tokens, {} weights, {} KV; SLO: {}\n"
                      "saturation: closed loop of min(max users, {} per pipeline stage) users a replica, zero think "
                      "time, continuous batching\n\n",
@@ -117,6 +140,9 @@ std::string Heading(const PlanRequest& r) {
 }
 
 std::string Label(const SplitPlan& p) {
+  if (p.disaggregated) {
+    return fmt::format("{}P TP{}:{}D TP{}", p.prefill_replicas, p.prefill_tp, p.decode_replicas, p.decode_tp);
+  }
   const std::string split = fmt::format("TP{} PP{}", p.tp, p.pp);
   return p.replicas == 1 ? split : fmt::format("{} x {}", p.replicas, split);
 }
@@ -131,7 +157,16 @@ std::string RateLine(const SplitPlan& p, const PlanRequest& r) {
                      p.usd_per_hour, p.goodput_per_usd);
 }
 
+// A disaggregated row: the roofline figures alone and the decode pool's
+// users; no saturation run.
+std::string DisaggRow(const SplitPlan& p, const PlanRequest& r) {
+  return fmt::format("{:<13} {:<4} {:>8.2f} {:>8.2f} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8} {}\n", Label(p), "yes",
+                     Ms(p.ttft_s), Ms(p.tpot_s), p.max_users, "-", "-", "-", "-", "-", p.meets_slo ? "ok" : "miss") +
+         RateLine(p, r);
+}
+
 std::string Row(const SplitPlan& p, const PlanRequest& r) {
+  if (p.disaggregated) return DisaggRow(p, r);
   if (!p.fits) return fmt::format("{:<13} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8} {}\n", Label(p), "no",
                                   "-", "-", "-", "-", "-", "-", "-", "-", "-");
   return fmt::format("{:<13} {:<4} {:>8.2f} {:>8.2f} {:>9} {:>6} {:>9.2f} {:>9.0f} {:>9.2f} {:>8.3f} {}\n", Label(p),
@@ -158,7 +193,7 @@ std::string Waterfall(std::int64_t prompt, const std::vector<SplitPlan>& plans) 
 }
 
 std::string PlanText(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
-  std::string out = Heading(r);
+  std::string out = Heading(r, plans);
   out += fmt::format("{:<13} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8} {}\n", "configuration", "fits",
                      "TTFT ms", "TPOT ms", "max users", "users", "sat req/s", "sat tok/s", "p99 TTFT", "$/1M tok", "SLO");
   out += fmt::format("{:<13} {:<4} {:>8} {:>8} {:>9} {:>6} {:>9} {:>9} {:>9} {:>8}\n", "", "", "alone", "alone", "",
@@ -191,7 +226,7 @@ void RunPlan(CommandContext& ctx, PlanArgs& a) {
   auto plans = PlanSplits(a.request, *catalog);
   if (!plans.ok()) return Fail(ctx, plans.status().message());
   if (a.json) {
-    ctx.out << PlanToJson(*plans).dump(2) << "\n";
+    ctx.out << PlanToJson(*plans, a.request.search_disaggregation).dump(2) << "\n";
   } else {
     ctx.out << PlanText(a.request, *plans);
   }
@@ -283,6 +318,10 @@ void AddPlanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_flag("--replicas,!--no-replicas", a->request.search_replicas,
                 "Search data-parallel replicas too (the default); --no-replicas: only the splits tp x pp = GPUS of "
                 "one replica, as the lab's /api/v1/plan does.");
+  cmd->add_flag("--disaggregation", a->request.search_disaggregation,
+                "With --rate (required): also try disaggregated prefill/decode configurations, P prefill replicas of "
+                "TP tp_p + D decode replicas of TP tp_d (PP 1) within --gpus, each run at the rate and ranked in the "
+                "same list (at most 200; planner.h says how they are pruned).");
   cmd->add_option("--prompt", a->request.prompt, "Prompt tokens per request.")->capture_default_str();
   cmd->add_option("--output", a->request.output, "Output tokens per request.")->capture_default_str();
   cmd->add_option("--ttft-slo", a->ttft_slo, "TTFT objective, e.g. 50ms or 0.05s: for one request alone, or with "

@@ -17,6 +17,7 @@
 
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/scenario.h"
+#include "planner/planner_internal.h"
 #include "planner/planner_rank.h"
 
 namespace fleetlab {
@@ -97,6 +98,10 @@ Status CheckPlanRequest(const PlanRequest& r, const ModelSpec& m) {
   if (r.max_running_per_engine < 1) return Status::InvalidArgument("max_running_per_engine must be >= 1");
   if (!(r.rate_per_s >= 0) || r.rate_per_s > 1e6) {
     return Status::InvalidArgument(fmt::format("--rate: must be between 0 and 1e6 requests/s (got {})", r.rate_per_s));
+  }
+  if (r.search_disaggregation && r.rate_per_s <= 0) {
+    return Status::InvalidArgument("--disaggregation: needs --rate > 0: a disaggregated configuration is judged "
+                                   "only under a stated load (its P99 TTFT and TPOT at that rate)");
   }
   for (const auto& [flag, cv] : {std::pair{"--prompt-cv", r.prompt_cv}, std::pair{"--output-cv", r.output_cv}}) {
     if (!(cv >= 0) || cv > 100) return Status::InvalidArgument(fmt::format("{}: must be between 0 and 100 (got {})", flag, cv));
@@ -189,13 +194,6 @@ SplitPlan Judge(const ReplicaOptions& o, const PlanRequest& r, std::unique_ptr<P
   *perf = std::move(model).value();
   return p;
 }
-
-// A split evaluated once, for one replica: its plan and the options its
-// runs use.
-struct Evaluated {
-  ReplicaOptions options;
-  SplitPlan plan;
-};
 
 // Roofline, memory and (r.simulate) saturation of one replica of TP tp x PP
 // pp; the run at the rate waits for the replica count (JudgeAtRate).
@@ -315,6 +313,12 @@ void CountUsers(const MemoryRequest& r, MemoryReport* m) {
 
 }  // namespace
 
+Result<Evaluated> EvaluateSplit(const ReplicaHardware& base, int tp, int pp, const PlanRequest& r, const Catalog& c) {
+  return PlanOne(base, tp, pp, r, c);
+}
+
+void RunInParallel(std::size_t n, const std::function<void(std::size_t)>& fn) { ForEachInParallel(n, fn); }
+
 Result<ReplicaOptions> DefaultReplicaOptions(const ReplicaHardware& hw, const Catalog& catalog) {
   ReplicaOptions o;
   o.hardware = hw;
@@ -352,6 +356,11 @@ Result<std::vector<SplitPlan>> PlanSplits(const PlanRequest& r, const Catalog& c
   for (std::size_t i = 0; i < configs.size(); ++i) {
     if (!done[i].ok()) return done[i];
     plans.push_back(std::move(configs[i].second));
+  }
+  if (r.search_disaggregation) {
+    auto disaggregated = PlanDisaggregated(*base, r, c);
+    if (!disaggregated.ok()) return disaggregated.status();
+    plans.insert(plans.end(), disaggregated->begin(), disaggregated->end());
   }
   const bool by_goodput = r.rate_per_s > 0;
   std::stable_sort(plans.begin(), plans.end(),

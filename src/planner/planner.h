@@ -9,7 +9,9 @@
 // short simulation of the fleet at that rate. Without search_replicas it
 // tries every split tp x pp == gpus (one replica), as the lab shows; with it,
 // every configuration replicas x tp x pp <= gpus (see PlanConfigurationCount).
-// PlanUsers compares the users a paged and a contiguous KV cache hold.
+// With search_disaggregation and a rate, also disaggregated prefill/decode
+// pools within the budget (see PlanDisaggregatedCount), ranked in the same
+// list. PlanUsers compares the users a paged and a contiguous KV cache hold.
 #pragma once
 
 #include <atomic>
@@ -61,21 +63,48 @@ struct PlanRequest {
   // == gpus, one replica each. true (the CLI's default): every configuration
   // of PlanConfigurationCount, data-parallel replicas included.
   bool search_replicas = false;
+  // true (--disaggregation; default off, which leaves every row as without
+  // it): also every disaggregated configuration of PlanDisaggregatedCount,
+  // P prefill replicas of TP tp_p and D decode replicas of TP tp_d (PP 1),
+  // P x tp_p + D x tp_d <= gpus, each pool's TP a divisor of gpus whose PP-1
+  // replica fits (the split fit check). Each runs as a scenario's
+  // "disaggregation" would: both pools behind least-outstanding routers (as
+  // the replica fleets), the KV caches over the GPU's scale-up link (the
+  // scenario's default link) with one lane per prefill replica (as `fleetlab
+  // size` sizes P:D units), the same stream at the rate as the fleets, the
+  // TTFT objective on both pools' replicas and TPOT on the decode pool's.
+  // Needs rate_per_s > 0 (an error naming --rate otherwise): there is no
+  // saturation run for a P:D system, only the run at the rate.
+  bool search_disaggregation = false;
   // Cancels the saturation simulations (RunHooks::cancel; the lab server
   // sets it at its wall-time limit or when the client leaves). Not owned.
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// One configuration: `replicas` identical replicas of TP tp x PP pp. The
+// One configuration: `replicas` identical replicas of TP tp x PP pp, or
+// (disaggregated) a prefill and a decode pool. The
 // roofline figures, users_simulated and the saturation run's latencies and
 // batch are one replica's; max_users and the saturation rates are the
 // fleet's, replicas x one replica's (at saturation every replica runs its own
 // closed loop, independent of the others); the figures at the rate are the
 // fleet's run.
 struct SplitPlan {
+  // A disaggregated configuration holds 0 in all three (its pools are below).
   int replicas = 1;
   int tp = 1, pp = 1;
-  int gpus() const { return replicas * tp * pp; }
+  // Disaggregated prefill and decode (PlanRequest::search_disaggregation):
+  // prefill_replicas replicas of TP prefill_tp, decode_replicas of TP
+  // decode_tp, PP 1 each; all 0 for a replica fleet. Such a row fits (only
+  // fitting TPs are tried); ttft_s and ttft_breakdown are a prefill replica's
+  // (the KV transfer excluded), tpot_s a decode replica's, max_users the
+  // decode pool's (decode_replicas x one decode replica's); it has no
+  // saturation run (those fields stay 0; null in JSON, "-" in text); the
+  // figures at the rate are the whole system's run.
+  bool disaggregated = false;
+  int prefill_replicas = 0, prefill_tp = 0, decode_replicas = 0, decode_tp = 0;
+  int gpus() const {
+    return disaggregated ? prefill_replicas * prefill_tp + decode_replicas * decode_tp : replicas * tp * pp;
+  }
   // Whether the split can serve the request: sharding valid (tp divides the
   // heads, pp the layers), weights and workspace fit, and the KV cache holds
   // at least one request. `reason` says why not.
@@ -126,14 +155,33 @@ struct SplitPlan {
 // for the whole fleet. A split that does not fit is listed once (replicas 1).
 std::int64_t PlanConfigurationCount(int gpus, bool search_replicas);
 
+// The disaggregated configurations PlanSplits tries (search_disaggregation)
+// for a budget of `gpus` GPUs and the pool TP values `tps` (PlanSplits: the
+// divisors of gpus whose PP-1 replica fits). The whole space is every
+// (P, tp_p, D, tp_d) with tp_p, tp_d in tps, P, D >= 1 and P x tp_p + D x
+// tp_d <= gpus: 8 GPUs with TP 1, 2, 4, 8 all fitting give 71 (TP 1/1: 28,
+// 1/2 and 2/1: 12 each, 1/4 and 4/1: 4 each, 2/2: 6, 2/4 and 4/2: 2 each,
+// 4/4: 1; nothing with TP8); Llama-3-70B on 8 H100s (TP 2, 4, 8 fit): 11
+// (2/2: 6, 2/4 and 4/2: 2 each, 4/4: 1). Each is one run of load_requests requests at the rate. Pruned
+// beyond kMaxDisaggregatedConfigurations (200): P and D then only powers of
+// two (1, 2, 4, ...; 16 GPUs with TP 1..16: 100); if that still exceeds it,
+// the 200 of those that use the most GPUs (a rate that needs such a budget
+// is not served by the smallest systems; ties keep the order tp_p, tp_d,
+// P, D ascending). 0 for gpus outside 1..1024 or no tps.
+inline constexpr std::int64_t kMaxDisaggregatedConfigurations = 200;
+std::int64_t PlanDisaggregatedCount(int gpus, const std::vector<int>& tps);
+
 // The configurations of PlanConfigurationCount, best first: fitting ones
 // that meet the SLOs, then fitting ones that do not, each by goodput per
 // dollar when rate_per_s > 0, by saturation throughput otherwise (both
 // descending), ties by saturation throughput, then by lower TTFT; splits
-// that do not fit last, with their reason. Errors: an unknown model or GPU (naming --model / --gpu and the
-// known ids), gpus outside 1..1024, prompt or output < 1, prompt + output
-// beyond the model's context, a GPU without math for the activation dtype,
-// or a simulation that fails.
+// that do not fit last, with their reason. Disaggregated configurations
+// (search_disaggregation) rank in the same list by the same rule, after
+// the replica fleets where they tie. Errors: an unknown model or GPU
+// (naming --model / --gpu and the known ids), gpus outside 1..1024, prompt
+// or output < 1, prompt + output beyond the model's context, a GPU without
+// math for the activation dtype, search_disaggregation without a rate
+// (naming --disaggregation and --rate), or a simulation that fails.
 Result<std::vector<SplitPlan>> PlanSplits(const PlanRequest& request, const Catalog& catalog);
 
 struct MemoryRequest {

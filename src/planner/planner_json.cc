@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 
 namespace fleetlab {
 namespace {
@@ -28,8 +29,20 @@ Json BreakdownJson(const SplitPlan& p) {
 // fit, or (latencies) when the run was unstable.
 Json AtRate(const SplitPlan& p, double v) { return Number(p.fits && v > 0 && std::isfinite(v), v); }
 
+// The kind of a row and its pools (only where the request searched
+// disaggregated configurations): the pools' fields null on a replica fleet.
+void AddPools(const SplitPlan& p, Json* j) {
+  const bool d = p.disaggregated;
+  (*j)["disaggregated"] = d;
+  (*j)["prefill_replicas"] = Integer(d, p.prefill_replicas);
+  (*j)["prefill_tp"] = Integer(d, p.prefill_tp);
+  (*j)["decode_replicas"] = Integer(d, p.decode_replicas);
+  (*j)["decode_tp"] = Integer(d, p.decode_tp);
+}
+
 Json SplitJson(const SplitPlan& p) {
   const bool f = p.fits;
+  const bool sat = f && !p.disaggregated;  // a P:D system has no saturation run
   return {{"replicas", p.replicas},
           {"tp", p.tp},
           {"pp", p.pp},
@@ -38,12 +51,12 @@ Json SplitJson(const SplitPlan& p) {
           {"ttft_ms", Number(f, Ms(p.ttft_s))},
           {"tpot_ms", Number(f, Ms(p.tpot_s))},
           {"max_users", Integer(f, p.max_users)},
-          {"users_simulated", Integer(f, p.users_simulated)},
-          {"saturation_rps", Number(f, p.saturation_rps)},
-          {"saturation_output_tokens_per_s", Number(f, p.saturation_tokens_per_s)},
-          {"p99_ttft_ms_at_saturation", Number(f, Ms(p.p99_ttft_s_at_saturation))},
-          {"mean_batch_at_saturation", Number(f, p.mean_batch_at_saturation)},
-          {"usd_per_million_output_tokens", Number(f, p.usd_per_million_output_tokens)},
+          {"users_simulated", Integer(sat, p.users_simulated)},
+          {"saturation_rps", Number(sat, p.saturation_rps)},
+          {"saturation_output_tokens_per_s", Number(sat, p.saturation_tokens_per_s)},
+          {"p99_ttft_ms_at_saturation", Number(sat, Ms(p.p99_ttft_s_at_saturation))},
+          {"mean_batch_at_saturation", Number(sat, p.mean_batch_at_saturation)},
+          {"usd_per_million_output_tokens", Number(sat, p.usd_per_million_output_tokens)},
           {"p99_ttft_ms_at_rate", AtRate(p, Ms(p.p99_ttft_s_at_rate))},
           {"p99_tpot_ms_at_rate", AtRate(p, Ms(p.p99_tpot_s_at_rate))},
           {"meets_slo", p.meets_slo},
@@ -56,9 +69,13 @@ Json SplitJson(const SplitPlan& p) {
 
 }  // namespace
 
-Json PlanToJson(const std::vector<SplitPlan>& plans) {
+Json PlanToJson(const std::vector<SplitPlan>& plans, bool with_pools) {
   Json out = Json::array();
-  for (const SplitPlan& p : plans) out.push_back(SplitJson(p));
+  for (const SplitPlan& p : plans) {
+    Json row = SplitJson(p);
+    if (with_pools) AddPools(p, &row);
+    out.push_back(std::move(row));
+  }
   return out;
 }
 

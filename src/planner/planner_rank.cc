@@ -33,13 +33,7 @@ Scenario LoadScenario(const ReplicaOptions& replica, const PlanRequest& r, int r
   s.name = fmt::format("plan {} at {:g} req/s", Label(replicas, replica.hardware.tp, replica.hardware.pp),
                        r.rate_per_s);
   s.seed = r.seed;
-  WorkloadOptions& w = s.workload;
-  w.arrival.kind = ArrivalKind::kPoisson;
-  w.arrival.rate_per_s = r.rate_per_s;
-  w.sizes.prompt_tokens = Sizes(r.prompt, r.prompt_cv);
-  w.sizes.output_tokens = Sizes(r.output, r.output_cv);
-  w.requests = r.load_requests;
-  w.warmup_requests = r.load_warmup;
+  s.workload = LoadWorkload(r);
   ReplicaOptions o = replica;
   o.slo.ttft_s = r.ttft_slo_s;  // counted for attainment only: the run is the same
   o.slo.tpot_s = r.tpot_slo_s;
@@ -64,8 +58,18 @@ bool MeetsSlo(const SplitPlan& p, const PlanRequest& r) {
 
 }  // namespace
 
-Status SimulateAtRate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* p) {
-  const Scenario s = LoadScenario(replica, r, p->replicas);
+WorkloadOptions LoadWorkload(const PlanRequest& r) {
+  WorkloadOptions w;
+  w.arrival.kind = ArrivalKind::kPoisson;
+  w.arrival.rate_per_s = r.rate_per_s;
+  w.sizes.prompt_tokens = Sizes(r.prompt, r.prompt_cv);
+  w.sizes.output_tokens = Sizes(r.output, r.output_cv);
+  w.requests = r.load_requests;
+  w.warmup_requests = r.load_warmup;
+  return w;
+}
+
+Status JudgeRun(const Scenario& s, const PlanRequest& r, SplitPlan* p) {
   RunHooks hooks;
   hooks.cancel = r.cancel;
   hooks.kv_heatmap = false;
@@ -78,6 +82,10 @@ Status SimulateAtRate(const ReplicaOptions& replica, const PlanRequest& r, Split
   p->p99_tpot_s_at_rate = report->stable ? llm.tpot_ms.p99 / 1e3 : kInf;
   p->goodput_rps = report->stable ? r.rate_per_s * llm.slo_attainment : std::min(r.rate_per_s, llm.goodput_rps);
   return Status::Ok();
+}
+
+Status SimulateAtRate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* p) {
+  return JudgeRun(LoadScenario(replica, r, p->replicas), r, p);
 }
 
 void Score(const PlanRequest& r, double price_per_gpu_hour, SplitPlan* p) {

@@ -4,10 +4,21 @@
 #pragma once
 
 #include "fleetlab/llm/replica_options.h"
+#include "fleetlab/scenario/scenario.h"
 #include "fleetlab/status.h"
 #include "planner/planner.h"
 
 namespace fleetlab {
+
+// The stream every configuration is judged under: Poisson at r.rate_per_s,
+// lognormal (or fixed) prompt and output lengths around r.prompt and
+// r.output, r.load_requests requests of which r.load_warmup warm-up.
+WorkloadOptions LoadWorkload(const PlanRequest& r);
+
+// Runs `s` (its workload LoadWorkload(r), its SLOs r's) and fills
+// p99_ttft_s_at_rate, p99_tpot_s_at_rate (infinity when the run is
+// unstable) and goodput_rps as SimulateAtRate says. REQUIRES: r.rate_per_s > 0.
+Status JudgeRun(const Scenario& s, const PlanRequest& r, SplitPlan* p);
 
 // Fills p99_ttft_s_at_rate, p99_tpot_s_at_rate (infinity when the run is
 // unstable) and goodput_rps from one run of r.load_requests requests: a
