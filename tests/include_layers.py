@@ -2,8 +2,9 @@
 """No include runs up a layer (docs/design.md, "Layers").
 
 Every library file (src/**, include/fleetlab/**; tests, fuzzers and
-benchmarks excepted) belongs to a module: its folder, or for a header at the
-top of include/fleetlab/ the module named in ROOT_HEADERS. A file may include
+benchmarks excepted) belongs to a module: its first folder under src/ or
+include/fleetlab/ (src/llm/kv/ is module llm), or for a header at the top of
+include/fleetlab/ the module named in ROOT_HEADERS. A file may include
 headers of its own layer or of lower layers only. Exits 1 listing each
 include that runs up, unless it is in ALLOWED with its reason.
 

@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "calibrate/end_to_end.h"
-#include "llm/test_catalog.h"
+#include "llm/catalog/test_catalog.h"
 
 namespace fleetlab::calibrate {
 namespace {

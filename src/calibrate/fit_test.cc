@@ -12,8 +12,8 @@
 #include "calibrate/profile_json.h"
 #include "fleetlab/util/file.h"
 #include "fleetlab/util/share_dir.h"
-#include "llm/catalog_calibration.h"
-#include "llm/test_catalog.h"
+#include "llm/catalog/catalog_calibration.h"
+#include "llm/catalog/test_catalog.h"
 
 namespace fleetlab::calibrate {
 namespace {

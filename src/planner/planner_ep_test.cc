@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "planner/planner.h"
-#include "llm/test_catalog.h"
+#include "llm/catalog/test_catalog.h"
 
 namespace fleetlab {
 namespace {

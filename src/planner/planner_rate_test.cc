@@ -11,7 +11,7 @@
 #include "fleetlab/scenario/parse.h"
 #include "fleetlab/tracks/tracks.h"
 #include "planner/planner.h"
-#include "llm/test_catalog.h"
+#include "llm/catalog/test_catalog.h"
 
 namespace fleetlab {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "llm/test_catalog.h"
+#include "llm/catalog/test_catalog.h"
 #include "planner/planner.h"
 
 namespace fleetlab {

@@ -13,7 +13,7 @@
 
 #include <gtest/gtest.h>
 
-#include "llm/test_catalog.h"
+#include "llm/catalog/test_catalog.h"
 
 namespace fleetlab {
 namespace {

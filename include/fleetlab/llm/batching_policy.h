@@ -1,5 +1,5 @@
 // The iteration-level scheduling policies of an LLM replica
-// (src/llm/*_scheduler.cc, one per file).
+// (src/llm/scheduler/*_scheduler.cc, one per file).
 #pragma once
 
 #include "fleetlab/util/enum_names.h"

@@ -1,0 +1,139 @@
+// Calibration profiles (calibration.h): the curve, the checks, what the
+// roofline takes from a profile (hand-derived differences against the same
+// hardware without one), and how a scenario picks one.
+#include <memory>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "fleetlab/llm/calibration.h"
+#include "fleetlab/llm/perf_model.h"
+#include "fleetlab/scenario/parse.h"
+#include "llm/catalog/test_catalog.h"
+
+namespace fleetlab {
+namespace {
+
+using test::Hardware;
+
+TEST(CurveTest, HoldsTheEndsAndInterpolatesBetween) {
+  Curve c{{10, 20, 40}, {1, 3, 5}};
+  EXPECT_DOUBLE_EQ(c.At(1), 1);     // below the first point: its value
+  EXPECT_DOUBLE_EQ(c.At(15), 2);    // halfway between 10 and 20
+  EXPECT_DOUBLE_EQ(c.At(30), 4);
+  EXPECT_DOUBLE_EQ(c.At(80), 5);    // past the last: held
+  c.linear_tail = true;
+  EXPECT_DOUBLE_EQ(c.At(80), 9);    // slope 2 / 20 a unit: 5 + 40 x 0.1
+  const Curve one{{5}, {7}};
+  EXPECT_DOUBLE_EQ(one.At(100), 7);
+}
+
+CalibrationProfile Flat(double matmul, double memory, double floor_s) {
+  CalibrationProfile p;
+  p.id = "test";
+  p.gpu = "h100-sxm";
+  p.matmul_efficiency = {{1}, {matmul}};
+  p.weight_memory_efficiency = memory;
+  p.kernel_floor_s = floor_s;
+  return p;
+}
+
+TEST(CalibrationTest, ChecksNameTheField) {
+  CalibrationProfile p = Flat(1.2, 0.8, 0);
+  EXPECT_EQ(ValidateCalibration(p).message(), "linear.matmul_efficiency.y[0]: must be in (0, 1] (got 1.2)");
+  p = Flat(0.7, 0.8, 0);
+  p.matmul_efficiency = {{8, 4}, {0.5, 0.6}};
+  EXPECT_NE(ValidateCalibration(p).message().find("linear.matmul_efficiency.x[1]"), std::string::npos);
+  p = Flat(0.7, 0.8, 0);
+  p.all_reduce_s[2] = Curve{{1024}, {-1}};
+  EXPECT_NE(ValidateCalibration(p).message().find("all_reduce.tp2.y[0]"), std::string::npos);
+  EXPECT_TRUE(ValidateCalibration(Flat(0.7, 0.8, 2e-6)).ok());
+}
+
+StepBreakdown Step(const ReplicaHardware& hw, const IterationShape& shape) {
+  auto m = MakeRooflineModel(hw);
+  EXPECT_TRUE(m.ok()) << m.status().message();
+  return (*m)->Iteration(shape);
+}
+
+// With the profile's efficiencies equal to PerfEfficiency's, the only
+// difference is the kernel floor: 4 kernels a layer x 80 layers + the LM
+// head's one, 10 us each = 3.21 ms.
+TEST(CalibrationTest, TheRooflineAddsTheKernelFloorPerKernel) {
+  ReplicaHardware hw = Hardware("llama-3-70b", "h200", 1, 1);
+  hw.efficiency.matmul = 0.6;
+  hw.efficiency.memory = 0.75;
+  IterationShape decode;
+  decode.decode_sequences = decode.decode_tokens = 8;
+  decode.decode_context_tokens = 8 * 1024;
+  const StepBreakdown base = Step(hw, decode);
+  hw.calibration = std::make_shared<const CalibrationProfile>(Flat(0.6, 0.75, 10e-6));
+  const StepBreakdown cal = Step(hw, decode);
+  EXPECT_NEAR(cal.total_s - base.total_s, (80 * 4 + 1) * 10e-6, 1e-12);
+  EXPECT_NEAR(cal.weight_memory_s - base.weight_memory_s, (80 * 4 + 1) * 10e-6, 1e-12);  // decode: weight bound
+  EXPECT_DOUBLE_EQ(cal.kv_memory_s, base.kv_memory_s);
+}
+
+// The measured all-reduce replaces the ring: 2 a layer x 80 layers x 40 us.
+TEST(CalibrationTest, MeasuredAllReduceTimesReplaceTheRing) {
+  ReplicaHardware hw = Hardware("llama-3-70b", "h100-sxm", 4, 1);
+  IterationShape decode;
+  decode.decode_sequences = decode.decode_tokens = 16;
+  decode.decode_context_tokens = 16 * 512;
+  CalibrationProfile p = Flat(hw.efficiency.matmul, hw.efficiency.memory, 0);
+  p.all_reduce_s[4] = Curve{{1e3, 1e6}, {40e-6, 40e-6}};
+  hw.calibration = std::make_shared<const CalibrationProfile>(p);
+  EXPECT_NEAR(Step(hw, decode).tp_comm_s, 80 * 2 * 40e-6, 1e-12);
+  // Another TP degree, or a link that is not the GPU's scale-up link, keeps the ring.
+  p.all_reduce_s.clear();
+  p.all_reduce_s[8] = Curve{{1e3}, {40e-6}};
+  hw.calibration = std::make_shared<const CalibrationProfile>(p);
+  const double ring = Step(hw, decode).tp_comm_s;
+  hw.calibration = nullptr;
+  EXPECT_DOUBLE_EQ(ring, Step(hw, decode).tp_comm_s);
+}
+
+// A compute-bound prefill at 50% of peak in the profile against 70% without.
+TEST(CalibrationTest, MatmulEfficiencyByTokens) {
+  ReplicaHardware hw = Hardware("llama-3-8b", "h100-sxm", 1, 1);
+  IterationShape prefill;
+  prefill.prefill_tokens = 4096;
+  prefill.prefill_attention_pairs = 4096.0 * 4097 / 2;
+  const double base = Step(hw, prefill).matmul_s;
+  CalibrationProfile p = Flat(0.7, hw.efficiency.memory, 0);
+  p.matmul_efficiency = {{16, 1024, 8192}, {0.1, 0.5, 0.5}};
+  hw.calibration = std::make_shared<const CalibrationProfile>(p);
+  const StepBreakdown cal = Step(hw, prefill);
+  // Every linear layer is compute bound at 4,096 tokens; the LM head (one row) is not.
+  EXPECT_NEAR(cal.matmul_s, base * 0.7 / 0.5, 1e-9 * base);
+}
+
+Result<Scenario> Parse(nlohmann::json replica) {
+  nlohmann::json doc = {{"replica", std::move(replica)},
+                        {"workload", {{"arrival", {{"process", "poisson"}, {"rate_per_s", 4}}}, {"requests", 10}, {"warmup_requests", 0}}}};
+  return ParseScenario(doc, "");
+}
+
+TEST(CalibrationTest, AScenarioTakesTheProfileOfItsGpuAndEngine) {
+  auto s = Parse({{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"engine", "vllm-v1"}});
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ASSERT_NE(s->replica->hardware.calibration, nullptr);
+  EXPECT_EQ(s->replica->hardware.calibration->gpu, "h100-sxm");
+  // No engine, "none", or an engine whose kernels no profile has: the roofline's constants.
+  for (const auto& r : {nlohmann::json{{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}},
+                        nlohmann::json{{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"engine", "vllm-v1"}, {"calibration", "none"}},
+                        nlohmann::json{{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"engine", "trtllm"}}}) {
+    auto n = Parse(r);
+    ASSERT_TRUE(n.ok()) << n.status().message();
+    EXPECT_EQ(n->replica->hardware.calibration, nullptr) << r.dump();
+  }
+  auto wrong = Parse({{"model", "llama-3-8b"}, {"gpu", "l4"}, {"calibration", s->replica->hardware.calibration->id}});
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_NE(wrong.status().message().find("replica.calibration: "), std::string::npos) << wrong.status().message();
+  auto unknown = Parse({{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"calibration", "nope"}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("replica.calibration"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fleetlab

@@ -1,0 +1,287 @@
+#include "llm/replica/replica_state.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "fleetlab/random/distribution.h"
+
+namespace fleetlab {
+
+ReplicaState::ReplicaState(const ReplicaOptions& options, std::unique_ptr<KvAllocator> kv, Rng acceptance_rng,
+                           int engines, double kv_bytes_per_token_per_gpu, SeqEvents* events)
+    : options_(options), kv_(std::move(kv)), acceptance_rng_(acceptance_rng), engines_(engines),
+      kv_bytes_per_token_per_gpu_(kv_bytes_per_token_per_gpu), events_(events),
+      running_(static_cast<std::size_t>(engines)) {}
+
+std::uint32_t ReplicaState::NewSeq(const Request& request, std::int64_t prompt, std::int64_t output) {
+  std::uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(seqs_.size());
+    seqs_.emplace_back();
+  }
+  Seq& s = seqs_[slot];
+  s = Seq{};
+  s.request = request;
+  s.prompt = prompt;
+  s.output = output;
+  s.prefill_target = prompt;
+  s.measured = request.measured;
+  return slot;
+}
+
+void ReplicaState::FreeSeq(std::uint32_t slot) {
+  seqs_[slot].state = SeqState::kDone;
+  free_slots_.push_back(slot);
+}
+
+const std::uint32_t* ReplicaState::NextCandidate() {
+  if (!resumable_.empty()) return &resumable_.front();
+  if (!waiting_.empty()) return &waiting_.Front();
+  return nullptr;
+}
+
+void ReplicaState::PopCandidate() {
+  if (!resumable_.empty()) {
+    resumable_.pop_front();
+  } else {
+    waiting_.PopFront();
+  }
+}
+
+std::int64_t ReplicaState::Reservation(const Seq& s) const {
+  return ReservationTokens(options_.kv.reservation, s.prompt + s.output, options_.scheduler.max_model_len);
+}
+
+bool ReplicaState::Admit(std::uint32_t slot, int engine, SimTime now) {
+  Seq& s = seqs_[slot];
+  const std::int64_t initial = s.prefill_target + 1;  // the prompt and the first output token's slot
+  const std::int64_t final_length = s.prompt + s.output;
+  const std::int64_t reserve = std::max(Reservation(s), initial);
+  PrefixRef prefix{s.request.prefix_group, Tokens(std::min<std::int64_t>(s.request.prefix_tokens, s.prefill_target)),
+                   s.request.prefix_hashes, s.request.prefix_hash_count, s.request.prefix_hash_tokens};
+  const KvAdmission a = kv_->Admit(s.request.id, Tokens(initial), Tokens(reserve), Tokens(final_length), prefix);
+  if (!a.admitted) return false;
+  // At least the last prompt token is computed, to produce the next token's logits.
+  s.prefilled = s.kv_shipped ? s.prefill_target : std::min(a.cached_tokens.value(), s.prefill_target - 1);
+  s.kv_tokens = initial;
+  Told(s);
+  s.state = SeqState::kRunning;
+  s.engine = engine;
+  if (s.scheduled < 0) s.scheduled = now;
+  running_[static_cast<std::size_t>(engine)].push_back(slot);
+  ++running_total_;
+  return true;
+}
+
+double ReplicaState::SwapSeconds(std::int64_t tokens) const {
+  // Every GPU copies its own slice over its own host link, in parallel.
+  const double bytes = static_cast<double>(tokens) * kv_bytes_per_token_per_gpu_;
+  return options_.host_link.latency_s + bytes / options_.host_link.bandwidth_Bps;
+}
+
+bool ReplicaState::SwapIn(std::uint32_t slot, int engine, double* stall_s) {
+  Seq& s = seqs_[slot];
+  const std::int64_t final_length = s.prompt + s.output;
+  const std::int64_t reserve = std::max(Reservation(s), s.kv_tokens);
+  if (!kv_->Admit(s.request.id, Tokens(s.kv_tokens), Tokens(reserve), Tokens(final_length), PrefixRef{}).admitted) {
+    return false;
+  }
+  Told(s);
+  *stall_s += SwapSeconds(s.kv_tokens);
+  swap_used_bytes_ -= static_cast<double>(s.kv_tokens) * kv_bytes_per_token_per_gpu_;
+  s.state = SeqState::kRunning;
+  s.engine = engine;
+  running_[static_cast<std::size_t>(engine)].push_back(slot);
+  ++running_total_;
+  return true;
+}
+
+void ReplicaState::RemoveFromRunning(std::uint32_t slot, int engine) {
+  auto& list = running_[static_cast<std::size_t>(engine)];
+  const auto it = std::find(list.begin(), list.end(), slot);
+  assert(it != list.end());
+  list.erase(it);
+  --running_total_;
+}
+
+void ReplicaState::Retire(std::uint32_t slot) {
+  Seq& s = seqs_[slot];
+  if (s.kv_tokens > 0) {
+    Forget(s);
+    kv_->Release(s.request.id);
+  }
+  s.kv_tokens = 0;
+  if (s.state == SeqState::kRunning) RemoveFromRunning(slot, s.engine);
+  FreeSeq(slot);
+}
+
+void ReplicaState::HandOff(std::uint32_t slot) {
+  Seq& s = seqs_[slot];
+  if (s.kv_tokens > 0) {
+    if (s.kv_tokens > s.kv_told) kv_->Extend(s.request.id, Tokens(s.kv_tokens));  // within its slots: succeeds
+    Forget(s);
+  }
+  s.kv_tokens = 0;  // no longer this slot's: the allocator keeps it under the request's id
+  if (s.state == SeqState::kRunning) RemoveFromRunning(slot, s.engine);
+  FreeSeq(slot);
+}
+
+std::size_t ReplicaState::ChooseVictim(const std::vector<std::uint32_t>& list, std::size_t first) const {
+  std::size_t best = list.size();
+  for (std::size_t i = first; i < list.size(); ++i) {
+    const Seq& c = seqs_[list[i]];
+    if (c.pinned) continue;
+    if (best == list.size()) {
+      best = i;
+      continue;
+    }
+    const Seq& b = seqs_[list[best]];
+    bool better = false;
+    switch (options_.preemption.victim) {
+      case VictimPolicy::kNewest: better = c.request.id > b.request.id; break;
+      case VictimPolicy::kOldest: better = c.request.id < b.request.id; break;
+      case VictimPolicy::kLargest:
+        better = c.kv_tokens > b.kv_tokens || (c.kv_tokens == b.kv_tokens && c.request.id > b.request.id);
+        break;
+    }
+    if (better) best = i;
+  }
+  return best;
+}
+
+void ReplicaState::Preempt(std::uint32_t victim, int engine, double* stall_s) {
+  Seq& v = seqs_[victim];
+  ++v.preemptions;
+  ++preemptions_;
+  const PreemptionOptions& p = options_.preemption;
+  const bool budget_hit = p.budget > 0 && v.preemptions >= p.budget;
+  RemoveFromRunning(victim, engine);
+  Forget(v);
+  kv_->Release(v.request.id);
+  if (budget_hit && p.on_budget == BudgetAction::kFail) {
+    v.kv_tokens = 0;
+    v.state = SeqState::kDone;
+    events_->OnFailed(victim);
+    return;
+  }
+  if (budget_hit) v.pinned = true;
+  const double bytes = static_cast<double>(v.kv_tokens) * kv_bytes_per_token_per_gpu_;
+  const bool swap = p.mode == PreemptionMode::kSwap && swap_used_bytes_ + bytes <= p.swap_space_bytes;
+  if (swap) {
+    *stall_s += SwapSeconds(v.kv_tokens);
+    swap_used_bytes_ += bytes;
+    ++swaps_;
+    v.state = SeqState::kSwapped;
+    swapped_.push_back(victim);
+  } else {
+    v.prefill_target = v.prompt + v.generated;  // recompute: the generated tokens become prompt
+    v.kv_shipped = false;                       // the shipped KV is gone with the rest
+    v.prefilled = 0;
+    v.kv_tokens = 0;
+    v.state = SeqState::kWaiting;
+    resumable_.push_front(victim);  // vLLM: preempted requests go back to the head of the queue
+  }
+  events_->OnPreempted(victim, swap);
+}
+
+bool ReplicaState::GrowOrPreempt(std::uint32_t slot, std::int64_t tokens, int engine, std::size_t first_candidate,
+                                 double* stall_s) {
+  Seq& s = seqs_[slot];
+  const std::int64_t need = s.context() + tokens;
+  if (need <= s.kv_tokens) return true;
+  // Within the slots already allocated (and the final length, so the tokens
+  // come out of reserved): per token only a tally; the allocator hears of it
+  // at the next block, or when its usage or block map is read.
+  if (need <= s.kv_room && need <= s.prompt + s.output) {
+    kv_untold_ += need - s.kv_tokens;
+    s.kv_tokens = need;
+    return true;
+  }
+  const auto& list = running_[static_cast<std::size_t>(engine)];
+  // Extend changes nothing when memory is short, so try it first: the
+  // common case costs one lookup.
+  while (!kv_->Extend(s.request.id, Tokens(need))) {
+    const std::size_t v = ChooseVictim(list, first_candidate);
+    if (v == list.size()) return false;  // everyone left is pinned
+    const std::uint32_t victim = list[v];
+    Preempt(victim, engine, stall_s);
+    if (victim == slot) return false;
+  }
+  kv_untold_ -= s.kv_tokens - s.kv_told;  // Extend told it all
+  s.kv_tokens = need;
+  Told(s);
+  return true;
+}
+
+void ReplicaState::Told(Seq& s) {
+  s.kv_told = s.kv_tokens;
+  s.kv_room = kv_->Allocated(s.request.id).value();
+}
+
+void ReplicaState::Forget(Seq& s) {
+  kv_untold_ -= s.kv_tokens - s.kv_told;
+  s.kv_told = s.kv_room = 0;
+}
+
+KvUsage ReplicaState::Usage() const {
+  KvUsage u = kv_->Usage();
+  u.stored = u.stored + Tokens(kv_untold_);
+  u.reserved = u.reserved - Tokens(kv_untold_);
+  return u;
+}
+
+void ReplicaState::SyncKv() {
+  for (const auto& list : running_) {
+    for (const std::uint32_t slot : list) {
+      Seq& s = seqs_[slot];
+      if (s.kv_tokens <= s.kv_told) continue;
+      [[maybe_unused]] const bool ok = kv_->Extend(s.request.id, Tokens(s.kv_tokens));
+      assert(ok);  // within its allocated slots
+      kv_untold_ -= s.kv_tokens - s.kv_told;
+      Told(s);
+    }
+  }
+}
+
+void ReplicaState::DecodeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed) {
+  const SpeculativeOptions& spec = options_.speculative;
+  if (!spec.enabled) {
+    *produced = *processed = 1;
+    return;
+  }
+  std::int64_t accepted = 0;
+  while (accepted < spec.gamma && SampleBernoulli(acceptance_rng_, spec.acceptance)) ++accepted;
+  *produced = std::min(accepted + 1, s.output - s.generated);  // the accepted drafts plus the target's own token
+  *processed = spec.gamma + 1;
+}
+
+void ReplicaState::AddPrefill(IterationPlan* plan, std::uint32_t slot, std::int64_t tokens) const {
+  const Seq& s = seqs_[slot];
+  const auto p = static_cast<double>(s.prefilled), c = static_cast<double>(tokens);
+  plan->shape.prefill_tokens += tokens;
+  plan->shape.prefill_attention_pairs += c * p + c * (c + 1) / 2;
+  plan->shape.prefill_context_tokens += s.prefilled;
+  plan->items.push_back(IterationItem{slot, tokens, 0, 0});
+  ++plan->sequences;
+}
+
+void ReplicaState::AddDecode(IterationPlan* plan, std::uint32_t slot, std::int64_t produced,
+                             std::int64_t processed) const {
+  const Seq& s = seqs_[slot];
+  plan->shape.decode_sequences += 1;
+  plan->shape.decode_tokens += processed;
+  plan->shape.decode_context_tokens += s.context();
+  if (options_.speculative.enabled) {
+    plan->draft_steps = options_.speculative.draft_is_ngram ? 0 : options_.speculative.gamma;
+    plan->draft_shape.decode_sequences += 1;
+    plan->draft_shape.decode_tokens += 1;
+    plan->draft_shape.decode_context_tokens += s.context();
+  }
+  plan->items.push_back(IterationItem{slot, 0, produced, processed});
+  ++plan->sequences;
+}
+
+}  // namespace fleetlab

@@ -1,0 +1,165 @@
+// ReplicaState: the queues, sequences and KV cache of one LLM replica, and
+// the operations a scheduling policy may perform on them (admit a request,
+// make room for a decode step, preempt). Owned by LlmReplica; schedulers
+// (scheduler.h) read and change it to plan each iteration.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "fleetlab/llm/kv_cache.h"
+#include "fleetlab/llm/replica_options.h"
+#include "fleetlab/random/rng.h"
+#include "fleetlab/util/ring_buffer.h"
+#include "llm/scheduler/sequence.h"
+
+namespace fleetlab {
+
+struct IterationItem {
+  std::uint32_t slot = 0;
+  std::int64_t prefill = 0;   // prompt tokens computed in this iteration
+  std::int64_t produced = 0;  // output tokens this decode yields (speculative: 1..gamma+1)
+  std::int64_t processed = 0; // tokens the target processes for this decode (1, or gamma+1)
+};
+
+struct IterationPlan {
+  std::vector<IterationItem> items;
+  IterationShape shape;
+  std::int64_t draft_steps = 0;  // speculative: draft-model iterations before the target's
+  IterationShape draft_shape;    // the draft's decode shape (one draft step)
+  double stall_s = 0;            // KV swaps that must finish before the iteration
+  std::int64_t sequences = 0;
+
+  void Clear() {
+    items.clear();
+    shape = IterationShape{};
+    draft_shape = IterationShape{};
+    draft_steps = 0;
+    stall_s = 0;
+    sequences = 0;
+  }
+  bool empty() const { return items.empty(); }
+};
+
+// Told when the state preempts or fails a sequence (for metrics, and to
+// answer the client of a failed request).
+class SeqEvents {
+ public:
+  virtual ~SeqEvents() = default;
+  virtual void OnPreempted(std::uint32_t slot, bool swapped) = 0;
+  virtual void OnFailed(std::uint32_t slot) = 0;
+};
+
+class ReplicaState {
+ public:
+  // REQUIRES: options validated; kv_bytes_per_token > 0. Does not own events.
+  ReplicaState(const ReplicaOptions& options, std::unique_ptr<KvAllocator> kv, Rng acceptance_rng, int engines,
+               double kv_bytes_per_token_per_gpu, SeqEvents* events);
+
+  const ReplicaOptions& options() const { return options_; }
+  // The allocator. Its Usage() and BlockMap() lag tokens grown within
+  // allocated slots: read Usage() instead, and SyncKv() before BlockMap().
+  const KvAllocator& kv() const { return *kv_; }
+  // The cache's usage, with the tokens grown within allocated slots that the
+  // allocator has not been told of (stored, no longer reserved). O(1).
+  KvUsage Usage() const;
+  // Tells the allocator every running sequence's true length (before a
+  // block map is drawn). O(running sequences).
+  void SyncKv();
+  int engines() const { return engines_; }
+
+  // Sequence storage: slots are reused, so steady state allocates nothing.
+  std::uint32_t NewSeq(const Request& request, std::int64_t prompt, std::int64_t output);
+  void FreeSeq(std::uint32_t slot);
+  Seq& seq(std::uint32_t slot) { return seqs_[slot]; }
+  const Seq& seq(std::uint32_t slot) const { return seqs_[slot]; }
+
+  // New requests, in arrival order; preempted (recomputing) requests go
+  // first (vLLM's priority); swapped-out requests wait apart.
+  RingBuffer<std::uint32_t>& waiting() { return waiting_; }
+  std::deque<std::uint32_t>& resumable() { return resumable_; }
+  std::deque<std::uint32_t>& swapped() { return swapped_; }
+  // The next request to admit (resumable first), or nullptr.
+  const std::uint32_t* NextCandidate();
+  void PopCandidate();
+  std::size_t queued() const { return waiting_.size() + resumable_.size() + swapped_.size(); }
+
+  std::vector<std::uint32_t>& running(int engine) { return running_[static_cast<std::size_t>(engine)]; }
+  const std::vector<std::uint32_t>& running_list(int engine) const { return running_[static_cast<std::size_t>(engine)]; }
+  // Sequences running on `engine`; max_running bounds this per engine, as
+  // vLLM's max_num_seqs bounds each pipeline virtual engine.
+  std::int64_t RunningIn(int engine) const {
+    return static_cast<std::int64_t>(running_[static_cast<std::size_t>(engine)].size());
+  }
+  std::int64_t running_total() const { return running_total_; }
+
+  // Admits the request in `slot` to `engine`: KV for its prefill target plus
+  // its first output token (contiguous: the reservation policy's region),
+  // prompt tokens found in the prefix cache marked computed. Returns false,
+  // changing nothing, if memory is short. A kv_shipped sequence is admitted
+  // fully prefilled (its prompt's KV arrived with it).
+  bool Admit(std::uint32_t slot, int engine, SimTime now);
+  // Brings a swapped-out sequence back (its KV copied in from the host).
+  // Adds the copy time to *stall_s. False if memory is short.
+  bool SwapIn(std::uint32_t slot, int engine, double* stall_s);
+
+  // Makes room for `slot` to grow by `tokens`, preempting running sequences
+  // of `engine` chosen by the victim policy among
+  // running(engine)[first_candidate..], which must include `slot`. Returns true if
+  // the slot may grow (and grows its KV); false if `slot` was preempted or
+  // cannot grow (all candidates pinned). *stall_s accumulates swap-out time.
+  bool GrowOrPreempt(std::uint32_t slot, std::int64_t tokens, int engine, std::size_t first_candidate,
+                     double* stall_s);
+
+  // Output tokens a decode step of `s` yields, and the tokens the target
+  // processes for it: (1, 1) normally; with speculative decoding gamma
+  // drafted tokens of which the leading accepted ones plus one are kept.
+  void DecodeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed);
+
+  // Adds a prefill chunk or a decode step of `slot` to `plan`.
+  void AddPrefill(IterationPlan* plan, std::uint32_t slot, std::int64_t tokens) const;
+  void AddDecode(IterationPlan* plan, std::uint32_t slot, std::int64_t produced, std::int64_t processed) const;
+
+  // Releases a sequence's KV cache, removes it from its engine's list and
+  // frees its slot. REQUIRES: the caller is done with seq(slot).
+  void Retire(std::uint32_t slot);
+  // Prefill role: like Retire, but the KV stays allocated (under the
+  // request's id) while it is shipped; ReleaseHandedOff frees it.
+  void HandOff(std::uint32_t slot);
+  void ReleaseHandedOff(std::uint64_t request_id) { kv_->Release(request_id); }
+
+  std::uint64_t preemptions() const { return preemptions_; }
+  std::uint64_t swaps() const { return swaps_; }
+
+ private:
+  std::int64_t Reservation(const Seq& s) const;
+  // Index in list[first..] of the unpinned sequence the victim policy picks, or list.size().
+  std::size_t ChooseVictim(const std::vector<std::uint32_t>& list, std::size_t first) const;
+  void Preempt(std::uint32_t victim, int engine, double* stall_s);
+  double SwapSeconds(std::int64_t tokens) const;
+  void RemoveFromRunning(std::uint32_t slot, int engine);
+  // After `s` was admitted or extended to s.kv_tokens: the allocator knows it.
+  void Told(Seq& s);
+  // Before `s`'s KV is released or handed off: what it grew untold leaves the tally.
+  void Forget(Seq& s);
+
+  ReplicaOptions options_;
+  std::unique_ptr<KvAllocator> kv_;
+  Rng acceptance_rng_;
+  int engines_;
+  double kv_bytes_per_token_per_gpu_;
+  SeqEvents* events_;
+  std::int64_t kv_untold_ = 0;  // sum of kv_tokens - kv_told over admitted sequences
+  std::vector<Seq> seqs_;
+  std::vector<std::uint32_t> free_slots_;
+  RingBuffer<std::uint32_t> waiting_;
+  std::deque<std::uint32_t> resumable_, swapped_;
+  std::vector<std::vector<std::uint32_t>> running_;
+  std::int64_t running_total_ = 0;
+  double swap_used_bytes_ = 0;
+  std::uint64_t preemptions_ = 0, swaps_ = 0;
+};
+
+}  // namespace fleetlab
