@@ -10,7 +10,7 @@
 
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
-#include "llm/test_catalog.h"
+#include "llm/catalog/test_catalog.h"
 #include "planner/planner.h"
 #include "planner/planner_json.h"
 
