@@ -5,7 +5,7 @@
 // (its blocks stay allocated on the prefill replica until the last byte has
 // left, then are freed); the decode router picks a decode replica, which
 // allocates the prompt's blocks on admission and decodes the rest. Built by
-// System (runner/system.h) when a scenario has "disaggregation".
+// the runner (runner/disaggregated.h) when a scenario has "disaggregation".
 #pragma once
 
 #include <cstdint>
@@ -14,8 +14,7 @@
 #include <vector>
 
 #include "disagg/kv_link.h"
-#include "fleet/load_board.h"
-#include "fleet/router.h"
+#include "fleet/replica_pool.h"
 #include "fleetlab/engine/simulator.h"
 #include "fleetlab/fleet/disaggregation_options.h"
 #include "fleetlab/llm/replica.h"
@@ -46,7 +45,7 @@ class DisaggSystem final : public KvLinkSink {
                                                      RequestLog* log = nullptr);
   ~DisaggSystem() override;
 
-  RequestTarget* target() const { return prefill_.router.get(); }
+  RequestTarget* target() const { return prefill_.entry(); }
   // Requests in the system now: in either pool or on the link.
   double InSystemNow() const;
   void ResetStatistics(SimTime now);
@@ -67,33 +66,20 @@ class DisaggSystem final : public KvLinkSink {
   struct Handoff {
     SimTime prefill_start = 0, first_token = 0;
   };
-  struct Pool {
-    std::vector<std::unique_ptr<LlmReplica>> replicas;
-    std::vector<std::unique_ptr<LoadProbe>> probes;
-    std::vector<std::uint64_t> completed;  // measured requests each replica finished its part of
-    std::unique_ptr<Router> router;
-  };
-
   DisaggSystem(const DisaggregationOptions& o, CompletionListener* listener, SimDuration horizon);
-  // Builds and attaches one replica of `pool` drawing from index `index`,
-  // reporting to `listener`; its load probe joins the pool's.
-  Result<LlmReplica*> AddReplica(const LlmPoolOptions& o, const char* name, const RandomStreams& streams,
-                                 std::uint64_t index, CompletionListener* listener, Simulator& sim, Pool* pool);
   Status BuildPrefill(const RandomStreams& streams, Simulator& sim);
   Status BuildDecode(const RandomStreams& streams, Simulator& sim);
   void OnPrefilled(Simulator& sim, std::uint32_t replica, const Request& request, SimTime service_start);
-  void OnDecoded(Simulator& sim, std::uint32_t replica, const Request& request);
+  void OnDecoded(Simulator& sim, const Request& request);
   void OnDropped(Simulator& sim, const Request& request);
-  PoolReport FillPool(const Pool& pool, const LlmPoolOptions& o, SimTime end, double window_s) const;
 
   DisaggregationOptions options_;
   CompletionListener* listener_;
-  SimDuration horizon_;
   double kv_bytes_per_token_;  // the whole model's, all layers and KV heads
   std::vector<std::unique_ptr<PrefillExit>> prefill_exits_;
   std::vector<std::unique_ptr<DecodeEntry>> decode_entries_;
-  std::vector<std::unique_ptr<DecodeExit>> decode_exits_;
-  Pool prefill_, decode_;
+  std::unique_ptr<DecodeExit> decode_exit_;  // every decode replica's
+  ReplicaPool prefill_, decode_;
   std::unique_ptr<KvLink> link_;
   std::unordered_map<std::uint64_t, Handoff> handoffs_;  // by request id, from first token to completion
 };

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "runner/system.h"
+#include "runner/system_under_load.h"
 
 namespace fleetlab {
 

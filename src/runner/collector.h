@@ -18,7 +18,7 @@
 
 namespace fleetlab {
 
-class System;
+class SystemUnderLoad;
 
 class Collector final : public CompletionListener, public SendObserver {
  public:
@@ -30,7 +30,7 @@ class Collector final : public CompletionListener, public SendObserver {
             const std::vector<WorkloadClass>& classes);
   // REQUIRES: before the run; system and log outlive the collector; closed
   // and log may be null (log: stations and paths; LLM replicas log their own).
-  void Attach(System* system, ClosedLoopSource* closed, RequestLog* log) {
+  void Attach(SystemUnderLoad* system, ClosedLoopSource* closed, RequestLog* log) {
     system_ = system;
     closed_ = closed;
     log_ = log;
@@ -78,7 +78,7 @@ class Collector final : public CompletionListener, public SendObserver {
   SimDuration deadline_;
   std::uint64_t warmup_;
   std::vector<std::uint8_t> outcome_;
-  System* system_ = nullptr;
+  SystemUnderLoad* system_ = nullptr;
   ClosedLoopSource* closed_ = nullptr;
   RequestLog* log_ = nullptr;
   ClassTally classes_;

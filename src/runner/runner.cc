@@ -14,7 +14,7 @@
 #include "runner/class_tally.h"
 #include "runner/source.h"
 #include "runner/stability.h"
-#include "runner/system.h"
+#include "runner/system_under_load.h"
 
 namespace fleetlab {
 namespace {
@@ -189,9 +189,9 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
                           ? 0
                           : s.workload.requests - s.workload.warmup_requests,
                       s.workload.warmup_requests, s.deadline ? s.deadline->budget_s : 0.0, s.workload.sizes.classes);
-  auto built = System::Build(s, streams, sim, &collector, hooks, ExpectedWindow(s));
+  auto built = BuildSystem(s, streams, sim, &collector, hooks, ExpectedWindow(s));
   if (!built.ok()) return built.status();
-  System* system = built->get();
+  SystemUnderLoad* system = built->get();
   const SendLimits limits{s.workload.requests, s.workload.warmup_requests,
                           timed ? SecondsToNs(s.workload.duration_s) : 0};
   const RequestSizer sizer(s.workload.sizes, streams, s.llm());
@@ -222,7 +222,7 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
   FLEETLAB_RETURN_IF_ERROR(RunBounded(s, hooks, timed ? limits.duration : kTimeNever, sim, done));
   const SimTime end = RunEnd(s, sim, collector);
   collector.Finish(end);
-  const bool path = s.path.has_value();
+  const bool path = ShapeOf(s) == SystemShape::kRequestPath;
   FillCounts(s, sim, collector, path, &report);
   system->Fill(s, path ? end : collector.window_end(), &report);
   report.offered_load = report.capacity_per_s > 0 ? report.offered_rate_per_s / report.capacity_per_s : 0.0;

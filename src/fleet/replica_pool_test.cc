@@ -1,0 +1,87 @@
+// ReplicaPool: replicas behind an optional router, each completion counted
+// on its replica's tally, the figures combined for the pool.
+#include "fleet/replica_pool.h"
+
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "fleetlab/scenario/parse.h"
+
+namespace fleetlab {
+namespace {
+
+using nlohmann::json;
+
+class Listener final : public CompletionListener {
+ public:
+  void OnCompleted(Simulator&, const Request& r, SimTime) override { done.push_back(r.id); }
+  void OnDropped(Simulator&, const Request& r) override { dropped.push_back(r.id); }
+  std::vector<std::uint64_t> done, dropped;
+};
+
+ReplicaOptions Options() {
+  auto s = ParseScenario(json::parse(R"({"replica": {"model": "llama-3-8b", "gpu": "h100-sxm"}})"), "");
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  return s.ok() ? *s->replica : ReplicaOptions{};
+}
+
+Request Make(std::uint64_t id, bool measured) {
+  Request r;
+  r.id = id;
+  r.prompt_tokens = 128;
+  r.output_tokens = 8;
+  r.measured = measured;
+  return r;
+}
+
+// Builds `n` replicas into `pool`, all reporting to `listener`.
+void Fill(ReplicaPool* pool, int n, const RandomStreams& streams, Listener* listener, Simulator& sim) {
+  for (int i = 0; i < n; ++i) {
+    auto r = pool->Add(Options(), streams, static_cast<std::uint64_t>(i), listener, sim);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    EXPECT_EQ(*r, &pool->replica(static_cast<std::size_t>(i)));
+  }
+}
+
+TEST(ReplicaPoolTest, UnroutedEntryIsTheLoneReplica) {
+  Simulator sim;
+  Listener listener;
+  const RandomStreams streams(1);
+  ReplicaPool pool(0);
+  Fill(&pool, 1, streams, &listener, sim);
+  EXPECT_EQ(pool.entry(), &pool.replica(0));
+  EXPECT_EQ(pool.router(), nullptr);
+}
+
+TEST(ReplicaPoolTest, RoutedRequestsAreTalliedPerReplicaAndCombined) {
+  Simulator sim;
+  Listener listener;
+  const RandomStreams streams(1);
+  ReplicaPool pool(0);
+  Fill(&pool, 2, streams, &listener, sim);
+  RouterOptions round_robin;
+  round_robin.policy = RouterPolicy::kRoundRobin;
+  pool.Route(round_robin, streams.Stream(StreamId::kRouting), sim);
+  ASSERT_NE(pool.router(), nullptr);
+  EXPECT_EQ(pool.entry(), pool.router());
+  pool.ResetStatistics(0);
+  for (std::uint64_t id = 0; id < 6; ++id) pool.entry()->Submit(sim, Make(id, id >= 2));
+  EXPECT_EQ(pool.InSystemNow(), 6.0);
+  sim.Run();
+  EXPECT_EQ(listener.done.size(), 6u);
+  EXPECT_EQ(pool.InSystemNow(), 0.0);
+  pool.CloseWindow(sim.now());
+  const PoolReport rep = pool.Report(sim.now(), NsToSeconds(sim.now()));
+  EXPECT_EQ(rep.fleet.replicas, 2u);
+  EXPECT_EQ(rep.fleet.router, "round_robin");
+  EXPECT_EQ(rep.fleet.requests, (std::vector<std::uint64_t>{2, 2}));  // the 4 measured, alternating
+  EXPECT_EQ(rep.llm.gpus_total, 2);
+  EXPECT_EQ(rep.llm.ttft_ms.count, 4u);  // measured requests only
+  EXPECT_NEAR(pool.Capacity(128, 8), 2 * pool.replica(0).EstimateCapacity(128, 8), 1e-9);
+  pool.ResetStatistics(sim.now());  // the tallies start again too
+  EXPECT_EQ(pool.Report(sim.now(), 0).fleet.requests, (std::vector<std::uint64_t>{0, 0}));
+}
+
+}  // namespace
+}  // namespace fleetlab
