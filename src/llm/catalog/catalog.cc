@@ -123,6 +123,14 @@ Status CheckSourced(const json& object, const std::map<std::string, std::string>
   return Status::Ok();
 }
 
+// The end of every file's parse: its sources read, no field left unread,
+// every number sourced.
+Status FinishSourced(FieldReader& r, const json& object, std::map<std::string, std::string>* sources) {
+  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, object, sources));
+  FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  return CheckSourced(object, *sources);
+}
+
 Status ReadAliases(FieldReader& r, std::vector<std::string>* out) {
   const json* a = r.Child("aliases");
   if (a == nullptr) return Status::Ok();
@@ -205,9 +213,7 @@ Status ParseModel(const json& j, ModelSpec* m) {
   if (arch == 0) FLEETLAB_RETURN_IF_ERROR(ParseDecoder(r, m));
   if (arch == 1) FLEETLAB_RETURN_IF_ERROR(ParseEncoder(r, m));
   if (arch == 2) FLEETLAB_RETURN_IF_ERROR(ParseLayerModel(r, m));
-  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &m->sources));
-  FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  return CheckSourced(j, m->sources);
+  return FinishSourced(r, j, &m->sources);
 }
 
 Status ReadPeakFlops(FieldReader& r, std::map<DType, double>* out) {
@@ -258,25 +264,19 @@ Status ParseGpu(const json& j, GpuSpec* g) {
   std::uint32_t per_node = static_cast<std::uint32_t>(g->gpus_per_node);
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("gpus_per_node", &per_node, Range::Between(1, 4096)));
   g->gpus_per_node = static_cast<int>(per_node);
-  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &g->sources));
-  FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  return CheckSourced(j, g->sources);
+  return FinishSourced(r, j, &g->sources);
 }
 
 Status ParseEngine(const json& j, EngineSpec* e) {
   FieldReader r(j, "");
   FLEETLAB_RETURN_IF_ERROR(catalog_internal::ParseEngineFields(r, e));
-  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &e->sources));
-  FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  return CheckSourced(j, e->sources);
+  return FinishSourced(r, j, &e->sources);
 }
 
 Status ParseCalibration(const json& j, CalibrationProfile* p) {
   FieldReader r(j, "");
   FLEETLAB_RETURN_IF_ERROR(catalog_internal::ParseCalibrationFields(r, p));
-  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &p->sources));
-  FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  return CheckSourced(j, p->sources);
+  return FinishSourced(r, j, &p->sources);
 }
 
 Status ParseHost(const json& j, HostSpec* h) {
@@ -289,9 +289,7 @@ Status ParseHost(const json& j, HostSpec* h) {
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "memory_bandwidth_gbps", 1e9, &h->memory_bandwidth_Bps, Range::Above(0)));
   FLEETLAB_RETURN_IF_ERROR(r.String("link_to_gpu", &h->link_to_gpu));
   FLEETLAB_RETURN_IF_ERROR(r.Number("power_w", &h->power_w, Range::AtLeast(0)));
-  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &h->sources));
-  FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  return CheckSourced(j, h->sources);
+  return FinishSourced(r, j, &h->sources);
 }
 
 Status ParseLink(const json& j, LinkSpec* l) {
@@ -313,9 +311,7 @@ Status ParseLink(const json& j, LinkSpec* l) {
   FLEETLAB_RETURN_IF_ERROR(r.Time("latency_p99_us", &checked_s, TimeUnit::kMicroseconds, TimeRange::NonNegative()));
   FLEETLAB_RETURN_IF_ERROR(r.Number("loss_rate", &l->loss_rate, Range{0, 1, false, true}));
   FLEETLAB_RETURN_IF_ERROR(ReadScaled(r, "energy_nj_per_byte", 1e-9, &l->energy_per_byte_j, Range::AtLeast(0)));
-  FLEETLAB_RETURN_IF_ERROR(ReadSources(r, j, &l->sources));
-  FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  return CheckSourced(j, l->sources);
+  return FinishSourced(r, j, &l->sources);
 }
 
 // Names already taken in one folder (ids and aliases), with the file that took them.
