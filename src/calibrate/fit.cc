@@ -111,7 +111,8 @@ Status FitCompute(const KernelSamples& s, const GpuSpec& gpu, const FitOptions& 
   for (const auto& g : s.gemm) {
     if (g.tokens > o.memory_bound_max_tokens) buckets[Bucket(g.tokens)].push_back(&g);
   }
-  for (const auto& [bucket, samples] : buckets) {
+  for (const auto& entry : buckets) {
+    const std::vector<const GemmSample*>& samples = entry.second;  // a lambda may not capture a binding (clang 14)
     const auto error = [&](double e) { return LogError(samples, e, peak, bandwidth, p->kernel_floor_s, bpe); };
     const double step = std::pow(200.0, 1 / 399.0);
     double best_e = 1, best = error(1);
