@@ -6,15 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/metrics/sample_set.h"
+
 namespace fleetlab::calibrate {
 namespace {
 
-double Median(std::vector<double> x) {
-  if (x.empty()) return 0;
-  std::sort(x.begin(), x.end());
-  const std::size_t n = x.size();
-  return n % 2 == 1 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
-}
+double Median(std::vector<double> x) { return x.empty() ? 0 : QuantileInPlace(x, 0.5); }
 
 // Power-of-two bucket of v >= 1: bucket k holds [2^k, 2^(k+1)).
 int Bucket(double v) { return static_cast<int>(std::floor(std::log2(std::max(v, 1.0)))); }
