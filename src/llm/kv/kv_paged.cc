@@ -51,9 +51,19 @@ KvAdmission PagedKvAllocator::Admit(SeqId id, Tokens initial, [[maybe_unused]] T
   return {true, Tokens{hits * bt_}};
 }
 
+PagedKvAllocator::Seq& PagedKvAllocator::Find(SeqId id) const {
+  if (id != last_id_) {
+    const auto it = seqs_.find(id);
+    assert(it != seqs_.end());
+    last_id_ = id;
+    last_ = &it->second;
+  }
+  return *last_;
+}
+
 bool PagedKvAllocator::Extend(SeqId id, Tokens length) {
   if (!CanExtend(id, length)) return false;
-  Seq& seq = seqs_.find(id)->second;
+  Seq& seq = Find(id);
   AddContribution(seq, -1);
   const std::int64_t need = BlocksForTokens(length, Tokens{bt_}).value();
   while (static_cast<std::int64_t>(seq.blocks.size()) < need) AddPrivate(id, seq, TakeBlock());
@@ -77,21 +87,19 @@ void PagedKvAllocator::Release(SeqId id) {
       free_.push_back(b);
     }
   }
+  if (last_id_ == id) last_id_ = kNoSeq;
   seqs_.erase(it);
 }
 
 bool PagedKvAllocator::CanExtend(SeqId id, Tokens length) const {
-  const auto it = seqs_.find(id);
-  assert(it != seqs_.end());
-  assert(length.value() >= it->second.length);
+  const Seq& seq = Find(id);
+  assert(length.value() >= seq.length);
   const std::int64_t need = BlocksForTokens(length, Tokens{bt_}).value();
-  return need - static_cast<std::int64_t>(it->second.blocks.size()) <= Available();
+  return need - static_cast<std::int64_t>(seq.blocks.size()) <= Available();
 }
 
 Tokens PagedKvAllocator::Allocated(SeqId seq) const {
-  const auto it = seqs_.find(seq);
-  assert(it != seqs_.end());
-  return Tokens{static_cast<std::int64_t>(it->second.blocks.size()) * bt_};
+  return Tokens{static_cast<std::int64_t>(Find(seq).blocks.size()) * bt_};
 }
 
 bool PagedKvAllocator::CanAdmit(Tokens initial, [[maybe_unused]] Tokens reserve) const {
@@ -247,7 +255,7 @@ void PagedKvAllocator::AppendBlockRuns(std::vector<KvRun>& runs, BlockId b) cons
   }
   const Holder& h = private_owner_[static_cast<std::size_t>(b)];
   if (h.seq == kNoSeq) return AppendRun(runs, begin, end, CellState::kFree, kNoSeq);
-  const Seq& seq = seqs_.find(h.seq)->second;
+  const Seq& seq = Find(h.seq);
   const std::int64_t base = h.index * bt_;  // the block's first slot in the sequence
   const std::int64_t will_fill = seq.length + WasteOf(seq).reserved;
   const std::int64_t a = std::clamp<std::int64_t>(seq.length - base, 0, bt_);

@@ -79,6 +79,10 @@ class PagedKvAllocator final : public KvAllocator {
     std::int64_t unheld_hits = 0;
   };
 
+  // The sequence's entry. The last one found is remembered: a replica
+  // asks CanExtend, Extend and Allocated of one sequence in a row.
+  // REQUIRES: seq admitted.
+  Seq& Find(SeqId id) const;
   Lookup LookUp(PrefixRef prefix, Tokens initial) const;
   std::int64_t Available() const;  // free + evictable blocks
   BlockId TakeBlock();
@@ -98,7 +102,10 @@ class PagedKvAllocator final : public KvAllocator {
   BlockId fresh_ = 0;                  // blocks [fresh_, num_blocks_) were never used
   std::vector<Holder> private_owner_;  // per block used so far (index < fresh_)
   PrefixCache cache_;
-  std::unordered_map<SeqId, Seq> seqs_;
+  // Node-based: entries do not move when others are added or erased.
+  mutable std::unordered_map<SeqId, Seq> seqs_;
+  mutable SeqId last_id_ = kNoSeq;  // Find's memo (last_ is its entry)
+  mutable Seq* last_ = nullptr;
   std::int64_t private_stored_ = 0, reserved_ = 0, internal_ = 0;
   std::uint64_t hit_tokens_ = 0, lookup_tokens_ = 0;
 };

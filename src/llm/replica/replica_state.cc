@@ -187,19 +187,9 @@ void ReplicaState::Preempt(std::uint32_t victim, int engine, double* stall_s) {
   events_->OnPreempted(victim, swap);
 }
 
-bool ReplicaState::GrowOrPreempt(std::uint32_t slot, std::int64_t tokens, int engine, std::size_t first_candidate,
-                                 double* stall_s) {
+bool ReplicaState::GrowOrPreemptSlow(std::uint32_t slot, std::int64_t need, int engine,
+                                     std::size_t first_candidate, double* stall_s) {
   Seq& s = seqs_[slot];
-  const std::int64_t need = s.context() + tokens;
-  if (need <= s.kv_tokens) return true;
-  // Within the slots already allocated (and the final length, so the tokens
-  // come out of reserved): per token only a tally; the allocator hears of it
-  // at the next block, or when its usage or block map is read.
-  if (need <= s.kv_room && need <= s.prompt + s.output) {
-    kv_untold_ += need - s.kv_tokens;
-    s.kv_tokens = need;
-    return true;
-  }
   const auto& list = running_[static_cast<std::size_t>(engine)];
   // Extend changes nothing when memory is short, so try it first: the
   // common case costs one lookup.
@@ -218,7 +208,7 @@ bool ReplicaState::GrowOrPreempt(std::uint32_t slot, std::int64_t tokens, int en
 
 void ReplicaState::Told(Seq& s) {
   s.kv_told = s.kv_tokens;
-  s.kv_room = kv_->Allocated(s.request.id).value();
+  s.kv_room = std::min(kv_->Allocated(s.request.id).value(), s.prompt + s.output);
 }
 
 void ReplicaState::Forget(Seq& s) {
@@ -246,12 +236,8 @@ void ReplicaState::SyncKv() {
   }
 }
 
-void ReplicaState::DecodeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed) {
+void ReplicaState::SpeculativeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed) {
   const SpeculativeOptions& spec = options_.speculative;
-  if (!spec.enabled) {
-    *produced = *processed = 1;
-    return;
-  }
   std::int64_t accepted = 0;
   while (accepted < spec.gamma && SampleBernoulli(acceptance_rng_, spec.acceptance)) ++accepted;
   *produced = std::min(accepted + 1, s.output - s.generated);  // the accepted drafts plus the target's own token
@@ -268,20 +254,11 @@ void ReplicaState::AddPrefill(IterationPlan* plan, std::uint32_t slot, std::int6
   ++plan->sequences;
 }
 
-void ReplicaState::AddDecode(IterationPlan* plan, std::uint32_t slot, std::int64_t produced,
-                             std::int64_t processed) const {
-  const Seq& s = seqs_[slot];
-  plan->shape.decode_sequences += 1;
-  plan->shape.decode_tokens += processed;
-  plan->shape.decode_context_tokens += s.context();
-  if (options_.speculative.enabled) {
-    plan->draft_steps = options_.speculative.draft_is_ngram ? 0 : options_.speculative.gamma;
-    plan->draft_shape.decode_sequences += 1;
-    plan->draft_shape.decode_tokens += 1;
-    plan->draft_shape.decode_context_tokens += s.context();
-  }
-  plan->items.push_back(IterationItem{slot, 0, produced, processed});
-  ++plan->sequences;
+void ReplicaState::AddDraft(IterationPlan* plan, std::int64_t context) const {
+  plan->draft_steps = options_.speculative.draft_is_ngram ? 0 : options_.speculative.gamma;
+  plan->draft_shape.decode_sequences += 1;
+  plan->draft_shape.decode_tokens += 1;
+  plan->draft_shape.decode_context_tokens += context;
 }
 
 }  // namespace fleetlab

@@ -110,17 +110,46 @@ class ReplicaState {
   // running(engine)[first_candidate..], which must include `slot`. Returns true if
   // the slot may grow (and grows its KV); false if `slot` was preempted or
   // cannot grow (all candidates pinned). *stall_s accumulates swap-out time.
+  // Inline: the per-token common case (growth within the allocated slots)
+  // is a tally; the rest goes to GrowOrPreemptSlow.
   bool GrowOrPreempt(std::uint32_t slot, std::int64_t tokens, int engine, std::size_t first_candidate,
-                     double* stall_s);
+                     double* stall_s) {
+    Seq& s = seqs_[slot];
+    const std::int64_t need = s.context() + tokens;
+    if (need <= s.kv_tokens) return true;
+    // Within the slots already allocated (and the final length, so the
+    // tokens come out of reserved): per token only a tally; the allocator
+    // hears of it at the next block, or when its usage or block map is read.
+    if (need <= s.kv_room) {
+      kv_untold_ += need - s.kv_tokens;
+      s.kv_tokens = need;
+      return true;
+    }
+    return GrowOrPreemptSlow(slot, need, engine, first_candidate, stall_s);
+  }
 
   // Output tokens a decode step of `s` yields, and the tokens the target
   // processes for it: (1, 1) normally; with speculative decoding gamma
   // drafted tokens of which the leading accepted ones plus one are kept.
-  void DecodeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed);
+  void DecodeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed) {
+    if (!options_.speculative.enabled) {
+      *produced = *processed = 1;
+      return;
+    }
+    SpeculativeStep(s, produced, processed);
+  }
 
   // Adds a prefill chunk or a decode step of `slot` to `plan`.
   void AddPrefill(IterationPlan* plan, std::uint32_t slot, std::int64_t tokens) const;
-  void AddDecode(IterationPlan* plan, std::uint32_t slot, std::int64_t produced, std::int64_t processed) const;
+  void AddDecode(IterationPlan* plan, std::uint32_t slot, std::int64_t produced, std::int64_t processed) const {
+    const std::int64_t context = seqs_[slot].context();
+    plan->shape.decode_sequences += 1;
+    plan->shape.decode_tokens += processed;
+    plan->shape.decode_context_tokens += context;
+    if (options_.speculative.enabled) AddDraft(plan, context);
+    plan->items.push_back(IterationItem{slot, 0, produced, processed});
+    ++plan->sequences;
+  }
 
   // Releases a sequence's KV cache, removes it from its engine's list and
   // frees its slot. REQUIRES: the caller is done with seq(slot).
@@ -135,6 +164,12 @@ class ReplicaState {
 
  private:
   std::int64_t Reservation(const Seq& s) const;
+  // GrowOrPreempt beyond the allocated slots: Extend, preempting victims
+  // while memory is short. `need` is the length to reach.
+  bool GrowOrPreemptSlow(std::uint32_t slot, std::int64_t need, int engine, std::size_t first_candidate,
+                         double* stall_s);
+  void SpeculativeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed);
+  void AddDraft(IterationPlan* plan, std::int64_t context) const;
   // Index in list[first..] of the unpinned sequence the victim policy picks, or list.size().
   std::size_t ChooseVictim(const std::vector<std::uint32_t>& list, std::size_t first) const;
   void Preempt(std::uint32_t victim, int engine, double* stall_s);

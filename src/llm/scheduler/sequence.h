@@ -11,9 +11,10 @@ namespace fleetlab {
 
 enum class SeqState : std::uint8_t { kWaiting, kRunning, kSwapped, kDone };
 
-struct Seq {
-  Request request;
-  std::int64_t prompt = 0;   // prompt tokens
+// The fields every decode step reads or writes come first, in one 64-byte
+// cache line (sequence_test.cc checks) (a fleet's replicas together hold more sequences than the
+// caches do); the request and the prefill's breakdown follow.
+struct alignas(64) Seq {
   std::int64_t output = 0;   // output tokens to produce in all
   // Tokens that must be in the KV cache before decoding: the prompt, or
   // after a recompute preemption the prompt plus the tokens generated.
@@ -21,21 +22,25 @@ struct Seq {
   std::int64_t prefilled = 0;  // of prefill_target, computed or found cached
   std::int64_t generated = 0;  // output tokens produced so far
   std::int64_t kv_tokens = 0;  // tokens in the KV cache (0 when not admitted)
-  // What the allocator was last told (kv_tokens - kv_told tokens grew within
-  // the slots it had already allocated, kv_room: ReplicaState::GrowOrPreempt).
-  std::int64_t kv_told = 0, kv_room = 0;
-  SimTime scheduled = -1;      // first admitted to an iteration
-  SimTime first_token = -1;
+  // The length kv_tokens may grow to without telling the allocator: the
+  // slots it has allocated, up to the final length prompt + output
+  // (ReplicaState::GrowOrPreempt).
+  std::int64_t kv_room = 0;
   SimTime last_token = -1;
-  int preemptions = 0;
-  bool pinned = false;      // past its preemption budget: never chosen as a victim again
+  int engine = -1;          // virtual engine (pipeline micro-batch slot) it runs on
+  SeqState state = SeqState::kWaiting;
   bool measured = true;
+  bool pinned = false;      // past its preemption budget: never chosen as a victim again
   // Decode role: the prompt's KV arrived with the request (computed by a
   // prefill replica), so admission marks it prefilled. Cleared when a
   // recompute preemption drops that KV.
   bool kv_shipped = false;
-  SeqState state = SeqState::kWaiting;
-  int engine = -1;          // virtual engine (pipeline micro-batch slot) it runs on
+  std::int64_t prompt = 0;   // prompt tokens
+  std::int64_t kv_told = 0;  // what the allocator was last told (kv_tokens - kv_told grew untold)
+  SimTime scheduled = -1;      // first admitted to an iteration
+  SimTime first_token = -1;
+  int preemptions = 0;
+  Request request;
   StepBreakdown ttft_parts;  // iterations its prefill took part in, until the first token
 
   bool prefill_done() const { return prefilled >= prefill_target; }
