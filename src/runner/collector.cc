@@ -46,13 +46,17 @@ void Collector::CloseWindow(SimTime now) {
   system_->CloseWindow(now);
 }
 
-void Collector::Left(Simulator& sim, const Request& r) {
+void Collector::Left(Simulator& sim, const Request& r, SimTime service_start) {
   const SimTime now = sim.now();
   area_ += in_system_ * static_cast<double>(now - area_at_);
   area_at_ = now;
   in_system_ -= 1;
   ++returned_;
-  if (r.measured) history_.Left(r.id - warmup_, NsToSeconds(now - r.arrival));
+  if (r.measured) {
+    // A dropped request (no service start) waited all its time.
+    const SimTime began = service_start < 0 ? now : std::clamp(service_start, r.arrival, now);
+    history_.Left(r.id - warmup_, NsToSeconds(now - r.arrival), NsToSeconds(began - r.arrival));
+  }
   if (closed_ != nullptr) closed_->OnReturned(sim, r);
 }
 
@@ -70,7 +74,7 @@ void Collector::OnCompleted(Simulator& sim, const Request& r, SimTime service_st
     classes_.OnCompleted(r, sim.now());
   }
   Log(sim, r, service_start, true);
-  Left(sim, r);
+  Left(sim, r, service_start);
 }
 
 void Collector::OnDropped(Simulator& sim, const Request& r) {
@@ -81,7 +85,7 @@ void Collector::OnDropped(Simulator& sim, const Request& r) {
   }
   ++dropped_;
   Log(sim, r, -1, false);
-  Left(sim, r);
+  Left(sim, r, -1);
 }
 
 void Collector::Finish(SimTime end) {

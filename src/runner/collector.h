@@ -71,7 +71,8 @@ class Collector final : public CompletionListener, public SendObserver {
 
  private:
   void Judge(const Request& r, bool met);
-  void Left(Simulator& sim, const Request& r);
+  // `service_start` < 0: it was dropped before service.
+  void Left(Simulator& sim, const Request& r, SimTime service_start);
   void CloseWindow(SimTime now);
   void Log(const Simulator& sim, const Request& r, SimTime service_start, bool completed);
 

@@ -19,6 +19,16 @@
 namespace fleetlab {
 namespace {
 
+// The quarters' W of a run judged not growing, and, when W rose beyond the
+// threshold, why that was no queue.
+std::string TrendNote(const TrendVerdict& t) {
+  const std::string w = fmt::format("; time in system by quarter of the arrivals (Little) {:.3g} / {:.3g} / {:.3g} / "
+                                    "{:.3g} s", t.w_s[0], t.w_s[1], t.w_s[2], t.w_s[3]);
+  if (t.growth <= t.threshold) return w + ": no growth";
+  return w + fmt::format(": rising, but the wait for service did not grow ({:.3g} s in the 2nd quarter, {:.3g} s in "
+                         "the last): the batches were still filling, not a queue", t.wait_s[1], t.wait_s[3]);
+}
+
 // Decides stability. Every run where no measured request completed is
 // unstable (all rejected or dropped: nothing is served). An open system is
 // unstable if its offered load reaches its exact capacity (a station's; an
@@ -68,11 +78,7 @@ void JudgeStability(const Scenario& s, const Collector& c, Report* r) {
     return;
   }
   r->stability_note = fmt::format("offered load {:.3f} of {}capacity{}", r->offered_load,
-                                  s.llm() ? "estimated " : "",
-                                  t.judged ? fmt::format("; time in system by quarter of the arrivals (Little) "
-                                                         "{:.3g} / {:.3g} / {:.3g} / {:.3g} s: no growth",
-                                                         t.w_s[0], t.w_s[1], t.w_s[2], t.w_s[3])
-                                           : "");
+                                  s.llm() ? "estimated " : "", t.judged ? TrendNote(t) : "");
 }
 
 // When the run's measurements end: the duration of a timed run, else the

@@ -1,6 +1,7 @@
 #include "runner/stability.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 namespace fleetlab {
@@ -17,10 +18,12 @@ void BacklogHistory::Arrive(SimTime t, double area) {
   ++n_;
 }
 
-void BacklogHistory::Left(std::uint64_t index, double sojourn_s) {
+void BacklogHistory::Left(std::uint64_t index, double sojourn_s, double wait_s) {
   if (index >= n_) return;
+  assert(0 <= wait_s && wait_s <= sojourn_s);
   Run& run = runs_[index / stride_];
   run.sojourn_sum_s += sojourn_s;
+  run.wait_sum_s += wait_s;
   ++run.left;
 }
 
@@ -39,6 +42,7 @@ void BacklogHistory::Compact() {
     if (r + 1 < runs_.size()) {
       merged.arrival_sum_s += runs_[r + 1].arrival_sum_s;
       merged.sojourn_sum_s += runs_[r + 1].sojourn_sum_s;
+      merged.wait_sum_s += runs_[r + 1].wait_sum_s;
       merged.left += runs_[r + 1].left;
     }
     runs_[j] = merged;
@@ -70,6 +74,7 @@ void BacklogHistory::Finish(SimTime end) {
     // arrival (exact when stride is 1).
     const double mean_arrival_s = run.arrival_sum_s / static_cast<double>(RunSize(r));
     run.sojourn_sum_s += static_cast<double>(open) * (end_s - mean_arrival_s);
+    run.wait_sum_s += static_cast<double>(open) * (end_s - mean_arrival_s);
     run.left += open;
   }
 }
@@ -79,6 +84,16 @@ double BacklogHistory::MeanSojournBefore(std::size_t c) const {
   std::uint64_t left = 0;
   for (std::size_t r = 0; r < std::min(c, runs_.size()); ++r) {
     sum += runs_[r].sojourn_sum_s;
+    left += runs_[r].left;
+  }
+  return left > 0 ? sum / static_cast<double>(left) : 0.0;
+}
+
+double BacklogHistory::MeanWaitBetween(std::size_t c0, std::size_t c1) const {
+  double sum = 0;
+  std::uint64_t left = 0;
+  for (std::size_t r = c0; r < std::min(c1, runs_.size()); ++r) {
+    sum += runs_[r].wait_sum_s;
     left += runs_[r].left;
   }
   return left > 0 ? sum / static_cast<double>(left) : 0.0;
@@ -111,6 +126,7 @@ TrendVerdict JudgeTrend(const BacklogHistory& h, bool credit_filling) {
     v.l[q] = (area_at(q + 1) - area_at(q)) / 1e9 / span_s;
     v.lambda[q] = static_cast<double>(first[q + 1] - first[q]) / span_s;
     v.w_s[q] = v.l[q] / v.lambda[q];
+    v.wait_s[q] = h.MeanWaitBetween(c[q], q < 3 ? c[q + 1] : h.checkpoints());
   }
   const double window_s = NsToSeconds(h.end() - h.time(0));
   const double lambda = static_cast<double>(n) / window_s;
@@ -119,9 +135,11 @@ TrendVerdict JudgeTrend(const BacklogHistory& h, bool credit_filling) {
   const double filling = credit_filling ? lambda * std::max(0.0, v.fill_w_s - q1_s) : 0.0;
   const double noise = 3 * std::sqrt(static_cast<double>(n) / 2) + 20;
   v.growth = lambda * (v.w_s[3] - v.w_s[1]);
+  v.wait_growth = lambda * (v.wait_s[3] - v.wait_s[1]);
   v.threshold = std::max(noise, filling);
   v.judged = true;
-  v.growing = v.growth > v.threshold && v.w_s[3] - v.w_s[1] > 0.01 * window_s;
+  const bool queueing = !credit_filling || v.wait_growth > noise;
+  v.growing = v.growth > v.threshold && v.w_s[3] - v.w_s[1] > 0.01 * window_s && queueing;
   return v;
 }
 

@@ -14,10 +14,12 @@ namespace {
 
 // `n` arrivals at times t_i (seconds, from `at`), with `in_system(t)` requests
 // in the system (piecewise constant between arrivals: the value at the
-// earlier arrival) and each request's time in system `sojourn(i)`.
+// earlier arrival) and each request's time in system `sojourn(i)`, of which
+// it waited `wait(i)` (by default all of it).
 BacklogHistory Make(std::size_t n, const std::function<double(std::size_t)>& at,
                     const std::function<double(double)>& in_system,
-                    const std::function<double(std::size_t)>& sojourn) {
+                    const std::function<double(std::size_t)>& sojourn,
+                    const std::function<double(std::size_t)>& wait = nullptr) {
   BacklogHistory h;
   double area = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -25,7 +27,7 @@ BacklogHistory Make(std::size_t n, const std::function<double(std::size_t)>& at,
     if (i > 0) area += in_system(at(i - 1)) * (t - at(i - 1)) * 1e9;
     h.Arrive(SecondsToNs(t), area);
   }
-  for (std::size_t i = 0; i < n; ++i) h.Left(i, sojourn(i));
+  for (std::size_t i = 0; i < n; ++i) h.Left(i, sojourn(i), wait ? wait(i) : sojourn(i));
   const double end = at(n - 1) + (at(n - 1) - at(n - 2));
   h.Close(SecondsToNs(end), area + in_system(at(n - 1)) * (end - at(n - 1)) * 1e9, in_system(end));
   return h;
@@ -54,6 +56,31 @@ TEST(StabilityTest, AQueueGrowingTenPerSecondIsGrowing) {
   EXPECT_NEAR(v.growth, 200, 2);
   EXPECT_NEAR(v.threshold, 3 * std::sqrt(2000.0) + 20, 1e-9);
   EXPECT_TRUE(v.growing);
+}
+
+TEST(StabilityTest, ABacklogInServiceIsNotAGrowingQueue) {
+  // The growing queue above, but every request starts its service on
+  // arrival (an LLM fleet whose batches are still filling: each step slower
+  // as more run). Its W rises the same, its wait does not: not growing.
+  const auto sojourn = [](std::size_t i) { return 10 * Every10ms(i) / 90; };
+  const auto in_system = [](double t) { return 10 * t; };
+  const TrendVerdict v = JudgeTrend(Make(4000, Every10ms, in_system, sojourn, [](std::size_t) { return 0.0; }));
+  ASSERT_TRUE(v.judged);
+  EXPECT_NEAR(v.growth, 200, 2);
+  EXPECT_EQ(v.wait_growth, 0);
+  EXPECT_FALSE(v.growing);
+  // Past an estimated capacity the rise in W alone decides.
+  EXPECT_TRUE(JudgeTrend(Make(4000, Every10ms, in_system, sojourn, [](std::size_t) { return 0.0; }),
+                         /*credit_filling=*/false)
+                  .growing);
+  // With 10 ms of service each, the wait rises by the mean sojourns' rise,
+  // 10 x (35 - 15) / 90 = 2.22 s from the 2nd quarter to the 4th:
+  // 100/s x 2.22 s = 222 requests (lambda-bar: 4,000 in 40 s).
+  const TrendVerdict q =
+      JudgeTrend(Make(4000, Every10ms, in_system, sojourn, [&](std::size_t i) { return sojourn(i) - 0.01 * (i > 0); }));
+  EXPECT_NEAR(q.wait_s[1], 10 * 14.995 / 90 - 0.01, 1e-9);  // arrivals 1,000..1,999: mean t 14.995 s
+  EXPECT_NEAR(q.wait_growth, 100 * (10 * 20.0 / 90), 1e-6);
+  EXPECT_TRUE(q.growing);
 }
 
 TEST(StabilityTest, ASystemFillingFromEmptyIsNotGrowing) {
@@ -122,9 +149,11 @@ TEST(StabilityTest, InFlightRequestsCountTheirTimeSoFar) {
   BacklogHistory h;
   h.Arrive(SecondsToNs(1.0), 0);
   h.Arrive(SecondsToNs(2.0), 1e9);
-  h.Left(0, 0.5);
-  h.Finish(SecondsToNs(5.0));  // the second has been in for 3 s
+  h.Left(0, 0.5, 0.2);
+  h.Finish(SecondsToNs(5.0));  // the second has been in for 3 s, all of it waiting as far as is known
   EXPECT_DOUBLE_EQ(h.MeanSojournBefore(2), (0.5 + 3.0) / 2);
+  EXPECT_DOUBLE_EQ(h.MeanWaitBetween(0, 2), (0.2 + 3.0) / 2);
+  EXPECT_DOUBLE_EQ(h.MeanWaitBetween(1, 2), 3.0);
 }
 
 TEST(StabilityTest, TooFewArrivalsAreNotJudged) {
