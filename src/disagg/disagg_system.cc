@@ -22,13 +22,26 @@ class DisaggSystem::PrefillExit final : public CompletionListener {
   std::uint32_t i_;
 };
 
+// The prefill router's view of prefill replica i: it serves each request
+// up to its first token and keeps the KV for shipping.
+class DisaggSystem::PrefillEntry final : public RequestTarget {
+ public:
+  explicit PrefillEntry(LlmReplica* r) : r_(r) {}
+  void Submit(Simulator& sim, const Request& request) override {
+    r_->Serve(sim, request, ServedPart{.first_token_only = true});
+  }
+
+ private:
+  LlmReplica* r_;
+};
+
 // The decode router's view of decode replica i: requests arrive with their
 // prompt's KV and first token.
 class DisaggSystem::DecodeEntry final : public RequestTarget {
  public:
   DecodeEntry(DisaggSystem* sys, LlmReplica* r) : sys_(sys), r_(r) {}
   void Submit(Simulator& sim, const Request& request) override {
-    r_->SubmitPrefilled(sim, request, sys_->handoffs_.at(request.id).first_token);
+    r_->Serve(sim, request, ServedPart{.prefilled = true, .first_token_at = sys_->handoffs_.at(request.id).first_token});
   }
 
  private:
@@ -77,12 +90,15 @@ Result<std::unique_ptr<DisaggSystem>> DisaggSystem::Build(const DisaggregationOp
 }
 
 Status DisaggSystem::BuildPrefill(const RandomStreams& streams, Simulator& sim) {
+  std::vector<RequestTarget*> fronts;
   for (std::uint32_t i = 0; i < options_.prefill.replicas; ++i) {
     prefill_exits_.push_back(std::make_unique<PrefillExit>(this, i));
     auto r = prefill_.Add(options_.prefill.replica, streams, i, prefill_exits_.back().get(), sim);
     if (!r.ok()) return r.status().WithContext("disaggregation.prefill");
+    prefill_entries_.push_back(std::make_unique<PrefillEntry>(*r));
+    fronts.push_back(prefill_entries_.back().get());
   }
-  prefill_.Route(options_.prefill.router, streams.Stream(StreamId::kPrefillRouting), sim);
+  prefill_.Route(options_.prefill.router, streams.Stream(StreamId::kPrefillRouting), sim, fronts);
   return Status::Ok();
 }
 
@@ -151,7 +167,8 @@ void DisaggSystem::Fill(const RequestSizeOptions& sizes, SimTime end, Report* r)
   link_->Fill(end, &d.link);
   const double prompt = sizes.prompt_tokens.Mean() + static_cast<double>(sizes.prefix_tokens);
   const double output = sizes.output_tokens.Mean();
-  r->capacity_per_s = std::min(prefill_.Capacity(prompt, output), decode_.Capacity(prompt, output));
+  r->capacity_per_s = std::min(prefill_.Capacity(prompt, output, ServedPart{.first_token_only = true}),
+                               decode_.Capacity(prompt, output, ServedPart{.prefilled = true}));
   prefill_.AddTimeAverages(end, r->window_s, &r->mean_queue_length, &r->mean_in_system);
   decode_.AddTimeAverages(end, r->window_s, &r->mean_queue_length, &r->mean_in_system);
   const auto gpus = [](const LlmPoolOptions& p) { return static_cast<int>(p.replicas) * p.replica.gpus(); };

@@ -60,6 +60,7 @@ class DisaggSystem final : public KvLinkSink {
 
  private:
   class PrefillExit;
+  class PrefillEntry;
   class DecodeEntry;
   class DecodeExit;
   // What the decode side needs of a request's prefill.
@@ -77,6 +78,7 @@ class DisaggSystem final : public KvLinkSink {
   CompletionListener* listener_;
   double kv_bytes_per_token_;  // the whole model's, all layers and KV heads
   std::vector<std::unique_ptr<PrefillExit>> prefill_exits_;
+  std::vector<std::unique_ptr<PrefillEntry>> prefill_entries_;
   std::vector<std::unique_ptr<DecodeEntry>> decode_entries_;
   std::unique_ptr<DecodeExit> decode_exit_;  // every decode replica's
   ReplicaPool prefill_, decode_;

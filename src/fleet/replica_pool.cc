@@ -62,9 +62,9 @@ void ReplicaPool::CloseWindow(SimTime now) {
   for (const auto& r : replicas_) r->CloseWindow(now);
 }
 
-double ReplicaPool::Capacity(double mean_prompt, double mean_output) const {
+double ReplicaPool::Capacity(double mean_prompt, double mean_output, const ServedPart& part) const {
   double total = 0;
-  for (const auto& r : replicas_) total += r->EstimateCapacity(mean_prompt, mean_output);
+  for (const auto& r : replicas_) total += r->EstimateCapacity(mean_prompt, mean_output, part);
   return total;
 }
 

@@ -60,8 +60,9 @@ class ReplicaPool {
   // Ends every replica's rates and time averages at `now`.
   void CloseWindow(SimTime now);
 
-  // The replicas' estimated capacities summed (requests/s).
-  double Capacity(double mean_prompt, double mean_output) const;
+  // The replicas' estimated capacities summed (requests/s), each request
+  // served in `part` (LlmReplica::EstimateCapacity).
+  double Capacity(double mean_prompt, double mean_output, const ServedPart& part = {}) const;
   // Adds each replica's time-averaged queue length and requests in system,
   // in replica order, to `*queue` and `*in_system` (nothing if window_s <= 0).
   void AddTimeAverages(SimTime end, double window_s, double* queue, double* in_system) const;

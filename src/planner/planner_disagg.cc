@@ -63,16 +63,15 @@ std::string PdLabel(const PdShape& s) {
   return fmt::format("{}P TP{}:{}D TP{}", s.prefill_replicas, s.prefill_tp, s.decode_replicas, s.decode_tp);
 }
 
-// The pool of `replicas` copies of `replica` in `role`, behind the least-
-// outstanding router the replica fleets use, with r's objectives (TPOT only
-// on a decode replica: a prefill replica makes the first token alone).
-LlmPoolOptions Pool(const ReplicaOptions& replica, int replicas, ReplicaRole role, const PlanRequest& r) {
+// The pool of `replicas` copies of `replica`, behind the least-outstanding
+// router the replica fleets use, with r's objectives (TPOT only on the
+// decode pool: a prefill replica makes the first token alone).
+LlmPoolOptions Pool(const ReplicaOptions& replica, int replicas, bool decode, const PlanRequest& r) {
   LlmPoolOptions pool;
   pool.replicas = static_cast<std::uint32_t>(replicas);
   pool.replica = replica;
-  pool.replica.role = role;
   pool.replica.slo.ttft_s = r.ttft_slo_s;
-  pool.replica.slo.tpot_s = role == ReplicaRole::kDecode ? r.tpot_slo_s : 0;
+  pool.replica.slo.tpot_s = decode ? r.tpot_slo_s : 0;
   pool.router.policy = RouterPolicy::kLeastOutstanding;
   return pool;
 }
@@ -86,8 +85,8 @@ Scenario DisaggScenario(const PdShape& shape, const ReplicaOptions& prefill, con
   s.seed = r.seed;
   s.workload = LoadWorkload(r);
   DisaggregationOptions d;
-  d.prefill = Pool(prefill, shape.prefill_replicas, ReplicaRole::kPrefill, r);
-  d.decode = Pool(decode, shape.decode_replicas, ReplicaRole::kDecode, r);
+  d.prefill = Pool(prefill, shape.prefill_replicas, /*decode=*/false, r);
+  d.decode = Pool(decode, shape.decode_replicas, /*decode=*/true, r);
   d.link.link = link;
   d.link.lanes = static_cast<std::uint32_t>(shape.prefill_replicas);
   s.disaggregation = std::move(d);

@@ -63,7 +63,6 @@ Status ParsePool(const json& v, const std::string& path, const Catalog& catalog,
   auto replica = ParseReplica(*rep, catalog);
   if (!replica.ok()) return Rebase(replica.status(), "replica", r.PathOf("replica"));
   pool->replica = std::move(replica).value();
-  pool->replica.role = prefill ? ReplicaRole::kPrefill : ReplicaRole::kDecode;
   FLEETLAB_RETURN_IF_ERROR(CheckPoolReplica(pool->replica, r.PathOf("replica"), prefill));
   if (const json* router = r.Child("router")) {
     FLEETLAB_RETURN_IF_ERROR(ParseRouterAt(*router, r.PathOf("router"), &pool->router));

@@ -31,11 +31,9 @@ TEST(DisaggParseTest, ReadsBothPoolsAndTheLink) {
   const DisaggregationOptions& d = *s->disaggregation;
   EXPECT_EQ(d.prefill.replicas, 2u);
   EXPECT_EQ(d.prefill.replica.hardware.tp, 4);
-  EXPECT_EQ(d.prefill.replica.role, ReplicaRole::kPrefill);
   EXPECT_EQ(d.prefill.router.policy, RouterPolicy::kLeastOutstanding);
   EXPECT_EQ(d.decode.replicas, 1u);
   EXPECT_EQ(d.decode.replica.hardware.tp, 8);
-  EXPECT_EQ(d.decode.replica.role, ReplicaRole::kDecode);
   EXPECT_EQ(d.decode.router.policy, RouterPolicy::kRoundRobin);
   EXPECT_EQ(d.link.link.id, "infiniband-ndr");
   EXPECT_DOUBLE_EQ(d.link.link.bandwidth_Bps, 50e9);

@@ -26,6 +26,24 @@ struct Seq;
 class Scheduler;
 struct IterationPlan;
 
+// The part of a request's life a replica serves: all of it by default.
+// Disaggregated serving (src/disagg/) composes two parts on two replicas
+// with the same calls any caller could make: one serves up to the first
+// token and keeps the KV for shipping; the other receives that KV and
+// token and makes the rest. The replica knows nothing of pools or links.
+struct ServedPart {
+  // The prompt's KV and the first output token arrive with the request
+  // (made elsewhere, at first_token_at): admission allocates the prompt's
+  // KV blocks plus the next token's slot and computes no prefill; TPOT and
+  // inter-token gaps count from first_token_at; TTFT is not recorded here.
+  bool prefilled = false;
+  SimTime first_token_at = 0;
+  // Make only the first output token, then report the request done and
+  // keep its KV allocated until ReleaseKv (also when that token was the
+  // whole answer).
+  bool first_token_only = false;
+};
+
 class LlmReplica final : public EventHandler, public RequestTarget {
  public:
   // Builds the replica's performance model, memory plan and KV cache.
@@ -55,19 +73,16 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // the series. REQUIRES: called before the run.
   void SetKvHeatmap(bool on);
 
-  // Takes a new request. A decode-role replica treats it as
-  // SubmitPrefilled(sim, request, sim.now()).
+  // Takes a new request and serves the whole of it: Serve(sim, request, {}).
   void Submit(Simulator& sim, const Request& request) override;
-  // Decode role: a request whose prompt KV (prompt_tokens of it) and first
-  // token, made at `first_token`, come from a prefill replica. Admission
-  // allocates the prompt's KV blocks plus the next token's slot (waiting,
-  // as any request, while memory is short) and skips the prefill; TPOT and
-  // inter-token gaps count from `first_token`. REQUIRES: role kDecode;
-  // request.output_tokens > 1 (a one-token answer is done at the prefill).
-  void SubmitPrefilled(Simulator& sim, const Request& request, SimTime first_token);
-  // Prefill role: frees the KV of a request this replica handed on (its
-  // listener heard OnCompleted at its first token), once it has been
-  // shipped. REQUIRES: role kPrefill; called once per handed-on request.
+  // Takes a new request and serves `part` of its life (ServedPart). The
+  // listener hears OnCompleted when that part is done.
+  // REQUIRES: part.prefilled implies request.output_tokens > 1 (a one-token
+  // answer is done where its prompt was computed).
+  void Serve(Simulator& sim, const Request& request, const ServedPart& part);
+  // Frees the KV of a request served with keep_kv, once its part is done
+  // (it has been shipped). REQUIRES: called once per such request, after
+  // the listener heard OnCompleted for it.
   void ReleaseKv(Simulator& sim, std::uint64_t request_id);
   void OnEvent(Simulator& sim, const Event& event) override;
 
@@ -84,8 +99,10 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // measured requests' latencies keep counting until they finish.
   void CloseWindow(SimTime now);
   // The largest sustainable request rate, estimated from the performance
-  // model for the workload's mean prompt and output lengths.
-  double EstimateCapacity(double mean_prompt, double mean_output) const;
+  // model for the workload's mean prompt and output lengths, each request
+  // served in `part` (its prefill skipped when prefilled, its decode steps
+  // when first_token_only; infinite when nothing is left to compute).
+  double EstimateCapacity(double mean_prompt, double mean_output, const ServedPart& part = {}) const;
 
   // The LLM part of the report for the window ending at `end`.
   void Fill(SimTime end, double window_s, LlmReport* out) const;
@@ -99,7 +116,7 @@ class LlmReplica final : public EventHandler, public RequestTarget {
              const MemoryPlan& plan, CompletionListener* listener);
 
   // Counts and drops a request too long for the model or the whole KV cache.
-  bool Refuse(Simulator& sim, const Request& request);
+  bool Refuse(Simulator& sim, const Request& request, std::int64_t held);
   void Enqueue(Simulator& sim, std::uint32_t slot);
   void KickIdle(Simulator& sim);
   void StartIteration(Simulator& sim, int engine);

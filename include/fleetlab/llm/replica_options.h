@@ -106,13 +106,6 @@ std::string DefaultPpLink(const GpuSpec& gpu, int tp, int pp);
 // stage: the scale-up link within a node, the scale-out link across.
 std::string DefaultEpLink(const GpuSpec& gpu, int stage_gpus);
 
-// Which part of a request's life a replica serves. Co-located serving is
-// kBoth. A disaggregated system (fleet/disaggregation_options.h) makes
-// prefill replicas, which hand each request on after its first token (its
-// KV stays allocated until ReleaseKv), and decode replicas, whose requests
-// arrive with the prompt's KV and first token already made.
-enum class ReplicaRole { kBoth, kPrefill, kDecode };
-
 struct ReplicaOptions {
   ReplicaHardware hardware;
   HostSpec host;      // where swapped KV goes
@@ -127,9 +120,6 @@ struct ReplicaOptions {
   // The engine profile (replica.engine) whose defaults were applied; empty:
   // fleetlab's own defaults (SchedulerOptions, MemoryOptions).
   std::string engine;
-  // Set by the disaggregation parser for its pools, never by "replica";
-  // leave kBoth for co-located serving.
-  ReplicaRole role = ReplicaRole::kBoth;
 
   int gpus() const { return hardware.gpus(); }
 };

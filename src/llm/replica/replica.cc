@@ -109,37 +109,29 @@ void LlmReplica::Attach(Simulator& sim) {
   id_ = sim.Register(this);
 }
 
-void LlmReplica::Submit(Simulator& sim, const Request& request) {
-  if (options_.role == ReplicaRole::kDecode) {
-    SubmitPrefilled(sim, request, sim.now());
-    return;
-  }
-  const std::int64_t prompt = std::max<std::int64_t>(1, request.prompt_tokens);
-  // A prefill replica produces only the first token.
-  const std::int64_t output =
-      options_.role == ReplicaRole::kPrefill ? 1 : std::max<std::int64_t>(1, request.output_tokens);
-  if (Refuse(sim, request)) return;
-  Enqueue(sim, state_->NewSeq(request, prompt, output));
-}
+void LlmReplica::Submit(Simulator& sim, const Request& request) { Serve(sim, request, ServedPart{}); }
 
-void LlmReplica::SubmitPrefilled(Simulator& sim, const Request& request, SimTime first_token) {
-  assert(options_.role == ReplicaRole::kDecode && request.output_tokens > 1);
-  if (Refuse(sim, request)) return;
-  const std::uint32_t slot = state_->NewSeq(request, std::max<std::int64_t>(1, request.prompt_tokens),
-                                            std::max<std::int64_t>(1, request.output_tokens));
+void LlmReplica::Serve(Simulator& sim, const Request& request, const ServedPart& part) {
+  assert(!part.prefilled || request.output_tokens > 1);
+  const std::int64_t prompt = std::max<std::int64_t>(1, request.prompt_tokens);
+  const std::int64_t output = part.first_token_only ? 1 : std::max<std::int64_t>(1, request.output_tokens);
+  if (Refuse(sim, request, prompt + output)) return;
+  const std::uint32_t slot = state_->NewSeq(request, prompt, output);
   Seq& s = state_->seq(slot);
-  s.kv_shipped = true;
-  s.generated = 1;  // the prefill replica's first token
-  s.first_token = s.last_token = first_token;
+  s.keep_kv = part.first_token_only;
+  if (part.prefilled) {
+    s.kv_shipped = true;
+    s.made_before = s.generated = 1;
+    s.first_token = s.last_token = part.first_token_at;
+  }
   Enqueue(sim, slot);
 }
 
-bool LlmReplica::Refuse(Simulator& sim, const Request& request) {
+// `held`: the tokens the request's part holds at most (its prompt and the
+// output tokens made up to its end here).
+bool LlmReplica::Refuse(Simulator& sim, const Request& request, std::int64_t held) {
   const std::int64_t prompt = std::max<std::int64_t>(1, request.prompt_tokens);
   const std::int64_t total = prompt + std::max<std::int64_t>(1, request.output_tokens);
-  // What this replica must hold at once: a prefill replica only the prompt
-  // and the first token's slot.
-  const std::int64_t held = options_.role == ReplicaRole::kPrefill ? prompt + 1 : total;
   // Refused up front, as a serving stack would: too long for the model, or
   // for the whole KV cache even if it were empty (the allocator's slots: a
   // paged cache holds whole blocks only).
@@ -169,7 +161,6 @@ void LlmReplica::Enqueue(Simulator& sim, std::uint32_t slot) {
 }
 
 void LlmReplica::ReleaseKv(Simulator& sim, std::uint64_t request_id) {
-  assert(options_.role == ReplicaRole::kPrefill);
   state_->ReleaseHandedOff(request_id);
   KickIdle(sim);  // the freed memory may admit a waiting request
   RecordState(sim.now());
@@ -305,9 +296,9 @@ void LlmReplica::FlushGaps() {
 }
 
 void LlmReplica::TraceRequest(const Seq& s, bool completed) {
-  // A prefill replica's completed request goes on to a decode replica,
-  // which logs it (unless the first token was the whole answer).
-  const bool handed_on = options_.role == ReplicaRole::kPrefill && completed && s.request.output_tokens > 1;
+  // A request whose part ended before its answer did goes on elsewhere,
+  // which logs it.
+  const bool handed_on = completed && s.output < s.request.output_tokens;
   if (request_log_ != nullptr && !handed_on) {
     RequestRecord r;
     r.id = s.request.id;
@@ -331,13 +322,12 @@ void LlmReplica::TraceRequest(const Seq& s, bool completed) {
 
 void LlmReplica::Complete(Simulator& sim, std::uint32_t slot) {
   const Seq& s = state_->seq(slot);
-  // A decode replica's first token was made by the prefill replica.
-  stats_->OnCompleted(s, options_.role == ReplicaRole::kDecode ? s.output - 1 : s.output, sim.now());
+  stats_->OnCompleted(s, s.output - s.made_before, sim.now());  // the tokens made here
   TraceRequest(s, true);
   in_system_.Add(sim.now(), -1);
   Request request = s.request;
   request.first_token = s.first_token;  // for per-class TTFT and TPOT (runner)
-  if (options_.role == ReplicaRole::kPrefill) {
+  if (s.keep_kv) {
     const SimTime scheduled = s.scheduled;
     state_->HandOff(slot);  // the KV stays until ReleaseKv, once it has been shipped
     listener_->OnCompleted(sim, request, scheduled);
@@ -401,7 +391,7 @@ void LlmReplica::ResetStatistics(SimTime now, SimDuration expected) {
   spec_steps_ = spec_tokens_ = 0;
 }
 
-double LlmReplica::EstimateCapacity(double mean_prompt, double mean_output) const {
+double LlmReplica::EstimateCapacity(double mean_prompt, double mean_output, const ServedPart& part) const {
   const int engines = options_.hardware.pp;
   const double context = mean_prompt + mean_output / 2;
   const double by_memory = static_cast<double>(memory_.kv_capacity.value()) / (mean_prompt + mean_output);
@@ -416,15 +406,14 @@ double LlmReplica::EstimateCapacity(double mean_prompt, double mean_output) cons
   prefill.prefill_attention_pairs = mean_prompt * (mean_prompt + 1) / 2;
   // Each request costs its share of decode iterations plus one prefill
   // iteration that stalls the engine (prefill-prioritising schedulers); a
-  // prefill replica runs only the prefill, a decode replica all but it
-  // (the first token came from the prefill replica).
-  const ReplicaRole role = options_.role;
+  // first-token-only part runs only the prefill, a prefilled part all but
+  // it (its first token was made elsewhere).
   double decodes = mean_output;
-  if (role == ReplicaRole::kPrefill) decodes = 0;
-  if (role == ReplicaRole::kDecode) decodes = std::max(0.0, mean_output - 1);
-  const double prefill_s = role == ReplicaRole::kDecode ? 0 : perf_->Iteration(prefill).total_s;
+  if (part.first_token_only) decodes = 0;
+  if (part.prefilled) decodes = std::max(0.0, mean_output - 1);
+  const double prefill_s = part.prefilled ? 0 : perf_->Iteration(prefill).total_s;
   const double per_request_s = decodes * perf_->Iteration(decode).total_s / per_engine + prefill_s;
-  // A decode replica whose requests need no decode step is never the limit.
+  // A prefilled part that needs no decode step is never the limit.
   if (per_request_s <= 0) return std::numeric_limits<double>::infinity();
   return engines / per_request_s;
 }

@@ -40,6 +40,10 @@ struct alignas(64) Seq {
   SimTime scheduled = -1;      // first admitted to an iteration
   SimTime first_token = -1;
   int preemptions = 0;
+  // Output tokens made before this replica (ServedPart::prefilled: 1).
+  std::int64_t made_before = 0;
+  // Keep the KV when done, until LlmReplica::ReleaseKv (first_token_only).
+  bool keep_kv = false;
   Request request;
   StepBreakdown ttft_parts;  // iterations its prefill took part in, until the first token
 

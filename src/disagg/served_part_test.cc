@@ -1,6 +1,7 @@
-// The replica roles of disaggregated serving: a prefill replica stops at
-// the first token and keeps the KV until it is shipped; a decode replica
-// allocates the prompt's KV on admission and computes no prefill.
+// The parts of a request's life disaggregated serving has a replica serve
+// (ServedPart): up to the first token, keeping the KV until it is shipped;
+// or from a prefilled prompt, allocating its KV on admission and computing
+// no prefill.
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -24,13 +25,14 @@ class Listener final : public CompletionListener {
   std::vector<SimTime> at;
 };
 
-ReplicaOptions Options(ReplicaRole role) {
+ReplicaOptions Options() {
   auto s = ParseScenario(json::parse(R"({"replica": {"model": "llama-3-8b", "gpu": "h100-sxm"}})"), "");
   EXPECT_TRUE(s.ok()) << s.status().message();
-  ReplicaOptions o = s.ok() ? *s->replica : ReplicaOptions{};
-  o.role = role;
-  return o;
+  return s.ok() ? *s->replica : ReplicaOptions{};
 }
+
+// The first token came at `at` elsewhere.
+ServedPart Prefilled(SimTime at) { return ServedPart{.prefilled = true, .first_token_at = at}; }
 
 Request Make(std::uint64_t id, int prompt, int output) {
   Request r;
@@ -45,17 +47,17 @@ double StoredTokens(const LlmReplica& r, const LlmReport& rep) {
   return r.KvStoredFraction() * static_cast<double>(rep.kv_capacity_tokens);
 }
 
-TEST(ReplicaRoleTest, DecodeAdmissionAllocatesThePromptsKvAndSkipsThePrefill) {
+TEST(ServedPartTest, DecodeAdmissionAllocatesThePromptsKvAndSkipsThePrefill) {
   Simulator sim;
   Listener listener;
   const RandomStreams streams(1);
-  auto made = LlmReplica::Create(Options(ReplicaRole::kDecode), streams, &listener);
+  auto made = LlmReplica::Create(Options(), streams, &listener);
   ASSERT_TRUE(made.ok()) << made.status().message();
   LlmReplica& r = **made;
   r.Attach(sim);
   r.ResetStatistics(0);
   // 1000 prompt tokens arrive with their KV; the first token came at t=0.
-  r.SubmitPrefilled(sim, Make(1, 1000, 3), 0);
+  r.Serve(sim, Make(1, 1000, 3), Prefilled(0));
   LlmReport rep;
   r.Fill(0, 1, &rep);
   // Admitted at once, and its first decode step planned in the same call:
@@ -75,10 +77,10 @@ TEST(ReplicaRoleTest, DecodeAdmissionAllocatesThePromptsKvAndSkipsThePrefill) {
   EXPECT_EQ(r.KvStoredFraction(), 0.0);  // released at completion
 }
 
-TEST(ReplicaRoleTest, DecodeAdmissionWaitsWhileMemoryIsShort) {
+TEST(ServedPartTest, DecodeAdmissionWaitsWhileMemoryIsShort) {
   Simulator sim;
   Listener listener;
-  ReplicaOptions o = Options(ReplicaRole::kDecode);
+  ReplicaOptions o = Options();
   auto made = LlmReplica::Create(o, RandomStreams(1), &listener);
   ASSERT_TRUE(made.ok());
   LlmReplica& r = **made;
@@ -87,23 +89,23 @@ TEST(ReplicaRoleTest, DecodeAdmissionWaitsWhileMemoryIsShort) {
   r.Fill(0, 1, &rep);
   const auto cap = static_cast<int>(rep.kv_capacity_tokens);
   // Two requests of 60% of the cache each: the second must wait for the first.
-  r.SubmitPrefilled(sim, Make(1, cap * 6 / 10, 2), 0);
-  r.SubmitPrefilled(sim, Make(2, cap * 6 / 10, 2), 0);
+  r.Serve(sim, Make(1, cap * 6 / 10, 2), Prefilled(0));
+  r.Serve(sim, Make(2, cap * 6 / 10, 2), Prefilled(0));
   EXPECT_EQ(r.queue_length().value(), 1.0);
   sim.Run();
   EXPECT_EQ(listener.done, (std::vector<std::uint64_t>{1, 2}));
   EXPECT_TRUE(listener.dropped.empty());
 }
 
-TEST(ReplicaRoleTest, PrefillHandsOnAtTheFirstTokenAndKeepsTheKvUntilReleased) {
+TEST(ServedPartTest, PrefillHandsOnAtTheFirstTokenAndKeepsTheKvUntilReleased) {
   Simulator sim;
   Listener listener;
-  auto made = LlmReplica::Create(Options(ReplicaRole::kPrefill), RandomStreams(1), &listener);
+  auto made = LlmReplica::Create(Options(), RandomStreams(1), &listener);
   ASSERT_TRUE(made.ok());
   LlmReplica& r = **made;
   r.Attach(sim);
   r.ResetStatistics(0);
-  r.Submit(sim, Make(5, 1000, 300));
+  r.Serve(sim, Make(5, 1000, 300), ServedPart{.first_token_only = true});
   sim.Run();
   ASSERT_EQ(listener.done, (std::vector<std::uint64_t>{5}));
   LlmReport rep;
