@@ -243,7 +243,7 @@ void LlmReplica::StartIteration(Simulator& sim, int engine) {
   RecordState(sim.now());
 }
 
-void LlmReplica::EmitTokens(std::uint32_t slot, std::int64_t n, SimTime now) {
+inline void LlmReplica::EmitTokens(std::uint32_t slot, std::int64_t n, SimTime now) {
   Seq& s = state_->seq(slot);
   if (s.generated == 0) {
     s.first_token = now;

@@ -206,6 +206,42 @@ bool ReplicaState::GrowOrPreemptSlow(std::uint32_t slot, std::int64_t need, int 
   return true;
 }
 
+void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
+  assert(!options_.speculative.enabled);
+  auto& list = running_[static_cast<std::size_t>(engine)];
+  plan->items.reserve(plan->items.size() + list.size());
+  std::int64_t decodes = 0, context = 0;
+  for (std::size_t i = 0; i < list.size();) {
+    const std::uint32_t slot = list[i];
+    Seq& s = seqs_[slot];
+    if (!s.prefill_done() || s.finished()) {
+      ++i;
+      continue;
+    }
+    const std::int64_t c = s.context();
+    if (c + 1 > s.kv_tokens) {
+      if (c + 1 <= s.kv_room) {  // within its slots: a tally (GrowOrPreempt)
+        kv_untold_ += c + 1 - s.kv_tokens;
+        s.kv_tokens = c + 1;
+      } else {
+        const std::size_t before = list.size();
+        if (!GrowOrPreemptSlow(slot, c + 1, engine, i, &plan->stall_s)) {
+          if (list.size() == before) ++i;  // pinned and stuck: skip it this iteration
+          continue;                          // it was preempted: list[i] is now the next one
+        }
+      }
+    }
+    ++decodes;
+    context += c;
+    plan->items.push_back(IterationItem{slot, 0, 1});
+    ++i;
+  }
+  plan->shape.decode_sequences += decodes;
+  plan->shape.decode_tokens += decodes;
+  plan->shape.decode_context_tokens += context;
+  plan->sequences += decodes;
+}
+
 void ReplicaState::Told(Seq& s) {
   s.kv_told = s.kv_tokens;
   s.kv_room = std::min(kv_->Allocated(s.request.id).value(), s.prompt + s.output);
@@ -250,7 +286,8 @@ void ReplicaState::AddPrefill(IterationPlan* plan, std::uint32_t slot, std::int6
   plan->shape.prefill_tokens += tokens;
   plan->shape.prefill_attention_pairs += c * p + c * (c + 1) / 2;
   plan->shape.prefill_context_tokens += s.prefilled;
-  plan->items.push_back(IterationItem{slot, tokens, 0, 0});
+  assert(tokens <= INT32_MAX);  // within max_model_len (at most 1e8)
+  plan->items.push_back(IterationItem{slot, static_cast<std::int32_t>(tokens), 0});
   ++plan->sequences;
 }
 

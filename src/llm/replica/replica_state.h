@@ -17,11 +17,12 @@
 
 namespace fleetlab {
 
+// 12 bytes: an iteration's items are written when it starts and read when
+// it ends, by then often out of cache (a fleet's replicas interleave).
 struct IterationItem {
   std::uint32_t slot = 0;
-  std::int64_t prefill = 0;   // prompt tokens computed in this iteration
-  std::int64_t produced = 0;  // output tokens this decode yields (speculative: 1..gamma+1)
-  std::int64_t processed = 0; // tokens the target processes for this decode (1, or gamma+1)
+  std::int32_t prefill = 0;   // prompt tokens computed in this iteration (a chunk: < max_model_len)
+  std::int32_t produced = 0;  // output tokens this decode yields (speculative: 1..gamma+1)
 };
 
 struct IterationPlan {
@@ -128,6 +129,12 @@ class ReplicaState {
     return GrowOrPreemptSlow(slot, need, engine, first_candidate, stall_s);
   }
 
+  // PlanDecodes without speculation or a token budget (the common case,
+  // and the simulator's hottest loop): a decode step of every running
+  // sequence of `engine` that has prefilled and not finished, in list order,
+  // growing each (preempting as GrowOrPreempt does), the shape summed once.
+  void PlanPlainDecodes(int engine, IterationPlan* plan);
+
   // Output tokens a decode step of `s` yields, and the tokens the target
   // processes for it: (1, 1) normally; with speculative decoding gamma
   // drafted tokens of which the leading accepted ones plus one are kept.
@@ -147,7 +154,7 @@ class ReplicaState {
     plan->shape.decode_tokens += processed;
     plan->shape.decode_context_tokens += context;
     if (options_.speculative.enabled) AddDraft(plan, context);
-    plan->items.push_back(IterationItem{slot, 0, produced, processed});
+    plan->items.push_back(IterationItem{slot, 0, static_cast<std::int32_t>(produced)});
     ++plan->sequences;
   }
 

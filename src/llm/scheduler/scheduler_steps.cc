@@ -41,6 +41,7 @@ void AdmitShipped(ReplicaState& state, int engine, SimTime now) {
 }
 
 void PlanDecodes(ReplicaState& state, int engine, IterationPlan* plan, std::int64_t* token_budget) {
+  if (token_budget == nullptr && !state.options().speculative.enabled) return state.PlanPlainDecodes(engine, plan);
   auto& list = state.running(engine);
   for (std::size_t i = 0; i < list.size();) {
     const std::uint32_t slot = list[i];
