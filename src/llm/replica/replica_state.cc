@@ -71,8 +71,7 @@ bool ReplicaState::Admit(std::uint32_t slot, int engine, SimTime now) {
   s.state = SeqState::kRunning;
   s.engine = engine;
   if (s.scheduled < 0) s.scheduled = now;
-  running_[static_cast<std::size_t>(engine)].push_back(slot);
-  ++running_total_;
+  AddToRunning(slot, engine);
   return true;
 }
 
@@ -94,9 +93,19 @@ bool ReplicaState::SwapIn(std::uint32_t slot, int engine, double* stall_s) {
   swap_used_bytes_ -= static_cast<double>(s.kv_tokens) * kv_bytes_per_token_per_gpu_;
   s.state = SeqState::kRunning;
   s.engine = engine;
+  AddToRunning(slot, engine);
+  return true;
+}
+
+std::int64_t ReplicaState::FinalTokens(const Seq& s) const {
+  const std::int64_t block = std::max<std::int64_t>(1, options_.kv.cache.block_tokens.value());
+  return (s.prompt + s.output + block - 1) / block * block;
+}
+
+void ReplicaState::AddToRunning(std::uint32_t slot, int engine) {
   running_[static_cast<std::size_t>(engine)].push_back(slot);
   ++running_total_;
-  return true;
+  running_final_tokens_ += FinalTokens(seqs_[slot]);
 }
 
 void ReplicaState::RemoveFromRunning(std::uint32_t slot, int engine) {
@@ -105,6 +114,7 @@ void ReplicaState::RemoveFromRunning(std::uint32_t slot, int engine) {
   assert(it != list.end());
   list.erase(it);
   --running_total_;
+  running_final_tokens_ -= FinalTokens(seqs_[slot]);
 }
 
 void ReplicaState::Retire(std::uint32_t slot) {

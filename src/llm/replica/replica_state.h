@@ -95,6 +95,11 @@ class ReplicaState {
     return static_cast<std::int64_t>(running_[static_cast<std::size_t>(engine)].size());
   }
   std::int64_t running_total() const { return running_total_; }
+  // The final lengths (prompt + output, in whole blocks) of every running
+  // sequence, summed: what they will hold at the end. O(1).
+  std::int64_t RunningFinalTokens() const { return running_final_tokens_; }
+  // `s`'s final length in whole blocks.
+  std::int64_t FinalTokens(const Seq& s) const;
 
   // Admits the request in `slot` to `engine`: KV for its prefill target plus
   // its first output token (contiguous: the reservation policy's region),
@@ -181,6 +186,7 @@ class ReplicaState {
   std::size_t ChooseVictim(const std::vector<std::uint32_t>& list, std::size_t first) const;
   void Preempt(std::uint32_t victim, int engine, double* stall_s);
   double SwapSeconds(std::int64_t tokens) const;
+  void AddToRunning(std::uint32_t slot, int engine);
   void RemoveFromRunning(std::uint32_t slot, int engine);
   // After `s` was admitted or extended to s.kv_tokens: the allocator knows it.
   void Told(Seq& s);
@@ -199,7 +205,7 @@ class ReplicaState {
   RingBuffer<std::uint32_t> waiting_;
   std::deque<std::uint32_t> resumable_, swapped_;
   std::vector<std::vector<std::uint32_t>> running_;
-  std::int64_t running_total_ = 0;
+  std::int64_t running_total_ = 0, running_final_tokens_ = 0;
   double swap_used_bytes_ = 0;
   std::uint64_t preemptions_ = 0, swaps_ = 0;
 };

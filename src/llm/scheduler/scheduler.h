@@ -31,7 +31,7 @@ std::unique_ptr<Scheduler> MakeScheduler(BatchingPolicy policy);
 // always under kMaxUtilization; under kGuaranteedNoEvict only if the whole
 // final length (prompt + output, in whole blocks) of every running request
 // and of this one fits the cache together, so no request is ever preempted.
-// O(running requests).
+// O(1) (ReplicaState keeps the running requests' sum).
 bool CapacityAllows(const ReplicaState& state, std::uint32_t slot);
 // Swaps back swapped-out sequences while memory and max_running allow.
 void SwapInWhatFits(ReplicaState& state, int engine, IterationPlan* plan);

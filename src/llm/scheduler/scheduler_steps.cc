@@ -3,24 +3,10 @@
 #include "llm/scheduler/scheduler.h"
 
 namespace fleetlab {
-namespace {
-
-std::int64_t WholeBlocks(std::int64_t tokens, std::int64_t block) { return (tokens + block - 1) / block * block; }
-
-}  // namespace
 
 bool CapacityAllows(const ReplicaState& state, std::uint32_t slot) {
-  const ReplicaOptions& o = state.options();
-  if (o.scheduler.capacity != CapacityPolicy::kGuaranteedNoEvict) return true;
-  const std::int64_t block = std::max<std::int64_t>(1, o.kv.cache.block_tokens.value());
-  const auto final_tokens = [&](std::uint32_t s) {
-    const Seq& q = state.seq(s);
-    return WholeBlocks(q.prompt + q.output, block);
-  };
-  std::int64_t committed = final_tokens(slot);
-  for (int e = 0; e < state.engines(); ++e) {
-    for (const std::uint32_t s : state.running_list(e)) committed += final_tokens(s);
-  }
+  if (state.options().scheduler.capacity != CapacityPolicy::kGuaranteedNoEvict) return true;
+  const std::int64_t committed = state.FinalTokens(state.seq(slot)) + state.RunningFinalTokens();
   return committed <= state.kv().Usage().capacity.value();
 }
 
