@@ -251,7 +251,7 @@ Status ApplyEngine(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   MemoryOptions& m = o->memory;
   m.capacity = MemoryCapacity::kDevice;
   m.budget = e->budget;
-  m.gpu_memory_utilization = e->memory_fraction;
+  m.gpu_memory_utilization = e->MemoryFractionFor(o->hardware.tp);
   m.reserved_bytes = (o->hardware.gpus() > 1 ? e->reserved_gib_multi_gpu : e->reserved_gib) * kBytesPerGiB;
   return Status::Ok();
 }

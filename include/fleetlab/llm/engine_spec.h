@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fleetlab/llm/batching_policy.h"
@@ -29,9 +30,15 @@ enum class MemoryBudget {
   // TensorRT-LLM: what is free after weights, activations and the
   // reservation, times the fraction (kv_cache_free_gpu_memory_fraction).
   kFractionOfFree,
+  // SGLang: total x mem_fraction_static holds the weights and the KV pool
+  // (less the reservation in use when the pool is sized); activations and
+  // CUDA graphs live in the rest, so they are not taken off the KV.
+  kStaticFraction,
 };
 inline constexpr auto kMemoryBudgetNames = MakeEnumNames<MemoryBudget>(
-    {{MemoryBudget::kFractionOfTotal, "fraction_of_total"}, {MemoryBudget::kFractionOfFree, "fraction_of_free"}});
+    {{MemoryBudget::kFractionOfTotal, "fraction_of_total"},
+     {MemoryBudget::kFractionOfFree, "fraction_of_free"},
+     {MemoryBudget::kStaticFraction, "static_fraction"}});
 
 // Which requests an iteration may admit when KV blocks are short.
 enum class CapacityPolicy {
@@ -62,6 +69,17 @@ struct EngineSpec {
   bool prefix_caching = false;
   MemoryBudget budget = MemoryBudget::kFractionOfTotal;
   double memory_fraction = 0.9;
+  // The fraction by tensor-parallel degree where the engine's default
+  // depends on it (SGLang): (minimum TP, fraction), TP ascending; a replica
+  // takes the entry of the largest minimum <= its TP. Empty: memory_fraction.
+  std::vector<std::pair<int, double>> memory_fraction_by_tp;
+  double MemoryFractionFor(int tp) const {
+    double f = memory_fraction;
+    for (const auto& [min_tp, fraction] : memory_fraction_by_tp) {
+      if (tp >= min_tp) f = fraction;
+    }
+    return f;
+  }
   // Per GPU, outside the engine's own tensors: CUDA context, driver,
   // communication buffers; one GPU alone and a GPU of a multi-GPU replica.
   double reserved_gib = 0, reserved_gib_multi_gpu = 0;

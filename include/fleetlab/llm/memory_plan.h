@@ -20,7 +20,8 @@ struct MemoryOptions {
   // reports (an engine profile's choice; catalog.h GpuSpec::MemoryBytes).
   MemoryCapacity capacity = MemoryCapacity::kNominal;
   // How the KV budget follows from it (engine_spec.h): vLLM's fraction of
-  // the total, or TensorRT-LLM's fraction of what is free after the weights.
+  // the total, TensorRT-LLM's fraction of what is free after the weights, or
+  // SGLang's static fraction (weights and KV only).
   MemoryBudget budget = MemoryBudget::kFractionOfTotal;
   // Per GPU, bytes the framework holds outside its tensors (CUDA context,
   // communication buffers): an engine profile's reserved_gib.
@@ -37,8 +38,10 @@ struct MemoryOptions {
 struct MemoryPlan {
   double gpu_memory_bytes = 0;     // memory of one GPU (nominal or device-reported)
   // What weights, activations and KV may use: gpu_memory_bytes x
-  // gpu_memory_utilization - reserved (fraction of total); gpu_memory_bytes
-  // - reserved (fraction of free, where the fraction applies to the rest).
+  // gpu_memory_utilization - reserved (fraction of total; a static fraction
+  // the same, less weights and KV only: activations live outside it);
+  // gpu_memory_bytes - reserved (fraction of free, where the fraction
+  // applies to the rest).
   double usable_bytes = 0;
   double reserved_bytes = 0;       // the framework's reservation per GPU
   double weights_bytes_per_gpu = 0;  // the most loaded GPU (first or last stage)

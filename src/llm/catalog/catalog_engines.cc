@@ -1,5 +1,7 @@
 #include "llm/catalog/catalog_engines.h"
 
+#include <algorithm>
+#include <charconv>
 #include <utility>
 #include <vector>
 
@@ -42,6 +44,27 @@ Status ParseEngineScheduler(const json& v, EngineSpec* e) {
   return r.Finish();
 }
 
+// "fraction_by_tp": {"1": 0.88, "2": 0.87, ...}: minimum TP degree -> fraction.
+Status ReadFractionByTp(const json* v, const std::string& path, EngineSpec* e) {
+  if (v == nullptr) return Status::Ok();
+  if (!v->is_object() || v->empty()) {
+    return Status::InvalidArgument(path + ": must be an object of TP degree -> fraction " + Got(*v));
+  }
+  for (const auto& [key, value] : v->items()) {
+    int tp = 0;
+    const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), tp);
+    if (error != std::errc{} || end != key.data() + key.size() || tp < 1 || tp > 1024) {
+      return Status::InvalidArgument(fmt::format("{}: keys must be TP degrees 1 ... 1024 (got \"{}\")", path, key));
+    }
+    if (!value.is_number() || !(value.get<double>() > 0 && value.get<double>() <= 1)) {
+      return Status::InvalidArgument(fmt::format("{}.{}: must be a fraction in (0, 1] {}", path, key, Got(value)));
+    }
+    e->memory_fraction_by_tp.emplace_back(tp, value.get<double>());
+  }
+  std::sort(e->memory_fraction_by_tp.begin(), e->memory_fraction_by_tp.end());
+  return Status::Ok();
+}
+
 Status ParseEngineMemory(const json& v, EngineSpec* e) {
   FieldReader r(v, "memory");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
@@ -50,6 +73,7 @@ Status ParseEngineMemory(const json& v, EngineSpec* e) {
   FLEETLAB_RETURN_IF_ERROR(r.Number("reserved_gib", &e->reserved_gib, Range::Between(0, 1024)));
   e->reserved_gib_multi_gpu = e->reserved_gib;
   FLEETLAB_RETURN_IF_ERROR(r.Number("reserved_gib_multi_gpu", &e->reserved_gib_multi_gpu, Range::Between(0, 1024)));
+  FLEETLAB_RETURN_IF_ERROR(ReadFractionByTp(r.Child("fraction_by_tp"), "memory.fraction_by_tp", e));
   return r.Finish();
 }
 

@@ -3,6 +3,7 @@
 // engine's own logs, and TensorRT-LLM's guaranteed-no-evict admission.
 #include <cmath>
 #include <string>
+#include <tuple>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -86,6 +87,42 @@ TEST(EngineProfileTest, DeviceMemoryAndEachEnginesBudgetOnLlama70BTp2) {
   same.max_batch_tokens = v.memory.max_batch_tokens;  // the same activation workspace for the hand figures
   EXPECT_EQ(PlanMemory(v.hardware, v.memory).kv_capacity.value(), 8442);
   EXPECT_EQ(PlanMemory(Replica(trt).hardware, same).kv_capacity.value(), 54576);
+}
+
+// SGLang's static fraction on Llama-3-70B bf16: weights and KV share
+// device memory x mem_fraction_static (0.85 at TP4, 0.81 at TP8), less the
+// 4.0 GiB reservation; activations live outside it. TP4: 81,559 x 2^20 x
+// 0.85 - 4 x 2^30 - 35,276,193,792 = 33,121,527,398.4 B / 81,920 B per token
+// per GPU = 404,315 tokens; TP8: x 0.81 - 4 x 2^30 - 17,638,096,896 =
+// 47,338,791,895.04 B / 40,960 = 1,155,732. Prefill batches of 8,192 tokens
+// on an 80 GB GPU, 2,048 on an L4 (23,034 MiB, under SGLang's 25,000 MB).
+TEST(EngineProfileTest, SglangStaticFractionFollowsTheTpDegree) {
+  for (const auto& [tp, fraction, tokens] : {std::tuple{4, 0.85, 404315}, std::tuple{8, 0.81, 1155732}}) {
+    auto s = Parse({{"model", "llama-3-70b"}, {"gpu", "h100-sxm"}, {"engine", "sglang"}, {"tp", tp}});
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    const ReplicaOptions& o = Replica(s);
+    EXPECT_DOUBLE_EQ(o.memory.gpu_memory_utilization, fraction) << "TP" << tp;
+    EXPECT_EQ(o.memory.budget, MemoryBudget::kStaticFraction);
+    EXPECT_EQ(PlanMemory(o.hardware, o.memory).kv_capacity.value(), tokens) << "TP" << tp;
+    EXPECT_EQ(o.scheduler.policy, BatchingPolicy::kContinuous);
+    EXPECT_EQ(o.scheduler.max_batch_tokens, 8192);
+  }
+  auto l4 = Parse({{"model", "llama-3.2-1b"}, {"gpu", "l4"}, {"engine", "sglang"}});
+  ASSERT_TRUE(l4.ok()) << l4.status().message();
+  EXPECT_EQ(Replica(l4).scheduler.max_batch_tokens, 2048);
+  EXPECT_DOUBLE_EQ(Replica(l4).memory.gpu_memory_utilization, 0.88);
+}
+
+// A fraction_by_tp that is not TP degree -> fraction is refused, naming it.
+TEST(EngineProfileTest, AFractionByTpMustMapTpDegreesToFractions) {
+  for (const char* bad : {R"({"0": 0.9})", R"({"two": 0.9})", R"({"2": 1.5})", R"([0.9])", R"({})"}) {
+    json engine = json::parse(R"({"id": "x", "name": "x", "scheduler": {"policy": "continuous"},
+                                  "memory": {"budget": "static_fraction", "fraction": 0.9}})");
+    engine["memory"]["fraction_by_tp"] = json::parse(bad);
+    auto c = Catalog::LoadFiles({{"engines/x.json", engine.dump()}});
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.status().message().find("memory.fraction_by_tp"), std::string::npos) << c.status().message();
+  }
 }
 
 // On an L4 with a small KV budget, packing requests (max_utilization)

@@ -139,8 +139,14 @@ double WindowKvBytesPerGpu(const ReplicaHardware& hw, const MemoryOptions& o) {
   return layers_per_stage * static_cast<double>(m.sliding_window) * sequences * KvBytesPerTokenPerLayerPerGpu(hw);
 }
 
+// The activation workspace the budget must hold: none under a static
+// fraction (SGLang keeps activations and CUDA graphs outside it).
+double BudgetedActivation(const MemoryOptions& o, const MemoryPlan& p) {
+  return o.budget == MemoryBudget::kStaticFraction ? 0.0 : p.activation_bytes_per_gpu;
+}
+
 std::string Reason(const ReplicaHardware& hw, const MemoryOptions& o, const MemoryPlan& p) {
-  const double needed = p.weights_bytes_per_gpu + p.activation_bytes_per_gpu;
+  const double needed = p.weights_bytes_per_gpu + BudgetedActivation(o, p);
   if (p.weights_bytes_per_gpu > p.usable_bytes) {
     return fmt::format("weights need {} per GPU {} but {}", Gb(p.weights_bytes_per_gpu), Layout(hw),
                        Offer(hw, p, o));
@@ -176,7 +182,7 @@ MemoryPlan PlanMemory(const ReplicaHardware& hw, const MemoryOptions& options) {
   PlanWeights(hw, &p);
   p.activation_bytes_per_gpu = ActivationBytes(hw, options);
   p.window_kv_bytes_per_gpu = WindowKvBytesPerGpu(hw, options);
-  const double fixed = p.weights_bytes_per_gpu + p.activation_bytes_per_gpu + p.window_kv_bytes_per_gpu;
+  const double fixed = p.weights_bytes_per_gpu + BudgetedActivation(options, p) + p.window_kv_bytes_per_gpu;
   p.kv_bytes_per_gpu = std::max(0.0, p.usable_bytes - fixed) * (of_free ? options.gpu_memory_utilization : 1.0);
   p.kv_bytes_per_token_per_gpu = KvBytesPerTokenPerGpu(hw);
   p.kv_capacity = Tokens(static_cast<std::int64_t>(std::floor(p.kv_bytes_per_gpu / p.kv_bytes_per_token_per_gpu)) *
