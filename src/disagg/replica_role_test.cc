@@ -27,7 +27,7 @@ class Listener final : public CompletionListener {
 ReplicaOptions Options(ReplicaRole role) {
   auto s = ParseScenario(json::parse(R"({"replica": {"model": "llama-3-8b", "gpu": "h100-sxm"}})"), "");
   EXPECT_TRUE(s.ok()) << s.status().message();
-  ReplicaOptions o = s.ok() ? *s->replica : ReplicaOptions{};
+  ReplicaOptions o = s.ok() ? *s->replica() : ReplicaOptions{};
   o.role = role;
   return o;
 }
