@@ -4,6 +4,8 @@
 // Compare them as ratios within one run (--benchmark_filter='Scale').
 #include <sys/resource.h>
 
+#include <variant>
+
 #include <benchmark/benchmark.h>
 
 #include "fleetlab/runner.h"
@@ -45,8 +47,9 @@ void BM_ScaleFleetReplicas(benchmark::State& state) {
                  "requests": 100, "warmup_requests": 0},
     "replica": {"model": "llama-3-8b", "gpu": "h100-sxm", "tp": 1},
     "fleet": {"router": {"policy": "least_outstanding"}, "replicas": 1}})");
-  s.fleet->replicas = replicas;
-  if (two) s.fleet->router.policy = RouterPolicy::kPowerOfTwo;
+  FleetOptions& fleet = *std::get<ReplicaSystem>(s.system).fleet;
+  fleet.replicas = replicas;
+  if (two) fleet.router.policy = RouterPolicy::kPowerOfTwo;
   const double capacity = RunScenario(s)->capacity_per_s;
   s.workload.arrival.rate_per_s = 0.45 * capacity;
   s.workload.requests = 200ull * replicas;

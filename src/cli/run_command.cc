@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include <fmt/format.h>
@@ -53,10 +54,11 @@ Result<Scenario> Load(const ScenarioArgs& args) {
 // --timeline traces LLM replicas; --requests is a CSV file.
 Status CheckOutputs(const Scenario& s, const std::string& timeline, const std::string& requests) {
   if (!timeline.empty() && !s.llm()) {
+    const bool path = std::holds_alternative<RequestPath>(s.system);
     return Status::InvalidArgument(fmt::format("--timeline: scenario \"{}\" has no LLM replica to trace (it is a {}); "
                                                "the timeline shows LLM iterations and request phases. Use --requests "
                                                "FILE.csv for every request's times", s.name,
-                                               s.path ? "request path" : "service station"));
+                                               path ? "request path" : "service station"));
   }
   if (!timeline.empty() && !EndsWith(timeline, ".json") && !EndsWith(timeline, ".json.gz")) {
     return Status::InvalidArgument(fmt::format("--timeline {}: must end in .json or .json.gz", timeline));

@@ -5,6 +5,7 @@
 // (Mitzenmacher, "How Useful Is Old Information?", IEEE TPDS 2000), and
 // determinism.
 #include <cmath>
+#include <variant>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -23,11 +24,13 @@ Scenario Fleet(RouterPolicy policy, std::uint64_t requests, double report_interv
   s.workload.arrival.rate_per_s = 720;
   s.workload.requests = requests;
   s.workload.warmup_requests = 5'000;
-  s.station.service_s = Distribution::Exponential(0.010);
-  s.fleet = FleetOptions{};
-  s.fleet->replicas = 8;
-  s.fleet->router.policy = policy;
-  s.fleet->router.report_interval_s = report_interval_s;
+  StationSystem stations;
+  stations.station.service_s = Distribution::Exponential(0.010);
+  stations.fleet = FleetOptions{};
+  stations.fleet->replicas = 8;
+  stations.fleet->router.policy = policy;
+  stations.fleet->router.report_interval_s = report_interval_s;
+  s.system = std::move(stations);
   return s;
 }
 
@@ -101,7 +104,7 @@ TEST(FleetValidation, StaleLoadReportsHerdRequests) {
   const Report live = MustRun(Fleet(RouterPolicy::kLeastOutstanding, 200'000));
   const Report stale = MustRun(Fleet(RouterPolicy::kLeastOutstanding, 200'000, 0.100));
   Scenario counted = Fleet(RouterPolicy::kLeastOutstanding, 200'000, 0.100);
-  counted.fleet->router.count_own_sends = true;
+  std::get<StationSystem>(counted.system).fleet->router.count_own_sends = true;
   const Report own = MustRun(counted);
   std::cout << fmt::format("  least outstanding P99 e2e: live {:.1f} ms, reports every 100 ms {:.1f} ms, "
                            "same plus own sends {:.1f} ms\n", live.e2e_ms.p99, stale.e2e_ms.p99, own.e2e_ms.p99);
@@ -122,10 +125,10 @@ TEST(FleetValidation, SameSeedSameReportBitForBit) {
 // A fleet of one is the lone station: the same streams, the same samples.
 TEST(FleetValidation, AFleetOfOneIsTheStationItself) {
   Scenario fleet = Fleet(RouterPolicy::kPowerOfTwo, 20'000);
-  fleet.fleet->replicas = 1;
+  std::get<StationSystem>(fleet.system).fleet->replicas = 1;
   fleet.workload.arrival.rate_per_s = 90;
   Scenario alone = fleet;
-  alone.fleet.reset();
+  std::get<StationSystem>(alone.system).fleet.reset();
   const Report a = MustRun(fleet), b = MustRun(alone);
   EXPECT_EQ(a.e2e_ms.p99, b.e2e_ms.p99);
   EXPECT_EQ(a.e2e_ms.mean, b.e2e_ms.mean);

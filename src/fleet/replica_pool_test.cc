@@ -23,7 +23,7 @@ class Listener final : public CompletionListener {
 ReplicaOptions Options() {
   auto s = ParseScenario(json::parse(R"({"replica": {"model": "llama-3-8b", "gpu": "h100-sxm"}})"), "");
   EXPECT_TRUE(s.ok()) << s.status().message();
-  return s.ok() ? *s->replica : ReplicaOptions{};
+  return s.ok() ? *s->replica() : ReplicaOptions{};
 }
 
 Request Make(std::uint64_t id, bool measured) {

@@ -23,7 +23,7 @@ Scenario OnPath(double rate, std::uint64_t requests, std::vector<StageOptions> s
   s.workload.arrival.rate_per_s = rate;
   s.workload.requests = requests;
   s.workload.warmup_requests = 0;
-  s.path = PathOptions{std::move(stages)};
+  s.system = RequestPath{PathOptions{std::move(stages)}};
   return s;
 }
 

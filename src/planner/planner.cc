@@ -12,6 +12,7 @@
 #include <optional>
 #include <thread>
 #include <utility>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -137,7 +138,7 @@ Scenario SaturationScenario(const ReplicaOptions& replica, std::int64_t users, c
   const auto n = static_cast<std::uint64_t>(users);
   w.warmup_requests = std::max(r.warmup, n);
   w.requests = std::max(r.requests, w.warmup_requests + 2 * n);
-  s.replica = replica;
+  s.system = ReplicaSystem{replica, std::nullopt, {}};
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 #include <utility>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -89,7 +90,7 @@ Scenario DisaggScenario(const PdShape& shape, const ReplicaOptions& prefill, con
   d.decode = Pool(decode, shape.decode_replicas, /*decode=*/true, r);
   d.link.link = link;
   d.link.lanes = static_cast<std::uint32_t>(shape.prefill_replicas);
-  s.disaggregation = std::move(d);
+  s.system = DisaggregatedPools{std::move(d)};
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -37,13 +38,14 @@ Scenario LoadScenario(const ReplicaOptions& replica, const PlanRequest& r, int r
   ReplicaOptions o = replica;
   o.slo.ttft_s = r.ttft_slo_s;  // counted for attainment only: the run is the same
   o.slo.tpot_s = r.tpot_slo_s;
-  s.replica = o;
+  ReplicaSystem system{o, std::nullopt, {}};
   if (replicas > 1) {
     FleetOptions fleet;
     fleet.replicas = static_cast<std::uint32_t>(replicas);
     fleet.router.policy = RouterPolicy::kLeastOutstanding;
-    s.fleet = fleet;
+    system.fleet = fleet;
   }
+  s.system = std::move(system);
   return s;
 }
 

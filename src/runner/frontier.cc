@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 #include <type_traits>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -93,7 +94,7 @@ double UnloadedP99Ms(const StationOptions& station, std::uint64_t seed) {
 // further output token at batch 1 (context at mid-answer), for 20,000
 // requests drawn like the workload's (or the trace's).
 double UnloadedP99MsLlm(const Scenario& s, FrontierMetric metric) {
-  auto perf = MakeRooflineModel(s.replica->hardware);
+  auto perf = MakeRooflineModel(s.replica()->hardware);
   if (!perf.ok()) return 0;
   Rng rng = RandomStreams(s.seed).Stream(StreamId::kUnloadedLatency);
   const RequestSizeOptions& sizes = s.workload.sizes;
@@ -132,6 +133,15 @@ double UnloadedP99MsPath(const Scenario& base) {
   return r.ok() ? r->e2e_ms.p99 : 0.0;
 }
 
+// The p99 of a request alone in base's system, by its kind (CheckFrontier
+// has refused disaggregated pools).
+double UnloadedP99MsOf(const Scenario& base, FrontierMetric metric) {
+  if (base.replica()) return UnloadedP99MsLlm(base, metric);
+  if (std::holds_alternative<RequestPath>(base.system)) return UnloadedP99MsPath(base);
+  const StationOptions* station = base.station();
+  return station ? UnloadedP99Ms(*station, base.seed) : 0.0;
+}
+
 double ReferenceP99Ms(double unloaded_p99_ms, double rate_per_s, double capacity_per_s) {
   if (!(capacity_per_s > 0) || rate_per_s >= capacity_per_s) return std::numeric_limits<double>::quiet_NaN();
   return unloaded_p99_ms / (1.0 - rate_per_s / capacity_per_s);
@@ -156,7 +166,7 @@ Result<double> MeasureCapacity(const Scenario& base, const FrontierOptions& opti
   if (!(estimate > 0) || !std::isfinite(estimate)) {
     return Status::InvalidArgument("frontier: the scenario has no finite capacity to take loads of");
   }
-  if (!base.replica) {
+  if (!base.replica()) {
     *source = "exact";
     return estimate;
   }
@@ -176,11 +186,12 @@ Result<double> MeasureCapacity(const Scenario& base, const FrontierOptions& opti
 }
 
 Status CheckFrontier(const Scenario& base, const FrontierOptions& options) {
-  if (base.disaggregation) {  // its unloaded baseline (prefill + transfer + decode) is not modelled yet
+  // A disaggregated system's unloaded baseline (prefill + transfer + decode) is not modelled yet.
+  if (std::holds_alternative<DisaggregatedPools>(base.system)) {
     return Status::InvalidArgument("frontier: not available for a \"disaggregation\" scenario yet; sweep "
                                    "workload.arrival.rate_per_s with fleetlab run --set instead");
   }
-  if (options.metric == FrontierMetric::kTtft && !base.replica) {
+  if (options.metric == FrontierMetric::kTtft && !base.replica()) {
     return Status::InvalidArgument("--metric ttft: needs a scenario with an LLM \"replica\" (a station has no first token)");
   }
   if (base.workload.mode != LoadMode::kOpen) {
@@ -240,9 +251,7 @@ Frontier FinishFrontier(const Scenario& base, const FrontierOptions& options, Fr
   f.capacity_source = std::move(capacity.source);
   f.knee_factor = options.knee_factor;
   f.metric = options.metric;
-  f.unloaded_p99_ms = base.replica ? UnloadedP99MsLlm(base, options.metric)
-                      : base.path  ? UnloadedP99MsPath(base)
-                                   : UnloadedP99Ms(base.station, base.seed);
+  f.unloaded_p99_ms = UnloadedP99MsOf(base, options.metric);
   FindKnee(f.rates_per_s, p99, f.knee_factor * f.unloaded_p99_ms, &f.knee_index, &f.knee_rate_per_s);
   return f;
 }

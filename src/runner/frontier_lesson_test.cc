@@ -2,6 +2,7 @@
 // capacity, the M/M/1 reference on the same axes, the knee as a plotted
 // point, and an LLM replica's capacity measured at saturation.
 #include <cmath>
+#include <variant>
 
 #include <gtest/gtest.h>
 
@@ -19,7 +20,7 @@ Scenario Mm1(std::uint64_t requests) {
   s.workload.arrival.rate_per_s = 50;
   s.workload.requests = requests;
   s.workload.warmup_requests = 1000;
-  s.station.service_s = Distribution::Exponential(0.010);  // mu = 100/s
+  std::get<StationSystem>(s.system).station.service_s = Distribution::Exponential(0.010);  // mu = 100/s
   return s;
 }
 

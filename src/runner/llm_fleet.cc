@@ -4,13 +4,13 @@
 
 namespace fleetlab {
 
-Result<std::unique_ptr<SystemUnderLoad>> LlmFleet::Build(const Scenario& s, const RandomStreams& streams,
+Result<std::unique_ptr<SystemUnderLoad>> LlmFleet::Build(const ReplicaSystem& s, const RandomStreams& streams,
                                                          Simulator& sim, CompletionListener* listener,
                                                          const RunHooks& hooks, SimDuration horizon) {
   std::unique_ptr<LlmFleet> sys(new LlmFleet(horizon));
   const std::uint32_t n = s.fleet ? s.fleet->replicas : 1;
   for (std::uint32_t i = 0; i < n; ++i) {
-    auto added = sys->pool_.Add(s.ReplicaOf(i), streams, i, listener, sim);
+    auto added = sys->pool_.Add(s.Member(i), streams, i, listener, sim);
     if (!added.ok()) return added.status();
     LlmReplica* rep = *added;
     rep->SetRequestLog(hooks.requests, i, RequestPool::kNone);
@@ -32,7 +32,7 @@ void LlmFleet::Fill(const Scenario& s, SimTime end, Report* r) const {
   r->utilization = pool.llm.busy_fraction;
   r->mean_batch_size = pool.llm.mean_batch_size;
   r->llm = std::move(pool.llm);
-  if (s.fleet) r->fleet = std::move(pool.fleet);
+  if (s.fleet()) r->fleet = std::move(pool.fleet);
 }
 
 }  // namespace fleetlab

@@ -13,10 +13,10 @@ namespace fleetlab {
 class LlmFleet final : public SystemUnderLoad {
  public:
   // Builds s.fleet's replicas (one without a fleet), replica i from
-  // s.ReplicaOf(i) drawing from stream index i, and the router from
-  // Stream(StreamId::kRouting). REQUIRES: s validated, s.replica set;
+  // s.Member(i) drawing from stream index i, and the router from
+  // Stream(StreamId::kRouting). REQUIRES: s validated;
   // streams, sim, listener and the hooks' targets outlive the system.
-  static Result<std::unique_ptr<SystemUnderLoad>> Build(const Scenario& s, const RandomStreams& streams,
+  static Result<std::unique_ptr<SystemUnderLoad>> Build(const ReplicaSystem& s, const RandomStreams& streams,
                                                         Simulator& sim, CompletionListener* listener,
                                                         const RunHooks& hooks, SimDuration horizon);
 
@@ -28,7 +28,7 @@ class LlmFleet final : public SystemUnderLoad {
     return true;
   }
   // Capacity: the replicas' estimates summed; utilisation and batch size:
-  // the combined LLM report's; the fleet part when s.fleet is set.
+  // the combined LLM report's; the fleet part when s.fleet() is set.
   void Fill(const Scenario& s, SimTime end, Report* r) const override;
 
  private:

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -88,9 +89,8 @@ bool SplitForFleet(const FleetOptions& fleet, StationArrivals* a) {
 // A batching station: the analytic model takes Poisson arrivals and a
 // deterministic batch cost f + p k; a random service part X is folded in by
 // its mean (f + E[X]), and the method says so.
-AnalyticPrediction PredictBatching(const Scenario& s, const StationArrivals& in) {
+AnalyticPrediction PredictBatching(const StationOptions& st, const StationArrivals& in) {
   const double lambda = in.lambda;
-  const StationOptions& st = s.station;
   analytic::BatchStationModel m;
   m.lambda = lambda;
   m.servers = static_cast<int>(st.servers);
@@ -116,20 +116,24 @@ AnalyticPrediction PredictBatching(const Scenario& s, const StationArrivals& in)
 }  // namespace
 
 AnalyticPrediction PredictScenario(const Scenario& s) {
-  // Closed loops, finite waiting rooms and LLM replicas have no closed form here.
-  if (s.llm() || s.path || !s.fleet_stations.empty() || s.workload.mode != LoadMode::kOpen || s.station.queue_capacity.has_value()) return {};
+  // Closed loops, finite waiting rooms, LLM replicas, request paths and
+  // fleets of unlike stations have no closed form here.
+  const auto* sys = std::get_if<StationSystem>(&s.system);
+  if (sys == nullptr || !sys->members.empty() || s.workload.mode != LoadMode::kOpen) return {};
+  const StationOptions& st = sys->station;
+  if (st.queue_capacity.has_value()) return {};
   // A time-varying rate has no stationary prediction.
   if (s.workload.arrival.profile.kind != RateProfileOptions::Kind::kConstant) return {};
   const ArrivalProcess arrivals(s.workload.arrival, s.trace);
   StationArrivals in{arrivals.MeanRate(), arrivals.VariabilitySquared(),
                      s.workload.arrival.kind == ArrivalKind::kPoisson, ""};
-  if (s.fleet && !SplitForFleet(*s.fleet, &in)) return {};
-  if (s.station.batching.max_batch > 1) return PredictBatching(s, in);
+  if (sys->fleet && !SplitForFleet(*sys->fleet, &in)) return {};
+  if (st.batching.max_batch > 1) return PredictBatching(st, in);
   analytic::StationModel m;
   m.lambda = in.lambda;
   m.ca2 = in.ca2;
-  m.servers = static_cast<int>(s.station.servers);
-  m.service = SingleServiceLaw(s.station);
+  m.servers = static_cast<int>(st.servers);
+  m.service = SingleServiceLaw(st);
   AnalyticPrediction a = FromStation(analytic::PredictStation(m));
   a.method = in.note + a.method;
   return a;

@@ -5,6 +5,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <cmath>
+#include <variant>
 
 #include "fleetlab/runner.h"
 
@@ -24,18 +25,19 @@ Distribution ServiceLaw(int family, double mean_s, double cv) {
 Scenario RandomScenario(bool with_warmup) {
   Scenario s;
   s.seed = *rc::gen::inRange<std::uint64_t>(1, 1'000'000);
-  s.station.servers = *rc::gen::inRange<std::uint32_t>(1, 5);
+  StationOptions& station = std::get<StationSystem>(s.system).station;
+  station.servers = *rc::gen::inRange<std::uint32_t>(1, 5);
   const int family = *rc::gen::inRange(0, 4);
   const double mean_s = *rc::gen::inRange(1, 21) * 1e-3;
   const double cv = *rc::gen::inRange(3, 21) / 10.0;
-  s.station.service_s = ServiceLaw(family, mean_s, cv);
-  s.station.batching.max_batch = *rc::gen::inRange<std::uint32_t>(1, 9);
-  s.station.batching.window_s = *rc::gen::inRange(0, 11) * 1e-3;
-  s.station.batching.per_item_s = *rc::gen::inRange(0, 3) * 1e-3;
-  if (*rc::gen::inRange(0, 4) == 0) s.station.queue_capacity = *rc::gen::inRange<std::uint64_t>(0, 20);
+  station.service_s = ServiceLaw(family, mean_s, cv);
+  station.batching.max_batch = *rc::gen::inRange<std::uint32_t>(1, 9);
+  station.batching.window_s = *rc::gen::inRange(0, 11) * 1e-3;
+  station.batching.per_item_s = *rc::gen::inRange(0, 3) * 1e-3;
+  if (*rc::gen::inRange(0, 4) == 0) station.queue_capacity = *rc::gen::inRange<std::uint64_t>(0, 20);
   const double load = *rc::gen::inRange(5, 96) / 100.0;
   s.workload.arrival.kind = static_cast<ArrivalKind>(*rc::gen::inRange(0, 4));  // all but trace
-  s.workload.arrival.rate_per_s = load * s.station.Capacity();
+  s.workload.arrival.rate_per_s = load * station.Capacity();
   s.workload.arrival.cv = cv;
   s.workload.requests = 3000;
   s.workload.warmup_requests = with_warmup ? 300 : 0;
@@ -75,8 +77,9 @@ RC_GTEST_PROP(ReportProperties, ThroughputNeverExceedsOfferedLoadOrCapacity, ())
   // Capacity bounds throughput up to the random luck of short services; with
   // deterministic service times it is a hard bound (plus one round of batches
   // in flight at the window's edge).
-  const double edge = s.station.servers * s.station.batching.max_batch / r.window_s;
-  if (s.station.service_s.kind() == Distribution::Kind::kDeterministic) {
+  const StationOptions& station = *s.station();
+  const double edge = station.servers * station.batching.max_batch / r.window_s;
+  if (station.service_s.kind() == Distribution::Kind::kDeterministic) {
     RC_ASSERT(r.throughput_rps <= r.capacity_per_s + edge + 1e-9);
   } else {
     RC_ASSERT(r.throughput_rps <= 1.25 * r.capacity_per_s + edge);

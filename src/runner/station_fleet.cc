@@ -4,7 +4,7 @@
 
 namespace fleetlab {
 
-Result<std::unique_ptr<SystemUnderLoad>> StationFleet::Build(const Scenario& s, const RandomStreams& streams,
+Result<std::unique_ptr<SystemUnderLoad>> StationFleet::Build(const StationSystem& s, const RandomStreams& streams,
                                                              Simulator& sim, CompletionListener* listener) {
   std::unique_ptr<StationFleet> sys(new StationFleet());
   const std::uint32_t n = s.fleet ? s.fleet->replicas : 1;
@@ -12,7 +12,7 @@ Result<std::unique_ptr<SystemUnderLoad>> StationFleet::Build(const Scenario& s, 
   for (std::uint32_t i = 0; i < n; ++i) {
     sys->tallies_.push_back(std::make_unique<CompletionTally>(listener));
     sys->stations_.push_back(
-        std::make_unique<Station>(s.StationOf(i), streams.Stream(StreamId::kService, i), sys->tallies_.back().get()));
+        std::make_unique<Station>(s.Member(i), streams.Stream(StreamId::kService, i), sys->tallies_.back().get()));
     Station* st = sys->stations_.back().get();
     st->Attach(sim);
     sys->probes_.push_back(std::make_unique<StationProbe>(st));
@@ -63,7 +63,7 @@ void StationFleet::Fill(const Scenario& s, SimTime end, Report* r) const {
     batched += st.batched_requests();
   }
   r->mean_batch_size = batches > 0 ? static_cast<double>(batched) / static_cast<double>(batches) : 0.0;
-  if (s.fleet) r->fleet = FleetFigures(*s.fleet, end, r->window_s, std::move(busy));
+  if (s.fleet()) r->fleet = FleetFigures(*s.fleet(), end, r->window_s, std::move(busy));
 }
 
 FleetReport StationFleet::FleetFigures(const FleetOptions& fleet, SimTime end, double window_s,

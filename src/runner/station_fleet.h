@@ -16,10 +16,10 @@ namespace fleetlab {
 class StationFleet final : public SystemUnderLoad {
  public:
   // Builds s.fleet's stations (one without a fleet), station i from
-  // s.StationOf(i) drawing from Stream(StreamId::kService, i), and the
+  // s.Member(i) drawing from Stream(StreamId::kService, i), and the
   // router from Stream(StreamId::kRouting). REQUIRES: s validated; streams,
   // sim and listener outlive the system.
-  static Result<std::unique_ptr<SystemUnderLoad>> Build(const Scenario& s, const RandomStreams& streams,
+  static Result<std::unique_ptr<SystemUnderLoad>> Build(const StationSystem& s, const RandomStreams& streams,
                                                         Simulator& sim, CompletionListener* listener);
 
   RequestTarget* target() const override { return target_; }
@@ -27,7 +27,7 @@ class StationFleet final : public SystemUnderLoad {
   void ResetStatistics(SimTime now) override;
   bool CloseWindow(SimTime now) override;
   // Capacity: the stations' exact capacities summed; utilisation: the mean
-  // busy share of each station's servers; the fleet part when s.fleet is set.
+  // busy share of each station's servers; the fleet part when s.fleet() is set.
   void Fill(const Scenario& s, SimTime end, Report* r) const override;
 
  private:

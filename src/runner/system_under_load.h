@@ -1,6 +1,7 @@
 // SystemUnderLoad: the system a run loads, built from a scenario and
-// attached to a simulator. One implementation per shape (SystemShape);
-// BuildSystem is the one place that decides which. The runner and the
+// attached to a simulator. One implementation per shape (SystemShape), one
+// shape per kind of Scenario::system (scenario/system.h); BuildSystem is the
+// one place that decides which, by visiting that variant. The runner and the
 // collector see only this interface.
 #pragma once
 

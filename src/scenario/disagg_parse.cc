@@ -132,7 +132,7 @@ Status ParseDisaggregationSection(const json& value, const FieldReader& top, con
   }
   auto d = ParseDisaggregation(value, *catalog);
   if (!d.ok()) return d.status();
-  s->disaggregation = std::move(d).value();
+  s->system = DisaggregatedPools{std::move(d).value()};
   return Status::Ok();
 }
 

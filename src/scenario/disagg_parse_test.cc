@@ -1,5 +1,7 @@
 // Parsing the "disaggregation" object: what it sets, and errors that name
 // the field's path and the allowed values.
+#include <variant>
+
 #include <gtest/gtest.h>
 
 #include "fleetlab/scenario/parse.h"
@@ -25,10 +27,11 @@ std::string ErrorOf(const json& doc) {
 TEST(DisaggParseTest, ReadsBothPoolsAndTheLink) {
   auto s = ParseScenario(Valid(), "");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  ASSERT_TRUE(s->disaggregation);
+  const auto* pools = std::get_if<DisaggregatedPools>(&s->system);
+  ASSERT_TRUE(pools);
   EXPECT_TRUE(s->llm());
-  EXPECT_FALSE(s->replica);
-  const DisaggregationOptions& d = *s->disaggregation;
+  EXPECT_FALSE(s->replica());
+  const DisaggregationOptions& d = pools->disaggregation;
   EXPECT_EQ(d.prefill.replicas, 2u);
   EXPECT_EQ(d.prefill.replica.hardware.tp, 4);
   EXPECT_EQ(d.prefill.router.policy, RouterPolicy::kLeastOutstanding);
@@ -46,8 +49,9 @@ TEST(DisaggParseTest, TheLinkDefaultsToThePrefillGpusScaleUpLink) {
   doc["disaggregation"].erase("lanes");
   auto s = ParseScenario(doc, "");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  EXPECT_EQ(s->disaggregation->link.link.id, "nvlink4");
-  EXPECT_EQ(s->disaggregation->link.lanes, 1u);
+  const DisaggregationOptions& d = std::get<DisaggregatedPools>(s->system).disaggregation;
+  EXPECT_EQ(d.link.link.id, "nvlink4");
+  EXPECT_EQ(d.link.lanes, 1u);
 }
 
 TEST(DisaggParseTest, ErrorsNameThePath) {

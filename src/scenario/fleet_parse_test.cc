@@ -1,4 +1,6 @@
 // Parsing the "fleet" object: defaults, units, and errors that name the path.
+#include <variant>
+
 #include <gtest/gtest.h>
 
 #include "fleetlab/runner.h"
@@ -18,23 +20,23 @@ TEST(FleetParseTest, ReadsEveryFieldWithUnits) {
   auto s = ParseScenario(json::parse(R"({"fleet": {"replicas": 4, "router": {"policy": "power_of_two",
                                          "report_interval_ms": 50, "count_own_sends": true}}})"), "");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  ASSERT_TRUE(s->fleet);
-  EXPECT_EQ(s->fleet->replicas, 4u);
-  EXPECT_EQ(s->fleet->router.policy, RouterPolicy::kPowerOfTwo);
-  EXPECT_DOUBLE_EQ(s->fleet->router.report_interval_s, 0.050);
-  EXPECT_TRUE(s->fleet->router.count_own_sends);
+  ASSERT_TRUE(s->fleet());
+  EXPECT_EQ(s->fleet()->replicas, 4u);
+  EXPECT_EQ(s->fleet()->router.policy, RouterPolicy::kPowerOfTwo);
+  EXPECT_DOUBLE_EQ(s->fleet()->router.report_interval_s, 0.050);
+  EXPECT_TRUE(s->fleet()->router.count_own_sends);
 }
 
 TEST(FleetParseTest, DefaultsAndAbsence) {
   auto none = ParseScenario(json::object(), "");
   ASSERT_TRUE(none.ok());
-  EXPECT_FALSE(none->fleet);
+  EXPECT_FALSE(none->fleet());
   auto s = ParseScenario(json::parse(R"({"fleet": {}})"), "");
   ASSERT_TRUE(s.ok());
-  EXPECT_EQ(s->fleet->replicas, 1u);
-  EXPECT_EQ(s->fleet->router.policy, RouterPolicy::kRoundRobin);
-  EXPECT_EQ(s->fleet->router.report_interval_s, 0);
-  EXPECT_FALSE(s->fleet->router.count_own_sends);
+  EXPECT_EQ(s->fleet()->replicas, 1u);
+  EXPECT_EQ(s->fleet()->router.policy, RouterPolicy::kRoundRobin);
+  EXPECT_EQ(s->fleet()->router.report_interval_s, 0);
+  EXPECT_FALSE(s->fleet()->router.count_own_sends);
 }
 
 TEST(FleetParseTest, ErrorsNameThePath) {
@@ -70,8 +72,8 @@ TEST(FleetGroupsTest, MembersDifferByTheirPatch) {
     "fleet": {"router": {"policy": "least_outstanding"},
               "groups": [{"count": 2}, {"count": 1, "station": {"servers": 4}}]}})"), "");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  ASSERT_EQ(s->fleet->replicas, 3u);
-  ASSERT_EQ(s->fleet_stations.size(), 3u);
+  ASSERT_EQ(s->fleet()->replicas, 3u);
+  ASSERT_EQ(std::get<StationSystem>(s->system).members.size(), 3u);
   EXPECT_EQ(s->StationOf(0).servers, 1u);
   EXPECT_EQ(s->StationOf(2).servers, 4u);
   EXPECT_DOUBLE_EQ(s->StationOf(2).service_s.Mean(), 0.010);  // the rest is the scenario's

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <type_traits>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -186,7 +188,7 @@ Status ParseLimits(const json& v, LimitOptions* l) {
   return r.Finish();
 }
 
-Status ParseReplicaSection(const json& v, const Catalog* catalog, Scenario* s) {
+Status ParseReplicaSection(const json& v, const Catalog* catalog, ReplicaOptions* out) {
   Result<Catalog> loaded = Status::NotFound("not loaded");
   if (catalog == nullptr) {
     loaded = Catalog::LoadDefault();
@@ -195,19 +197,39 @@ Status ParseReplicaSection(const json& v, const Catalog* catalog, Scenario* s) {
   }
   auto replica = ParseReplica(v, *catalog);
   if (!replica.ok()) return replica.status();
-  s->replica = std::move(replica).value();
+  *out = std::move(replica).value();
+  return Status::Ok();
+}
+
+// `count` members of a heterogeneous fleet, each the group's `merged` replica
+// or station.
+Status AddMembers(const json& merged, const std::string& path, std::uint32_t count, const Catalog* catalog,
+                  ReplicaSystem* sys) {
+  ReplicaOptions one;
+  FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(merged, catalog, &one).WithContext(path));
+  sys->members.insert(sys->members.end(), count, one);
+  return Status::Ok();
+}
+
+Status AddMembers(const json& merged, const std::string& path, std::uint32_t count, const Catalog*,
+                  StationSystem* sys) {
+  StationOptions one;
+  FLEETLAB_RETURN_IF_ERROR(ParseStation(merged, path + ".station", nullptr, &one));
+  sys->members.insert(sys->members.end(), count, one);
   return Status::Ok();
 }
 
 // One group of a heterogeneous fleet: `count` members whose station or
-// replica is the scenario's with the group's fields patched in.
-Status ParseGroup(const json& doc, const json& g, const std::string& path, const Catalog* catalog, Scenario* s) {
+// replica is the scenario's with the group's fields patched in. System is
+// StationSystem or ReplicaSystem.
+template <class System>
+Status ParseGroup(const json& doc, const json& g, const std::string& path, const Catalog* catalog, System* sys) {
   FieldReader r(g, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   std::uint32_t count = 0;
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("count", &count, Range::Between(1, 10000)));
   if (count == 0) return Status::InvalidArgument(fmt::format("{}.count: missing; must be an integer >= 1", path));
-  const char* kind = doc.contains("replica") ? "replica" : "station";
+  const char* kind = std::is_same_v<System, ReplicaSystem> ? "replica" : "station";
   for (const char* other : {"replica", "station"}) {
     if (std::string(other) != kind && r.Has(other)) {
       return Status::InvalidArgument(fmt::format("{}.{}: this fleet is made of {}s; patch \"{}\" instead", path,
@@ -220,20 +242,14 @@ Status ParseGroup(const json& doc, const json& g, const std::string& path, const
     merged.merge_patch(*patch);
   }
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  Scenario one;
-  if (std::string(kind) == "replica") {
-    FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(merged, catalog, &one).WithContext(path));
-    s->fleet_replicas.insert(s->fleet_replicas.end(), count, *one.replica);
-  } else {
-    FLEETLAB_RETURN_IF_ERROR(ParseStation(merged, path + ".station", nullptr, &one.station));
-    s->fleet_stations.insert(s->fleet_stations.end(), count, one.station);
-  }
-  return Status::Ok();
+  return AddMembers(merged, path, count, catalog, sys);
 }
 
-// "fleet", with its optional "groups": [{"count": N, "replica"|"station":
-// {fields that differ}}, ...] for a fleet whose members differ.
-Status ParseFleetSection(const json& doc, const json& f, const Catalog* catalog, Scenario* s) {
+// "fleet" for a system of stations or replicas (System), with its optional
+// "groups": [{"count": N, "replica"|"station": {fields that differ}}, ...]
+// for a fleet whose members differ.
+template <class System>
+Status ParseFleetOf(const json& doc, const json& f, const Catalog* catalog, System* sys) {
   json rest = f;
   json groups;
   if (rest.is_object() && rest.contains("groups")) {
@@ -242,21 +258,37 @@ Status ParseFleetSection(const json& doc, const json& f, const Catalog* catalog,
   }
   auto fleet = ParseFleet(rest);
   if (!fleet.ok()) return fleet.status();
-  s->fleet = *fleet;
+  sys->fleet = *fleet;
   if (groups.is_null()) return Status::Ok();
   if (!groups.is_array() || groups.empty() || groups.size() > 64) {
     return Status::InvalidArgument("fleet.groups: must be an array of 1 to 64 {\"count\", \"replica\" or \"station\"}");
   }
   for (std::size_t i = 0; i < groups.size(); ++i) {
-    FLEETLAB_RETURN_IF_ERROR(ParseGroup(doc, groups[i], fmt::format("fleet.groups[{}]", i), catalog, s));
+    FLEETLAB_RETURN_IF_ERROR(ParseGroup(doc, groups[i], fmt::format("fleet.groups[{}]", i), catalog, sys));
   }
-  const std::size_t n = std::max(s->fleet_stations.size(), s->fleet_replicas.size());
-  if (rest.contains("replicas") && n != s->fleet->replicas) {
+  const std::size_t n = sys->members.size();
+  if (rest.contains("replicas") && n != sys->fleet->replicas) {
     return Status::InvalidArgument(fmt::format("fleet.replicas: {} but the groups' counts add up to {}; give one or "
-                                               "make them agree", s->fleet->replicas, n));
+                                               "make them agree", sys->fleet->replicas, n));
   }
   if (n > 10000) return Status::InvalidArgument(fmt::format("fleet.groups: {} members in all; at most 10000", n));
-  s->fleet->replicas = static_cast<std::uint32_t>(n);
+  sys->fleet->replicas = static_cast<std::uint32_t>(n);
+  return Status::Ok();
+}
+
+// "fleet": of the replica when the scenario has one, else of the station.
+// (Beside "path" or "disaggregation" the parser refuses it, before or after.)
+Status ParseFleetSection(const json& doc, const json& f, const Catalog* catalog, Scenario* s) {
+  if (auto* replicas = std::get_if<ReplicaSystem>(&s->system)) return ParseFleetOf(doc, f, catalog, replicas);
+  return ParseFleetOf(doc, f, catalog, &std::get<StationSystem>(s->system));
+}
+
+// "replica": the system becomes an LLM replica (the parser has refused a
+// "station" beside it).
+Status ParseReplicaSystem(const json& v, const Catalog* catalog, Scenario* s) {
+  ReplicaSystem sys;
+  FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(v, catalog, &sys.replica));
+  s->system = std::move(sys);
   return Status::Ok();
 }
 
@@ -287,8 +319,10 @@ Result<Scenario> ParseScenario(const json& doc, const ParseOptions& o) {
     }
   }
   if (const json* w = r.Child("workload")) FLEETLAB_RETURN_IF_ERROR(ParseWorkload(*w, o, &s));
-  if (const json* st = r.Child("station")) FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, "station", nullptr, &s.station));
-  if (const json* rep = r.Child("replica")) FLEETLAB_RETURN_IF_ERROR(ParseReplicaSection(*rep, catalog, &s));
+  if (const json* st = r.Child("station")) {  // the system is still the default, a lone station
+    FLEETLAB_RETURN_IF_ERROR(ParseStation(*st, "station", nullptr, &std::get<StationSystem>(s.system).station));
+  }
+  if (const json* rep = r.Child("replica")) FLEETLAB_RETURN_IF_ERROR(ParseReplicaSystem(*rep, catalog, &s));
   if (const json* f = r.Child("fleet")) FLEETLAB_RETURN_IF_ERROR(ParseFleetSection(doc, *f, catalog, &s));
   if (const json* p = r.Child("path")) FLEETLAB_RETURN_IF_ERROR(ParsePathSection(*p, catalog, &s));
   if (const json* d = r.Child("deadline")) FLEETLAB_RETURN_IF_ERROR(ParseDeadline(*d, &s));

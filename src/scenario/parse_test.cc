@@ -19,9 +19,9 @@ TEST(ParseScenarioTest, EmptyObjectGivesTheDocumentedDefaults) {
   EXPECT_EQ(s->seed, 1u);
   EXPECT_EQ(s->workload.arrival.kind, ArrivalKind::kPoisson);
   EXPECT_DOUBLE_EQ(s->workload.arrival.rate_per_s, 90);
-  EXPECT_EQ(s->station.servers, 1u);
-  EXPECT_DOUBLE_EQ(s->station.service_s.Mean(), 0.010);
-  EXPECT_FALSE(s->station.queue_capacity.has_value());
+  EXPECT_EQ(s->station()->servers, 1u);
+  EXPECT_DOUBLE_EQ(s->station()->service_s.Mean(), 0.010);
+  EXPECT_FALSE(s->station()->queue_capacity.has_value());
 }
 
 TEST(ParseScenarioTest, ReadsEveryFieldWithUnits) {
@@ -36,10 +36,10 @@ TEST(ParseScenarioTest, ReadsEveryFieldWithUnits) {
   EXPECT_EQ(s->seed, 9u);
   EXPECT_EQ(s->workload.arrival.kind, ArrivalKind::kGamma);
   EXPECT_DOUBLE_EQ(s->workload.arrival.cv, 2);
-  EXPECT_EQ(*s->station.queue_capacity, 7u);
-  EXPECT_DOUBLE_EQ(s->station.service_s.Mean(), 0.004);
-  EXPECT_DOUBLE_EQ(s->station.batching.window_s, 0.002);
-  EXPECT_DOUBLE_EQ(s->station.batching.per_item_s, 0.0005);
+  EXPECT_EQ(*s->station()->queue_capacity, 7u);
+  EXPECT_DOUBLE_EQ(s->station()->service_s.Mean(), 0.004);
+  EXPECT_DOUBLE_EQ(s->station()->batching.window_s, 0.002);
+  EXPECT_DOUBLE_EQ(s->station()->batching.per_item_s, 0.0005);
   EXPECT_EQ(s->limits.max_events, 1000u);
 }
 

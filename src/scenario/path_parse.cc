@@ -246,7 +246,7 @@ Status ParsePathSection(const json& v, const Catalog* catalog, Scenario* s) {
   PathOptions path;
   FLEETLAB_RETURN_IF_ERROR(ParseStages(r.Child("stages"), "path.stages", ref, &path.stages));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
-  s->path = std::move(path);
+  s->system = RequestPath{std::move(path)};
   return Status::Ok();
 }
 

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <limits>
 #include <string>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -135,45 +136,61 @@ struct SystemCounts {
   std::string member_field;  // the field that sizes the members
 };
 
-// `requests`: those the run sends (kInf if not known yet).
-SystemCounts CountLlm(const Scenario& s, double requests) {
+// `requests`: those the run sends (kInf if not known yet); `per_request`:
+// the tokens each carries (prompt + output).
+SystemCounts CountPools(const DisaggregationOptions& d, double requests, double per_request) {
+  SystemCounts c{kDisaggRequestBytes, kLlmEvents, 0, kInf, 0,
+                 "disaggregation.prefill.replicas and disaggregation.decode.replicas"};
+  c.member_bytes = d.prefill.replicas * ReplicaBytes(d.prefill.replica, requests * per_request / d.prefill.replicas) +
+                   d.decode.replicas * ReplicaBytes(d.decode.replica, requests * per_request / d.decode.replicas);
+  const ReplicaHardware& hw = d.prefill.replica.hardware;
+  c.min_s = hw.pp * hw.iteration_overhead_s;
+  return c;
+}
+
+SystemCounts CountReplicas(const ReplicaSystem& sys, double requests, double per_request) {
   SystemCounts c{kLlmRequestBytes, kLlmEvents, 0, kInf, 0, "fleet.replicas"};
-  const double per_request = s.workload.sizes.prompt_tokens.Mean() + s.workload.sizes.output_tokens.Mean();
-  if (s.disaggregation) {
-    const DisaggregationOptions& d = *s.disaggregation;
-    c.request_bytes = kDisaggRequestBytes;
-    c.member_bytes = d.prefill.replicas * ReplicaBytes(d.prefill.replica, requests * per_request / d.prefill.replicas) +
-                     d.decode.replicas * ReplicaBytes(d.decode.replica, requests * per_request / d.decode.replicas);
-    const ReplicaHardware& hw = d.prefill.replica.hardware;
-    c.min_s = hw.pp * hw.iteration_overhead_s;
-    c.member_field = "disaggregation.prefill.replicas and disaggregation.decode.replicas";
-    return c;
-  }
-  const std::size_t n = s.fleet ? s.fleet->replicas : 1;
+  const std::size_t n = sys.fleet ? sys.fleet->replicas : 1;
   if (n > 1) c.request_bytes += kPooledRequestBytes;
   for (std::size_t i = 0; i < n; ++i) {
-    const ReplicaOptions& r = s.ReplicaOf(i);
+    const ReplicaOptions& r = sys.Member(i);
     c.member_bytes += ReplicaBytes(r, requests * per_request / static_cast<double>(n));
     c.min_s = std::min(c.min_s, r.hardware.pp * r.hardware.iteration_overhead_s);
   }
   return c;
 }
 
-SystemCounts CountSystem(const Scenario& s, double requests) {
-  if (s.llm()) return CountLlm(s, requests);
-  if (s.path) {
-    const PathCounts p = CountStages(s.path->stages);
-    return {kStationRequestBytes + kSampleBytes * p.samples, p.events, p.members * kStationBytes, p.min_s,
-            std::isfinite(p.capacity) ? p.capacity : 0, "path.stages (the pools' replicas)"};
-  }
+SystemCounts CountPath(const PathOptions& path) {
+  const PathCounts p = CountStages(path.stages);
+  return {kStationRequestBytes + kSampleBytes * p.samples, p.events, p.members * kStationBytes, p.min_s,
+          std::isfinite(p.capacity) ? p.capacity : 0, "path.stages (the pools' replicas)"};
+}
+
+SystemCounts CountStations(const StationSystem& sys) {
   SystemCounts c{kStationRequestBytes, kStationEvents, 0, kInf, 0, "fleet.replicas"};
-  const std::size_t n = s.fleet ? s.fleet->replicas : 1;
+  const std::size_t n = sys.fleet ? sys.fleet->replicas : 1;
   for (std::size_t i = 0; i < n; ++i) {
     c.member_bytes += kStationBytes;
-    c.min_s = std::min(c.min_s, StationMin(s.StationOf(i)));
-    c.capacity += s.StationOf(i).Capacity();
+    c.min_s = std::min(c.min_s, StationMin(sys.Member(i)));
+    c.capacity += sys.Member(i).Capacity();
   }
   return c;
+}
+
+// Counts each kind of system (std::visit).
+struct CountVisitor {
+  double requests, per_request;
+  SystemCounts operator()(const StationSystem& st) const { return CountStations(st); }
+  SystemCounts operator()(const ReplicaSystem& r) const { return CountReplicas(r, requests, per_request); }
+  SystemCounts operator()(const RequestPath& p) const { return CountPath(p.path); }
+  SystemCounts operator()(const DisaggregatedPools& d) const {
+    return CountPools(d.disaggregation, requests, per_request);
+  }
+};
+
+SystemCounts CountSystem(const Scenario& s, double requests) {
+  const double per_request = s.workload.sizes.prompt_tokens.Mean() + s.workload.sizes.output_tokens.Mean();
+  return std::visit(CountVisitor{requests, per_request}, s.system);
 }
 
 double OpenRate(const Scenario& s) { return ArrivalProcess(s.workload.arrival, s.trace).MeanRate(); }

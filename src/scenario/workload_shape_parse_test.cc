@@ -124,23 +124,23 @@ TEST(WorkloadShapeParseTest, ParallelLayoutAndPlacement) {
   doc["replica"]["tp_across_nodes"] = true;
   auto s = ParseScenario(doc, "");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  EXPECT_EQ(s->replica->hardware.tp_link.id, "infiniband-ndr");
+  EXPECT_EQ(s->replica()->hardware.tp_link.id, "infiniband-ndr");
   // PP across two nodes takes the scale-out link; TP stays on NVLink.
   s = ParseScenario(json{{"replica", {{"model", "llama-3.1-405b"}, {"gpu", "h100-sxm"}, {"tp", 8}, {"pp", 2}}}}, "");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  EXPECT_EQ(s->replica->hardware.tp_link.id, "nvlink4");
-  EXPECT_EQ(s->replica->hardware.pp_link.id, "infiniband-ndr");
+  EXPECT_EQ(s->replica()->hardware.tp_link.id, "nvlink4");
+  EXPECT_EQ(s->replica()->hardware.pp_link.id, "infiniband-ndr");
   // DeepSeek-V3 with EP16 = TP1 x DP16 spans two nodes: the all-to-all goes over InfiniBand.
   s = ParseScenario(json{{"replica", {{"model", "deepseek-v3"}, {"gpu", "h200"}, {"ep", 16}, {"attention_dp", 16},
                                       {"dtype", {{"weights", "fp8"}}}}}}, "");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  EXPECT_EQ(s->replica->hardware.ep_link.id, "infiniband-ndr");
-  EXPECT_EQ(s->replica->gpus(), 16);
+  EXPECT_EQ(s->replica()->hardware.ep_link.id, "infiniband-ndr");
+  EXPECT_EQ(s->replica()->gpus(), 16);
   // Gaudi 3's nodes are joined by its own RoCE ports (scale_out_link), not InfiniBand.
   s = ParseScenario(json{{"replica", {{"model", "llama-3.1-405b"}, {"gpu", "gaudi3"}, {"tp", 8}, {"pp", 2}}}}, "");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  EXPECT_EQ(s->replica->hardware.tp_link.id, "gaudi3-roce-scaleup");
-  EXPECT_EQ(s->replica->hardware.pp_link.id, "gaudi3-roce-scaleout");
+  EXPECT_EQ(s->replica()->hardware.tp_link.id, "gaudi3-roce-scaleup");
+  EXPECT_EQ(s->replica()->hardware.pp_link.id, "gaudi3-roce-scaleout");
   EXPECT_NE(ErrorOf(json{{"replica", {{"model", "llama-3.1-405b"}, {"gpu", "gaudi3"}, {"tp", 16}}}})
                 .find("across nodes over gaudi3-roce-scaleout at 75 GB/s instead of gaudi3-roce-scaleup at 525 GB/s"),
             std::string::npos);
@@ -159,7 +159,7 @@ TEST(WorkloadShapeParseTest, LongContextFromTheModel) {
               {"replica", {{"model", "llama-3.1-8b"}, {"gpu", "h200"}, {"scheduler", {{"policy", "chunked_prefill"}}}}}};
   auto s = ParseScenario(doc, "");
   ASSERT_TRUE(s.ok()) << s.status().message();
-  EXPECT_EQ(s->replica->scheduler.max_model_len, 131072);
+  EXPECT_EQ(s->replica()->scheduler.max_model_len, 131072);
   auto r = RunScenario(*s);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->completed, 3u);

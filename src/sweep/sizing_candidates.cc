@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -104,9 +105,9 @@ Status Floors(const ReplicaOptions& prefill, const ReplicaOptions& decode, doubl
 
 // Prunes `c` when one request alone already misses an objective.
 bool PrunedByFloors(const SizingSpec& spec, const Scenario& s, SizingCandidate* c) {
-  const bool disagg = s.disaggregation.has_value();
-  const ReplicaOptions& prefill = disagg ? s.disaggregation->prefill.replica : *s.replica;
-  const ReplicaOptions& decode = disagg ? s.disaggregation->decode.replica : *s.replica;
+  const auto* pools = std::get_if<DisaggregatedPools>(&s.system);
+  const ReplicaOptions& prefill = pools ? pools->disaggregation.prefill.replica : *s.replica();
+  const ReplicaOptions& decode = pools ? pools->disaggregation.decode.replica : *s.replica();
   const double prompt = FloorPrompt(s);
   double ttft = 0, tpot = 0;
   if (!Floors(prefill, decode, prompt, &ttft, &tpot).ok()) return false;  // the run reports it
@@ -199,7 +200,8 @@ void Estimate(const SizingSpec& spec, double rate, const std::atomic<bool>* canc
     c->reason = s.status().message();
     return;
   }
-  c->gpu_price_usd = (s->disaggregation ? s->disaggregation->decode.replica : *s->replica).price_per_gpu_hour_usd;
+  const auto* pools = std::get_if<DisaggregatedPools>(&s->system);
+  c->gpu_price_usd = (pools ? pools->disaggregation.decode.replica : *s->replica()).price_per_gpu_hour_usd;
   if (PrunedByFloors(spec, *s, c)) return;
   RunHooks hooks;
   hooks.kv_heatmap = false;

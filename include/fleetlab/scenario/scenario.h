@@ -7,13 +7,11 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
-#include "fleetlab/fleet/disaggregation_options.h"
-#include "fleetlab/fleet/options.h"
-#include "fleetlab/llm/replica_options.h"
 #include "fleetlab/path/options.h"
-#include "fleetlab/station/options.h"
+#include "fleetlab/scenario/system.h"
 #include "fleetlab/workload/options.h"
 #include "fleetlab/workload/trace.h"
 
@@ -36,32 +34,11 @@ struct Scenario {
   // The root of every random stream in the run: same seed, same report.
   std::uint64_t seed = 1;
   WorkloadOptions workload;
-  // The system under load: an LLM replica when `replica` is set, otherwise
-  // the generic service station.
-  StationOptions station;
-  std::optional<ReplicaOptions> replica;
-  // When set, the system under load is fleet->replicas copies of the
-  // station or replica above, behind a router.
-  std::optional<FleetOptions> fleet;
-  // A heterogeneous fleet ("fleet.groups"): each member's station or
-  // replica, in fleet index order (size fleet->replicas). Empty when every
-  // member is a copy of `station` / `replica` above.
-  std::vector<StationOptions> fleet_stations;
-  std::vector<ReplicaOptions> fleet_replicas;
-  // When set, the system under load is this request path instead (links,
-  // pools of stations, fan-outs); station, replica and fleet are unused.
-  std::optional<PathOptions> path;
+  // The system under load: a station or a fleet of them, an LLM replica or
+  // a fleet of them, a request path, or disaggregated prefill/decode pools.
+  SystemOptions system;
   // When set, every request has this latency budget (report "deadline").
   std::optional<DeadlineOptions> deadline;
-  // When set, the system under load is a prefill pool and a decode pool of
-  // LLM replicas joined by a KV link; then replica, fleet and station are
-  // unused (the parser refuses them beside it).
-  std::optional<DisaggregationOptions> disaggregation;
-  // Whether the system is made of LLM replicas (requests carry token counts).
-  // Fleet member i's station or replica.
-  const StationOptions& StationOf(std::size_t i) const { return fleet_stations.empty() ? station : fleet_stations[i]; }
-  const ReplicaOptions& ReplicaOf(std::size_t i) const { return fleet_replicas.empty() ? *replica : fleet_replicas[i]; }
-  bool llm() const { return replica.has_value() || disaggregation.has_value(); }
   LimitOptions limits;
   std::vector<TraceRecord> trace;  // filled when workload.arrival is a trace
   // The document ParseScenario read (overrides applied, a track part's
@@ -72,6 +49,33 @@ struct Scenario {
   // The trace's prefix block ids (Mooncake hash_ids) that its records point
   // into; null when it has none. Shared: requests point into it during a run.
   std::shared_ptr<const std::vector<std::uint64_t>> trace_hashes;
+
+  // The station every member copies: null unless the system is stations.
+  const StationOptions* station() const {
+    const auto* st = std::get_if<StationSystem>(&system);
+    return st ? &st->station : nullptr;
+  }
+  // The replica every member copies: null unless the system is LLM replicas
+  // behind one router (a disaggregated system has two pools, so none).
+  const ReplicaOptions* replica() const {
+    const auto* r = std::get_if<ReplicaSystem>(&system);
+    return r ? &r->replica : nullptr;
+  }
+  // The fleet of stations or replicas: null for a lone one, a path or pools.
+  const FleetOptions* fleet() const;
+  // Fleet member i's station or replica. REQUIRES: station() / replica().
+  const StationOptions& StationOf(std::size_t i) const { return std::get<StationSystem>(system).Member(i); }
+  const ReplicaOptions& ReplicaOf(std::size_t i) const { return std::get<ReplicaSystem>(system).Member(i); }
+  // Whether the system is made of LLM replicas (requests carry token counts).
+  bool llm() const {
+    return std::holds_alternative<ReplicaSystem>(system) || std::holds_alternative<DisaggregatedPools>(system);
+  }
 };
+
+inline const FleetOptions* Scenario::fleet() const {
+  if (const auto* st = std::get_if<StationSystem>(&system)) return st->fleet ? &*st->fleet : nullptr;
+  if (const auto* r = std::get_if<ReplicaSystem>(&system)) return r->fleet ? &*r->fleet : nullptr;
+  return nullptr;
+}
 
 }  // namespace fleetlab

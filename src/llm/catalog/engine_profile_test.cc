@@ -24,7 +24,7 @@ Result<Scenario> Parse(json replica) {
   return ParseScenario(doc, "");
 }
 
-const ReplicaOptions& Replica(const Result<Scenario>& s) { return *s->replica; }
+const ReplicaOptions& Replica(const Result<Scenario>& s) { return *s->replica(); }
 
 TEST(EngineProfileTest, VllmV1DefaultsFollowTheGpu) {
   auto h100 = Parse({{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"engine", "vllm-v1"}});

@@ -117,17 +117,17 @@ Result<Scenario> Parse(nlohmann::json replica) {
 TEST(CalibrationTest, AScenarioTakesTheProfileOfItsGpuAndEngine) {
   auto s = Parse({{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"engine", "vllm-v1"}});
   ASSERT_TRUE(s.ok()) << s.status().message();
-  ASSERT_NE(s->replica->hardware.calibration, nullptr);
-  EXPECT_EQ(s->replica->hardware.calibration->gpu, "h100-sxm");
+  ASSERT_NE(s->replica()->hardware.calibration, nullptr);
+  EXPECT_EQ(s->replica()->hardware.calibration->gpu, "h100-sxm");
   // No engine, "none", or an engine whose kernels no profile has: the roofline's constants.
   for (const auto& r : {nlohmann::json{{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}},
                         nlohmann::json{{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"engine", "vllm-v1"}, {"calibration", "none"}},
                         nlohmann::json{{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"engine", "trtllm"}}}) {
     auto n = Parse(r);
     ASSERT_TRUE(n.ok()) << n.status().message();
-    EXPECT_EQ(n->replica->hardware.calibration, nullptr) << r.dump();
+    EXPECT_EQ(n->replica()->hardware.calibration, nullptr) << r.dump();
   }
-  auto wrong = Parse({{"model", "llama-3-8b"}, {"gpu", "l4"}, {"calibration", s->replica->hardware.calibration->id}});
+  auto wrong = Parse({{"model", "llama-3-8b"}, {"gpu", "l4"}, {"calibration", s->replica()->hardware.calibration->id}});
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.status().message().find("replica.calibration: "), std::string::npos) << wrong.status().message();
   auto unknown = Parse({{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"calibration", "nope"}});

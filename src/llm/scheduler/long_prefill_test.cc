@@ -46,7 +46,7 @@ TEST(LongPrefillTest, HundredThousandTokenPromptIsTheSumOfItsChunks) {
   ASSERT_EQ(report->completed, 1u);
   ASSERT_TRUE(report->llm.has_value());
 
-  auto model = MakeRooflineModel(scenario->replica->hardware);
+  auto model = MakeRooflineModel(scenario->replica()->hardware);
   ASSERT_TRUE(model.ok()) << model.status().message();
   const double expected_s = ChunkedPrefillSeconds(**model, 100000, 8192);
   // Attention grows with the prefix: the last full chunk costs more than the first.
