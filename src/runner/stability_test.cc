@@ -73,11 +73,12 @@ TEST(StabilityTest, ABacklogInServiceIsNotAGrowingQueue) {
   EXPECT_TRUE(JudgeTrend(Make(4000, Every10ms, in_system, sojourn, [](std::size_t) { return 0.0; }),
                          /*credit_filling=*/false)
                   .growing);
-  // With 10 ms of service each, the wait rises by the mean sojourns' rise,
+  // With 10 ms of service each (the first 9 arrivals' sojourns are shorter:
+  // no wait), the wait rises by the mean sojourns' rise,
   // 10 x (35 - 15) / 90 = 2.22 s from the 2nd quarter to the 4th:
   // 100/s x 2.22 s = 222 requests (lambda-bar: 4,000 in 40 s).
   const TrendVerdict q =
-      JudgeTrend(Make(4000, Every10ms, in_system, sojourn, [&](std::size_t i) { return sojourn(i) - 0.01 * (i > 0); }));
+      JudgeTrend(Make(4000, Every10ms, in_system, sojourn, [&](std::size_t i) { return std::max(0.0, sojourn(i) - 0.01); }));
   EXPECT_NEAR(q.wait_s[1], 10 * 14.995 / 90 - 0.01, 1e-9);  // arrivals 1,000..1,999: mean t 14.995 s
   EXPECT_NEAR(q.wait_growth, 100 * (10 * 20.0 / 90), 1e-6);
   EXPECT_TRUE(q.growing);
