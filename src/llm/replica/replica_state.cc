@@ -98,8 +98,8 @@ bool ReplicaState::SwapIn(std::uint32_t slot, int engine, double* stall_s) {
 }
 
 std::int64_t ReplicaState::FinalTokens(const Seq& s) const {
-  const std::int64_t block = std::max<std::int64_t>(1, options_.kv.cache.block_tokens.value());
-  return (s.prompt + s.output + block - 1) / block * block;
+  const Tokens block{std::max<std::int64_t>(1, options_.kv.cache.block_tokens.value())};
+  return BlocksForTokens(Tokens{s.prompt + s.output}, block).value() * block.value();
 }
 
 void ReplicaState::AddToRunning(std::uint32_t slot, int engine) {
@@ -223,23 +223,16 @@ void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
   std::int64_t decodes = 0, context = 0;
   for (std::size_t i = 0; i < list.size();) {
     const std::uint32_t slot = list[i];
-    Seq& s = seqs_[slot];
+    const Seq& s = seqs_[slot];
     if (!s.prefill_done() || s.finished()) {
       ++i;
       continue;
     }
     const std::int64_t c = s.context();
-    if (c + 1 > s.kv_tokens) {
-      if (c + 1 <= s.kv_room) {  // within its slots: a tally (GrowOrPreempt)
-        kv_untold_ += c + 1 - s.kv_tokens;
-        s.kv_tokens = c + 1;
-      } else {
-        const std::size_t before = list.size();
-        if (!GrowOrPreemptSlow(slot, c + 1, engine, i, &plan->stall_s)) {
-          if (list.size() == before) ++i;  // pinned and stuck: skip it this iteration
-          continue;                          // it was preempted: list[i] is now the next one
-        }
-      }
+    const std::size_t before = list.size();
+    if (!GrowOrPreempt(slot, 1, engine, i, &plan->stall_s)) {
+      if (list.size() == before) ++i;  // pinned and stuck: skip it this iteration
+      continue;                          // it was preempted: list[i] is now the next one
     }
     ++decodes;
     context += c;
