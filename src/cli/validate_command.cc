@@ -48,7 +48,8 @@ int Run(CommandContext& ctx, const ValidateArgs& a) {
     ctx.err << "fleetlab: validate: " << doc.status().message() << "\n";
     return 2;
   }
-  auto points = ParseValidationPoints(*doc);
+  const std::size_t slash = file.find_last_of('/');
+  auto points = ParseValidationPoints(*doc, slash == std::string::npos ? "." : file.substr(0, slash));
   if (!points.ok()) {
     ctx.err << "fleetlab: validate: " << file << ": " << points.status().message() << "\n";
     return 2;

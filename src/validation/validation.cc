@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
 
 #include <fmt/format.h>
 
+#include "fleetlab/random/rng.h"
 #include "fleetlab/report/render.h"
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
@@ -60,7 +62,30 @@ json Metrics(const json& p) {
   return m;
 }
 
-Result<ValidationPoint> ParsePoint(const json& p, std::size_t index) {
+// Each dataset file, read once per points file.
+using Datasets = std::map<std::string, std::shared_ptr<const std::vector<TraceRecord>>>;
+
+// workload.dataset: the lengths the benchmark sampled from (absent: none).
+Status ReadLengths(const json& w, const std::string& id, const std::string& dir, Datasets* cache,
+                   ValidationPoint* v) {
+  const auto it = w.find("dataset");
+  if (it == w.end() || it->is_null()) return Status::Ok();
+  if (!it->is_string() || it->get<std::string>().empty()) {
+    return Bad(id, "workload.dataset", "must be the name of a fleetlab CSV beside the points file");
+  }
+  const std::string path = dir + "/" + it->get<std::string>();
+  std::shared_ptr<const std::vector<TraceRecord>>& slot = (*cache)[path];
+  if (slot == nullptr) {
+    auto table = LoadTrace(path, TraceReadOptions{});
+    if (!table.ok()) return Bad(id, "workload.dataset", table.status().message());
+    if (table->records.empty()) return Bad(id, "workload.dataset", path + ": no requests in it");
+    slot = std::make_shared<const std::vector<TraceRecord>>(std::move(table->records));
+  }
+  v->lengths = slot;
+  return Status::Ok();
+}
+
+Result<ValidationPoint> ParsePoint(const json& p, std::size_t index, const std::string& dir, Datasets* datasets) {
   ValidationPoint v;
   v.id = StringOr(p, "id");
   if (v.id.empty()) v.id = fmt::format("#{}", index);
@@ -98,8 +123,46 @@ Result<ValidationPoint> ParsePoint(const json& p, std::size_t index) {
     return Bad(v.id, "workload.mode", fmt::format("must be offline, open or closed (got \"{}\")", mode));
   }
   v.bench.metrics = Metrics(p);
+  FLEETLAB_RETURN_IF_ERROR(ReadLengths(w, v.id, dir, datasets, &v));
   return v;
 }
+
+// Indices of `n` records out of `size`: without replacement while they
+// last (a partial Fisher-Yates shuffle), then with replacement.
+std::vector<std::size_t> Draw(std::size_t n, std::size_t size, Rng& rng) {
+  std::vector<std::size_t> order(size), picked;
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i >= size) {
+      picked.push_back(rng.Below(size));
+      continue;
+    }
+    std::swap(order[i], order[i + rng.Below(size - i)]);
+    picked.push_back(order[i]);
+  }
+  return picked;
+}
+
+}  // namespace
+
+VllmBenchResult WithLengths(const ValidationPoint& p, std::uint64_t seed) {
+  VllmBenchResult b = p.bench;
+  if (p.lengths == nullptr) return b;
+  const std::vector<TraceRecord>& records = *p.lengths;
+  Rng rng = RandomStreams(seed).Stream(StreamId::kValidationSample);
+  const std::vector<std::size_t> picked = Draw(b.requests, records.size(), rng);
+  double in = 0, out = 0;
+  for (std::size_t i : picked) in += records[i].prompt_tokens, out += records[i].output_tokens;
+  const double n = static_cast<double>(picked.size());
+  const double in_scale = b.mean_input_tokens * n / in, out_scale = b.mean_output_tokens * n / out;
+  for (std::size_t i : picked) {
+    b.input_lens.push_back(std::max<std::int64_t>(1, std::llround(records[i].prompt_tokens * in_scale)));
+    b.output_lens.push_back(std::max<std::int64_t>(1, std::llround(records[i].output_tokens * out_scale)));
+  }
+  return b;
+}
+
+namespace {
 
 double Median(std::vector<double> x) {
   if (x.empty()) return 0;
@@ -111,7 +174,7 @@ double Median(std::vector<double> x) {
 // Simulates one point; its rows, or why it could not run.
 Result<std::vector<ValidationRow>> RunPoint(const ValidationPoint& p, std::uint64_t seed, const Catalog* catalog) {
   json doc = {{"name", "validate " + p.id}, {"seed", seed}, {"replica", p.replica},
-              {"workload", VllmWorkload(p.bench, seed)}};
+              {"workload", VllmWorkload(WithLengths(p, seed), seed)}};
   auto scenario = ParseScenario(doc, "", catalog);
   if (!scenario.ok()) return scenario.status();
   RunHooks hooks;
@@ -150,15 +213,16 @@ std::vector<ValidationMetric> Summarize(const std::vector<ValidationRow>& rows) 
 
 }  // namespace
 
-Result<std::vector<ValidationPoint>> ParseValidationPoints(const json& doc) {
+Result<std::vector<ValidationPoint>> ParseValidationPoints(const json& doc, const std::string& dir) {
   if (!doc.is_object() || !doc.contains("points") || !doc["points"].is_array()) {
     return Status::InvalidArgument("points: the file must be an object with a \"points\" list");
   }
   std::vector<ValidationPoint> out;
+  Datasets datasets;
   for (std::size_t i = 0; i < doc["points"].size(); ++i) {
     const json& p = doc["points"][i];
     if (!p.is_object()) return Status::InvalidArgument(fmt::format("points[{}]: must be an object", i));
-    auto v = ParsePoint(p, i);
+    auto v = ParsePoint(p, i, dir, &datasets);
     if (!v.ok()) return v.status();
     out.push_back(std::move(v).value());
   }

@@ -6,6 +6,8 @@
 // loaded points (where the model is far off) are reported, not asserted.
 #include "fleetlab/validation/validation.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "fleetlab/llm/catalog.h"
@@ -17,9 +19,10 @@ namespace {
 using nlohmann::json;
 
 std::vector<ValidationPoint> Shipped() {
-  auto doc = ReadJsonFile(Catalog::BuiltinDirectory() + "/validation/points.json");
+  const std::string dir = Catalog::BuiltinDirectory() + "/validation";
+  auto doc = ReadJsonFile(dir + "/points.json");
   EXPECT_TRUE(doc.ok()) << doc.status().message();
-  auto points = doc.ok() ? ParseValidationPoints(*doc) : Result<std::vector<ValidationPoint>>(doc.status());
+  auto points = doc.ok() ? ParseValidationPoints(*doc, dir) : Result<std::vector<ValidationPoint>>(doc.status());
   EXPECT_TRUE(points.ok()) << points.status().message();
   return points.ok() ? *points : std::vector<ValidationPoint>{};
 }
@@ -52,6 +55,42 @@ TEST(ValidationTest, ABadPointNamesItselfAndTheField) {
   auto p = ParseValidationPoints(doc);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().message(), "points[p1].workload.mode: must be offline, open or closed (got \"sometimes\")");
+}
+
+// The ShareGPT points draw their 500 requests from the shipped first-turn
+// lengths and keep the means the blog states (202 in, 179 out), with the
+// dataset's spread: many short prompts (the dataset's median prompt is 58
+// tokens of a 136 mean) and replies of every length.
+TEST(ValidationTest, ShareGptPointsDrawTheirLengthsFromTheDataset) {
+  int checked = 0;
+  for (const ValidationPoint& p : Shipped()) {
+    if (p.id != "vllm060-blog-l3-8b-sharegpt-qpsinf-vllm") continue;
+    ASSERT_NE(p.lengths, nullptr);
+    EXPECT_EQ(p.lengths->size(), 5316u);
+    const VllmBenchResult b = WithLengths(p, 1);
+    ASSERT_EQ(b.input_lens.size(), 500u);
+    double in = 0, out = 0;
+    std::vector<std::int64_t> sorted = b.input_lens;
+    for (std::size_t i = 0; i < 500; ++i) in += b.input_lens[i], out += b.output_lens[i];
+    EXPECT_NEAR(in / 500, 202, 0.5);  // rounding each length moves the mean by < 0.5
+    EXPECT_NEAR(out / 500, 179, 0.5);
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_LT(sorted[250], 120);  // median prompt well under the mean
+    EXPECT_GT(sorted[499], 800);  // and a long tail
+    EXPECT_NE(WithLengths(p, 2).input_lens, b.input_lens);  // the seed picks the sample
+    ++checked;
+  }
+  EXPECT_EQ(checked, 1);
+}
+
+TEST(ValidationTest, AMissingDatasetIsNamed) {
+  json doc = json::parse(R"({"points": [{"id": "p1", "model": "llama-3-8b", "gpu": "h100-sxm", "tp": 1,
+      "profile": "vllm-v1", "source": "x", "measured": {},
+      "workload": {"input_tokens": 100, "output_tokens": 10, "num_prompts": 5, "mode": "offline",
+                   "dataset": "no-such-file.csv"}}]})");
+  auto p = ParseValidationPoints(doc, "/nonexistent");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().message().rfind("points[p1].workload.dataset: ", 0), 0u) << p.status().message();
 }
 
 }  // namespace

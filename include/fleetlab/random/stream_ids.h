@@ -24,6 +24,7 @@ enum class StreamId {
   kUnloadedLatency,  // the frontier's unloaded-latency probe
   kSweepSample,      // a sampled sweep's points
   kCompareArrivals,  // `compare`'s vLLM-bench arrival gaps
+  kValidationSample, // `validate`'s requests drawn from a point's length dataset
 };
 
 inline constexpr auto kStreamIdNames = MakeEnumNames<StreamId>({
@@ -41,6 +42,7 @@ inline constexpr auto kStreamIdNames = MakeEnumNames<StreamId>({
     {StreamId::kUnloadedLatency, "unloaded_latency"},
     {StreamId::kSweepSample, "sweep_sample"},
     {StreamId::kCompareArrivals, "compare_arrivals"},
+    {StreamId::kValidationSample, "validation_sample"},
 });
 
 }  // namespace fleetlab

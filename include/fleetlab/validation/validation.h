@@ -5,12 +5,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "fleetlab/status.h"
+#include "fleetlab/workload/trace.h"
 #include "fleetlab/workload/vllm_bench.h"
 
 namespace fleetlab {
@@ -19,10 +21,18 @@ struct ValidationPoint {
   std::string id, source, engine, engine_version, profile, confidence;
   nlohmann::json replica;  // the scenario's "replica" object
   VllmBenchResult bench;   // the workload and the measured metrics, in vLLM's names
+  // workload.dataset: the prompt and output lengths the benchmark sampled
+  // from (a fleetlab CSV, path relative to the points file). Each run draws
+  // bench.requests of its records without replacement (stream
+  // validation_sample) and scales them so the sample's means are the
+  // point's stated input_tokens and output_tokens: the dataset gives the
+  // spread, the point its means. Null: every request has the mean lengths.
+  std::shared_ptr<const std::vector<TraceRecord>> lengths;
 };
 
-// Reads {"points": [...]}; errors name the point and the field.
-Result<std::vector<ValidationPoint>> ParseValidationPoints(const nlohmann::json& doc);
+// Reads {"points": [...]}; errors name the point and the field. A point's
+// workload.dataset is read from `dir` (the points file's folder).
+Result<std::vector<ValidationPoint>> ParseValidationPoints(const nlohmann::json& doc, const std::string& dir = ".");
 
 struct ValidationRow {
   std::string point, metric;
@@ -42,6 +52,11 @@ struct ValidationOutcome {
   double median_abs_error = 0, worst_abs_error = 0;  // over every row
   std::vector<std::string> refused;  // "<id>: why" for points that could not be simulated
 };
+
+// The point's workload, with bench.input_lens/output_lens drawn from its
+// `lengths` dataset for `seed` and scaled to its stated means (unchanged
+// when it has none).
+VllmBenchResult WithLengths(const ValidationPoint& p, std::uint64_t seed);
 
 // Simulates every point (seed `seed`) with `catalog` (null: the default
 // catalog) and compares.
