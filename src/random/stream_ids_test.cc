@@ -16,7 +16,7 @@ TEST(StreamIdsTest, NamesAreDistinctAndNonEmpty) {
     EXPECT_TRUE(names.insert(e.name).second) << e.name;
   }
   EXPECT_EQ(names.size(), kStreamIdNames.size());
-  EXPECT_EQ(kStreamIdNames.size(), static_cast<std::size_t>(StreamId::kCompareArrivals) + 1);
+  EXPECT_EQ(kStreamIdNames.size(), static_cast<std::size_t>(StreamId::kValidationSample) + 1);
 }
 
 // The names seed the streams: they are the ones runs have always used, so

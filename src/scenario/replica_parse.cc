@@ -55,16 +55,25 @@ Status ParseScheduler(const json& v, SchedulerOptions* s) {
   FLEETLAB_RETURN_IF_ERROR(r.Enum("capacity", kCapacityPolicyNames, &s->capacity));
   FLEETLAB_RETURN_IF_ERROR(r.Bool("chunk_prompts", &s->chunk_prompts));
   std::uint64_t running = s->max_running, tokens = s->max_batch_tokens, len = 0, batch = s->max_batch;
+  std::uint64_t steps = static_cast<std::uint64_t>(s->steps_per_schedule);
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_running", &running, Range::Between(1, 1e6)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_batch_tokens", &tokens, Range::Between(1, 1e8)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_model_len", &len, Range::Between(0, 1e8)));
   FLEETLAB_RETURN_IF_ERROR(r.Integer("max_batch", &batch, Range::Between(1, 1e6)));
+  FLEETLAB_RETURN_IF_ERROR(r.Integer("steps_per_schedule", &steps, Range::Between(1, 1024)));
   FLEETLAB_RETURN_IF_ERROR(
       r.Time("batch_window_ms", &s->batch_window_s, TimeUnit::kMilliseconds, TimeRange::UpTo(1e4)));
+  if (steps > 1 && s->policy != BatchingPolicy::kContinuous) {
+    return Status::InvalidArgument(fmt::format(
+        "replica.scheduler.steps_per_schedule: {} applies only to policy \"continuous\" (vLLM V0's multi-step "
+        "scheduling); give 1 or policy \"continuous\"",
+        steps));
+  }
   s->max_running = static_cast<std::int64_t>(running);
   s->max_batch_tokens = static_cast<std::int64_t>(tokens);
   s->max_model_len = static_cast<std::int64_t>(len);
   s->max_batch = static_cast<std::int64_t>(batch);
+  s->steps_per_schedule = static_cast<std::int64_t>(steps);
   return r.Finish();
 }
 

@@ -99,6 +99,10 @@ Result<ValidationPoint> ParsePoint(const json& p, std::size_t index, const std::
   v.confidence = StringOr(p, "confidence");
   v.replica = {{"model", p["model"]}, {"gpu", p["gpu"]}, {"tp", p["tp"]}, {"pp", NumberOr(p, "pp", 1)},
                {"engine", v.profile}};
+  if (const auto it = p.find("engine_args"); it != p.end()) {
+    if (!it->is_object()) return Bad(v.id, "engine_args", "must be an object of replica fields (the engine as run)");
+    v.replica.merge_patch(*it);
+  }
   std::string dtype = StringOr(p, "dtype");
   if (const json d = Dtypes(dtype); !d.empty()) v.replica["dtype"] = d;
   const json& w = p["workload"];

@@ -38,6 +38,13 @@ struct SchedulerOptions {
   // Admission when KV blocks are short (engine_spec.h); kGuaranteedNoEvict
   // never preempts.
   CapacityPolicy capacity = CapacityPolicy::kMaxUtilization;
+  // Continuous policy only: decode iterations per scheduling decision (vLLM
+  // V0's --num-scheduler-steps, multi-step scheduling, PR #7000): after a
+  // decision the running batch decodes this many iterations before the
+  // scheduler looks again, so new prompts (and swap-ins) join only between
+  // groups. 1 (vLLM's default) schedules every iteration; set it to what the
+  // engine you imitate ran with.
+  std::int64_t steps_per_schedule = 1;
 };
 
 enum class ReservationPolicy { kMaxLength, kPowerOfTwo, kOracle };
