@@ -222,18 +222,26 @@ py::object Sweep(const py::dict& sweep, int threads) {
 }
 
 py::object Plan(const std::string& model, const std::string& gpu, int gpus, std::int64_t prompt, std::int64_t output,
-                double ttft_slo_ms, double tpot_slo_ms) {
+                double ttft_slo_ms, double tpot_slo_ms, double rate_per_s, double prompt_cv, double output_cv,
+                bool search_replicas, bool search_disaggregation) {
+  if (search_disaggregation && !(rate_per_s > 0)) {
+    throw py::value_error("search_disaggregation: needs rate_per_s > 0 (a disaggregated configuration is judged only "
+                          "at a rate: it has no saturation run)");
+  }
   const fleetlab::Catalog catalog = Take(fleetlab::Catalog::LoadDefault());
   fleetlab::PlanRequest r;
   r.model = model, r.gpu = gpu, r.gpus = gpus, r.prompt = prompt, r.output = output;
   r.ttft_slo_s = ttft_slo_ms / 1e3, r.tpot_slo_s = tpot_slo_ms / 1e3;
+  r.rate_per_s = rate_per_s, r.prompt_cv = prompt_cv, r.output_cv = output_cv;
+  r.search_replicas = search_replicas, r.search_disaggregation = search_disaggregation;
   json rows;
-  Simulate([&](const std::atomic<bool>*) {  // a few short runs: not cancellable
+  Simulate([&](const std::atomic<bool>* cancel) {
+    r.cancel = cancel;
     auto plans = fleetlab::PlanSplits(r, catalog);
-    if (plans.ok()) rows = json::parse(fleetlab::PlanToJson(*plans).dump());
+    if (plans.ok()) rows = json::parse(fleetlab::PlanToJson(*plans, search_disaggregation).dump());
     return plans.status();
   });
-  return FromJson(Columns(rows, {"tp", "pp"}));
+  return FromJson(Columns(rows, {"replicas", "tp", "pp"}));
 }
 
 py::object Size(const py::dict& question, int threads) {
@@ -266,7 +274,11 @@ PYBIND11_MODULE(fleetlab, m) {
         "columns: {column: [value per point]}, one column per axis path and metric.");
   m.def("plan", &Plan, py::arg("model"), py::arg("gpu"), py::arg("gpus") = 8, py::arg("prompt") = 512,
         py::arg("output") = 256, py::arg("ttft_slo_ms") = 0.0, py::arg("tpot_slo_ms") = 0.0,
-        "Every TP x PP split of `gpus` GPUs (one replica), best first, as columns (fleetlab plan --no-replicas --json).");
+        py::arg("rate_per_s") = 0.0, py::arg("prompt_cv") = 0.0, py::arg("output_cv") = 0.0,
+        py::arg("search_replicas") = false, py::arg("search_disaggregation") = false,
+        "Configurations of `gpus` GPUs, best first, as columns (fleetlab plan --json): every TP x PP split of one "
+        "replica; with search_replicas data-parallel replicas too; with rate_per_s > 0 the SLOs judged on P99 at "
+        "that rate and ranked by goodput per dollar; with search_disaggregation (needs a rate) prefill/decode pools.");
   m.def("size", &Size, py::arg("question"), py::arg("threads") = 0,
         "The cheapest fleets for a sizing question (a dict, docs/sweep.md 'Sizing'); returns the result dict "
         "(fleets, columns, candidates).");

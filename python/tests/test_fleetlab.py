@@ -92,6 +92,18 @@ def test_frontier_and_plan():
         fleetlab.plan("llama-9", "h100-sxm")
 
 
+def test_plan_at_a_rate_searches_replicas_and_disaggregated_pools():
+    plan = fleetlab.plan("llama-3-8b", "h100-sxm", gpus=2, prompt=256, output=64, ttft_slo_ms=400,
+                         tpot_slo_ms=40, rate_per_s=4, search_replicas=True, search_disaggregation=True)
+    # 1 or 2 x TP1, TP2, PP2, and one prefill + one decode replica of TP1.
+    assert len(plan["tp"]) == 5
+    assert sum(1 for d in plan["disaggregated"] if d) == 1
+    assert all(g <= 2 for g in plan["gpus"])
+    assert any(r == 2 for r in plan["replicas"])
+    with pytest.raises(ValueError, match=r"search_disaggregation: needs rate_per_s > 0"):
+        fleetlab.plan("llama-3-8b", "h100-sxm", search_disaggregation=True)
+
+
 def test_size_finds_fleets_that_meet_the_slos():
     q = {"model": "llama-3-8b", "gpus": ["h100-sxm"], "rate_per_s": 40,
          "workload": {"prompt_tokens": {"distribution": "deterministic", "mean": 256},

@@ -310,6 +310,20 @@ TEST_F(LabServerTest, FrontierPlanAndMemoryMatchTheCli) {
   ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "search_replicas": "yes"})", &body), 400);
   ExpectError(body, "invalid_field", "search_replicas");
   EXPECT_EQ(body["error"]["message"], "search_replicas: must be true or false (got \"yes\")");
+  // search_disaggregation: the CLI's --disaggregation, judged at a rate (1 prefill + 1 decode replica of TP1 on 2).
+  ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "gpus": 2, "search_disaggregation": true})",
+                 &body), 422);
+  ExpectError(body, "invalid_field", "search_disaggregation");
+  ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "gpus": 2, "prompt": 256, "output": 64,
+                             "rate_per_s": 4, "search_replicas": true, "search_disaggregation": true})", &body), 200);
+  p.rate_per_s = 4;
+  p.search_disaggregation = true;
+  plans = PlanSplits(p, *catalog);
+  ASSERT_TRUE(plans.ok()) << plans.status().message();
+  EXPECT_EQ(body, json::parse(PlanToJson(*plans, true).dump()));
+  int pools = 0;
+  for (const json& row : body) pools += row.value("disaggregated", false) ? 1 : 0;
+  EXPECT_EQ(pools, 1);
 }
 
 TEST_F(LabServerTest, AnswerCallsTheAnswererWithTheOverrides) {

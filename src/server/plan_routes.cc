@@ -1,7 +1,8 @@
 // POST /api/v1/plan and /api/v1/memory: the planner (planner/planner.h), JSON
 // exactly as `fleetlab plan --json` and `fleetlab memory --json` print it.
 // The lab's plan searches no replicas (the whole-budget splits it shows,
-// `fleetlab plan --no-replicas`) unless the body sets search_replicas.
+// `fleetlab plan --no-replicas`) unless the body sets search_replicas, and
+// disaggregated pools only with search_disaggregation (and a rate).
 #include <fmt/format.h>
 
 #include "planner/planner_json.h"
@@ -45,6 +46,12 @@ std::optional<ApiError> ReadPlan(Body& b, const RunBounds& bounds, PlanRequest* 
   b.Number("prompt_cv", &r->prompt_cv, 0, 100);
   b.Number("output_cv", &r->output_cv, 0, 100);
   b.Bool("search_replicas", &r->search_replicas);
+  b.Bool("search_disaggregation", &r->search_disaggregation);
+  if (b.ok() && r->search_disaggregation && !(r->rate_per_s > 0)) {
+    return Unprocessable("search_disaggregation",
+                         "search_disaggregation: needs rate_per_s > 0 (a disaggregated configuration is judged only "
+                         "at a rate: it has no saturation run)");
+  }
   r->gpus = static_cast<int>(gpus);
   r->ttft_slo_s = ttft_ms / 1e3;
   r->tpot_slo_s = tpot_ms / 1e3;
@@ -94,7 +101,7 @@ void AddPlanRoutes(Router& router, ServerContext& ctx) {
   router.Add("POST", "/api/v1/plan", [&ctx](const HttpRequest& req, HttpResponse& res) {
     Body body(req.body, {"model", "gpu", "gpus", "prompt", "output", "ttft_slo_ms", "tpot_slo_ms", "weight_dtype",
                          "kv_dtype", "tp_link", "pp_link", "rate_per_s", "prompt_cv", "output_cv",
-                         "search_replicas"});
+                         "search_replicas", "search_disaggregation"});
     PlanRequest request;
     if (auto e = body.ok() ? ReadPlan(body, ctx.options.bounds, &request) : body.error()) return SendError(res, *e);
     res.deferred = [&ctx, request](JobContext& job, HttpResponse& res) mutable {
@@ -108,7 +115,7 @@ void AddPlanRoutes(Router& router, ServerContext& ctx) {
       if (plans->empty() || !plans->front().fits) {
         return SendError(res, ApiError{422, "refused", "", NoFitMessage(request, *plans)});
       }
-      SendJson(res, 200, PlanToJson(*plans));
+      SendJson(res, 200, PlanToJson(*plans, request.search_disaggregation));
     };
   });
   router.Add("POST", "/api/v1/memory", [&ctx](const HttpRequest& req, HttpResponse& res) {
