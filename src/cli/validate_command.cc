@@ -1,5 +1,6 @@
 #include "cli/validate_command.h"
 
+#include <filesystem>
 #include <string>
 
 #include <fmt/format.h>
@@ -48,8 +49,7 @@ int Run(CommandContext& ctx, const ValidateArgs& a) {
     ctx.err << "fleetlab: validate: " << doc.status().message() << "\n";
     return 2;
   }
-  const std::size_t slash = file.find_last_of('/');
-  auto points = ParseValidationPoints(*doc, slash == std::string::npos ? "." : file.substr(0, slash));
+  auto points = ParseValidationPoints(*doc, std::filesystem::path(file).parent_path().string());
   if (!points.ok()) {
     ctx.err << "fleetlab: validate: " << file << ": " << points.status().message() << "\n";
     return 2;

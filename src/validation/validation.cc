@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <numeric>
 
@@ -73,7 +74,9 @@ Status ReadLengths(const json& w, const std::string& id, const std::string& dir,
   if (!it->is_string() || it->get<std::string>().empty()) {
     return Bad(id, "workload.dataset", "must be the name of a fleetlab CSV beside the points file");
   }
-  const std::string path = dir + "/" + it->get<std::string>();
+  std::filesystem::path file = it->get<std::string>();
+  if (file.is_relative() && !dir.empty()) file = std::filesystem::path(dir) / file;  // as traces resolve
+  const std::string path = file.string();
   std::shared_ptr<const std::vector<TraceRecord>>& slot = (*cache)[path];
   if (slot == nullptr) {
     auto table = LoadTrace(path, TraceReadOptions{});

@@ -31,8 +31,9 @@ struct ValidationPoint {
 };
 
 // Reads {"points": [...]}; errors name the point and the field. A point's
-// workload.dataset is read from `dir` (the points file's folder).
-Result<std::vector<ValidationPoint>> ParseValidationPoints(const nlohmann::json& doc, const std::string& dir = ".");
+// relative workload.dataset is read from `dir` (the points file's folder;
+// empty: the working directory).
+Result<std::vector<ValidationPoint>> ParseValidationPoints(const nlohmann::json& doc, const std::string& dir = "");
 
 struct ValidationRow {
   std::string point, metric;
