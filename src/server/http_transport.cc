@@ -280,7 +280,9 @@ Status HttpTransport::Start() {
 void HttpTransport::Stop() {
   Impl& m = *impl_;
   if (m.daemon == nullptr) return;
-  const MHD_socket listening = MHD_quiesce_daemon(m.daemon);  // no new connections
+  // No MHD_quiesce_daemon here: on an epoll daemon with worker threads it races the workers' own removal of the
+  // listen socket and libmicrohttpd 0.9.75 aborts the process ("Failed to remove listen FD from epoll set").
+  // A request that comes in while stopping is cancelled or refused as busy; MHD_stop_daemon closes the socket.
   {
     std::lock_guard lock(m.inflight_mu);
     m.stopping = true;
@@ -290,7 +292,7 @@ void HttpTransport::Stop() {
   m.poller.join();
   MHD_stop_daemon(m.daemon);
   m.daemon = nullptr;
-  if (listening != MHD_INVALID_SOCKET) close(listening);
+  m.listen_fd = -1;
 }
 
 int HttpTransport::port() const { return impl_->port; }
