@@ -125,6 +125,7 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   void FinishIteration(Simulator& sim, int engine);
   void EmitTokens(std::uint32_t slot, std::int64_t n, SimTime now);
   void FlushGaps();
+  void StepCohort(int engine, SimTime now);
   void Complete(Simulator& sim, std::uint32_t slot);
   void TraceRequest(const Seq& s, bool completed);
   void Fail(std::uint32_t slot);

@@ -266,6 +266,8 @@ void LlmReplica::FinishIteration(Simulator& sim, int engine) {
   const auto e = static_cast<std::size_t>(engine);
   busy_[e] = false;
   const bool speculative = options_.speculative.enabled;
+  const bool stepped = plans_[e].cohort > 0;
+  if (stepped) StepCohort(engine, sim.now());
   for (const IterationItem& item : plans_[e].items) {
     Seq& s = state_->seq(item.slot);
     if (s.state != SeqState::kRunning) continue;
@@ -282,11 +284,29 @@ void LlmReplica::FinishIteration(Simulator& sim, int engine) {
     }
     if (emitted == 0) continue;
     EmitTokens(item.slot, emitted, sim.now());
-    if (s.finished()) Complete(sim, item.slot);
+    if (s.finished()) {
+      Complete(sim, item.slot);
+    } else {
+      state_->TryJoinCohort(item.slot, sim.now(), stepped);
+    }
   }
   FlushGaps();
   KickIdle(sim);
   RecordState(sim.now());
+}
+
+// The engine's cohort made one token each, all after the same gap.
+void LlmReplica::StepCohort(int engine, SimTime now) {
+  const DecodeCohort& c = state_->cohort(engine);
+  assert(c.size() == plans_[static_cast<std::size_t>(engine)].cohort);
+  if (c.measured() > 0) {
+    const SimDuration gap = now - c.last_token();
+    if (gap != pending_gap_ && pending_gap_count_ > 0) FlushGaps();
+    pending_gap_ = gap;
+    pending_gap_count_ += c.measured();
+  }
+  stats_->OnOutputTokens(c.size());
+  state_->FinishCohortStep(engine, now);
 }
 
 void LlmReplica::FlushGaps() {

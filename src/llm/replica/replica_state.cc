@@ -11,7 +11,9 @@ ReplicaState::ReplicaState(const ReplicaOptions& options, std::unique_ptr<KvAllo
                            int engines, double kv_bytes_per_token_per_gpu, SeqEvents* events)
     : options_(options), kv_(std::move(kv)), acceptance_rng_(acceptance_rng), engines_(engines),
       kv_bytes_per_token_per_gpu_(kv_bytes_per_token_per_gpu), events_(events),
-      running_(static_cast<std::size_t>(engines)) {}
+      running_(static_cast<std::size_t>(engines)),
+      lazy_decodes_(options.scheduler.policy == BatchingPolicy::kContinuous && !options.speculative.enabled),
+      cohorts_(static_cast<std::size_t>(engines)) {}
 
 std::uint32_t ReplicaState::NewSeq(const Request& request, std::int64_t prompt, std::int64_t output) {
   std::uint32_t slot;
@@ -21,12 +23,14 @@ std::uint32_t ReplicaState::NewSeq(const Request& request, std::int64_t prompt, 
   } else {
     slot = static_cast<std::uint32_t>(seqs_.size());
     seqs_.emplace_back();
+    member_.push_back(0);
   }
   Seq& s = seqs_[slot];
   s = Seq{};
   s.request = request;
   s.prompt = prompt;
-  s.output = output;
+  assert(output <= INT32_MAX);  // at most max_model_len
+  s.output = static_cast<std::int32_t>(output);
   s.prefill_target = prompt;
   s.measured = request.measured;
   return slot;
@@ -118,6 +122,7 @@ void ReplicaState::RemoveFromRunning(std::uint32_t slot, int engine) {
 }
 
 void ReplicaState::Retire(std::uint32_t slot) {
+  LeaveCohort(slot);
   Seq& s = seqs_[slot];
   if (s.kv_tokens > 0) {
     Forget(s);
@@ -129,6 +134,7 @@ void ReplicaState::Retire(std::uint32_t slot) {
 }
 
 void ReplicaState::HandOff(std::uint32_t slot) {
+  LeaveCohort(slot);
   Seq& s = seqs_[slot];
   if (s.kv_tokens > 0) {
     if (s.kv_tokens > s.kv_told) kv_->Extend(s.request.id, Tokens(s.kv_tokens));  // within its slots: succeeds
@@ -154,7 +160,7 @@ std::size_t ReplicaState::ChooseVictim(const std::vector<std::uint32_t>& list, s
       case VictimPolicy::kNewest: better = c.request.id > b.request.id; break;
       case VictimPolicy::kOldest: better = c.request.id < b.request.id; break;
       case VictimPolicy::kLargest:
-        better = c.kv_tokens > b.kv_tokens || (c.kv_tokens == b.kv_tokens && c.request.id > b.request.id);
+        better = KvTokens(c) > KvTokens(b) || (KvTokens(c) == KvTokens(b) && c.request.id > b.request.id);
         break;
     }
     if (better) best = i;
@@ -163,6 +169,7 @@ std::size_t ReplicaState::ChooseVictim(const std::vector<std::uint32_t>& list, s
 }
 
 void ReplicaState::Preempt(std::uint32_t victim, int engine, double* stall_s) {
+  LeaveCohort(victim);
   Seq& v = seqs_[victim];
   ++v.preemptions;
   ++preemptions_;
@@ -188,6 +195,7 @@ void ReplicaState::Preempt(std::uint32_t victim, int engine, double* stall_s) {
     swapped_.push_back(victim);
   } else {
     v.prefill_target = v.prompt + v.generated;  // recompute: the generated tokens become prompt
+    v.folded = static_cast<std::int32_t>(v.generated);
     v.kv_shipped = false;                       // the shipped KV is gone with the rest
     v.prefilled = 0;
     v.kv_tokens = 0;
@@ -219,10 +227,17 @@ bool ReplicaState::GrowOrPreemptSlow(std::uint32_t slot, std::int64_t need, int 
 void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
   assert(!options_.speculative.enabled);
   auto& list = running_[static_cast<std::size_t>(engine)];
-  plan->items.reserve(plan->items.size() + list.size());
+  DecodeCohort& cohort = cohorts_[static_cast<std::size_t>(engine)];
+  due_.clear();
+  cohort.PopDue(seqs_, &due_);
+  for (const std::uint32_t slot : due_) LeaveCohort(slot);
   std::int64_t decodes = 0, context = 0;
   for (std::size_t i = 0; i < list.size();) {
     const std::uint32_t slot = list[i];
+    if (member_[slot] != 0) {  // steps with the cohort, below
+      ++i;
+      continue;
+    }
     const Seq& s = seqs_[slot];
     if (!s.prefill_done() || s.finished()) {
       ++i;
@@ -239,10 +254,34 @@ void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
     plan->items.push_back(IterationItem{slot, 0, 1});
     ++i;
   }
+  // The members that stayed grow by one token each, within their slots.
+  plan->cohort = cohort.size();
+  if (plan->cohort > 0) {
+    kv_untold_ += cohort.size();
+    context += cohort.context();
+    decodes += cohort.size();
+    cohort.Plan();
+  }
   plan->shape.decode_sequences += decodes;
   plan->shape.decode_tokens += decodes;
   plan->shape.decode_context_tokens += context;
   plan->sequences += decodes;
+}
+
+void ReplicaState::TryJoinCohort(std::uint32_t slot, SimTime now, bool stepped) {
+  Seq& s = seqs_[slot];
+  if (!lazy_decodes_ || s.engine < 0) return;
+  DecodeCohort& cohort = cohorts_[static_cast<std::size_t>(s.engine)];
+  if (!cohort.MayJoin(s, stepped)) return;
+  cohort.Join(s, slot, now);
+  member_[slot] = 1;
+}
+
+void ReplicaState::LeaveCohort(std::uint32_t slot) {
+  if (member_[slot] == 0) return;
+  Seq& s = seqs_[slot];
+  cohorts_[static_cast<std::size_t>(s.engine)].Leave(s);
+  member_[slot] = 0;
 }
 
 void ReplicaState::Told(Seq& s) {
@@ -266,11 +305,16 @@ void ReplicaState::SyncKv() {
   for (const auto& list : running_) {
     for (const std::uint32_t slot : list) {
       Seq& s = seqs_[slot];
-      if (s.kv_tokens <= s.kv_told) continue;
-      [[maybe_unused]] const bool ok = kv_->Extend(s.request.id, Tokens(s.kv_tokens));
+      const std::int64_t kv = KvTokens(s);  // a cohort member's stays lazy: only the allocator hears
+      if (kv <= s.kv_told) continue;
+      [[maybe_unused]] const bool ok = kv_->Extend(s.request.id, Tokens(kv));
       assert(ok);  // within its allocated slots
-      kv_untold_ -= s.kv_tokens - s.kv_told;
-      Told(s);
+      kv_untold_ -= kv - s.kv_told;
+      if (s.cohort_id == 0) {
+        Told(s);
+      } else {
+        s.kv_told = kv;  // within its slots: its room and due step stand
+      }
     }
   }
 }

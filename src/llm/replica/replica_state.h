@@ -13,6 +13,7 @@
 #include "fleetlab/llm/replica_options.h"
 #include "fleetlab/random/rng.h"
 #include "fleetlab/util/ring_buffer.h"
+#include "llm/replica/decode_cohort.h"
 #include "llm/scheduler/sequence.h"
 
 namespace fleetlab {
@@ -31,17 +32,19 @@ struct IterationPlan {
   std::int64_t draft_steps = 0;  // speculative: draft-model iterations before the target's
   IterationShape draft_shape;    // the draft's decode shape (one draft step)
   double stall_s = 0;            // KV swaps that must finish before the iteration
-  std::int64_t sequences = 0;
+  std::int64_t sequences = 0;    // items and cohort members
+  std::int64_t cohort = 0;       // members of the engine's DecodeCohort that decode (no item each)
 
   void Clear() {
     items.clear();
+    cohort = 0;
     shape = IterationShape{};
     draft_shape = IterationShape{};
     draft_steps = 0;
     stall_s = 0;
     sequences = 0;
   }
-  bool empty() const { return items.empty(); }
+  bool empty() const { return items.empty() && cohort == 0; }
 };
 
 // Told when the state preempts or fails a sequence (for metrics, and to
@@ -72,6 +75,9 @@ class ReplicaState {
   int engines() const { return engines_; }
 
   // Sequence storage: slots are reused, so steady state allocates nothing.
+  // A decode cohort member's generated, kv_tokens and last_token lag until
+  // it leaves (decode_cohort.h); every sequence an iteration's items or a
+  // completion name is up to date.
   std::uint32_t NewSeq(const Request& request, std::int64_t prompt, std::int64_t output);
   void FreeSeq(std::uint32_t slot);
   Seq& seq(std::uint32_t slot) { return seqs_[slot]; }
@@ -134,10 +140,22 @@ class ReplicaState {
     return GrowOrPreemptSlow(slot, need, engine, first_candidate, stall_s);
   }
 
+  // The cohort of `engine`'s plain decoders (decode_cohort.h). Only the
+  // continuous policy without speculation has members: the others visit
+  // every sequence in their own loops.
+  const DecodeCohort& cohort(int engine) const { return cohorts_[static_cast<std::size_t>(engine)]; }
+  // After `slot` made a token at `now`: it joins its engine's cohort if it
+  // may. `stepped`: the cohort made a token at `now` too.
+  void TryJoinCohort(std::uint32_t slot, SimTime now, bool stepped);
+  // The cohort of `engine` made its planned step, ending at `now`.
+  void FinishCohortStep(int engine, SimTime now) { cohorts_[static_cast<std::size_t>(engine)].Finish(now); }
+
   // PlanDecodes without speculation or a token budget (the common case,
   // and the simulator's hottest loop): a decode step of every running
   // sequence of `engine` that has prefilled and not finished, in list order,
   // growing each (preempting as GrowOrPreempt does), the shape summed once.
+  // Cohort members due at this step leave it and are visited with the rest;
+  // the others step together in O(1) (plan->cohort).
   void PlanPlainDecodes(int engine, IterationPlan* plan);
 
   // Output tokens a decode step of `s` yields, and the tokens the target
@@ -190,6 +208,12 @@ class ReplicaState {
   void RemoveFromRunning(std::uint32_t slot, int engine);
   // After `s` was admitted or extended to s.kv_tokens: the allocator knows it.
   void Told(Seq& s);
+  // Brings a cohort member's fields up to date and removes it; nothing if `slot` is no member.
+  void LeaveCohort(std::uint32_t slot);
+  // s.kv_tokens, a cohort member's as it is now.
+  std::int64_t KvTokens(const Seq& s) const {
+    return s.cohort_id == 0 ? s.kv_tokens : cohorts_[static_cast<std::size_t>(s.engine)].KvTokens(s);
+  }
   // Before `s`'s KV is released or handed off: what it grew untold leaves the tally.
   void Forget(Seq& s);
 
@@ -208,6 +232,10 @@ class ReplicaState {
   std::int64_t running_total_ = 0, running_final_tokens_ = 0;
   double swap_used_bytes_ = 0;
   std::uint64_t preemptions_ = 0, swaps_ = 0;
+  bool lazy_decodes_;                   // continuous policy, no speculation: cohorts have members
+  std::vector<DecodeCohort> cohorts_;   // per engine
+  std::vector<std::uint8_t> member_;    // per slot: in a cohort (read in the decode loop, Seq stays cold)
+  std::vector<std::uint32_t> due_;      // scratch: members due at the step being planned
 };
 
 }  // namespace fleetlab

@@ -15,7 +15,11 @@ enum class SeqState : std::uint8_t { kWaiting, kRunning, kSwapped, kDone };
 // cache line (sequence_test.cc checks) (a fleet's replicas together hold more sequences than the
 // caches do); the request and the prefill's breakdown follow.
 struct alignas(64) Seq {
-  std::int64_t output = 0;   // output tokens to produce in all
+  // Output tokens to produce in all (at most max_model_len, <= 1e8).
+  std::int32_t output = 0;
+  // Of the generated tokens, those recomputed as prompt after a recompute
+  // preemption (they are in prefill_target, so context() counts them once).
+  std::int32_t folded = 0;
   // Tokens that must be in the KV cache before decoding: the prompt, or
   // after a recompute preemption the prompt plus the tokens generated.
   std::int64_t prefill_target = 0;
@@ -44,12 +48,18 @@ struct alignas(64) Seq {
   std::int64_t made_before = 0;
   // Keep the KV when done, until LlmReplica::ReleaseKv (first_token_only).
   bool keep_kv = false;
+  // DecodeCohort membership (0: none) and the planned step it joined at;
+  // while a member, generated, kv_tokens and last_token are as of then.
+  std::uint64_t cohort_id = 0;
+  std::int64_t cohort_base = 0;
   Request request;
   StepBreakdown ttft_parts;  // iterations its prefill took part in, until the first token
 
   bool prefill_done() const { return prefilled >= prefill_target; }
   bool finished() const { return generated >= output; }
-  std::int64_t context() const { return prefilled + generated; }
+  // Tokens in the KV cache once the computed ones are: the prompt (and
+  // recomputed output) computed so far, and the output made since.
+  std::int64_t context() const { return prefilled + generated - folded; }
 };
 
 }  // namespace fleetlab

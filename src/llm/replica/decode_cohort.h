@@ -1,0 +1,80 @@
+// DecodeCohort: the sequences of one engine that decode one token in every
+// plain decode iteration and need nothing else until a step known when they
+// join: the step whose token needs a KV slot beyond those allocated, or the
+// step that makes their last token. Their progress is one shared step
+// counter, so a decode iteration costs O(1) for all of them instead of a
+// visit to each sequence (the simulator's hottest loop; with hundreds of
+// replicas those visits were mostly cache misses). A member leaves, and is
+// visited one by one again, at its due step or when it is preempted.
+//
+// A member's Seq fields generated, kv_tokens and last_token are as of the
+// step it joined (its base); Leave brings them up to date. The cohort keeps
+// the sums an iteration's cost needs (members, their contexts).
+#pragma once
+
+#include <cstdint>
+#include <queue>
+#include <vector>
+
+#include "fleetlab/time.h"
+#include "llm/scheduler/sequence.h"
+
+namespace fleetlab {
+
+class DecodeCohort {
+ public:
+  // Decode steps the members have finished, and planned (one more while an
+  // iteration that steps them runs).
+  std::int64_t step() const { return step_; }
+  std::int64_t planned() const { return planned_; }
+  std::int64_t size() const { return size_; }
+  std::int64_t measured() const { return measured_; }
+  // The members' contexts (prompt and generated tokens) summed, as of step().
+  std::int64_t context() const { return context_; }
+  // When the members' last token came (the end of the last step).
+  SimTime last_token() const { return last_token_; }
+
+  // The plan step at which `s` must be visited again if it joins now: the
+  // first whose token needs a slot beyond kv_room, or the one that makes its
+  // last token. REQUIRES: s decodes (prefilled, not finished) and
+  // s.kv_tokens == s.context().
+  std::int64_t DueStep(const Seq& s) const;
+  // Whether `s` may join now: it decodes, holds exactly its context, and
+  // would not be due at the next step. `stepped`: the members made a token
+  // at `now` (or there are none), so they share s's last token time.
+  bool MayJoin(const Seq& s, bool stepped) const;
+  // REQUIRES: MayJoin(s, stepped) and s's last token came at `now`.
+  void Join(Seq& s, std::uint32_t slot, SimTime now);
+  // Brings s's fields up to date and removes it. REQUIRES: s is a member;
+  // no step is planned and unfinished.
+  void Leave(Seq& s);
+  // s.kv_tokens as it is now (planned steps included). REQUIRES: member.
+  std::int64_t KvTokens(const Seq& s) const { return s.kv_tokens + (planned_ - s.cohort_base); }
+
+  // Pops the members due at the next planned step into *due (slots; stale
+  // entries of members that left are dropped). `seqs` is the slot storage.
+  void PopDue(const std::vector<Seq>& seqs, std::vector<std::uint32_t>* due);
+  // The members take a step (plan); it ends at `now` (finish).
+  void Plan() { ++planned_; }
+  void Finish(SimTime now);
+
+ private:
+  struct Due {
+    std::int64_t step;
+    std::uint64_t id;
+    std::uint32_t slot;
+    bool operator>(const Due& o) const { return step != o.step ? step > o.step : id > o.id; }
+  };
+  // Dues fewer than kNear steps ahead (a paged cache's next block: the
+  // common case) wait in a ring of buckets, one per step, O(1) each way;
+  // later ones in a heap.
+  static constexpr std::int64_t kNear = 64;
+  std::int64_t step_ = 0, planned_ = 0;
+  std::int64_t size_ = 0, measured_ = 0, context_ = 0;
+  SimTime last_token_ = -1;
+  std::uint64_t next_id_ = 1;
+  std::vector<std::vector<Due>> near_ = std::vector<std::vector<Due>>(kNear);
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> far_;
+};
+
+}  // namespace fleetlab
