@@ -70,7 +70,25 @@ class RooflineModel final : public PerfModel {
   double kernel_floor_s_ = 0, kernels_per_layer_ = 0;
   const Curve* all_reduce_s_ = nullptr;  // measured all-reduce times at this TP over the scale-up link
   double weight_bytes_, activation_bytes_;
+
+  // What depends only on an iteration's token count, for the small counts
+  // decode iterations have (filled by the constructor; Iteration adds the
+  // same values in the same order, so results are bit-identical): the
+  // linear layers' and TP communication's terms for T tokens, and the LM
+  // head's for n = decode tokens (+1 with a prefill) rows.
+  struct TokenTerms {
+    double matmul_s = 0, weight_memory_s = 0, flops = 0, hbm_bytes = 0, tp_comm_s = 0, ep_comm_s = 0, tp_bytes = 0;
+  };
+  static constexpr std::int64_t kMemoTokens = 256;
+  std::vector<TokenTerms> linear_memo_, lm_head_memo_;  // index T (or n), 0 unused
+  static TokenTerms TermsOf(const StepBreakdown& b) {
+    return {b.matmul_s, b.weight_memory_s, b.flops, b.hbm_bytes, b.tp_comm_s, b.ep_comm_s, b.tp_bytes};
+  }
+  void FillMemo();
+  void AddLinearAndTpComm(std::int64_t tokens, StepBreakdown* b) const;
+  void AddLmHeadRows(std::int64_t rows_before_dp, StepBreakdown* b) const;
 };
+
 
 RooflineModel::RooflineModel(const ReplicaHardware& hw) : hw_(hw) {
   const ModelSpec& m = hw_.model;
@@ -97,6 +115,59 @@ RooflineModel::RooflineModel(const ReplicaHardware& hw) : hw_(hw) {
   }
   weight_bytes_ = BytesPerElement(hw_.weight_dtype);
   activation_bytes_ = BytesPerElement(hw_.activation_dtype);
+  FillMemo();
+}
+
+void RooflineModel::FillMemo() {
+  linear_memo_.resize(kMemoTokens + 1);
+  lm_head_memo_.resize(kMemoTokens + 2);
+  for (std::int64_t t = 1; t <= kMemoTokens + 1; ++t) {
+    StepBreakdown lm;
+    IterationShape rows;
+    rows.decode_tokens = t;
+    AddLmHead(rows, &lm);
+    lm_head_memo_[static_cast<std::size_t>(t)] = TermsOf(lm);
+    if (t > kMemoTokens) break;
+    StepBreakdown fixed;
+    AddLinear(static_cast<double>(t), &fixed);
+    AddTpComm(static_cast<double>(t), &fixed);
+    linear_memo_[static_cast<std::size_t>(t)] = TermsOf(fixed);
+  }
+}
+
+// AddLinear and AddTpComm for `tokens`: memoised for small counts. They add
+// to fields that are zero before (the linear, TP and EP terms) or, for
+// flops and HBM bytes, come first: a copy is what the calls would leave.
+void RooflineModel::AddLinearAndTpComm(std::int64_t tokens, StepBreakdown* b) const {
+  if (tokens > kMemoTokens) {
+    AddLinear(static_cast<double>(tokens), b);
+    AddTpComm(static_cast<double>(tokens), b);
+    return;
+  }
+  const TokenTerms& m = linear_memo_[static_cast<std::size_t>(tokens)];
+  b->matmul_s = m.matmul_s;
+  b->weight_memory_s = m.weight_memory_s;
+  b->flops = m.flops;
+  b->hbm_bytes = m.hbm_bytes;
+  b->tp_comm_s = m.tp_comm_s;
+  b->ep_comm_s = m.ep_comm_s;
+  b->tp_bytes = m.tp_bytes;
+}
+
+// AddLmHead for decode tokens (+1 with a prefill) = `rows_before_dp`:
+// memoised for small counts; the same terms added in the same order.
+void RooflineModel::AddLmHeadRows(std::int64_t rows_before_dp, StepBreakdown* b) const {
+  if (rows_before_dp > kMemoTokens + 1) {
+    IterationShape rows;
+    rows.decode_tokens = rows_before_dp;
+    AddLmHead(rows, b);
+    return;
+  }
+  const TokenTerms& m = lm_head_memo_[static_cast<std::size_t>(rows_before_dp)];
+  b->matmul_s += m.matmul_s;
+  b->weight_memory_s += m.weight_memory_s;
+  b->flops += m.flops;
+  b->hbm_bytes += m.hbm_bytes;
 }
 
 // Parameters of one standard layer whose weights `tokens` tokens read:
@@ -248,10 +319,9 @@ StepBreakdown RooflineModel::Iteration(const IterationShape& shape) const {
   StepBreakdown b;
   const double tokens = static_cast<double>(shape.tokens());
   if (shape.tokens() <= 0) return b;  // nothing runs
-  AddLinear(tokens, &b);
+  AddLinearAndTpComm(shape.tokens(), &b);
   AddAttention(shape, &b);
-  AddTpComm(tokens, &b);
-  AddLmHead(shape, &b);
+  AddLmHeadRows(shape.decode_tokens + (shape.prefill_tokens > 0 ? 1 : 0), &b);
   if (hw_.pp > 1) {  // each attention group sends its own tokens, over its own link
     const double activations = tokens / dp_ * static_cast<double>(hw_.model.hidden) * activation_bytes_;
     b.pp_comm_s = (hw_.pp - 1) *
