@@ -15,6 +15,7 @@
 #include "fleetlab/llm/kv_cache.h"
 #include "fleetlab/random/rng.h"
 #include "llm/replica/replica_state.h"
+#include "llm/scheduler/scheduler.h"
 
 namespace fleetlab {
 namespace {
@@ -100,9 +101,13 @@ class NoEvents final : public SeqEvents {
 // iteration prefills what it admits, else decodes every running sequence.
 class Engine {
  public:
-  Engine(BatchingPolicy policy, VictimPolicy victim, PreemptionMode mode, std::int64_t budget) {
+  // `token_budget` > 0: decodes are planned as the chunked-prefill policy
+  // plans them, within that many tokens an iteration.
+  Engine(BatchingPolicy policy, VictimPolicy victim, PreemptionMode mode, std::int64_t budget,
+         std::int64_t token_budget)
+      : token_budget_(token_budget) {
     ReplicaOptions o;
-    o.scheduler.policy = policy;  // continuous: a cohort; chunked_prefill: none (PlanPlainDecodes all the same)
+    o.scheduler.policy = policy;  // continuous: a cohort; static: none (PlanPlainDecodes all the same)
     o.scheduler.max_running = 64;
     o.preemption.victim = victim;
     o.preemption.mode = mode;
@@ -127,7 +132,8 @@ class Engine {
       prefilled.push_back(*next);
       state_->PopCandidate();
     }
-    if (prefilled.empty()) state_->PlanPlainDecodes(0, &plan);
+    std::int64_t budget = token_budget_;
+    if (prefilled.empty()) PlanDecodes(*state_, 0, &plan, token_budget_ > 0 ? &budget : nullptr);
     std::vector<double> seen = {static_cast<double>(plan.shape.decode_sequences),
                                 static_cast<double>(plan.shape.decode_context_tokens), plan.stall_s};
     if (sync_mid_iteration) Sync(&seen);
@@ -172,24 +178,28 @@ class Engine {
   NoEvents events_;
   std::unique_ptr<ReplicaState> state_;
   int cohort_steps_ = 0;
+  std::int64_t token_budget_;
 };
 
-using Case = std::tuple<VictimPolicy, PreemptionMode, std::int64_t>;
+// Victim policy, preemption mode, preemption budget, token budget (0: none).
+using Case = std::tuple<VictimPolicy, PreemptionMode, std::int64_t, std::int64_t>;
 
 std::string CaseName(const Case& c) {
   const char* victims[] = {"Newest", "Oldest", "Largest"};
   return std::string(victims[static_cast<int>(std::get<0>(c))]) +
          (std::get<1>(c) == PreemptionMode::kSwap ? "Swap" : "Recompute") +
-         (std::get<2>(c) > 0 ? "Budget" + std::to_string(std::get<2>(c)) : "");
+         (std::get<2>(c) > 0 ? "Budget" + std::to_string(std::get<2>(c)) : "") +
+         (std::get<3>(c) > 0 ? "Chunked" + std::to_string(std::get<3>(c)) : "");
 }
 
 class CohortEquivalenceTest
     : public ::testing::TestWithParam<Case> {};
 
 TEST_P(CohortEquivalenceTest, PlansWhatVisitingEverySequencePlans) {
-  const auto [victim, mode, budget] = GetParam();
-  Engine lazy(BatchingPolicy::kContinuous, victim, mode, budget);
-  Engine eager(BatchingPolicy::kChunkedPrefill, victim, mode, budget);
+  const auto [victim, mode, budget, tokens] = GetParam();
+  // The cohort's policies; a request-level one has none (PlanDecodes plans alike).
+  Engine lazy(tokens > 0 ? BatchingPolicy::kChunkedPrefill : BatchingPolicy::kContinuous, victim, mode, budget, tokens);
+  Engine eager(BatchingPolicy::kStatic, victim, mode, budget, tokens);
   Rng rng(42);
   std::uint64_t id = 0;
   SimTime t = 0;
@@ -215,12 +225,15 @@ TEST_P(CohortEquivalenceTest, PlansWhatVisitingEverySequencePlans) {
 
 INSTANTIATE_TEST_SUITE_P(
     VictimsModesBudgets, CohortEquivalenceTest,
-    ::testing::Values(std::make_tuple(VictimPolicy::kNewest, PreemptionMode::kRecompute, 0),
-                      std::make_tuple(VictimPolicy::kOldest, PreemptionMode::kRecompute, 0),
-                      std::make_tuple(VictimPolicy::kLargest, PreemptionMode::kRecompute, 0),
-                      std::make_tuple(VictimPolicy::kNewest, PreemptionMode::kSwap, 0),
-                      std::make_tuple(VictimPolicy::kLargest, PreemptionMode::kSwap, 0),
-                      std::make_tuple(VictimPolicy::kNewest, PreemptionMode::kRecompute, 2)),
+    ::testing::Values(Case{VictimPolicy::kNewest, PreemptionMode::kRecompute, 0, 0},
+                      Case{VictimPolicy::kOldest, PreemptionMode::kRecompute, 0, 0},
+                      Case{VictimPolicy::kLargest, PreemptionMode::kRecompute, 0, 0},
+                      Case{VictimPolicy::kNewest, PreemptionMode::kSwap, 0, 0},
+                      Case{VictimPolicy::kLargest, PreemptionMode::kSwap, 0, 0},
+                      Case{VictimPolicy::kNewest, PreemptionMode::kRecompute, 2, 0},
+                      // A budget below the running count at times: the cohort dissolves then.
+                      Case{VictimPolicy::kNewest, PreemptionMode::kRecompute, 0, 12},
+                      Case{VictimPolicy::kLargest, PreemptionMode::kSwap, 0, 8192}),
     [](const auto& info) { return CaseName(info.param); });
 
 }  // namespace

@@ -12,7 +12,9 @@ ReplicaState::ReplicaState(const ReplicaOptions& options, std::unique_ptr<KvAllo
     : options_(options), kv_(std::move(kv)), acceptance_rng_(acceptance_rng), engines_(engines),
       kv_bytes_per_token_per_gpu_(kv_bytes_per_token_per_gpu), events_(events),
       running_(static_cast<std::size_t>(engines)),
-      lazy_decodes_(options.scheduler.policy == BatchingPolicy::kContinuous && !options.speculative.enabled),
+      lazy_decodes_((options.scheduler.policy == BatchingPolicy::kContinuous ||
+                     options.scheduler.policy == BatchingPolicy::kChunkedPrefill) &&
+                    !options.speculative.enabled),
       cohorts_(static_cast<std::size_t>(engines)) {}
 
 std::uint32_t ReplicaState::NewSeq(const Request& request, std::int64_t prompt, std::int64_t output) {
@@ -275,6 +277,10 @@ void ReplicaState::TryJoinCohort(std::uint32_t slot, SimTime now, bool stepped) 
   if (!cohort.MayJoin(s, stepped)) return;
   cohort.Join(s, slot, now);
   member_[slot] = 1;
+}
+
+void ReplicaState::DissolveCohort(int engine) {
+  for (const std::uint32_t slot : running_[static_cast<std::size_t>(engine)]) LeaveCohort(slot);
 }
 
 void ReplicaState::LeaveCohort(std::uint32_t slot) {

@@ -141,9 +141,14 @@ class ReplicaState {
   }
 
   // The cohort of `engine`'s plain decoders (decode_cohort.h). Only the
-  // continuous policy without speculation has members: the others visit
-  // every sequence in their own loops.
+  // continuous and chunked-prefill policies without speculation have
+  // members: the others visit every sequence in their own loops.
   const DecodeCohort& cohort(int engine) const { return cohorts_[static_cast<std::size_t>(engine)]; }
+  // Whether `slot` is a cohort member (prefilled, decoding; its lazy fields lag).
+  bool InCohort(std::uint32_t slot) const { return member_[slot] != 0; }
+  // Every member of `engine`'s cohort leaves it (before a loop that may
+  // decode only some of them). O(running sequences).
+  void DissolveCohort(int engine);
   // After `slot` made a token at `now`: it joins its engine's cohort if it
   // may. `stepped`: the cohort made a token at `now` too.
   void TryJoinCohort(std::uint32_t slot, SimTime now, bool stepped);

@@ -21,8 +21,9 @@ class ChunkedPrefillScheduler final : public Scheduler {
     std::int64_t budget = o.max_batch_tokens;
     PlanDecodes(state, engine, plan, &budget);
     for (const std::uint32_t slot : state.running(engine)) {  // prompts already part-way through
-      const Seq& s = state.seq(slot);
       if (budget <= 0) break;
+      if (state.InCohort(slot)) continue;  // decoding: prefilled long ago (and its Seq stays cold)
+      const Seq& s = state.seq(slot);
       if (s.prefill_done()) continue;
       const std::int64_t chunk = std::min(s.prefill_target - s.prefilled, budget);
       state.AddPrefill(plan, slot, chunk);

@@ -27,7 +27,18 @@ void AdmitShipped(ReplicaState& state, int engine, SimTime now) {
 }
 
 void PlanDecodes(ReplicaState& state, int engine, IterationPlan* plan, std::int64_t* token_budget) {
-  if (token_budget == nullptr && !state.options().speculative.enabled) return state.PlanPlainDecodes(engine, plan);
+  if (!state.options().speculative.enabled) {
+    if (token_budget == nullptr) return state.PlanPlainDecodes(engine, plan);
+    // Every running sequence fits the budget (one token each): none can be
+    // left out, so the plain path plans the same, cohort and all.
+    if (state.RunningIn(engine) <= *token_budget) {
+      const std::int64_t before = plan->shape.decode_tokens;
+      state.PlanPlainDecodes(engine, plan);
+      *token_budget -= plan->shape.decode_tokens - before;
+      return;
+    }
+    state.DissolveCohort(engine);  // the budget may stop the loop part-way: everyone is visited
+  }
   auto& list = state.running(engine);
   for (std::size_t i = 0; i < list.size();) {
     const std::uint32_t slot = list[i];
