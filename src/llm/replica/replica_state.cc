@@ -15,7 +15,7 @@ ReplicaState::ReplicaState(const ReplicaOptions& options, std::unique_ptr<KvAllo
       lazy_decodes_((options.scheduler.policy == BatchingPolicy::kContinuous ||
                      options.scheduler.policy == BatchingPolicy::kChunkedPrefill) &&
                     !options.speculative.enabled),
-      cohorts_(static_cast<std::size_t>(engines)) {}
+      cohorts_(static_cast<std::size_t>(engines)), visitors_(static_cast<std::size_t>(engines)) {}
 
 std::uint32_t ReplicaState::NewSeq(const Request& request, std::int64_t prompt, std::int64_t output) {
   std::uint32_t slot;
@@ -109,7 +109,9 @@ std::int64_t ReplicaState::FinalTokens(const Seq& s) const {
 }
 
 void ReplicaState::AddToRunning(std::uint32_t slot, int engine) {
+  seqs_[slot].running_order = next_running_order_++;
   running_[static_cast<std::size_t>(engine)].push_back(slot);
+  visitors_[static_cast<std::size_t>(engine)].push_back(Visitor{seqs_[slot].running_order, slot});
   ++running_total_;
   running_final_tokens_ += FinalTokens(seqs_[slot]);
 }
@@ -119,8 +121,33 @@ void ReplicaState::RemoveFromRunning(std::uint32_t slot, int engine) {
   const auto it = std::find(list.begin(), list.end(), slot);
   assert(it != list.end());
   list.erase(it);
+  if (member_[slot] == 0) RemoveVisitor(slot, engine);
   --running_total_;
   running_final_tokens_ -= FinalTokens(seqs_[slot]);
+}
+
+std::size_t ReplicaState::PositionInRunning(std::uint32_t slot, int engine) const {
+  const auto& list = running_[static_cast<std::size_t>(engine)];
+  const std::uint64_t order = seqs_[slot].running_order;
+  const auto it = std::lower_bound(list.begin(), list.end(), order, [this](std::uint32_t s, std::uint64_t o) {
+    return seqs_[s].running_order < o;
+  });
+  assert(it != list.end() && *it == slot);
+  return static_cast<std::size_t>(it - list.begin());
+}
+
+void ReplicaState::AddVisitor(std::uint32_t slot, int engine) {
+  auto& v = visitors_[static_cast<std::size_t>(engine)];
+  const Visitor x{seqs_[slot].running_order, slot};
+  v.insert(std::upper_bound(v.begin(), v.end(), x, [](const Visitor& a, const Visitor& b) { return a.order < b.order; }),
+           x);
+}
+
+void ReplicaState::RemoveVisitor(std::uint32_t slot, int engine) {
+  auto& v = visitors_[static_cast<std::size_t>(engine)];
+  const auto it = std::find_if(v.begin(), v.end(), [slot](const Visitor& x) { return x.slot == slot; });
+  assert(it != v.end());
+  v.erase(it);
 }
 
 void ReplicaState::Retire(std::uint32_t slot) {
@@ -214,6 +241,7 @@ bool ReplicaState::GrowOrPreemptSlow(std::uint32_t slot, std::int64_t need, int 
   // Extend changes nothing when memory is short, so try it first: the
   // common case costs one lookup.
   while (!kv_->Extend(s.request.id, Tokens(need))) {
+    if (first_candidate == kSlotPosition) first_candidate = PositionInRunning(slot, engine);
     const std::size_t v = ChooseVictim(list, first_candidate);
     if (v == list.size()) return false;  // everyone left is pinned
     const std::uint32_t victim = list[v];
@@ -228,33 +256,22 @@ bool ReplicaState::GrowOrPreemptSlow(std::uint32_t slot, std::int64_t need, int 
 
 void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
   assert(!options_.speculative.enabled);
-  auto& list = running_[static_cast<std::size_t>(engine)];
   DecodeCohort& cohort = cohorts_[static_cast<std::size_t>(engine)];
   due_.clear();
   cohort.PopDue(seqs_, &due_);
   for (const std::uint32_t slot : due_) LeaveCohort(slot);
   std::int64_t decodes = 0, context = 0;
-  for (std::size_t i = 0; i < list.size();) {
-    const std::uint32_t slot = list[i];
-    if (member_[slot] != 0) {  // steps with the cohort, below
-      ++i;
-      continue;
-    }
-    const Seq& s = seqs_[slot];
-    if (!s.prefill_done() || s.finished()) {
-      ++i;
-      continue;
-    }
+  // The visitors in list order (a copy: preemption changes the lists).
+  visiting_ = visitors_[static_cast<std::size_t>(engine)];
+  for (const Visitor& v : visiting_) {
+    const Seq& s = seqs_[v.slot];
+    // Preempted by an earlier visitor, or prefilling, or done.
+    if (s.state != SeqState::kRunning || !s.prefill_done() || s.finished()) continue;
     const std::int64_t c = s.context();
-    const std::size_t before = list.size();
-    if (!GrowOrPreempt(slot, 1, engine, i, &plan->stall_s)) {
-      if (list.size() == before) ++i;  // pinned and stuck: skip it this iteration
-      continue;                          // it was preempted: list[i] is now the next one
-    }
+    if (!GrowOrPreempt(v.slot, 1, engine, kSlotPosition, &plan->stall_s)) continue;  // preempted, or pinned and stuck
     ++decodes;
     context += c;
-    plan->items.push_back(IterationItem{slot, 0, 1});
-    ++i;
+    plan->items.push_back(IterationItem{v.slot, 0, 1});
   }
   // The members that stayed grow by one token each, within their slots.
   plan->cohort = cohort.size();
@@ -277,6 +294,7 @@ void ReplicaState::TryJoinCohort(std::uint32_t slot, SimTime now, bool stepped) 
   if (!cohort.MayJoin(s, stepped)) return;
   cohort.Join(s, slot, now);
   member_[slot] = 1;
+  RemoveVisitor(slot, s.engine);
 }
 
 void ReplicaState::DissolveCohort(int engine) {
@@ -288,6 +306,7 @@ void ReplicaState::LeaveCohort(std::uint32_t slot) {
   Seq& s = seqs_[slot];
   cohorts_[static_cast<std::size_t>(s.engine)].Leave(s);
   member_[slot] = 0;
+  AddVisitor(slot, s.engine);
 }
 
 void ReplicaState::Told(Seq& s) {

@@ -119,11 +119,13 @@ class ReplicaState {
 
   // Makes room for `slot` to grow by `tokens`, preempting running sequences
   // of `engine` chosen by the victim policy among
-  // running(engine)[first_candidate..], which must include `slot`. Returns true if
+  // running(engine)[first_candidate..], which must include `slot`
+  // (kSlotPosition: from `slot`'s own position). Returns true if
   // the slot may grow (and grows its KV); false if `slot` was preempted or
   // cannot grow (all candidates pinned). *stall_s accumulates swap-out time.
   // Inline: the per-token common case (growth within the allocated slots)
   // is a tally; the rest goes to GrowOrPreemptSlow.
+  static constexpr std::size_t kSlotPosition = ~std::size_t{0};
   bool GrowOrPreempt(std::uint32_t slot, std::int64_t tokens, int engine, std::size_t first_candidate,
                      double* stall_s) {
     Seq& s = seqs_[slot];
@@ -211,6 +213,16 @@ class ReplicaState {
   double SwapSeconds(std::int64_t tokens) const;
   void AddToRunning(std::uint32_t slot, int engine);
   void RemoveFromRunning(std::uint32_t slot, int engine);
+  // `slot`'s index in running(engine), by its running_order. O(log n).
+  std::size_t PositionInRunning(std::uint32_t slot, int engine) const;
+  // The running sequences of an engine that are no cohort members, in list
+  // order: what PlanPlainDecodes visits.
+  struct Visitor {
+    std::uint64_t order;
+    std::uint32_t slot;
+  };
+  void AddVisitor(std::uint32_t slot, int engine);
+  void RemoveVisitor(std::uint32_t slot, int engine);
   // After `s` was admitted or extended to s.kv_tokens: the allocator knows it.
   void Told(Seq& s);
   // Brings a cohort member's fields up to date and removes it; nothing if `slot` is no member.
@@ -241,6 +253,9 @@ class ReplicaState {
   std::vector<DecodeCohort> cohorts_;   // per engine
   std::vector<std::uint8_t> member_;    // per slot: in a cohort (read in the decode loop, Seq stays cold)
   std::vector<std::uint32_t> due_;      // scratch: members due at the step being planned
+  std::vector<std::vector<Visitor>> visitors_;  // per engine
+  std::vector<Visitor> visiting_;       // scratch: this plan's visitors
+  std::uint64_t next_running_order_ = 0;
 };
 
 }  // namespace fleetlab

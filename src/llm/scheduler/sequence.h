@@ -52,6 +52,9 @@ struct alignas(64) Seq {
   // while a member, generated, kv_tokens and last_token are as of then.
   std::uint64_t cohort_id = 0;
   std::int64_t cohort_base = 0;
+  // When it last joined its engine's running list (ReplicaState's counter):
+  // the list is in this order.
+  std::uint64_t running_order = 0;
   Request request;
   StepBreakdown ttft_parts;  // iterations its prefill took part in, until the first token
 
