@@ -130,6 +130,12 @@ printf '{"model_id": "x/unknown-model", "num_prompts": 2, "request_rate": 1, "co
 check "compare unknown model" 2 "--model: the result's model_id \"x/unknown-model\" is not in the catalog" -- "$bin" compare "$tmp/vllm-unknown.json" --gpu h100-sxm
 printf '{"num_prompts": 2, "request_rate": "fast", "completed": 2}' >"$tmp/vllm-bad.json"
 check "compare bad rate" 2 'vllm-bad.json: request_rate: must be a rate between 1e-06 and 1e\+09 per second, or "inf"' -- "$bin" compare "$tmp/vllm-bad.json" --gpu h100-sxm --model llama-3-8b
+# GenAI-Perf's CSV (its layout; the numbers made up for this test), with the load after '#'.
+printf 'Metric,avg,min,max,p99,p95,p90,p75,p50,p25\nTime To First Token (ms),40.00,20.00,90.00,88.00,80.00,70.00,50.00,35.00,25.00\nInter Token Latency (ms),9.00,8.00,12.00,11.90,11.50,11.00,10.00,9.00,8.50\nRequest Latency (ms),"1,200.00",900.00,"1,500.00","1,490.00","1,450.00","1,400.00","1,300.00","1,190.00","1,100.00"\nOutput Sequence Length (tokens),128.00,128.00,128.00,128.00,128.00,128.00,128.00,128.00,128.00\nInput Sequence Length (tokens),512.00,512.00,512.00,512.00,512.00,512.00,512.00,512.00,512.00\n\nMetric,Value\nOutput Token Throughput (per sec),"1,100.00"\nRequest Throughput (per sec),8.60\nRequest Count (count),60.00\n' >"$tmp/genai-perf.csv"
+check "compare a genai-perf csv" 0 "^mean_tpot_ms +9.000 " -- "$bin" compare "$tmp/genai-perf.csv#concurrency=8" --gpu h100-sxm --model llama-3.1-8b-instruct
+check "compare genai-perf needs the load" 2 "genai-perf.csv: a GenAI-Perf CSV needs the load it ran at" -- "$bin" compare "$tmp/genai-perf.csv" --gpu h100-sxm --model llama-3-8b
+check "compare genai-perf bad load" 2 'allowed are concurrency=1..1e6' -- "$bin" compare "$tmp/genai-perf.csv#users=8" --gpu h100-sxm --model llama-3-8b
+check "compare genai-perf needs a model" 2 "--model: the result names no model" -- "$bin" compare "$tmp/genai-perf.csv#rate=8" --gpu h100-sxm
 check "azure trace" 0 "scenario azure-trace-replay" -- "$bin" run "$src/scenarios/azure-trace-replay.json"
 check "fleet run" 0 "imbalance: max/mean requests" -- "$bin" run "$src/scenarios/fleet-power-of-two.json"
 check "fleet json" 0 '"max_over_mean_requests"' -- "$bin" run "$src/scenarios/fleet-power-of-two.json" --set workload.requests=10000 --json

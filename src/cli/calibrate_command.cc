@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "calibrate/end_to_end.h"
+#include "cli/bench_file.h"
 #include "cli/output_file.h"
 #include "calibrate/fit.h"
 #include "calibrate/kernel_samples.h"
@@ -67,12 +68,10 @@ Result<std::vector<ValidationPoint>> BenchRuns(const CalibrateArgs& a) {
   if (a.model.empty()) return Status::InvalidArgument("--model: needed with --bench (the model the runs served)");
   std::vector<ValidationPoint> runs;
   for (const auto& f : a.bench) {
-    auto doc = ReadJsonFile(f, "--bench");
-    if (!doc.ok()) return doc.status();
-    auto bench = ParseVllmBenchResult(*doc);
-    if (!bench.ok()) return Status::InvalidArgument(fmt::format("--bench {}: {}", f, bench.status().message()));
+    auto bench = ReadBenchFile(f);
+    if (!bench.ok()) return Status::InvalidArgument(fmt::format("--bench: {}", bench.status().message()));
     ValidationPoint p;
-    p.id = std::filesystem::path(f).filename().string();
+    p.id = std::filesystem::path(BenchFilePath(f)).filename().string();
     p.replica = {{"model", a.model}, {"gpu", a.gpu}, {"tp", a.tp}, {"engine", a.engine}};
     p.bench = std::move(bench).value();
     runs.push_back(std::move(p));
@@ -155,7 +154,8 @@ void AddCalibrateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--vidur-mlp", a->vidur_mlp, "Vidur mlp.csv (microsoft/vidur data/profiling/compute/...).");
   cmd->add_option("--vidur-all-reduce", a->vidur_all_reduce, "Vidur all_reduce.csv (data/profiling/network/...).");
   cmd->add_option("--kernels", a->kernels, "JSON written by tools/calibrate/gpu_calibrate.py.");
-  cmd->add_option("--bench", a->bench, "vllm bench serve --save-result JSON: fit the host overheads end to end.");
+  cmd->add_option("--bench", a->bench, "vllm bench serve --save-result JSON, or a GenAI-Perf CSV with its load "
+                  "(FILE.csv#concurrency=N or #rate=R): fit the host overheads end to end.");
   cmd->add_option("--model", a->model, "Catalog model the --bench runs served.");
   cmd->add_option("--tp", a->tp, "Tensor parallelism of the --bench runs.")->check(CLI::Range(1, 1024))->capture_default_str();
   cmd->add_option("--engine", a->engine, "Engine profile of the --bench runs.")->capture_default_str();

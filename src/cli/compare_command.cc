@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/bench_file.h"
 #include "cli/memory_flag.h"
 #include "cli/progress_bar.h"
 #include "fleetlab/llm/catalog.h"
@@ -34,6 +35,7 @@ struct CompareArgs {
 // ("meta-llama/Llama-3.1-8B-Instruct" -> "llama-3.1-8b-instruct", an alias).
 Result<std::string> ModelOf(const CompareArgs& a, const VllmBenchResult& r, const Catalog& catalog) {
   if (!a.model.empty()) return a.model;
+  if (r.model_id.empty()) return Status::InvalidArgument("--model: the result names no model; give --model");
   std::string id = r.model_id.substr(r.model_id.find_last_of('/') + 1);
   std::transform(id.begin(), id.end(), id.begin(), [](unsigned char c) { return std::tolower(c); });
   if (!id.empty() && catalog.FindModel(id) != nullptr) return id;
@@ -61,7 +63,7 @@ Result<json> SystemDocument(const CompareArgs& a, const VllmBenchResult& r) {
 
 std::string Text(const VllmBenchResult& r, const json& rows, const std::vector<std::string>& notes,
                  const json& report) {
-  std::string out = fmt::format("vLLM result: {} requests at {}, burstiness {:g}{}; model_id {}\n", r.requests,
+  std::string out = fmt::format("measured: {} requests at {}, burstiness {:g}{}; model_id {}\n", r.requests,
                                 r.request_rate > 0 ? fmt::format("{:g} req/s", r.request_rate) : std::string("once (inf)"),
                                 r.burstiness,
                                 r.max_concurrency ? fmt::format(", max concurrency {}", r.max_concurrency) : "",
@@ -87,14 +89,12 @@ int Run(CommandContext& ctx, const CompareArgs& a) {
     ctx.err << "fleetlab: compare: " << s.message() << "\n";
     return 2;
   };
-  auto doc = ReadJsonFile(a.result, "vLLM result file");
-  if (!doc.ok()) return fail(doc.status());
-  auto result = ParseVllmBenchResult(*doc);
-  if (!result.ok()) return fail(result.status().WithContext(a.result));
+  auto result = ReadBenchFile(a.result);
+  if (!result.ok()) return fail(result.status());
   auto system = SystemDocument(a, *result);
   if (!system.ok()) return fail(system.status());
   json scenario = *system;
-  scenario["name"] = "compare " + std::filesystem::path(a.result).filename().string();
+  scenario["name"] = "compare " + std::filesystem::path(BenchFilePath(a.result)).filename().string();
   scenario["seed"] = a.seed;
   scenario["workload"] = VllmWorkload(*result, a.seed);
   const std::string dir = a.scenario.empty() ? "" : std::filesystem::path(a.scenario).parent_path().string();
@@ -126,10 +126,13 @@ int Run(CommandContext& ctx, const CompareArgs& a) {
 }  // namespace
 
 void AddCompareCommand(CLI::App& app, CommandContext& ctx) {
-  auto* cmd = app.add_subcommand("compare", "Simulate the workload of a `vllm bench serve --save-result` file and "
-                                            "print measured vs simulated per metric (docs/report.md).");
+  auto* cmd = app.add_subcommand("compare", "Simulate the workload of a `vllm bench serve --save-result` file (or "
+                                            "of a GenAI-Perf CSV) and print measured vs simulated per metric "
+                                            "(docs/report.md).");
   auto a = std::make_shared<CompareArgs>();
-  cmd->add_option("result", a->result, "vLLM's result JSON (one object; --save-detailed keeps each request's lengths).")
+  cmd->add_option("result", a->result, "vLLM's result JSON (one object; --save-detailed keeps each request's lengths), "
+                  "or GenAI-Perf's profile_export_genai_perf.csv with its load: FILE.csv#concurrency=N or "
+                  "FILE.csv#rate=R[,distribution=poisson][,requests=N].")
       ->required();
   cmd->add_option("--scenario", a->scenario, "The served system: a scenario whose replica / fleet / disaggregation "
                                              "is used (its workload is replaced).");

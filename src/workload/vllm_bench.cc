@@ -150,7 +150,8 @@ std::vector<std::string> VllmWorkloadNotes(const VllmBenchResult& r) {
                                 r.max_concurrency, r.request_rate));
   }
   if (r.input_lens.empty()) {
-    notes.push_back("no per-request lengths in the file (vLLM --save-detailed): every request has the mean lengths");
+    notes.push_back("no per-request lengths in the file (vLLM keeps them with --save-detailed; a GenAI-Perf CSV has "
+                    "none): every request has the mean lengths");
   } else if (r.request_rate == 0 && r.max_concurrency > 0 && r.max_concurrency < r.requests) {
     notes.push_back("closed loop: lengths drawn from the measured ones, not in their order");
   }
