@@ -20,16 +20,11 @@ bool DecodeCohort::MayJoin(const Seq& s, bool stepped) const {
   return DueStep(s) > planned_ + 1;         // due at once: it would leave before its first step here
 }
 
-void DecodeCohort::Join(Seq& s, std::uint32_t slot, SimTime now) {
-  assert(MayJoin(s, true));
-  s.cohort_id = next_id_++;
+void DecodeCohort::Join(Seq& s, std::uint32_t slot, SimTime now, std::uint64_t id) {
+  assert(MayJoin(s, true) && id != 0);
+  s.cohort_id = id;
   s.cohort_base = planned_;
-  const Due d{DueStep(s), s.cohort_id, slot};
-  if (d.step - planned_ < kNear) {
-    near_[static_cast<std::size_t>(d.step % kNear)].push_back(d);
-  } else {
-    far_.push(d);
-  }
+  Reschedule(s, slot);
   if (size_ == 0) last_token_ = now;
   assert(last_token_ == now && s.last_token == now);
   ++size_;
@@ -37,12 +32,28 @@ void DecodeCohort::Join(Seq& s, std::uint32_t slot, SimTime now) {
   context_ += s.context();
 }
 
-void DecodeCohort::Leave(Seq& s) {
+void DecodeCohort::Reschedule(const Seq& s, std::uint32_t slot) {
+  assert(s.cohort_id != 0 && s.cohort_base == planned_ && s.kv_tokens == s.context());
+  const Due d{DueStep(s), s.cohort_id, slot};
+  assert(d.step > planned_ + 1);
+  if (d.step - planned_ < kNear) {
+    near_[static_cast<std::size_t>(d.step % kNear)].push_back(d);
+  } else {
+    far_.push(d);
+  }
+}
+
+void DecodeCohort::Rebase(Seq& s) {
   assert(s.cohort_id != 0 && planned_ == step_);
   const std::int64_t steps = step_ - s.cohort_base;
   s.generated += steps;
   s.kv_tokens += steps;
   if (steps > 0) s.last_token = last_token_;
+  s.cohort_base = planned_;
+}
+
+void DecodeCohort::Leave(Seq& s) {
+  Rebase(s);
   s.cohort_id = 0;
   --size_;
   measured_ -= s.measured ? 1 : 0;

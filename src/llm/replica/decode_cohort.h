@@ -43,11 +43,21 @@ class DecodeCohort {
   // would not be due at the next step. `stepped`: the members made a token
   // at `now` (or there are none), so they share s's last token time.
   bool MayJoin(const Seq& s, bool stepped) const;
-  // REQUIRES: MayJoin(s, stepped) and s's last token came at `now`.
-  void Join(Seq& s, std::uint32_t slot, SimTime now);
+  // REQUIRES: MayJoin(s, stepped) and s's last token came at `now`; `id`
+  // unique among every cohort of the replica (a slot may leave one engine's
+  // cohort and join another's, whose stale entries must not match it).
+  void Join(Seq& s, std::uint32_t slot, SimTime now, std::uint64_t id);
   // Brings s's fields up to date and removes it. REQUIRES: s is a member;
   // no step is planned and unfinished.
   void Leave(Seq& s);
+  // Brings a member's fields up to date; it stays (its base is now).
+  // REQUIRES: as Leave.
+  void Rebase(Seq& s);
+  // Whether the next planned step makes a member's last token.
+  bool MakesLastToken(const Seq& s) const { return s.generated + (step_ - s.cohort_base) + 1 == s.output; }
+  // A member that was due and stays (its KV grew into a new block): due
+  // again at DueStep. REQUIRES: rebased, s.kv_tokens == s.context().
+  void Reschedule(const Seq& s, std::uint32_t slot);
   // s.kv_tokens as it is now (planned steps included). REQUIRES: member.
   std::int64_t KvTokens(const Seq& s) const { return s.kv_tokens + (planned_ - s.cohort_base); }
 
@@ -72,7 +82,6 @@ class DecodeCohort {
   std::int64_t step_ = 0, planned_ = 0;
   std::int64_t size_ = 0, measured_ = 0, context_ = 0;
   SimTime last_token_ = -1;
-  std::uint64_t next_id_ = 1;
   std::vector<std::vector<Due>> near_ = std::vector<std::vector<Due>>(kNear);
   std::priority_queue<Due, std::vector<Due>, std::greater<>> far_;
 };

@@ -50,8 +50,8 @@ TEST(DecodeCohortTest, DueAtTheNextBlockOrTheLastToken) {
 TEST(DecodeCohortTest, MembersStepTogetherAndLeaveUpToDate) {
   DecodeCohort c;
   std::vector<Seq> seqs = {Decoding(100, 1, 16, 50), Decoding(5, 1, 16, 50)};
-  c.Join(seqs[0], 0, 50);
-  c.Join(seqs[1], 1, 50);
+  c.Join(seqs[0], 0, 50, 1);
+  c.Join(seqs[1], 1, 50, 2);
   EXPECT_EQ(c.size(), 2);
   EXPECT_EQ(c.context(), 22);
   std::vector<std::uint32_t> due;
@@ -76,8 +76,8 @@ TEST(DecodeCohortTest, MembersStepTogetherAndLeaveUpToDate) {
 TEST(DecodeCohortTest, AMemberThatLeftEarlyIsNotDueAgainAndFarDuesWait) {
   DecodeCohort c;
   std::vector<Seq> seqs = {Decoding(100, 1, 16, 0), Decoding(1000, 1, 5000, 0)};
-  c.Join(seqs[0], 0, 0);
-  c.Join(seqs[1], 1, 0);  // due at step 999: beyond the ring of near dues
+  c.Join(seqs[0], 0, 0, 1);
+  c.Join(seqs[1], 1, 0, 2);  // due at step 999: beyond the ring of near dues
   c.Leave(seqs[0]);       // preempted before its due step
   std::vector<std::uint32_t> due;
   for (int step = 1; step < 999; ++step) {
@@ -104,7 +104,7 @@ class Engine {
   // `token_budget` > 0: decodes are planned as the chunked-prefill policy
   // plans them, within that many tokens an iteration.
   Engine(BatchingPolicy policy, VictimPolicy victim, PreemptionMode mode, std::int64_t budget,
-         std::int64_t token_budget)
+         std::int64_t token_budget, int engines)
       : token_budget_(token_budget) {
     ReplicaOptions o;
     o.scheduler.policy = policy;  // continuous: a cohort; static: none (PlanPlainDecodes all the same)
@@ -115,31 +115,35 @@ class Engine {
     o.preemption.swap_space_bytes = 3000;  // 3,000 tokens at 1 byte each: swaps, then recomputes
     o.host_link.bandwidth_Bps = 1e6;
     o.host_link.latency_s = 1e-5;
-    state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(o.kv.cache, Tokens(4096)), Rng(1), 1, 1.0, &events_);
+    state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(o.kv.cache, Tokens(4096)), Rng(1), engines, 1.0,
+                                            &events_);
   }
 
   void Arrive(const Request& r) { state_->waiting().PushBack(state_->NewSeq(r, r.prompt_tokens, r.output_tokens)); }
 
-  // One iteration ending at `t`; what it did, for comparison.
-  std::vector<double> Iterate(SimTime t, bool sync_mid_iteration) {
+  // One iteration of `engine` ending at `t`; what it did, for comparison.
+  // (Engines take turns: a preempted request may come back on another.)
+  std::vector<double> Iterate(SimTime t, bool sync_mid_iteration, int engine) {
     IterationPlan plan;
     std::vector<std::uint32_t> prefilled;
-    while (!state_->swapped().empty() && state_->SwapIn(state_->swapped().front(), 0, &plan.stall_s)) {
+    while (!state_->swapped().empty() && state_->SwapIn(state_->swapped().front(), engine, &plan.stall_s)) {
       state_->swapped().pop_front();
     }
     while (const std::uint32_t* next = state_->NextCandidate()) {
-      if (state_->RunningIn(0) >= state_->options().scheduler.max_running || !state_->Admit(*next, 0, t)) break;
+      if (state_->RunningIn(engine) >= state_->options().scheduler.max_running || !state_->Admit(*next, engine, t)) {
+        break;
+      }
       prefilled.push_back(*next);
       state_->PopCandidate();
     }
     std::int64_t budget = token_budget_;
-    if (prefilled.empty()) PlanDecodes(*state_, 0, &plan, token_budget_ > 0 ? &budget : nullptr);
+    if (prefilled.empty()) PlanDecodes(*state_, engine, &plan, token_budget_ > 0 ? &budget : nullptr);
     std::vector<double> seen = {static_cast<double>(plan.shape.decode_sequences),
                                 static_cast<double>(plan.shape.decode_context_tokens), plan.stall_s};
     if (sync_mid_iteration) Sync(&seen);
     const KvUsage u = state_->Usage();
     for (const Tokens v : {u.stored, u.reserved, u.internal, u.free}) seen.push_back(static_cast<double>(v.value()));
-    if (plan.cohort > 0) state_->FinishCohortStep(0, t), ++cohort_steps_;
+    if (plan.cohort > 0) state_->FinishCohortStep(engine, t), ++cohort_steps_;
     for (const std::uint32_t slot : prefilled) Emit(slot, t, false, &seen);
     for (const IterationItem& item : plan.items) Emit(item.slot, t, plan.cohort > 0, &seen);
     for (const std::uint32_t slot : events_.failed) state_->FreeSeq(slot), seen.push_back(-1.0 - slot);
@@ -181,30 +185,33 @@ class Engine {
   std::int64_t token_budget_;
 };
 
-// Victim policy, preemption mode, preemption budget, token budget (0: none).
-using Case = std::tuple<VictimPolicy, PreemptionMode, std::int64_t, std::int64_t>;
+// Victim policy, preemption mode, preemption budget, token budget (0: none),
+// engines (pipeline micro-batch slots).
+using Case = std::tuple<VictimPolicy, PreemptionMode, std::int64_t, std::int64_t, int>;
 
 std::string CaseName(const Case& c) {
   const char* victims[] = {"Newest", "Oldest", "Largest"};
   return std::string(victims[static_cast<int>(std::get<0>(c))]) +
          (std::get<1>(c) == PreemptionMode::kSwap ? "Swap" : "Recompute") +
          (std::get<2>(c) > 0 ? "Budget" + std::to_string(std::get<2>(c)) : "") +
-         (std::get<3>(c) > 0 ? "Chunked" + std::to_string(std::get<3>(c)) : "");
+         (std::get<3>(c) > 0 ? "Chunked" + std::to_string(std::get<3>(c)) : "") +
+         (std::get<4>(c) > 1 ? "Engines" + std::to_string(std::get<4>(c)) : "");
 }
 
 class CohortEquivalenceTest
     : public ::testing::TestWithParam<Case> {};
 
 TEST_P(CohortEquivalenceTest, PlansWhatVisitingEverySequencePlans) {
-  const auto [victim, mode, budget, tokens] = GetParam();
+  const auto [victim, mode, budget, tokens, engines] = GetParam();
   // The cohort's policies; a request-level one has none (PlanDecodes plans alike).
-  Engine lazy(tokens > 0 ? BatchingPolicy::kChunkedPrefill : BatchingPolicy::kContinuous, victim, mode, budget, tokens);
-  Engine eager(BatchingPolicy::kStatic, victim, mode, budget, tokens);
+  Engine lazy(tokens > 0 ? BatchingPolicy::kChunkedPrefill : BatchingPolicy::kContinuous, victim, mode, budget, tokens,
+              engines);
+  Engine eager(BatchingPolicy::kStatic, victim, mode, budget, tokens, engines);
   Rng rng(42);
   std::uint64_t id = 0;
   SimTime t = 0;
-  for (int step = 0; step < 12000; ++step) {
-    if (step < 1500 && rng.Next() % 3 == 0) {  // ~500 requests, 10..300 in, 1..400 out: the 4,096 slots run short
+  for (int step = 0; step < 12000 * engines; ++step) {  // each engine takes 12,000 turns
+    if (step < 1500 * engines && rng.Next() % (3 * engines) == 0) {  // ~500 requests, 10..300 in, 1..400 out: the 4,096 slots run short
       Request r;
       r.id = id++;
       r.prompt_tokens = static_cast<std::int32_t>(10 + rng.Next() % 291);
@@ -214,7 +221,7 @@ TEST_P(CohortEquivalenceTest, PlansWhatVisitingEverySequencePlans) {
     }
     t += 10;
     const bool sync = step % 7 == 0;
-    ASSERT_EQ(lazy.Iterate(t, sync), eager.Iterate(t, sync)) << "step " << step;
+    ASSERT_EQ(lazy.Iterate(t, sync, step % engines), eager.Iterate(t, sync, step % engines)) << "step " << step;
   }
   if (budget == 0) {
     EXPECT_EQ(lazy.queued(), 0u);  // all served (pinned ones may wait on each other for ever)
@@ -225,15 +232,18 @@ TEST_P(CohortEquivalenceTest, PlansWhatVisitingEverySequencePlans) {
 
 INSTANTIATE_TEST_SUITE_P(
     VictimsModesBudgets, CohortEquivalenceTest,
-    ::testing::Values(Case{VictimPolicy::kNewest, PreemptionMode::kRecompute, 0, 0},
-                      Case{VictimPolicy::kOldest, PreemptionMode::kRecompute, 0, 0},
-                      Case{VictimPolicy::kLargest, PreemptionMode::kRecompute, 0, 0},
-                      Case{VictimPolicy::kNewest, PreemptionMode::kSwap, 0, 0},
-                      Case{VictimPolicy::kLargest, PreemptionMode::kSwap, 0, 0},
-                      Case{VictimPolicy::kNewest, PreemptionMode::kRecompute, 2, 0},
+    ::testing::Values(Case{VictimPolicy::kNewest, PreemptionMode::kRecompute, 0, 0, 1},
+                      Case{VictimPolicy::kOldest, PreemptionMode::kRecompute, 0, 0, 1},
+                      Case{VictimPolicy::kLargest, PreemptionMode::kRecompute, 0, 0, 1},
+                      Case{VictimPolicy::kNewest, PreemptionMode::kSwap, 0, 0, 1},
+                      Case{VictimPolicy::kLargest, PreemptionMode::kSwap, 0, 0, 1},
+                      Case{VictimPolicy::kNewest, PreemptionMode::kRecompute, 2, 0, 1},
                       // A budget below the running count at times: the cohort dissolves then.
-                      Case{VictimPolicy::kNewest, PreemptionMode::kRecompute, 0, 12},
-                      Case{VictimPolicy::kLargest, PreemptionMode::kSwap, 0, 8192}),
+                      Case{VictimPolicy::kNewest, PreemptionMode::kRecompute, 0, 12, 1},
+                      Case{VictimPolicy::kLargest, PreemptionMode::kSwap, 0, 8192, 1},
+                      // Several engines: a request preempted on one comes back on another.
+                      Case{VictimPolicy::kNewest, PreemptionMode::kRecompute, 0, 0, 3},
+                      Case{VictimPolicy::kLargest, PreemptionMode::kSwap, 0, 0, 4}),
     [](const auto& info) { return CaseName(info.param); });
 
 }  // namespace

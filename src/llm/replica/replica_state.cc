@@ -258,12 +258,26 @@ void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
   assert(!options_.speculative.enabled);
   DecodeCohort& cohort = cohorts_[static_cast<std::size_t>(engine)];
   due_.clear();
+  crossing_.clear();
   cohort.PopDue(seqs_, &due_);
-  for (const std::uint32_t slot : due_) LeaveCohort(slot);
+  for (const std::uint32_t slot : due_) {
+    if (cohort.MakesLastToken(seqs_[slot])) {
+      LeaveCohort(slot);  // visited below; it completes at the end of this iteration
+    } else {
+      crossing_.push_back(Visitor{seqs_[slot].running_order, slot});
+    }
+  }
+  const auto by_order = [](const Visitor& a, const Visitor& b) { return a.order < b.order; };
+  std::sort(crossing_.begin(), crossing_.end(), by_order);
   std::int64_t decodes = 0, context = 0;
-  // The visitors in list order (a copy: preemption changes the lists).
+  // The visitors and the members crossing into a block, merged in list
+  // order (copies: preemption changes the lists).
   visiting_ = visitors_[static_cast<std::size_t>(engine)];
+  std::size_t next_crossing = 0;
   for (const Visitor& v : visiting_) {
+    for (; next_crossing < crossing_.size() && crossing_[next_crossing].order < v.order; ++next_crossing) {
+      CrossBlock(crossing_[next_crossing].slot, engine, &plan->stall_s);
+    }
     const Seq& s = seqs_[v.slot];
     // Preempted by an earlier visitor, or prefilling, or done.
     if (s.state != SeqState::kRunning || !s.prefill_done() || s.finished()) continue;
@@ -273,7 +287,11 @@ void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
     context += c;
     plan->items.push_back(IterationItem{v.slot, 0, 1});
   }
-  // The members that stayed grow by one token each, within their slots.
+  for (; next_crossing < crossing_.size(); ++next_crossing) {
+    CrossBlock(crossing_[next_crossing].slot, engine, &plan->stall_s);
+  }
+  // The members that stayed grow by one token each (within their slots, or
+  // told already by CrossBlock).
   plan->cohort = cohort.size();
   if (plan->cohort > 0) {
     kv_untold_ += cohort.size();
@@ -287,12 +305,29 @@ void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
   plan->sequences += decodes;
 }
 
+void ReplicaState::CrossBlock(std::uint32_t slot, int engine, double* stall_s) {
+  if (member_[slot] == 0) return;  // preempted by an earlier grower
+  Seq& s = seqs_[slot];
+  DecodeCohort& cohort = cohorts_[static_cast<std::size_t>(engine)];
+  cohort.Rebase(s);
+  const std::int64_t context = s.kv_tokens;
+  if (GrowOrPreempt(slot, 1, engine, kSlotPosition, stall_s)) {
+    // Told the allocator of context + 1; as a member it grows there at the
+    // planned step, whose tally would count that token again.
+    s.kv_tokens = context;
+    --kv_untold_;
+    cohort.Reschedule(s, slot);
+    return;
+  }
+  if (member_[slot] != 0) LeaveCohort(slot);  // pinned and stuck: no token this time
+}
+
 void ReplicaState::TryJoinCohort(std::uint32_t slot, SimTime now, bool stepped) {
   Seq& s = seqs_[slot];
   if (!lazy_decodes_ || s.engine < 0) return;
   DecodeCohort& cohort = cohorts_[static_cast<std::size_t>(s.engine)];
   if (!cohort.MayJoin(s, stepped)) return;
-  cohort.Join(s, slot, now);
+  cohort.Join(s, slot, now, next_cohort_id_++);
   member_[slot] = 1;
   RemoveVisitor(slot, s.engine);
 }

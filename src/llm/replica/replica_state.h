@@ -222,6 +222,10 @@ class ReplicaState {
     std::uint32_t slot;
   };
   void AddVisitor(std::uint32_t slot, int engine);
+  // A member due because its next token needs a new KV block: grown (or
+  // preempting, as GrowOrPreempt does) where a visitor would be, and kept
+  // in the cohort; one that cannot grow leaves it.
+  void CrossBlock(std::uint32_t slot, int engine, double* stall_s);
   void RemoveVisitor(std::uint32_t slot, int engine);
   // After `s` was admitted or extended to s.kv_tokens: the allocator knows it.
   void Told(Seq& s);
@@ -255,7 +259,9 @@ class ReplicaState {
   std::vector<std::uint32_t> due_;      // scratch: members due at the step being planned
   std::vector<std::vector<Visitor>> visitors_;  // per engine
   std::vector<Visitor> visiting_;       // scratch: this plan's visitors
+  std::vector<Visitor> crossing_;       // scratch: this plan's members due for a new block
   std::uint64_t next_running_order_ = 0;
+  std::uint64_t next_cohort_id_ = 1;    // DecodeCohort::Join's ids, unique across engines
 };
 
 }  // namespace fleetlab
