@@ -38,6 +38,9 @@ KvAdmission PagedKvAllocator::Admit(SeqId id, Tokens initial, [[maybe_unused]] T
   Seq& seq = seqs_[id];
   seq.length = initial.value();
   seq.final_length = final_length.value();
+  // The table's final size, once: growing it block by block reallocated
+  // it log2(blocks) times per request.
+  seq.blocks.reserve(static_cast<std::size_t>(BlocksForTokens(final_length, Tokens{bt_}).value()));
   for (const BlockId b : found.hits) {
     cache_.Acquire(b, id);
     seq.blocks.push_back(b);
