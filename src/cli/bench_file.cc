@@ -9,7 +9,7 @@
 namespace fleetlab::cli {
 namespace {
 
-bool IsCsv(const std::string& path) { return path.size() >= 4 && path.compare(path.size() - 4, 4, ".csv") == 0; }
+bool IsCsv(const std::string& path) { return path.ends_with(".csv"); }
 
 }  // namespace
 

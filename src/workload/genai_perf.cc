@@ -27,8 +27,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool StartsWith(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
-
 // A number as GenAI-Perf writes it: "5,919.16" (thousands separators) or "8.00".
 bool ParseNumber(std::string_view text, double* out) {
   std::string digits;
@@ -53,11 +51,11 @@ RowKind KindOf(const std::string& row) {
     if (row.find("(s)") != std::string::npos) return 1e3;
     return -1;  // a latency without a unit
   };
-  if (StartsWith(row, "time to first token")) return {"ttft", unit()};
-  if (StartsWith(row, "inter token latency")) return {"tpot", unit()};  // (e2e - TTFT) / (tokens - 1): vLLM's TPOT
-  if (StartsWith(row, "request latency")) return {"e2el", unit()};
-  if (StartsWith(row, "input sequence length") || StartsWith(row, "num input token")) return {"isl", 0};
-  if (StartsWith(row, "output sequence length") || StartsWith(row, "num output token")) return {"osl", 0};
+  if (row.starts_with("time to first token")) return {"ttft", unit()};
+  if (row.starts_with("inter token latency")) return {"tpot", unit()};  // (e2e - TTFT) / (tokens - 1): vLLM's TPOT
+  if (row.starts_with("request latency")) return {"e2el", unit()};
+  if (row.starts_with("input sequence length") || row.starts_with("num input token")) return {"isl", 0};
+  if (row.starts_with("output sequence length") || row.starts_with("num output token")) return {"osl", 0};
   return {};
 }
 
@@ -98,9 +96,9 @@ struct Reader {
 
   Status Value(const std::vector<CsvField>& f, std::int64_t line, std::string_view text) {
     const std::string row = Lower(f[0].text);
-    const char* key = StartsWith(row, "output token throughput (per sec)") ? "output_throughput"
-                      : StartsWith(row, "request throughput")               ? "request_throughput"
-                      : StartsWith(row, "request count")                    ? "requests"
+    const char* key = row.starts_with("output token throughput (per sec)") ? "output_throughput"
+                      : row.starts_with("request throughput")               ? "request_throughput"
+                      : row.starts_with("request count")                    ? "requests"
                                                                             : nullptr;
     if (key == nullptr || f.size() < 2) return Status::Ok();
     double v = 0;
