@@ -91,9 +91,10 @@ Result<std::unique_ptr<DisaggSystem>> DisaggSystem::Build(const DisaggregationOp
 
 Status DisaggSystem::BuildPrefill(const RandomStreams& streams, Simulator& sim) {
   std::vector<RequestTarget*> fronts;
+  const auto perf = ReplicaPool::SharedPerf(options_.prefill.replica, options_.prefill.replicas);
   for (std::uint32_t i = 0; i < options_.prefill.replicas; ++i) {
     prefill_exits_.push_back(std::make_unique<PrefillExit>(this, i));
-    auto r = prefill_.Add(options_.prefill.replica, streams, i, prefill_exits_.back().get(), sim);
+    auto r = prefill_.Add(options_.prefill.replica, streams, i, prefill_exits_.back().get(), sim, perf);
     if (!r.ok()) return r.status().WithContext("disaggregation.prefill");
     prefill_entries_.push_back(std::make_unique<PrefillEntry>(*r));
     fronts.push_back(prefill_entries_.back().get());
@@ -105,8 +106,10 @@ Status DisaggSystem::BuildPrefill(const RandomStreams& streams, Simulator& sim) 
 Status DisaggSystem::BuildDecode(const RandomStreams& streams, Simulator& sim) {
   decode_exit_ = std::make_unique<DecodeExit>(this);
   std::vector<RequestTarget*> fronts;
+  const auto perf = ReplicaPool::SharedPerf(options_.decode.replica, options_.decode.replicas);
   for (std::uint32_t j = 0; j < options_.decode.replicas; ++j) {
-    auto r = decode_.Add(options_.decode.replica, streams, options_.prefill.replicas + j, decode_exit_.get(), sim);
+    auto r = decode_.Add(options_.decode.replica, streams, options_.prefill.replicas + j, decode_exit_.get(), sim,
+                         perf);
     if (!r.ok()) return r.status().WithContext("disaggregation.decode");
     decode_entries_.push_back(std::make_unique<DecodeEntry>(this, *r));
     fronts.push_back(decode_entries_.back().get());

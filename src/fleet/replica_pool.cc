@@ -11,11 +11,19 @@ ReplicaPool::ReplicaPool(SimDuration horizon) : horizon_(horizon) {}
 
 ReplicaPool::~ReplicaPool() = default;
 
+std::shared_ptr<const PerfModel> ReplicaPool::SharedPerf(const ReplicaOptions& o, std::uint32_t count) {
+  if (count < 2) return nullptr;
+  auto perf = MakeRooflineModel(o.hardware);
+  if (!perf.ok()) return nullptr;
+  return std::move(perf).value();
+}
+
 Result<LlmReplica*> ReplicaPool::Add(const ReplicaOptions& o, const RandomStreams& streams,
-                                     std::uint64_t stream_index, CompletionListener* next, Simulator& sim) {
+                                     std::uint64_t stream_index, CompletionListener* next, Simulator& sim,
+                                     std::shared_ptr<const PerfModel> perf) {
   assert(router_ == nullptr && next != nullptr);
   tallies_.push_back(std::make_unique<CompletionTally>(next));
-  auto replica = LlmReplica::Create(o, streams, tallies_.back().get(), stream_index);
+  auto replica = LlmReplica::Create(o, streams, tallies_.back().get(), stream_index, std::move(perf));
   if (!replica.ok()) {
     tallies_.pop_back();
     return replica.status();

@@ -35,10 +35,16 @@ class ReplicaPool {
   // Builds the next replica from `o` (drawing from streams index
   // `stream_index`, LlmReplica::Create) and attaches it to `sim`; its
   // completions and drops reach `next` through the pool's tally. Returns
-  // it, or why it could not be built. REQUIRES: no Route yet; next, streams
-  // and sim outlive the pool.
+  // it, or why it could not be built. `perf`: a performance model shared
+  // by replicas of the same hardware (SharedPerf), or null for the
+  // replica's own. REQUIRES: no Route yet; next, streams and sim outlive the
+  // pool; perf null or built from o.hardware.
   Result<LlmReplica*> Add(const ReplicaOptions& o, const RandomStreams& streams, std::uint64_t stream_index,
-                          CompletionListener* next, Simulator& sim);
+                          CompletionListener* next, Simulator& sim, std::shared_ptr<const PerfModel> perf = nullptr);
+  // The performance model of `count` replicas of `o`, built once to be
+  // shared (Add): null for a single replica, or if it cannot be built (the
+  // replica's own Create then reports why).
+  static std::shared_ptr<const PerfModel> SharedPerf(const ReplicaOptions& o, std::uint32_t count);
   // Puts a router in front of the replicas and attaches it. `fronts`, if
   // not empty, holds what the router sends to in place of each replica
   // (same order); loads are still read from the replicas.

@@ -9,8 +9,10 @@ Result<std::unique_ptr<SystemUnderLoad>> LlmFleet::Build(const ReplicaSystem& s,
                                                          const RunHooks& hooks, SimDuration horizon) {
   std::unique_ptr<LlmFleet> sys(new LlmFleet(horizon));
   const std::uint32_t n = s.fleet ? s.fleet->replicas : 1;
+  // Identical members share one performance model (a heterogeneous fleet's build their own).
+  const auto perf = s.members.empty() ? ReplicaPool::SharedPerf(s.replica, n) : nullptr;
   for (std::uint32_t i = 0; i < n; ++i) {
-    auto added = sys->pool_.Add(s.Member(i), streams, i, listener, sim);
+    auto added = sys->pool_.Add(s.Member(i), streams, i, listener, sim, perf);
     if (!added.ok()) return added.status();
     LlmReplica* rep = *added;
     rep->SetRequestLog(hooks.requests, i, RequestPool::kNone);

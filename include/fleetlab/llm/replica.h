@@ -50,8 +50,13 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // Fails with a clear message if the model does not fit (naming what is
   // needed and what there is) or the sharding is invalid. `index` tells the
   // replicas of a fleet apart: replica i draws from Stream(StreamId::kAcceptance, i).
+  // `perf`, if given, is the performance model to use, shared with other
+  // replicas of the same hardware (one model, and its memo, in cache for a
+  // whole fleet); otherwise the replica builds its own.
+  // REQUIRES: perf null or built from options.hardware (MakeRooflineModel).
   static Result<std::unique_ptr<LlmReplica>> Create(const ReplicaOptions& options, const RandomStreams& streams,
-                                                    CompletionListener* listener, std::uint64_t index = 0);
+                                                    CompletionListener* listener, std::uint64_t index = 0,
+                                                    std::shared_ptr<const PerfModel> perf = nullptr);
   ~LlmReplica() override;
 
   // Registers with `sim`. REQUIRES: called once, before the run.
@@ -112,7 +117,7 @@ class LlmReplica final : public EventHandler, public RequestTarget {
 
  private:
   class Events;
-  LlmReplica(const ReplicaOptions& options, std::unique_ptr<PerfModel> perf, std::unique_ptr<PerfModel> draft,
+  LlmReplica(const ReplicaOptions& options, std::shared_ptr<const PerfModel> perf, std::unique_ptr<PerfModel> draft,
              const MemoryPlan& plan, CompletionListener* listener);
 
   // Counts and drops a request too long for the model or the whole KV cache.
@@ -133,7 +138,7 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   void RecordState(SimTime now);
 
   ReplicaOptions options_;
-  std::unique_ptr<PerfModel> perf_;
+  std::shared_ptr<const PerfModel> perf_;
   std::unique_ptr<PerfModel> draft_perf_;  // null without a draft model
   MemoryPlan memory_;
   std::int64_t kv_slots_ = 0;  // token slots the KV allocator has (whole blocks)

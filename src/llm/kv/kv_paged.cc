@@ -29,13 +29,13 @@ PagedKvAllocator::PagedKvAllocator(Tokens capacity, Tokens block_tokens, bool pr
 
 KvAdmission PagedKvAllocator::Admit(SeqId id, Tokens initial, [[maybe_unused]] Tokens reserve,
                                     Tokens final_length, PrefixRef prefix) {
-  assert(!seqs_.contains(id));
+  assert(index_.Find(id) == FlatIdMap::kAbsent);
   assert(Tokens{0} <= initial && initial <= reserve && initial <= final_length);
   const Lookup found = LookUp(prefix, initial);
   const auto hits = static_cast<std::int64_t>(found.hits.size());
   const std::int64_t need = BlocksForTokens(initial, Tokens{bt_}).value();
   if (need - hits > Available() - found.unheld_hits) return {};
-  Seq& seq = seqs_[id];
+  Seq& seq = NewEntry(id);
   seq.length = initial.value();
   seq.final_length = final_length.value();
   // The table's final size, once: growing it block by block reallocated
@@ -54,14 +54,29 @@ KvAdmission PagedKvAllocator::Admit(SeqId id, Tokens initial, [[maybe_unused]] T
   return {true, Tokens{hits * bt_}};
 }
 
+PagedKvAllocator::Seq& PagedKvAllocator::NewEntry(SeqId id) {
+  std::uint32_t slot;
+  if (free_seqs_.empty()) {
+    slot = static_cast<std::uint32_t>(seqs_.size());
+    seqs_.emplace_back();
+  } else {
+    slot = free_seqs_.back();
+    free_seqs_.pop_back();
+  }
+  index_.Insert(id, slot);
+  Seq& seq = seqs_[slot];
+  assert(seq.blocks.empty());
+  seq.shared = 0;
+  return seq;
+}
+
 PagedKvAllocator::Seq& PagedKvAllocator::Find(SeqId id) const {
   if (id != last_id_) {
-    const auto it = seqs_.find(id);
-    assert(it != seqs_.end());
+    last_ = index_.Find(id);
+    assert(last_ != FlatIdMap::kAbsent);
     last_id_ = id;
-    last_ = &it->second;
   }
-  return *last_;
+  return seqs_[last_];
 }
 
 bool PagedKvAllocator::Extend(SeqId id, Tokens length) {
@@ -76,9 +91,9 @@ bool PagedKvAllocator::Extend(SeqId id, Tokens length) {
 }
 
 void PagedKvAllocator::Release(SeqId id) {
-  const auto it = seqs_.find(id);
-  assert(it != seqs_.end());
-  Seq& seq = it->second;
+  const std::uint32_t slot = index_.Find(id);
+  assert(slot != FlatIdMap::kAbsent);
+  Seq& seq = seqs_[slot];
   AddContribution(seq, -1);
   // Tail first: the head of a shared prefix becomes the more recently used.
   for (std::size_t i = seq.blocks.size(); i-- > 0;) {
@@ -91,7 +106,9 @@ void PagedKvAllocator::Release(SeqId id) {
     }
   }
   if (last_id_ == id) last_id_ = kNoSeq;
-  seqs_.erase(it);
+  seq.blocks.clear();
+  index_.Erase(id);
+  free_seqs_.push_back(slot);
 }
 
 bool PagedKvAllocator::CanExtend(SeqId id, Tokens length) const {

@@ -63,9 +63,13 @@ class LlmReplica::Events final : public SeqEvents {
 };
 
 Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, const RandomStreams& streams,
-                                                       CompletionListener* listener, std::uint64_t index) {
-  auto perf = MakeRooflineModel(o.hardware);
-  if (!perf.ok()) return perf.status();
+                                                       CompletionListener* listener, std::uint64_t index,
+                                                       std::shared_ptr<const PerfModel> perf) {
+  if (perf == nullptr) {
+    auto own = MakeRooflineModel(o.hardware);
+    if (!own.ok()) return own.status();
+    perf = std::move(own).value();
+  }
   MemoryPlan plan = PlanMemory(o.hardware, o.memory);
   if (!plan.fits) return Status::InvalidArgument("replica: does not fit: " + plan.reason);
   std::unique_ptr<PerfModel> draft;
@@ -76,7 +80,7 @@ Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, 
                                                "remain per replica; at least one block ({}) is needed",
                                                plan.kv_capacity.value(), min_tokens));
   }
-  std::unique_ptr<LlmReplica> r(new LlmReplica(o, std::move(perf).value(), std::move(draft), plan, listener));
+  std::unique_ptr<LlmReplica> r(new LlmReplica(o, std::move(perf), std::move(draft), plan, listener));
   KvCacheOptions kv = o.kv.cache;
   if (o.kv.reservation == ReservationPolicy::kMaxLength) kv.min_useful = Tokens(o.scheduler.max_model_len);
   r->state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(kv, plan.kv_capacity),
@@ -86,7 +90,7 @@ Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, 
   return r;
 }
 
-LlmReplica::LlmReplica(const ReplicaOptions& options, std::unique_ptr<PerfModel> perf,
+LlmReplica::LlmReplica(const ReplicaOptions& options, std::shared_ptr<const PerfModel> perf,
                        std::unique_ptr<PerfModel> draft, const MemoryPlan& plan, CompletionListener* listener)
     : options_(options), perf_(std::move(perf)), draft_perf_(std::move(draft)), memory_(plan), listener_(listener),
       events_(std::make_unique<Events>(this)), scheduler_(MakeScheduler(options.scheduler.policy)),
