@@ -134,6 +134,9 @@ struct KvCacheOptions {
 };
 
 // REQUIRES: capacity > 0 tokens; paged capacity is rounded down to whole blocks.
-std::unique_ptr<KvAllocator> MakeKvAllocator(const KvCacheOptions& options, Tokens capacity);
+// `block_map` false: nobody will call BlockMap, so a paged cache without
+// prefix caching may be counted instead of mapped (the same admissions,
+// growth and usage, block for block, at a fraction of the cost).
+std::unique_ptr<KvAllocator> MakeKvAllocator(const KvCacheOptions& options, Tokens capacity, bool block_map = true);
 
 }  // namespace fleetlab

@@ -253,14 +253,12 @@ void PagedKvAllocator::RegisterFresh(SeqId id, Seq& seq, const PrefixRef& prefix
   }
 }
 
-PagedKvAllocator::Waste PagedKvAllocator::WasteOf(const Seq& seq) const {
-  const std::int64_t end = static_cast<std::int64_t>(seq.blocks.size()) * bt_;
-  const std::int64_t will_fill = std::max(std::min(seq.final_length, end), seq.length);
-  return {will_fill - seq.length, end - will_fill};
+PagedWaste PagedKvAllocator::WasteOf(const Seq& seq) const {
+  return PagedWasteOf(static_cast<std::int64_t>(seq.blocks.size()), bt_, seq.length, seq.final_length);
 }
 
 void PagedKvAllocator::AddContribution(const Seq& seq, int sign) {
-  const Waste w = WasteOf(seq);
+  const PagedWaste w = WasteOf(seq);
   private_stored_ += sign * (seq.length - seq.shared * bt_);
   reserved_ += sign * w.reserved;
   internal_ += sign * w.internal;

@@ -38,6 +38,7 @@
 
 #include "fleetlab/llm/kv_cache.h"
 #include "llm/kv/kv_contiguous.h"  // KvRun, SummarizeRuns (BlockMap)
+#include "llm/kv/paged_waste.h"
 #include "llm/kv/prefix_cache.h"
 #include "util/flat_id_map.h"
 
@@ -70,9 +71,6 @@ class PagedKvAllocator final : public KvAllocator {
     SeqId seq = kNoSeq;      // the owner of a private block, else kNoSeq
     std::int64_t index = 0;  // its position in the owner's block table
   };
-  struct Waste {
-    std::int64_t reserved = 0, internal = 0;
-  };
   struct Lookup {
     std::int64_t shareable = 0;  // full prefix blocks
     std::vector<BlockId> hits;   // blocks of keys 0..hits-1
@@ -90,7 +88,7 @@ class PagedKvAllocator final : public KvAllocator {
   BlockId TakeBlock();
   void AddPrivate(SeqId id, Seq& seq, BlockId block);
   void RegisterFresh(SeqId id, Seq& seq, const PrefixRef& prefix, std::int64_t shareable);
-  Waste WasteOf(const Seq& seq) const;
+  PagedWaste WasteOf(const Seq& seq) const;
   void AddContribution(const Seq& seq, int sign);
   // Free and not holding a cached prefix.
   bool IsPlainFree(BlockId b) const;

@@ -18,6 +18,13 @@ namespace {
 
 enum EventKind : std::uint32_t { kIterationDone = 0, kWake = 1 };
 
+// The replica's KV allocator; `block_map`: one that can draw the map.
+std::unique_ptr<KvAllocator> NewKv(const ReplicaOptions& o, Tokens capacity, bool block_map) {
+  KvCacheOptions kv = o.kv.cache;
+  if (o.kv.reservation == ReservationPolicy::kMaxLength) kv.min_useful = Tokens(o.scheduler.max_model_len);
+  return MakeKvAllocator(kv, capacity, block_map);
+}
+
 // KV memory left once a speculative draft's weights are loaded, and the KV
 // bytes per token of target and draft together.
 Status AddDraft(const ReplicaOptions& o, MemoryPlan* plan, std::unique_ptr<PerfModel>* draft) {
@@ -81,9 +88,7 @@ Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, 
                                                plan.kv_capacity.value(), min_tokens));
   }
   std::unique_ptr<LlmReplica> r(new LlmReplica(o, std::move(perf), std::move(draft), plan, listener));
-  KvCacheOptions kv = o.kv.cache;
-  if (o.kv.reservation == ReservationPolicy::kMaxLength) kv.min_useful = Tokens(o.scheduler.max_model_len);
-  r->state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(kv, plan.kv_capacity),
+  r->state_ = std::make_unique<ReplicaState>(o, NewKv(o, plan.kv_capacity, /*block_map=*/false),
                                              streams.Stream(StreamId::kAcceptance, index), o.hardware.pp,
                                              plan.kv_bytes_per_token_per_gpu, r->events_.get());
   r->kv_slots_ = r->state_->kv().Usage().capacity.value();
@@ -106,7 +111,10 @@ LlmReplica::LlmReplica(const ReplicaOptions& options, std::shared_ptr<const Perf
 
 LlmReplica::~LlmReplica() = default;
 
-void LlmReplica::SetKvHeatmap(bool on) { stats_->SetHeatmap(on); }
+void LlmReplica::SetKvHeatmap(bool on) {
+  stats_->SetHeatmap(on);
+  if (on) state_->ReplaceKv(NewKv(options_, memory_.kv_capacity, /*block_map=*/true));
+}
 
 void LlmReplica::Attach(Simulator& sim) {
   sim_ = &sim;

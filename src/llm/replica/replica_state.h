@@ -4,6 +4,7 @@
 // (scheduler.h) read and change it to plan each iteration.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -66,6 +67,12 @@ class ReplicaState {
   // The allocator. Its Usage() and BlockMap() lag tokens grown within
   // allocated slots: read Usage() instead, and SyncKv() before BlockMap().
   const KvAllocator& kv() const { return *kv_; }
+  // Replaces the allocator (one that can draw the block map, say).
+  // REQUIRES: nothing admitted yet; `kv` of the same capacity.
+  void ReplaceKv(std::unique_ptr<KvAllocator> kv) {
+    assert(running_total_ == 0 && kv->Usage().free == kv_->Usage().free && kv_->Usage().free == kv_->Usage().capacity);
+    kv_ = std::move(kv);
+  }
   // The cache's usage, with the tokens grown within allocated slots that the
   // allocator has not been told of (stored, no longer reserved). O(1).
   KvUsage Usage() const;
