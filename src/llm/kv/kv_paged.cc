@@ -29,13 +29,15 @@ PagedKvAllocator::PagedKvAllocator(Tokens capacity, Tokens block_tokens, bool pr
 
 KvAdmission PagedKvAllocator::Admit(SeqId id, Tokens initial, [[maybe_unused]] Tokens reserve,
                                     Tokens final_length, PrefixRef prefix) {
-  assert(index_.Find(id) == FlatIdMap::kAbsent);
+  assert(!seqs_.Contains(id));
   assert(Tokens{0} <= initial && initial <= reserve && initial <= final_length);
   const Lookup found = LookUp(prefix, initial);
   const auto hits = static_cast<std::int64_t>(found.hits.size());
   const std::int64_t need = BlocksForTokens(initial, Tokens{bt_}).value();
   if (need - hits > Available() - found.unheld_hits) return {};
-  Seq& seq = NewEntry(id);
+  Seq& seq = seqs_.Add(id);
+  assert(seq.blocks.empty());  // Release cleared it
+  seq.shared = 0;
   seq.length = initial.value();
   seq.final_length = final_length.value();
   // The table's final size, once: growing it block by block reallocated
@@ -54,34 +56,9 @@ KvAdmission PagedKvAllocator::Admit(SeqId id, Tokens initial, [[maybe_unused]] T
   return {true, Tokens{hits * bt_}};
 }
 
-PagedKvAllocator::Seq& PagedKvAllocator::NewEntry(SeqId id) {
-  std::uint32_t slot;
-  if (free_seqs_.empty()) {
-    slot = static_cast<std::uint32_t>(seqs_.size());
-    seqs_.emplace_back();
-  } else {
-    slot = free_seqs_.back();
-    free_seqs_.pop_back();
-  }
-  index_.Insert(id, slot);
-  Seq& seq = seqs_[slot];
-  assert(seq.blocks.empty());
-  seq.shared = 0;
-  return seq;
-}
-
-PagedKvAllocator::Seq& PagedKvAllocator::Find(SeqId id) const {
-  if (id != last_id_) {
-    last_ = index_.Find(id);
-    assert(last_ != FlatIdMap::kAbsent);
-    last_id_ = id;
-  }
-  return seqs_[last_];
-}
-
 bool PagedKvAllocator::Extend(SeqId id, Tokens length) {
   if (!CanExtend(id, length)) return false;
-  Seq& seq = Find(id);
+  Seq& seq = seqs_.Find(id);
   AddContribution(seq, -1);
   const std::int64_t need = BlocksForTokens(length, Tokens{bt_}).value();
   while (static_cast<std::int64_t>(seq.blocks.size()) < need) AddPrivate(id, seq, TakeBlock());
@@ -91,9 +68,7 @@ bool PagedKvAllocator::Extend(SeqId id, Tokens length) {
 }
 
 void PagedKvAllocator::Release(SeqId id) {
-  const std::uint32_t slot = index_.Find(id);
-  assert(slot != FlatIdMap::kAbsent);
-  Seq& seq = seqs_[slot];
+  Seq& seq = seqs_.Find(id);
   AddContribution(seq, -1);
   // Tail first: the head of a shared prefix becomes the more recently used.
   for (std::size_t i = seq.blocks.size(); i-- > 0;) {
@@ -105,21 +80,19 @@ void PagedKvAllocator::Release(SeqId id) {
       free_.push_back(b);
     }
   }
-  if (last_id_ == id) last_id_ = kNoSeq;
   seq.blocks.clear();
-  index_.Erase(id);
-  free_seqs_.push_back(slot);
+  seqs_.Remove(id);
 }
 
 bool PagedKvAllocator::CanExtend(SeqId id, Tokens length) const {
-  const Seq& seq = Find(id);
+  const Seq& seq = seqs_.Find(id);
   assert(length.value() >= seq.length);
   const std::int64_t need = BlocksForTokens(length, Tokens{bt_}).value();
   return need - static_cast<std::int64_t>(seq.blocks.size()) <= Available();
 }
 
 Tokens PagedKvAllocator::Allocated(SeqId seq) const {
-  return Tokens{static_cast<std::int64_t>(Find(seq).blocks.size()) * bt_};
+  return Tokens{static_cast<std::int64_t>(seqs_.Find(seq).blocks.size()) * bt_};
 }
 
 bool PagedKvAllocator::CanAdmit(Tokens initial, [[maybe_unused]] Tokens reserve) const {
@@ -273,7 +246,7 @@ void PagedKvAllocator::AppendBlockRuns(std::vector<KvRun>& runs, BlockId b) cons
   }
   const Holder& h = private_owner_[static_cast<std::size_t>(b)];
   if (h.seq == kNoSeq) return AppendRun(runs, begin, end, CellState::kFree, kNoSeq);
-  const Seq& seq = Find(h.seq);
+  const Seq& seq = seqs_.Find(h.seq);
   const std::int64_t base = h.index * bt_;  // the block's first slot in the sequence
   const std::int64_t will_fill = seq.length + WasteOf(seq).reserved;
   const std::int64_t a = std::clamp<std::int64_t>(seq.length - base, 0, bt_);

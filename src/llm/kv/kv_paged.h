@@ -40,7 +40,7 @@
 #include "llm/kv/kv_contiguous.h"  // KvRun, SummarizeRuns (BlockMap)
 #include "llm/kv/paged_waste.h"
 #include "llm/kv/prefix_cache.h"
-#include "util/flat_id_map.h"
+#include "util/id_slab.h"
 
 namespace fleetlab {
 
@@ -77,12 +77,6 @@ class PagedKvAllocator final : public KvAllocator {
     std::int64_t unheld_hits = 0;
   };
 
-  // The sequence's entry. The last one found is remembered: a replica
-  // asks CanExtend, Extend and Allocated of one sequence in a row.
-  // REQUIRES: seq admitted. The reference lasts until the next Admit.
-  Seq& Find(SeqId id) const;
-  // A cleared entry for a newly admitted `id` (a free slot, else a new one).
-  Seq& NewEntry(SeqId id);
   Lookup LookUp(PrefixRef prefix, Tokens initial) const;
   std::int64_t Available() const;  // free + evictable blocks
   BlockId TakeBlock();
@@ -102,14 +96,9 @@ class PagedKvAllocator final : public KvAllocator {
   BlockId fresh_ = 0;                  // blocks [fresh_, num_blocks_) were never used
   std::vector<Holder> private_owner_;  // per block used so far (index < fresh_)
   PrefixCache cache_;
-  // The admitted sequences' entries, in slots reused most recently freed
-  // first (a released entry keeps its table's capacity: admissions seldom
-  // allocate); index_ maps a sequence's id to its slot.
-  mutable std::vector<Seq> seqs_;
-  std::vector<std::uint32_t> free_seqs_;
-  FlatIdMap index_;
-  mutable SeqId last_id_ = kNoSeq;  // Find's memo (last_ is its slot)
-  mutable std::uint32_t last_ = 0;
+  // The admitted sequences' entries (a released entry keeps its table's
+  // capacity: admissions seldom allocate).
+  IdSlab<Seq> seqs_;
   std::int64_t private_stored_ = 0, reserved_ = 0, internal_ = 0;
   std::uint64_t hit_tokens_ = 0, lookup_tokens_ = 0;
 };

@@ -11,38 +11,20 @@ PagedKvCounter::PagedKvCounter(Tokens capacity, Tokens block_tokens)
 
 KvAdmission PagedKvCounter::Admit(SeqId id, Tokens initial, [[maybe_unused]] Tokens reserve, Tokens final_length,
                                   PrefixRef /*prefix*/) {
-  assert(index_.Find(id) == FlatIdMap::kAbsent);
+  assert(!seqs_.Contains(id));
   assert(Tokens{0} <= initial && initial <= reserve && initial <= final_length);
   const std::int64_t need = BlocksForTokens(initial, Tokens{bt_}).value();
   if (need > free_blocks_) return {};
-  std::uint32_t slot;
-  if (free_seqs_.empty()) {
-    slot = static_cast<std::uint32_t>(seqs_.size());
-    seqs_.emplace_back();
-  } else {
-    slot = free_seqs_.back();
-    free_seqs_.pop_back();
-  }
-  index_.Insert(id, slot);
-  Seq& seq = seqs_[slot];
+  Seq& seq = seqs_.Add(id);
   seq = Seq{need, initial.value(), final_length.value()};
   free_blocks_ -= need;
   AddContribution(seq, +1);
   return {true, Tokens{0}};
 }
 
-PagedKvCounter::Seq& PagedKvCounter::Find(SeqId id) const {
-  if (id != last_id_) {
-    last_ = index_.Find(id);
-    assert(last_ != FlatIdMap::kAbsent);
-    last_id_ = id;
-  }
-  return seqs_[last_];
-}
-
 bool PagedKvCounter::Extend(SeqId id, Tokens length) {
   if (!CanExtend(id, length)) return false;
-  Seq& seq = Find(id);
+  Seq& seq = seqs_.Find(id);
   AddContribution(seq, -1);
   const std::int64_t need = BlocksForTokens(length, Tokens{bt_}).value();
   if (need > seq.blocks) {
@@ -55,23 +37,19 @@ bool PagedKvCounter::Extend(SeqId id, Tokens length) {
 }
 
 void PagedKvCounter::Release(SeqId id) {
-  const std::uint32_t slot = index_.Find(id);
-  assert(slot != FlatIdMap::kAbsent);
-  const Seq& seq = seqs_[slot];
+  const Seq& seq = seqs_.Find(id);
   AddContribution(seq, -1);
   free_blocks_ += seq.blocks;
-  if (last_id_ == id) last_id_ = kNoSeq;
-  index_.Erase(id);
-  free_seqs_.push_back(slot);
+  seqs_.Remove(id);
 }
 
 bool PagedKvCounter::CanExtend(SeqId id, Tokens length) const {
-  const Seq& seq = Find(id);
+  const Seq& seq = seqs_.Find(id);
   assert(length.value() >= seq.length);
   return BlocksForTokens(length, Tokens{bt_}).value() - seq.blocks <= free_blocks_;
 }
 
-Tokens PagedKvCounter::Allocated(SeqId id) const { return Tokens{Find(id).blocks * bt_}; }
+Tokens PagedKvCounter::Allocated(SeqId id) const { return Tokens{seqs_.Find(id).blocks * bt_}; }
 
 bool PagedKvCounter::CanAdmit(Tokens initial, [[maybe_unused]] Tokens reserve) const {
   assert(Tokens{0} <= initial && initial <= reserve);

@@ -14,7 +14,7 @@
 
 #include "fleetlab/llm/kv_cache.h"
 #include "llm/kv/paged_waste.h"
-#include "util/flat_id_map.h"
+#include "util/id_slab.h"
 
 namespace fleetlab {
 
@@ -41,18 +41,12 @@ class PagedKvCounter final : public KvAllocator {
   struct Seq {
     std::int64_t blocks = 0, length = 0, final_length = 0;
   };
-  // REQUIRES: admitted. The reference lasts until the next Admit.
-  Seq& Find(SeqId id) const;
   void AddContribution(const Seq& seq, int sign);
 
   std::int64_t bt_;
   std::int64_t num_blocks_;
   std::int64_t free_blocks_;
-  mutable std::vector<Seq> seqs_;  // slots reused, most recently freed first
-  std::vector<std::uint32_t> free_seqs_;
-  FlatIdMap index_;
-  mutable SeqId last_id_ = kNoSeq;  // Find's memo (last_ is its slot)
-  mutable std::uint32_t last_ = 0;
+  IdSlab<Seq> seqs_;
   std::int64_t stored_ = 0, reserved_ = 0, internal_ = 0;
 };
 
