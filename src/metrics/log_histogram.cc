@@ -4,15 +4,18 @@
 #include <cassert>
 #include <cmath>
 
+#include "metrics/log_bin.h"
+
 namespace fleetlab {
 namespace {
 
 const double kGamma = (1 + LogHistogram::kRelativeError) / (1 - LogHistogram::kRelativeError);
 const double kLogGamma = std::log(kGamma);
+const double kInvLogGamma = 1 / kLogGamma;
 
 }  // namespace
 
-int LogHistogram::BinOf(double value) const { return static_cast<int>(std::ceil(std::log(value) / kLogGamma)); }
+int LogHistogram::BinOf(double value) const { return log_bin::LogBin(value, kLogGamma, kInvLogGamma); }
 
 // Bin i holds (gamma^(i-1), gamma^i]; this midpoint is within the relative
 // error of every value in it.

@@ -13,25 +13,52 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-// Where each headline column comes from in ReportToJson's document.
-const std::vector<std::pair<std::string, std::string>>& MetricSources() {
-  static const std::vector<std::pair<std::string, std::string>> sources = {
-      {"stable", "stable"},
-      {"e2e_p50_ms", "latency_ms.e2e.p50"},
-      {"e2e_p99_ms", "latency_ms.e2e.p99"},
-      {"throughput_rps", "throughput.requests_per_s"},
-      {"utilization", "utilization"},
-      {"ttft_p99_ms", "latency_ms.ttft.p99"},
-      {"tpot_p99_ms", "latency_ms.tpot.p99"},
-      {"output_tokens_per_s", "throughput.output_tokens_per_s"},
-      {"usd_per_million_output_tokens", "cost.usd_per_million_output_tokens"},
-      {"gpus", "cost.gpus"},
-      {"usd_per_hour", "cost.usd_per_hour"},
-      {"usd_per_million_input_tokens_split", "cost.split.usd_per_million_input_tokens"},
-      {"usd_per_million_output_tokens_split", "cost.split.usd_per_million_output_tokens"},
-      {"slo_attainment", "slo.attainment"},
-      {"goodput_rps", "slo.goodput_rps"},
-      {"events", "sim.events"},
+// Each headline column: where it sits in ReportToJson's document, and how it
+// is read from the Report directly (the same value; sweep_test.cc checks
+// every column against the document), so that a sweep point does not
+// render its whole report.
+struct MetricSource {
+  const char* name;
+  const char* path;
+  json (*get)(const Report&);
+};
+
+json Valid(const Report& r, double x) { return r.completed > 0 ? json(x) : json(nullptr); }
+
+template <typename F>
+json Llm(const Report& r, F f) {
+  return r.llm ? json(f(*r.llm)) : json(nullptr);
+}
+
+const std::vector<MetricSource>& MetricSources() {
+  static const std::vector<MetricSource> sources = {
+      {"stable", "stable", [](const Report& r) { return json(r.stable); }},
+      {"e2e_p50_ms", "latency_ms.e2e.p50", [](const Report& r) { return Valid(r, r.e2e_ms.p50); }},
+      {"e2e_p99_ms", "latency_ms.e2e.p99", [](const Report& r) { return Valid(r, r.e2e_ms.p99); }},
+      {"throughput_rps", "throughput.requests_per_s", [](const Report& r) { return json(r.throughput_rps); }},
+      {"utilization", "utilization", [](const Report& r) { return json(r.utilization); }},
+      {"ttft_p99_ms", "latency_ms.ttft.p99",
+       [](const Report& r) { return r.llm ? Valid(r, r.llm->ttft_ms.p99) : json(nullptr); }},
+      {"tpot_p99_ms", "latency_ms.tpot.p99",
+       [](const Report& r) { return r.llm ? Valid(r, r.llm->tpot_ms.p99) : json(nullptr); }},
+      {"output_tokens_per_s", "throughput.output_tokens_per_s",
+       [](const Report& r) { return Llm(r, [](const LlmReport& l) { return l.output_tokens_per_s; }); }},
+      {"usd_per_million_output_tokens", "cost.usd_per_million_output_tokens",
+       [](const Report& r) { return Llm(r, [](const LlmReport& l) { return l.usd_per_million_output_tokens; }); }},
+      {"gpus", "cost.gpus", [](const Report& r) { return Llm(r, [](const LlmReport& l) { return l.gpus_total; }); }},
+      {"usd_per_hour", "cost.usd_per_hour",
+       [](const Report& r) { return Llm(r, [](const LlmReport& l) { return l.usd_per_hour; }); }},
+      {"usd_per_million_input_tokens_split", "cost.split.usd_per_million_input_tokens",
+       [](const Report& r) { return Llm(r, [](const LlmReport& l) { return l.usd_per_million_input_tokens; }); }},
+      {"usd_per_million_output_tokens_split", "cost.split.usd_per_million_output_tokens",
+       [](const Report& r) {
+         return Llm(r, [](const LlmReport& l) { return l.usd_per_million_output_tokens_split; });
+       }},
+      {"slo_attainment", "slo.attainment",
+       [](const Report& r) { return Llm(r, [](const LlmReport& l) { return l.slo_attainment; }); }},
+      {"goodput_rps", "slo.goodput_rps",
+       [](const Report& r) { return Llm(r, [](const LlmReport& l) { return l.goodput_rps; }); }},
+      {"events", "sim.events", [](const Report& r) { return json(r.events); }},
   };
   return sources;
 }
@@ -183,20 +210,22 @@ Result<SweepFormat> SweepFormatOf(const std::string& path) {
 const std::vector<std::string>& SweepMetricColumns() {
   static const std::vector<std::string> columns = [] {
     std::vector<std::string> c;
-    for (const auto& [name, source] : MetricSources()) c.push_back(name);
+    for (const MetricSource& m : MetricSources()) c.push_back(m.name);
     return c;
   }();
   return columns;
 }
 
 json HeadlineMetrics(const Report& report) {
-  const json doc = ReportToJson(report);
   json metrics = json::object();
-  for (const auto& [name, source] : MetricSources()) {
-    const json* v = FindPath(doc, source);
-    metrics[name] = v ? *v : json();
-  }
+  for (const MetricSource& m : MetricSources()) metrics[m.name] = m.get(report);
   return metrics;
+}
+
+std::vector<std::pair<std::string, std::string>> HeadlineMetricPaths() {
+  std::vector<std::pair<std::string, std::string>> paths;
+  for (const MetricSource& m : MetricSources()) paths.emplace_back(m.name, m.path);
+  return paths;
 }
 
 SweepRow RenderRow(SweepFormat format, const SweepSpec& spec, const SweepPoint& point, const std::string& key,

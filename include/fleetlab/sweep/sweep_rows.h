@@ -34,6 +34,10 @@ const std::vector<std::string>& SweepMetricColumns();
 // The headline metrics of one run, keyed by SweepMetricColumns (null where
 // the report has no such value, e.g. latencies of an unstable run).
 nlohmann::json HeadlineMetrics(const Report& report);
+// Each column's name and its path in ReportToJson's document (where
+// HeadlineMetrics' value is taken from: the report's own fields, the same
+// values the document holds at these paths).
+std::vector<std::pair<std::string, std::string>> HeadlineMetricPaths();
 
 // One finished point, rendered.
 struct SweepRow {

@@ -40,6 +40,18 @@ Share Windowed(const Share& s, double window);
 // is shared by all heads, so every TP rank holds all of it.
 double KvBytesPerTokenPerLayerPerGpu(const ModelSpec& m, int tp, DType kv);
 
+// What Layer needs of the model and the replica, computed once (a roofline
+// holds one per model; Layer(m, tp, ...) builds it per call).
+struct LayerConstants {
+  bool mla = false;
+  bool naive_decode = false;
+  double heads = 0;               // query heads per GPU: heads / tp
+  double head_dim = 0;
+  double kv_bytes_per_token = 0;  // KvBytesPerTokenPerLayerPerGpu
+  double mla_naive = 0, mla_absorbed = 0, mla_up_flops_per_token = 0;  // MLA only
+};
+LayerConstants ConstantsOf(const ModelSpec& m, int tp, DType kv, MlaDecode decode);
+
 // One layer's attention on one GPU of a tp-way group over `s`.
 //   GQA: 4 d FLOPs per query-key pair per head (QK^T and AV), heads / tp
 //        per GPU; the KV read once per sequence plus the new tokens written.
@@ -49,5 +61,6 @@ double KvBytesPerTokenPerLayerPerGpu(const ModelSpec& m, int tp, DType kv);
 //        token); absorbed decode pairs cost 2 (kv_lora + rope) + 2 kv_lora
 //        over the latents themselves. Bytes: the latents read and written.
 Work Layer(const ModelSpec& m, int tp, DType kv, MlaDecode decode, const Share& s);
+Work Layer(const LayerConstants& c, const Share& s);
 
 }  // namespace fleetlab::attention_cost

@@ -70,6 +70,7 @@ class RooflineModel final : public PerfModel {
   double kernel_floor_s_ = 0, kernels_per_layer_ = 0;
   const Curve* all_reduce_s_ = nullptr;  // measured all-reduce times at this TP over the scale-up link
   double weight_bytes_, activation_bytes_;
+  attention_cost::LayerConstants layer_;  // of hw_.model at hw_.tp
 
   // What depends only on an iteration's token count, for the small counts
   // decode iterations have (filled by the constructor; Iteration adds the
@@ -115,6 +116,7 @@ RooflineModel::RooflineModel(const ReplicaHardware& hw) : hw_(hw) {
   }
   weight_bytes_ = BytesPerElement(hw_.weight_dtype);
   activation_bytes_ = BytesPerElement(hw_.activation_dtype);
+  layer_ = attention_cost::ConstantsOf(m, hw_.tp, hw_.kv_dtype, hw_.mla_decode);
   FillMemo();
 }
 
@@ -244,7 +246,7 @@ void RooflineModel::AddAttention(const IterationShape& s, StepBreakdown* b) cons
   const auto share = attention_cost::ShareOf(s, hw_.attention_dp);
   const double gpus = tp_ * dp_;
   const auto layer = [&](const attention_cost::Share& sh, double layers) {
-    const auto w = attention_cost::Layer(m, hw_.tp, hw_.kv_dtype, hw_.mla_decode, sh);
+    const auto w = attention_cost::Layer(layer_, sh);
     Charge({w.flops, w.bytes}, attention_flops_per_s_, kv_bytes_per_s_, layers, &b->attention_s, &b->kv_memory_s);
     b->flops += w.flops * gpus * layers;
     b->hbm_bytes += w.bytes * gpus * layers;
