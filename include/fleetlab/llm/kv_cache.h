@@ -42,6 +42,10 @@ using SeqId = std::uint64_t;
 struct KvUsage {
   Tokens capacity, stored, reserved, internal, external, cached, free;
 };
+inline bool SameUsage(const KvUsage& a, const KvUsage& b) {
+  return a.stored == b.stored && a.reserved == b.reserved && a.internal == b.internal &&
+         a.external == b.external && a.cached == b.cached && a.free == b.free && a.capacity == b.capacity;
+}
 
 // A shared prefix: the first `tokens` of a prompt are identical for every
 // request of `group` (a system prompt, or a conversation's earlier turns).

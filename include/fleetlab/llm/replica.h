@@ -163,6 +163,15 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // reach the histogram.
   SimDuration pending_gap_ = 0;
   std::int64_t pending_gap_count_ = 0, zero_gaps_ = 0;
+  // The state RecordState last recorded, and when (-1: nothing since the
+  // statistics' window last opened or closed). Recording the same state
+  // again at the same time changes no statistic, so it is skipped (an
+  // iteration that ends and starts the next records once, not twice).
+  struct Recorded {
+    SimTime at = -1;
+    std::int64_t waiting = 0, running = 0;
+    KvUsage usage;
+  } recorded_;
 };
 
 }  // namespace fleetlab

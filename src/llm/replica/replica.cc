@@ -112,6 +112,7 @@ LlmReplica::LlmReplica(const ReplicaOptions& options, std::shared_ptr<const Perf
 LlmReplica::~LlmReplica() = default;
 
 void LlmReplica::SetKvHeatmap(bool on) {
+  recorded_.at = -1;
   stats_->SetHeatmap(on);
   if (on) state_->ReplaceKv(NewKv(options_, memory_.kv_capacity, /*block_map=*/true));
 }
@@ -394,9 +395,16 @@ void LlmReplica::FailStuck(int engine) {
 
 void LlmReplica::RecordState(SimTime now) {
   const auto waiting = static_cast<std::int64_t>(state_->queued());
+  const std::int64_t running = state_->running_total();
+  const KvUsage usage = state_->Usage();
+  if (now == recorded_.at && waiting == recorded_.waiting && running == recorded_.running &&
+      SameUsage(usage, recorded_.usage)) {
+    return;  // no time has passed and nothing changed: every Set below would be a no-op, no sample is due
+  }
+  recorded_ = {now, waiting, running, usage};
   waiting_tw_.Set(now, static_cast<double>(waiting));
   if (stats_->SamplesBlockMap(now)) state_->SyncKv();
-  stats_->OnState(now, waiting, state_->running_total(), state_->Usage(), state_->kv());
+  stats_->OnState(now, waiting, running, usage, state_->kv());
 }
 
 void LlmReplica::OnEvent(Simulator& sim, const Event& event) {
@@ -410,12 +418,14 @@ void LlmReplica::OnEvent(Simulator& sim, const Event& event) {
 }
 
 void LlmReplica::CloseWindow(SimTime now) {
+  recorded_.at = -1;
   stats_->Close(now);
   in_system_.Freeze(now);
   waiting_tw_.Freeze(now);
 }
 
 void LlmReplica::ResetStatistics(SimTime now, SimDuration expected) {
+  recorded_.at = -1;
   stats_->SetHorizon(expected);
   in_system_.Reset(now);
   waiting_tw_.Reset(now);
