@@ -22,6 +22,9 @@ using nlohmann::json;
 struct Prepared {
   std::vector<SweepPoint> points;
   std::vector<json> documents;
+  // Each point as parsed here, kept for its run unless it carries a trace
+  // (a copy per point could be large): a point is parsed once, not twice.
+  std::vector<std::optional<Scenario>> parsed;
   std::vector<std::string> keys;
   std::optional<Catalog> catalog;
   const Catalog* given = nullptr;  // SweepRunOptions::catalog
@@ -48,6 +51,7 @@ Result<Prepared> Prepare(const SweepSpec& spec, const SweepRunOptions& options) 
     }
     p.keys.push_back(PointKey(*doc));
     p.documents.push_back(std::move(doc).value());
+    p.parsed.push_back(scenario->trace.empty() ? std::optional<Scenario>(std::move(scenario).value()) : std::nullopt);
   }
   return p;
 }
@@ -215,7 +219,9 @@ class Execution {
   }
 
   void RunPoint(const SweepPoint& point, std::size_t j) {
-    auto scenario = ParsePoint(spec_, point, p_.documents[point.index], p_.catalog_ptr());
+    const std::optional<Scenario>& parsed = p_.parsed[point.index];
+    Result<Scenario> scenario =
+        parsed ? Result<Scenario>(*parsed) : ParsePoint(spec_, point, p_.documents[point.index], p_.catalog_ptr());
     if (scenario.ok() && options_.max_events_per_point > 0) {
       scenario->limits.max_events = std::min(scenario->limits.max_events, options_.max_events_per_point);
     }

@@ -124,7 +124,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   bool Refuse(Simulator& sim, const Request& request, std::int64_t held);
   void Enqueue(Simulator& sim, std::uint32_t slot);
   void KickIdle(Simulator& sim);
-  void StartIteration(Simulator& sim, int engine);
+  // Plans and starts engine `engine`'s next iteration; records the state
+  // after unless `record` is false (the caller records it).
+  void StartIteration(Simulator& sim, int engine, bool record = true);
   StepBreakdown Cost(const IterationPlan& plan) const;
   SimTime Pipeline(SimTime start, StepBreakdown* b);
   void FinishIteration(Simulator& sim, int engine);

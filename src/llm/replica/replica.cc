@@ -179,9 +179,13 @@ void LlmReplica::ReleaseKv(Simulator& sim, std::uint64_t request_id) {
   RecordState(sim.now());
 }
 
+// Every caller records the state right after: one engine's start need not
+// record it too (nothing happens in between); with several, each start is
+// recorded as it happens, as a later one may preempt.
 void LlmReplica::KickIdle(Simulator& sim) {
+  const bool record_each = state_->engines() > 1;
   for (int e = 0; e < state_->engines(); ++e) {
-    if (!busy_[static_cast<std::size_t>(e)]) StartIteration(sim, e);
+    if (!busy_[static_cast<std::size_t>(e)]) StartIteration(sim, e, record_each);
   }
 }
 
@@ -217,7 +221,7 @@ SimTime LlmReplica::Pipeline(SimTime start, StepBreakdown* b) {
   return end;
 }
 
-void LlmReplica::StartIteration(Simulator& sim, int engine) {
+void LlmReplica::StartIteration(Simulator& sim, int engine, bool record) {
   const auto e = static_cast<std::size_t>(engine);
   IterationPlan& plan = plans_[e];
   for (int attempt = 0;; ++attempt) {
@@ -234,7 +238,7 @@ void LlmReplica::StartIteration(Simulator& sim, int engine) {
       continue;
     }
     if (state_->preemptions() != preempted_before && attempt == 0) continue;  // memory was freed: try again
-    RecordState(sim.now());
+    if (record) RecordState(sim.now());
     return;
   }
   StepBreakdown b = Cost(plan);
@@ -253,7 +257,7 @@ void LlmReplica::StartIteration(Simulator& sim, int engine) {
     timeline_->OnIteration(engine, sim.now(), done, plan.shape.prefill_tokens, plan.shape.decode_tokens,
                            plan.sequences, b);
   }
-  RecordState(sim.now());
+  if (record) RecordState(sim.now());
 }
 
 inline void LlmReplica::EmitTokens(std::uint32_t slot, std::int64_t n, SimTime now) {
