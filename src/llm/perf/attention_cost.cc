@@ -57,7 +57,10 @@ Work Layer(const ModelSpec& m, int tp, DType kv, MlaDecode decode, const Share& 
 }
 
 Work Layer(const LayerConstants& c, const Share& s) {
-  const double tokens_per_seq = s.decode_sequences > 0 ? s.decode_tokens / s.decode_sequences : 0.0;
+  // One token a sequence unless verifying drafts (x / x == 1 exactly).
+  const double tokens_per_seq = s.decode_tokens == s.decode_sequences ? (s.decode_sequences > 0 ? 1.0 : 0.0)
+                                : s.decode_sequences > 0            ? s.decode_tokens / s.decode_sequences
+                                                                    : 0.0;
   const double decode_pairs = s.decode_context * tokens_per_seq;
   Work w;
   w.bytes = (s.prefill_context + s.decode_context + s.new_tokens) * c.kv_bytes_per_token;

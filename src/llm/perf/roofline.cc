@@ -332,7 +332,7 @@ StepBreakdown RooflineModel::Iteration(const IterationShape& shape) const {
   b.overhead_s = hw_.iteration_overhead_s * hw_.pp + hw_.sequence_overhead_s * static_cast<double>(shape.decode_sequences);
   b.total_s = b.matmul_s + b.weight_memory_s + b.attention_s + b.kv_memory_s + b.tp_comm_s + b.ep_comm_s +
               b.pp_comm_s + b.bubble_s + b.overhead_s;
-  b.stage_s = (b.total_s - b.pp_comm_s) / hw_.pp;
+  b.stage_s = hw_.pp == 1 ? b.total_s - b.pp_comm_s : (b.total_s - b.pp_comm_s) / hw_.pp;  // x / 1 == x
   return b;
 }
 

@@ -206,7 +206,7 @@ StepBreakdown LlmReplica::Cost(const IterationPlan& plan) const {
 SimTime LlmReplica::Pipeline(SimTime start, StepBreakdown* b) {
   const int pp = options_.hardware.pp;
   const SimDuration stage = SecondsToNs(b->stage_s);
-  const SimDuration hop = pp > 1 ? SecondsToNs(b->pp_comm_s / (pp - 1)) : 0;
+  const SimDuration hop = pp == 1 ? 0 : SecondsToNs(pp == 2 ? b->pp_comm_s : b->pp_comm_s / (pp - 1));  // x / 1 == x
   SimTime ready = start, end = start;
   SimDuration waited = 0;
   for (std::size_t s = 0; s < stage_free_.size(); ++s) {
