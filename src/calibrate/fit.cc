@@ -171,26 +171,54 @@ void FitAllReduce(const KernelSamples& s, CalibrationProfile* p) {
   }
 }
 
+// t = floor + x / (peak e) for one kind of attention call (x its FLOPs or
+// KV bytes): floor and 1 / (peak e) by least squares on relative error,
+// minimising the sum of ((floor + c x) / t - 1)^2; a negative floor is
+// taken as none, an efficiency above 1 as 1. With fewer than 3 samples,
+// or when the line does not rise with x, no floor and the median
+// efficiency (each sample's x / (peak t)).
+struct AttentionFit {
+  double floor_s = 0, efficiency = 1;
+};
+
+AttentionFit FitAttentionKind(const std::vector<AttentionSample>& samples, bool prefill, double peak) {
+  const auto x = [prefill](const AttentionSample& a) { return prefill ? a.flops : a.kv_bytes; };
+  double uu = 0, uv = 0, vv = 0, su = 0, sv = 0;
+  std::vector<double> efficiencies;
+  for (const auto& a : samples) {
+    const double u = 1 / a.seconds, v = x(a) / a.seconds;
+    uu += u * u, uv += u * v, vv += v * v, su += u, sv += v;
+    efficiencies.push_back(x(a) / (peak * a.seconds));
+  }
+  AttentionFit f;
+  const double det = uu * vv - uv * uv;
+  double floor = det > 0 ? (su * vv - sv * uv) / det : -1, c = det > 0 ? (uu * sv - uv * su) / det : -1;
+  if (samples.size() < 3 || c <= 0) {
+    f.efficiency = std::min(1.0, Median(efficiencies));
+    return f;
+  }
+  if (floor < 0) floor = 0, c = sv / vv;
+  f.floor_s = floor;
+  f.efficiency = std::min(1.0, 1 / (peak * c));
+  return f;
+}
+
 void FitAttention(const KernelSamples& s, const GpuSpec& gpu, DType dtype, CalibrationProfile* p) {
-  std::vector<double> prefill, decode;
-  for (const auto& a : s.attention) {
-    (a.prefill ? prefill : decode).push_back(a.prefill ? a.flops / (*gpu.PeakFlops(dtype) * a.seconds)
-                                                       : a.kv_bytes / (gpu.memory_bandwidth_Bps * a.seconds));
-  }
-  if (!prefill.empty()) p->attention_efficiency = std::min(1.0, Median(prefill));
-  if (!decode.empty()) p->kv_memory_efficiency = std::min(1.0, Median(decode));
-  const auto errors = [&](bool want, double e, double peak) {
-    std::vector<double> out;
+  for (const bool prefill : {true, false}) {
+    std::vector<AttentionSample> kind;
     for (const auto& a : s.attention) {
-      if (a.prefill == want) out.push_back((want ? a.flops : a.kv_bytes) / (peak * e) / a.seconds - 1);
+      if (a.prefill == prefill) kind.push_back(a);
     }
-    return out;
-  };
-  if (p->attention_efficiency) {
-    p->fit.push_back(Errors("attention.prefill", errors(true, *p->attention_efficiency, *gpu.PeakFlops(dtype))));
-  }
-  if (p->kv_memory_efficiency) {
-    p->fit.push_back(Errors("attention.decode", errors(false, *p->kv_memory_efficiency, gpu.memory_bandwidth_Bps)));
+    if (kind.empty()) continue;
+    const double peak = prefill ? *gpu.PeakFlops(dtype) : gpu.memory_bandwidth_Bps;
+    const AttentionFit f = FitAttentionKind(kind, prefill, peak);
+    std::vector<double> errors;
+    for (const auto& a : kind) {
+      errors.push_back((f.floor_s + (prefill ? a.flops : a.kv_bytes) / (peak * f.efficiency)) / a.seconds - 1);
+    }
+    (prefill ? p->attention_efficiency : p->kv_memory_efficiency) = f.efficiency;
+    (prefill ? p->prefill_attention_floor_s : p->decode_attention_floor_s) = f.floor_s;
+    p->fit.push_back(Errors(prefill ? "attention.prefill" : "attention.decode", errors));
   }
 }
 

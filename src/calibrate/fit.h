@@ -8,8 +8,10 @@
 //     the bucket's summed |ln(predicted / measured)|.
 //   all-reduce: per TP degree, the median time in each power-of-two bucket
 //     of message size, made non-decreasing in size (pool adjacent violators).
-//   attention: the median fraction of peak prefill reaches, and of HBM
-//     bandwidth decode's KV reads reach.
+//   attention: per kind (prefill, decode), a floor per call plus the
+//     fraction of peak (prefill) or of HBM bandwidth (decode) the rest
+//     reaches, by least squares on relative error (fewer than 3 samples:
+//     no floor, the median fraction).
 // Each part reports its error on the samples it came from.
 #pragma once
 

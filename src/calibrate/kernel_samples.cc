@@ -1,5 +1,6 @@
 #include "calibrate/kernel_samples.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <sstream>
@@ -134,6 +135,41 @@ Result<KernelSamples> ReadVidurAllReduce(const std::string& text) {
     out.all_reduce.push_back({static_cast<int>(workers), size, ms * 1e-3});
   }
   if (out.all_reduce.empty()) return Status::InvalidArgument("no all_reduce rows within one node");
+  return out;
+}
+
+Result<KernelSamples> ReadVidurAttention(const std::string& text) {
+  auto t = ReadTable(text, {"n_embd", "n_q_head", "n_kv_head", "num_tensor_parallel_workers", "batch_size",
+                            "prefill_chunk_size", "kv_cache_size", "is_prefill", "time_stats.attn_prefill.median",
+                            "time_stats.attn_decode.median"});
+  if (!t.ok()) return t.status();
+  KernelSamples out;
+  for (std::size_t i = 0; i < t->rows.size(); ++i) {
+    double hidden, heads, kv_heads, tp, batch, chunk, kv;
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "n_embd", &hidden));
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "n_q_head", &heads));
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "n_kv_head", &kv_heads));
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "num_tensor_parallel_workers", &tp));
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "batch_size", &batch));
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "prefill_chunk_size", &chunk));
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "kv_cache_size", &kv));
+    if (heads < 1 || kv_heads < 1 || tp < 1 || batch < 1) {
+      return Status::InvalidArgument(
+          fmt::format("line {}: n_q_head, n_kv_head, num_tensor_parallel_workers and batch_size must be >= 1", i + 2));
+    }
+    const bool prefill = t->rows[i][t->column.at("is_prefill")] == "True";
+    double ms = 0;
+    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, prefill ? "time_stats.attn_prefill.median" : "time_stats.attn_decode.median", &ms));
+    if (ms <= 0 || (prefill && chunk < 1)) continue;
+    const double head_dim = hidden / heads;
+    const double kv_heads_per_gpu = kv_heads / std::min(tp, kv_heads);
+    // Each sequence has kv_cache_size tokens cached; a prefill chunk of c
+    // tokens after them makes c kv + c (c + 1) / 2 causal pairs.
+    const double pairs = prefill ? batch * (chunk * kv + chunk * (chunk + 1) / 2) : batch * kv;
+    const double kv_bytes = batch * (kv + (prefill ? chunk : 1)) * 2.0 * kv_heads_per_gpu * head_dim * 2.0;  // K and V, bf16
+    out.attention.push_back({prefill, 4.0 * heads / tp * head_dim * pairs, kv_bytes, ms * 1e-3});
+  }
+  if (out.attention.empty()) return Status::InvalidArgument("no timed attention rows");
   return out;
 }
 

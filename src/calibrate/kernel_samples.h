@@ -1,7 +1,7 @@
 // Kernel timings a calibration is fitted from (`fleetlab calibrate`,
 // docs/calibration.md), read from the files that hold them: Vidur's public
 // profiles (microsoft/vidur data/profiling: compute/<gpu>/<model>/mlp.csv,
-// network/<node>/all_reduce.csv) and the JSON tools/calibrate/gpu_calibrate.py
+// network/<node>/all_reduce.csv, <gpu>/attention.csv) and the JSON tools/calibrate/gpu_calibrate.py
 // writes on a real GPU. Pure functions of the files' text: the CLI reads them.
 #pragma once
 
@@ -51,6 +51,15 @@ Result<KernelSamples> ReadVidurMlp(const std::string& text);
 // Vidur's all_reduce.csv: rows of collective all_reduce with all workers in
 // one node (devices_per_node == num_workers); size is bytes, times are ms.
 Result<KernelSamples> ReadVidurAllReduce(const std::string& text);
+
+// Vidur's attention.csv (its FlashAttention backend, as vLLM runs it): per
+// row the model's n_embd, n_q_head, n_kv_head, the TP degree, batch_size
+// sequences of kv_cache_size cached tokens each and, for prefill rows, a
+// chunk of prefill_chunk_size tokens per sequence; the median ms of
+// attn_prefill or attn_decode. A decode row reads batch x (kv + 1) tokens'
+// K and V (bf16, the GPU's share of the KV heads); a prefill row computes
+// 4 d (heads / tp) FLOPs per causal pair, c kv + c (c + 1) / 2 of them.
+Result<KernelSamples> ReadVidurAttention(const std::string& text);
 
 // gpu_calibrate.py's JSON: its "gemm" cases (m, k, n, seconds) and
 // "attention" cases (causal prefill with q_len == kv_len; decode with

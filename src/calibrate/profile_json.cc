@@ -48,6 +48,8 @@ nlohmann::ordered_json ProfileToJson(const CalibrationProfile& p) {
   json attention = json::object();
   if (p.attention_efficiency) attention["prefill_efficiency"] = Round(*p.attention_efficiency);
   if (p.kv_memory_efficiency) attention["decode_memory_efficiency"] = Round(*p.kv_memory_efficiency);
+  if (p.prefill_attention_floor_s) attention["prefill_floor_us"] = Round(*p.prefill_attention_floor_s * 1e6);
+  if (p.decode_attention_floor_s) attention["decode_floor_us"] = Round(*p.decode_attention_floor_s * 1e6);
   if (!attention.empty()) j["attention"] = attention;
   json overhead = json::object();
   if (p.iteration_overhead_s) overhead["per_iteration_ms"] = Round(*p.iteration_overhead_s * 1e3);

@@ -26,7 +26,7 @@ using nlohmann::json;
 
 struct CalibrateArgs {
   std::string gpu, dtype = "bf16", id, name, source, output;
-  std::vector<std::string> engines, vidur_mlp, vidur_all_reduce, kernels, bench;
+  std::vector<std::string> engines, vidur_mlp, vidur_all_reduce, vidur_attention, kernels, bench;
   std::string model, engine = "vllm-v1";
   int tp = 1;
   std::uint64_t seed = 1;
@@ -58,7 +58,11 @@ void AddSources(const CalibrateArgs& a, CalibrationProfile* p) {
   const std::string kernels = Names(a.vidur_mlp) + (a.kernels.empty() ? "" : ", " + Names(a.kernels));
   p->sources["linear"] = "fitted by fleetlab calibrate from " + kernels + tail;
   if (!p->all_reduce_s.empty()) p->sources["all_reduce"] = "fitted by fleetlab calibrate from " + Names(a.vidur_all_reduce) + tail;
-  if (p->attention_efficiency || p->kv_memory_efficiency) p->sources["attention"] = "fitted by fleetlab calibrate from " + Names(a.kernels) + tail;
+  if (p->attention_efficiency || p->kv_memory_efficiency) {
+    std::string files = Names(a.vidur_attention);
+    if (!a.kernels.empty()) files += (files.empty() ? "" : ", ") + Names(a.kernels);
+    p->sources["attention"] = "fitted by fleetlab calibrate from " + files + tail;
+  }
   if (p->iteration_overhead_s) p->sources["overhead"] = "fitted end to end by fleetlab calibrate to " + Names(a.bench) + tail;
   p->sources["fit"] = "fleetlab calibrate: |predicted / measured - 1| over the samples each part was fitted from";
 }
@@ -89,6 +93,7 @@ Result<CalibrationProfile> Calibrate(const CalibrateArgs& a, const Catalog& cata
   calibrate::KernelSamples samples;
   FLEETLAB_RETURN_IF_ERROR(ReadAll(a.vidur_mlp, "--vidur-mlp", &calibrate::ReadVidurMlp, &samples));
   FLEETLAB_RETURN_IF_ERROR(ReadAll(a.vidur_all_reduce, "--vidur-all-reduce", &calibrate::ReadVidurAllReduce, &samples));
+  FLEETLAB_RETURN_IF_ERROR(ReadAll(a.vidur_attention, "--vidur-attention", &calibrate::ReadVidurAttention, &samples));
   FLEETLAB_RETURN_IF_ERROR(ReadAll(a.kernels, "--kernels", &calibrate::ReadGpuCalibrateJson, &samples));
   if (samples.gemm.empty()) return Status::InvalidArgument("--vidur-mlp or --kernels: give at least one file of GEMM timings");
   calibrate::FitOptions o;
@@ -153,6 +158,8 @@ void AddCalibrateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--engines", a->engines, "Engine ids whose kernels these are (default: --engine).")->delimiter(',');
   cmd->add_option("--vidur-mlp", a->vidur_mlp, "Vidur mlp.csv (microsoft/vidur data/profiling/compute/...).");
   cmd->add_option("--vidur-all-reduce", a->vidur_all_reduce, "Vidur all_reduce.csv (data/profiling/network/...).");
+  cmd->add_option("--vidur-attention", a->vidur_attention,
+                  "Vidur attention.csv (data/profiling/<gpu>/attention.csv): prefill and decode attention times.");
   cmd->add_option("--kernels", a->kernels, "JSON written by tools/calibrate/gpu_calibrate.py.");
   cmd->add_option("--bench", a->bench, "vllm bench serve --save-result JSON, or a GenAI-Perf CSV with its load "
                   "(FILE.csv#concurrency=N or #rate=R): fit the host overheads end to end.");

@@ -58,8 +58,10 @@ struct CalibrationProfile {
   // included). TP degrees without a curve use the link's alpha-beta model.
   std::map<int, Curve> all_reduce_s;
   // Attention (optional): fraction of peak reached by prefill attention math,
-  // and of HBM bandwidth by decode's KV reads.
+  // and of HBM bandwidth by decode's KV reads; and a fixed floor per layer
+  // for each kind of call an iteration makes (a prefill, a decode batch).
   std::optional<double> attention_efficiency, kv_memory_efficiency;
+  std::optional<double> prefill_attention_floor_s, decode_attention_floor_s;
   // Host time per iteration and per running sequence (optional; fitted end
   // to end). When present they replace the engine profile's.
   std::optional<double> iteration_overhead_s, sequence_overhead_s;

@@ -88,6 +88,8 @@ Status ParseAttention(const json& v, CalibrationProfile* p) {
   const Range fraction{0, 1, true, false};
   FLEETLAB_RETURN_IF_ERROR(ParseOptional(r, "prefill_efficiency", 1, fraction, &p->attention_efficiency));
   FLEETLAB_RETURN_IF_ERROR(ParseOptional(r, "decode_memory_efficiency", 1, fraction, &p->kv_memory_efficiency));
+  FLEETLAB_RETURN_IF_ERROR(ParseOptional(r, "prefill_floor_us", 1e-6, Range::Between(0, 1000), &p->prefill_attention_floor_s));
+  FLEETLAB_RETURN_IF_ERROR(ParseOptional(r, "decode_floor_us", 1e-6, Range::Between(0, 1000), &p->decode_attention_floor_s));
   return r.Finish();
 }
 

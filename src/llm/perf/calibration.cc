@@ -76,6 +76,8 @@ Status ValidateCalibration(const CalibrationProfile& p) {
   }
   FLEETLAB_RETURN_IF_ERROR(CheckFraction(p.attention_efficiency, "attention.prefill_efficiency"));
   FLEETLAB_RETURN_IF_ERROR(CheckFraction(p.kv_memory_efficiency, "attention.decode_memory_efficiency"));
+  FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.prefill_attention_floor_s, "attention.prefill_floor_us", 1e-3));
+  FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.decode_attention_floor_s, "attention.decode_floor_us", 1e-3));
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.iteration_overhead_s, "overhead.per_iteration_ms", 10.0));
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.sequence_overhead_s, "overhead.per_sequence_ms", 1.0));
   return Status::Ok();

@@ -74,6 +74,39 @@ TEST(CalibrationTest, TheRooflineAddsTheKernelFloorPerKernel) {
   EXPECT_DOUBLE_EQ(cal.kv_memory_s, base.kv_memory_s);
 }
 
+// Attention floors: one per layer for each kind of call an iteration
+// makes. Llama-3-70B has 80 layers: a decode step pays 80 x 13 us, a prefill
+// 80 x 18 us, an iteration with both 80 x 31 us; the efficiencies are the
+// constants', so nothing else moves.
+TEST(CalibrationTest, TheRooflineAddsAnAttentionFloorPerLayerAndKindOfCall) {
+  ReplicaHardware hw = Hardware("llama-3-70b", "h200", 1, 1);
+  hw.efficiency.matmul = 0.6;
+  hw.efficiency.memory = 0.75;
+  IterationShape decode, prefill, both;
+  decode.decode_sequences = decode.decode_tokens = 8;
+  decode.decode_context_tokens = 8 * 1024;
+  prefill.prefill_tokens = 512;
+  prefill.prefill_attention_pairs = 512.0 * 513 / 2;
+  both = decode;
+  both.prefill_tokens = prefill.prefill_tokens;
+  both.prefill_attention_pairs = prefill.prefill_attention_pairs;
+  CalibrationProfile without = Flat(0.6, 0.75, 0);
+  without.attention_efficiency = hw.efficiency.attention;
+  without.kv_memory_efficiency = hw.efficiency.memory;
+  CalibrationProfile with = without;
+  with.prefill_attention_floor_s = 18e-6;
+  with.decode_attention_floor_s = 13e-6;
+  for (const auto& [shape, floor_s] : {std::pair{decode, 13e-6}, {prefill, 18e-6}, {both, 31e-6}}) {
+    hw.calibration = std::make_shared<const CalibrationProfile>(without);
+    const StepBreakdown base = Step(hw, shape);
+    hw.calibration = std::make_shared<const CalibrationProfile>(with);
+    const StepBreakdown cal = Step(hw, shape);
+    EXPECT_NEAR(cal.total_s - base.total_s, 80 * floor_s, 1e-12);
+    EXPECT_NEAR((cal.attention_s + cal.kv_memory_s) - (base.attention_s + base.kv_memory_s), 80 * floor_s, 1e-12);
+    EXPECT_DOUBLE_EQ(cal.matmul_s + cal.weight_memory_s, base.matmul_s + base.weight_memory_s);
+  }
+}
+
 // The measured all-reduce replaces the ring: 2 a layer x 80 layers x 40 us.
 TEST(CalibrationTest, MeasuredAllReduceTimesReplaceTheRing) {
   ReplicaHardware hw = Hardware("llama-3-70b", "h100-sxm", 4, 1);

@@ -68,6 +68,7 @@ class RooflineModel final : public PerfModel {
   double peak_flops_per_s_;
   double matmul_flops_per_s_, attention_flops_per_s_, weight_bytes_per_s_, kv_bytes_per_s_;
   double kernel_floor_s_ = 0, kernels_per_layer_ = 0;
+  double prefill_attention_floor_s_ = 0, decode_attention_floor_s_ = 0;  // per layer (calibration)
   const Curve* all_reduce_s_ = nullptr;  // measured all-reduce times at this TP over the scale-up link
   double weight_bytes_, activation_bytes_;
   attention_cost::LayerConstants layer_;  // of hw_.model at hw_.tp
@@ -110,6 +111,8 @@ RooflineModel::RooflineModel(const ReplicaHardware& hw) : hw_(hw) {
     if (c.attention_efficiency) attention_flops_per_s_ = peak * *c.attention_efficiency;
     if (c.kv_memory_efficiency) kv_bytes_per_s_ = hw_.gpu.memory_bandwidth_Bps * *c.kv_memory_efficiency;
     kernel_floor_s_ = c.kernel_floor_s;
+    prefill_attention_floor_s_ = c.prefill_attention_floor_s.value_or(0.0);
+    decode_attention_floor_s_ = c.decode_attention_floor_s.value_or(0.0);
     kernels_per_layer_ = c.kernels_per_layer;
     const auto curve = c.all_reduce_s.find(hw_.tp);
     if (curve != c.all_reduce_s.end() && hw_.tp_link.id == hw_.gpu.scale_up_link) all_reduce_s_ = &curve->second;
@@ -245,9 +248,14 @@ void RooflineModel::AddAttention(const IterationShape& s, StepBreakdown* b) cons
   const ModelSpec& m = hw_.model;
   const auto share = attention_cost::ShareOf(s, hw_.attention_dp);
   const double gpus = tp_ * dp_;
+  // A calibration's floors: one per layer for each kind of call the
+  // iteration makes (prefill chunks, a decode batch).
+  const double floor_s = (s.prefill_tokens > 0 ? prefill_attention_floor_s_ : 0.0) +
+                         (s.decode_sequences > 0 ? decode_attention_floor_s_ : 0.0);
   const auto layer = [&](const attention_cost::Share& sh, double layers) {
     const auto w = attention_cost::Layer(layer_, sh);
-    Charge({w.flops, w.bytes}, attention_flops_per_s_, kv_bytes_per_s_, layers, &b->attention_s, &b->kv_memory_s);
+    Charge({w.flops, w.bytes}, attention_flops_per_s_, kv_bytes_per_s_, layers, &b->attention_s, &b->kv_memory_s,
+           floor_s);
     b->flops += w.flops * gpus * layers;
     b->hbm_bytes += w.bytes * gpus * layers;
   };
