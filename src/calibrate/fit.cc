@@ -203,6 +203,77 @@ AttentionFit FitAttentionKind(const std::vector<AttentionSample>& samples, bool 
   return f;
 }
 
+// Solves the n x n system a x = b in place (Gaussian elimination with
+// partial pivoting). Returns false if it is singular.
+bool Solve(std::vector<std::vector<double>> a, std::vector<double> b, std::vector<double>* x) {
+  const std::size_t n = b.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t pivot = i;
+    for (std::size_t r = i + 1; r < n; ++r) {
+      if (std::abs(a[r][i]) > std::abs(a[pivot][i])) pivot = r;
+    }
+    if (!(std::abs(a[pivot][i]) > 0)) return false;
+    std::swap(a[i], a[pivot]);
+    std::swap(b[i], b[pivot]);
+    for (std::size_t r = i + 1; r < n; ++r) {
+      const double f = a[r][i] / a[i][i];
+      for (std::size_t c = i; c < n; ++c) a[r][c] -= f * a[i][c];
+      b[r] -= f * b[i];
+    }
+  }
+  x->assign(n, 0);
+  for (std::size_t i = n; i-- > 0;) {
+    double v = b[i];
+    for (std::size_t c = i + 1; c < n; ++c) v -= a[i][c] * (*x)[c];
+    (*x)[i] = v / a[i][i];
+  }
+  return true;
+}
+
+// Prefill's fraction of peak by the mean context a prompt token attends
+// to: one floor shared by every call and one 1 / (peak e_b) per
+// power-of-two bucket of that context (buckets with at least 8 timings),
+// by least squares on relative error as FitAttentionKind; the curve runs
+// through each bucket's median context. Fewer than 2 such buckets, a
+// negative floor or a non-positive slope: none (the one fraction serves).
+struct ContextFit {
+  double floor_s = 0;
+  Curve efficiency;
+};
+
+ContextFit PrefillByContext(const std::vector<AttentionSample>& prefill, double peak) {
+  std::map<int, std::vector<const AttentionSample*>> buckets;
+  for (const auto& a : prefill) {
+    if (a.context > 0) buckets[Bucket(a.context)].push_back(&a);
+  }
+  std::vector<std::vector<const AttentionSample*>> kept;
+  for (auto& [bucket, samples] : buckets) {
+    if (samples.size() >= 8) kept.push_back(std::move(samples));
+  }
+  if (kept.size() < 2) return {};
+  const std::size_t n = kept.size() + 1;  // unknowns: the floor, then one slope a bucket
+  std::vector<std::vector<double>> m(n, std::vector<double>(n, 0));
+  std::vector<double> rhs(n, 0), x;
+  for (std::size_t b = 0; b < kept.size(); ++b) {
+    for (const AttentionSample* a : kept[b]) {
+      const double u = 1 / a->seconds, v = a->flops / a->seconds;  // the row: u at 0, v at b + 1
+      m[0][0] += u * u, m[0][b + 1] += u * v, m[b + 1][0] += u * v, m[b + 1][b + 1] += v * v;
+      rhs[0] += u, rhs[b + 1] += v;
+    }
+  }
+  if (!Solve(m, rhs, &x) || x[0] < 0) return {};
+  ContextFit f;
+  f.floor_s = x[0];
+  for (std::size_t b = 0; b < kept.size(); ++b) {
+    if (!(x[b + 1] > 0)) return {};
+    std::vector<double> context;
+    for (const AttentionSample* a : kept[b]) context.push_back(a->context);
+    f.efficiency.x.push_back(Median(context));
+    f.efficiency.y.push_back(std::min(1.0, 1 / (peak * x[b + 1])));
+  }
+  return f;
+}
+
 void FitAttention(const KernelSamples& s, const GpuSpec& gpu, DType dtype, CalibrationProfile* p) {
   for (const bool prefill : {true, false}) {
     std::vector<AttentionSample> kind;
@@ -211,11 +282,16 @@ void FitAttention(const KernelSamples& s, const GpuSpec& gpu, DType dtype, Calib
     }
     if (kind.empty()) continue;
     const double peak = prefill ? *gpu.PeakFlops(dtype) : gpu.memory_bandwidth_Bps;
-    const AttentionFit f = FitAttentionKind(kind, prefill, peak);
+    AttentionFit f = FitAttentionKind(kind, prefill, peak);
+    const ContextFit by = prefill ? PrefillByContext(kind, peak) : ContextFit{};
+    const Curve& by_context = by.efficiency;
+    if (!by_context.empty()) f.floor_s = by.floor_s;  // the floor the curve was fitted with
     std::vector<double> errors;
     for (const auto& a : kind) {
-      errors.push_back((f.floor_s + (prefill ? a.flops : a.kv_bytes) / (peak * f.efficiency)) / a.seconds - 1);
+      const double e = by_context.empty() ? f.efficiency : by_context.At(a.context);
+      errors.push_back((f.floor_s + (prefill ? a.flops : a.kv_bytes) / (peak * e)) / a.seconds - 1);
     }
+    if (prefill) p->prefill_attention_efficiency = by_context;
     (prefill ? p->attention_efficiency : p->kv_memory_efficiency) = f.efficiency;
     (prefill ? p->prefill_attention_floor_s : p->decode_attention_floor_s) = f.floor_s;
     p->fit.push_back(Errors(prefill ? "attention.prefill" : "attention.decode", errors));

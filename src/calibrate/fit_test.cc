@@ -146,6 +146,31 @@ TEST(CalibrateFitTest, RecoversAttentionFloorsAndEfficiencies) {
   EXPECT_FALSE(q->attention_efficiency.has_value());
 }
 
+// Prefill timings whose efficiency depends on the context a prompt token
+// attends to (20% around 256 tokens, 40% around 2,048; 8 timings each, a
+// 15 us floor) give that floor and a curve through those points back, and
+// so every timing.
+TEST(CalibrateFitTest, PrefillEfficiencyByContext) {
+  const double peak = *H100().PeakFlops(DType::kBf16);
+  KernelSamples k = Synthetic();
+  for (const auto& [context, e] : {std::pair{256.0, 0.2}, {2048.0, 0.4}}) {
+    for (int i = 1; i <= 8; ++i) {
+      const double flops = 1e9 * i;
+      k.attention.push_back({true, flops, 0, 15e-6 + flops / (peak * e), context});
+    }
+  }
+  auto p = FitProfile(k, H100(), {});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  const Curve& c = p->prefill_attention_efficiency;
+  ASSERT_EQ(c.x.size(), 2u);
+  EXPECT_DOUBLE_EQ(c.x[0], 256);
+  EXPECT_DOUBLE_EQ(c.x[1], 2048);
+  EXPECT_NEAR(c.y[0], 0.2, 1e-9);
+  EXPECT_NEAR(c.y[1], 0.4, 1e-9);
+  EXPECT_NEAR(*p->prefill_attention_floor_s, 15e-6, 1e-12);
+  EXPECT_LT(p->fit[1].worst_abs_error, 1e-9);
+}
+
 // Vidur's A100 table, Llama-2-70B at TP2: head size 8192 / 64 = 128, 4 KV
 // heads and 32 query heads a GPU. A decode of 128 sequences over 4,032
 // cached tokens reads 128 x 4,033 tokens x 2 x 4 x 128 x 2 bytes; a 512-token
@@ -163,6 +188,7 @@ TEST(CalibrateFitTest, ReadsVidursAttentionTable) {
   EXPECT_DOUBLE_EQ(s->attention[2].flops, 4.0 * 32 * 128 * (1024.0 * 1025 / 2));
   EXPECT_DOUBLE_EQ(s->attention[3].flops, 4.0 * 32 * 128 * (512.0 * 1024 + 512.0 * 513 / 2));
   EXPECT_DOUBLE_EQ(s->attention[3].seconds, 0.147e-3);
+  EXPECT_DOUBLE_EQ(s->attention[3].context, 1024 + 513.0 / 2);  // pairs / 512 prompt tokens
   auto bad = ReadVidurAttention("n_embd,n_q_head\n8192,64\n");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("no column"), std::string::npos);

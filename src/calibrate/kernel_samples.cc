@@ -167,7 +167,8 @@ Result<KernelSamples> ReadVidurAttention(const std::string& text) {
     // tokens after them makes c kv + c (c + 1) / 2 causal pairs.
     const double pairs = prefill ? batch * (chunk * kv + chunk * (chunk + 1) / 2) : batch * kv;
     const double kv_bytes = batch * (kv + (prefill ? chunk : 1)) * 2.0 * kv_heads_per_gpu * head_dim * 2.0;  // K and V, bf16
-    out.attention.push_back({prefill, 4.0 * heads / tp * head_dim * pairs, kv_bytes, ms * 1e-3});
+    out.attention.push_back(
+        {prefill, 4.0 * heads / tp * head_dim * pairs, kv_bytes, ms * 1e-3, prefill ? pairs / (batch * chunk) : 0.0});
   }
   if (out.attention.empty()) return Status::InvalidArgument("no timed attention rows");
   return out;
@@ -190,7 +191,7 @@ Result<KernelSamples> ReadGpuCalibrateJson(const std::string& text) {
       const double s = a.at("seconds"), d = 128;  // gpu_calibrate.py's head size
       const bool prefill = q > 1;
       const double pairs = b * (prefill && q == kv ? q * (q + 1) / 2 : q * kv);
-      if (s > 0) out.attention.push_back({prefill, 4.0 * h * d * pairs, 2.0 * b * kvh * kv * d * 2, s});
+      if (s > 0) out.attention.push_back({prefill, 4.0 * h * d * pairs, 2.0 * b * kvh * kv * d * 2, s, pairs / (b * q)});
     }
   } catch (const json::exception& e) {
     return Status::InvalidArgument(fmt::format("a gemm or attention case lacks a number: {}", e.what()));

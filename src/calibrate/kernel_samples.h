@@ -32,6 +32,7 @@ struct AllReduceSample {
 struct AttentionSample {
   bool prefill = true;
   double flops = 0, kv_bytes = 0, seconds = 0;
+  double context = 0;  // prefill: mean tokens a prompt token attends to (pairs / prompt tokens)
 };
 
 struct KernelSamples {

@@ -50,6 +50,14 @@ nlohmann::ordered_json ProfileToJson(const CalibrationProfile& p) {
   if (p.kv_memory_efficiency) attention["decode_memory_efficiency"] = Round(*p.kv_memory_efficiency);
   if (p.prefill_attention_floor_s) attention["prefill_floor_us"] = Round(*p.prefill_attention_floor_s * 1e6);
   if (p.decode_attention_floor_s) attention["decode_floor_us"] = Round(*p.decode_attention_floor_s * 1e6);
+  if (!p.prefill_attention_efficiency.empty()) {
+    json by = {{"context", json::array()}, {"efficiency", json::array()}};
+    for (std::size_t i = 0; i < p.prefill_attention_efficiency.x.size(); ++i) {
+      by["context"].push_back(Round(p.prefill_attention_efficiency.x[i]));
+      by["efficiency"].push_back(Round(p.prefill_attention_efficiency.y[i]));
+    }
+    attention["prefill_by_context"] = by;
+  }
   if (!attention.empty()) j["attention"] = attention;
   json overhead = json::object();
   if (p.iteration_overhead_s) overhead["per_iteration_ms"] = Round(*p.iteration_overhead_s * 1e3);

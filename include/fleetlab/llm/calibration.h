@@ -62,6 +62,11 @@ struct CalibrationProfile {
   // for each kind of call an iteration makes (a prefill, a decode batch).
   std::optional<double> attention_efficiency, kv_memory_efficiency;
   std::optional<double> prefill_attention_floor_s, decode_attention_floor_s;
+  // Prefill attention's fraction of peak by the mean number of tokens a
+  // prompt token attends to (cached + earlier tokens of its chunk: causal
+  // pairs / prompt tokens); when present it replaces attention_efficiency
+  // for iterations with prefill work. Empty: attention_efficiency alone.
+  Curve prefill_attention_efficiency;
   // Host time per iteration and per running sequence (optional; fitted end
   // to end). When present they replace the engine profile's.
   std::optional<double> iteration_overhead_s, sequence_overhead_s;

@@ -90,6 +90,14 @@ Status ParseAttention(const json& v, CalibrationProfile* p) {
   FLEETLAB_RETURN_IF_ERROR(ParseOptional(r, "decode_memory_efficiency", 1, fraction, &p->kv_memory_efficiency));
   FLEETLAB_RETURN_IF_ERROR(ParseOptional(r, "prefill_floor_us", 1e-6, Range::Between(0, 1000), &p->prefill_attention_floor_s));
   FLEETLAB_RETURN_IF_ERROR(ParseOptional(r, "decode_floor_us", 1e-6, Range::Between(0, 1000), &p->decode_attention_floor_s));
+  if (const json* by = r.Child("prefill_by_context")) {
+    FieldReader c(*by, r.PathOf("prefill_by_context"));
+    FLEETLAB_RETURN_IF_ERROR(c.CheckObject());
+    FLEETLAB_RETURN_IF_ERROR(ReadNumbers(c.Child("context"), c.PathOf("context"), 1, &p->prefill_attention_efficiency.x));
+    FLEETLAB_RETURN_IF_ERROR(
+        ReadNumbers(c.Child("efficiency"), c.PathOf("efficiency"), 1, &p->prefill_attention_efficiency.y));
+    FLEETLAB_RETURN_IF_ERROR(c.Finish());
+  }
   return r.Finish();
 }
 

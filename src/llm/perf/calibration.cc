@@ -77,6 +77,9 @@ Status ValidateCalibration(const CalibrationProfile& p) {
   FLEETLAB_RETURN_IF_ERROR(CheckFraction(p.attention_efficiency, "attention.prefill_efficiency"));
   FLEETLAB_RETURN_IF_ERROR(CheckFraction(p.kv_memory_efficiency, "attention.decode_memory_efficiency"));
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.prefill_attention_floor_s, "attention.prefill_floor_us", 1e-3));
+  if (!p.prefill_attention_efficiency.empty()) {
+    FLEETLAB_RETURN_IF_ERROR(CheckCurve(p.prefill_attention_efficiency, "attention.prefill_by_context", 1.0));
+  }
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.decode_attention_floor_s, "attention.decode_floor_us", 1e-3));
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.iteration_overhead_s, "overhead.per_iteration_ms", 10.0));
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.sequence_overhead_s, "overhead.per_sequence_ms", 1.0));

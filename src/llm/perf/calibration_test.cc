@@ -107,6 +107,40 @@ TEST(CalibrationTest, TheRooflineAddsAnAttentionFloorPerLayerAndKindOfCall) {
   }
 }
 
+// With a prefill curve, a prefill's attention math runs at the curve's
+// fraction at its mean context (pairs / prompt tokens): a 512-token chunk
+// after 1,536 cached tokens attends to 1,536 + 256.5 tokens a token on
+// average, where the curve says 0.25 (halfway from 0.2 at 1,024 to 0.3 at
+// 2,561); without prefill work the curve is not used.
+TEST(CalibrationTest, PrefillAttentionEfficiencyFollowsTheContextCurve) {
+  ReplicaHardware hw = Hardware("llama-3-70b", "h200", 1, 1);
+  IterationShape prefill;
+  prefill.prefill_tokens = 512;
+  prefill.prefill_context_tokens = 1536;
+  prefill.prefill_attention_pairs = 512.0 * 1536 + 512.0 * 513 / 2;
+  CalibrationProfile flat = Flat(0.6, 0.75, 0);
+  flat.attention_efficiency = 0.25;
+  CalibrationProfile curve = flat;
+  curve.attention_efficiency = 0.9;  // ignored for prefill when the curve is there
+  curve.prefill_attention_efficiency = {{1024, 2561}, {0.2, 0.3}};
+  ASSERT_NEAR(curve.prefill_attention_efficiency.At(1536 + 256.5), 0.25, 1e-12);
+  hw.calibration = std::make_shared<const CalibrationProfile>(flat);
+  const StepBreakdown a = Step(hw, prefill);
+  hw.calibration = std::make_shared<const CalibrationProfile>(curve);
+  const StepBreakdown b = Step(hw, prefill);
+  EXPECT_GT(a.attention_s, 0);
+  EXPECT_NEAR(b.attention_s, a.attention_s, 1e-12 * a.attention_s);
+  IterationShape decode;
+  decode.decode_sequences = decode.decode_tokens = 8;
+  decode.decode_context_tokens = 8 * 1024;
+  CalibrationProfile ninety = flat;
+  ninety.attention_efficiency = 0.9;
+  hw.calibration = std::make_shared<const CalibrationProfile>(ninety);
+  const StepBreakdown c = Step(hw, decode);
+  hw.calibration = std::make_shared<const CalibrationProfile>(curve);
+  EXPECT_DOUBLE_EQ(Step(hw, decode).total_s, c.total_s);
+}
+
 // The measured all-reduce replaces the ring: 2 a layer x 80 layers x 40 us.
 TEST(CalibrationTest, MeasuredAllReduceTimesReplaceTheRing) {
   ReplicaHardware hw = Hardware("llama-3-70b", "h100-sxm", 4, 1);

@@ -252,10 +252,17 @@ void RooflineModel::AddAttention(const IterationShape& s, StepBreakdown* b) cons
   // iteration makes (prefill chunks, a decode batch).
   const double floor_s = (s.prefill_tokens > 0 ? prefill_attention_floor_s_ : 0.0) +
                          (s.decode_sequences > 0 ? decode_attention_floor_s_ : 0.0);
+  // A calibration's prefill efficiency by the context a prompt token
+  // attends to, for iterations with prefill work.
+  const double flops_per_s =
+      s.prefill_tokens > 0 && calibration_ != nullptr && !calibration_->prefill_attention_efficiency.empty()
+          ? peak_flops_per_s_ *
+                calibration_->prefill_attention_efficiency.At(s.prefill_attention_pairs /
+                                                              static_cast<double>(s.prefill_tokens))
+          : attention_flops_per_s_;
   const auto layer = [&](const attention_cost::Share& sh, double layers) {
     const auto w = attention_cost::Layer(layer_, sh);
-    Charge({w.flops, w.bytes}, attention_flops_per_s_, kv_bytes_per_s_, layers, &b->attention_s, &b->kv_memory_s,
-           floor_s);
+    Charge({w.flops, w.bytes}, flops_per_s, kv_bytes_per_s_, layers, &b->attention_s, &b->kv_memory_s, floor_s);
     b->flops += w.flops * gpus * layers;
     b->hbm_bytes += w.bytes * gpus * layers;
   };
