@@ -21,10 +21,11 @@ using nlohmann::json;
 
 struct Prepared {
   std::vector<SweepPoint> points;
-  std::vector<json> documents;
-  // Each point as parsed here, kept for its run unless it carries a trace
-  // (a copy per point could be large): a point is parsed once, not twice.
+  // Each point as parsed here, kept for its run (it holds its document)
+  // unless it carries a trace, whose copy per point could be large: then
+  // its document is kept and parsed again when it runs.
   std::vector<std::optional<Scenario>> parsed;
+  std::vector<json> documents;  // null where parsed holds the point
   std::vector<std::string> keys;
   std::optional<Catalog> catalog;
   const Catalog* given = nullptr;  // SweepRunOptions::catalog
@@ -50,8 +51,9 @@ Result<Prepared> Prepare(const SweepSpec& spec, const SweepRunOptions& options) 
       return m.WithContext(fmt::format("point {}", point.index));
     }
     p.keys.push_back(PointKey(*doc));
-    p.documents.push_back(std::move(doc).value());
-    p.parsed.push_back(scenario->trace.empty() ? std::optional<Scenario>(std::move(scenario).value()) : std::nullopt);
+    const bool keep = scenario->trace.empty();
+    p.parsed.push_back(keep ? std::optional<Scenario>(std::move(scenario).value()) : std::nullopt);
+    p.documents.push_back(keep ? json() : std::move(doc).value());
   }
   return p;
 }
