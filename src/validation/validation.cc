@@ -12,6 +12,7 @@
 #include "fleetlab/report/render.h"
 #include "fleetlab/runner.h"
 #include "fleetlab/scenario/parse.h"
+#include "validation/length_tilt.h"
 
 namespace fleetlab {
 namespace {
@@ -134,30 +135,46 @@ Result<ValidationPoint> ParsePoint(const json& p, std::size_t index, const std::
   return v;
 }
 
-// Indices of `n` records out of `size`: without replacement while they
-// last (a partial Fisher-Yates shuffle), then with replacement.
-std::vector<std::size_t> Draw(std::size_t n, std::size_t size, Rng& rng) {
-  std::vector<std::size_t> order(size), picked;
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i >= size) {
-      picked.push_back(rng.Below(size));
-      continue;
-    }
-    std::swap(order[i], order[i + rng.Below(size - i)]);
-    picked.push_back(order[i]);
+// Indices of `n` records drawn by `weights` (summing to 1): without
+// replacement while they last (Efraimidis and Spirakis 2006: the n largest
+// of log(u) / w), then with replacement.
+std::vector<std::size_t> Draw(std::size_t n, const std::vector<double>& weights, Rng& rng) {
+  const std::size_t size = weights.size();
+  std::vector<std::pair<double, std::size_t>> keys;
+  for (std::size_t i = 0; i < size; ++i) {
+    keys.emplace_back(weights[i] > 0 ? std::log(rng.UniformPositive()) / weights[i] : -INFINITY, i);
+  }
+  const std::size_t first = std::min(n, size);
+  std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(first), keys.end(),
+                    [](const auto& x, const auto& y) { return x.first > y.first; });
+  std::vector<std::size_t> picked;
+  for (std::size_t i = 0; i < first; ++i) picked.push_back(keys[i].second);
+  std::vector<double> cumulative(weights.size());
+  std::partial_sum(weights.begin(), weights.end(), cumulative.begin());
+  while (picked.size() < n) {
+    const double u = rng.Uniform() * cumulative.back();
+    const auto at = std::upper_bound(cumulative.begin(), cumulative.end(), u);
+    picked.push_back(std::min<std::size_t>(static_cast<std::size_t>(at - cumulative.begin()), size - 1));
   }
   return picked;
 }
 
 }  // namespace
 
+// The point's requests from its dataset: drawn from the dataset tilted to
+// the point's published mean lengths (length_tilt.h), so each keeps a
+// length someone's conversation had; then every length scaled by the small
+// factor that makes this sample's means exactly the published ones. Where
+// no tilt reaches those means, drawn evenly and scaled.
 VllmBenchResult WithLengths(const ValidationPoint& p, std::uint64_t seed) {
   VllmBenchResult b = p.bench;
   if (p.lengths == nullptr) return b;
   const std::vector<TraceRecord>& records = *p.lengths;
   Rng rng = RandomStreams(seed).Stream(StreamId::kValidationSample);
-  const std::vector<std::size_t> picked = Draw(b.requests, records.size(), rng);
+  auto tilt = TiltToMeans(records, b.mean_input_tokens, b.mean_output_tokens);
+  const std::vector<double> weights =
+      tilt.ok() ? std::move(tilt).value() : std::vector<double>(records.size(), 1.0 / static_cast<double>(records.size()));
+  const std::vector<std::size_t> picked = Draw(b.requests, weights, rng);
   double in = 0, out = 0;
   for (std::size_t i : picked) in += records[i].prompt_tokens, out += records[i].output_tokens;
   const double n = static_cast<double>(picked.size());

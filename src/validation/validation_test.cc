@@ -58,7 +58,7 @@ TEST(ValidationTest, ABadPointNamesItselfAndTheField) {
 }
 
 // The ShareGPT points draw their 500 requests from the shipped first-turn
-// lengths and keep the means the blog states (202 in, 179 out), with the
+// lengths, tilted to the means the blog states (202 in, 179 out), with the
 // dataset's spread: many short prompts (the dataset's median prompt is 58
 // tokens of a 136 mean) and replies of every length.
 TEST(ValidationTest, ShareGptPointsDrawTheirLengthsFromTheDataset) {
@@ -77,6 +77,13 @@ TEST(ValidationTest, ShareGptPointsDrawTheirLengthsFromTheDataset) {
     std::sort(sorted.begin(), sorted.end());
     EXPECT_LT(sorted[250], 120);  // median prompt well under the mean
     EXPECT_GT(sorted[499], 800);  // and a long tail
+    // Replies keep lengths conversations had: a 179-token mean with some
+    // replies over 600 tokens (scaling the dataset's 472-token mean down
+    // would cap every reply at 388).
+    std::vector<std::int64_t> replies = b.output_lens;
+    std::sort(replies.begin(), replies.end());
+    EXPECT_GT(replies[499], 600);
+    EXPECT_LT(replies[250], 179);  // median under the mean: a skewed spread
     EXPECT_NE(WithLengths(p, 2).input_lens, b.input_lens);  // the seed picks the sample
     ++checked;
   }
