@@ -9,9 +9,9 @@
 #pragma once
 
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 
 namespace fleetlab::log_bin {
 
@@ -35,13 +35,26 @@ inline const Table& TableOfLogs() {
   return table;
 }
 
+// The bits of a double, and back (std::bit_cast is missing from the
+// WebAssembly build's libc++).
+inline std::uint64_t BitsOf(double v) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  return bits;
+}
+inline double DoubleOf(std::uint64_t bits) {
+  double v;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
+
 // REQUIRES: v > 0 and finite; log_gamma > 0 and inv_log_gamma == 1 / log_gamma.
 inline int LogBin(double v, double log_gamma, double inv_log_gamma) {
-  const auto bits = std::bit_cast<std::uint64_t>(v);
+  const std::uint64_t bits = BitsOf(v);
   const auto biased = static_cast<int>(bits >> 52);  // sign is 0 for v > 0
   if (biased == 0 || biased == 0x7ff) return LogBinExact(v, log_gamma);  // subnormal, inf
   const auto k = static_cast<std::size_t>((bits >> 46) & 63);
-  const double m = std::bit_cast<double>((bits & ((std::uint64_t{1} << 52) - 1)) | (std::uint64_t{1023} << 52));
+  const double m = DoubleOf((bits & ((std::uint64_t{1} << 52) - 1)) | (std::uint64_t{1023} << 52));
   const Table& t = TableOfLogs();
   const double r = m * t.inv_c[k] - 1.0;  // m = c (1 + r), 0 <= r < 1/64
   const double ln = (biased - 1023) * 0.6931471805599453 + t.log_c[k] + r * (1.0 - r * (0.5 - r * (1.0 / 3.0)));
