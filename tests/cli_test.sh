@@ -269,6 +269,13 @@ fi
 check "gpu_calibrate.py refuses a bad --synthetic" 2 "PEAK_TFLOPS,HBM_GBPS" -- /usr/bin/python3 "$src/tools/calibrate/gpu_calibrate.py" --synthetic 1
 check "calibrate names an unknown GPU" 2 "--gpu: unknown GPU \"h900\"" -- "$bin" calibrate --gpu h900 --kernels "$tmp/kernels.json"
 check "calibrate needs GEMM timings" 2 "give at least one file of GEMM timings" -- "$bin" calibrate --gpu h100-sxm
+check "calibrate fits Vidur's attention table" 0 "attention.decode +2 " -- "$bin" calibrate --gpu a100-80gb \
+  --vidur-mlp "$src/tests/data/calibration/vidur-h100-llama-2-70b-mlp-excerpt.csv" \
+  --vidur-attention "$src/tests/data/calibration/vidur-a100-attention-excerpt.csv"
+printf 'n_embd,n_q_head\n8192,64\n' >"$tmp/attention.csv"
+check "calibrate names a missing attention column" 2 "--vidur-attention .*attention.csv: line 1: no column" -- \
+  "$bin" calibrate --gpu a100-80gb --vidur-mlp "$src/tests/data/calibration/vidur-h100-llama-2-70b-mlp-excerpt.csv" \
+  --vidur-attention "$tmp/attention.csv"
 check "calibrate names a bad CSV's column" 2 "--vidur-mlp .*: line 1: no column" -- "$bin" calibrate --gpu h100-sxm --vidur-mlp "$src/tests/data/calibration/vidur-dgx-all-reduce-excerpt.csv"
 
 echo "cli: $pass passed, $fail failed"
