@@ -171,38 +171,6 @@ void FitAllReduce(const KernelSamples& s, CalibrationProfile* p) {
   }
 }
 
-// t = floor + x / (peak e) for one kind of attention call (x its FLOPs or
-// KV bytes): floor and 1 / (peak e) by least squares on relative error,
-// minimising the sum of ((floor + c x) / t - 1)^2; a negative floor is
-// taken as none, an efficiency above 1 as 1. With fewer than 3 samples,
-// or when the line does not rise with x, no floor and the median
-// efficiency (each sample's x / (peak t)).
-struct AttentionFit {
-  double floor_s = 0, efficiency = 1;
-};
-
-AttentionFit FitAttentionKind(const std::vector<AttentionSample>& samples, bool prefill, double peak) {
-  const auto x = [prefill](const AttentionSample& a) { return prefill ? a.flops : a.kv_bytes; };
-  double uu = 0, uv = 0, vv = 0, su = 0, sv = 0;
-  std::vector<double> efficiencies;
-  for (const auto& a : samples) {
-    const double u = 1 / a.seconds, v = x(a) / a.seconds;
-    uu += u * u, uv += u * v, vv += v * v, su += u, sv += v;
-    efficiencies.push_back(x(a) / (peak * a.seconds));
-  }
-  AttentionFit f;
-  const double det = uu * vv - uv * uv;
-  double floor = det > 0 ? (su * vv - sv * uv) / det : -1, c = det > 0 ? (uu * sv - uv * su) / det : -1;
-  if (samples.size() < 3 || c <= 0) {
-    f.efficiency = std::min(1.0, Median(efficiencies));
-    return f;
-  }
-  if (floor < 0) floor = 0, c = sv / vv;
-  f.floor_s = floor;
-  f.efficiency = std::min(1.0, 1 / (peak * c));
-  return f;
-}
-
 // Solves the n x n system a x = b in place (Gaussian elimination with
 // partial pivoting). Returns false if it is singular.
 bool Solve(std::vector<std::vector<double>> a, std::vector<double> b, std::vector<double>* x) {
@@ -230,38 +198,82 @@ bool Solve(std::vector<std::vector<double>> a, std::vector<double> b, std::vecto
   return true;
 }
 
+using Group = std::vector<const AttentionSample*>;
+
+double Work(const AttentionSample& a) { return a.prefill ? a.flops : a.kv_bytes; }
+
+// t = floor + c_g x for the calls of each group g (x a call's FLOPs or KV
+// bytes, c_g = 1 / (peak e_g)): one floor shared by every group and one
+// slope per group, by least squares on relative error, minimising the sum
+// of ((floor + c_g x) / t - 1)^2 (normal equations, Solve). x[0] is the
+// floor, x[g + 1] group g's slope; false if the system is singular.
+bool FitFloorAndSlopes(const std::vector<Group>& groups, std::vector<double>* x) {
+  const std::size_t n = groups.size() + 1;
+  std::vector<std::vector<double>> m(n, std::vector<double>(n, 0));
+  std::vector<double> rhs(n, 0);
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    for (const AttentionSample* a : groups[g]) {
+      const double u = 1 / a->seconds, v = Work(*a) / a->seconds;  // the row: u at 0, v at g + 1
+      m[0][0] += u * u, m[0][g + 1] += u * v, m[g + 1][0] += u * v, m[g + 1][g + 1] += v * v;
+      rhs[0] += u, rhs[g + 1] += v;
+    }
+  }
+  return Solve(m, rhs, x);
+}
+
+// One kind of attention call as one group: its floor and efficiency. A
+// negative floor is taken as none (the slope refitted through zero), an
+// efficiency above 1 as 1. With fewer than 3 samples, or when the line does
+// not rise with x, no floor and the median efficiency (each sample's x /
+// (peak t)).
+struct AttentionFit {
+  double floor_s = 0, efficiency = 1;
+};
+
+AttentionFit FitAttentionKind(const std::vector<AttentionSample>& samples, double peak) {
+  Group all;
+  std::vector<double> efficiencies;
+  for (const auto& a : samples) {
+    all.push_back(&a);
+    efficiencies.push_back(Work(a) / (peak * a.seconds));
+  }
+  AttentionFit f;
+  std::vector<double> x;
+  if (samples.size() < 3 || !FitFloorAndSlopes({all}, &x) || !(x[1] > 0)) {
+    f.efficiency = std::min(1.0, Median(efficiencies));
+    return f;
+  }
+  if (x[0] < 0) {
+    double vv = 0, sv = 0;
+    for (const auto& a : samples) vv += (Work(a) / a.seconds) * (Work(a) / a.seconds), sv += Work(a) / a.seconds;
+    x = {0, sv / vv};
+  }
+  f.floor_s = x[0];
+  f.efficiency = std::min(1.0, 1 / (peak * x[1]));
+  return f;
+}
+
 // Prefill's fraction of peak by the mean context a prompt token attends
-// to: one floor shared by every call and one 1 / (peak e_b) per
-// power-of-two bucket of that context (buckets with at least 8 timings),
-// by least squares on relative error as FitAttentionKind; the curve runs
-// through each bucket's median context. Fewer than 2 such buckets, a
-// negative floor or a non-positive slope: none (the one fraction serves).
+// to: one group per power-of-two bucket of that context with at least 8
+// timings (FitFloorAndSlopes); the curve runs through each bucket's median
+// context. Fewer than 2 such buckets, a negative floor or a non-positive
+// slope: none (the one fraction serves).
 struct ContextFit {
   double floor_s = 0;
   Curve efficiency;
 };
 
 ContextFit PrefillByContext(const std::vector<AttentionSample>& prefill, double peak) {
-  std::map<int, std::vector<const AttentionSample*>> buckets;
+  std::map<int, Group> buckets;
   for (const auto& a : prefill) {
     if (a.context > 0) buckets[Bucket(a.context)].push_back(&a);
   }
-  std::vector<std::vector<const AttentionSample*>> kept;
+  std::vector<Group> kept;
   for (auto& [bucket, samples] : buckets) {
     if (samples.size() >= 8) kept.push_back(std::move(samples));
   }
-  if (kept.size() < 2) return {};
-  const std::size_t n = kept.size() + 1;  // unknowns: the floor, then one slope a bucket
-  std::vector<std::vector<double>> m(n, std::vector<double>(n, 0));
-  std::vector<double> rhs(n, 0), x;
-  for (std::size_t b = 0; b < kept.size(); ++b) {
-    for (const AttentionSample* a : kept[b]) {
-      const double u = 1 / a->seconds, v = a->flops / a->seconds;  // the row: u at 0, v at b + 1
-      m[0][0] += u * u, m[0][b + 1] += u * v, m[b + 1][0] += u * v, m[b + 1][b + 1] += v * v;
-      rhs[0] += u, rhs[b + 1] += v;
-    }
-  }
-  if (!Solve(m, rhs, &x) || x[0] < 0) return {};
+  std::vector<double> x;
+  if (kept.size() < 2 || !FitFloorAndSlopes(kept, &x) || x[0] < 0) return {};
   ContextFit f;
   f.floor_s = x[0];
   for (std::size_t b = 0; b < kept.size(); ++b) {
@@ -282,14 +294,14 @@ void FitAttention(const KernelSamples& s, const GpuSpec& gpu, DType dtype, Calib
     }
     if (kind.empty()) continue;
     const double peak = prefill ? *gpu.PeakFlops(dtype) : gpu.memory_bandwidth_Bps;
-    AttentionFit f = FitAttentionKind(kind, prefill, peak);
+    AttentionFit f = FitAttentionKind(kind, peak);
     const ContextFit by = prefill ? PrefillByContext(kind, peak) : ContextFit{};
     const Curve& by_context = by.efficiency;
     if (!by_context.empty()) f.floor_s = by.floor_s;  // the floor the curve was fitted with
     std::vector<double> errors;
     for (const auto& a : kind) {
       const double e = by_context.empty() ? f.efficiency : by_context.At(a.context);
-      errors.push_back((f.floor_s + (prefill ? a.flops : a.kv_bytes) / (peak * e)) / a.seconds - 1);
+      errors.push_back((f.floor_s + Work(a) / (peak * e)) / a.seconds - 1);
     }
     if (prefill) p->prefill_attention_efficiency = by_context;
     (prefill ? p->attention_efficiency : p->kv_memory_efficiency) = f.efficiency;

@@ -14,7 +14,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 // Each headline column: where it sits in ReportToJson's document, and how it
-// is read from the Report directly (the same value; sweep_test.cc checks
+// is read from the Report directly (the same value; sweep_rows_test.cc checks
 // every column against the document), so that a sweep point does not
 // render its whole report.
 struct MetricSource {

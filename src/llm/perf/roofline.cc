@@ -70,6 +70,7 @@ class RooflineModel final : public PerfModel {
   double kernel_floor_s_ = 0, kernels_per_layer_ = 0;
   double prefill_attention_floor_s_ = 0, decode_attention_floor_s_ = 0;  // per layer (calibration)
   const Curve* all_reduce_s_ = nullptr;  // measured all-reduce times at this TP over the scale-up link
+  const Curve* prefill_attention_ = nullptr;  // the profile's prefill efficiency by context, if it has one
   double weight_bytes_, activation_bytes_;
   attention_cost::LayerConstants layer_;  // of hw_.model at hw_.tp
 
@@ -114,6 +115,7 @@ RooflineModel::RooflineModel(const ReplicaHardware& hw) : hw_(hw) {
     prefill_attention_floor_s_ = c.prefill_attention_floor_s.value_or(0.0);
     decode_attention_floor_s_ = c.decode_attention_floor_s.value_or(0.0);
     kernels_per_layer_ = c.kernels_per_layer;
+    if (!c.prefill_attention_efficiency.empty()) prefill_attention_ = &c.prefill_attention_efficiency;
     const auto curve = c.all_reduce_s.find(hw_.tp);
     if (curve != c.all_reduce_s.end() && hw_.tp_link.id == hw_.gpu.scale_up_link) all_reduce_s_ = &curve->second;
   }
@@ -255,10 +257,8 @@ void RooflineModel::AddAttention(const IterationShape& s, StepBreakdown* b) cons
   // A calibration's prefill efficiency by the context a prompt token
   // attends to, for iterations with prefill work.
   const double flops_per_s =
-      s.prefill_tokens > 0 && calibration_ != nullptr && !calibration_->prefill_attention_efficiency.empty()
-          ? peak_flops_per_s_ *
-                calibration_->prefill_attention_efficiency.At(s.prefill_attention_pairs /
-                                                              static_cast<double>(s.prefill_tokens))
+      s.prefill_tokens > 0 && prefill_attention_ != nullptr
+          ? peak_flops_per_s_ * prefill_attention_->At(s.prefill_attention_pairs / static_cast<double>(s.prefill_tokens))
           : attention_flops_per_s_;
   const auto layer = [&](const attention_cost::Share& sh, double layers) {
     const auto w = attention_cost::Layer(layer_, sh);
