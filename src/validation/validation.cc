@@ -89,6 +89,38 @@ Status ReadLengths(const json& w, const std::string& id, const std::string& dir,
   return Status::Ok();
 }
 
+// One [lo, hi] token range of workload.uniform.
+Status ReadRange(const json& u, const char* key, const std::string& id, double mean, std::int64_t* lo,
+                 std::int64_t* hi) {
+  const std::string field = fmt::format("workload.uniform.{}", key);
+  const auto it = u.find(key);
+  const bool pair = it != u.end() && it->is_array() && it->size() == 2 && (*it)[0].is_number_integer() &&
+                    (*it)[1].is_number_integer();
+  if (!pair) return Bad(id, field, "must be [lo, hi]: two whole token counts");
+  *lo = (*it)[0].get<std::int64_t>();
+  *hi = (*it)[1].get<std::int64_t>();
+  if (!(*lo >= 1 && *lo <= *hi && *hi <= 10'000'000)) {
+    return Bad(id, field, fmt::format("needs 1 <= lo <= hi <= 10000000 (got [{}, {}])", *lo, *hi));
+  }
+  if (!(mean >= static_cast<double>(*lo) && mean <= static_cast<double>(*hi))) {
+    return Bad(id, field, fmt::format("[{}, {}] does not hold the stated mean {:g}", *lo, *hi, mean));
+  }
+  return Status::Ok();
+}
+
+// workload.uniform: the ranges the benchmark drew lengths from (absent: none).
+Status ReadUniform(const json& w, const std::string& id, ValidationPoint* v) {
+  const auto it = w.find("uniform");
+  if (it == w.end() || it->is_null()) return Status::Ok();
+  if (!it->is_object()) return Bad(id, "workload.uniform", "must be {\"input\": [lo, hi], \"output\": [lo, hi]}");
+  if (v->lengths != nullptr) return Bad(id, "workload.uniform", "give either uniform or dataset, not both");
+  ValidationPoint::UniformLengths u;
+  FLEETLAB_RETURN_IF_ERROR(ReadRange(*it, "input", id, v->bench.mean_input_tokens, &u.input_lo, &u.input_hi));
+  FLEETLAB_RETURN_IF_ERROR(ReadRange(*it, "output", id, v->bench.mean_output_tokens, &u.output_lo, &u.output_hi));
+  v->uniform = u;
+  return Status::Ok();
+}
+
 Result<ValidationPoint> ParsePoint(const json& p, std::size_t index, const std::string& dir, Datasets* datasets) {
   ValidationPoint v;
   v.id = StringOr(p, "id");
@@ -132,6 +164,7 @@ Result<ValidationPoint> ParsePoint(const json& p, std::size_t index, const std::
   }
   v.bench.metrics = Metrics(p);
   FLEETLAB_RETURN_IF_ERROR(ReadLengths(w, v.id, dir, datasets, &v));
+  FLEETLAB_RETURN_IF_ERROR(ReadUniform(w, v.id, &v));
   return v;
 }
 
@@ -159,6 +192,19 @@ std::vector<std::size_t> Draw(std::size_t n, const std::vector<double>& weights,
   return picked;
 }
 
+// Lengths drawn as the benchmark client drew them: uniform on each range.
+VllmBenchResult WithUniformLengths(const ValidationPoint::UniformLengths& u, std::uint64_t seed, VllmBenchResult b) {
+  Rng rng = RandomStreams(seed).Stream(StreamId::kValidationSample);
+  const auto draw = [&rng](std::int64_t lo, std::int64_t hi) {
+    return lo + static_cast<std::int64_t>(rng.Below(static_cast<std::uint64_t>(hi - lo + 1)));
+  };
+  for (std::uint64_t i = 0; i < b.requests; ++i) {
+    b.input_lens.push_back(draw(u.input_lo, u.input_hi));
+    b.output_lens.push_back(draw(u.output_lo, u.output_hi));
+  }
+  return b;
+}
+
 }  // namespace
 
 // The point's requests from its dataset: drawn from the dataset tilted to
@@ -168,6 +214,7 @@ std::vector<std::size_t> Draw(std::size_t n, const std::vector<double>& weights,
 // no tilt reaches those means, drawn evenly and scaled.
 VllmBenchResult WithLengths(const ValidationPoint& p, std::uint64_t seed) {
   VllmBenchResult b = p.bench;
+  if (p.uniform.has_value()) return WithUniformLengths(*p.uniform, seed, std::move(b));
   if (p.lengths == nullptr) return b;
   const std::vector<TraceRecord>& records = *p.lengths;
   Rng rng = RandomStreams(seed).Stream(StreamId::kValidationSample);

@@ -90,6 +90,53 @@ TEST(ValidationTest, ShareGptPointsDrawTheirLengthsFromTheDataset) {
   EXPECT_EQ(checked, 1);
 }
 
+json UniformPoint(const json& uniform) {
+  json doc = json::parse(R"({"points": [{"id": "u", "model": "llama-3-8b", "gpu": "h100-sxm", "tp": 1,
+      "profile": "vllm-v1", "source": "x", "measured": {},
+      "workload": {"input_tokens": 921.5, "output_tokens": 921.5, "num_prompts": 2000, "mode": "closed",
+                   "concurrency": 8}}]})");
+  doc["points"][0]["workload"]["uniform"] = uniform;
+  return doc;
+}
+
+// InferenceX's random dataset at range ratio 0.8: every length uniform on
+// [819, 1024], both ends reached, mean 921.5 (sd of 2,000 draws ~1.3).
+TEST(ValidationTest, UniformLengthsAreDrawnOnTheirRanges) {
+  auto p = ParseValidationPoints(UniformPoint(json::parse(R"({"input": [819, 1024], "output": [819, 1024]})")));
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  const VllmBenchResult b = WithLengths(p->front(), 1);
+  ASSERT_EQ(b.input_lens.size(), 2000u);
+  ASSERT_EQ(b.output_lens.size(), 2000u);
+  for (const auto* lens : {&b.input_lens, &b.output_lens}) {
+    const auto [lo, hi] = std::minmax_element(lens->begin(), lens->end());
+    EXPECT_EQ(*lo, 819);
+    EXPECT_EQ(*hi, 1024);
+    double sum = 0;
+    for (std::int64_t n : *lens) sum += static_cast<double>(n);
+    EXPECT_NEAR(sum / 2000, 921.5, 6);  // > 4 standard errors
+  }
+  EXPECT_NE(b.input_lens, b.output_lens);  // drawn apart
+  EXPECT_EQ(WithLengths(p->front(), 1).input_lens, b.input_lens);
+  EXPECT_NE(WithLengths(p->front(), 2).input_lens, b.input_lens);
+}
+
+TEST(ValidationTest, BadUniformRangesAreNamed) {
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"input": [819], "output": [819, 1024]})",
+       "points[u].workload.uniform.input: must be [lo, hi]: two whole token counts"},
+      {R"({"input": [1024, 819], "output": [819, 1024]})",
+       "points[u].workload.uniform.input: needs 1 <= lo <= hi <= 10000000 (got [1024, 819])"},
+      {R"({"input": [819, 1024], "output": [1, 900]})",
+       "points[u].workload.uniform.output: [1, 900] does not hold the stated mean 921.5"},
+      {R"([819, 1024])", "points[u].workload.uniform: must be {\"input\": [lo, hi], \"output\": [lo, hi]}"},
+  };
+  for (const auto& [uniform, message] : cases) {
+    auto p = ParseValidationPoints(UniformPoint(json::parse(uniform)));
+    ASSERT_FALSE(p.ok()) << uniform;
+    EXPECT_EQ(p.status().message(), message);
+  }
+}
+
 TEST(ValidationTest, AMissingDatasetIsNamed) {
   json doc = json::parse(R"({"points": [{"id": "p1", "model": "llama-3-8b", "gpu": "h100-sxm", "tp": 1,
       "profile": "vllm-v1", "source": "x", "measured": {},

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,15 @@ struct ValidationPoint {
   // point's stated input_tokens and output_tokens: the dataset gives the
   // spread, the point its means. Null: every request has the mean lengths.
   std::shared_ptr<const std::vector<TraceRecord>> lengths;
+  // workload.uniform: the benchmark drew each request's prompt and output
+  // lengths uniformly from these inclusive token ranges (the "random"
+  // dataset of vLLM's and InferenceX's benchmark clients with a range
+  // ratio). Each run draws bench.requests pairs from stream
+  // validation_sample, unscaled: the stated means lie inside the ranges.
+  struct UniformLengths {
+    std::int64_t input_lo = 0, input_hi = 0, output_lo = 0, output_hi = 0;
+  };
+  std::optional<UniformLengths> uniform;
 };
 
 // Reads {"points": [...]}; errors name the point and the field. A point's
@@ -54,9 +64,9 @@ struct ValidationOutcome {
   std::vector<std::string> refused;  // "<id>: why" for points that could not be simulated
 };
 
-// The point's workload, with bench.input_lens/output_lens drawn from its
-// `lengths` dataset for `seed` and scaled to its stated means (unchanged
-// when it has none).
+// The point's workload, with bench.input_lens/output_lens drawn for `seed`
+// from its `lengths` dataset (scaled to its stated means) or its `uniform`
+// ranges (unchanged when it has neither).
 VllmBenchResult WithLengths(const ValidationPoint& p, std::uint64_t seed);
 
 // Simulates every point (seed `seed`) with `catalog` (null: the default
