@@ -2,6 +2,7 @@
 // wall time of a 30-point frontier with 50,000 requests per point.
 #include <benchmark/benchmark.h>
 
+#include "fleetlab/engine/event_queue.h"
 #include "fleetlab/engine/simulator.h"
 #include "fleetlab/frontier.h"
 #include "fleetlab/runner.h"
@@ -31,6 +32,25 @@ void BM_EventLoop(benchmark::State& state) {
                                                   benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_EventLoop)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// The event queue alone under the hold model: pop the earliest, push it back
+// a random time later, with N events pending (64: one replica; 1,024: a
+// 512-replica fleet's iterations and arrivals). ns per Pop + Push.
+void BM_EventQueueHold(benchmark::State& state) {
+  const auto pending = static_cast<std::uint64_t>(state.range(0));
+  EventQueue q;
+  std::uint64_t seq = 0, rng = 88172645463325252ull;
+  const auto delay = [&rng, pending] {  // xorshift64: uniform in [0, 2 x pending) us
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return static_cast<SimTime>(rng % (2'000 * pending));
+  };
+  for (std::uint64_t i = 0; i < pending; ++i) q.Push(Event{EventKey{delay(), seq++}, 0, 0, 0});
+  for (auto _ : state) {
+    const Event e = q.Pop();
+    q.Push(Event{EventKey{e.time() + delay(), seq++}, 0, 0, 0});
+  }
+}
+BENCHMARK(BM_EventQueueHold)->Arg(64)->Arg(1024);
 
 // A full M/M/1 run at rho = 0.9: arrivals, service, statistics, report.
 void BM_MM1Scenario(benchmark::State& state) {
