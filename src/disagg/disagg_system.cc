@@ -79,11 +79,13 @@ Result<std::unique_ptr<DisaggSystem>> DisaggSystem::Build(const DisaggregationOp
   sys->prefill_.replica(0).SetTimeline(timeline);
   for (std::size_t i = 0; i < sys->prefill_.size(); ++i) {
     sys->prefill_.replica(i).SetRequestLog(log, static_cast<std::int64_t>(i), RequestPool::kPrefill);
+    sys->prefill_.replica(i).SetSeries(false);  // the report's series are the decode pool's
   }
   for (std::size_t j = 0; j < sys->decode_.size(); ++j) {
     sys->decode_.replica(j).SetRequestLog(log, static_cast<std::int64_t>(j), RequestPool::kDecode);
+    sys->decode_.replica(j).SetSeries(j == 0);
   }
-  sys->decode_.replica(0).SetKvHeatmap(kv_heatmap);  // the report's heatmap is decode replica 0's
+  sys->decode_.replica(0).SetKvHeatmap(kv_heatmap);  // the report's heatmap and series are decode replica 0's
   sys->link_ = std::make_unique<KvLink>(o.link, sys.get());
   sys->link_->Attach(sim);
   return sys;
@@ -92,9 +94,10 @@ Result<std::unique_ptr<DisaggSystem>> DisaggSystem::Build(const DisaggregationOp
 Status DisaggSystem::BuildPrefill(const RandomStreams& streams, Simulator& sim) {
   std::vector<RequestTarget*> fronts;
   const auto perf = ReplicaPool::SharedPerf(options_.prefill.replica, options_.prefill.replicas);
+  const auto replica = std::make_shared<const ReplicaOptions>(options_.prefill.replica);
   for (std::uint32_t i = 0; i < options_.prefill.replicas; ++i) {
     prefill_exits_.push_back(std::make_unique<PrefillExit>(this, i));
-    auto r = prefill_.Add(options_.prefill.replica, streams, i, prefill_exits_.back().get(), sim, perf);
+    auto r = prefill_.Add(replica, streams, i, prefill_exits_.back().get(), sim, perf);
     if (!r.ok()) return r.status().WithContext("disaggregation.prefill");
     prefill_entries_.push_back(std::make_unique<PrefillEntry>(*r));
     fronts.push_back(prefill_entries_.back().get());
@@ -107,8 +110,9 @@ Status DisaggSystem::BuildDecode(const RandomStreams& streams, Simulator& sim) {
   decode_exit_ = std::make_unique<DecodeExit>(this);
   std::vector<RequestTarget*> fronts;
   const auto perf = ReplicaPool::SharedPerf(options_.decode.replica, options_.decode.replicas);
+  const auto replica = std::make_shared<const ReplicaOptions>(options_.decode.replica);
   for (std::uint32_t j = 0; j < options_.decode.replicas; ++j) {
-    auto r = decode_.Add(options_.decode.replica, streams, options_.prefill.replicas + j, decode_exit_.get(), sim,
+    auto r = decode_.Add(replica, streams, options_.prefill.replicas + j, decode_exit_.get(), sim,
                          perf);
     if (!r.ok()) return r.status().WithContext("disaggregation.decode");
     decode_entries_.push_back(std::make_unique<DecodeEntry>(this, *r));

@@ -18,12 +18,12 @@ std::shared_ptr<const PerfModel> ReplicaPool::SharedPerf(const ReplicaOptions& o
   return std::move(perf).value();
 }
 
-Result<LlmReplica*> ReplicaPool::Add(const ReplicaOptions& o, const RandomStreams& streams,
+Result<LlmReplica*> ReplicaPool::Add(std::shared_ptr<const ReplicaOptions> o, const RandomStreams& streams,
                                      std::uint64_t stream_index, CompletionListener* next, Simulator& sim,
                                      std::shared_ptr<const PerfModel> perf) {
   assert(router_ == nullptr && next != nullptr);
   tallies_.push_back(std::make_unique<CompletionTally>(next));
-  auto replica = LlmReplica::Create(o, streams, tallies_.back().get(), stream_index, std::move(perf));
+  auto replica = LlmReplica::Create(std::move(o), streams, tallies_.back().get(), stream_index, std::move(perf));
   if (!replica.ok()) {
     tallies_.pop_back();
     return replica.status();

@@ -39,8 +39,11 @@ class ReplicaPool {
   // by replicas of the same hardware (SharedPerf), or null for the
   // replica's own. REQUIRES: no Route yet; next, streams and sim outlive the
   // pool; perf null or built from o.hardware.
-  Result<LlmReplica*> Add(const ReplicaOptions& o, const RandomStreams& streams, std::uint64_t stream_index,
-                          CompletionListener* next, Simulator& sim, std::shared_ptr<const PerfModel> perf = nullptr);
+  // `o` may be shared by all the pool's identical replicas (one copy in
+  // cache for the fleet). REQUIRES: o not null.
+  Result<LlmReplica*> Add(std::shared_ptr<const ReplicaOptions> o, const RandomStreams& streams,
+                          std::uint64_t stream_index, CompletionListener* next, Simulator& sim,
+                          std::shared_ptr<const PerfModel> perf = nullptr);
   // The performance model of `count` replicas of `o`, built once to be
   // shared (Add): null for a single replica, or if it cannot be built (the
   // replica's own Create then reports why).

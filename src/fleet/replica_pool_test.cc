@@ -38,7 +38,7 @@ Request Make(std::uint64_t id, bool measured) {
 // Builds `n` replicas into `pool`, all reporting to `listener`.
 void Fill(ReplicaPool* pool, int n, const RandomStreams& streams, Listener* listener, Simulator& sim) {
   for (int i = 0; i < n; ++i) {
-    auto r = pool->Add(Options(), streams, static_cast<std::uint64_t>(i), listener, sim);
+    auto r = pool->Add(std::make_shared<const ReplicaOptions>(Options()), streams, static_cast<std::uint64_t>(i), listener, sim);
     ASSERT_TRUE(r.ok()) << r.status().message();
     EXPECT_EQ(*r, &pool->replica(static_cast<std::size_t>(i)));
   }

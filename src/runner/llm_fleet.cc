@@ -9,13 +9,17 @@ Result<std::unique_ptr<SystemUnderLoad>> LlmFleet::Build(const ReplicaSystem& s,
                                                          const RunHooks& hooks, SimDuration horizon) {
   std::unique_ptr<LlmFleet> sys(new LlmFleet(horizon));
   const std::uint32_t n = s.fleet ? s.fleet->replicas : 1;
-  // Identical members share one performance model (a heterogeneous fleet's build their own).
+  // Identical members share one performance model and one copy of their
+  // options (a heterogeneous fleet's build their own).
   const auto perf = s.members.empty() ? ReplicaPool::SharedPerf(s.replica, n) : nullptr;
+  const auto shared = s.members.empty() ? std::make_shared<const ReplicaOptions>(s.replica) : nullptr;
   for (std::uint32_t i = 0; i < n; ++i) {
-    auto added = sys->pool_.Add(s.Member(i), streams, i, listener, sim, perf);
+    auto options = shared != nullptr ? shared : std::make_shared<const ReplicaOptions>(s.Member(i));
+    auto added = sys->pool_.Add(std::move(options), streams, i, listener, sim, perf);
     if (!added.ok()) return added.status();
     LlmReplica* rep = *added;
     rep->SetRequestLog(hooks.requests, i, RequestPool::kNone);
+    rep->SetSeries(i == 0);  // the report's series are replica 0's (CombineLlmReports)
     if (i == 0) {
       rep->SetTimeline(hooks.timeline);
       rep->SetKvHeatmap(hooks.kv_heatmap);

@@ -53,10 +53,19 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // `perf`, if given, is the performance model to use, shared with other
   // replicas of the same hardware (one model, and its memo, in cache for a
   // whole fleet); otherwise the replica builds its own.
-  // REQUIRES: perf null or built from options.hardware (MakeRooflineModel).
+  // `options` may be shared by a fleet's identical replicas: one copy, in
+  // cache for all of them, instead of one per replica.
+  // REQUIRES: perf null or built from options.hardware (MakeRooflineModel);
+  // options not null.
+  static Result<std::unique_ptr<LlmReplica>> Create(std::shared_ptr<const ReplicaOptions> options,
+                                                    const RandomStreams& streams, CompletionListener* listener,
+                                                    std::uint64_t index = 0,
+                                                    std::shared_ptr<const PerfModel> perf = nullptr);
   static Result<std::unique_ptr<LlmReplica>> Create(const ReplicaOptions& options, const RandomStreams& streams,
                                                     CompletionListener* listener, std::uint64_t index = 0,
-                                                    std::shared_ptr<const PerfModel> perf = nullptr);
+                                                    std::shared_ptr<const PerfModel> perf = nullptr) {
+    return Create(std::make_shared<const ReplicaOptions>(options), streams, listener, index, std::move(perf));
+  }
   ~LlmReplica() override;
 
   // Registers with `sim`. REQUIRES: called once, before the run.
@@ -77,6 +86,11 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // reaches a report, and on a large cache the map is the costly part of
   // the series. REQUIRES: called before the run.
   void SetKvHeatmap(bool on);
+  // Samples the queue and KV series (LlmReport::queue_series). On by
+  // default; a pool turns it off on every replica but the one whose series
+  // its report shows, so the others spend neither time nor memory on rows
+  // nobody reads. REQUIRES: called before the run.
+  void SetSeries(bool on);
 
   // Takes a new request and serves the whole of it: Serve(sim, request, {}).
   void Submit(Simulator& sim, const Request& request) override;
@@ -117,7 +131,7 @@ class LlmReplica final : public EventHandler, public RequestTarget {
 
  private:
   class Events;
-  LlmReplica(const ReplicaOptions& options, std::shared_ptr<const PerfModel> perf, std::unique_ptr<PerfModel> draft,
+  LlmReplica(std::shared_ptr<const ReplicaOptions> options, std::shared_ptr<const PerfModel> perf, std::unique_ptr<PerfModel> draft,
              const MemoryPlan& plan, CompletionListener* listener);
 
   // Counts and drops a request too long for the model or the whole KV cache.
@@ -139,7 +153,7 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   void FailStuck(int engine);
   void RecordState(SimTime now);
 
-  ReplicaOptions options_;
+  std::shared_ptr<const ReplicaOptions> options_;  // never null
   std::shared_ptr<const PerfModel> perf_;
   std::unique_ptr<PerfModel> draft_perf_;  // null without a draft model
   MemoryPlan memory_;

@@ -115,8 +115,8 @@ class Engine {
     o.preemption.swap_space_bytes = 3000;  // 3,000 tokens at 1 byte each: swaps, then recomputes
     o.host_link.bandwidth_Bps = 1e6;
     o.host_link.latency_s = 1e-5;
-    state_ = std::make_unique<ReplicaState>(o, MakeKvAllocator(o.kv.cache, Tokens(4096)), Rng(1), engines, 1.0,
-                                            &events_);
+    state_ = std::make_unique<ReplicaState>(std::make_shared<const ReplicaOptions>(o),
+                                            MakeKvAllocator(o.kv.cache, Tokens(4096)), Rng(1), engines, 1.0, &events_);
   }
 
   void Arrive(const Request& r) { state_->waiting().PushBack(state_->NewSeq(r, r.prompt_tokens, r.output_tokens)); }

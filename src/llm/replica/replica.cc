@@ -69,9 +69,11 @@ class LlmReplica::Events final : public SeqEvents {
   LlmReplica* r_;
 };
 
-Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, const RandomStreams& streams,
-                                                       CompletionListener* listener, std::uint64_t index,
-                                                       std::shared_ptr<const PerfModel> perf) {
+Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(std::shared_ptr<const ReplicaOptions> options,
+                                                       const RandomStreams& streams, CompletionListener* listener,
+                                                       std::uint64_t index, std::shared_ptr<const PerfModel> perf) {
+  assert(options != nullptr);
+  const ReplicaOptions& o = *options;
   if (perf == nullptr) {
     auto own = MakeRooflineModel(o.hardware);
     if (!own.ok()) return own.status();
@@ -87,26 +89,26 @@ Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(const ReplicaOptions& o, 
                                                "remain per replica; at least one block ({}) is needed",
                                                plan.kv_capacity.value(), min_tokens));
   }
-  std::unique_ptr<LlmReplica> r(new LlmReplica(o, std::move(perf), std::move(draft), plan, listener));
-  r->state_ = std::make_unique<ReplicaState>(o, NewKv(o, plan.kv_capacity, /*block_map=*/false),
+  std::unique_ptr<LlmReplica> r(new LlmReplica(options, std::move(perf), std::move(draft), plan, listener));
+  r->state_ = std::make_unique<ReplicaState>(options, NewKv(o, plan.kv_capacity, /*block_map=*/false),
                                              streams.Stream(StreamId::kAcceptance, index), o.hardware.pp,
                                              plan.kv_bytes_per_token_per_gpu, r->events_.get());
   r->kv_slots_ = r->state_->kv().Usage().capacity.value();
   return r;
 }
 
-LlmReplica::LlmReplica(const ReplicaOptions& options, std::shared_ptr<const PerfModel> perf,
+LlmReplica::LlmReplica(std::shared_ptr<const ReplicaOptions> options, std::shared_ptr<const PerfModel> perf,
                        std::unique_ptr<PerfModel> draft, const MemoryPlan& plan, CompletionListener* listener)
-    : options_(options), perf_(std::move(perf)), draft_perf_(std::move(draft)), memory_(plan), listener_(listener),
-      events_(std::make_unique<Events>(this)), scheduler_(MakeScheduler(options.scheduler.policy)),
+    : options_(std::move(options)), perf_(std::move(perf)), draft_perf_(std::move(draft)), memory_(plan), listener_(listener),
+      events_(std::make_unique<Events>(this)), scheduler_(MakeScheduler(options_->scheduler.policy)),
       stats_(std::make_unique<ReplicaStats>()) {
-  const auto engines = static_cast<std::size_t>(options.hardware.pp);
+  const auto engines = static_cast<std::size_t>(options_->hardware.pp);
   plans_.resize(engines);
   breakdowns_.resize(engines);
   busy_.assign(engines, false);
   wake_pending_.assign(engines, false);
   stage_free_.assign(engines, 0);
-  stats_->SetSlo(options.slo.ttft_s, options.slo.tpot_s);
+  stats_->SetSlo(options_->slo.ttft_s, options_->slo.tpot_s);
 }
 
 LlmReplica::~LlmReplica() = default;
@@ -114,8 +116,10 @@ LlmReplica::~LlmReplica() = default;
 void LlmReplica::SetKvHeatmap(bool on) {
   recorded_.at = -1;
   stats_->SetHeatmap(on);
-  if (on) state_->ReplaceKv(NewKv(options_, memory_.kv_capacity, /*block_map=*/true));
+  if (on) state_->ReplaceKv(NewKv(*options_, memory_.kv_capacity, /*block_map=*/true));
 }
+
+void LlmReplica::SetSeries(bool on) { stats_->SetSeries(on); }
 
 void LlmReplica::Attach(Simulator& sim) {
   sim_ = &sim;
@@ -148,7 +152,7 @@ bool LlmReplica::Refuse(Simulator& sim, const Request& request, std::int64_t hel
   // Refused up front, as a serving stack would: too long for the model, or
   // for the whole KV cache even if it were empty (the allocator's slots: a
   // paged cache holds whole blocks only).
-  if (total <= options_.scheduler.max_model_len && held <= kv_slots_) return false;
+  if (total <= options_->scheduler.max_model_len && held <= kv_slots_) return false;
   stats_->OnRejected();
   if (request_log_ != nullptr) {
     RequestRecord r;
@@ -204,7 +208,7 @@ StepBreakdown LlmReplica::Cost(const IterationPlan& plan) const {
 // micro-batch at a time, in launch order. Time spent waiting for a stage
 // busy with another micro-batch is the bubble.
 SimTime LlmReplica::Pipeline(SimTime start, StepBreakdown* b) {
-  const int pp = options_.hardware.pp;
+  const int pp = options_->hardware.pp;
   const SimDuration stage = SecondsToNs(b->stage_s);
   const SimDuration hop = pp == 1 ? 0 : SecondsToNs(pp == 2 ? b->pp_comm_s : b->pp_comm_s / (pp - 1));  // x / 1 == x
   SimTime ready = start, end = start;
@@ -282,7 +286,7 @@ inline void LlmReplica::EmitTokens(std::uint32_t slot, std::int64_t n, SimTime n
 void LlmReplica::FinishIteration(Simulator& sim, int engine) {
   const auto e = static_cast<std::size_t>(engine);
   busy_[e] = false;
-  const bool speculative = options_.speculative.enabled;
+  const bool speculative = options_->speculative.enabled;
   const bool stepped = plans_[e].cohort > 0;
   if (stepped) StepCohort(engine, sim.now());
   for (const IterationItem& item : plans_[e].items) {
@@ -438,11 +442,11 @@ void LlmReplica::ResetStatistics(SimTime now, SimDuration expected) {
 }
 
 double LlmReplica::EstimateCapacity(double mean_prompt, double mean_output, const ServedPart& part) const {
-  const int engines = options_.hardware.pp;
+  const int engines = options_->hardware.pp;
   const double context = mean_prompt + mean_output / 2;
   const double by_memory = static_cast<double>(memory_.kv_capacity.value()) / (mean_prompt + mean_output);
   const double batch =
-      std::max(1.0, std::min<double>(static_cast<double>(options_.scheduler.max_running) * engines, by_memory));
+      std::max(1.0, std::min<double>(static_cast<double>(options_->scheduler.max_running) * engines, by_memory));
   const double per_engine = std::max(1.0, std::floor(batch / engines));
   IterationShape decode;
   decode.decode_sequences = decode.decode_tokens = static_cast<std::int64_t>(per_engine);
@@ -473,8 +477,8 @@ double LlmReplica::KvStoredFraction() const {
 void LlmReplica::AppendSamples(LlmSamples* out) const { stats_->AppendSamples(out); }
 
 void LlmReplica::Fill(SimTime end, double window_s, LlmReport* out) const {
-  const ReplicaHardware& hw = options_.hardware;
-  const int gpus = options_.gpus();
+  const ReplicaHardware& hw = options_->hardware;
+  const int gpus = options_->gpus();
   const double peak = hw.gpu.PeakFlops(hw.activation_dtype).value_or(0) * gpus;
   stats_->Fill(end, window_s, peak, hw.gpu.memory_bandwidth_Bps * gpus, out);
   out->model = hw.model.id;
@@ -490,7 +494,7 @@ void LlmReplica::Fill(SimTime end, double window_s, LlmReport* out) const {
   out->prefix_lookup_tokens = state_->kv().prefix_lookup_tokens();
   out->spec_tokens_per_step =
       spec_steps_ > 0 ? static_cast<double>(spec_tokens_) / static_cast<double>(spec_steps_) : 0;
-  out->usd_per_hour = options_.price_per_gpu_hour_usd * gpus;
+  out->usd_per_hour = options_->price_per_gpu_hour_usd * gpus;
   out->usd_per_hour_prompt = out->usd_per_hour * stats_->PromptBusyShare();
   // Dynamic power follows how hard the GPU works: the larger of its compute
   // and its memory-bandwidth use, each relative to what is achievable.

@@ -7,14 +7,14 @@
 
 namespace fleetlab {
 
-ReplicaState::ReplicaState(const ReplicaOptions& options, std::unique_ptr<KvAllocator> kv, Rng acceptance_rng,
-                           int engines, double kv_bytes_per_token_per_gpu, SeqEvents* events)
-    : options_(options), kv_(std::move(kv)), acceptance_rng_(acceptance_rng), engines_(engines),
+ReplicaState::ReplicaState(std::shared_ptr<const ReplicaOptions> options, std::unique_ptr<KvAllocator> kv,
+                           Rng acceptance_rng, int engines, double kv_bytes_per_token_per_gpu, SeqEvents* events)
+    : options_(std::move(options)), kv_(std::move(kv)), acceptance_rng_(acceptance_rng), engines_(engines),
       kv_bytes_per_token_per_gpu_(kv_bytes_per_token_per_gpu), events_(events),
       running_(static_cast<std::size_t>(engines)),
-      lazy_decodes_((options.scheduler.policy == BatchingPolicy::kContinuous ||
-                     options.scheduler.policy == BatchingPolicy::kChunkedPrefill) &&
-                    !options.speculative.enabled),
+      lazy_decodes_((options_->scheduler.policy == BatchingPolicy::kContinuous ||
+                     options_->scheduler.policy == BatchingPolicy::kChunkedPrefill) &&
+                    !options_->speculative.enabled),
       cohorts_(static_cast<std::size_t>(engines)), visitors_(static_cast<std::size_t>(engines)) {}
 
 std::uint32_t ReplicaState::NewSeq(const Request& request, std::int64_t prompt, std::int64_t output) {
@@ -58,7 +58,7 @@ void ReplicaState::PopCandidate() {
 }
 
 std::int64_t ReplicaState::Reservation(const Seq& s) const {
-  return ReservationTokens(options_.kv.reservation, s.prompt + s.output, options_.scheduler.max_model_len);
+  return ReservationTokens(options_->kv.reservation, s.prompt + s.output, options_->scheduler.max_model_len);
 }
 
 bool ReplicaState::Admit(std::uint32_t slot, int engine, SimTime now) {
@@ -84,7 +84,7 @@ bool ReplicaState::Admit(std::uint32_t slot, int engine, SimTime now) {
 double ReplicaState::SwapSeconds(std::int64_t tokens) const {
   // Every GPU copies its own slice over its own host link, in parallel.
   const double bytes = static_cast<double>(tokens) * kv_bytes_per_token_per_gpu_;
-  return options_.host_link.latency_s + bytes / options_.host_link.bandwidth_Bps;
+  return options_->host_link.latency_s + bytes / options_->host_link.bandwidth_Bps;
 }
 
 bool ReplicaState::SwapIn(std::uint32_t slot, int engine, double* stall_s) {
@@ -104,7 +104,7 @@ bool ReplicaState::SwapIn(std::uint32_t slot, int engine, double* stall_s) {
 }
 
 std::int64_t ReplicaState::FinalTokens(const Seq& s) const {
-  const Tokens block{std::max<std::int64_t>(1, options_.kv.cache.block_tokens.value())};
+  const Tokens block{std::max<std::int64_t>(1, options_->kv.cache.block_tokens.value())};
   return BlocksForTokens(Tokens{s.prompt + s.output}, block).value() * block.value();
 }
 
@@ -185,7 +185,7 @@ std::size_t ReplicaState::ChooseVictim(const std::vector<std::uint32_t>& list, s
     }
     const Seq& b = seqs_[list[best]];
     bool better = false;
-    switch (options_.preemption.victim) {
+    switch (options_->preemption.victim) {
       case VictimPolicy::kNewest: better = c.request.id > b.request.id; break;
       case VictimPolicy::kOldest: better = c.request.id < b.request.id; break;
       case VictimPolicy::kLargest:
@@ -202,7 +202,7 @@ void ReplicaState::Preempt(std::uint32_t victim, int engine, double* stall_s) {
   Seq& v = seqs_[victim];
   ++v.preemptions;
   ++preemptions_;
-  const PreemptionOptions& p = options_.preemption;
+  const PreemptionOptions& p = options_->preemption;
   const bool budget_hit = p.budget > 0 && v.preemptions >= p.budget;
   RemoveFromRunning(victim, engine);
   Forget(v);
@@ -255,7 +255,7 @@ bool ReplicaState::GrowOrPreemptSlow(std::uint32_t slot, std::int64_t need, int 
 }
 
 void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
-  assert(!options_.speculative.enabled);
+  assert(!options_->speculative.enabled);
   DecodeCohort& cohort = cohorts_[static_cast<std::size_t>(engine)];
   due_.clear();
   crossing_.clear();
@@ -380,7 +380,7 @@ void ReplicaState::SyncKv() {
 }
 
 void ReplicaState::SpeculativeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed) {
-  const SpeculativeOptions& spec = options_.speculative;
+  const SpeculativeOptions& spec = options_->speculative;
   std::int64_t accepted = 0;
   while (accepted < spec.gamma && SampleBernoulli(acceptance_rng_, spec.acceptance)) ++accepted;
   *produced = std::min(accepted + 1, s.output - s.generated);  // the accepted drafts plus the target's own token
@@ -399,7 +399,7 @@ void ReplicaState::AddPrefill(IterationPlan* plan, std::uint32_t slot, std::int6
 }
 
 void ReplicaState::AddDraft(IterationPlan* plan, std::int64_t context) const {
-  plan->draft_steps = options_.speculative.draft_is_ngram ? 0 : options_.speculative.gamma;
+  plan->draft_steps = options_->speculative.draft_is_ngram ? 0 : options_->speculative.gamma;
   plan->draft_shape.decode_sequences += 1;
   plan->draft_shape.decode_tokens += 1;
   plan->draft_shape.decode_context_tokens += context;

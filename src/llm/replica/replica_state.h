@@ -59,11 +59,12 @@ class SeqEvents {
 
 class ReplicaState {
  public:
-  // REQUIRES: options validated; kv_bytes_per_token > 0. Does not own events.
-  ReplicaState(const ReplicaOptions& options, std::unique_ptr<KvAllocator> kv, Rng acceptance_rng, int engines,
+  // REQUIRES: options validated, not null; kv_bytes_per_token > 0. Does not
+  // own events.
+  ReplicaState(std::shared_ptr<const ReplicaOptions> options, std::unique_ptr<KvAllocator> kv, Rng acceptance_rng, int engines,
                double kv_bytes_per_token_per_gpu, SeqEvents* events);
 
-  const ReplicaOptions& options() const { return options_; }
+  const ReplicaOptions& options() const { return *options_; }
   // The allocator. Its Usage() and BlockMap() lag tokens grown within
   // allocated slots: read Usage() instead, and SyncKv() before BlockMap().
   const KvAllocator& kv() const { return *kv_; }
@@ -176,7 +177,7 @@ class ReplicaState {
   // processes for it: (1, 1) normally; with speculative decoding gamma
   // drafted tokens of which the leading accepted ones plus one are kept.
   void DecodeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed) {
-    if (!options_.speculative.enabled) {
+    if (!options_->speculative.enabled) {
       *produced = *processed = 1;
       return;
     }
@@ -190,7 +191,7 @@ class ReplicaState {
     plan->shape.decode_sequences += 1;
     plan->shape.decode_tokens += processed;
     plan->shape.decode_context_tokens += context;
-    if (options_.speculative.enabled) AddDraft(plan, context);
+    if (options_->speculative.enabled) AddDraft(plan, context);
     plan->items.push_back(IterationItem{slot, 0, static_cast<std::int32_t>(produced)});
     ++plan->sequences;
   }
@@ -245,7 +246,7 @@ class ReplicaState {
   // Before `s`'s KV is released or handed off: what it grew untold leaves the tally.
   void Forget(Seq& s);
 
-  ReplicaOptions options_;
+  std::shared_ptr<const ReplicaOptions> options_;  // the replica's, shared
   std::unique_ptr<KvAllocator> kv_;
   Rng acceptance_rng_;
   int engines_;

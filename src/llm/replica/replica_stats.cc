@@ -40,11 +40,12 @@ void ReplicaStats::Reset(SimTime now) {
   const TimeWeighted kvs[] = {kv_stored_, kv_reserved_, kv_internal_, kv_external_, kv_cached_, kv_free_};
   const double capacity = kv_capacity_;
   const SimDuration interval = series_interval_;
-  const bool heatmap_on = heatmap_on_;
+  const bool heatmap_on = heatmap_on_, series_on = series_on_;
   const std::uint64_t failed = failed_, rejected = rejected_;  // counted over the whole run, like drops
   *this = ReplicaStats{};
   series_interval_ = interval;
   heatmap_on_ = heatmap_on;
+  series_on_ = series_on;
   failed_ = failed;
   rejected_ = rejected;
   ttft_slo_s_ = ttft_slo;
@@ -132,7 +133,7 @@ void ReplicaStats::OnState(SimTime now, std::int64_t waiting, std::int64_t runni
   kv_cached_.Set(now, static_cast<double>(u.cached.value()));
   kv_free_.Set(now, static_cast<double>(u.free.value()));
   win_.kv_peak_stored = std::max(win_.kv_peak_stored, static_cast<double>(u.stored.value()));
-  if (measuring_ && now >= next_sample_) SampleSeries(now, kv);
+  if (Samples(now)) SampleSeries(now, kv);
 }
 
 void ReplicaStats::SampleSeries(SimTime now, const KvAllocator& kv) {

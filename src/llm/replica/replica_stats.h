@@ -37,6 +37,8 @@ class ReplicaStats {
   // Whether the series include the KV block map (the heatmap); off by
   // default: on a large cache the map is most of a snapshot's cost.
   void SetHeatmap(bool on) { heatmap_on_ = on; }
+  // Whether the queue and KV series are sampled at all (on by default).
+  void SetSeries(bool on) { series_on_ = on; }
   void SetHorizon(SimDuration expected) {
     if (expected > 0) series_interval_ = std::max<SimDuration>(kNsPerMs, expected / static_cast<SimDuration>(kMaxRows));
   }
@@ -65,7 +67,7 @@ class ReplicaStats {
   // the allocator whose block map a series sample draws (told every
   // sequence's true length first when SamplesBlockMap(now)).
   void OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvUsage& u, const KvAllocator& kv);
-  bool SamplesBlockMap(SimTime now) const { return heatmap_on_ && measuring_ && now >= next_sample_; }
+  bool SamplesBlockMap(SimTime now) const { return heatmap_on_ && Samples(now); }
 
   // A preemption; `recompute_tokens` > 0 when the KV was dropped (not
   // swapped) and costs a lone prefill of `recompute_s` to rebuild.
@@ -128,6 +130,8 @@ class ReplicaStats {
   SimTime start_ = 0;
   bool measuring_ = false;  // series are sampled only inside the window
   bool heatmap_on_ = false;
+  bool series_on_ = true;
+  bool Samples(SimTime now) const { return series_on_ && measuring_ && now >= next_sample_; }
   KvHeatmap heatmap_;
   QueueSeries queue_series_;
 };
