@@ -220,7 +220,7 @@ check "sweep html bad path" 2 "--html /nonexistent/x.html: cannot write the file
 check "requests beyond memory" 2 "workload.requests: the run would need about 117.4 GiB of memory \(1e\+09 requests at about 126 B each\); --max-memory 8G allows 8.0 GiB" -- "$bin" run --set workload.requests=1000000000 --set workload.arrival.rate_per_s=1000
 check "rate x duration beyond the cap" 2 "workload.duration_s: rate x duration = 1e\+15 requests; at most 1e\+09 a run" -- "$bin" run --set workload.duration_s=1e6 --set workload.arrival.rate_per_s=1e9
 check "arrivals beyond the horizon" 2 "workload.requests: 50000 requests at 1e-06 per second span 5e\+10 s" -- "$bin" run --set workload.arrival.rate_per_s=1e-6
-check "llm fleet beyond memory" 2 "fleet.replicas: the run would need about 1.5 GiB" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set fleet.replicas=10000 --max-memory 1G
+check "llm fleet beyond memory" 2 "fleet.replicas: the run would need about 112 MiB of memory \(98 MiB for the fleet.s members\)" -- "$bin" run "$src/scenarios/llama3-70b-h100.json" --set fleet.replicas=10000 --max-memory 64M
 check "max-memory lowered" 2 "workload.requests: the run would need about 37 MiB .*--max-memory 32M allows 32 MiB" -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=1000000 --max-memory 32M
 check "max-memory raised" 0 "scenario mm1" -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=1000000 --max-memory 64M
 check "bad max-memory" 2 "--max-memory 8X: expected a size between 1M and 1024T" -- "$bin" run --max-memory 8X

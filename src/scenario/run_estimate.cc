@@ -35,10 +35,13 @@ constexpr double kKiB = 1024, kMiB = 1024 * kKiB;
 //   mm1.json at 1000/s (10x overloaded), 1e7:            1,599,252 KiB: 164 B
 // and per fleet member, 2,000 requests, the slope over the fleet's size:
 //   station, 1000 -> 10000 members:               14,152 ->  28,368 KiB: 1.6 KiB
-//   llama-3-70b TP8 on H100 (82,361 KV blocks of 16 tokens), 200 members:
-//     block_tokens 16, 64, 256: 1,771, 563, 263 KiB each -> 160 KiB + 20.0 B a block
-//     contiguous allocator: 160 KiB; prefix caching on: 6,279 KiB -> 76 B a block
-//   llama-3-8b TP1 (26,386 blocks): 635 KiB measured, 688 KiB by the formula
+//   llama-3-70b TP8 on H100 (82,361 KV blocks of 16 tokens), 20 -> 200 members
+//   (2026-12-07, the fleet's replicas sharing one ReplicaOptions):
+//     block_tokens 16, 64, 256: 9.1, 8.3, 9.9 KiB each (a paged cache counts
+//     its blocks and lists none); contiguous allocator: 10.5 KiB
+//     prefix caching on, block_tokens 16 and 256: 4,521 and 291 KiB each ->
+//     56 B a block (every block: the cache keeps freed ones)
+//   llama-3-8b TP1: 8.3 KiB
 // The smallest runs peak at 12-14 MiB (the binary, the catalog).
 constexpr double kProcessBytes = 14 * kMiB;
 constexpr double kStationRequestBytes = 24;  // the collector's latency and queueing samples
@@ -49,10 +52,9 @@ constexpr double kSampleBytes = 8;           // one sample in one path stage's S
 constexpr double kQueuedRequestBytes = 140;  // a request waiting in a station's ring buffer (it doubles)
 constexpr double kDeadlineRequestBytes = 1;  // the met/missed outcome
 constexpr double kStationBytes = 1.6 * kKiB;
-constexpr double kReplicaBytes = 160 * kKiB;
-// A paged allocator pays kKvBlockBytes only for blocks it has used (at most
-// the requests' tokens); with prefix caching, for every block.
-constexpr double kKvBlockBytes = 20, kPrefixKvBlockBytes = 76;
+constexpr double kReplicaBytes = 10 * kKiB;
+// A prefix cache keeps a table entry for every block of the replica's KV.
+constexpr double kPrefixKvBlockBytes = 56;
 // A trace record (workload/trace.h: 24 B with its hash-id range), a hash id.
 constexpr double kPrefixGroupBytes = 16, kTraceRecordBytes = 24, kTraceHashBytes = 8;
 // Events a request costs, measured the same way: 2 at a station (arrival,
@@ -115,17 +117,15 @@ PathCounts CountStages(const std::vector<StageOptions>& stages) {
   return c;
 }
 
-// A replica's memory: its fixed part and the KV blocks it ever uses (a
-// paged allocator lists only those), at most what `tokens` (the requests it
-// may hold at once, or all of its requests' tokens) fill.
-double ReplicaBytes(const ReplicaOptions& r, double tokens) {
+// A replica's memory: its fixed part, and with a prefix cache a table entry
+// for each block of its KV.
+double ReplicaBytes(const ReplicaOptions& r) {
   const KvCacheOptions& kv = r.kv.cache;
-  if (kv.kind != KvCacheOptions::Kind::kPaged) return kReplicaBytes;
+  if (kv.kind != KvCacheOptions::Kind::kPaged || !kv.prefix_caching) return kReplicaBytes;
   const MemoryPlan plan = PlanMemory(r.hardware, r.memory);
   const double capacity = plan.fits ? static_cast<double>(plan.kv_capacity.value()) : 0.0;
-  const double used = kv.prefix_caching || !(tokens > 0) ? capacity : std::min(capacity, tokens);
-  const double blocks = used / static_cast<double>(std::max<std::int64_t>(1, kv.block_tokens.value()));
-  return kReplicaBytes + blocks * (kv.prefix_caching ? kPrefixKvBlockBytes : kKvBlockBytes);
+  const double blocks = capacity / static_cast<double>(std::max<std::int64_t>(1, kv.block_tokens.value()));
+  return kReplicaBytes + blocks * kPrefixKvBlockBytes;
 }
 
 // What the system under load is made of, for the estimate.
@@ -136,25 +136,22 @@ struct SystemCounts {
   std::string member_field;  // the field that sizes the members
 };
 
-// `requests`: those the run sends (kInf if not known yet); `per_request`:
-// the tokens each carries (prompt + output).
-SystemCounts CountPools(const DisaggregationOptions& d, double requests, double per_request) {
+SystemCounts CountPools(const DisaggregationOptions& d) {
   SystemCounts c{kDisaggRequestBytes, kLlmEvents, 0, kInf, 0,
                  "disaggregation.prefill.replicas and disaggregation.decode.replicas"};
-  c.member_bytes = d.prefill.replicas * ReplicaBytes(d.prefill.replica, requests * per_request / d.prefill.replicas) +
-                   d.decode.replicas * ReplicaBytes(d.decode.replica, requests * per_request / d.decode.replicas);
+  c.member_bytes = d.prefill.replicas * ReplicaBytes(d.prefill.replica) + d.decode.replicas * ReplicaBytes(d.decode.replica);
   const ReplicaHardware& hw = d.prefill.replica.hardware;
   c.min_s = hw.pp * hw.iteration_overhead_s;
   return c;
 }
 
-SystemCounts CountReplicas(const ReplicaSystem& sys, double requests, double per_request) {
+SystemCounts CountReplicas(const ReplicaSystem& sys) {
   SystemCounts c{kLlmRequestBytes, kLlmEvents, 0, kInf, 0, "fleet.replicas"};
   const std::size_t n = sys.fleet ? sys.fleet->replicas : 1;
   if (n > 1) c.request_bytes += kPooledRequestBytes;
   for (std::size_t i = 0; i < n; ++i) {
     const ReplicaOptions& r = sys.Member(i);
-    c.member_bytes += ReplicaBytes(r, requests * per_request / static_cast<double>(n));
+    c.member_bytes += ReplicaBytes(r);
     c.min_s = std::min(c.min_s, r.hardware.pp * r.hardware.iteration_overhead_s);
   }
   return c;
@@ -179,19 +176,13 @@ SystemCounts CountStations(const StationSystem& sys) {
 
 // Counts each kind of system (std::visit).
 struct CountVisitor {
-  double requests, per_request;
   SystemCounts operator()(const StationSystem& st) const { return CountStations(st); }
-  SystemCounts operator()(const ReplicaSystem& r) const { return CountReplicas(r, requests, per_request); }
+  SystemCounts operator()(const ReplicaSystem& r) const { return CountReplicas(r); }
   SystemCounts operator()(const RequestPath& p) const { return CountPath(p.path); }
-  SystemCounts operator()(const DisaggregatedPools& d) const {
-    return CountPools(d.disaggregation, requests, per_request);
-  }
+  SystemCounts operator()(const DisaggregatedPools& d) const { return CountPools(d.disaggregation); }
 };
 
-SystemCounts CountSystem(const Scenario& s, double requests) {
-  const double per_request = s.workload.sizes.prompt_tokens.Mean() + s.workload.sizes.output_tokens.Mean();
-  return std::visit(CountVisitor{requests, per_request}, s.system);
-}
+SystemCounts CountSystem(const Scenario& s) { return std::visit(CountVisitor{}, s.system); }
 
 double OpenRate(const Scenario& s) { return ArrivalProcess(s.workload.arrival, s.trace).MeanRate(); }
 
@@ -258,8 +249,8 @@ void Plan(const Scenario& s, const SystemCounts& c, RunEstimate* e) {
 
 RunEstimate EstimateRun(const Scenario& s) {
   RunEstimate e;
-  Plan(s, CountSystem(s, kInf), &e);
-  const SystemCounts c = CountSystem(s, e.requests);
+  const SystemCounts c = CountSystem(s);
+  Plan(s, c, &e);
   e.events = e.requests * c.request_events;
   // Latency samples are kept exactly up to SampleSet::kExactSamples a
   // metric, then sketched in bounded memory.
@@ -279,11 +270,11 @@ Status CheckRunEstimate(const Scenario& s, double max_bytes, const std::string& 
   if (!(e.requests <= kMaxPlannedRequests)) return TooManyRequests(s, e.requests);
   if (e.arrival_span_s > kHorizonSeconds) return BeyondHorizon(s, e.arrival_span_s);
   if (e.bytes <= max_bytes) return Status::Ok();
-  const SystemCounts c = CountSystem(s, e.requests);
+  const SystemCounts c = CountSystem(s);
   const double for_requests = e.bytes - c.member_bytes - kProcessBytes;
   if (c.member_bytes > for_requests) {
     return Status::InvalidArgument(fmt::format("{}: the run would need about {} of memory ({} for the fleet's "
-                                               "members, mostly KV block tables); {} allows {}", c.member_field,
+                                               "members); {} allows {}", c.member_field,
                                                SizeText(e.bytes), SizeText(c.member_bytes), limit, SizeText(max_bytes)));
   }
   return Status::InvalidArgument(fmt::format("{}: the run would need about {} of memory ({:.3g} requests at about "

@@ -76,18 +76,21 @@ TEST(RunEstimateTest, TimedClosedLoopIsBoundedByTheShortestCycleOrTheCapacity) {
   EXPECT_DOUBLE_EQ(fixed.requests, 4 + 100.0 * 10);
 }
 
-TEST(RunEstimateTest, AnLlmFleetPaysForTheKvBlocksItCanUse) {
-  // llama-3-70b TP8 on H100: 1,317,774 token slots (fleetlab memory), blocks
-  // of 16 at 20 B each, but a paged allocator lists only the blocks it ever
-  // used: at most each replica's share of the requests' tokens, 2000 x (512
-  // + 256) / 200 = 7,680 (480 blocks); + 160 KiB a replica. Requests: 40 B +
-  // 24 B pooled across the fleet.
+TEST(RunEstimateTest, AnLlmFleetPaysPerReplicaAndForAPrefixCachesBlocks) {
+  // 10 KiB a replica (a paged cache counts its blocks, it lists none).
+  // Requests: 40 B + 24 B pooled across the fleet.
   const std::string fleet = R"({"workload": {"requests": 2000, "warmup_requests": 10},
       "replica": {"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 8}, "fleet": {"replicas": 200}})";
   const RunEstimate e = EstimateRun(Parse(fleet));
-  const double replica = 160 * 1024 + 7680.0 / 16 * 20;
-  EXPECT_NEAR(e.bytes, 14 * kMiB + 2000 * 64 + 200 * replica, 1.0);
+  EXPECT_NEAR(e.bytes, 14 * kMiB + 2000 * 64 + 200 * 10 * 1024, 1.0);
   EXPECT_EQ(e.events, 2000 * 12);
+  // A prefix cache keeps an entry for every block: llama-3-70b TP8 on H100
+  // has 1,317,774 token slots (fleetlab memory), 82,360 blocks of 16 (the
+  // last partial), 56 B each.
+  json with_prefix = json::parse(fleet);
+  with_prefix["replica"]["kv"] = {{"prefix_caching", true}};
+  const RunEstimate p = EstimateRun(ParseScenario(with_prefix, "").value());
+  EXPECT_NEAR(p.bytes - e.bytes, 200 * (1317774.0 / 16 * 56), 1.0);
 }
 
 TEST(RunEstimateTest, APathCountsTheSamplesItsStagesRecord) {
@@ -123,9 +126,9 @@ TEST(RunEstimateTest, RefusalsNameTheField) {
   EXPECT_TRUE(CheckRunEstimate(big, kInf).ok());
   const Scenario fleet = Parse(R"({"workload": {"requests": 2000, "warmup_requests": 10},
       "replica": {"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 8}, "fleet": {"replicas": 10000}})");
-  EXPECT_EQ(CheckRunEstimate(fleet, 1024 * kMiB, "--max-memory 1G").message().rfind(
-                "fleet.replicas: the run would need about 1.5 GiB of memory (1.5 GiB for the fleet's members", 0),
-            0u);
+  EXPECT_EQ(CheckRunEstimate(fleet, 64 * kMiB, "--max-memory 64M").message(),
+            "fleet.replicas: the run would need about 112 MiB of memory (98 MiB for the fleet's members); "
+            "--max-memory 64M allows 64 MiB");
 }
 
 TEST(RunEstimateTest, MemorySizes) {

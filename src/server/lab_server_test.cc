@@ -216,9 +216,10 @@ TEST_F(LabServerTest, BoundsGiveLimitExceeded) {
   ExpectError(body, "limit_exceeded", "workload.requests");
   ASSERT_EQ(Post("run", R"({"track": "fixture-track", "part": "part1"})", &body), 422);
   ExpectError(body, "limit_exceeded", "limits.max_events");
-  // Memory: 10,000 LLM replicas are refused before they are built.
+  // Memory: 10,000 LLM replicas with prefix caches (an entry for each of
+  // their ~26,000 KV blocks: ~14 GiB) are refused before they are built.
   ASSERT_EQ(Post("run", R"({"scenario": {"workload": {"requests": 200000, "arrival": {"rate_per_s": 5}},
-                            "replica": {"model": "llama-3-8b", "gpu": "h100-sxm"},
+                            "replica": {"model": "llama-3-8b", "gpu": "h100-sxm", "kv": {"prefix_caching": true}},
                             "fleet": {"replicas": 10000}}})", &body), 422) << body.dump();
   EXPECT_EQ(body["error"]["code"], "limit_exceeded") << body.dump();
   EXPECT_NE(body["error"]["message"].get<std::string>().find("memory"), std::string::npos) << body.dump();
