@@ -38,10 +38,40 @@ Request Make(std::uint64_t id, bool measured) {
 // Builds `n` replicas into `pool`, all reporting to `listener`.
 void Fill(ReplicaPool* pool, int n, const RandomStreams& streams, Listener* listener, Simulator& sim) {
   for (int i = 0; i < n; ++i) {
-    auto r = pool->Add(std::make_shared<const ReplicaOptions>(Options()), streams, static_cast<std::uint64_t>(i), listener, sim);
+    auto r = pool->Add(std::make_shared<const ReplicaOptions>(Options()), streams, static_cast<std::uint64_t>(i),
+                       listener, sim);
     ASSERT_TRUE(r.ok()) << r.status().message();
     EXPECT_EQ(*r, &pool->replica(static_cast<std::size_t>(i)));
   }
+}
+
+// Replicas built from one shared ReplicaOptions run as if each had its
+// own; one with series off samples no rows and measures the rest as before.
+TEST(ReplicaPoolTest, SharedOptionsAndSeriesOnlyWhereAsked) {
+  Simulator sim;
+  Listener listener;
+  const RandomStreams streams(1);
+  ReplicaPool pool(0);
+  const auto options = std::make_shared<const ReplicaOptions>(Options());
+  for (std::uint64_t i = 0; i < 2; ++i) ASSERT_TRUE(pool.Add(options, streams, i, &listener, sim).ok());
+  EXPECT_EQ(options.use_count(), 1 + 2 * 2);  // held by each replica and its state: no copies
+  pool.replica(1).SetSeries(false);
+  RouterOptions round_robin;
+  round_robin.policy = RouterPolicy::kRoundRobin;
+  pool.Route(round_robin, streams.Stream(StreamId::kRouting), sim);
+  pool.ResetStatistics(0);
+  for (std::uint64_t id = 0; id < 6; ++id) pool.entry()->Submit(sim, Make(id, true));
+  sim.Run();
+  pool.CloseWindow(sim.now());
+  LlmReport with, without;
+  pool.replica(0).Fill(sim.now(), NsToSeconds(sim.now()), &with);
+  pool.replica(1).Fill(sim.now(), NsToSeconds(sim.now()), &without);
+  EXPECT_FALSE(with.queue_series.times_s.empty());
+  EXPECT_TRUE(without.queue_series.times_s.empty());
+  EXPECT_TRUE(without.queue_series.kv.empty());
+  EXPECT_EQ(with.ttft_ms.count, 3u);  // the alternate requests each
+  EXPECT_EQ(without.ttft_ms.count, 3u);
+  EXPECT_DOUBLE_EQ(with.tpot_ms.mean, without.tpot_ms.mean);  // the same requests, the same service
 }
 
 TEST(ReplicaPoolTest, UnroutedEntryIsTheLoneReplica) {
