@@ -276,6 +276,10 @@ printf 'n_embd,n_q_head\n8192,64\n' >"$tmp/attention.csv"
 check "calibrate names a missing attention column" 2 "--vidur-attention .*attention.csv: line 1: no column" -- \
   "$bin" calibrate --gpu a100-80gb --vidur-mlp "$src/tests/data/calibration/vidur-h100-llama-2-70b-mlp-excerpt.csv" \
   --vidur-attention "$tmp/attention.csv"
+check "calibrate records a stated overlap" 0 "35% of each TP all-reduce runs under compute" -- "$bin" calibrate --gpu h100-sxm \
+  --vidur-mlp "$src/tests/data/calibration/vidur-h100-llama-2-70b-mlp-excerpt.csv" --tp-overlap 0.35 --source "a test"
+check "calibrate refuses an overlap past 1" 2 "--tp-overlap" -- "$bin" calibrate --gpu h100-sxm \
+  --vidur-mlp "$src/tests/data/calibration/vidur-h100-llama-2-70b-mlp-excerpt.csv" --tp-overlap 1.5
 check "calibrate names a bad CSV's column" 2 "--vidur-mlp .*: line 1: no column" -- "$bin" calibrate --gpu h100-sxm --vidur-mlp "$src/tests/data/calibration/vidur-dgx-all-reduce-excerpt.csv"
 
 echo "cli: $pass passed, $fail failed"

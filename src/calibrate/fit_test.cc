@@ -201,7 +201,8 @@ TEST(CalibrateFitTest, TheJsonIsWhatTheCatalogReads) {
   ASSERT_TRUE(p.ok());
   p->iteration_overhead_s = 1.5e-3;
   p->decode_attention_floor_s = 13.25e-6;
-  p->sources = {{"linear", "test"}, {"all_reduce", "test"}, {"overhead", "test"}, {"fit", "test"}};
+  p->tp_overlap = 0.35;
+  p->sources = {{"linear", "test"}, {"all_reduce", "test"}, {"overhead", "test"}, {"overlap", "test"}, {"fit", "test"}};
   const nlohmann::json j = nlohmann::json::parse(ProfileToJson(*p).dump());
   CalibrationProfile back;
   FieldReader r(j, "");
@@ -213,6 +214,7 @@ TEST(CalibrateFitTest, TheJsonIsWhatTheCatalogReads) {
   EXPECT_TRUE(back.all_reduce_s.at(2).linear_tail);
   EXPECT_NEAR(*back.iteration_overhead_s, 1.5e-3, 1e-12);
   EXPECT_NEAR(*back.decode_attention_floor_s, 13.25e-6, 1e-15);
+  EXPECT_DOUBLE_EQ(*back.tp_overlap, 0.35);
   EXPECT_EQ(back.fit.size(), p->fit.size());
 }
 

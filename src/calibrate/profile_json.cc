@@ -63,6 +63,7 @@ nlohmann::ordered_json ProfileToJson(const CalibrationProfile& p) {
   if (p.iteration_overhead_s) overhead["per_iteration_ms"] = Round(*p.iteration_overhead_s * 1e3);
   if (p.sequence_overhead_s) overhead["per_sequence_ms"] = Round(*p.sequence_overhead_s * 1e3);
   if (!overhead.empty()) j["overhead"] = overhead;
+  if (p.tp_overlap) j["overlap"] = {{"tp_all_reduce", Round(*p.tp_overlap)}};
   j["fit"] = Fit(p.fit);
   json sources = json::object();
   for (const auto& [key, text] : p.sources) {

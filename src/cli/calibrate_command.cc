@@ -29,6 +29,7 @@ struct CalibrateArgs {
   std::vector<std::string> engines, vidur_mlp, vidur_all_reduce, vidur_attention, kernels, bench;
   std::string model, engine = "vllm-v1";
   int tp = 1;
+  double tp_overlap = -1;  // < 0: not given
   std::uint64_t seed = 1;
   bool as_json = false;
 };
@@ -64,6 +65,7 @@ void AddSources(const CalibrateArgs& a, CalibrationProfile* p) {
     p->sources["attention"] = "fitted by fleetlab calibrate from " + files + tail;
   }
   if (p->iteration_overhead_s) p->sources["overhead"] = "fitted end to end by fleetlab calibrate to " + Names(a.bench) + tail;
+  if (p->tp_overlap) p->sources["overlap"] = "given to fleetlab calibrate (--tp-overlap)" + tail;
   p->sources["fit"] = "fleetlab calibrate: |predicted / measured - 1| over the samples each part was fitted from";
 }
 
@@ -101,6 +103,7 @@ Result<CalibrationProfile> Calibrate(const CalibrateArgs& a, const Catalog& cata
   o.engines = a.engines.empty() ? std::vector<std::string>{a.engine} : a.engines;
   auto p = calibrate::FitProfile(samples, *gpu, o);
   if (!p.ok()) return p.status();
+  if (a.tp_overlap >= 0) p->tp_overlap = a.tp_overlap;  // before the end-to-end fit, which simulates with it
   auto runs = BenchRuns(a);
   if (!runs.ok()) return runs.status();
   if (!runs->empty()) {
@@ -123,6 +126,7 @@ std::string FitText(const CalibrationProfile& p) {
     out += fmt::format("  host: {:.2f} ms an iteration + {:.3f} ms a sequence\n", *p.iteration_overhead_s * 1e3,
                        p.sequence_overhead_s.value_or(0) * 1e3);
   }
+  if (p.tp_overlap) out += fmt::format("  {:.0f}% of each TP all-reduce runs under compute\n", 100 * *p.tp_overlap);
   out += fmt::format("\n{:<22} {:>7} {:>10} {:>8}\n", "part", "points", "median|e|", "worst");
   for (const auto& f : p.fit) {
     out += fmt::format("{:<22} {:>7} {:>9.1f}% {:>7.1f}%\n", f.part, f.points, 100 * f.median_abs_error, 100 * f.worst_abs_error);
@@ -166,6 +170,10 @@ void AddCalibrateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--model", a->model, "Catalog model the --bench runs served.");
   cmd->add_option("--tp", a->tp, "Tensor parallelism of the --bench runs.")->check(CLI::Range(1, 1024))->capture_default_str();
   cmd->add_option("--engine", a->engine, "Engine profile of the --bench runs.")->capture_default_str();
+  cmd->add_option("--tp-overlap", a->tp_overlap,
+                  "Fraction of each tensor-parallel all-reduce the engine runs under compute, 0 to 1, as measured "
+                  "elsewhere (say where in --source); default: none, each all-reduce waits")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--source", a->source, "Where the input files came from (copied into the profile's sources).");
   cmd->add_option("--seed", a->seed, "Seed of the end-to-end simulations.")->capture_default_str();
   cmd->add_option("-o,--output", a->output, "Write the profile JSON here.");

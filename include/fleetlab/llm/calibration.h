@@ -70,6 +70,12 @@ struct CalibrationProfile {
   // Host time per iteration and per running sequence (optional; fitted end
   // to end). When present they replace the engine profile's.
   std::optional<double> iteration_overhead_s, sequence_overhead_s;
+  // Compute/communication overlap (optional): the fraction of each tensor-
+  // parallel all-reduce that runs while the GPU computes (a fused GEMM +
+  // all-reduce, or micro-batches that interleave). Absent or 0: the engine
+  // waits for each all-reduce, as vLLM's and SGLang's layers do. Set it
+  // only from a measurement of the engine on this GPU.
+  std::optional<double> tp_overlap;
   std::vector<CalibrationFit> fit;
   std::map<std::string, std::string> sources;
 

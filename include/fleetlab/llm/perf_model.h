@@ -121,7 +121,7 @@ struct StepBreakdown {
   double weight_memory_s = 0;  // linear layers, bound by streaming weights
   double attention_s = 0;      // attention, compute bound
   double kv_memory_s = 0;      // attention, bound by reading the KV cache
-  double tp_comm_s = 0;        // tensor-parallel all-reduces (or weight all-gathers)
+  double tp_comm_s = 0;        // tensor-parallel all-reduces (or weight all-gathers) not hidden under compute
   double ep_comm_s = 0;        // expert-parallel all-to-all dispatch and combine
   double pp_comm_s = 0;        // stage-to-stage activation transfers
   double bubble_s = 0;         // waiting for a stage busy with another micro-batch (set by the replica)

@@ -109,6 +109,13 @@ Status ParseOverhead(const json& v, CalibrationProfile* p) {
   return r.Finish();
 }
 
+Status ParseOverlap(const json& v, CalibrationProfile* p) {
+  FieldReader r(v, "overlap");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(ParseOptional(r, "tp_all_reduce", 1, Range::Between(0, 1), &p->tp_overlap));
+  return r.Finish();
+}
+
 Status ParseFit(const json& v, CalibrationProfile* p) {
   if (!v.is_array()) return Bad("fit", "must be a list " + Got(v));
   for (std::size_t i = 0; i < v.size(); ++i) {
@@ -146,6 +153,7 @@ Status ParseCalibrationFields(FieldReader& r, CalibrationProfile* p) {
   if (const json* a = r.Child("all_reduce")) FLEETLAB_RETURN_IF_ERROR(ParseAllReduce(*a, p));
   if (const json* a = r.Child("attention")) FLEETLAB_RETURN_IF_ERROR(ParseAttention(*a, p));
   if (const json* o = r.Child("overhead")) FLEETLAB_RETURN_IF_ERROR(ParseOverhead(*o, p));
+  if (const json* o = r.Child("overlap")) FLEETLAB_RETURN_IF_ERROR(ParseOverlap(*o, p));
   if (const json* f = r.Child("fit")) FLEETLAB_RETURN_IF_ERROR(ParseFit(*f, p));
   return ValidateCalibration(*p);
 }

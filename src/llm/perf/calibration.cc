@@ -83,6 +83,9 @@ Status ValidateCalibration(const CalibrationProfile& p) {
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.decode_attention_floor_s, "attention.decode_floor_us", 1e-3));
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.iteration_overhead_s, "overhead.per_iteration_ms", 10.0));
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.sequence_overhead_s, "overhead.per_sequence_ms", 1.0));
+  if (p.tp_overlap && !(*p.tp_overlap >= 0 && *p.tp_overlap <= 1)) {
+    return Bad("overlap.tp_all_reduce", fmt::format("must be in [0, 1] (got {})", *p.tp_overlap));
+  }
   return Status::Ok();
 }
 

@@ -1,6 +1,7 @@
 // Calibration profiles (calibration.h): the curve, the checks, what the
 // roofline takes from a profile (hand-derived differences against the same
 // hardware without one), and how a scenario picks one.
+#include <algorithm>
 #include <memory>
 
 #include <gtest/gtest.h>
@@ -158,6 +159,37 @@ TEST(CalibrationTest, MeasuredAllReduceTimesReplaceTheRing) {
   const double ring = Step(hw, decode).tp_comm_s;
   hw.calibration = nullptr;
   EXPECT_DOUBLE_EQ(ring, Step(hw, decode).tp_comm_s);
+}
+
+// Overlap hides the overlapped share of the all-reduces under compute, and
+// only as much as the compute lasts: 160 all-reduces of 40 us (6.4 ms) on
+// Llama-3-70B TP4; a 16-sequence decode computes for longer than 3.2 ms, so
+// at 0.5 half the all-reduce time remains; a lone token computes for less,
+// so at 1.0 what is left is 6.4 ms minus the compute.
+TEST(CalibrationTest, OverlapHidesAllReducesUnderCompute) {
+  ReplicaHardware hw = Hardware("llama-3-70b", "h100-sxm", 4, 1);
+  IterationShape decode;
+  decode.decode_sequences = decode.decode_tokens = 16;
+  decode.decode_context_tokens = 16 * 512;
+  CalibrationProfile p = Flat(hw.efficiency.matmul, hw.efficiency.memory, 0);
+  p.all_reduce_s[4] = Curve{{1e3, 1e6}, {40e-6, 40e-6}};
+  hw.calibration = std::make_shared<const CalibrationProfile>(p);
+  const StepBreakdown serial = Step(hw, decode);
+  const double comm = 80 * 2 * 40e-6;
+  const double compute = serial.matmul_s + serial.weight_memory_s + serial.attention_s + serial.kv_memory_s;
+  ASSERT_NEAR(serial.tp_comm_s, comm, 1e-12);
+  ASSERT_GT(compute, comm / 2);
+  p.tp_overlap = 0.5;
+  hw.calibration = std::make_shared<const CalibrationProfile>(p);
+  const StepBreakdown half = Step(hw, decode);
+  EXPECT_NEAR(half.tp_comm_s, comm / 2, 1e-12);
+  EXPECT_NEAR(serial.total_s - half.total_s, comm / 2, 1e-12);
+  EXPECT_EQ(half.tp_bytes, serial.tp_bytes);  // the same bytes move
+  p.tp_overlap = 1.0;
+  hw.calibration = std::make_shared<const CalibrationProfile>(p);
+  EXPECT_NEAR(Step(hw, decode).tp_comm_s, std::max(0.0, comm - compute), 1e-12);
+  p.tp_overlap = 1.5;
+  EXPECT_EQ(ValidateCalibration(p).message(), "overlap.tp_all_reduce: must be in [0, 1] (got 1.5)");
 }
 
 // A compute-bound prefill at 50% of peak in the profile against 70% without.

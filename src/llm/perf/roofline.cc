@@ -36,6 +36,13 @@ void Charge(const Roof& r, double flops_per_s, double bytes_per_s, double times,
   (compute >= memory ? *compute_s : *memory_s) += times * (std::max(compute, memory) + floor_s);
 }
 
+// The all-reduce time the GPU waits for when a fraction `overlap` of the
+// `comm` seconds runs while it computes for `compute` seconds: the rest, and
+// what the overlapped part outlasts the compute by.
+double ExposedComm(double comm, double compute, double overlap) {
+  return (1 - overlap) * comm + std::max(0.0, overlap * comm - compute);
+}
+
 std::string Divisors(std::int64_t n) {
   std::string out;
   for (std::int64_t d = 1; d <= n; ++d) {
@@ -69,6 +76,7 @@ class RooflineModel final : public PerfModel {
   double matmul_flops_per_s_, attention_flops_per_s_, weight_bytes_per_s_, kv_bytes_per_s_;
   double kernel_floor_s_ = 0, kernels_per_layer_ = 0;
   double prefill_attention_floor_s_ = 0, decode_attention_floor_s_ = 0;  // per layer (calibration)
+  double tp_overlap_ = 0;  // of each TP all-reduce, the share run under compute (calibration)
   const Curve* all_reduce_s_ = nullptr;  // measured all-reduce times at this TP over the scale-up link
   const Curve* prefill_attention_ = nullptr;  // the profile's prefill efficiency by context, if it has one
   double weight_bytes_, activation_bytes_;
@@ -115,6 +123,7 @@ RooflineModel::RooflineModel(const ReplicaHardware& hw) : hw_(hw) {
     prefill_attention_floor_s_ = c.prefill_attention_floor_s.value_or(0.0);
     decode_attention_floor_s_ = c.decode_attention_floor_s.value_or(0.0);
     kernels_per_layer_ = c.kernels_per_layer;
+    tp_overlap_ = c.tp_overlap.value_or(0.0);
     if (!c.prefill_attention_efficiency.empty()) prefill_attention_ = &c.prefill_attention_efficiency;
     const auto curve = c.all_reduce_s.find(hw_.tp);
     if (curve != c.all_reduce_s.end() && hw_.tp_link.id == hw_.gpu.scale_up_link) all_reduce_s_ = &curve->second;
@@ -345,6 +354,9 @@ StepBreakdown RooflineModel::Iteration(const IterationShape& shape) const {
                   (activations / (hw_.pp_link.bandwidth_Bps * hw_.efficiency.link) + hw_.pp_link.latency_s);
   }
   b.overhead_s = hw_.iteration_overhead_s * hw_.pp + hw_.sequence_overhead_s * static_cast<double>(shape.decode_sequences);
+  if (tp_overlap_ > 0) {  // tp_comm_s is then what the GPU waits for
+    b.tp_comm_s = ExposedComm(b.tp_comm_s, b.matmul_s + b.weight_memory_s + b.attention_s + b.kv_memory_s, tp_overlap_);
+  }
   b.total_s = b.matmul_s + b.weight_memory_s + b.attention_s + b.kv_memory_s + b.tp_comm_s + b.ep_comm_s +
               b.pp_comm_s + b.bubble_s + b.overhead_s;
   b.stage_s = hw_.pp == 1 ? b.total_s - b.pp_comm_s : (b.total_s - b.pp_comm_s) / hw_.pp;  // x / 1 == x
