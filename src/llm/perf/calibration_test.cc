@@ -142,14 +142,26 @@ TEST(CalibrationTest, PrefillAttentionEfficiencyFollowsTheContextCurve) {
   EXPECT_DOUBLE_EQ(Step(hw, decode).total_s, c.total_s);
 }
 
-// The measured all-reduce replaces the ring: 2 a layer x 80 layers x 40 us.
-TEST(CalibrationTest, MeasuredAllReduceTimesReplaceTheRing) {
-  ReplicaHardware hw = Hardware("llama-3-70b", "h100-sxm", 4, 1);
+// A decode of 16 sequences of 512 tokens.
+IterationShape Decode16() {
   IterationShape decode;
   decode.decode_sequences = decode.decode_tokens = 16;
   decode.decode_context_tokens = 16 * 512;
+  return decode;
+}
+
+// The constants' efficiencies, and every all-reduce at TP4 taking 40 us.
+CalibrationProfile AllReducesOf40us(const ReplicaHardware& hw) {
   CalibrationProfile p = Flat(hw.efficiency.matmul, hw.efficiency.memory, 0);
   p.all_reduce_s[4] = Curve{{1e3, 1e6}, {40e-6, 40e-6}};
+  return p;
+}
+
+// The measured all-reduce replaces the ring: 2 a layer x 80 layers x 40 us.
+TEST(CalibrationTest, MeasuredAllReduceTimesReplaceTheRing) {
+  ReplicaHardware hw = Hardware("llama-3-70b", "h100-sxm", 4, 1);
+  const IterationShape decode = Decode16();
+  CalibrationProfile p = AllReducesOf40us(hw);
   hw.calibration = std::make_shared<const CalibrationProfile>(p);
   EXPECT_NEAR(Step(hw, decode).tp_comm_s, 80 * 2 * 40e-6, 1e-12);
   // Another TP degree, or a link that is not the GPU's scale-up link, keeps the ring.
@@ -163,16 +175,13 @@ TEST(CalibrationTest, MeasuredAllReduceTimesReplaceTheRing) {
 
 // Overlap hides the overlapped share of the all-reduces under compute, and
 // only as much as the compute lasts: 160 all-reduces of 40 us (6.4 ms) on
-// Llama-3-70B TP4; a 16-sequence decode computes for longer than 3.2 ms, so
-// at 0.5 half the all-reduce time remains; a lone token computes for less,
-// so at 1.0 what is left is 6.4 ms minus the compute.
+// Llama-3-70B TP4; the 16-sequence decode computes for longer than 3.2 ms,
+// so at 0.5 half the all-reduce time remains, and at 1.0 what the 6.4 ms
+// outlast the compute by (nothing, if the compute is longer).
 TEST(CalibrationTest, OverlapHidesAllReducesUnderCompute) {
   ReplicaHardware hw = Hardware("llama-3-70b", "h100-sxm", 4, 1);
-  IterationShape decode;
-  decode.decode_sequences = decode.decode_tokens = 16;
-  decode.decode_context_tokens = 16 * 512;
-  CalibrationProfile p = Flat(hw.efficiency.matmul, hw.efficiency.memory, 0);
-  p.all_reduce_s[4] = Curve{{1e3, 1e6}, {40e-6, 40e-6}};
+  const IterationShape decode = Decode16();
+  CalibrationProfile p = AllReducesOf40us(hw);
   hw.calibration = std::make_shared<const CalibrationProfile>(p);
   const StepBreakdown serial = Step(hw, decode);
   const double comm = 80 * 2 * 40e-6;
