@@ -139,7 +139,8 @@ struct SystemCounts {
 SystemCounts CountPools(const DisaggregationOptions& d) {
   SystemCounts c{kDisaggRequestBytes, kLlmEvents, 0, kInf, 0,
                  "disaggregation.prefill.replicas and disaggregation.decode.replicas"};
-  c.member_bytes = d.prefill.replicas * ReplicaBytes(d.prefill.replica) + d.decode.replicas * ReplicaBytes(d.decode.replica);
+  c.member_bytes =
+      d.prefill.replicas * ReplicaBytes(d.prefill.replica) + d.decode.replicas * ReplicaBytes(d.decode.replica);
   const ReplicaHardware& hw = d.prefill.replica.hardware;
   c.min_s = hw.pp * hw.iteration_overhead_s;
   return c;

@@ -131,8 +131,8 @@ class LlmReplica final : public EventHandler, public RequestTarget {
 
  private:
   class Events;
-  LlmReplica(std::shared_ptr<const ReplicaOptions> options, std::shared_ptr<const PerfModel> perf, std::unique_ptr<PerfModel> draft,
-             const MemoryPlan& plan, CompletionListener* listener);
+  LlmReplica(std::shared_ptr<const ReplicaOptions> options, std::shared_ptr<const PerfModel> perf,
+             std::unique_ptr<PerfModel> draft, const MemoryPlan& plan, CompletionListener* listener);
 
   // Counts and drops a request too long for the model or the whole KV cache.
   bool Refuse(Simulator& sim, const Request& request, std::int64_t held);

@@ -99,7 +99,8 @@ Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(std::shared_ptr<const Rep
 
 LlmReplica::LlmReplica(std::shared_ptr<const ReplicaOptions> options, std::shared_ptr<const PerfModel> perf,
                        std::unique_ptr<PerfModel> draft, const MemoryPlan& plan, CompletionListener* listener)
-    : options_(std::move(options)), perf_(std::move(perf)), draft_perf_(std::move(draft)), memory_(plan), listener_(listener),
+    : options_(std::move(options)), perf_(std::move(perf)), draft_perf_(std::move(draft)), memory_(plan),
+      listener_(listener),
       events_(std::make_unique<Events>(this)), scheduler_(MakeScheduler(options_->scheduler.policy)),
       stats_(std::make_unique<ReplicaStats>()) {
   const auto engines = static_cast<std::size_t>(options_->hardware.pp);

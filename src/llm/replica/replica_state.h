@@ -61,8 +61,8 @@ class ReplicaState {
  public:
   // REQUIRES: options validated, not null; kv_bytes_per_token > 0. Does not
   // own events.
-  ReplicaState(std::shared_ptr<const ReplicaOptions> options, std::unique_ptr<KvAllocator> kv, Rng acceptance_rng, int engines,
-               double kv_bytes_per_token_per_gpu, SeqEvents* events);
+  ReplicaState(std::shared_ptr<const ReplicaOptions> options, std::unique_ptr<KvAllocator> kv, Rng acceptance_rng,
+               int engines, double kv_bytes_per_token_per_gpu, SeqEvents* events);
 
   const ReplicaOptions& options() const { return *options_; }
   // The allocator. Its Usage() and BlockMap() lag tokens grown within
