@@ -245,7 +245,10 @@ AttentionFit FitAttentionKind(const std::vector<AttentionSample>& samples, doubl
   }
   if (x[0] < 0) {
     double vv = 0, sv = 0;
-    for (const auto& a : samples) vv += (Work(a) / a.seconds) * (Work(a) / a.seconds), sv += Work(a) / a.seconds;
+    for (const auto& a : samples) {
+      const double v = Work(a) / a.seconds;
+      vv += v * v, sv += v;
+    }
     x = {0, sv / vv};
   }
   f.floor_s = x[0];

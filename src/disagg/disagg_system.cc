@@ -83,7 +83,6 @@ Result<std::unique_ptr<DisaggSystem>> DisaggSystem::Build(const DisaggregationOp
   }
   for (std::size_t j = 0; j < sys->decode_.size(); ++j) {
     sys->decode_.replica(j).SetRequestLog(log, static_cast<std::int64_t>(j), RequestPool::kDecode);
-    sys->decode_.replica(j).SetSeries(j == 0);
   }
   sys->decode_.replica(0).SetKvHeatmap(kv_heatmap);  // the report's heatmap and series are decode replica 0's
   sys->link_ = std::make_unique<KvLink>(o.link, sys.get());

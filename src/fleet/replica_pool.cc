@@ -30,6 +30,7 @@ Result<LlmReplica*> ReplicaPool::Add(std::shared_ptr<const ReplicaOptions> o, co
   }
   replicas_.push_back(std::move(replica).value());
   LlmReplica* r = replicas_.back().get();
+  r->SetSeries(replicas_.size() == 1);  // Report shows the first replica's series (CombineLlmReports)
   r->Attach(sim);
   probes_.push_back(std::make_unique<ReplicaProbe>(r));
   return r;

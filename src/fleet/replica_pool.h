@@ -40,7 +40,8 @@ class ReplicaPool {
   // replica's own. REQUIRES: no Route yet; next, streams and sim outlive the
   // pool; perf null or built from o.hardware.
   // `o` may be shared by all the pool's identical replicas (one copy in
-  // cache for the fleet). REQUIRES: o not null.
+  // cache for the fleet). Only the first replica samples series: the
+  // pool's report shows its. REQUIRES: o not null.
   Result<LlmReplica*> Add(std::shared_ptr<const ReplicaOptions> o, const RandomStreams& streams,
                           std::uint64_t stream_index, CompletionListener* next, Simulator& sim,
                           std::shared_ptr<const PerfModel> perf = nullptr);

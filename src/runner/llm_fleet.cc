@@ -19,7 +19,6 @@ Result<std::unique_ptr<SystemUnderLoad>> LlmFleet::Build(const ReplicaSystem& s,
     if (!added.ok()) return added.status();
     LlmReplica* rep = *added;
     rep->SetRequestLog(hooks.requests, i, RequestPool::kNone);
-    rep->SetSeries(i == 0);  // the report's series are replica 0's (CombineLlmReports)
     if (i == 0) {
       rep->SetTimeline(hooks.timeline);
       rep->SetKvHeatmap(hooks.kv_heatmap);
