@@ -6,6 +6,8 @@
 // 1/c (c = 1 + k/64) and a cubic for ln(1 + r), r < 1/64 (error < 2e-8),
 // and falls back to the exact formula when the estimate lies within 1e-5
 // bins of a bin edge (far above the estimate's error in bin units, ~2e-6).
+// LogBinAfter remembers the last value's bin and its interval, for streams
+// whose consecutive values mostly share a bin.
 #pragma once
 
 #include <array>
@@ -62,6 +64,36 @@ inline int LogBin(double v, double log_gamma, double inv_log_gamma) {
   const double edge = std::ceil(y);
   if (edge - y < 1e-5 || y - (edge - 1.0) < 1e-5) return LogBinExact(v, log_gamma);
   return static_cast<int>(edge);
+}
+
+// The last value's bin and its interval, for LogBinAfter.
+struct LastBin {
+  int bin = 0;
+  double low = 0, high = 0;  // empty until the first value
+};
+
+// LogBin through the last value's bin: a value strictly inside that bin's
+// interval, its edges exp(i ln gamma) / gamma and exp(i ln gamma) pulled in
+// by a relative 1e-12, has the same bin. The pull is far more than the
+// edges' rounding and that of ln v / ln gamma (below 1e-13 wherever
+// |ln v| < 700; outside that range nothing is remembered), so the result
+// equals LogBinExact for every v. The interval (an exp) is computed when two
+// values in a row share a bin, so values that jump pay only a comparison.
+// REQUIRES: as LogBin; inv_gamma == exp(-log_gamma); `last` left by earlier
+// calls with the same gamma.
+inline int LogBinAfter(double v, double log_gamma, double inv_log_gamma, double inv_gamma, LastBin& last) {
+  if (v > last.low && v < last.high) return last.bin;
+  const int bin = LogBin(v, log_gamma, inv_log_gamma);
+  const double high_ln = bin * log_gamma;
+  if (bin == last.bin && high_ln > -700 && high_ln < 700) {
+    const double high = std::exp(high_ln);
+    last.low = high * inv_gamma * (1 + 1e-12);
+    last.high = high * (1 - 1e-12);
+  } else {
+    last.low = last.high = 0;
+  }
+  last.bin = bin;
+  return bin;
 }
 
 }  // namespace fleetlab::log_bin

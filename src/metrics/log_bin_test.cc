@@ -54,5 +54,38 @@ TEST(LogBinTest, AgreesAtPowersOfTwoSubnormalsAndExtremes) {
   for (double v : extremes) EXPECT_EQ(Fast(v), LogBinExact(v, kLogGamma)) << v;
 }
 
+// LogBinAfter gives LogBinExact's bin for every value, whatever came before it:
+// a slow drift across thousands of edges (mostly remembered bins), each
+// edge's neighbouring doubles visited in order and in reverse (the
+// remembered interval's ends), random jumps, and the extremes.
+TEST(LogBinTest, LastBinAgreesWithStdLogWhateverCameBefore) {
+  LastBin last;
+  const auto check = [&](double v) {
+    ASSERT_EQ(LogBinAfter(v, kLogGamma, 1 / kLogGamma, 1 / kGamma, last), LogBinExact(v, kLogGamma)) << v;
+  };
+  Rng rng(11);
+  double v = 1e-6;
+  for (int i = 0; i < 2'000'000; ++i) {
+    v *= std::exp((rng.Uniform() - 0.3) * 2e-3);  // drifts up ~0.04% a value
+    check(v);
+  }
+  for (int i = -2800; i <= 2800; ++i) {
+    const double edge = std::pow(kGamma, i);
+    double up = edge, down = edge;
+    for (int step = 0; step < 4; ++step) up = std::nextafter(up, 0.0);
+    for (int step = 0; step < 4; ++step) down = std::nextafter(down, std::numeric_limits<double>::infinity());
+    for (int step = 0; step < 9; ++step, up = std::nextafter(up, std::numeric_limits<double>::infinity())) check(up);
+    for (int step = 0; step < 9; ++step, down = std::nextafter(down, 0.0)) check(down);
+  }
+  for (int i = 0; i < 200'000; ++i) check(std::exp((rng.Uniform() - 0.5) * 2 * 27.6));
+  const double extremes[] = {std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::min(),
+                             std::numeric_limits<double>::max(), 1.0, 0.5, 3.0, 1e-310, 1e300};
+  for (double x : extremes) {
+    check(x);
+    check(std::nextafter(x, 0.0));
+    check(x);
+  }
+}
+
 }  // namespace
 }  // namespace fleetlab::log_bin

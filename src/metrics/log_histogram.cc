@@ -12,10 +12,18 @@ namespace {
 const double kGamma = (1 + LogHistogram::kRelativeError) / (1 - LogHistogram::kRelativeError);
 const double kLogGamma = std::log(kGamma);
 const double kInvLogGamma = 1 / kLogGamma;
+const double kInvGamma = std::exp(-kLogGamma);
 
 }  // namespace
 
-int LogHistogram::BinOf(double value) const { return log_bin::LogBin(value, kLogGamma, kInvLogGamma); }
+int LogHistogram::BinAfterLast(double value) {
+  log_bin::LastBin last{last_bin_, last_low_, last_high_};
+  const int bin = log_bin::LogBinAfter(value, kLogGamma, kInvLogGamma, kInvGamma, last);
+  last_bin_ = last.bin;
+  last_low_ = last.low;
+  last_high_ = last.high;
+  return bin;
+}
 
 // Bin i holds (gamma^(i-1), gamma^i]; this midpoint is within the relative
 // error of every value in it.
@@ -31,7 +39,7 @@ void LogHistogram::Add(double value, std::uint64_t count) {
     zeros_ += count;
     return;
   }
-  const int bin = BinOf(value);
+  const int bin = BinAfterLast(value);
   if (bins_.empty()) offset_ = bin;
   if (bin < offset_) {
     bins_.insert(bins_.begin(), static_cast<std::size_t>(offset_ - bin), 0);

@@ -33,7 +33,7 @@ class LogHistogram {
   Summary Summarize() const;
 
  private:
-  int BinOf(double value) const;
+  int BinAfterLast(double value);  // value's bin, remembering the bin's interval
   double ValueOf(int bin) const;
 
   std::vector<std::uint64_t> bins_;  // bins_[i] counts values in bin (offset_ + i)
@@ -42,6 +42,10 @@ class LogHistogram {
   std::uint64_t count_ = 0;
   double sum_ = 0;
   double max_ = 0;
+  // The last value's bin and the interval of values sure to share it
+  // (metrics/log_bin.h, LogBinAfter): consecutive inter-token gaps mostly do.
+  int last_bin_ = 0;
+  double last_low_ = 0, last_high_ = 0;
 };
 
 }  // namespace fleetlab
