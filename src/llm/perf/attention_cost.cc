@@ -4,24 +4,6 @@
 
 namespace fleetlab::attention_cost {
 
-Share ShareOf(const IterationShape& shape, int groups) {
-  Share s;
-  s.prefill_pairs = shape.prefill_attention_pairs;
-  s.prefill_tokens = static_cast<double>(shape.prefill_tokens);
-  s.prefill_context = static_cast<double>(shape.prefill_context_tokens);
-  s.decode_sequences = static_cast<double>(shape.decode_sequences);
-  s.decode_tokens = static_cast<double>(shape.decode_tokens);
-  s.decode_context = static_cast<double>(shape.decode_context_tokens);
-  s.new_tokens = static_cast<double>(shape.tokens());
-  if (groups == 1) return s;  // x / 1 == x: the division would change nothing
-  const double g = groups;
-  for (double* v : {&s.prefill_pairs, &s.prefill_tokens, &s.prefill_context, &s.decode_sequences, &s.decode_tokens,
-                    &s.decode_context, &s.new_tokens}) {
-    *v /= g;
-  }
-  return s;
-}
-
 Share Windowed(const Share& s, double window) {
   Share w = s;
   w.decode_context = std::min(s.decode_context, s.decode_sequences * window);
@@ -56,22 +38,5 @@ Work Layer(const ModelSpec& m, int tp, DType kv, MlaDecode decode, const Share& 
   return Layer(ConstantsOf(m, tp, kv, decode), s);
 }
 
-Work Layer(const LayerConstants& c, const Share& s) {
-  // One token a sequence unless verifying drafts (x / x == 1 exactly).
-  const double tokens_per_seq = s.decode_tokens == s.decode_sequences ? (s.decode_sequences > 0 ? 1.0 : 0.0)
-                                : s.decode_sequences > 0            ? s.decode_tokens / s.decode_sequences
-                                                                    : 0.0;
-  const double decode_pairs = s.decode_context * tokens_per_seq;
-  Work w;
-  w.bytes = (s.prefill_context + s.decode_context + s.new_tokens) * c.kv_bytes_per_token;
-  if (!c.mla) {
-    w.flops = 4.0 * c.heads * c.head_dim * (s.prefill_pairs + decode_pairs);
-    return w;
-  }
-  const double decompressed = s.prefill_context + (c.naive_decode ? s.decode_context : 0.0);
-  w.flops = c.heads * (c.mla_naive * s.prefill_pairs + (c.naive_decode ? c.mla_naive : c.mla_absorbed) * decode_pairs) +
-            c.mla_up_flops_per_token * decompressed;
-  return w;
-}
 
 }  // namespace fleetlab::attention_cost
