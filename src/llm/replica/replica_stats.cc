@@ -36,8 +36,7 @@ void KeepEvenRows(std::vector<T>& v, std::size_t row) {
 
 void ReplicaStats::Reset(SimTime now) {
   const double ttft_slo = ttft_slo_s_, tpot_slo = tpot_slo_s_;
-  const TimeWeighted w = waiting_, r = running_;
-  const TimeWeighted kvs[] = {kv_stored_, kv_reserved_, kv_internal_, kv_external_, kv_cached_, kv_free_};
+  const TimeWeightedSet<kLevels> levels = levels_;
   const double capacity = kv_capacity_;
   const SimDuration interval = series_interval_;
   const bool heatmap_on = heatmap_on_, series_on = series_on_;
@@ -50,16 +49,10 @@ void ReplicaStats::Reset(SimTime now) {
   rejected_ = rejected;
   ttft_slo_s_ = ttft_slo;
   tpot_slo_s_ = tpot_slo;
-  waiting_ = w;
-  running_ = r;
-  kv_stored_ = kvs[0], kv_reserved_ = kvs[1], kv_internal_ = kvs[2];
-  kv_external_ = kvs[3], kv_cached_ = kvs[4], kv_free_ = kvs[5];
-  for (TimeWeighted* t : {&waiting_, &running_, &kv_stored_, &kv_reserved_, &kv_internal_, &kv_external_, &kv_cached_,
-                          &kv_free_}) {
-    t->Reset(now);
-  }
+  levels_ = levels;
+  levels_.Reset(now);
   kv_capacity_ = capacity;
-  win_.kv_peak_stored = kv_stored_.value();
+  win_.kv_peak_stored = levels_.value(kStored);
   start_ = next_sample_ = now;
   measuring_ = true;
   heatmap_.cells = kHeatmapCells;
@@ -67,10 +60,7 @@ void ReplicaStats::Reset(SimTime now) {
 
 void ReplicaStats::Close(SimTime now) {
   if (closed_) return;
-  for (TimeWeighted* t : {&waiting_, &running_, &kv_stored_, &kv_reserved_, &kv_internal_, &kv_external_, &kv_cached_,
-                          &kv_free_}) {
-    t->Freeze(now);
-  }
+  levels_.Freeze(now);
   closed_win_ = win_;
   closed_ = true;
 }
@@ -123,15 +113,12 @@ void ReplicaStats::OnIteration(const StepBreakdown& b, std::int64_t sequences, s
 
 void ReplicaStats::OnState(SimTime now, std::int64_t waiting, std::int64_t running, const KvUsage& u,
                            const KvAllocator& kv) {
-  waiting_.Set(now, static_cast<double>(waiting));
-  running_.Set(now, static_cast<double>(running));
   kv_capacity_ = static_cast<double>(u.capacity.value());
-  kv_stored_.Set(now, static_cast<double>(u.stored.value()));
-  kv_reserved_.Set(now, static_cast<double>(u.reserved.value()));
-  kv_internal_.Set(now, static_cast<double>(u.internal.value()));
-  kv_external_.Set(now, static_cast<double>(u.external.value()));
-  kv_cached_.Set(now, static_cast<double>(u.cached.value()));
-  kv_free_.Set(now, static_cast<double>(u.free.value()));
+  // In Level's order.
+  levels_.Set(now, {static_cast<double>(waiting), static_cast<double>(running), static_cast<double>(u.stored.value()),
+                    static_cast<double>(u.reserved.value()), static_cast<double>(u.internal.value()),
+                    static_cast<double>(u.external.value()), static_cast<double>(u.cached.value()),
+                    static_cast<double>(u.free.value())});
   win_.kv_peak_stored = std::max(win_.kv_peak_stored, static_cast<double>(u.stored.value()));
   if (Samples(now)) SampleSeries(now, kv);
 }
@@ -140,12 +127,12 @@ void ReplicaStats::SampleSeries(SimTime now, const KvAllocator& kv) {
   if (queue_series_.times_s.size() >= kMaxRows) CompactSeries();
   const double t = NsToSeconds(now);
   queue_series_.times_s.push_back(t);
-  queue_series_.waiting.push_back(waiting_.value());
-  queue_series_.running.push_back(running_.value());
+  queue_series_.waiting.push_back(levels_.value(kWaiting));
+  queue_series_.running.push_back(levels_.value(kRunning));
   const double cap = kv_capacity_ > 0 ? kv_capacity_ : 1;
-  queue_series_.kv.push_back(KvShares{kv_stored_.value() / cap, kv_reserved_.value() / cap,
-                                      kv_internal_.value() / cap, kv_external_.value() / cap,
-                                      kv_cached_.value() / cap, kv_free_.value() / cap});
+  queue_series_.kv.push_back(KvShares{levels_.value(kStored) / cap, levels_.value(kReserved) / cap,
+                                      levels_.value(kInternal) / cap, levels_.value(kExternal) / cap,
+                                      levels_.value(kCached) / cap, levels_.value(kFree) / cap});
   if (heatmap_on_) {
     heatmap_.times_s.push_back(t);
     for (const KvCell& c : kv.BlockMap(kHeatmapCells)) {
@@ -202,13 +189,13 @@ void ReplicaStats::Fill(SimTime end, double window_s, double peak_flops, double 
     out->ttft_queue_ms = (ttft_sum_s_ - ttft_parts_sum_.total_s) * kMs / static_cast<double>(n);
   }
   const double cap = kv_capacity_ > 0 ? kv_capacity_ : 1;
-  out->kv_mean = KvShares{kv_stored_.Average(end) / cap,   kv_reserved_.Average(end) / cap,
-                          kv_internal_.Average(end) / cap, kv_external_.Average(end) / cap,
-                          kv_cached_.Average(end) / cap,   kv_free_.Average(end) / cap};
+  out->kv_mean = KvShares{levels_.Average(kStored, end) / cap,   levels_.Average(kReserved, end) / cap,
+                          levels_.Average(kInternal, end) / cap, levels_.Average(kExternal, end) / cap,
+                          levels_.Average(kCached, end) / cap,   levels_.Average(kFree, end) / cap};
   out->kv_peak_utilization = w.kv_peak_stored / cap;
   out->kv_capacity_tokens = static_cast<std::int64_t>(kv_capacity_);
-  out->mean_concurrency = waiting_.Average(end) + running_.Average(end);
-  out->mean_running = running_.Average(end);
+  out->mean_concurrency = levels_.Average(kWaiting, end) + levels_.Average(kRunning, end);
+  out->mean_running = levels_.Average(kRunning, end);
   out->heatmap = heatmap_;
   out->queue_series = queue_series_;
   out->mfu = window_s > 0 ? w.flops / (window_s * peak_flops) : 0;

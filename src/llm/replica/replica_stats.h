@@ -13,8 +13,8 @@
 #include "fleetlab/metrics/log_histogram.h"
 #include "fleetlab/metrics/sample_set.h"
 #include "fleetlab/time.h"
-#include "fleetlab/util/time_weighted.h"
 #include "llm/scheduler/sequence.h"
+#include "util/time_weighted_set.h"
 
 namespace fleetlab {
 
@@ -110,18 +110,14 @@ class ReplicaStats {
   };
   const Window& window() const { return closed_ ? closed_win_ : win_; }
 
-  Window win_, closed_win_;
-  bool closed_ = false;
-  // Measured requests (per-request figures: whenever they finish).
-  SampleSet ttft_, tpot_;
+  // What every iteration touches first, together (a large fleet's replicas
+  // do not all stay in cache): the window, the gap sketch, the state's time
+  // averages and when the series are sampled next.
+  Window win_;
   LogHistogram itl_;
-  std::uint64_t completed_ = 0, slo_met_ = 0, measured_output_tokens_ = 0, measured_prompt_tokens_ = 0;
-  double ttft_slo_s_ = 0, tpot_slo_s_ = 0;
-  StepBreakdown ttft_parts_sum_;
-  double ttft_sum_s_ = 0;
-  std::uint64_t failed_ = 0, rejected_ = 0;
-  TimeWeighted waiting_, running_;
-  TimeWeighted kv_stored_, kv_reserved_, kv_internal_, kv_external_, kv_cached_, kv_free_;
+  // Waiting, running and the KV categories (Level), changed together.
+  enum Level : std::size_t { kWaiting, kRunning, kStored, kReserved, kInternal, kExternal, kCached, kFree, kLevels };
+  TimeWeightedSet<kLevels> levels_;
   double kv_capacity_ = 0;
   // Series sampled every series_interval_, which doubles (dropping every
   // other row) whenever kMaxRows rows are full: bounded and evenly spaced.
@@ -131,7 +127,16 @@ class ReplicaStats {
   bool measuring_ = false;  // series are sampled only inside the window
   bool heatmap_on_ = false;
   bool series_on_ = true;
+  bool closed_ = false;  // closed_win_ holds the window
   bool Samples(SimTime now) const { return series_on_ && measuring_ && now >= next_sample_; }
+  Window closed_win_;
+  // Measured requests (per-request figures: whenever they finish).
+  SampleSet ttft_, tpot_;
+  std::uint64_t completed_ = 0, slo_met_ = 0, measured_output_tokens_ = 0, measured_prompt_tokens_ = 0;
+  double ttft_slo_s_ = 0, tpot_slo_s_ = 0;
+  StepBreakdown ttft_parts_sum_;
+  double ttft_sum_s_ = 0;
+  std::uint64_t failed_ = 0, rejected_ = 0;
   KvHeatmap heatmap_;
   QueueSeries queue_series_;
 };

@@ -1,0 +1,62 @@
+// TimeWeightedSet<N>: the time averages of N piecewise-constant quantities
+// that always change at the same moments (a replica's queue and KV shares),
+// kept together: one clock, the values and areas side by side. Each
+// quantity's average is computed exactly as TimeWeighted computes it (the
+// same operations in the same order, time_weighted_set_test.cc), in 2 + N / 4
+// cache lines instead of N x 48 bytes: a replica records its state on every
+// iteration, and a large fleet's replicas do not all stay in cache.
+#pragma once
+
+#include <array>
+#include <cstddef>
+
+#include "fleetlab/time.h"
+
+namespace fleetlab {
+
+template <std::size_t N>
+class TimeWeightedSet {
+ public:
+  // Records that the quantities change to `values` at `now`.
+  // REQUIRES: now >= the time of the previous call.
+  void Set(SimTime now, const std::array<double, N>& values) {
+    const double span = static_cast<double>(now - last_);
+    for (std::size_t i = 0; i < N; ++i) area_[i] += value_[i] * span;
+    last_ = now;
+    value_ = values;
+  }
+
+  // Forgets the past: the averages restart at `now` with the current values.
+  void Reset(SimTime now) {
+    area_.fill(0);
+    start_ = last_ = now;
+    frozen_ = false;
+  }
+  // Closes the averaging window at `now`, as TimeWeighted::Freeze.
+  // REQUIRES: now >= the last change.
+  void Freeze(SimTime now) {
+    for (std::size_t i = 0; i < N; ++i) frozen_average_[i] = Average(i, now);
+    frozen_ = true;
+  }
+
+  // REQUIRES: i < N.
+  double value(std::size_t i) const { return value_[i]; }
+  // Quantity i's average over [start, now] (over [start, freeze time] once
+  // frozen). REQUIRES: i < N; now >= the last change.
+  double Average(std::size_t i, SimTime now) const {
+    if (frozen_) return frozen_average_[i];
+    const double span = static_cast<double>(now - start_);
+    if (span <= 0) return value_[i];
+    return (area_[i] + value_[i] * static_cast<double>(now - last_)) / span;
+  }
+
+ private:
+  SimTime last_ = 0;
+  SimTime start_ = 0;
+  std::array<double, N> value_{};
+  std::array<double, N> area_{};  // integral of each value over [start_, last_], in value * ns
+  bool frozen_ = false;
+  std::array<double, N> frozen_average_{};
+};
+
+}  // namespace fleetlab
