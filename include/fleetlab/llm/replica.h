@@ -169,9 +169,10 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   std::int64_t log_index_ = -1;
   RequestPool log_pool_ = RequestPool::kNone;
   HandlerId id_ = 0;
-  std::vector<IterationPlan> plans_;       // per engine
-  std::vector<StepBreakdown> breakdowns_;  // per engine, of the iteration in flight
-  std::vector<bool> busy_, wake_pending_;
+  // Per engine: the iteration planned or in flight, whether one is in
+  // flight and whether a wake-up is scheduled (one block: touched together).
+  struct Engine;
+  std::vector<Engine> engines_;
   std::vector<SimTime> stage_free_;        // per pipeline stage
   TimeWeighted in_system_, waiting_tw_;
   std::uint64_t spec_steps_ = 0, spec_tokens_ = 0;

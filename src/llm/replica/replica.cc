@@ -46,6 +46,12 @@ Status AddDraft(const ReplicaOptions& o, MemoryPlan* plan, std::unique_ptr<PerfM
 
 }  // namespace
 
+struct LlmReplica::Engine {
+  IterationPlan plan;
+  bool busy = false;
+  bool wake_pending = false;
+};
+
 class LlmReplica::Events final : public SeqEvents {
  public:
   explicit Events(LlmReplica* r) : r_(r) {}
@@ -104,10 +110,7 @@ LlmReplica::LlmReplica(std::shared_ptr<const ReplicaOptions> options, std::share
       events_(std::make_unique<Events>(this)), scheduler_(MakeScheduler(options_->scheduler.policy)),
       stats_(std::make_unique<ReplicaStats>()) {
   const auto engines = static_cast<std::size_t>(options_->hardware.pp);
-  plans_.resize(engines);
-  breakdowns_.resize(engines);
-  busy_.assign(engines, false);
-  wake_pending_.assign(engines, false);
+  engines_.resize(engines);
   stage_free_.assign(engines, 0);
   stats_->SetSlo(options_->slo.ttft_s, options_->slo.tpot_s);
 }
@@ -190,7 +193,7 @@ void LlmReplica::ReleaseKv(Simulator& sim, std::uint64_t request_id) {
 void LlmReplica::KickIdle(Simulator& sim) {
   const bool record_each = state_->engines() > 1;
   for (int e = 0; e < state_->engines(); ++e) {
-    if (!busy_[static_cast<std::size_t>(e)]) StartIteration(sim, e, record_each);
+    if (!engines_[static_cast<std::size_t>(e)].busy) StartIteration(sim, e, record_each);
   }
 }
 
@@ -228,14 +231,14 @@ SimTime LlmReplica::Pipeline(SimTime start, StepBreakdown* b) {
 
 void LlmReplica::StartIteration(Simulator& sim, int engine, bool record) {
   const auto e = static_cast<std::size_t>(engine);
-  IterationPlan& plan = plans_[e];
+  IterationPlan& plan = engines_[e].plan;
   for (int attempt = 0;; ++attempt) {
     SimTime wake = 0;
     const std::uint64_t preempted_before = state_->preemptions();
     scheduler_->Plan(*state_, engine, sim.now(), &plan, &wake);
     if (!plan.empty()) break;
-    if (wake > sim.now() && !wake_pending_[e]) {
-      wake_pending_[e] = true;
+    if (wake > sim.now() && !engines_[e].wake_pending) {
+      engines_[e].wake_pending = true;
       sim.Schedule(wake, id_, kWake, e);
     }
     if (scheduler_->ReleasesFinishedAtOnce() && !state_->running(engine).empty()) {
@@ -255,8 +258,7 @@ void LlmReplica::StartIteration(Simulator& sim, int engine, bool record) {
   stats_->OnPromptTokens(plan.shape.prefill_tokens);
   stats_->OnIteration(b, plan.sequences, plan.shape.tokens(),
                       PromptShareOfIteration(plan.shape.prefill_tokens, plan.shape.decode_tokens));
-  busy_[e] = true;
-  breakdowns_[e] = b;
+  engines_[e].busy = true;
   sim.Schedule(done, id_, kIterationDone, e);
   if (timeline_ != nullptr) {
     timeline_->OnIteration(engine, sim.now(), done, plan.shape.prefill_tokens, plan.shape.decode_tokens,
@@ -286,11 +288,11 @@ inline void LlmReplica::EmitTokens(std::uint32_t slot, std::int64_t n, SimTime n
 
 void LlmReplica::FinishIteration(Simulator& sim, int engine) {
   const auto e = static_cast<std::size_t>(engine);
-  busy_[e] = false;
+  engines_[e].busy = false;
   const bool speculative = options_->speculative.enabled;
-  const bool stepped = plans_[e].cohort > 0;
+  const bool stepped = engines_[e].plan.cohort > 0;
   if (stepped) StepCohort(engine, sim.now());
-  for (const IterationItem& item : plans_[e].items) {
+  for (const IterationItem& item : engines_[e].plan.items) {
     Seq& s = state_->seq(item.slot);
     if (s.state != SeqState::kRunning) continue;
     std::int64_t emitted = 0;
@@ -320,7 +322,7 @@ void LlmReplica::FinishIteration(Simulator& sim, int engine) {
 // The engine's cohort made one token each, all after the same gap.
 void LlmReplica::StepCohort(int engine, SimTime now) {
   const DecodeCohort& c = state_->cohort(engine);
-  assert(c.size() == plans_[static_cast<std::size_t>(engine)].cohort);
+  assert(c.size() == engines_[static_cast<std::size_t>(engine)].plan.cohort);
   if (c.measured() > 0) {
     const SimDuration gap = now - c.last_token();
     if (gap != pending_gap_ && pending_gap_count_ > 0) FlushGaps();
@@ -421,8 +423,9 @@ void LlmReplica::OnEvent(Simulator& sim, const Event& event) {
   if (event.kind == kIterationDone) {
     FinishIteration(sim, engine);
   } else {
-    wake_pending_[event.arg] = false;
-    if (!busy_[event.arg]) StartIteration(sim, engine);
+    Engine& e = engines_[event.arg];
+    e.wake_pending = false;
+    if (!e.busy) StartIteration(sim, engine);
   }
 }
 
