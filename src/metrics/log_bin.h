@@ -79,8 +79,8 @@ struct LastBin {
 // |ln v| < 700; outside that range nothing is remembered), so the result
 // equals LogBinExact for every v. The interval (an exp) is computed when two
 // values in a row share a bin, so values that jump pay only a comparison.
-// REQUIRES: as LogBin; inv_gamma == exp(-log_gamma); `last` left by earlier
-// calls with the same gamma.
+// REQUIRES: as LogBin; inv_gamma is 1 / gamma (to a few ulps: the pull
+// covers them); `last` left by earlier calls with the same gamma.
 inline int LogBinAfter(double v, double log_gamma, double inv_log_gamma, double inv_gamma, LastBin& last) {
   if (v > last.low && v < last.high) return last.bin;
   const int bin = LogBin(v, log_gamma, inv_log_gamma);
