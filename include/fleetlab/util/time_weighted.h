@@ -1,25 +1,33 @@
 // TimeWeighted: the time average of a piecewise-constant quantity (a queue
-// length, a count of busy servers) over [start, now].
+// length, a count of busy servers) over [start, now]. TimeWeightedSet<N>:
+// the same for N quantities that always change at the same moments (a
+// replica's queue and KV shares), kept together: one clock, the values and
+// areas side by side, so recording them touches 2 + N / 4 cache lines
+// instead of N x 48 bytes. TimeWeighted is the set of one.
 #pragma once
+
+#include <array>
+#include <cstddef>
 
 #include "fleetlab/time.h"
 
 namespace fleetlab {
 
-class TimeWeighted {
+template <std::size_t N>
+class TimeWeightedSet {
  public:
-  // Records that the quantity changes to `value` at `now`.
+  // Records that the quantities change to `values` at `now`.
   // REQUIRES: now >= the time of the previous call.
-  void Set(SimTime now, double value) {
-    area_ += value_ * static_cast<double>(now - last_);
+  void Set(SimTime now, const std::array<double, N>& values) {
+    const double span = static_cast<double>(now - last_);
+    for (std::size_t i = 0; i < N; ++i) area_[i] += value_[i] * span;
     last_ = now;
-    value_ = value;
+    value_ = values;
   }
-  void Add(SimTime now, double delta) { Set(now, value_ + delta); }
 
-  // Forgets the past: the average restarts at `now` with the current value.
+  // Forgets the past: the averages restart at `now` with the current values.
   void Reset(SimTime now) {
-    area_ = 0;
+    area_.fill(0);
     start_ = last_ = now;
     frozen_ = false;
   }
@@ -27,27 +35,48 @@ class TimeWeighted {
   // then on Average() is the average over [start, now], while value() keeps
   // following Set. Reset opens a new window. REQUIRES: now >= last change.
   void Freeze(SimTime now) {
-    frozen_average_ = Average(now);
+    for (std::size_t i = 0; i < N; ++i) frozen_average_[i] = Average(i, now);
     frozen_ = true;
   }
 
-  double value() const { return value_; }
-  // Average over [start, now] (over [start, freeze time] once frozen).
-  // REQUIRES: now >= last change.
-  double Average(SimTime now) const {
-    if (frozen_) return frozen_average_;
+  // REQUIRES: i < N.
+  double value(std::size_t i) const { return value_[i]; }
+  // Quantity i's average over [start, now] (over [start, freeze time] once
+  // frozen). REQUIRES: i < N; now >= the last change.
+  double Average(std::size_t i, SimTime now) const {
+    if (frozen_) return frozen_average_[i];
     const double span = static_cast<double>(now - start_);
-    if (span <= 0) return value_;
-    return (area_ + value_ * static_cast<double>(now - last_)) / span;
+    if (span <= 0) return value_[i];
+    return (area_[i] + value_[i] * static_cast<double>(now - last_)) / span;
   }
 
  private:
-  double value_ = 0;
-  double area_ = 0;  // integral of value over [start_, last_], in value * ns
-  SimTime start_ = 0;
   SimTime last_ = 0;
+  SimTime start_ = 0;
+  std::array<double, N> value_{};
+  std::array<double, N> area_{};  // integral of each value over [start_, last_], in value * ns
   bool frozen_ = false;
-  double frozen_average_ = 0;
+  std::array<double, N> frozen_average_{};
+};
+
+class TimeWeighted {
+ public:
+  // Records that the quantity changes to `value` at `now`.
+  // REQUIRES: now >= the time of the previous call.
+  void Set(SimTime now, double value) { set_.Set(now, {value}); }
+  void Add(SimTime now, double delta) { Set(now, value() + delta); }
+
+  // As TimeWeightedSet.
+  void Reset(SimTime now) { set_.Reset(now); }
+  void Freeze(SimTime now) { set_.Freeze(now); }
+
+  double value() const { return set_.value(0); }
+  // Average over [start, now] (over [start, freeze time] once frozen).
+  // REQUIRES: now >= last change.
+  double Average(SimTime now) const { return set_.Average(0, now); }
+
+ private:
+  TimeWeightedSet<1> set_;
 };
 
 }  // namespace fleetlab

@@ -14,7 +14,7 @@
 #include "fleetlab/metrics/sample_set.h"
 #include "fleetlab/time.h"
 #include "llm/scheduler/sequence.h"
-#include "util/time_weighted_set.h"
+#include "fleetlab/util/time_weighted.h"
 
 namespace fleetlab {
 

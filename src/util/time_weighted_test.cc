@@ -1,4 +1,4 @@
-#include "util/time_weighted_set.h"
+#include "fleetlab/util/time_weighted.h"
 
 #include <array>
 #include <cstdint>
@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include "fleetlab/random/rng.h"
-#include "fleetlab/util/time_weighted.h"
 
 namespace fleetlab {
 namespace {
