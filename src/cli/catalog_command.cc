@@ -192,7 +192,8 @@ template <typename Spec>
 bool Show(const Spec* spec, json (*to_json)(const Spec&), json* fields, std::map<std::string, std::string>* sources) {
   if (spec == nullptr) return false;
   *fields = to_json(*spec);
-  *sources = spec->sources;
+  sources->clear();
+  for (const auto& [key, text] : spec->sources) sources->emplace(key, text);
   return true;
 }
 

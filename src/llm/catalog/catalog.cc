@@ -131,6 +131,14 @@ Status FinishSourced(FieldReader& r, const json& object, std::map<std::string, s
   return CheckSourced(object, *sources);
 }
 
+// The same for a catalog entry, whose copies share the map.
+Status FinishSourced(FieldReader& r, const json& object, Sources* sources) {
+  std::map<std::string, std::string> read;
+  FLEETLAB_RETURN_IF_ERROR(FinishSourced(r, object, &read));
+  *sources = Sources(std::move(read));
+  return Status::Ok();
+}
+
 Status ReadAliases(FieldReader& r, std::vector<std::string>* out) {
   const json* a = r.Child("aliases");
   if (a == nullptr) return Status::Ok();
