@@ -87,16 +87,19 @@ class RooflineModel final : public PerfModel {
   // same values in the same order, so results are bit-identical): the
   // linear layers' and TP communication's terms for T tokens, and the LM
   // head's for n = decode tokens (+1 with a prefill) rows.
+  // The linear memo holds whole breakdowns (the other fields zero): an
+  // iteration starts as a copy of one, where zeroing a breakdown first was a
+  // `rep stos` as slow as the rest of a decode iteration's arithmetic.
   struct TokenTerms {
-    double matmul_s = 0, weight_memory_s = 0, flops = 0, hbm_bytes = 0, tp_comm_s = 0, ep_comm_s = 0, tp_bytes = 0;
+    double matmul_s = 0, weight_memory_s = 0, flops = 0, hbm_bytes = 0;
   };
   static constexpr std::int64_t kMemoTokens = 256;
-  std::vector<TokenTerms> linear_memo_, lm_head_memo_;  // index T (or n), 0 unused
-  static TokenTerms TermsOf(const StepBreakdown& b) {
-    return {b.matmul_s, b.weight_memory_s, b.flops, b.hbm_bytes, b.tp_comm_s, b.ep_comm_s, b.tp_bytes};
-  }
+  std::vector<StepBreakdown> linear_memo_;  // index T, 0 unused
+  std::vector<TokenTerms> lm_head_memo_;    // index n, 0 unused
   void FillMemo();
-  void AddLinearAndTpComm(std::int64_t tokens, StepBreakdown* b) const;
+  // A breakdown holding AddLinear and AddTpComm for `tokens` and zero else.
+  // REQUIRES: tokens >= 0.
+  StepBreakdown LinearAndTpComm(std::int64_t tokens) const;
   void AddLmHeadRows(std::int64_t rows_before_dp, StepBreakdown* b) const;
 };
 
@@ -142,32 +145,23 @@ void RooflineModel::FillMemo() {
     IterationShape rows;
     rows.decode_tokens = t;
     AddLmHead(rows, &lm);
-    lm_head_memo_[static_cast<std::size_t>(t)] = TermsOf(lm);
+    lm_head_memo_[static_cast<std::size_t>(t)] = {lm.matmul_s, lm.weight_memory_s, lm.flops, lm.hbm_bytes};
     if (t > kMemoTokens) break;
-    StepBreakdown fixed;
+    StepBreakdown& fixed = linear_memo_[static_cast<std::size_t>(t)];
     AddLinear(static_cast<double>(t), &fixed);
     AddTpComm(static_cast<double>(t), &fixed);
-    linear_memo_[static_cast<std::size_t>(t)] = TermsOf(fixed);
   }
 }
 
 // AddLinear and AddTpComm for `tokens`: memoised for small counts. They add
 // to fields that are zero before (the linear, TP and EP terms) or, for
 // flops and HBM bytes, come first: a copy is what the calls would leave.
-void RooflineModel::AddLinearAndTpComm(std::int64_t tokens, StepBreakdown* b) const {
-  if (tokens > kMemoTokens) {
-    AddLinear(static_cast<double>(tokens), b);
-    AddTpComm(static_cast<double>(tokens), b);
-    return;
-  }
-  const TokenTerms& m = linear_memo_[static_cast<std::size_t>(tokens)];
-  b->matmul_s = m.matmul_s;
-  b->weight_memory_s = m.weight_memory_s;
-  b->flops = m.flops;
-  b->hbm_bytes = m.hbm_bytes;
-  b->tp_comm_s = m.tp_comm_s;
-  b->ep_comm_s = m.ep_comm_s;
-  b->tp_bytes = m.tp_bytes;
+StepBreakdown RooflineModel::LinearAndTpComm(std::int64_t tokens) const {
+  if (tokens <= kMemoTokens) return linear_memo_[static_cast<std::size_t>(tokens)];
+  StepBreakdown b;
+  AddLinear(static_cast<double>(tokens), &b);
+  AddTpComm(static_cast<double>(tokens), &b);
+  return b;
 }
 
 // AddLmHead for decode tokens (+1 with a prefill) = `rows_before_dp`:
@@ -342,10 +336,11 @@ double RooflineModel::AllReduceTime(double bytes, double bandwidth) const {
 }
 
 StepBreakdown RooflineModel::Iteration(const IterationShape& shape) const {
-  StepBreakdown b;
-  const double tokens = static_cast<double>(shape.tokens());
+  // One named result, built in place (a second returned object would make
+  // it a copy, read back whole from fields just stored one by one).
+  StepBreakdown b = LinearAndTpComm(std::max<std::int64_t>(shape.tokens(), 0));  // 0: all zero
   if (shape.tokens() <= 0) return b;  // nothing runs
-  AddLinearAndTpComm(shape.tokens(), &b);
+  const double tokens = static_cast<double>(shape.tokens());
   AddAttention(shape, &b);
   AddLmHeadRows(shape.decode_tokens + (shape.prefill_tokens > 0 ? 1 : 0), &b);
   if (hw_.pp > 1) {  // each attention group sends its own tokens, over its own link
