@@ -1,5 +1,6 @@
 #include "fleetlab/sweep/sweep_runner.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -32,6 +33,13 @@ struct Prepared {
   const Catalog* catalog_ptr() const { return given != nullptr ? given : catalog ? &*catalog : nullptr; }
 };
 
+// SweepRunOptions::max_events_per_point, where it is tighter than the point's own.
+void LimitEvents(const SweepRunOptions& options, Scenario* scenario) {
+  if (options.max_events_per_point > 0) {
+    scenario->limits.max_events = std::min(scenario->limits.max_events, options.max_events_per_point);
+  }
+}
+
 // Expands the sweep and parses every point, so a bad point fails before any
 // simulation starts.
 Result<Prepared> Prepare(const SweepSpec& spec, const SweepRunOptions& options) {
@@ -51,6 +59,7 @@ Result<Prepared> Prepare(const SweepSpec& spec, const SweepRunOptions& options) 
       return m.WithContext(fmt::format("point {}", point.index));
     }
     p.keys.push_back(PointKey(*doc));
+    LimitEvents(options, &*scenario);
     const bool keep = scenario->trace.empty();
     p.parsed.push_back(keep ? std::optional<Scenario>(std::move(scenario).value()) : std::nullopt);
     p.documents.push_back(keep ? json() : std::move(doc).value());
@@ -221,16 +230,19 @@ class Execution {
   }
 
   void RunPoint(const SweepPoint& point, std::size_t j) {
+    // The point as Prepare parsed it (run in place, not copied), or parsed
+    // again here when Prepare kept only its document.
     const std::optional<Scenario>& parsed = p_.parsed[point.index];
-    Result<Scenario> scenario =
-        parsed ? Result<Scenario>(*parsed) : ParsePoint(spec_, point, p_.documents[point.index], p_.catalog_ptr());
-    if (scenario.ok() && options_.max_events_per_point > 0) {
-      scenario->limits.max_events = std::min(scenario->limits.max_events, options_.max_events_per_point);
+    std::optional<Result<Scenario>> reparsed;
+    if (!parsed) {
+      reparsed.emplace(ParsePoint(spec_, point, p_.documents[point.index], p_.catalog_ptr()));
+      if (reparsed->ok()) LimitEvents(options_, &**reparsed);
     }
+    const Scenario* scenario = parsed ? &*parsed : reparsed->ok() ? &**reparsed : nullptr;
     RunHooks hooks;
     hooks.kv_heatmap = false;
     hooks.cancel = options_.cancel;
-    auto report = scenario.ok() ? RunScenario(*scenario, hooks) : Result<Report>(scenario.status());
+    auto report = scenario != nullptr ? RunScenario(*scenario, hooks) : Result<Report>(reparsed->status());
     json metrics;
     if (report.ok()) {
       metrics = HeadlineMetrics(*report);

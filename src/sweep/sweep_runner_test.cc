@@ -110,6 +110,22 @@ TEST_F(SweepRunnerTest, RowsOfAnotherBaseAreRunAgainAndAForeignHeaderIsRefused) 
   EXPECT_NE(refused.status().message().find("its header differs"), std::string::npos);
 }
 
+// The runner's bound on events per point holds for every point, parsed once
+// in advance and run in place.
+TEST_F(SweepRunnerTest, MaxEventsPerPointBoundsEveryPoint) {
+  const SweepSpec spec = MmSweep();
+  SweepRunOptions o;
+  const auto free = RunSweep(spec, o);
+  ASSERT_TRUE(free.ok()) << free.status().message();
+  EXPECT_GT(free->events, 12u * 500u);  // 2,000 requests a point: several events each
+  o.max_events_per_point = 500;
+  const auto bounded = RunSweep(spec, o);
+  ASSERT_TRUE(bounded.ok()) << bounded.status().message();
+  EXPECT_EQ(bounded->simulated, 12u);
+  EXPECT_EQ(bounded->failed, 12u) << bounded->table;  // each stopped at the bound: an error row
+  EXPECT_NE(bounded->table.find("limits.max_events = 500"), std::string::npos) << bounded->table;
+}
+
 TEST_F(SweepRunnerTest, ARefusedPointBecomesAnErrorRow) {
   // Llama-3-70B in bf16 needs about 141 GB of weights: TP1 on one 80 GB H100 does not fit.
   json doc = json::parse(R"({
