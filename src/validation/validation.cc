@@ -168,26 +168,21 @@ Result<ValidationPoint> ParsePoint(const json& p, std::size_t index, const std::
   return v;
 }
 
-// Indices of `n` records drawn by `weights` (summing to 1): without
-// replacement while they last (Efraimidis and Spirakis 2006: the n largest
-// of log(u) / w), then with replacement.
+// Indices of `n` records drawn independently by `weights` (summing to 1).
+// The benchmark drew its prompts without replacement from a file of some
+// 94,000 conversations (ShareGPT V3), ours holds 5,316 first turns: its
+// draws are practically independent, and so are these, whatever the count
+// (without replacement, 5,000 of 5,316 would be nearly the whole file,
+// whose means no tilt reaches).
 std::vector<std::size_t> Draw(std::size_t n, const std::vector<double>& weights, Rng& rng) {
-  const std::size_t size = weights.size();
-  std::vector<std::pair<double, std::size_t>> keys;
-  for (std::size_t i = 0; i < size; ++i) {
-    keys.emplace_back(weights[i] > 0 ? std::log(rng.UniformPositive()) / weights[i] : -INFINITY, i);
-  }
-  const std::size_t first = std::min(n, size);
-  std::partial_sort(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(first), keys.end(),
-                    [](const auto& x, const auto& y) { return x.first > y.first; });
-  std::vector<std::size_t> picked;
-  for (std::size_t i = 0; i < first; ++i) picked.push_back(keys[i].second);
   std::vector<double> cumulative(weights.size());
   std::partial_sum(weights.begin(), weights.end(), cumulative.begin());
+  std::vector<std::size_t> picked;
+  picked.reserve(n);
   while (picked.size() < n) {
     const double u = rng.Uniform() * cumulative.back();
     const auto at = std::upper_bound(cumulative.begin(), cumulative.end(), u);
-    picked.push_back(std::min<std::size_t>(static_cast<std::size_t>(at - cumulative.begin()), size - 1));
+    picked.push_back(std::min<std::size_t>(static_cast<std::size_t>(at - cumulative.begin()), weights.size() - 1));
   }
   return picked;
 }

@@ -108,6 +108,12 @@ struct IterationShape {
   std::int64_t decode_tokens = 0;
   // Sum over decoding sequences of their context length (KV tokens read).
   std::int64_t decode_context_tokens = 0;
+  // Whether the scheduler decided this iteration. False for the later steps
+  // of a multi-step group (replica.scheduler.steps_per_schedule > 1), which
+  // reuse the group's decision and prepared inputs: the host overheads
+  // (ReplicaHardware's iteration_overhead_s and sequence_overhead_s) are
+  // charged once a group, on its first step.
+  bool scheduled = true;
 
   std::int64_t tokens() const { return prefill_tokens + decode_tokens; }
 };

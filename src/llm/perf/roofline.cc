@@ -348,7 +348,9 @@ StepBreakdown RooflineModel::Iteration(const IterationShape& shape) const {
     b.pp_comm_s = (hw_.pp - 1) *
                   (activations / (hw_.pp_link.bandwidth_Bps * hw_.efficiency.link) + hw_.pp_link.latency_s);
   }
-  b.overhead_s = hw_.iteration_overhead_s * hw_.pp + hw_.sequence_overhead_s * static_cast<double>(shape.decode_sequences);
+  if (shape.scheduled) {  // a multi-step group's later steps reuse its host work
+    b.overhead_s = hw_.iteration_overhead_s * hw_.pp + hw_.sequence_overhead_s * static_cast<double>(shape.decode_sequences);
+  }
   if (tp_overlap_ > 0) {  // tp_comm_s is then what the GPU waits for
     b.tp_comm_s = ExposedComm(b.tp_comm_s, b.matmul_s + b.weight_memory_s + b.attention_s + b.kv_memory_s, tp_overlap_);
   }

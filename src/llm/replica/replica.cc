@@ -466,7 +466,14 @@ double LlmReplica::EstimateCapacity(double mean_prompt, double mean_output, cons
   if (part.first_token_only) decodes = 0;
   if (part.prefilled) decodes = std::max(0.0, mean_output - 1);
   const double prefill_s = part.prefilled ? 0 : perf_->Iteration(prefill).total_s;
-  const double per_request_s = decodes * perf_->Iteration(decode).total_s / per_engine + prefill_s;
+  // Multi-step groups of k decode steps charge the host work on one of them.
+  double decode_s = perf_->Iteration(decode).total_s;
+  if (const std::int64_t k = options_->scheduler.steps_per_schedule; k > 1) {
+    IterationShape follower = decode;
+    follower.scheduled = false;
+    decode_s = (decode_s + static_cast<double>(k - 1) * perf_->Iteration(follower).total_s) / static_cast<double>(k);
+  }
+  const double per_request_s = decodes * decode_s / per_engine + prefill_s;
   // A prefilled part that needs no decode step is never the limit.
   if (per_request_s <= 0) return std::numeric_limits<double>::infinity();
   return engines / per_request_s;

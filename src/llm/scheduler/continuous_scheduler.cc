@@ -18,10 +18,12 @@ class ContinuousScheduler final : public Scheduler {
     plan->Clear();
     const std::size_t e = static_cast<std::size_t>(engine);
     if (group_left_.size() <= e) group_left_.resize(e + 1, 0);
-    if (group_left_[e] > 0) {  // inside a multi-step group: its decodes only
+    if (group_left_[e] > 0) {  // inside a multi-step group: its decodes only, on the group's decision
       PlanDecodes(state, engine, plan, nullptr);
       group_left_[e] = plan->empty() ? 0 : group_left_[e] - 1;
+      plan->shape.scheduled = false;
       if (!plan->empty()) return;
+      plan->shape.scheduled = true;
     }
     SwapInWhatFits(state, engine, plan);
     AdmitShipped(state, engine, now);  // decode role: nothing to prefill

@@ -5,7 +5,9 @@
 // P_A; its decode iterations of length d follow. B (100 tokens, 10 out)
 // arrives at P_A + 2.5 d. Every iteration schedules: B's prefill starts at
 // the next boundary, P_A + 3 d, so TTFT_B = 0.5 d + P_B. Groups of 8: the
-// first group ends at P_A + 8 d, so TTFT_B = 5.5 d + P_B: 5 d later.
+// group's first step schedules (d), its other seven reuse that decision and
+// charge no host time (d' = d - the 0.5 ms per iteration), so the first
+// group ends at P_A + d + 7 d' and TTFT_B = d + 7 d' - 2.5 d + P_B.
 #include <gtest/gtest.h>
 
 #include <fmt/format.h>
@@ -19,7 +21,7 @@ namespace fleetlab {
 namespace {
 
 struct Steps {
-  double prefill_s = 0, decode_s = 0;
+  double prefill_s = 0, decode_s = 0, follower_s = 0;
 };
 
 Steps StepTimes(const Scenario& s) {
@@ -31,7 +33,10 @@ Steps StepTimes(const Scenario& s) {
   IterationShape decode;
   decode.decode_sequences = decode.decode_tokens = 1;
   decode.decode_context_tokens = 103;  // A's context over its first steps (101 ... 106)
-  return {(*model)->Iteration(prefill).total_s, (*model)->Iteration(decode).total_s};
+  IterationShape follower = decode;
+  follower.scheduled = false;
+  return {(*model)->Iteration(prefill).total_s, (*model)->Iteration(decode).total_s,
+          (*model)->Iteration(follower).total_s};
 }
 
 nlohmann::json Doc(int steps_per_schedule, double b_arrival_s) {
@@ -61,11 +66,31 @@ double MeanTtftMs(int steps_per_schedule, Steps* steps) {
 TEST(MultiStepTest, APromptArrivingInsideAGroupWaitsForItsEnd) {
   Steps steps;
   const double every = MeanTtftMs(1, &steps), grouped = MeanTtftMs(8, &steps);
-  const double d_ms = 1e3 * steps.decode_s, p_ms = 1e3 * steps.prefill_s;
-  // Mean of A (P_A) and B: (P_A + 0.5 d + P_B) / 2 and (P_A + 5.5 d + P_B) / 2.
+  const double d_ms = 1e3 * steps.decode_s, p_ms = 1e3 * steps.prefill_s, f_ms = 1e3 * steps.follower_s;
+  // Mean of A (P_A) and B: (P_A + 0.5 d + P_B) / 2 and (P_A + 7 d' - 1.5 d + P_B) / 2.
   EXPECT_NEAR(every, (2 * p_ms + 0.5 * d_ms) / 2, 0.01 * every);
-  EXPECT_NEAR(grouped, (2 * p_ms + 5.5 * d_ms) / 2, 0.01 * grouped);
-  EXPECT_NEAR(grouped - every, 2.5 * d_ms, 0.02 * d_ms);
+  EXPECT_NEAR(grouped, (2 * p_ms + 7 * f_ms - 1.5 * d_ms) / 2, 0.01 * grouped);
+  EXPECT_NEAR(grouped - every, (7 * f_ms - 2 * d_ms) / 2, 0.02 * d_ms);
+}
+
+// The host time (here the default 0.5 ms an iteration) is charged on the
+// step that schedules, not on the later steps of its group; the GPU's part
+// is the same.
+TEST(MultiStepTest, LaterStepsOfAGroupChargeNoHostTime) {
+  auto probe = ParseScenario(Doc(8, 1), "");
+  ASSERT_TRUE(probe.ok()) << probe.status().message();
+  auto model = MakeRooflineModel(probe->replica()->hardware);
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  IterationShape decode;
+  decode.decode_sequences = decode.decode_tokens = 32;
+  decode.decode_context_tokens = 32 * 500;
+  IterationShape follower = decode;
+  follower.scheduled = false;
+  const StepBreakdown first = (*model)->Iteration(decode), later = (*model)->Iteration(follower);
+  EXPECT_DOUBLE_EQ(first.overhead_s, 0.5e-3);
+  EXPECT_EQ(later.overhead_s, 0.0);
+  EXPECT_DOUBLE_EQ(first.total_s - later.total_s, 0.5e-3);
+  EXPECT_EQ(first.matmul_s + first.weight_memory_s, later.matmul_s + later.weight_memory_s);
 }
 
 TEST(MultiStepTest, OnlyTheContinuousPolicyTakesIt) {
