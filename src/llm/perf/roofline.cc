@@ -94,7 +94,7 @@ class RooflineModel final : public PerfModel {
     double matmul_s = 0, weight_memory_s = 0, flops = 0, hbm_bytes = 0;
   };
   static constexpr std::int64_t kMemoTokens = 256;
-  std::vector<StepBreakdown> linear_memo_;  // index T, 0 unused
+  std::vector<StepBreakdown> linear_memo_;  // index T (0: all zero, an empty iteration)
   std::vector<TokenTerms> lm_head_memo_;    // index n, 0 unused
   void FillMemo();
   // A breakdown holding AddLinear and AddTpComm for `tokens` and zero else.
