@@ -34,7 +34,7 @@ profile() {  # profile GPU NODE NAME ATTENTION_SOURCE MLP_DIRS...
     kernels="PyTorch GEMMs, NCCL all-reduces and FlashAttention"
     parts="linear layers at TP 1-8, of NCCL all-reduces within one node and of prefill and decode attention"
   fi
-  build/bin/fleetlab calibrate --gpu "$gpu" --id "$gpu-bf16-vllm" --engines vllm-v0,vllm-v0-6,vllm-v1 \
+  build/bin/fleetlab calibrate --gpu "$gpu" --id "$gpu-bf16-vllm" --engines vllm-v0,vllm-v0-6,vllm-v1,sglang \
     --name "$name, bf16: $kernels as vLLM runs them (Vidur's public profile)" \
     "${mlps[@]}" --vidur-all-reduce "$(fetch $commit "$p/network/$node/all_reduce.csv")" "${attention[@]}" \
     --source "microsoft/vidur at $commit: data/profiling/compute/<gpu>/<model>/mlp.csv for $* and data/profiling/network/$node/all_reduce.csv$attention_source (median times of bf16 $parts, measured by Vidur's profiler; tools/calibrate/vidur-profiles.sh)" \
