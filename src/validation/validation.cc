@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "fleetlab/random/distribution.h"
 #include "fleetlab/random/rng.h"
 #include "fleetlab/report/render.h"
 #include "fleetlab/runner.h"
@@ -168,22 +169,18 @@ Result<ValidationPoint> ParsePoint(const json& p, std::size_t index, const std::
   return v;
 }
 
-// Indices of `n` records drawn independently by `weights` (summing to 1).
-// The benchmark drew its prompts without replacement from a file of some
-// 94,000 conversations (ShareGPT V3), ours holds 5,316 first turns: its
-// draws are practically independent, and so are these, whatever the count
-// (without replacement, 5,000 of 5,316 would be nearly the whole file,
-// whose means no tilt reaches).
+// Indices of `n` records drawn independently by `weights` (an empirical
+// distribution over the record indices). The benchmark drew its prompts
+// without replacement from a file of some 94,000 conversations (ShareGPT
+// V3), ours holds 5,316 first turns: its draws are practically independent,
+// and so are these, whatever the count (without replacement, 5,000 of 5,316
+// would be nearly the whole file, whose means no tilt reaches).
 std::vector<std::size_t> Draw(std::size_t n, const std::vector<double>& weights, Rng& rng) {
-  std::vector<double> cumulative(weights.size());
-  std::partial_sum(weights.begin(), weights.end(), cumulative.begin());
-  std::vector<std::size_t> picked;
-  picked.reserve(n);
-  while (picked.size() < n) {
-    const double u = rng.Uniform() * cumulative.back();
-    const auto at = std::upper_bound(cumulative.begin(), cumulative.end(), u);
-    picked.push_back(std::min<std::size_t>(static_cast<std::size_t>(at - cumulative.begin()), weights.size() - 1));
-  }
+  std::vector<double> index(weights.size());
+  std::iota(index.begin(), index.end(), 0.0);
+  const Distribution records = Distribution::Empirical(std::move(index), weights);
+  std::vector<std::size_t> picked(n);
+  for (std::size_t& i : picked) i = static_cast<std::size_t>(records.Sample(rng));
   return picked;
 }
 

@@ -20,10 +20,12 @@ class ContinuousScheduler final : public Scheduler {
     if (group_left_.size() <= e) group_left_.resize(e + 1, 0);
     if (group_left_[e] > 0) {  // inside a multi-step group: its decodes only, on the group's decision
       PlanDecodes(state, engine, plan, nullptr);
-      group_left_[e] = plan->empty() ? 0 : group_left_[e] - 1;
-      plan->shape.scheduled = false;
-      if (!plan->empty()) return;
-      plan->shape.scheduled = true;
+      if (!plan->empty()) {
+        --group_left_[e];
+        plan->shape.scheduled = false;
+        return;
+      }
+      group_left_[e] = 0;
     }
     SwapInWhatFits(state, engine, plan);
     AdmitShipped(state, engine, now);  // decode role: nothing to prefill
