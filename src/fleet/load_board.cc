@@ -6,7 +6,8 @@ namespace fleetlab {
 
 LoadBoard::LoadBoard(std::vector<const LoadProbe*> probes, bool live, bool count_own_sends)
     : probes_(std::move(probes)), live_(live), count_own_sends_(count_own_sends),
-      snapshot_(probes_.size()), sent_since_report_(probes_.size(), 0) {
+      snapshot_(probes_.size()), sent_since_report_(probes_.size(), 0),
+      cells_(probes_.size(), 0.0), mirrored_(probes_.size(), 0) {
   assert(!probes_.empty());
 }
 

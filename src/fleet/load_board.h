@@ -1,8 +1,14 @@
 // LoadBoard: the replica loads a router sees — read live at each decision,
 // or each replica's last report (stale), optionally plus the requests the
 // router itself sent there since. Routing policies read only this.
+//
+// Live outstanding counts a replica mirrors (Mirror) sit in one array the
+// board owns, so a policy that scans every replica's count reads a few
+// contiguous cache lines instead of each replica's own state (with
+// hundreds of replicas, a cache miss each).
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -38,6 +44,23 @@ class LoadBoard {
   bool live() const { return live_; }
   // Replica i's load as the router sees it now. REQUIRES: i < size().
   ReplicaLoad Seen(std::size_t i) const;
+  // Seen(i).outstanding, read from the mirror when replica i keeps one.
+  // REQUIRES: i < size().
+  double Outstanding(std::size_t i) const {
+    if (live_ && mirrored_[i] != 0) {
+      assert(cells_[i] == probes_[i]->Read().outstanding);
+      return cells_[i];
+    }
+    return Seen(i).outstanding;
+  }
+  // Replica i's cell for its live outstanding count: the caller has the
+  // replica keep it equal to its probe's Read().outstanding from now on,
+  // written on every change. REQUIRES: i < size(); the board outlives the
+  // replica's writes.
+  double* Mirror(std::size_t i) {
+    mirrored_[i] = 1;
+    return &cells_[i];
+  }
   // Replica i reports: its snapshot becomes its live load, which is returned.
   ReplicaLoad Report(std::size_t i);
   // The router sent one request to replica i.
@@ -49,6 +72,8 @@ class LoadBoard {
   bool count_own_sends_;
   std::vector<ReplicaLoad> snapshot_;
   std::vector<std::uint64_t> sent_since_report_;
+  std::vector<double> cells_;           // Mirror's cells
+  std::vector<std::uint8_t> mirrored_;  // 1 where cells_[i] is kept
 };
 
 }  // namespace fleetlab

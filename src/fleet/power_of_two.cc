@@ -20,7 +20,7 @@ class PowerOfTwoPolicy final : public RoutingPolicy {
     std::size_t b = static_cast<std::size_t>(rng_.Below(n - 1));
     if (b >= a) ++b;  // uniform over the other n - 1 replicas
     if (b < a) std::swap(a, b);
-    return loads.Seen(b).outstanding < loads.Seen(a).outstanding ? b : a;
+    return loads.Outstanding(b) < loads.Outstanding(a) ? b : a;
   }
 
  private:

@@ -113,5 +113,27 @@ TEST(ReplicaPoolTest, RoutedRequestsAreTalliedPerReplicaAndCombined) {
   EXPECT_EQ(pool.Report(sim.now(), 0).fleet.requests, (std::vector<std::uint64_t>{0, 0}));
 }
 
+// Route has each replica mirror its count into the router's board: what
+// the policy reads is the replica's own count at every step, without a
+// visit to the replica (debug builds assert it on every read).
+TEST(ReplicaPoolTest, TheRouterReadsEachReplicasCountFromItsMirror) {
+  Simulator sim;
+  Listener listener;
+  const RandomStreams streams(1);
+  ReplicaPool pool(0);
+  Fill(&pool, 3, streams, &listener, sim);
+  RouterOptions shortest;
+  shortest.policy = RouterPolicy::kLeastOutstanding;
+  pool.Route(shortest, streams.Stream(StreamId::kRouting), sim);
+  const LoadBoard& board = pool.router()->board();
+  for (std::uint64_t id = 0; id < 7; ++id) pool.entry()->Submit(sim, Make(id, true));
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(board.Outstanding(i), i == 0 ? 3.0 : 2.0) << i;  // 0,1,2,0,1,2,0
+  sim.Run(1);  // the first iterations start; nothing has finished
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(board.Outstanding(i), pool.replica(i).in_system().value()) << i;
+  sim.Run();
+  EXPECT_EQ(listener.done.size(), 7u);
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(board.Outstanding(i), 0.0) << i;
+}
+
 }  // namespace
 }  // namespace fleetlab

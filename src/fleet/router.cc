@@ -43,7 +43,7 @@ std::size_t Router::SubmitBackup(Simulator& sim, const Request& request, std::si
   assert(targets_.size() >= 2);
   std::size_t best = exclude == 0 ? 1 : 0;
   for (std::size_t i = best + 1; i < targets_.size(); ++i) {
-    if (i != exclude && board_.Seen(i).outstanding < board_.Seen(best).outstanding) best = i;
+    if (i != exclude && board_.Outstanding(i) < board_.Outstanding(best)) best = i;
   }
   SendTo(sim, request, best);
   return best;
