@@ -36,11 +36,23 @@ void DecodeCohort::Reschedule(const Seq& s, std::uint32_t slot) {
   assert(s.cohort_id != 0 && s.cohort_base == planned_ && s.kv_tokens == s.context());
   const Due d{DueStep(s), s.cohort_id, slot};
   assert(d.step > planned_ + 1);
-  if (d.step - planned_ < kNear) {
-    near_[static_cast<std::size_t>(d.step % kNear)].push_back(d);
-  } else {
+  if (d.step - planned_ >= kNear) {
     far_.push(d);
+    return;
   }
+  const auto b = static_cast<std::size_t>(d.step % kNear);
+  Bucket& bucket = near_[b];
+  assert(bucket.count == 0 || bucket.step == d.step);
+  bucket.step = d.step;
+  if (bucket.count < kPerBucket) {
+    bucket.slot[bucket.count] = d.slot;
+    bucket.id[bucket.count] = d.id;
+  } else {
+    if (spill_.empty()) spill_.resize(kNear);
+    spill_[b].push_back(d);
+  }
+  ++bucket.count;
+  occupied_ |= std::uint64_t{1} << b;
 }
 
 void DecodeCohort::Rebase(Seq& s) {
@@ -63,17 +75,26 @@ void DecodeCohort::Leave(Seq& s) {
 
 void DecodeCohort::PopDue(const std::vector<Seq>& seqs, std::vector<std::uint32_t>* due) {
   const std::int64_t next = planned_ + 1;
-  auto& bucket = near_[static_cast<std::size_t>(next % kNear)];
-  for (const Due& d : bucket) {
-    assert(d.step == next);
-    if (seqs[d.slot].cohort_id == d.id) due->push_back(d.slot);  // else it left (preempted): stale
+  const auto b = static_cast<std::size_t>(next % kNear);
+  const std::uint64_t bit = std::uint64_t{1} << b;
+  if ((occupied_ & bit) != 0) {
+    Bucket& bucket = near_[b];
+    assert(bucket.step == next);
+    for (std::uint32_t k = 0; k < std::min(bucket.count, kPerBucket); ++k) {
+      Collect(seqs, bucket.slot[k], bucket.id[k], due);
+    }
+    if (bucket.count > kPerBucket) {
+      for (const Due& d : spill_[b]) Collect(seqs, d.slot, d.id, due);
+      spill_[b].clear();
+    }
+    bucket.count = 0;
+    occupied_ &= ~bit;
   }
-  bucket.clear();
   while (!far_.empty() && far_.top().step <= next) {
     const Due d = far_.top();
     far_.pop();
     assert(d.step == next);
-    if (seqs[d.slot].cohort_id == d.id) due->push_back(d.slot);
+    Collect(seqs, d.slot, d.id, due);
   }
 }
 

@@ -12,6 +12,7 @@
 // the sums an iteration's cost needs (members, their contexts).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <queue>
 #include <vector>
@@ -77,13 +78,33 @@ class DecodeCohort {
   };
   // Dues fewer than kNear steps ahead (a paged cache's next block: the
   // common case) wait in a ring of buckets, one per step, O(1) each way;
-  // later ones in a heap.
+  // later ones in a heap. A bucket is one cache line holding its first
+  // kPerBucket entries in place (the rest spill to a vector), and a bit of
+  // occupied_ says whether it holds any: a step with none due touches no
+  // bucket, one with a few a single line (with hundreds of replicas, each
+  // line a cache miss).
   static constexpr std::int64_t kNear = 64;
+  static constexpr std::uint32_t kPerBucket = 4;
+  struct alignas(64) Bucket {
+    std::uint32_t count = 0;  // in place; more in spill_ when kPerBucket
+    std::uint32_t slot[kPerBucket];
+    std::int64_t step = 0;
+    std::uint64_t id[kPerBucket];
+  };
+  static_assert(sizeof(Bucket) == 64);
+  static_assert(kNear <= 64, "occupied_ has a bit per bucket");
+  void Collect(const std::vector<Seq>& seqs, std::uint32_t slot, std::uint64_t id,
+               std::vector<std::uint32_t>* due) const {
+    if (seqs[slot].cohort_id == id) due->push_back(slot);  // else it left (preempted): stale
+  }
+
   std::int64_t step_ = 0, planned_ = 0;
   std::int64_t size_ = 0, measured_ = 0, context_ = 0;
   SimTime last_token_ = -1;
-  std::vector<std::vector<Due>> near_ = std::vector<std::vector<Due>>(kNear);
+  std::uint64_t occupied_ = 0;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> far_;
+  std::vector<std::vector<Due>> spill_;  // per bucket, once a bucket is full
+  std::array<Bucket, kNear> near_{};
 };
 
 }  // namespace fleetlab
