@@ -12,8 +12,9 @@ namespace fleetlab {
 enum class SeqState : std::uint8_t { kWaiting, kRunning, kSwapped, kDone };
 
 // The fields every decode step reads or writes come first, in one 64-byte
-// cache line (sequence_test.cc checks) (a fleet's replicas together hold more sequences than the
-// caches do); the request and the prefill's breakdown follow.
+// cache line, and those of a block crossing in the second (sequence_test.cc
+// checks): a fleet's replicas together hold more sequences than the caches
+// do. The rest of the request and the prefill's breakdown follow.
 struct alignas(64) Seq {
   // Output tokens to produce in all (at most max_model_len, <= 1e8).
   std::int32_t output = 0;
@@ -39,15 +40,9 @@ struct alignas(64) Seq {
   // prefill replica), so admission marks it prefilled. Cleared when a
   // recompute preemption drops that KV.
   bool kv_shipped = false;
-  std::int64_t prompt = 0;   // prompt tokens
-  std::int64_t kv_told = 0;  // what the allocator was last told (kv_tokens - kv_told grew untold)
-  SimTime scheduled = -1;      // first admitted to an iteration
-  SimTime first_token = -1;
-  int preemptions = 0;
-  // Output tokens made before this replica (ServedPart::prefilled: 1).
-  std::int64_t made_before = 0;
-  // Keep the KV when done, until LlmReplica::ReleaseKv (first_token_only).
-  bool keep_kv = false;
+  // The fields a block crossing or a cohort's due visit reads or writes
+  // (ReplicaState::CrossBlock, Told, DecodeCohort::PopDue, Rebase) follow
+  // in the second line, the request's id (the KV allocator's key) with them.
   // DecodeCohort membership (0: none) and the planned step it joined at;
   // while a member, generated, kv_tokens and last_token are as of then.
   std::uint64_t cohort_id = 0;
@@ -55,7 +50,16 @@ struct alignas(64) Seq {
   // When it last joined its engine's running list (ReplicaState's counter):
   // the list is in this order.
   std::uint64_t running_order = 0;
+  std::int64_t kv_told = 0;  // what the allocator was last told (kv_tokens - kv_told grew untold)
+  std::int64_t prompt = 0;   // prompt tokens
   Request request;
+  SimTime scheduled = -1;      // first admitted to an iteration
+  SimTime first_token = -1;
+  int preemptions = 0;
+  // Keep the KV when done, until LlmReplica::ReleaseKv (first_token_only).
+  bool keep_kv = false;
+  // Output tokens made before this replica (ServedPart::prefilled: 1).
+  std::int64_t made_before = 0;
   StepBreakdown ttft_parts;  // iterations its prefill took part in, until the first token
 
   bool prefill_done() const { return prefilled >= prefill_target; }

@@ -21,6 +21,17 @@ TEST(SeqLayout, DecodeStepFieldsShareTheFirstCacheLine) {
   EXPECT_GE(OffsetIn(s, &s.prompt), 64);  // read per admission, not per token
 }
 
+// A cohort member's visits (due at its next block or its last token) and a
+// block crossing read the first line and only the second besides.
+TEST(SeqLayout, BlockCrossingFieldsShareTheSecondCacheLine) {
+  const Seq s;
+  const void* crossing[] = {&s.cohort_id, &s.cohort_base, &s.running_order, &s.kv_told, &s.prompt, &s.request.id};
+  for (const void* f : crossing) {
+    EXPECT_GE(OffsetIn(s, f), 64);
+    EXPECT_LT(OffsetIn(s, f), 128);
+  }
+}
+
 // After a recompute preemption the generated tokens are prefilled again as
 // part of the prompt; the KV then holds each once (it held them twice, so
 // a recomputed request grew past prompt + output and needed more blocks).
