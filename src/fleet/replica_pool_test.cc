@@ -45,6 +45,20 @@ void Fill(ReplicaPool* pool, int n, const RandomStreams& streams, Listener* list
   }
 }
 
+// `n` replicas behind a router of `policy`, all reporting to `listener`.
+struct RoutedPool {
+  RoutedPool(int n, RouterPolicy policy) {
+    Fill(&pool, n, streams, &listener, sim);
+    RouterOptions o;
+    o.policy = policy;
+    pool.Route(o, streams.Stream(StreamId::kRouting), sim);
+  }
+  Simulator sim;
+  Listener listener;
+  const RandomStreams streams{1};
+  ReplicaPool pool{0};
+};
+
 // Replicas built from one shared ReplicaOptions run as if each had its
 // own; one with series off samples no rows and measures the rest as before.
 TEST(ReplicaPoolTest, SharedOptionsAndSeriesOnlyWhereAsked) {
@@ -85,14 +99,10 @@ TEST(ReplicaPoolTest, UnroutedEntryIsTheLoneReplica) {
 }
 
 TEST(ReplicaPoolTest, RoutedRequestsAreTalliedPerReplicaAndCombined) {
-  Simulator sim;
-  Listener listener;
-  const RandomStreams streams(1);
-  ReplicaPool pool(0);
-  Fill(&pool, 2, streams, &listener, sim);
-  RouterOptions round_robin;
-  round_robin.policy = RouterPolicy::kRoundRobin;
-  pool.Route(round_robin, streams.Stream(StreamId::kRouting), sim);
+  RoutedPool f(2, RouterPolicy::kRoundRobin);
+  Simulator& sim = f.sim;
+  ReplicaPool& pool = f.pool;
+  const Listener& listener = f.listener;
   ASSERT_NE(pool.router(), nullptr);
   EXPECT_EQ(pool.entry(), pool.router());
   pool.ResetStatistics(0);
@@ -117,21 +127,16 @@ TEST(ReplicaPoolTest, RoutedRequestsAreTalliedPerReplicaAndCombined) {
 // the policy reads is the replica's own count at every step, without a
 // visit to the replica (debug builds assert it on every read).
 TEST(ReplicaPoolTest, TheRouterReadsEachReplicasCountFromItsMirror) {
-  Simulator sim;
-  Listener listener;
-  const RandomStreams streams(1);
-  ReplicaPool pool(0);
-  Fill(&pool, 3, streams, &listener, sim);
-  RouterOptions shortest;
-  shortest.policy = RouterPolicy::kLeastOutstanding;
-  pool.Route(shortest, streams.Stream(StreamId::kRouting), sim);
+  RoutedPool f(3, RouterPolicy::kLeastOutstanding);
+  Simulator& sim = f.sim;
+  ReplicaPool& pool = f.pool;
   const LoadBoard& board = pool.router()->board();
   for (std::uint64_t id = 0; id < 7; ++id) pool.entry()->Submit(sim, Make(id, true));
   for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(board.Outstanding(i), i == 0 ? 3.0 : 2.0) << i;  // 0,1,2,0,1,2,0
   sim.Run(1);  // the first iterations start; nothing has finished
   for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(board.Outstanding(i), pool.replica(i).in_system().value()) << i;
   sim.Run();
-  EXPECT_EQ(listener.done.size(), 7u);
+  EXPECT_EQ(f.listener.done.size(), 7u);
   for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(board.Outstanding(i), 0.0) << i;
 }
 
