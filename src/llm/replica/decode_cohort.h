@@ -86,15 +86,15 @@ class DecodeCohort {
   static constexpr std::int64_t kNear = 64;
   static constexpr std::uint32_t kPerBucket = 4;
   struct alignas(64) Bucket {
-    std::uint32_t count = 0;  // in place; more in spill_ when kPerBucket
+    std::uint32_t count = 0;  // due at `step`: the first kPerBucket here, the rest in spill_
     std::uint32_t slot[kPerBucket];
     std::int64_t step = 0;
     std::uint64_t id[kPerBucket];
   };
   static_assert(sizeof(Bucket) == 64);
   static_assert(kNear <= 64, "occupied_ has a bit per bucket");
-  void Collect(const std::vector<Seq>& seqs, std::uint32_t slot, std::uint64_t id,
-               std::vector<std::uint32_t>* due) const {
+  static void Collect(const std::vector<Seq>& seqs, std::uint32_t slot, std::uint64_t id,
+                      std::vector<std::uint32_t>* due) {
     if (seqs[slot].cohort_id == id) due->push_back(slot);  // else it left (preempted): stale
   }
 

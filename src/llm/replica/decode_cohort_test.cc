@@ -90,6 +90,29 @@ TEST(DecodeCohortTest, AMemberThatLeftEarlyIsNotDueAgainAndFarDuesWait) {
   EXPECT_EQ(due, std::vector<std::uint32_t>{1});
 }
 
+// More members due at one step than a bucket holds in place: the rest
+// spill, and all come out at that step (a stale one, which left, does not).
+TEST(DecodeCohortTest, ABucketsSpilledDuesComeOutAtTheirStep) {
+  DecodeCohort c;
+  std::vector<Seq> seqs(7, Decoding(100, 1, 16, 0));  // each due at step 6
+  for (std::uint32_t i = 0; i < 7; ++i) c.Join(seqs[i], i, 0, i + 1);
+  c.Leave(seqs[5]);  // in the spill: stale when its step comes
+  std::vector<std::uint32_t> due;
+  for (int step = 1; step < 6; ++step) {
+    c.PopDue(seqs, &due);
+    ASSERT_TRUE(due.empty()) << step;
+    c.Plan();
+    c.Finish(step);
+  }
+  c.PopDue(seqs, &due);
+  EXPECT_EQ(due, (std::vector<std::uint32_t>{0, 1, 2, 3, 4, 6}));
+  due.clear();
+  c.Plan();
+  c.Finish(6);
+  c.PopDue(seqs, &due);  // the bucket and its spill are empty again
+  EXPECT_TRUE(due.empty());
+}
+
 class NoEvents final : public SeqEvents {
  public:
   void OnPreempted(std::uint32_t, bool) override {}
