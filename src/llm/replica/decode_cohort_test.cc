@@ -35,6 +35,17 @@ Seq Decoding(std::int64_t output, std::int64_t generated, std::int64_t room, Sim
   return s;
 }
 
+// Plans and finishes steps [first, end) of `c`, none of which has a member due.
+void StepNoneDue(DecodeCohort& c, const std::vector<Seq>& seqs, int first, int end) {
+  std::vector<std::uint32_t> due;
+  for (int step = first; step < end; ++step) {
+    c.PopDue(seqs, &due);
+    ASSERT_TRUE(due.empty()) << step;
+    c.Plan();
+    c.Finish(step);
+  }
+}
+
 TEST(DecodeCohortTest, DueAtTheNextBlockOrTheLastToken) {
   DecodeCohort c;
   // Context 11 in 16 slots: steps 1..5 grow it to 16; step 6 needs a 17th slot.
@@ -79,13 +90,8 @@ TEST(DecodeCohortTest, AMemberThatLeftEarlyIsNotDueAgainAndFarDuesWait) {
   c.Join(seqs[0], 0, 0, 1);
   c.Join(seqs[1], 1, 0, 2);  // due at step 999: beyond the ring of near dues
   c.Leave(seqs[0]);       // preempted before its due step
+  StepNoneDue(c, seqs, 1, 999);
   std::vector<std::uint32_t> due;
-  for (int step = 1; step < 999; ++step) {
-    c.PopDue(seqs, &due);
-    ASSERT_TRUE(due.empty()) << step;
-    c.Plan();
-    c.Finish(step);
-  }
   c.PopDue(seqs, &due);
   EXPECT_EQ(due, std::vector<std::uint32_t>{1});
 }
@@ -97,13 +103,8 @@ TEST(DecodeCohortTest, ABucketsSpilledDuesComeOutAtTheirStep) {
   std::vector<Seq> seqs(7, Decoding(100, 1, 16, 0));  // each due at step 6
   for (std::uint32_t i = 0; i < 7; ++i) c.Join(seqs[i], i, 0, i + 1);
   c.Leave(seqs[5]);  // in the spill: stale when its step comes
+  StepNoneDue(c, seqs, 1, 6);
   std::vector<std::uint32_t> due;
-  for (int step = 1; step < 6; ++step) {
-    c.PopDue(seqs, &due);
-    ASSERT_TRUE(due.empty()) << step;
-    c.Plan();
-    c.Finish(step);
-  }
   c.PopDue(seqs, &due);
   EXPECT_EQ(due, (std::vector<std::uint32_t>{0, 1, 2, 3, 4, 6}));
   due.clear();
