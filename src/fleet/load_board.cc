@@ -9,6 +9,8 @@ LoadBoard::LoadBoard(std::vector<const LoadProbe*> probes, bool live, bool count
       snapshot_(probes_.size()), sent_since_report_(probes_.size(), 0),
       cells_(probes_.size(), 0.0), mirrored_(probes_.size(), 0) {
   assert(!probes_.empty());
+  if (!live_) return;
+  for (std::size_t i = 0; i < probes_.size(); ++i) mirrored_[i] = probes_[i]->MirrorOutstanding(&cells_[i]) ? 1 : 0;
 }
 
 ReplicaLoad LoadBoard::Seen(std::size_t i) const {

@@ -2,10 +2,10 @@
 // or each replica's last report (stale), optionally plus the requests the
 // router itself sent there since. Routing policies read only this.
 //
-// Live outstanding counts a replica mirrors (Mirror) sit in one array the
-// board owns, so a policy that scans every replica's count reads a few
-// contiguous cache lines instead of each replica's own state (with
-// hundreds of replicas, a cache miss each).
+// Live outstanding counts the replicas mirror (MirrorOutstanding) sit in
+// one array the board owns, so a policy that scans every replica's count
+// reads a few contiguous cache lines instead of each replica's own state
+// (with hundreds of replicas, a cache miss each).
 #pragma once
 
 #include <cassert>
@@ -30,15 +30,23 @@ class LoadProbe {
  public:
   virtual ~LoadProbe() = default;
   virtual ReplicaLoad Read() const = 0;
+  // Has the replica keep *cell equal to Read().outstanding from now on,
+  // written on every change; false if it cannot (then the board reads
+  // Read()). REQUIRES: *cell outlives the replica's later changes.
+  virtual bool MirrorOutstanding(double* /*cell*/) const { return false; }
 };
 
 class LoadBoard {
  public:
-  // `live`: Seen() reads the probes; otherwise it returns each replica's
+  // `live`: Seen() reads the probes (and the board has each replica mirror
+  // its count, MirrorOutstanding); otherwise it returns each replica's
   // snapshot (all empty until its first Report). `count_own_sends` (stale
   // only) adds the sends since the snapshot to its outstanding count.
   // REQUIRES: !probes.empty(); no probe is null; probes outlive the board.
   LoadBoard(std::vector<const LoadProbe*> probes, bool live, bool count_own_sends);
+  // The replicas write into the board's cells: it stays where it was built.
+  LoadBoard(const LoadBoard&) = delete;
+  LoadBoard& operator=(const LoadBoard&) = delete;
 
   std::size_t size() const { return probes_.size(); }
   bool live() const { return live_; }
@@ -53,14 +61,6 @@ class LoadBoard {
     }
     return Seen(i).outstanding;
   }
-  // Replica i's cell for its live outstanding count: the caller has the
-  // replica keep it equal to its probe's Read().outstanding from now on,
-  // written on every change. REQUIRES: i < size(); the board outlives the
-  // replica's writes.
-  double* Mirror(std::size_t i) {
-    mirrored_[i] = 1;
-    return &cells_[i];
-  }
   // Replica i reports: its snapshot becomes its live load, which is returned.
   ReplicaLoad Report(std::size_t i);
   // The router sent one request to replica i.
@@ -72,7 +72,7 @@ class LoadBoard {
   bool count_own_sends_;
   std::vector<ReplicaLoad> snapshot_;
   std::vector<std::uint64_t> sent_since_report_;
-  std::vector<double> cells_;           // Mirror's cells
+  std::vector<double> cells_;           // the mirrored counts (live only)
   std::vector<std::uint8_t> mirrored_;  // 1 where cells_[i] is kept
 };
 

@@ -48,7 +48,6 @@ void ReplicaPool::Route(const RouterOptions& o, Rng rng, Simulator& sim, const s
   router_options_ = o;
   router_ = std::make_unique<Router>(targets, o, std::move(rng));
   router_->Attach(sim);
-  for (std::size_t i = 0; i < replicas_.size(); ++i) replicas_[i]->MirrorInSystem(router_->MirrorOutstanding(i));
 }
 
 RequestTarget* ReplicaPool::entry() const {

@@ -10,11 +10,15 @@ namespace fleetlab {
 class ReplicaProbe final : public LoadProbe {
  public:
   // Does not own `r`. REQUIRES: r outlives the probe.
-  explicit ReplicaProbe(const LlmReplica* r) : r_(r) {}
+  explicit ReplicaProbe(LlmReplica* r) : r_(r) {}
   ReplicaLoad Read() const override { return {r_->in_system().value(), r_->KvStoredFraction()}; }
+  bool MirrorOutstanding(double* cell) const override {
+    r_->MirrorInSystem(cell);
+    return true;
+  }
 
  private:
-  const LlmReplica* r_;
+  LlmReplica* r_;
 };
 
 }  // namespace fleetlab

@@ -45,9 +45,6 @@ class Router final : public EventHandler, public RequestTarget {
   // with the fewest outstanding requests as the router sees them; ties go to
   // the lowest index. Returns its index. REQUIRES: two replicas or more.
   std::size_t SubmitBackup(Simulator& sim, const Request& request, std::size_t exclude);
-  // Replica i's cell for its live outstanding count (LoadBoard::Mirror).
-  // REQUIRES: i < the number of targets.
-  double* MirrorOutstanding(std::size_t i) { return board_.Mirror(i); }
   // The replica the last Submit chose. REQUIRES: a Submit happened.
   std::size_t last_choice() const { return last_; }
 

@@ -10,11 +10,15 @@ namespace fleetlab {
 class StationProbe final : public LoadProbe {
  public:
   // Does not own `s`. REQUIRES: s outlives the probe.
-  explicit StationProbe(const Station* s) : s_(s) {}
+  explicit StationProbe(Station* s) : s_(s) {}
   ReplicaLoad Read() const override { return {s_->in_system().value(), static_cast<double>(s_->waiting())}; }
+  bool MirrorOutstanding(double* cell) const override {
+    s_->MirrorInSystem(cell);
+    return true;
+  }
 
  private:
-  const Station* s_;
+  Station* s_;
 };
 
 }  // namespace fleetlab

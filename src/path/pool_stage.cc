@@ -31,7 +31,6 @@ PoolStage::PoolStage(const PoolOptions& options, const RandomStreams& streams, s
     targets.push_back(RouteTarget{stations_.back().get(), probes_.back().get()});
   }
   router_ = std::make_unique<Router>(targets, options.router, streams.Stream(StreamId::kRouting, first_stream));
-  for (std::uint32_t i = 0; i < options.replicas; ++i) stations_[i]->MirrorInSystem(router_->MirrorOutstanding(i));
   quantile_delay_ = SecondsToNs(options.hedge.delay_s);
 }
 

@@ -22,7 +22,6 @@ Result<std::unique_ptr<SystemUnderLoad>> StationFleet::Build(const StationSystem
   if (s.fleet) {
     sys->router_ = std::make_unique<Router>(targets, s.fleet->router, streams.Stream(StreamId::kRouting));
     sys->router_->Attach(sim);
-    for (std::uint32_t i = 0; i < n; ++i) sys->stations_[i]->MirrorInSystem(sys->router_->MirrorOutstanding(i));
     sys->target_ = sys->router_.get();
   }
   return std::unique_ptr<SystemUnderLoad>(std::move(sys));

@@ -28,7 +28,7 @@ void Station::Submit(Simulator& sim, const Request& request) {
   }
   queue_.PushBack(Waiting{request, now});
   queue_len_.Set(now, static_cast<double>(queue_.size()));
-  AddInSystem(now, 1);
+  in_system_.Add(now, 1);
   TryDispatch(sim);
 }
 
@@ -71,7 +71,7 @@ void Station::Finish(Simulator& sim, std::uint32_t server) {
   const SimTime now = sim.now();
   std::vector<InService>& batch = batches_in_service_[server];
   in_service_requests_ -= batch.size();
-  AddInSystem(now, -static_cast<double>(batch.size()));
+  in_system_.Add(now, -static_cast<double>(batch.size()));
   busy_.Add(now, -1);
   if (power_) power_->OnIdle(server, now);
   for (const InService& s : batch) listener_->OnCompleted(sim, s.request, s.started);
@@ -85,7 +85,7 @@ std::optional<SimDuration> Station::Cancel(Simulator& sim, std::uint64_t id) {
     if (queue_[i].request.id != id) continue;
     queue_.EraseAt(i);
     queue_len_.Set(now, static_cast<double>(queue_.size()));
-    AddInSystem(now, -1);
+    in_system_.Add(now, -1);
     return SimDuration{0};
   }
   for (std::uint32_t server = 0; server < batches_in_service_.size(); ++server) {
@@ -95,7 +95,7 @@ std::optional<SimDuration> Station::Cancel(Simulator& sim, std::uint64_t id) {
       const SimDuration served = now - batch[j].started;
       batch.erase(batch.begin() + static_cast<std::ptrdiff_t>(j));
       --in_service_requests_;
-      AddInSystem(now, -1);
+      in_system_.Add(now, -1);
       if (batch.empty()) {  // the server stops at once
         sim.Cancel(service_event_[server]);
         busy_.Add(now, -1);

@@ -4,7 +4,6 @@
 // each pipeline micro-batch slot ("virtual engine"), never one per token.
 #pragma once
 
-#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -108,16 +107,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
 
   // Occupancy for the engine's report: requests in the replica, waiting.
   const TimeWeighted& in_system() const { return in_system_; }
-  // Keeps *cell equal to in_system().value() from now on, written whenever
-  // the count changes, so that a router reads a fleet's counts from one
-  // array instead of each replica's cold state (LoadBoard::Mirror).
-  // REQUIRES: cell not null; called once; the cell outlives the replica's
-  // runs.
-  void MirrorInSystem(double* cell) {
-    assert(cell != nullptr && in_system_cell_ == nullptr);
-    in_system_cell_ = cell;
-    *cell = in_system_.value();
-  }
+  // Keeps *cell equal to in_system().value() (TimeWeighted::Mirror; the
+  // router's LoadBoard asks through the replica's probe).
+  void MirrorInSystem(double* cell) { in_system_.Mirror(cell); }
   const TimeWeighted& queue_length() const { return waiting_tw_; }
   // The share of the KV capacity holding tokens now (stored / capacity,
   // 0..1), the load signal of a KV-aware router.
@@ -163,10 +155,6 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   void Fail(std::uint32_t slot);
   void FailStuck(int engine);
   void RecordState(SimTime now);
-  void AddInSystem(SimTime now, double delta) {
-    in_system_.Add(now, delta);
-    if (in_system_cell_ != nullptr) *in_system_cell_ = in_system_.value();
-  }
 
   std::shared_ptr<const ReplicaOptions> options_;  // never null
   std::shared_ptr<const PerfModel> perf_;
@@ -190,7 +178,6 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   std::vector<Engine> engines_;
   std::vector<SimTime> stage_free_;        // per pipeline stage
   TimeWeighted in_system_, waiting_tw_;
-  double* in_system_cell_ = nullptr;  // MirrorInSystem's cell, or null
   std::uint64_t spec_steps_ = 0, spec_tokens_ = 0;
   // Inter-token gaps of measured requests, run-length coded before they
   // reach the histogram.

@@ -6,7 +6,6 @@
 // station tracks its own time-weighted occupancy for the metrics.
 #pragma once
 
-#include <cassert>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -43,15 +42,9 @@ class Station final : public EventHandler, public RequestTarget {
   // Occupancy, integrated over time since the last ResetStatistics.
   const TimeWeighted& queue_length() const { return queue_len_; }
   const TimeWeighted& in_system() const { return in_system_; }
-  // Keeps *cell equal to in_system().value() from now on, written whenever
-  // it changes (LoadBoard::Mirror: a router reads a fleet's counts from one
-  // array). REQUIRES: cell not null; called once; the cell outlives the
-  // station's runs.
-  void MirrorInSystem(double* cell) {
-    assert(cell != nullptr && in_system_cell_ == nullptr);
-    in_system_cell_ = cell;
-    *cell = in_system_.value();
-  }
+  // Keeps *cell equal to in_system().value() (TimeWeighted::Mirror; the
+  // router's LoadBoard asks through the station's probe).
+  void MirrorInSystem(double* cell) { in_system_.Mirror(cell); }
   const TimeWeighted& busy_servers() const { return busy_; }
   std::uint64_t batches_started() const { return batches_; }
   std::uint64_t batched_requests() const { return batched_requests_; }
@@ -83,10 +76,6 @@ class Station final : public EventHandler, public RequestTarget {
   void TryDispatch(Simulator& sim);
   void StartBatch(Simulator& sim, std::uint32_t server, std::uint32_t size);
   void Finish(Simulator& sim, std::uint32_t server);
-  void AddInSystem(SimTime now, double delta) {
-    in_system_.Add(now, delta);
-    if (in_system_cell_ != nullptr) *in_system_cell_ = in_system_.value();
-  }
 
   StationOptions options_;
   Rng rng_;
@@ -102,7 +91,6 @@ class Station final : public EventHandler, public RequestTarget {
   std::uint64_t batches_ = 0;
   std::uint64_t batched_requests_ = 0;
   TimeWeighted queue_len_, in_system_, busy_;
-  double* in_system_cell_ = nullptr;  // MirrorInSystem's cell, or null
 };
 
 }  // namespace fleetlab

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cassert>
 #include <cstddef>
 
 #include "fleetlab/time.h"
@@ -63,8 +64,20 @@ class TimeWeighted {
  public:
   // Records that the quantity changes to `value` at `now`.
   // REQUIRES: now >= the time of the previous call.
-  void Set(SimTime now, double value) { set_.Set(now, {value}); }
+  void Set(SimTime now, double value) {
+    set_.Set(now, {value});
+    if (mirror_ != nullptr) *mirror_ = value;
+  }
   void Add(SimTime now, double delta) { Set(now, value() + delta); }
+  // Keeps *cell equal to value() from now on, written on every change (a
+  // router reads a fleet's counts from one array of such cells instead of
+  // each replica's state). REQUIRES: cell not null; called once; the cell
+  // outlives the later changes.
+  void Mirror(double* cell) {
+    assert(cell != nullptr && mirror_ == nullptr);
+    mirror_ = cell;
+    *cell = value();
+  }
 
   // As TimeWeightedSet.
   void Reset(SimTime now) { set_.Reset(now); }
@@ -77,6 +90,7 @@ class TimeWeighted {
 
  private:
   TimeWeightedSet<1> set_;
+  double* mirror_ = nullptr;  // Mirror's cell, or null
 };
 
 }  // namespace fleetlab

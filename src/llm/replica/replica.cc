@@ -176,7 +176,7 @@ bool LlmReplica::Refuse(Simulator& sim, const Request& request, std::int64_t hel
 
 void LlmReplica::Enqueue(Simulator& sim, std::uint32_t slot) {
   state_->waiting().PushBack(slot);
-  AddInSystem(sim.now(), 1);
+  in_system_.Add(sim.now(), 1);
   KickIdle(sim);
   RecordState(sim.now());
 }
@@ -368,7 +368,7 @@ void LlmReplica::Complete(Simulator& sim, std::uint32_t slot) {
   const Seq& s = state_->seq(slot);
   stats_->OnCompleted(s, s.output - s.made_before, sim.now());  // the tokens made here
   TraceRequest(s, true);
-  AddInSystem(sim.now(), -1);
+  in_system_.Add(sim.now(), -1);
   Request request = s.request;
   request.first_token = s.first_token;  // for per-class TTFT and TPOT (runner)
   if (s.keep_kv) {
@@ -385,7 +385,7 @@ void LlmReplica::Fail(std::uint32_t slot) {
   TraceRequest(state_->seq(slot), false);
   const Request request = state_->seq(slot).request;
   stats_->OnFailed();
-  AddInSystem(sim_->now(), -1);
+  in_system_.Add(sim_->now(), -1);
   state_->FreeSeq(slot);
   listener_->OnDropped(*sim_, request);
 }
@@ -400,7 +400,7 @@ void LlmReplica::FailStuck(int engine) {
   const Request request = state_->seq(slot).request;
   state_->Retire(slot);
   stats_->OnFailed();
-  AddInSystem(sim_->now(), -1);
+  in_system_.Add(sim_->now(), -1);
   listener_->OnDropped(*sim_, request);
 }
 
