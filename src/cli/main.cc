@@ -18,10 +18,12 @@
 #include "cli/run_command.h"
 #include "cli/size_command.h"
 #include "cli/tracks_command.h"
+#include "fleetlab/util/huge_page_heap.h"
 #include "fleetlab/version.h"
 #include "cli/sweep_command.h"
 
 int main(int argc, char** argv) {
+  fleetlab::AdviseHugePageHeap();  // before anything large is allocated
   CLI::App app{"fleetlab: a fast, honest simulator of LLM serving fleets, with its analytic twin."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("fleetlab ") + fleetlab::kVersion);

@@ -1,0 +1,47 @@
+#include "fleetlab/util/huge_page_heap.h"
+
+#include <cassert>
+#include <cstdint>
+#include <cstdlib>
+
+#if defined(__linux__) && defined(__GLIBC__)
+#include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
+namespace fleetlab {
+
+#if defined(__linux__) && defined(__GLIBC__)
+std::size_t AdviseHugePageHeap(std::size_t reserve) {
+  assert(reserve <= (std::size_t{1} << 30));
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  constexpr int kFromHeapUpTo = 32 << 20;  // glibc's largest mmap threshold
+  constexpr std::size_t kChunk = std::size_t{16} << 20;
+  constexpr int kMaxChunks = 64;
+  mallopt(M_MMAP_THRESHOLD, kFromHeapUpTo);
+  mallopt(M_TOP_PAD, static_cast<int>(reserve));
+  // The heap's free top (as large as tens of MiB in a process that has
+  // freed much), then chunks taken until the heap grows, by `reserve` more.
+  const std::size_t top = mallinfo2().keepcost;
+  const auto before = reinterpret_cast<std::uintptr_t>(sbrk(0));
+  void* chunks[kMaxChunks];
+  int taken = 0;
+  while (taken < kMaxChunks && reinterpret_cast<std::uintptr_t>(sbrk(0)) == before) chunks[taken++] = std::malloc(kChunk);
+  const auto after = reinterpret_cast<std::uintptr_t>(sbrk(0));
+  mallopt(M_TOP_PAD, 128 << 10);                             // later growth in small steps
+  mallopt(M_TRIM_THRESHOLD, static_cast<int>(2 * reserve));  // never trimmed into the advised part
+  const std::uintptr_t lo = (before - top + kHuge - 1) & ~(kHuge - 1);
+  const std::uintptr_t hi = after & ~(kHuge - 1);
+  std::size_t advised = 0;
+  if (after != before && hi > lo && madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE) == 0) {
+    advised = hi - lo;
+  }
+  for (int i = 0; i < taken; ++i) std::free(chunks[i]);
+  return advised;
+}
+#else
+std::size_t AdviseHugePageHeap(std::size_t) { return 0; }
+#endif
+
+}  // namespace fleetlab

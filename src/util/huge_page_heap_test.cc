@@ -1,0 +1,66 @@
+#include "fleetlab/util/huge_page_heap.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace fleetlab {
+namespace {
+
+// The VmFlags of the mapping holding `p`, from /proc/self/smaps ("" if none).
+std::string FlagsOfMappingHolding(const void* p) {
+  const auto at = reinterpret_cast<std::uintptr_t>(p);
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    std::uintptr_t lo = 0, hi = 0;
+    char dash = 0;
+    std::istringstream range(line);
+    if (range >> std::hex >> lo >> dash >> hi && dash == '-') inside = lo <= at && at < hi;
+    if (inside && line.rfind("VmFlags:", 0) == 0) return line;
+  }
+  return "";
+}
+
+// In a child process (the advice changes the allocator for the whole
+// process): 0 when memory allocated afterwards lies in a mapping flagged for
+// huge pages, 1 when it does not, 2 when nothing was advised.
+int AdviseAndCheck() {
+  const std::size_t advised = AdviseHugePageHeap(std::size_t{64} << 20);
+  if (advised == 0) return 2;
+  // Whole huge pages, at least the reserve less the alignment.
+  const std::size_t mib = std::size_t{1} << 20;
+  if (advised % (2 * mib) != 0 || advised < 60 * mib) return 1;
+  // Below the 32 MiB threshold: from the heap. Its start may lie before the
+  // first 2 MiB boundary of the advised part; its last byte does not.
+  const std::size_t bytes = 8 * mib;
+  auto* block = static_cast<char*>(std::malloc(bytes));
+  const bool flagged = FlagsOfMappingHolding(block + bytes - 1).find(" hg") != std::string::npos;
+  std::free(block);
+  return flagged ? 0 : 1;
+}
+
+TEST(HugePageHeap, LaterAllocationsLieInAMappingFlaggedForHugePages) {
+#if !defined(__linux__) || !defined(__GLIBC__)
+  GTEST_SKIP() << "glibc on Linux only";
+#endif
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(AdviseAndCheck());
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 2) GTEST_SKIP() << "nothing advised (a sanitizer's allocator, or no THP)";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
+}  // namespace fleetlab
