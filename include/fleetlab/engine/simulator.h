@@ -7,7 +7,11 @@
 // process (on different threads, one Simulator per thread).
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <span>
 #include <unordered_set>
 #include <vector>
 
@@ -29,6 +33,14 @@ class EventHandler {
 
 class Simulator {
  public:
+  // At most this many blocks of hot memory per handler (SetHotMemory).
+  static constexpr std::size_t kMaxHotBlocks = 6;
+  // Run prefetches only once the handlers' hot memory, all together, is
+  // above this: what an event touches is a few times its hot blocks, and
+  // below this a core's L2 cache (0.5-2 MiB) holds every handler's, so the
+  // prefetches would be pure cost (measured in design.md, Speed).
+  static constexpr std::size_t kPrefetchAboveBytes = 256 << 10;
+
   Simulator() = default;
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;
@@ -36,6 +48,17 @@ class Simulator {
   // Registers a handler and returns the id to address events to it.
   // Does not take ownership. REQUIRES: handler outlives every Run call.
   HandlerId Register(EventHandler* handler);
+
+  // Names the memory `id`'s events touch first: a prefetch hint. While one
+  // event runs, Run prefetches the blocks of the handler the next event is
+  // for, so a run over many handlers (a 512-replica fleet, each replica's
+  // state cold in cache) overlaps their misses instead of taking them one
+  // after another (only past kPrefetchAboveBytes). It changes no event and
+  // no result; a block that has since moved costs speed only. Set it once
+  // the blocks' addresses are fixed.
+  // REQUIRES: id was returned by Register; blocks.size() <= kMaxHotBlocks;
+  // each block under 4 GiB.
+  void SetHotMemory(HandlerId id, std::initializer_list<std::span<const std::byte>> blocks);
 
   // The one API through which events are created. Schedules an event for
   // `target` at absolute time `at` and returns its id.
@@ -81,12 +104,19 @@ class Simulator {
   std::uint64_t delivered_ = 0;
   // Pops the top event if it was cancelled; returns whether it did.
   bool DropIfCancelled();
+  void PrefetchFor(HandlerId id) const;
 
   bool stop_requested_ = false;
   bool horizon_reached_ = false;
   std::uint64_t event_limit_ = UINT64_MAX;
   EventQueue queue_;
   std::vector<EventHandler*> handlers_;
+  struct HotBlock {
+    const std::byte* at = nullptr;
+    std::uint32_t bytes = 0;  // 0: the handler's list ends here
+  };
+  std::vector<std::array<HotBlock, kMaxHotBlocks>> hot_;  // by handler id; may be shorter than handlers_
+  std::size_t hot_bytes_ = 0;                             // the blocks', summed over handlers
   std::unordered_set<EventId> cancelled_;  // pending ids only; empty in most runs
 };
 

@@ -13,8 +13,10 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <queue>
+#include <span>
 #include <vector>
 
 #include "fleetlab/time.h"
@@ -34,6 +36,12 @@ class DecodeCohort {
   std::int64_t context() const { return context_; }
   // When the members' last token came (the end of the last step).
   SimTime last_token() const { return last_token_; }
+  // The bytes every step reads first: the counts and the occupancy mask,
+  // not the buckets (Simulator::SetHotMemory).
+  std::span<const std::byte> HotMemory() const {
+    const auto* first = reinterpret_cast<const std::byte*>(this);
+    return {first, static_cast<std::size_t>(reinterpret_cast<const std::byte*>(&near_) - first)};
+  }
 
   // The plan step at which `s` must be visited again if it joins now: the
   // first whose token needs a slot beyond kv_room, or the one that makes its

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "fleetlab/llm/kv_cache.h"
@@ -37,6 +39,11 @@ class ReplicaStats {
   // Whether the series include the KV block map (the heatmap); off by
   // default: on a large cache the map is most of a snapshot's cost.
   void SetHeatmap(bool on) { heatmap_on_ = on; }
+  // The bytes every iteration touches first (Simulator::SetHotMemory).
+  std::span<const std::byte> HotMemory() const {
+    const auto* first = reinterpret_cast<const std::byte*>(&win_);
+    return {first, static_cast<std::size_t>(reinterpret_cast<const std::byte*>(&closed_win_) - first)};
+  }
   // Whether the queue and KV series are sampled at all (on by default).
   void SetSeries(bool on) { series_on_ = on; }
   void SetHorizon(SimDuration expected) {
