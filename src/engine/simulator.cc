@@ -74,7 +74,7 @@ std::uint64_t Simulator::Run(SimTime until) {
       break;
     }
     const Event e = queue_.Pop();
-    if (hot_bytes_ > kPrefetchAboveBytes && !queue_.empty()) PrefetchFor(queue_.Top().target);
+    if (prefetching() && !queue_.empty()) PrefetchFor(queue_.Top().target);
     if (!cancelled_.empty() && cancelled_.erase(e.id()) > 0) continue;
     now_ = e.time();
     ++delivered_;

@@ -39,6 +39,10 @@ class FlatIdMap {
     slots_[i] = Slot{id, index};
     ++size_;
   }
+  // Starts loading the slot Find(id) reads first. Changes nothing.
+  void Prefetch(std::uint64_t id) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[Home(id)]);
+  }
   // Removes `id`. REQUIRES: present.
   void Erase(std::uint64_t id);
   std::size_t size() const { return size_; }

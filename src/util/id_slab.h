@@ -36,6 +36,8 @@ class IdSlab {
   T& Find(std::uint64_t id) { return entries_[SlotOf(id)]; }
   const T& Find(std::uint64_t id) const { return entries_[SlotOf(id)]; }
   bool Contains(std::uint64_t id) const { return index_.Find(id) != FlatIdMap::kAbsent; }
+  // Starts loading the index slot Find(id) reads first. Changes nothing.
+  void Prefetch(std::uint64_t id) const { index_.Prefetch(id); }
   // Frees id's slot; its entry is left as it is for the next Add.
   // REQUIRES: id present.
   void Remove(std::uint64_t id) {

@@ -59,6 +59,9 @@ class Simulator {
   // REQUIRES: id was returned by Register; blocks.size() <= kMaxHotBlocks;
   // each block under 4 GiB.
   void SetHotMemory(HandlerId id, std::initializer_list<std::span<const std::byte>> blocks);
+  // Whether Run prefetches: the handlers' hot memory is past
+  // kPrefetchAboveBytes. A handler may gate its own look-ahead on it.
+  bool prefetching() const { return hot_bytes_ > kPrefetchAboveBytes; }
 
   // The one API through which events are created. Schedules an event for
   // `target` at absolute time `at` and returns its id.

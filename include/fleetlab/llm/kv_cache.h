@@ -112,6 +112,10 @@ class KvAllocator {
   virtual bool CanAdmit(Tokens initial, Tokens reserve) const = 0;
 
   virtual KvUsage Usage() const = 0;
+  // A hint a step ahead: starts loading the index entry that Extend and
+  // Release of `seq` look up first. Changes nothing; `seq` need not be
+  // admitted.
+  virtual void Prefetch(SeqId) const {}
   // The memory as `cells` equal slices of the address space (paged: of the
   // block array), each summarised by its majority state. A paged cache with
   // more than 64 blocks per cell is summarised from 16 evenly spaced blocks

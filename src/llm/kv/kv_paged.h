@@ -57,6 +57,7 @@ class PagedKvAllocator final : public KvAllocator {
   Tokens Allocated(SeqId seq) const override;
   bool CanAdmit(Tokens initial, Tokens reserve) const override;
   KvUsage Usage() const override;
+  void Prefetch(SeqId seq) const override { seqs_.Prefetch(seq); }
   std::vector<KvCell> BlockMap(int cells) const override;
   std::uint64_t prefix_hit_tokens() const override { return hit_tokens_; }
   std::uint64_t prefix_lookup_tokens() const override { return lookup_tokens_; }

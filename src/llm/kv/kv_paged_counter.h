@@ -31,6 +31,7 @@ class PagedKvCounter final : public KvAllocator {
   Tokens Allocated(SeqId seq) const override;
   bool CanAdmit(Tokens initial, Tokens reserve) const override;
   KvUsage Usage() const override;
+  void Prefetch(SeqId seq) const override { seqs_.Prefetch(seq); }
   // REQUIRES: never called: a counted cache has no map (the replica uses
   // PagedKvAllocator when the map is drawn). Returns free cells.
   std::vector<KvCell> BlockMap(int cells) const override;

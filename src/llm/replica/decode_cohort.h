@@ -12,6 +12,7 @@
 // the sums an iteration's cost needs (members, their contexts).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -76,6 +77,36 @@ class DecodeCohort {
   // The members take a step (plan); it ends at `now` (finish).
   void Plan() { ++planned_; }
   void Finish(SimTime now);
+
+  // Starts loading what the next PopDue calls and their reschedules read,
+  // for a replica whose state leaves the cache between its iterations
+  // (hundreds of replicas), one stage a step: the bucket three steps ahead;
+  // the sequences due two steps ahead (their bucket warmed here a step ago);
+  // the bucket where the next step's dues will be due again, one KV block
+  // on (`block_steps` ahead). Changes nothing. Inlined by force: out of
+  // line, GCC judges a function of prefetches alone free of effects and
+  // drops the call.
+  [[gnu::always_inline]] inline void PrefetchAhead(const std::vector<Seq>& seqs, std::int64_t block_steps) const {
+    const std::int64_t next = planned_ + 1;
+    __builtin_prefetch(&near_[static_cast<std::size_t>((next + 2) % kNear)]);
+    __builtin_prefetch(&near_[static_cast<std::size_t>((next + block_steps) % kNear)], 1);
+    const auto b = static_cast<std::size_t>((next + 1) % kNear);
+    if ((occupied_ & (std::uint64_t{1} << b)) == 0) return;
+    const Bucket& bucket = near_[b];
+    for (std::uint32_t k = 0; k < std::min(bucket.count, kPerBucket); ++k) {
+      if (bucket.slot[k] >= seqs.size()) continue;
+      const auto* seq = reinterpret_cast<const char*>(seqs.data() + bucket.slot[k]);
+      __builtin_prefetch(seq);       // state and lengths
+      __builtin_prefetch(seq + 64);  // the cohort fields (SeqLayout test)
+    }
+  }
+  // The slots due at the next planned step that PopDue will find in place
+  // (stale ones included; none of a bucket's spill): for hints.
+  std::span<const std::uint32_t> NextDueSlots() const {
+    const auto b = static_cast<std::size_t>((planned_ + 1) % kNear);
+    if ((occupied_ & (std::uint64_t{1} << b)) == 0) return {};
+    return {near_[b].slot, std::min(near_[b].count, kPerBucket)};
+  }
 
  private:
   struct Due {

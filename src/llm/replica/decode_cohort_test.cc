@@ -58,6 +58,26 @@ TEST(DecodeCohortTest, DueAtTheNextBlockOrTheLastToken) {
   EXPECT_FALSE(c.MayJoin(grown, true));
 }
 
+// The look-ahead's hint names, before each step, the members PopDue will
+// find due at it: none at steps 1..3, seqs[1] (its last token) at 4.
+TEST(DecodeCohortTest, NextDueSlotsNamesWhatPopDueFinds) {
+  DecodeCohort c;
+  std::vector<Seq> seqs = {Decoding(100, 1, 16, 50), Decoding(5, 1, 16, 50)};
+  c.Join(seqs[0], 0, 50, 1);
+  c.Join(seqs[1], 1, 50, 2);
+  std::vector<std::uint32_t> due;
+  for (int step = 1; step <= 4; ++step) {
+    const auto hint = c.NextDueSlots();
+    const std::vector<std::uint32_t> named(hint.begin(), hint.end());
+    c.PrefetchAhead(seqs, 16);  // a hint: changes nothing below
+    c.PopDue(seqs, &due);
+    EXPECT_EQ(named, due) << step;
+    EXPECT_EQ(due.empty(), step < 4) << step;
+    c.Plan();
+    c.Finish(50 + 10 * step);
+  }
+}
+
 TEST(DecodeCohortTest, MembersStepTogetherAndLeaveUpToDate) {
   DecodeCohort c;
   std::vector<Seq> seqs = {Decoding(100, 1, 16, 50), Decoding(5, 1, 16, 50)};

@@ -238,6 +238,7 @@ SimTime LlmReplica::Pipeline(SimTime start, StepBreakdown* b) {
 void LlmReplica::StartIteration(Simulator& sim, int engine, bool record) {
   const auto e = static_cast<std::size_t>(engine);
   IterationPlan& plan = engines_[e].plan;
+  state_->SetLookAhead(sim.prefetching());
   for (int attempt = 0;; ++attempt) {
     SimTime wake = 0;
     const std::uint64_t preempted_before = state_->preemptions();

@@ -298,11 +298,19 @@ void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
     context += cohort.context();
     decodes += cohort.size();
     cohort.Plan();
+    if (look_ahead_) LookAhead(cohort);
   }
   plan->shape.decode_sequences += decodes;
   plan->shape.decode_tokens += decodes;
   plan->shape.decode_context_tokens += context;
   plan->sequences += decodes;
+}
+
+void ReplicaState::LookAhead(const DecodeCohort& cohort) const {
+  cohort.PrefetchAhead(seqs_, options_->kv.cache.block_tokens.value());
+  for (const std::uint32_t slot : cohort.NextDueSlots()) {  // their sequences were prefetched a step ago
+    if (slot < seqs_.size()) kv_->Prefetch(seqs_[slot].request.id);
+  }
 }
 
 void ReplicaState::CrossBlock(std::uint32_t slot, int engine, double* stall_s) {

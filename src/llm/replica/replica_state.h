@@ -74,6 +74,10 @@ class ReplicaState {
     assert(running_total_ == 0 && kv->Usage().free == kv_->Usage().free && kv_->Usage().free == kv_->Usage().capacity);
     kv_ = std::move(kv);
   }
+  // Whether planning a decode step also starts loading what the next steps'
+  // dues will read (DecodeCohort::PrefetchAhead): worth it only when this
+  // state leaves the cache between iterations (Simulator::prefetching).
+  void SetLookAhead(bool on) { look_ahead_ = on; }
   // The cache's usage, with the tokens grown within allocated slots that the
   // allocator has not been told of (stored, no longer reserved). O(1).
   KvUsage Usage() const;
@@ -234,6 +238,9 @@ class ReplicaState {
   // preempting, as GrowOrPreempt does) where a visitor would be, and kept
   // in the cohort; one that cannot grow leaves it.
   void CrossBlock(std::uint32_t slot, int engine, double* stall_s);
+  // Prefetches for the cohort's next steps: their dues' sequences, buckets
+  // and KV index entries.
+  void LookAhead(const DecodeCohort& cohort) const;
   void RemoveVisitor(std::uint32_t slot, int engine);
   // After `s` was admitted or extended to s.kv_tokens: the allocator knows it.
   void Told(Seq& s);
@@ -262,6 +269,7 @@ class ReplicaState {
   double swap_used_bytes_ = 0;
   std::uint64_t preemptions_ = 0, swaps_ = 0;
   bool lazy_decodes_;                   // continuous policy, no speculation: cohorts have members
+  bool look_ahead_ = false;
   std::vector<DecodeCohort> cohorts_;   // per engine
   std::vector<std::uint8_t> member_;    // per slot: in a cohort (read in the decode loop, Seq stays cold)
   std::vector<std::uint32_t> due_;      // scratch: members due at the step being planned
