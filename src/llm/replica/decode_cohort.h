@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <queue>
@@ -90,23 +91,16 @@ class DecodeCohort {
     const std::int64_t next = planned_ + 1;
     __builtin_prefetch(&near_[static_cast<std::size_t>((next + 2) % kNear)]);
     __builtin_prefetch(&near_[static_cast<std::size_t>((next + block_steps) % kNear)], 1);
-    const auto b = static_cast<std::size_t>((next + 1) % kNear);
-    if ((occupied_ & (std::uint64_t{1} << b)) == 0) return;
-    const Bucket& bucket = near_[b];
-    for (std::uint32_t k = 0; k < std::min(bucket.count, kPerBucket); ++k) {
-      if (bucket.slot[k] >= seqs.size()) continue;
-      const auto* seq = reinterpret_cast<const char*>(seqs.data() + bucket.slot[k]);
+    for (const std::uint32_t slot : DueSlotsAt(next + 1)) {
+      assert(slot < seqs.size());  // slots index the replica's slab, which never shrinks
+      const auto* seq = reinterpret_cast<const char*>(seqs.data() + slot);
       __builtin_prefetch(seq);       // state and lengths
       __builtin_prefetch(seq + 64);  // the cohort fields (SeqLayout test)
     }
   }
   // The slots due at the next planned step that PopDue will find in place
   // (stale ones included; none of a bucket's spill): for hints.
-  std::span<const std::uint32_t> NextDueSlots() const {
-    const auto b = static_cast<std::size_t>((planned_ + 1) % kNear);
-    if ((occupied_ & (std::uint64_t{1} << b)) == 0) return {};
-    return {near_[b].slot, std::min(near_[b].count, kPerBucket)};
-  }
+  std::span<const std::uint32_t> NextDueSlots() const { return DueSlotsAt(planned_ + 1); }
 
  private:
   struct Due {
@@ -132,6 +126,13 @@ class DecodeCohort {
   };
   static_assert(sizeof(Bucket) == 64);
   static_assert(kNear <= 64, "occupied_ has a bit per bucket");
+  // The in-place entries of the bucket due at `step`, if it holds any.
+  // REQUIRES: planned_ < step <= planned_ + kNear.
+  std::span<const std::uint32_t> DueSlotsAt(std::int64_t step) const {
+    const auto b = static_cast<std::size_t>(step % kNear);
+    if ((occupied_ & (std::uint64_t{1} << b)) == 0) return {};
+    return {near_[b].slot, std::min(near_[b].count, kPerBucket)};
+  }
   static void Collect(const std::vector<Seq>& seqs, std::uint32_t slot, std::uint64_t id,
                       std::vector<std::uint32_t>* due) {
     if (seqs[slot].cohort_id == id) due->push_back(slot);  // else it left (preempted): stale

@@ -309,7 +309,7 @@ void ReplicaState::PlanPlainDecodes(int engine, IterationPlan* plan) {
 void ReplicaState::LookAhead(const DecodeCohort& cohort) const {
   cohort.PrefetchAhead(seqs_, options_->kv.cache.block_tokens.value());
   for (const std::uint32_t slot : cohort.NextDueSlots()) {  // their sequences were prefetched a step ago
-    if (slot < seqs_.size()) kv_->Prefetch(seqs_[slot].request.id);
+    kv_->Prefetch(seqs_[slot].request.id);
   }
 }
 
