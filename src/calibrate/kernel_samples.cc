@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "calibrate/csv_table.h"
 #include "fleetlab/util/json.h"
 
 namespace fleetlab::calibrate {
@@ -15,70 +16,20 @@ namespace {
 
 using nlohmann::json;
 
-// A comma-separated table with a header line (no quoting: Vidur's files
-// have none).
-struct Table {
-  std::map<std::string, std::size_t> column;
-  std::vector<std::vector<std::string>> rows;
-};
-
-std::vector<std::string> Split(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cell;
-  std::istringstream in(line);
-  while (std::getline(in, cell, ',')) out.push_back(cell);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
-}
-
-Result<Table> ReadTable(const std::string& text, const std::vector<std::string>& required) {
-  Table t;
-  std::istringstream in(text);
-  std::string line;
-  if (!std::getline(in, line)) return Status::InvalidArgument("empty file (a CSV table with a header line)");
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  const auto header = Split(line);
-  for (std::size_t i = 0; i < header.size(); ++i) t.column[header[i]] = i;
-  for (const auto& name : required) {
-    if (t.column.count(name) == 0) return Status::InvalidArgument(fmt::format("line 1: no column \"{}\"", name));
-  }
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    t.rows.push_back(Split(line));
-    if (t.rows.back().size() != header.size()) {
-      return Status::InvalidArgument(fmt::format("line {}: {} cells, the header has {}", t.rows.size() + 1,
-                                                 t.rows.back().size(), header.size()));
-    }
-  }
-  return t;
-}
-
-Status Cell(const Table& t, std::size_t row, const std::string& name, double* out) {
-  const std::string& s = t.rows[row][t.column.at(name)];
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || end != s.c_str() + s.size() || !std::isfinite(v) || v < 0) {
-    return Status::InvalidArgument(fmt::format("line {}, column {}: must be a number >= 0 (got \"{}\")", row + 2, name, s));
-  }
-  *out = v;
-  return Status::Ok();
-}
-
 // The per-GPU shape of one of Vidur's four linear ops.
 struct OpShape {
   const char* op;
   double k, n;
 };
 
-Status AddMlpRow(const Table& t, std::size_t i, KernelSamples* out) {
+Status AddMlpRow(const CsvTable& t, std::size_t i, KernelSamples* out) {
   double heads, kv_heads, hidden, ffn, tokens, tp;
-  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "n_head", &heads));
-  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "n_kv_head", &kv_heads));
-  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "n_embd", &hidden));
-  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "n_expanded_embd", &ffn));
-  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "num_tokens", &tokens));
-  FLEETLAB_RETURN_IF_ERROR(Cell(t, i, "num_tensor_parallel_workers", &tp));
+  FLEETLAB_RETURN_IF_ERROR(CsvNumber(t, i, "n_head", &heads));
+  FLEETLAB_RETURN_IF_ERROR(CsvNumber(t, i, "n_kv_head", &kv_heads));
+  FLEETLAB_RETURN_IF_ERROR(CsvNumber(t, i, "n_embd", &hidden));
+  FLEETLAB_RETURN_IF_ERROR(CsvNumber(t, i, "n_expanded_embd", &ffn));
+  FLEETLAB_RETURN_IF_ERROR(CsvNumber(t, i, "num_tokens", &tokens));
+  FLEETLAB_RETURN_IF_ERROR(CsvNumber(t, i, "num_tensor_parallel_workers", &tp));
   if (heads < 1 || tp < 1 || tokens < 1) {
     return Status::InvalidArgument(fmt::format("line {}: n_head, num_tokens and num_tensor_parallel_workers must be >= 1", i + 2));
   }
@@ -90,7 +41,7 @@ Status AddMlpRow(const Table& t, std::size_t i, KernelSamples* out) {
                          {"mlp_down_proj", ffn / tp, hidden}};
   for (const OpShape& op : ops) {
     double ms = 0;
-    FLEETLAB_RETURN_IF_ERROR(Cell(t, i, fmt::format("time_stats.{}.median", op.op), &ms));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(t, i, fmt::format("time_stats.{}.median", op.op), &ms));
     if (ms <= 0) continue;
     out->gemm.push_back({fmt::format("{} tp{}", op.op, tp), tokens, op.k, op.n, ms * 1e-3});
   }
@@ -111,7 +62,7 @@ Result<KernelSamples> ReadVidurMlp(const std::string& text) {
   for (const char* op : {"attn_pre_proj", "attn_post_proj", "mlp_up_proj", "mlp_down_proj"}) {
     required.push_back(fmt::format("time_stats.{}.median", op));
   }
-  auto t = ReadTable(text, required);
+  auto t = ReadCsvTable(text, required);
   if (!t.ok()) return t.status();
   KernelSamples out;
   for (std::size_t i = 0; i < t->rows.size(); ++i) FLEETLAB_RETURN_IF_ERROR(AddMlpRow(*t, i, &out));
@@ -120,17 +71,17 @@ Result<KernelSamples> ReadVidurMlp(const std::string& text) {
 }
 
 Result<KernelSamples> ReadVidurAllReduce(const std::string& text) {
-  auto t = ReadTable(text, {"time_stats.all_reduce.median", "num_workers", "size", "collective", "devices_per_node"});
+  auto t = ReadCsvTable(text, {"time_stats.all_reduce.median", "num_workers", "size", "collective", "devices_per_node"});
   if (!t.ok()) return t.status();
   KernelSamples out;
   for (std::size_t i = 0; i < t->rows.size(); ++i) {
     const auto& row = t->rows[i];
     if (row[t->column.at("collective")] != "all_reduce") continue;
     double workers, per_node, size, ms;
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "num_workers", &workers));
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "devices_per_node", &per_node));
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "size", &size));
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "time_stats.all_reduce.median", &ms));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "num_workers", &workers));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "devices_per_node", &per_node));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "size", &size));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "time_stats.all_reduce.median", &ms));
     if (workers != per_node || workers < 2 || workers > 1024 || size <= 0 || ms <= 0) continue;
     out.all_reduce.push_back({static_cast<int>(workers), size, ms * 1e-3});
   }
@@ -139,27 +90,27 @@ Result<KernelSamples> ReadVidurAllReduce(const std::string& text) {
 }
 
 Result<KernelSamples> ReadVidurAttention(const std::string& text) {
-  auto t = ReadTable(text, {"n_embd", "n_q_head", "n_kv_head", "num_tensor_parallel_workers", "batch_size",
+  auto t = ReadCsvTable(text, {"n_embd", "n_q_head", "n_kv_head", "num_tensor_parallel_workers", "batch_size",
                             "prefill_chunk_size", "kv_cache_size", "is_prefill", "time_stats.attn_prefill.median",
                             "time_stats.attn_decode.median"});
   if (!t.ok()) return t.status();
   KernelSamples out;
   for (std::size_t i = 0; i < t->rows.size(); ++i) {
     double hidden, heads, kv_heads, tp, batch, chunk, kv;
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "n_embd", &hidden));
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "n_q_head", &heads));
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "n_kv_head", &kv_heads));
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "num_tensor_parallel_workers", &tp));
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "batch_size", &batch));
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "prefill_chunk_size", &chunk));
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, "kv_cache_size", &kv));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "n_embd", &hidden));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "n_q_head", &heads));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "n_kv_head", &kv_heads));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "num_tensor_parallel_workers", &tp));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "batch_size", &batch));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "prefill_chunk_size", &chunk));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, "kv_cache_size", &kv));
     if (heads < 1 || kv_heads < 1 || tp < 1 || batch < 1) {
       return Status::InvalidArgument(
           fmt::format("line {}: n_q_head, n_kv_head, num_tensor_parallel_workers and batch_size must be >= 1", i + 2));
     }
     const bool prefill = t->rows[i][t->column.at("is_prefill")] == "True";
     double ms = 0;
-    FLEETLAB_RETURN_IF_ERROR(Cell(*t, i, prefill ? "time_stats.attn_prefill.median" : "time_stats.attn_decode.median", &ms));
+    FLEETLAB_RETURN_IF_ERROR(CsvNumber(*t, i, prefill ? "time_stats.attn_prefill.median" : "time_stats.attn_decode.median", &ms));
     if (ms <= 0 || (prefill && chunk < 1)) continue;
     const double head_dim = hidden / heads;
     const double kv_heads_per_gpu = kv_heads / std::min(tp, kv_heads);
