@@ -244,6 +244,11 @@ Result<std::vector<ValidationRow>> RunPoint(const ValidationPoint& p, std::uint6
   hooks.kv_heatmap = false;
   auto report = RunScenario(*scenario, hooks);
   if (!report.ok()) return report.status();
+  if (report->completed == 0) {  // every figure would be zero: nothing to compare
+    const std::uint64_t rejected = report->llm ? report->llm->rejected : 0;
+    return Status::InvalidArgument(fmt::format("no request completed ({} of {} rejected as longer than max_model_len "
+                                               "or the KV cache, {} dropped)", rejected, report->arrived, report->dropped));
+  }
   std::vector<ValidationRow> rows;
   for (const json& r : CompareWithVllm(p.bench, ReportToJson(*report))) {
     if (!r["simulated"].is_number() || !r["error"].is_number()) continue;
