@@ -281,6 +281,13 @@ check "calibrate records a stated overlap" 0 "35% of each TP all-reduce runs und
 check "calibrate refuses an overlap past 1" 2 "--tp-overlap" -- "$bin" calibrate --gpu h100-sxm \
   --vidur-mlp "$src/tests/data/calibration/vidur-h100-llama-2-70b-mlp-excerpt.csv" --tp-overlap 1.5
 check "calibrate names a bad CSV's column" 2 "--vidur-mlp .*: line 1: no column" -- "$bin" calibrate --gpu h100-sxm --vidur-mlp "$src/tests/data/calibration/vidur-dgx-all-reduce-excerpt.csv"
+check "calibrate fits a matmul ceiling to Splitwise's prompt phases" 0 "end_to_end.prompt_phase +3 " -- "$bin" calibrate \
+  --gpu h100-sxm --vidur-mlp "$src/tests/data/calibration/vidur-h100-llama-2-70b-mlp-excerpt.csv" \
+  --splitwise "$src/tests/data/calibration/splitwise-h100-llama2-70b-excerpt.csv" --splitwise-hardware h100-80gb \
+  --model llama-2-70b --tp 2 --engine vllm-v0
+check "calibrate needs the Splitwise rows' hardware" 2 "--splitwise-hardware: needed" -- "$bin" calibrate --gpu h100-sxm \
+  --vidur-mlp "$src/tests/data/calibration/vidur-h100-llama-2-70b-mlp-excerpt.csv" \
+  --splitwise "$src/tests/data/calibration/splitwise-h100-llama2-70b-excerpt.csv" --model llama-2-70b --tp 2
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,5 +1,8 @@
 #include "calibrate/end_to_end.h"
 
+#include <algorithm>
+#include <cassert>
+#include <cmath>
 #include <limits>
 
 #include "calibrate/fit.h"
@@ -7,11 +10,9 @@
 namespace fleetlab::calibrate {
 namespace {
 
-// The validation of `runs` with `p` at these overheads.
-Result<ValidationOutcome> Try(CalibrationProfile p, double iteration_ms, double sequence_ms,
-                              const std::vector<ValidationPoint>& runs, const Catalog& base, std::uint64_t seed) {
-  p.iteration_overhead_s = iteration_ms / 1e3;
-  p.sequence_overhead_s = sequence_ms / 1e3;
+// The validation of `runs` with `p`.
+Result<ValidationOutcome> Try(const CalibrationProfile& p, const std::vector<ValidationPoint>& runs,
+                              const Catalog& base, std::uint64_t seed) {
   Catalog catalog = base;
   FLEETLAB_RETURN_IF_ERROR(catalog.AddCalibration(p));
   ValidationOutcome o = RunValidation(runs, seed, &catalog);
@@ -19,6 +20,12 @@ Result<ValidationOutcome> Try(CalibrationProfile p, double iteration_ms, double 
     return Status::InvalidArgument(o.refused.empty() ? "no metric to compare in the runs" : o.refused.front());
   }
   return o;
+}
+
+double MeanAbsError(const ValidationOutcome& o) {
+  double sum = 0;
+  for (const ValidationRow& r : o.rows) sum += std::abs(r.error);
+  return sum / static_cast<double>(o.rows.size());  // Try refuses an outcome without rows
 }
 
 }  // namespace
@@ -31,7 +38,10 @@ Result<CalibrationProfile> FitOverheads(const CalibrationProfile& profile, std::
   ValidationOutcome best_outcome;
   for (double it : options.per_iteration_ms) {
     for (double seq : options.per_sequence_ms) {
-      auto o = Try(profile, it, seq, runs, catalog, options.seed);
+      CalibrationProfile p = profile;
+      p.iteration_overhead_s = it / 1e3;
+      p.sequence_overhead_s = seq / 1e3;
+      auto o = Try(p, runs, catalog, options.seed);
       if (!o.ok()) return o.status();
       if (o->median_abs_error < best) best = o->median_abs_error, best_iteration = it, best_sequence = seq, best_outcome = *o;
     }
@@ -43,6 +53,30 @@ Result<CalibrationProfile> FitOverheads(const CalibrationProfile& profile, std::
     out.fit.push_back({"end_to_end." + m.metric, m.points, m.median_abs_error, m.worst_abs_error});
   }
   return out;
+}
+
+Result<CalibrationProfile> FitMatmulCeiling(const CalibrationProfile& profile, std::vector<ValidationPoint> runs,
+                                            const Catalog& catalog, const CeilingOptions& options) {
+  assert(options.lowest > 0 && options.step > 0);
+  if (runs.empty()) return Status::InvalidArgument("no measured prompt phases to fit the matmul ceiling to");
+  for (ValidationPoint& r : runs) r.replica["calibration"] = profile.id;
+  const std::vector<double>& y = profile.matmul_efficiency.y;
+  const double top = y.empty() ? 1.0 : *std::max_element(y.begin(), y.end());
+  CalibrationProfile best = profile;
+  best.matmul_ceiling.reset();
+  auto best_outcome = Try(best, runs, catalog, options.seed);
+  if (!best_outcome.ok()) return best_outcome.status();
+  for (int k = 0; options.lowest + k * options.step < top; ++k) {
+    CalibrationProfile p = profile;
+    p.matmul_ceiling = options.lowest + k * options.step;
+    auto o = Try(p, runs, catalog, options.seed);
+    if (!o.ok()) return o.status();
+    if (MeanAbsError(*o) < MeanAbsError(*best_outcome)) best = std::move(p), best_outcome = std::move(o);
+  }
+  for (const ValidationMetric& m : best_outcome->metrics) {
+    best.fit.push_back({"end_to_end.prompt_phase", m.points, m.median_abs_error, m.worst_abs_error});
+  }
+  return best;
 }
 
 }  // namespace fleetlab::calibrate

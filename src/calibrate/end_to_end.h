@@ -1,9 +1,9 @@
-// Fitting a profile's host overheads end to end: simulate measured serving
-// runs (`vllm bench serve --save-result` files, as validation points) with
-// the profile over a grid of per-iteration and per-sequence host times and
-// keep the pair with the least median |error| over every compared metric
-// (TTFT, TPOT, ITL, throughput; validation.h). The kernels' part of the
-// profile is not changed.
+// Fitting a profile end to end, to measured runs simulated with it
+// (validation.h). Host overheads: `vllm bench serve --save-result` files
+// over a grid of per-iteration and per-sequence host times, the pair with
+// the least median |error| over every compared metric (TTFT, TPOT, ITL,
+// throughput). Matmul ceiling: measured prompt phases (prompt_phases.h) over
+// a grid of ceilings. Neither changes the kernels' part of the profile.
 #pragma once
 
 #include <cstdint>
@@ -29,5 +29,20 @@ struct EndToEndOptions {
 // or no run that could be simulated (the first reason).
 Result<CalibrationProfile> FitOverheads(const CalibrationProfile& profile, std::vector<ValidationPoint> runs,
                                         const Catalog& catalog, const EndToEndOptions& options);
+
+struct CeilingOptions {
+  // Candidate ceilings: from `lowest` up in steps of `step`, below the
+  // curve's highest value (a ceiling at or above it changes nothing).
+  double lowest = 0.2, step = 0.01;
+  std::uint64_t seed = 1;
+};
+
+// Fits profile.matmul_ceiling to `runs` (PromptPhaseRuns: each compared on
+// its mean TTFT): the candidate with the least mean |error|, the curve alone
+// (no ceiling) being a candidate too, so a profile whose kernels already
+// reproduce the phases keeps none. Adds fit part "end_to_end.prompt_phase"
+// at the choice. Errors: no runs, or none that could be simulated.
+Result<CalibrationProfile> FitMatmulCeiling(const CalibrationProfile& profile, std::vector<ValidationPoint> runs,
+                                            const Catalog& catalog, const CeilingOptions& options);
 
 }  // namespace fleetlab::calibrate

@@ -1,5 +1,6 @@
 #include "cli/calibrate_command.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "calibrate/fit.h"
 #include "calibrate/kernel_samples.h"
 #include "calibrate/profile_json.h"
+#include "calibrate/prompt_phases.h"
 #include "fleetlab/llm/catalog.h"
 #include "fleetlab/scenario/parse.h"
 #include "fleetlab/util/file.h"
@@ -26,7 +28,8 @@ using nlohmann::json;
 
 struct CalibrateArgs {
   std::string gpu, dtype = "bf16", id, name, source, output;
-  std::vector<std::string> engines, vidur_mlp, vidur_all_reduce, vidur_attention, kernels, bench;
+  std::vector<std::string> engines, ceiling_engines, vidur_mlp, vidur_all_reduce, vidur_attention, kernels, bench;
+  std::string splitwise, splitwise_model = "llama2-70b", splitwise_hardware;
   std::string model, engine = "vllm-v1";
   int tp = 1;
   double tp_overlap = -1;  // < 0: not given
@@ -64,6 +67,11 @@ void AddSources(const CalibrateArgs& a, CalibrationProfile* p) {
     if (!a.kernels.empty()) files += (files.empty() ? "" : ", ") + Names(a.kernels);
     p->sources["attention"] = "fitted by fleetlab calibrate from " + files + tail;
   }
+  if (p->matmul_ceiling) {
+    p->sources["linear.matmul_ceiling"] = fmt::format("fitted end to end by fleetlab calibrate to the batch-1 prompt phases of {} "
+                                               "({} on {}, TP{}; simulated as {} on {}){}", Names({a.splitwise}),
+                                               a.splitwise_model, a.splitwise_hardware, a.tp, a.model, a.engine, tail);
+  }
   if (p->iteration_overhead_s) p->sources["overhead"] = "fitted end to end by fleetlab calibrate to " + Names(a.bench) + tail;
   if (p->tp_overlap) p->sources["overlap"] = "given to fleetlab calibrate (--tp-overlap)" + tail;
   p->sources["fit"] = "fleetlab calibrate: |predicted / measured - 1| over the samples each part was fitted from";
@@ -85,6 +93,21 @@ Result<std::vector<ValidationPoint>> BenchRuns(const CalibrateArgs& a) {
   return runs;
 }
 
+// The --splitwise file's batch-1 prompt phases as runs of --model at --tp
+// on --engine.
+Result<std::vector<ValidationPoint>> PromptPhases(const CalibrateArgs& a) {
+  if (a.splitwise.empty()) return std::vector<ValidationPoint>{};
+  if (a.model.empty()) return Status::InvalidArgument("--model: needed with --splitwise (the catalog model the rows ran)");
+  if (a.splitwise_hardware.empty()) {
+    return Status::InvalidArgument("--splitwise-hardware: needed with --splitwise (the file's hardware column, e.g. h100-80gb)");
+  }
+  auto text = ReadTextFile(a.splitwise, "--splitwise");
+  if (!text.ok()) return text.status();
+  auto phases = calibrate::ReadSplitwisePromptPhases(*text, {a.splitwise_model, a.splitwise_hardware, a.tp});
+  if (!phases.ok()) return Status::InvalidArgument(fmt::format("--splitwise {}: {}", a.splitwise, phases.status().message()));
+  return calibrate::PromptPhaseRuns(*phases, {{"model", a.model}, {"gpu", a.gpu}, {"tp", a.tp}, {"engine", a.engine}});
+}
+
 Result<CalibrationProfile> Calibrate(const CalibrateArgs& a, const Catalog& catalog) {
   const GpuSpec* gpu = catalog.FindGpu(a.gpu);
   if (gpu == nullptr) return Status::InvalidArgument(fmt::format("--gpu: unknown GPU \"{}\"; known: {}", a.gpu, catalog.GpuIds()));
@@ -103,7 +126,20 @@ Result<CalibrationProfile> Calibrate(const CalibrateArgs& a, const Catalog& cata
   o.engines = a.engines.empty() ? std::vector<std::string>{a.engine} : a.engines;
   auto p = calibrate::FitProfile(samples, *gpu, o);
   if (!p.ok()) return p.status();
-  if (a.tp_overlap >= 0) p->tp_overlap = a.tp_overlap;  // before the end-to-end fit, which simulates with it
+  if (a.tp_overlap >= 0) p->tp_overlap = a.tp_overlap;  // before the end-to-end fits, which simulate with it
+  auto phases = PromptPhases(a);
+  if (!phases.ok()) return phases.status();
+  if (!phases->empty()) {
+    p->matmul_ceiling_engines = a.ceiling_engines.empty() ? std::vector<std::string>{a.engine} : a.ceiling_engines;
+    const auto& on = p->matmul_ceiling_engines;
+    if (std::find(on.begin(), on.end(), a.engine) == on.end()) {
+      return Status::InvalidArgument(fmt::format("--ceiling-engines: must include --engine {} (the runs are simulated on it)", a.engine));
+    }
+    calibrate::CeilingOptions c;
+    c.seed = a.seed;
+    p = calibrate::FitMatmulCeiling(*p, std::move(phases).value(), catalog, c);
+    if (!p.ok()) return Status::InvalidArgument("--splitwise: " + p.status().message());
+  }
   auto runs = BenchRuns(a);
   if (!runs.ok()) return runs.status();
   if (!runs->empty()) {
@@ -122,6 +158,7 @@ std::string FitText(const CalibrationProfile& p) {
   for (std::size_t i = 0; i < p.matmul_efficiency.x.size(); ++i) {
     out += fmt::format("  matmul at {:>6.0f} tokens: {:.1f}% of peak\n", p.matmul_efficiency.x[i], 100 * p.matmul_efficiency.y[i]);
   }
+  if (p.matmul_ceiling) out += fmt::format("  matmul ceiling in a forward pass: {:.1f}% of peak\n", 100 * *p.matmul_ceiling);
   if (p.iteration_overhead_s) {
     out += fmt::format("  host: {:.2f} ms an iteration + {:.3f} ms a sequence\n", *p.iteration_overhead_s * 1e3,
                        p.sequence_overhead_s.value_or(0) * 1e3);
@@ -167,9 +204,16 @@ void AddCalibrateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--kernels", a->kernels, "JSON written by tools/calibrate/gpu_calibrate.py.");
   cmd->add_option("--bench", a->bench, "vllm bench serve --save-result JSON, or a GenAI-Perf CSV with its load "
                   "(FILE.csv#concurrency=N or #rate=R): fit the host overheads end to end.");
-  cmd->add_option("--model", a->model, "Catalog model the --bench runs served.");
-  cmd->add_option("--tp", a->tp, "Tensor parallelism of the --bench runs.")->check(CLI::Range(1, 1024))->capture_default_str();
-  cmd->add_option("--engine", a->engine, "Engine profile of the --bench runs.")->capture_default_str();
+  cmd->add_option("--splitwise", a->splitwise, "Splitwise's iteration-time profile (Mutinifni/splitwise-sim "
+                  "data/perf_model.csv): fit the matmul ceiling to its batch-1 prompt phases.");
+  cmd->add_option("--splitwise-model", a->splitwise_model, "The --splitwise rows' model column.")->capture_default_str();
+  cmd->add_option("--ceiling-engines", a->ceiling_engines, "Engine ids the fitted ceiling holds for (default: --engine; "
+                  "each must be one of the profile's engines).")->delimiter(',');
+  cmd->add_option("--splitwise-hardware", a->splitwise_hardware, "The --splitwise rows' hardware column (e.g. h100-80gb).");
+  cmd->add_option("--model", a->model, "Catalog model the --bench runs (or --splitwise rows) served.");
+  cmd->add_option("--tp", a->tp, "Tensor parallelism of the --bench runs (and of the --splitwise rows taken).")
+      ->check(CLI::Range(1, 1024))->capture_default_str();
+  cmd->add_option("--engine", a->engine, "Engine profile of the --bench and --splitwise runs.")->capture_default_str();
   cmd->add_option("--tp-overlap", a->tp_overlap,
                   "Fraction of each tensor-parallel all-reduce the engine runs under compute, 0 to 1, as measured "
                   "elsewhere (say where in --source); default: none, each all-reduce waits")

@@ -269,7 +269,8 @@ Status ApplyEngine(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
 // takes the catalog's profile for this GPU, dtype and engine if there is
 // one; "none" keeps the roofline's constants; an id names a profile, which
 // must be for this GPU and dtype. The profile's host overheads replace the
-// engine's unless the scenario gives its own.
+// engine's unless the scenario gives its own; its matmul ceiling holds only
+// for the engines it names.
 Status ApplyCalibration(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   std::string id = "auto";
   FLEETLAB_RETURN_IF_ERROR(r.String("calibration", &id));
@@ -290,7 +291,12 @@ Status ApplyCalibration(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
     }
   }
   if (p == nullptr) return Status::Ok();
-  hw.calibration = std::make_shared<const CalibrationProfile>(*p);
+  auto profile = std::make_shared<CalibrationProfile>(*p);
+  const auto& ceiling = profile->matmul_ceiling_engines;
+  if (!ceiling.empty() && std::find(ceiling.begin(), ceiling.end(), o->engine) == ceiling.end()) {
+    profile->matmul_ceiling.reset();
+  }
+  hw.calibration = std::move(profile);
   if (p->iteration_overhead_s && !r.Has("iteration_overhead_ms")) hw.iteration_overhead_s = *p->iteration_overhead_s;
   if (p->sequence_overhead_s && !r.Has("sequence_overhead_ms")) hw.sequence_overhead_s = *p->sequence_overhead_s;
   return Status::Ok();

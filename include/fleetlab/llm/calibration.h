@@ -50,6 +50,15 @@ struct CalibrationProfile {
   // bandwidth when streaming weights; plus a fixed floor per kernel launch
   // (kernels_per_layer of them a layer).
   Curve matmul_efficiency;  // x: tokens, y: fraction of peak (0, 1]
+  // The most of peak the linear layers reach inside a whole forward pass,
+  // fitted end to end to measured prompt phases (FitMatmulCeiling): isolated
+  // products, timed back to back, can outrun what a model's layers do. The
+  // curve above holds below it. Absent: the curve alone. It holds for the
+  // engines in matmul_ceiling_engines (those whose forward pass it was
+  // measured on, or carries to), for every engine the profile serves when
+  // that list is empty.
+  std::optional<double> matmul_ceiling;
+  std::vector<std::string> matmul_ceiling_engines;
   double weight_memory_efficiency = 0.8;
   double kernel_floor_s = 0;
   int kernels_per_layer = 4;

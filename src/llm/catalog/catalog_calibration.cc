@@ -36,6 +36,14 @@ Status ReadStrings(const json* list, const std::string& path, std::vector<std::s
   return Status::Ok();
 }
 
+Status ParseOptional(FieldReader& r, const char* key, double scale, Range range, std::optional<double>* out) {
+  if (!r.Has(key)) return Status::Ok();
+  double v = 0;
+  FLEETLAB_RETURN_IF_ERROR(r.Number(key, &v, range));
+  *out = v * scale;
+  return Status::Ok();
+}
+
 Status ParseLinear(const json& v, CalibrationProfile* p) {
   FieldReader r(v, "linear");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
@@ -49,6 +57,11 @@ Status ParseLinear(const json& v, CalibrationProfile* p) {
   std::uint32_t kernels = static_cast<std::uint32_t>(p->kernels_per_layer);
   FLEETLAB_RETURN_IF_ERROR(r.Integer32("kernels_per_layer", &kernels, Range::Between(1, 64)));
   p->kernels_per_layer = static_cast<int>(kernels);
+  FLEETLAB_RETURN_IF_ERROR(ParseOptional(r, "matmul_ceiling", 1, Range{0, 1, true, false}, &p->matmul_ceiling));
+  if (r.Has("matmul_ceiling_engines")) {
+    FLEETLAB_RETURN_IF_ERROR(ReadStrings(r.Child("matmul_ceiling_engines"), "linear.matmul_ceiling_engines",
+                                         &p->matmul_ceiling_engines));
+  }
   return r.Finish();
 }
 
@@ -71,14 +84,6 @@ Status ParseAllReduce(const json& v, CalibrationProfile* p) {
     FLEETLAB_RETURN_IF_ERROR(r.Finish());
     p->all_reduce_s[tp] = std::move(c);
   }
-  return Status::Ok();
-}
-
-Status ParseOptional(FieldReader& r, const char* key, double scale, Range range, std::optional<double>* out) {
-  if (!r.Has(key)) return Status::Ok();
-  double v = 0;
-  FLEETLAB_RETURN_IF_ERROR(r.Number(key, &v, range));
-  *out = v * scale;
   return Status::Ok();
 }
 

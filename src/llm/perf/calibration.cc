@@ -66,6 +66,10 @@ Status CheckSeconds(const std::optional<double>& v, const char* field, double ma
 Status ValidateCalibration(const CalibrationProfile& p) {
   FLEETLAB_RETURN_IF_ERROR(CheckCurve(p.matmul_efficiency, "linear.matmul_efficiency", 1.0));
   FLEETLAB_RETURN_IF_ERROR(CheckFraction(p.weight_memory_efficiency, "linear.weight_memory_efficiency"));
+  FLEETLAB_RETURN_IF_ERROR(CheckFraction(p.matmul_ceiling, "linear.matmul_ceiling"));
+  for (const std::string& e : p.matmul_ceiling_engines) {
+    if (!p.Serves(e)) return Bad("linear.matmul_ceiling_engines", fmt::format("\"{}\" is not one of the profile's engines", e));
+  }
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.kernel_floor_s, "linear.kernel_floor_us", 1e-3));
   if (p.kernels_per_layer < 1 || p.kernels_per_layer > 64) {
     return Bad("linear.kernels_per_layer", fmt::format("must be between 1 and 64 (got {})", p.kernels_per_layer));

@@ -216,6 +216,32 @@ TEST(CalibrationTest, MatmulEfficiencyByTokens) {
   EXPECT_NEAR(cal.matmul_s, base * 0.7 / 0.5, 1e-9 * base);
 }
 
+// The ceiling caps the curve where it is higher: at 4,096 tokens the
+// products run at 0.4 of peak, not the curve's 0.5; at 16 tokens (0.1, under
+// the ceiling) nothing changes.
+TEST(CalibrationTest, TheMatmulCeilingCapsTheCurve) {
+  ReplicaHardware hw = Hardware("llama-3-8b", "h100-sxm", 1, 1);
+  CalibrationProfile p = Flat(0.7, hw.efficiency.memory, 0);
+  p.matmul_efficiency = {{16, 1024, 8192}, {0.1, 0.5, 0.5}};
+  hw.calibration = std::make_shared<const CalibrationProfile>(p);
+  IterationShape prefill, small;
+  prefill.prefill_tokens = 4096;
+  prefill.prefill_attention_pairs = 4096.0 * 4097 / 2;
+  small.prefill_tokens = 16;
+  small.prefill_attention_pairs = 16.0 * 17 / 2;
+  const StepBreakdown curve = Step(hw, prefill), curve_small = Step(hw, small);
+  p.matmul_ceiling = 0.4;
+  hw.calibration = std::make_shared<const CalibrationProfile>(p);
+  EXPECT_NEAR(Step(hw, prefill).matmul_s, curve.matmul_s * 0.5 / 0.4, 1e-9 * curve.matmul_s);
+  EXPECT_DOUBLE_EQ(Step(hw, small).total_s, curve_small.total_s);
+  p.matmul_ceiling = 1.5;
+  EXPECT_EQ(ValidateCalibration(p).message(), "linear.matmul_ceiling: must be in (0, 1] (got 1.5)");
+  p.matmul_ceiling = 0.4;
+  p.engines = {"vllm-v0"};
+  p.matmul_ceiling_engines = {"vllm-v0", "sglang"};
+  EXPECT_EQ(ValidateCalibration(p).message(), "linear.matmul_ceiling_engines: \"sglang\" is not one of the profile's engines");
+}
+
 Result<Scenario> Parse(nlohmann::json replica) {
   nlohmann::json doc = {{"replica", std::move(replica)},
                         {"workload", {{"arrival", {{"process", "poisson"}, {"rate_per_s", 4}}}, {"requests", 10}, {"warmup_requests", 0}}}};
@@ -238,6 +264,15 @@ TEST(CalibrationTest, AScenarioTakesTheProfileOfItsGpuAndEngine) {
   auto wrong = Parse({{"model", "llama-3-8b"}, {"gpu", "l4"}, {"calibration", s->replica()->hardware.calibration->id}});
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.status().message().find("replica.calibration: "), std::string::npos) << wrong.status().message();
+  // The shipped H100 profile's ceiling was measured on a V0-era engine and
+  // holds for the engines it names only (docs/calibration.md).
+  const CalibrationProfile& shipped = *s->replica()->hardware.calibration;
+  EXPECT_FALSE(shipped.matmul_ceiling.has_value());
+  auto v0 = Parse({{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"engine", "vllm-v0-6"}});
+  ASSERT_TRUE(v0.ok()) << v0.status().message();
+  ASSERT_NE(v0->replica()->hardware.calibration, nullptr);
+  EXPECT_EQ(v0->replica()->hardware.calibration->id, shipped.id);
+  EXPECT_TRUE(v0->replica()->hardware.calibration->matmul_ceiling.has_value());
   auto unknown = Parse({{"model", "llama-3-8b"}, {"gpu", "h100-sxm"}, {"calibration", "nope"}});
   ASSERT_FALSE(unknown.ok());
   EXPECT_NE(unknown.status().message().find("replica.calibration"), std::string::npos);

@@ -75,6 +75,7 @@ class RooflineModel final : public PerfModel {
   double peak_flops_per_s_;
   double matmul_flops_per_s_, attention_flops_per_s_, weight_bytes_per_s_, kv_bytes_per_s_;
   double kernel_floor_s_ = 0, kernels_per_layer_ = 0;
+  double matmul_ceiling_ = 1;  // the profile's, where it has one: the curve never passes it
   double prefill_attention_floor_s_ = 0, decode_attention_floor_s_ = 0;  // per layer (calibration)
   double tp_overlap_ = 0;  // of each TP all-reduce, the share run under compute (calibration)
   const Curve* all_reduce_s_ = nullptr;  // measured all-reduce times at this TP over the scale-up link
@@ -123,6 +124,7 @@ RooflineModel::RooflineModel(const ReplicaHardware& hw) : hw_(hw) {
     if (c.attention_efficiency) attention_flops_per_s_ = peak * *c.attention_efficiency;
     if (c.kv_memory_efficiency) kv_bytes_per_s_ = hw_.gpu.memory_bandwidth_Bps * *c.kv_memory_efficiency;
     kernel_floor_s_ = c.kernel_floor_s;
+    matmul_ceiling_ = c.matmul_ceiling.value_or(1.0);
     prefill_attention_floor_s_ = c.prefill_attention_floor_s.value_or(0.0);
     decode_attention_floor_s_ = c.decode_attention_floor_s.value_or(0.0);
     kernels_per_layer_ = c.kernels_per_layer;
@@ -194,10 +196,11 @@ double RooflineModel::TouchedLayerParams(double tokens) const {
 }
 
 // FLOP/s of the linear layers' products over `tokens` rows: the profile's
-// measured efficiency at that size, else PerfEfficiency::matmul.
+// measured efficiency at that size, up to its ceiling, else
+// PerfEfficiency::matmul.
 double RooflineModel::MatmulFlopsPerS(double tokens) const {
   if (calibration_ == nullptr) return matmul_flops_per_s_;
-  return peak_flops_per_s_ * calibration_->matmul_efficiency.At(tokens);
+  return peak_flops_per_s_ * std::min(calibration_->matmul_efficiency.At(tokens), matmul_ceiling_);
 }
 
 // One roofline per GPU for products over `rows` tokens, `layers` times, each
