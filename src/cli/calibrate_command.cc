@@ -207,9 +207,9 @@ void AddCalibrateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--splitwise", a->splitwise, "Splitwise's iteration-time profile (Mutinifni/splitwise-sim "
                   "data/perf_model.csv): fit the matmul ceiling to its batch-1 prompt phases.");
   cmd->add_option("--splitwise-model", a->splitwise_model, "The --splitwise rows' model column.")->capture_default_str();
+  cmd->add_option("--splitwise-hardware", a->splitwise_hardware, "The --splitwise rows' hardware column (e.g. h100-80gb).");
   cmd->add_option("--ceiling-engines", a->ceiling_engines, "Engine ids the fitted ceiling holds for (default: --engine; "
                   "each must be one of the profile's engines).")->delimiter(',');
-  cmd->add_option("--splitwise-hardware", a->splitwise_hardware, "The --splitwise rows' hardware column (e.g. h100-80gb).");
   cmd->add_option("--model", a->model, "Catalog model the --bench runs (or --splitwise rows) served.");
   cmd->add_option("--tp", a->tp, "Tensor parallelism of the --bench runs (and of the --splitwise rows taken).")
       ->check(CLI::Range(1, 1024))->capture_default_str();
