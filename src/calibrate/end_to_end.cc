@@ -66,12 +66,14 @@ Result<CalibrationProfile> FitMatmulCeiling(const CalibrationProfile& profile, s
   best.matmul_ceiling.reset();
   auto best_outcome = Try(best, runs, catalog, options.seed);
   if (!best_outcome.ok()) return best_outcome.status();
+  double best_error = MeanAbsError(*best_outcome);
   for (int k = 0; options.lowest + k * options.step < top; ++k) {
     CalibrationProfile p = profile;
     p.matmul_ceiling = options.lowest + k * options.step;
     auto o = Try(p, runs, catalog, options.seed);
     if (!o.ok()) return o.status();
-    if (MeanAbsError(*o) < MeanAbsError(*best_outcome)) best = std::move(p), best_outcome = std::move(o);
+    const double error = MeanAbsError(*o);
+    if (error < best_error) best = std::move(p), best_outcome = std::move(o), best_error = error;
   }
   for (const ValidationMetric& m : best_outcome->metrics) {
     best.fit.push_back({"end_to_end.prompt_phase", m.points, m.median_abs_error, m.worst_abs_error});

@@ -1,21 +1,15 @@
 #include "calibrate/prompt_phases.h"
 
-#include <algorithm>
 #include <map>
 #include <utility>
 
 #include <fmt/format.h>
 
 #include "calibrate/csv_table.h"
+#include "fleetlab/metrics/sample_set.h"
 
 namespace fleetlab::calibrate {
 namespace {
-
-double Median(std::vector<double> x) {
-  std::sort(x.begin(), x.end());
-  const std::size_t n = x.size();
-  return n % 2 == 1 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
-}
 
 bool Selected(const CsvTable& t, std::size_t i, const SplitwiseRows& rows, double tp, double batch) {
   return t.rows[i][t.column.at("model")] == rows.model && t.rows[i][t.column.at("hardware")] == rows.hardware &&
@@ -47,8 +41,9 @@ Result<std::vector<PromptPhase>> ReadSplitwisePromptPhases(const std::string& te
                                                rows.model, rows.hardware, rows.tp));
   }
   std::vector<PromptPhase> out;
-  for (const auto& [lengths, ms] : times) {
-    out.push_back({lengths.first, lengths.second, Median(ms), static_cast<int>(ms.size())});
+  for (auto& [lengths, ms] : times) {
+    const int repeats = static_cast<int>(ms.size());
+    out.push_back({lengths.first, lengths.second, QuantileInPlace(ms, 0.5), repeats});
   }
   return out;
 }

@@ -1,6 +1,5 @@
 #include "cli/calibrate_command.h"
 
-#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -131,8 +130,7 @@ Result<CalibrationProfile> Calibrate(const CalibrateArgs& a, const Catalog& cata
   if (!phases.ok()) return phases.status();
   if (!phases->empty()) {
     p->matmul_ceiling_engines = a.ceiling_engines.empty() ? std::vector<std::string>{a.engine} : a.ceiling_engines;
-    const auto& on = p->matmul_ceiling_engines;
-    if (std::find(on.begin(), on.end(), a.engine) == on.end()) {
+    if (!p->CeilingHoldsFor(a.engine)) {
       return Status::InvalidArgument(fmt::format("--ceiling-engines: must include --engine {} (the runs are simulated on it)", a.engine));
     }
     calibrate::CeilingOptions c;

@@ -292,10 +292,7 @@ Status ApplyCalibration(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   }
   if (p == nullptr) return Status::Ok();
   auto profile = std::make_shared<CalibrationProfile>(*p);
-  const auto& ceiling = profile->matmul_ceiling_engines;
-  if (!ceiling.empty() && std::find(ceiling.begin(), ceiling.end(), o->engine) == ceiling.end()) {
-    profile->matmul_ceiling.reset();
-  }
+  if (!profile->CeilingHoldsFor(o->engine)) profile->matmul_ceiling.reset();
   hw.calibration = std::move(profile);
   if (p->iteration_overhead_s && !r.Has("iteration_overhead_ms")) hw.iteration_overhead_s = *p->iteration_overhead_s;
   if (p->sequence_overhead_s && !r.Has("sequence_overhead_ms")) hw.sequence_overhead_s = *p->sequence_overhead_s;

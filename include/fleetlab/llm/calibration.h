@@ -90,6 +90,8 @@ struct CalibrationProfile {
 
   // Whether `engine` (an engine id) runs these kernels.
   bool Serves(const std::string& engine) const;
+  // Whether matmul_ceiling holds for `engine`: it names it, or names none.
+  bool CeilingHoldsFor(const std::string& engine) const;
 };
 
 // Checks a profile's ranges; errors name the field ("matmul_efficiency.y[3]:

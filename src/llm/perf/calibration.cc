@@ -25,6 +25,11 @@ bool CalibrationProfile::Serves(const std::string& engine) const {
   return std::find(engines.begin(), engines.end(), engine) != engines.end();
 }
 
+bool CalibrationProfile::CeilingHoldsFor(const std::string& engine) const {
+  const auto& on = matmul_ceiling_engines;
+  return on.empty() || std::find(on.begin(), on.end(), engine) != on.end();
+}
+
 namespace {
 
 Status Bad(const std::string& field, const std::string& message) {
