@@ -6,129 +6,15 @@
 
 #include <fmt/format.h>
 
-#include "fleetlab/metrics/sample_set.h"
+#include "calibrate/roofline_fit.h"
 
 namespace fleetlab::calibrate {
 namespace {
-
-double Median(std::vector<double> x) { return x.empty() ? 0 : QuantileInPlace(x, 0.5); }
-
-// Power-of-two bucket of v >= 1: bucket k holds [2^k, 2^(k+1)).
-int Bucket(double v) { return static_cast<int>(std::floor(std::log2(std::max(v, 1.0)))); }
 
 CalibrationFit Errors(const std::string& part, const std::vector<double>& errors) {
   CalibrationFit f{part, static_cast<int>(errors.size()), MedianAbs(errors), 0};
   for (double e : errors) f.worst_abs_error = std::max(f.worst_abs_error, std::abs(e));
   return f;
-}
-
-// Least squares of t = a + b x weighted by 1 / t^2 (relative error); a >= 0.
-// Returns {a, b}.
-std::pair<double, double> FitLine(const std::vector<double>& x, const std::vector<double>& t) {
-  double sw = 0, sx = 0, st = 0, sxx = 0, sxt = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double w = 1.0 / (t[i] * t[i]);
-    sw += w, sx += w * x[i], st += w * t[i], sxx += w * x[i] * x[i], sxt += w * x[i] * t[i];
-  }
-  const double det = sw * sxx - sx * sx;
-  double a = det > 0 ? (st * sxx - sx * sxt) / det : 0, b = det > 0 ? (sw * sxt - sx * st) / det : 0;
-  if (a < 0 || b <= 0) {  // through the origin
-    a = 0;
-    b = sxt / sxx;
-  }
-  return {a, b};
-}
-
-// Floor and weight-streaming efficiency from the memory-bound samples.
-Status FitMemory(const KernelSamples& s, const GpuSpec& gpu, const FitOptions& o, double bpe, CalibrationProfile* p) {
-  std::vector<double> bytes, seconds;
-  for (const auto& g : s.gemm) {
-    if (g.tokens <= o.memory_bound_max_tokens) bytes.push_back(g.Bytes(bpe)), seconds.push_back(g.seconds);
-  }
-  if (bytes.size() < 2) {
-    return Status::InvalidArgument(fmt::format("needs >= 2 GEMM timings at <= {} tokens (memory bound) to fit the "
-                                               "kernel floor and HBM efficiency (got {})", o.memory_bound_max_tokens, bytes.size()));
-  }
-  const auto [floor_s, s_per_byte] = FitLine(bytes, seconds);
-  p->kernel_floor_s = std::min(floor_s, 1e-3);
-  p->weight_memory_efficiency = std::min(1.0, 1.0 / (s_per_byte * gpu.memory_bandwidth_Bps));
-  return Status::Ok();
-}
-
-// The sum over `samples` of |ln(predicted / measured)| with products at
-// efficiency e: a robust measure (a few latency-bound small products do not
-// drag a bucket's efficiency down).
-double LogError(const std::vector<const GemmSample*>& samples, double e, double peak, double bandwidth, double floor_s,
-                double bpe) {
-  double sum = 0;
-  for (const GemmSample* g : samples) {
-    const double predicted = floor_s + std::max(g->Flops() / (peak * e), g->Bytes(bpe) / bandwidth);
-    sum += std::abs(std::log(predicted / g->seconds));
-  }
-  return sum;
-}
-
-// Golden-section search for the minimum of f on [lo, hi].
-template <typename F>
-double Refine(const F& f, double lo, double hi) {
-  const double g = (std::sqrt(5.0) - 1) / 2;
-  for (int i = 0; i < 80; ++i) {
-    const double a = hi - g * (hi - lo), b = lo + g * (hi - lo);
-    (f(a) <= f(b) ? hi : lo) = f(a) <= f(b) ? b : a;
-  }
-  return (lo + hi) / 2;
-}
-
-// The lowest e <= best whose f is within tol of f(best), by bisection. Where
-// the bucket's products are memory bound at any efficiency above their ridge
-// point, the error is flat there and this is the ridge: the least the data
-// show, not an arbitrary value from the flat (a curve that rises with tokens,
-// as real GEMM efficiency does).
-template <typename F>
-double LowestAsGood(const F& f, double best, double tol) {
-  const double target = f(best) + tol;
-  double lo = 0.005, hi = best;
-  if (f(lo) <= target) return lo;
-  for (int i = 0; i < 80; ++i) {
-    const double mid = (lo + hi) / 2;
-    (f(mid) <= target ? hi : lo) = mid;
-  }
-  return hi;
-}
-
-// Efficiency by power-of-two bucket of tokens: the e in [0.005, 1] (a
-// geometric grid of 400, then refined between the grid's neighbours) that
-// minimises LogError over the bucket's samples; the lowest such where a
-// range of e fits equally well (LowestAsGood).
-// Buckets where every sample is bound by memory whatever e is (e only
-// matters below their ridge) are skipped.
-Status FitCompute(const KernelSamples& s, const GpuSpec& gpu, const FitOptions& o, double bpe, CalibrationProfile* p) {
-  const double peak = *gpu.PeakFlops(o.dtype), bandwidth = gpu.memory_bandwidth_Bps * p->weight_memory_efficiency;
-  std::map<int, std::vector<const GemmSample*>> buckets;
-  for (const auto& g : s.gemm) {
-    if (g.tokens > o.memory_bound_max_tokens) buckets[Bucket(g.tokens)].push_back(&g);
-  }
-  for (const auto& entry : buckets) {
-    const std::vector<const GemmSample*>& samples = entry.second;  // a lambda may not capture a binding (clang 14)
-    const auto error = [&](double e) { return LogError(samples, e, peak, bandwidth, p->kernel_floor_s, bpe); };
-    const double step = std::pow(200.0, 1 / 399.0);
-    double best_e = 1, best = error(1);
-    for (int i = 0; i < 400; ++i) {
-      const double e = 0.005 * std::pow(200.0, i / 399.0);
-      if (const double err = error(e); err < best - 1e-12) best = err, best_e = e;
-    }
-    best_e = Refine(error, best_e / step, std::min(1.0, best_e * step));
-    best_e = LowestAsGood(error, best_e, 1e-9 * static_cast<double>(samples.size()));
-    std::vector<double> tokens;
-    for (const GemmSample* g : samples) tokens.push_back(g->tokens);
-    p->matmul_efficiency.x.push_back(Median(tokens));
-    p->matmul_efficiency.y.push_back(best_e);
-  }
-  if (buckets.empty()) {
-    return Status::InvalidArgument(fmt::format("no GEMM timing above {} tokens to fit the compute efficiency",
-                                               o.memory_bound_max_tokens));
-  }
-  return Status::Ok();
 }
 
 // Pool adjacent violators: the non-decreasing sequence nearest `y` in least
@@ -151,15 +37,15 @@ std::vector<double> NonDecreasing(const std::vector<double>& y) {
 
 void FitAllReduce(const KernelSamples& s, CalibrationProfile* p) {
   std::map<int, std::map<int, std::vector<AllReduceSample>>> by_tp;
-  for (const auto& a : s.all_reduce) by_tp[a.tp][Bucket(a.bytes)].push_back(a);
+  for (const auto& a : s.all_reduce) by_tp[a.tp][PowerOfTwoBucket(a.bytes)].push_back(a);
   for (const auto& [tp, buckets] : by_tp) {
     Curve c;
     c.linear_tail = true;
     for (const auto& [bucket, samples] : buckets) {
       std::vector<double> bytes, seconds;
       for (const auto& a : samples) bytes.push_back(a.bytes), seconds.push_back(a.seconds);
-      c.x.push_back(Median(bytes));
-      c.y.push_back(Median(seconds));
+      c.x.push_back(MedianOf(bytes));
+      c.y.push_back(MedianOf(seconds));
     }
     c.y = NonDecreasing(c.y);
     std::vector<double> errors;
@@ -240,7 +126,7 @@ AttentionFit FitAttentionKind(const std::vector<AttentionSample>& samples, doubl
   AttentionFit f;
   std::vector<double> x;
   if (samples.size() < 3 || !FitFloorAndSlopes({all}, &x) || !(x[1] > 0)) {
-    f.efficiency = std::min(1.0, Median(efficiencies));
+    f.efficiency = std::min(1.0, MedianOf(efficiencies));
     return f;
   }
   if (x[0] < 0) {
@@ -269,7 +155,7 @@ struct ContextFit {
 ContextFit PrefillByContext(const std::vector<AttentionSample>& prefill, double peak) {
   std::map<int, Group> buckets;
   for (const auto& a : prefill) {
-    if (a.context > 0) buckets[Bucket(a.context)].push_back(&a);
+    if (a.context > 0) buckets[PowerOfTwoBucket(a.context)].push_back(&a);
   }
   std::vector<Group> kept;
   for (auto& [bucket, samples] : buckets) {
@@ -283,7 +169,7 @@ ContextFit PrefillByContext(const std::vector<AttentionSample>& prefill, double 
     if (!(x[b + 1] > 0)) return {};
     std::vector<double> context;
     for (const AttentionSample* a : kept[b]) context.push_back(a->context);
-    f.efficiency.x.push_back(Median(context));
+    f.efficiency.x.push_back(MedianOf(context));
     f.efficiency.y.push_back(std::min(1.0, 1 / (peak * x[b + 1])));
   }
   return f;
@@ -317,13 +203,41 @@ void FitAttention(const KernelSamples& s, const GpuSpec& gpu, DType dtype, Calib
 
 double MedianAbs(std::vector<double> x) {
   for (double& v : x) v = std::abs(v);
-  return Median(std::move(x));
+  return MedianOf(std::move(x));
 }
 
+namespace {
+
+TimedProduct ProductOf(const GemmSample& g, double bpe) { return {g.tokens, g.Flops(), g.Bytes(bpe), g.seconds}; }
+
+TimedProduct ProductOf(const MoeSample& m, double bpe) {
+  return {m.TokensPerExpert(), m.Flops(), m.Bytes(bpe), m.seconds};
+}
+
+ProductRoofline LinearOf(const CalibrationProfile& p) {
+  return {p.matmul_efficiency, p.weight_memory_efficiency, p.kernel_floor_s};
+}
+
+// The fused MoE calls' roofline: a call whose touched experts get one token
+// each reads every weight for one row, so those are the memory-bound ones.
+Status FitMoe(const KernelSamples& s, double peak, double bandwidth, double bpe, CalibrationProfile* p) {
+  std::vector<TimedProduct> products;
+  for (const auto& m : s.moe) products.push_back(ProductOf(m, bpe));
+  auto moe = FitProductRoofline(products, peak, bandwidth, 1.0, "fused MoE", "tokens an expert");
+  if (!moe.ok()) return moe.status();
+  p->moe_matmul_efficiency = moe->efficiency;
+  p->moe_memory_efficiency = moe->memory_efficiency;
+  p->moe_floor_s = moe->floor_s;
+  std::vector<double> errors;
+  for (const auto& t : products) errors.push_back(moe->Predict(t, peak, bandwidth) / t.seconds - 1);
+  p->fit.push_back(Errors("moe", errors));
+  return Status::Ok();
+}
+
+}  // namespace
+
 double PredictGemm(const CalibrationProfile& p, const GpuSpec& gpu, const GemmSample& s) {
-  const double compute = s.Flops() / (*gpu.PeakFlops(p.dtype) * p.matmul_efficiency.At(s.tokens));
-  const double memory = s.Bytes(BytesPerElement(p.dtype)) / (gpu.memory_bandwidth_Bps * p.weight_memory_efficiency);
-  return p.kernel_floor_s + std::max(compute, memory);
+  return LinearOf(p).Predict(ProductOf(s, BytesPerElement(p.dtype)), *gpu.PeakFlops(p.dtype), gpu.memory_bandwidth_Bps);
 }
 
 Result<CalibrationProfile> FitProfile(const KernelSamples& samples, const GpuSpec& gpu, const FitOptions& o) {
@@ -334,12 +248,18 @@ Result<CalibrationProfile> FitProfile(const KernelSamples& samples, const GpuSpe
   p.engines = o.engines;
   p.id = o.id.empty() ? fmt::format("{}-{}", gpu.id, DTypeName(o.dtype)) : o.id;
   p.name = o.name.empty() ? p.id : o.name;
-  const double bpe = BytesPerElement(o.dtype);
-  FLEETLAB_RETURN_IF_ERROR(FitMemory(samples, gpu, o, bpe, &p));
-  FLEETLAB_RETURN_IF_ERROR(FitCompute(samples, gpu, o, bpe, &p));
+  const double bpe = BytesPerElement(o.dtype), peak = *gpu.PeakFlops(o.dtype), bandwidth = gpu.memory_bandwidth_Bps;
+  std::vector<TimedProduct> gemm;
+  for (const auto& g : samples.gemm) gemm.push_back(ProductOf(g, bpe));
+  auto linear = FitProductRoofline(gemm, peak, bandwidth, o.memory_bound_max_tokens, "GEMM", "tokens");
+  if (!linear.ok()) return linear.status();
+  p.matmul_efficiency = linear->efficiency;
+  p.weight_memory_efficiency = linear->memory_efficiency;
+  p.kernel_floor_s = linear->floor_s;
   std::vector<double> errors;
-  for (const auto& g : samples.gemm) errors.push_back(PredictGemm(p, gpu, g) / g.seconds - 1);
+  for (const auto& t : gemm) errors.push_back(linear->Predict(t, peak, bandwidth) / t.seconds - 1);
   p.fit.push_back(Errors("linear", errors));
+  if (!samples.moe.empty()) FLEETLAB_RETURN_IF_ERROR(FitMoe(samples, peak, bandwidth, bpe, &p));
   FitAllReduce(samples, &p);
   FitAttention(samples, gpu, o.dtype, &p);
   FLEETLAB_RETURN_IF_ERROR(ValidateCalibration(p));

@@ -5,7 +5,9 @@
 //     dense peak, W its HBM bandwidth; floor and m by least squares on
 //     relative error over the memory-bound samples (M <= 16 tokens), e(M)
 //     per power-of-two bucket of M (above 16) the efficiency that minimises
-//     the bucket's summed |ln(predicted / measured)|.
+//     the bucket's summed |ln(predicted / measured)| (roofline_fit.h).
+//   routed experts (when there are MoE timings): the same roofline with M
+//     the tokens each touched expert gets, memory bound at one token each.
 //   all-reduce: per TP degree, the median time in each power-of-two bucket
 //     of message size, made non-decreasing in size (pool adjacent violators).
 //   attention: per kind (prefill, decode), a floor per call plus the

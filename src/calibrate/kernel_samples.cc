@@ -54,6 +54,7 @@ void KernelSamples::Append(const KernelSamples& o) {
   gemm.insert(gemm.end(), o.gemm.begin(), o.gemm.end());
   all_reduce.insert(all_reduce.end(), o.all_reduce.begin(), o.all_reduce.end());
   attention.insert(attention.end(), o.attention.begin(), o.attention.end());
+  moe.insert(moe.end(), o.moe.begin(), o.moe.end());
 }
 
 Result<KernelSamples> ReadVidurMlp(const std::string& text) {

@@ -35,10 +35,24 @@ struct AttentionSample {
   double context = 0;  // prefill: mean tokens a prompt token attends to (pairs / prompt tokens)
 };
 
+// One fused mixture-of-experts call on one GPU: `tokens` tokens each routed
+// to `top_k` of `experts` experts, of which `touched` received at least one;
+// each expert a gated MLP (gate and up, then down: 3 hidden x inter
+// matrices, `inter` this GPU's share). Weights only count as bytes: the
+// tokens' activations are a small fraction of the experts' weights.
+struct MoeSample {
+  double tokens = 0, experts = 0, top_k = 0, hidden = 0, inter = 0, touched = 0;
+  double seconds = 0;
+  double Flops() const { return 2.0 * tokens * top_k * 3.0 * hidden * inter; }
+  double Bytes(double bytes_per_weight) const { return touched * 3.0 * hidden * inter * bytes_per_weight; }
+  double TokensPerExpert() const { return tokens * top_k / touched; }  // the products' M
+};
+
 struct KernelSamples {
   std::vector<GemmSample> gemm;
   std::vector<AllReduceSample> all_reduce;
   std::vector<AttentionSample> attention;
+  std::vector<MoeSample> moe;
   void Append(const KernelSamples& other);
 };
 

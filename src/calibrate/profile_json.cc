@@ -42,6 +42,12 @@ nlohmann::ordered_json ProfileToJson(const CalibrationProfile& p) {
                  {"kernels_per_layer", p.kernels_per_layer}};
   if (p.matmul_ceiling) j["linear"]["matmul_ceiling"] = Round(*p.matmul_ceiling);
   if (p.matmul_ceiling && !p.matmul_ceiling_engines.empty()) j["linear"]["matmul_ceiling_engines"] = p.matmul_ceiling_engines;
+  if (p.HasMoe()) {
+    j["moe"] = {{"tokens_per_expert", Numbers(p.moe_matmul_efficiency.x, 1)},
+                {"matmul_efficiency", Numbers(p.moe_matmul_efficiency.y, 1)},
+                {"weight_memory_efficiency", Round(p.moe_memory_efficiency)},
+                {"floor_us", Round(p.moe_floor_s * 1e6)}};
+  }
   if (!p.all_reduce_s.empty()) {
     json a = json::object();
     for (const auto& [tp, c] : p.all_reduce_s) a[fmt::format("tp{}", tp)] = {{"bytes", Numbers(c.x, 1)}, {"us", Numbers(c.y, 1e6)}};

@@ -62,6 +62,17 @@ struct CalibrationProfile {
   double weight_memory_efficiency = 0.8;
   double kernel_floor_s = 0;
   int kernels_per_layer = 4;
+  // Routed experts of MoE layers (optional): the fused expert kernel's own
+  // roofline, fitted to its timings (fleetlab calibrate --aic-moe). The
+  // fraction of dense peak its products reach by the tokens each touched
+  // expert receives (their M), the fraction of HBM bandwidth at which it
+  // streams the touched experts' weights, and a floor per layer call
+  // (routing, sorting tokens by expert, the activation between the two
+  // products). Empty curve: the experts are priced as the linear layers'
+  // weights are (above).
+  Curve moe_matmul_efficiency;  // x: tokens per touched expert, y: fraction of peak (0, 1]
+  double moe_memory_efficiency = 0.8;
+  double moe_floor_s = 0;
   // One all-reduce of a message of x bytes over tp GPUs of this GPU's
   // scale-up link takes y seconds (measured, latency-bound small messages
   // included). TP degrees without a curve use the link's alpha-beta model.
@@ -92,6 +103,8 @@ struct CalibrationProfile {
   bool Serves(const std::string& engine) const;
   // Whether matmul_ceiling holds for `engine`: it names it, or names none.
   bool CeilingHoldsFor(const std::string& engine) const;
+  // Whether the profile prices routed experts itself (moe_* above).
+  bool HasMoe() const { return !moe_matmul_efficiency.empty(); }
 };
 
 // Checks a profile's ranges; errors name the field ("matmul_efficiency.y[3]:

@@ -65,6 +65,20 @@ Status ParseLinear(const json& v, CalibrationProfile* p) {
   return r.Finish();
 }
 
+Status ParseMoe(const json& v, CalibrationProfile* p) {
+  FieldReader r(v, "moe");
+  FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
+  FLEETLAB_RETURN_IF_ERROR(
+      ReadNumbers(r.Child("tokens_per_expert"), r.PathOf("tokens_per_expert"), 1, &p->moe_matmul_efficiency.x));
+  FLEETLAB_RETURN_IF_ERROR(
+      ReadNumbers(r.Child("matmul_efficiency"), r.PathOf("matmul_efficiency"), 1, &p->moe_matmul_efficiency.y));
+  FLEETLAB_RETURN_IF_ERROR(r.Number("weight_memory_efficiency", &p->moe_memory_efficiency, Range{0, 1, true, false}));
+  double floor_us = p->moe_floor_s * 1e6;
+  FLEETLAB_RETURN_IF_ERROR(r.Number("floor_us", &floor_us, Range::Between(0, 1000)));
+  p->moe_floor_s = floor_us * 1e-6;
+  return r.Finish();
+}
+
 // "tp2": {"bytes": [...], "us": [...]}, one per TP degree.
 Status ParseAllReduce(const json& v, CalibrationProfile* p) {
   if (!v.is_object()) return Bad("all_reduce", "must be an object of \"tp<N>\" curves " + Got(v));
@@ -155,6 +169,7 @@ Status ParseCalibrationFields(FieldReader& r, CalibrationProfile* p) {
   const json* linear = r.Child("linear");
   if (linear == nullptr) return Bad("linear", "missing (the linear layers' efficiencies)");
   FLEETLAB_RETURN_IF_ERROR(ParseLinear(*linear, p));
+  if (const json* m = r.Child("moe")) FLEETLAB_RETURN_IF_ERROR(ParseMoe(*m, p));
   if (const json* a = r.Child("all_reduce")) FLEETLAB_RETURN_IF_ERROR(ParseAllReduce(*a, p));
   if (const json* a = r.Child("attention")) FLEETLAB_RETURN_IF_ERROR(ParseAttention(*a, p));
   if (const json* o = r.Child("overhead")) FLEETLAB_RETURN_IF_ERROR(ParseOverhead(*o, p));

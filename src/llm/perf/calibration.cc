@@ -76,6 +76,11 @@ Status ValidateCalibration(const CalibrationProfile& p) {
     if (!p.Serves(e)) return Bad("linear.matmul_ceiling_engines", fmt::format("\"{}\" is not one of the profile's engines", e));
   }
   FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.kernel_floor_s, "linear.kernel_floor_us", 1e-3));
+  if (p.HasMoe()) {
+    FLEETLAB_RETURN_IF_ERROR(CheckCurve(p.moe_matmul_efficiency, "moe.matmul_efficiency", 1.0));
+    FLEETLAB_RETURN_IF_ERROR(CheckFraction(p.moe_memory_efficiency, "moe.weight_memory_efficiency"));
+    FLEETLAB_RETURN_IF_ERROR(CheckSeconds(p.moe_floor_s, "moe.floor_us", 1e-3));
+  }
   if (p.kernels_per_layer < 1 || p.kernels_per_layer > 64) {
     return Bad("linear.kernels_per_layer", fmt::format("must be between 1 and 64 (got {})", p.kernels_per_layer));
   }

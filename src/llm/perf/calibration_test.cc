@@ -2,6 +2,7 @@
 // roofline takes from a profile (hand-derived differences against the same
 // hardware without one), and how a scenario picks one.
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include <gtest/gtest.h>
@@ -246,6 +247,58 @@ Result<Scenario> Parse(nlohmann::json replica) {
   nlohmann::json doc = {{"replica", std::move(replica)},
                         {"workload", {{"arrival", {{"process", "poisson"}, {"rate_per_s", 4}}}, {"requests", 10}, {"warmup_requests", 0}}}};
   return ParseScenario(doc, "");
+}
+
+// A profile's MoE part prices the routed experts alone. DeepSeek-V3 at TP8,
+// a decode of 8 tokens: they touch 256 (1 - (1 - 8/256)^8) = 57.1 experts of
+// 3 x 7168 x 2048 parameters, an eighth of each on a GPU, in each of the 58
+// MoE layers. Everything is weight bound, so against the same profile
+// without the part the step gains 58 x (30 us + those bytes / (4.8 TB/s) x
+// (1 / 0.6 - 1 / 0.8)); a dense model does not notice the part.
+TEST(CalibrationTest, TheMoePartPricesTheRoutedExperts) {
+  ReplicaHardware hw = Hardware("deepseek-v3", "h200", 8, 1);
+  hw.weight_dtype = hw.activation_dtype = DType::kFp8;
+  IterationShape decode;
+  decode.decode_sequences = decode.decode_tokens = 8;
+  decode.decode_context_tokens = 8 * 1024;
+  CalibrationProfile plain = Flat(0.6, 0.8, 0);
+  plain.gpu = "h200";
+  hw.calibration = std::make_shared<const CalibrationProfile>(plain);
+  const StepBreakdown base = Step(hw, decode);
+  CalibrationProfile moe = plain;
+  moe.moe_matmul_efficiency = {{1}, {0.3}};
+  moe.moe_memory_efficiency = 0.6;
+  moe.moe_floor_s = 30e-6;
+  ASSERT_TRUE(ValidateCalibration(moe).ok());
+  hw.calibration = std::make_shared<const CalibrationProfile>(moe);
+  const StepBreakdown cal = Step(hw, decode);
+  const double touched = 256 * (1 - std::pow(1 - 8.0 / 256, 8));
+  const double bytes = touched * 3 * 7168 * 2048 / 8.0;  // fp8: a byte a weight
+  const double bandwidth = hw.gpu.memory_bandwidth_Bps;
+  const double expected = 58 * (30e-6 + bytes / bandwidth * (1 / 0.6 - 1 / 0.8));
+  EXPECT_NEAR(cal.weight_memory_s - base.weight_memory_s, expected, 1e-9);
+  EXPECT_NEAR(cal.total_s - base.total_s, expected, 1e-9);
+  EXPECT_DOUBLE_EQ(cal.matmul_s, base.matmul_s);
+  EXPECT_NEAR(cal.hbm_bytes, base.hbm_bytes, 1e-6 * base.hbm_bytes);
+
+  ReplicaHardware dense = Hardware("llama-3-70b", "h200", 8, 1);
+  dense.calibration = std::make_shared<const CalibrationProfile>(plain);
+  const double dense_base = Step(dense, decode).total_s;
+  dense.calibration = std::make_shared<const CalibrationProfile>(moe);
+  EXPECT_DOUBLE_EQ(Step(dense, decode).total_s, dense_base);
+}
+
+// Its checks name the field.
+TEST(CalibrationTest, TheMoePartIsChecked) {
+  CalibrationProfile p = Flat(0.6, 0.8, 0);
+  p.moe_matmul_efficiency = {{1}, {1.5}};
+  EXPECT_EQ(ValidateCalibration(p).message(), "moe.matmul_efficiency.y[0]: must be in (0, 1] (got 1.5)");
+  p.moe_matmul_efficiency = {{1}, {0.5}};
+  p.moe_memory_efficiency = 0;
+  EXPECT_EQ(ValidateCalibration(p).message(), "moe.weight_memory_efficiency: must be in (0, 1] (got 0)");
+  p.moe_memory_efficiency = 0.7;
+  p.moe_floor_s = 2e-3;
+  EXPECT_NE(ValidateCalibration(p).message().find("moe.floor_us"), std::string::npos);
 }
 
 TEST(CalibrationTest, AScenarioTakesTheProfileOfItsGpuAndEngine) {

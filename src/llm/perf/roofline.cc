@@ -61,7 +61,9 @@ class RooflineModel final : public PerfModel {
  private:
   double TouchedLayerParams(double tokens) const;
   double MatmulFlopsPerS(double tokens) const;
+  double TokensPerTouchedExpert(double tokens) const;
   void ChargeLinear(const Roof& r, double rows, double layers, double gpus, double kernels, StepBreakdown* b) const;
+  void ChargeExperts(const Roof& r, double tokens_per_expert, double gpus, double mean_flops, StepBreakdown* b) const;
   double AllReduceTime(double bytes, double bandwidth) const;
   void AddLinear(double tokens, StepBreakdown* b) const;
   void AddAttention(const IterationShape& shape, StepBreakdown* b) const;
@@ -80,6 +82,7 @@ class RooflineModel final : public PerfModel {
   double tp_overlap_ = 0;  // of each TP all-reduce, the share run under compute (calibration)
   const Curve* all_reduce_s_ = nullptr;  // measured all-reduce times at this TP over the scale-up link
   const Curve* prefill_attention_ = nullptr;  // the profile's prefill efficiency by context, if it has one
+  const CalibrationProfile* moe_ = nullptr;  // the profile, where it prices this MoE model's routed experts
   double weight_bytes_, activation_bytes_;
   attention_cost::LayerConstants layer_;  // of hw_.model at hw_.tp
 
@@ -130,6 +133,7 @@ RooflineModel::RooflineModel(const ReplicaHardware& hw) : hw_(hw) {
     kernels_per_layer_ = c.kernels_per_layer;
     tp_overlap_ = c.tp_overlap.value_or(0.0);
     if (!c.prefill_attention_efficiency.empty()) prefill_attention_ = &c.prefill_attention_efficiency;
+    if (c.HasMoe() && m.IsMoe() && !hw_.weight_gathered) moe_ = &c;
     const auto curve = c.all_reduce_s.find(hw_.tp);
     if (curve != c.all_reduce_s.end() && hw_.tp_link.id == hw_.gpu.scale_up_link) all_reduce_s_ = &curve->second;
   }
@@ -195,6 +199,15 @@ double RooflineModel::TouchedLayerParams(double tokens) const {
   return static_cast<double>(m.AttentionParamsPerLayer()) + router + touched * expert_params;
 }
 
+// The rows each product of a routed expert has when `tokens` tokens go to
+// k of E experts: T k over the experts they touch.
+double RooflineModel::TokensPerTouchedExpert(double tokens) const {
+  const ModelSpec& m = hw_.model;
+  const double k = static_cast<double>(m.experts_per_token);
+  const double touched = moe_cost::TouchedExperts(tokens, static_cast<double>(m.experts), k);
+  return touched > 0 ? tokens * k / touched : 0.0;
+}
+
 // FLOP/s of the linear layers' products over `tokens` rows: the profile's
 // measured efficiency at that size, up to its ceiling, else
 // PerfEfficiency::matmul.
@@ -213,6 +226,18 @@ void RooflineModel::ChargeLinear(const Roof& r, double rows, double layers, doub
   b->hbm_bytes += r.bytes * gpus * layers;
 }
 
+// The routed experts of every standard layer at the profile's fused-expert
+// roofline (calibration.h, moe_*): `r` per GPU, products of
+// `tokens_per_expert` rows; `mean_flops` per GPU for the FLOP count.
+void RooflineModel::ChargeExperts(const Roof& r, double tokens_per_expert, double gpus, double mean_flops,
+                                  StepBreakdown* b) const {
+  const double flops_per_s = peak_flops_per_s_ * moe_->moe_matmul_efficiency.At(tokens_per_expert);
+  const double bytes_per_s = hw_.gpu.memory_bandwidth_Bps * moe_->moe_memory_efficiency;
+  Charge(r, flops_per_s, bytes_per_s, standard_layers_, &b->matmul_s, &b->weight_memory_s, moe_->moe_floor_s);
+  b->flops += mean_flops * gpus * standard_layers_;
+  b->hbm_bytes += r.bytes * gpus * standard_layers_;
+}
+
 // Linear layers (projections and MLP) of every layer, on the `tokens` / dp
 // tokens of one attention group. Weight-stationary (Megatron, Shoeybi et al.
 // 2019): each GPU holds 1/tp of every matrix and multiplies all of them.
@@ -229,10 +254,24 @@ void RooflineModel::AddLinear(double tokens, StepBreakdown* b) const {
     Roof r{2.0 * group_tokens * (attention + router) / tp_, (attention + router) * weight_bytes_ / tp_};
     ChargeLinear(r, group_tokens, standard_layers_, gpus, kernels_per_layer_ / 2, b);
     const auto e = moe_cost::ExpertsOnOneGpu(m, hw_.ep, hw_.moe_imbalance, tokens, hw_.weight_dtype);
-    Charge({e.flops, e.bytes}, MatmulFlopsPerS(group_tokens), weight_bytes_per_s_, standard_layers_, &b->matmul_s,
-           &b->weight_memory_s, kernels_per_layer_ / 2 * kernel_floor_s_);
-    b->flops += e.mean_flops * hw_.ep * standard_layers_;
-    b->hbm_bytes += e.bytes * hw_.ep * standard_layers_;
+    if (moe_ != nullptr) {
+      ChargeExperts({e.flops, e.bytes}, TokensPerTouchedExpert(tokens), hw_.ep, e.mean_flops, b);
+    } else {
+      Charge({e.flops, e.bytes}, MatmulFlopsPerS(group_tokens), weight_bytes_per_s_, standard_layers_, &b->matmul_s,
+             &b->weight_memory_s, kernels_per_layer_ / 2 * kernel_floor_s_);
+      b->flops += e.mean_flops * hw_.ep * standard_layers_;
+      b->hbm_bytes += e.bytes * hw_.ep * standard_layers_;
+    }
+  } else if (moe_ != nullptr) {  // the rest as linear layers, the routed experts at the profile's MoE roofline
+    const double expert_params = static_cast<double>(m.ffn_matrices * m.hidden * m.ffn);
+    const double k = static_cast<double>(m.experts_per_token);
+    const double touched = moe_cost::TouchedExperts(group_tokens, static_cast<double>(m.experts), k);
+    const double rest = static_cast<double>(m.AttentionParamsPerLayer() + m.ActiveMlpParamsPerLayer()) - k * expert_params;
+    const double rest_bytes = (TouchedLayerParams(group_tokens) - touched * expert_params) * weight_bytes_ / tp_;
+    ChargeLinear({2.0 * group_tokens * rest / tp_, rest_bytes}, group_tokens, standard_layers_, gpus, kernels_per_layer_, b);
+    const double routed_flops = 2.0 * group_tokens * k * expert_params / tp_;
+    ChargeExperts({routed_flops, touched * expert_params * weight_bytes_ / tp_}, TokensPerTouchedExpert(group_tokens),
+                  gpus, routed_flops, b);
   } else {
     const double active = static_cast<double>(m.AttentionParamsPerLayer() + m.ActiveMlpParamsPerLayer());
     const double touched_bytes = TouchedLayerParams(group_tokens) * weight_bytes_;
