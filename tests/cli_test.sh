@@ -285,6 +285,12 @@ check "calibrate fits a matmul ceiling to Splitwise's prompt phases" 0 "end_to_e
   --gpu h100-sxm --vidur-mlp "$src/tests/data/calibration/vidur-h100-llama-2-70b-mlp-excerpt.csv" \
   --splitwise "$src/tests/data/calibration/splitwise-h100-llama2-70b-excerpt.csv" --splitwise-hardware h100-80gb \
   --model llama-2-70b --tp 2 --engine vllm-v0
+aic="$src/tests/data/calibration/aic-h200-sglang-0.5.9"
+check "calibrate fits aiconfigurator's fused MoE timings" 0 "^moe +11 " -- "$bin" calibrate --gpu h200 --dtype fp8 \
+  --engines sglang --aic-gemm "$aic-gemm-excerpt.csv" --aic-moe "$aic-moe-excerpt.csv" \
+  --aic-all-reduce "$aic-allreduce-excerpt.csv" --aic-mla-decode "$aic-mla-decode-excerpt.csv"
+check "calibrate names an aiconfigurator dtype with no rows" 2 "--aic-moe .*: no row is a balanced, moe_ep_size 1 call of moe_dtype \"int4\"" -- \
+  "$bin" calibrate --gpu h200 --dtype fp8 --aic-moe "$aic-moe-excerpt.csv" --aic-dtype int4
 check "calibrate needs the Splitwise rows' hardware" 2 "--splitwise-hardware: needed" -- "$bin" calibrate --gpu h100-sxm \
   --vidur-mlp "$src/tests/data/calibration/vidur-h100-llama-2-70b-mlp-excerpt.csv" \
   --splitwise "$src/tests/data/calibration/splitwise-h100-llama2-70b-excerpt.csv" --model llama-2-70b --tp 2

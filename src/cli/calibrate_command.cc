@@ -1,6 +1,7 @@
 #include "cli/calibrate_command.h"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "calibrate/aiconfigurator_samples.h"
 #include "calibrate/end_to_end.h"
 #include "cli/bench_file.h"
 #include "cli/output_file.h"
@@ -28,6 +30,8 @@ using nlohmann::json;
 struct CalibrateArgs {
   std::string gpu, dtype = "bf16", id, name, source, output;
   std::vector<std::string> engines, ceiling_engines, vidur_mlp, vidur_all_reduce, vidur_attention, kernels, bench;
+  std::vector<std::string> aic_gemm, aic_moe, aic_all_reduce, aic_mla_decode;
+  std::string aic_dtype = "fp8_block", aic_kv_dtype = "bfloat16";
   std::string splitwise, splitwise_model = "llama2-70b", splitwise_hardware;
   std::string model, engine = "vllm-v1";
   int tp = 1;
@@ -36,9 +40,10 @@ struct CalibrateArgs {
   bool as_json = false;
 };
 
-using Reader = Result<calibrate::KernelSamples> (*)(const std::string&);
+using Reader = std::function<Result<calibrate::KernelSamples>(const std::string&)>;
 
-Status ReadAll(const std::vector<std::string>& files, const char* flag, Reader read, calibrate::KernelSamples* out) {
+Status ReadAll(const std::vector<std::string>& files, const char* flag, const Reader& read,
+               calibrate::KernelSamples* out) {
   for (const auto& f : files) {
     auto text = ReadTextFile(f, flag);
     if (!text.ok()) return text.status();
@@ -58,13 +63,18 @@ std::string Names(const std::vector<std::string>& files) {
 // Each part's source: the files it was fitted from, and --source.
 void AddSources(const CalibrateArgs& a, CalibrationProfile* p) {
   const std::string tail = a.source.empty() ? "" : "; " + a.source;
-  const std::string kernels = Names(a.vidur_mlp) + (a.kernels.empty() ? "" : ", " + Names(a.kernels));
-  p->sources["linear"] = "fitted by fleetlab calibrate from " + kernels + tail;
-  if (!p->all_reduce_s.empty()) p->sources["all_reduce"] = "fitted by fleetlab calibrate from " + Names(a.vidur_all_reduce) + tail;
+  const auto fitted = [&](const std::vector<std::vector<std::string>>& lists) {
+    std::string files;
+    for (const auto& l : lists) {
+      if (!l.empty()) files += (files.empty() ? "" : ", ") + Names(l);
+    }
+    return "fitted by fleetlab calibrate from " + files + tail;
+  };
+  p->sources["linear"] = fitted({a.vidur_mlp, a.kernels, a.aic_gemm});
+  if (p->HasMoe()) p->sources["moe"] = fitted({a.aic_moe});
+  if (!p->all_reduce_s.empty()) p->sources["all_reduce"] = fitted({a.vidur_all_reduce, a.aic_all_reduce});
   if (p->attention_efficiency || p->kv_memory_efficiency) {
-    std::string files = Names(a.vidur_attention);
-    if (!a.kernels.empty()) files += (files.empty() ? "" : ", ") + Names(a.kernels);
-    p->sources["attention"] = "fitted by fleetlab calibrate from " + files + tail;
+    p->sources["attention"] = fitted({a.vidur_attention, a.kernels, a.aic_mla_decode});
   }
   if (p->matmul_ceiling) {
     p->sources["linear.matmul_ceiling"] = fmt::format("fitted end to end by fleetlab calibrate to the batch-1 prompt phases of {} "
@@ -119,7 +129,17 @@ Result<CalibrationProfile> Calibrate(const CalibrateArgs& a, const Catalog& cata
   FLEETLAB_RETURN_IF_ERROR(ReadAll(a.vidur_all_reduce, "--vidur-all-reduce", &calibrate::ReadVidurAllReduce, &samples));
   FLEETLAB_RETURN_IF_ERROR(ReadAll(a.vidur_attention, "--vidur-attention", &calibrate::ReadVidurAttention, &samples));
   FLEETLAB_RETURN_IF_ERROR(ReadAll(a.kernels, "--kernels", &calibrate::ReadGpuCalibrateJson, &samples));
-  if (samples.gemm.empty()) return Status::InvalidArgument("--vidur-mlp or --kernels: give at least one file of GEMM timings");
+  const auto with = [](auto read, const std::string& kind) -> Reader {
+    return [read, kind](const std::string& text) { return read(text, kind); };
+  };
+  FLEETLAB_RETURN_IF_ERROR(ReadAll(a.aic_gemm, "--aic-gemm", with(&calibrate::ReadAicGemm, a.aic_dtype), &samples));
+  FLEETLAB_RETURN_IF_ERROR(ReadAll(a.aic_moe, "--aic-moe", with(&calibrate::ReadAicMoe, a.aic_dtype), &samples));
+  FLEETLAB_RETURN_IF_ERROR(ReadAll(a.aic_all_reduce, "--aic-all-reduce", &calibrate::ReadAicAllReduce, &samples));
+  FLEETLAB_RETURN_IF_ERROR(
+      ReadAll(a.aic_mla_decode, "--aic-mla-decode", with(&calibrate::ReadAicMlaDecode, a.aic_kv_dtype), &samples));
+  if (samples.gemm.empty()) {
+    return Status::InvalidArgument("--vidur-mlp, --kernels or --aic-gemm: give at least one file of GEMM timings");
+  }
   calibrate::FitOptions o;
   o.id = a.id, o.name = a.name, o.dtype = *dtype;
   o.engines = a.engines.empty() ? std::vector<std::string>{a.engine} : a.engines;
@@ -157,6 +177,14 @@ std::string FitText(const CalibrationProfile& p) {
     out += fmt::format("  matmul at {:>6.0f} tokens: {:.1f}% of peak\n", p.matmul_efficiency.x[i], 100 * p.matmul_efficiency.y[i]);
   }
   if (p.matmul_ceiling) out += fmt::format("  matmul ceiling in a forward pass: {:.1f}% of peak\n", 100 * *p.matmul_ceiling);
+  if (p.HasMoe()) {
+    out += fmt::format("  fused MoE: weights streamed at {:.1f}% of HBM, floor {:.1f} us a call\n", 100 * p.moe_memory_efficiency,
+                       p.moe_floor_s * 1e6);
+    for (std::size_t i = 0; i < p.moe_matmul_efficiency.x.size(); ++i) {
+      out += fmt::format("  MoE products at {:>6.1f} tokens an expert: {:.1f}% of peak\n", p.moe_matmul_efficiency.x[i],
+                         100 * p.moe_matmul_efficiency.y[i]);
+    }
+  }
   if (p.iteration_overhead_s) {
     out += fmt::format("  host: {:.2f} ms an iteration + {:.3f} ms a sequence\n", *p.iteration_overhead_s * 1e3,
                        p.sequence_overhead_s.value_or(0) * 1e3);
@@ -197,6 +225,18 @@ void AddCalibrateCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--engines", a->engines, "Engine ids whose kernels these are (default: --engine).")->delimiter(',');
   cmd->add_option("--vidur-mlp", a->vidur_mlp, "Vidur mlp.csv (microsoft/vidur data/profiling/compute/...).");
   cmd->add_option("--vidur-all-reduce", a->vidur_all_reduce, "Vidur all_reduce.csv (data/profiling/network/...).");
+  cmd->add_option("--aic-gemm", a->aic_gemm, "aiconfigurator gemm_perf table as CSV (ai-dynamo/aiconfigurator "
+                                            "systems/data/<gpu>/gemm/<framework>/<version>): its --aic-dtype GEMMs.");
+  cmd->add_option("--aic-moe", a->aic_moe, "aiconfigurator moe_perf table as CSV: its --aic-dtype fused MoE calls under "
+                                          "balanced routing fit the profile's moe part.");
+  cmd->add_option("--aic-all-reduce", a->aic_all_reduce, "aiconfigurator custom_allreduce_perf table as CSV: its "
+                                                        "CUDA-graph all-reduces.");
+  cmd->add_option("--aic-mla-decode", a->aic_mla_decode, "aiconfigurator generation_mla_perf table as CSV: MLA decode "
+                                                        "calls with --aic-kv-dtype caches fit the decode attention.");
+  cmd->add_option("--aic-dtype", a->aic_dtype, "gemm_dtype and moe_dtype of the --aic-gemm and --aic-moe rows taken.")
+      ->capture_default_str();
+  cmd->add_option("--aic-kv-dtype", a->aic_kv_dtype, "kv_cache_dtype of the --aic-mla-decode rows taken.")
+      ->capture_default_str();
   cmd->add_option("--vidur-attention", a->vidur_attention,
                   "Vidur attention.csv (data/profiling/<gpu>/attention.csv): prefill and decode attention times.");
   cmd->add_option("--kernels", a->kernels, "JSON written by tools/calibrate/gpu_calibrate.py.");
