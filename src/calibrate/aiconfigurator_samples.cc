@@ -82,6 +82,52 @@ Result<KernelSamples> ReadAicAllReduce(const std::string& text) {
   return out;
 }
 
+namespace {
+
+// A context (prefill) or generation (decode) row of ReadAicAttention.
+// v: batch_size, isl, step, num_heads, num_key_value_heads, head_dim, latency.
+AttentionSample AttentionRow(bool prefill, const std::vector<double>& v, double kv_bytes_per_value) {
+  AttentionSample a;
+  a.prefill = prefill;
+  const double batch = v[0], isl = v[1], step = v[2], heads = v[3], kv_heads = v[4], dim = v[5];
+  if (prefill) {
+    const double pairs = batch * isl * (isl + 1) / 2;
+    a.flops = 4 * dim * heads * pairs;
+    a.context = pairs / (batch * isl);
+    a.kv_bytes = batch * isl * 2 * kv_heads * dim * kv_bytes_per_value;  // the keys and values written
+  } else {
+    const double tokens = batch * (isl + step);
+    a.flops = 4 * dim * heads * tokens;
+    a.kv_bytes = tokens * 2 * kv_heads * dim * kv_bytes_per_value;
+  }
+  a.seconds = v[6] * 1e-3;
+  return a;
+}
+
+}  // namespace
+
+Result<KernelSamples> ReadAicAttention(const std::string& text, const std::string& kv_dtype) {
+  auto t = ReadCsvTable(text, {"op_name", "kv_cache_dtype", "batch_size", "isl", "step", "num_heads",
+                               "num_key_value_heads", "head_dim", "beam_width", "window_size", "latency"});
+  if (!t.ok()) return t.status();
+  const double bytes_per_value = kv_dtype == "fp8" ? 1.0 : 2.0;
+  KernelSamples out;
+  std::vector<double> v, extra;
+  for (std::size_t i = 0; i < t->rows.size(); ++i) {
+    const std::string& op = Text(*t, i, "op_name");
+    const bool prefill = op.find("context") != std::string::npos;
+    if ((!prefill && op.find("generation") == std::string::npos) || Text(*t, i, "kv_cache_dtype") != kv_dtype) continue;
+    FLEETLAB_RETURN_IF_ERROR(Numbers(*t, i, {"beam_width", "window_size"}, &extra));
+    if (extra[0] != 1 || extra[1] != 0) continue;  // beams and sliding windows are other kernels
+    FLEETLAB_RETURN_IF_ERROR(
+        Numbers(*t, i, {"batch_size", "isl", "step", "num_heads", "num_key_value_heads", "head_dim", "latency"}, &v));
+    if (v[0] < 1 || v[1] < 1 || v[3] < 1 || v[4] < 1 || v[5] < 1 || !(v[6] > 0)) continue;
+    out.attention.push_back(AttentionRow(prefill, v, bytes_per_value));
+  }
+  if (out.attention.empty()) return NoneKept(fmt::format("a full-window attention call with kv_cache_dtype \"{}\"", kv_dtype).c_str());
+  return out;
+}
+
 Result<KernelSamples> ReadAicMlaDecode(const std::string& text, const std::string& kv_dtype) {
   auto t = ReadCsvTable(text, {"kv_cache_dtype", "num_heads", "batch_size", "isl", "step", "latency"});
   if (!t.ok()) return t.status();

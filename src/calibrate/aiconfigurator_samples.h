@@ -31,6 +31,15 @@ Result<KernelSamples> ReadAicMoe(const std::string& text, const std::string& dty
 // over num_gpus GPUs.
 Result<KernelSamples> ReadAicAllReduce(const std::string& text);
 
+// context_attention_perf or generation_attention_perf (each row's op_name
+// says which): full-window attention whose
+// kv_cache_dtype is `kv_dtype`, num_heads query and num_key_value_heads KV
+// heads of head_dim on this GPU. A context row prefills batch_size prompts
+// of isl tokens with no cache (isl (isl + 1) / 2 causal pairs each, 4
+// head_dim FLOPs a pair and head); a generation row decodes batch_size
+// sequences, each reading K and V of isl + step tokens.
+Result<KernelSamples> ReadAicAttention(const std::string& text, const std::string& kv_dtype);
+
 // generation_mla_perf: absorbed MLA decode calls whose kv_cache_dtype is
 // `kv_dtype` ("bfloat16" or "fp8"): batch_size sequences of isl + step
 // cached tokens, each reading its 576-value latent (kv_lora_rank 512 + rope

@@ -79,6 +79,38 @@ TEST(AicSamplesTest, MlaDecodeReadsTheLatents) {
   EXPECT_DOUBLE_EQ(ReadAicMlaDecode(Excerpt("mla-decode"), "fp8")->attention[2].kv_bytes, 64 * 1024 * 576.0);
 }
 
+std::string B200Attention(const std::string& kind) {
+  const std::string path =
+      ShareDirectory() + "/tests/data/calibration/aic-b200-vllm-0.19.0-" + kind + "-attention-excerpt.csv";
+  auto text = ReadTextFile(path, "test data");
+  EXPECT_TRUE(text.ok()) << text.status().message();
+  return text.ok() ? *text : "";
+}
+
+// Llama-3-8B's attention on one B200 (32 query, 8 KV heads of 128): a
+// decode of 64 sequences over 1 + 1023 tokens reads 64 x 1024 x 2 x 8 x
+// 128 x 2 bytes of K and V; a prefill of 1,024 tokens makes 1024 x 1025 /
+// 2 pairs at 4 x 128 x 32 FLOPs each, a mean context of 512.5. The fp8
+// cache row and the sliding-window row are not taken.
+TEST(AicSamplesTest, AttentionPrefillsAndDecodes) {
+  auto decode = ReadAicAttention(B200Attention("generation"), "bfloat16");
+  ASSERT_TRUE(decode.ok()) << decode.status().message();
+  ASSERT_EQ(decode->attention.size(), 3u);
+  const AttentionSample& d = decode->attention[2];
+  EXPECT_FALSE(d.prefill);
+  EXPECT_DOUBLE_EQ(d.kv_bytes, 64 * 1024 * 2 * 8 * 128 * 2.0);
+  EXPECT_DOUBLE_EQ(d.seconds, 0.045498669147491455e-3);
+  auto prefill = ReadAicAttention(B200Attention("context"), "bfloat16");
+  ASSERT_TRUE(prefill.ok()) << prefill.status().message();
+  ASSERT_EQ(prefill->attention.size(), 3u);
+  const AttentionSample& p = prefill->attention[2];
+  EXPECT_TRUE(p.prefill);
+  EXPECT_DOUBLE_EQ(p.flops, 4 * 128 * 32 * (1024 * 1025 / 2.0));
+  EXPECT_DOUBLE_EQ(p.context, 512.5);
+  EXPECT_EQ(ReadAicAttention(B200Attention("context"), "fp8").status().message(),
+            "no row is a full-window attention call with kv_cache_dtype \"fp8\"");
+}
+
 TEST(AicSamplesTest, ErrorsNameTheColumnOrWhatWasMissing) {
   auto s = ReadAicMoe("moe_dtype,num_tokens\nfp8_block,1\n", "fp8_block");
   ASSERT_FALSE(s.ok());

@@ -30,7 +30,7 @@ using nlohmann::json;
 struct CalibrateArgs {
   std::string gpu, dtype = "bf16", id, name, source, output;
   std::vector<std::string> engines, ceiling_engines, vidur_mlp, vidur_all_reduce, vidur_attention, kernels, bench;
-  std::vector<std::string> aic_gemm, aic_moe, aic_all_reduce, aic_mla_decode;
+  std::vector<std::string> aic_gemm, aic_moe, aic_all_reduce, aic_attention, aic_mla_decode;
   std::string aic_dtype = "fp8_block", aic_kv_dtype = "bfloat16";
   std::string splitwise, splitwise_model = "llama2-70b", splitwise_hardware;
   std::string model, engine = "vllm-v1";
@@ -74,7 +74,7 @@ void AddSources(const CalibrateArgs& a, CalibrationProfile* p) {
   if (p->HasMoe()) p->sources["moe"] = fitted({a.aic_moe});
   if (!p->all_reduce_s.empty()) p->sources["all_reduce"] = fitted({a.vidur_all_reduce, a.aic_all_reduce});
   if (p->attention_efficiency || p->kv_memory_efficiency) {
-    p->sources["attention"] = fitted({a.vidur_attention, a.kernels, a.aic_mla_decode});
+    p->sources["attention"] = fitted({a.vidur_attention, a.kernels, a.aic_attention, a.aic_mla_decode});
   }
   if (p->matmul_ceiling) {
     p->sources["linear.matmul_ceiling"] = fmt::format("fitted end to end by fleetlab calibrate to the batch-1 prompt phases of {} "
@@ -135,6 +135,8 @@ Result<CalibrationProfile> Calibrate(const CalibrateArgs& a, const Catalog& cata
   FLEETLAB_RETURN_IF_ERROR(ReadAll(a.aic_gemm, "--aic-gemm", with(&calibrate::ReadAicGemm, a.aic_dtype), &samples));
   FLEETLAB_RETURN_IF_ERROR(ReadAll(a.aic_moe, "--aic-moe", with(&calibrate::ReadAicMoe, a.aic_dtype), &samples));
   FLEETLAB_RETURN_IF_ERROR(ReadAll(a.aic_all_reduce, "--aic-all-reduce", &calibrate::ReadAicAllReduce, &samples));
+  FLEETLAB_RETURN_IF_ERROR(
+      ReadAll(a.aic_attention, "--aic-attention", with(&calibrate::ReadAicAttention, a.aic_kv_dtype), &samples));
   FLEETLAB_RETURN_IF_ERROR(
       ReadAll(a.aic_mla_decode, "--aic-mla-decode", with(&calibrate::ReadAicMlaDecode, a.aic_kv_dtype), &samples));
   if (samples.gemm.empty()) {
@@ -231,11 +233,14 @@ void AddCalibrateCommand(CLI::App& app, CommandContext& ctx) {
                                           "balanced routing fit the profile's moe part.");
   cmd->add_option("--aic-all-reduce", a->aic_all_reduce, "aiconfigurator custom_allreduce_perf table as CSV: its "
                                                         "CUDA-graph all-reduces.");
+  cmd->add_option("--aic-attention", a->aic_attention, "aiconfigurator context_attention_perf or "
+                                                      "generation_attention_perf table as CSV: full-window prefill "
+                                                      "and decode calls with --aic-kv-dtype caches fit the attention.");
   cmd->add_option("--aic-mla-decode", a->aic_mla_decode, "aiconfigurator generation_mla_perf table as CSV: MLA decode "
                                                         "calls with --aic-kv-dtype caches fit the decode attention.");
   cmd->add_option("--aic-dtype", a->aic_dtype, "gemm_dtype and moe_dtype of the --aic-gemm and --aic-moe rows taken.")
       ->capture_default_str();
-  cmd->add_option("--aic-kv-dtype", a->aic_kv_dtype, "kv_cache_dtype of the --aic-mla-decode rows taken.")
+  cmd->add_option("--aic-kv-dtype", a->aic_kv_dtype, "kv_cache_dtype of the --aic-attention and --aic-mla-decode rows taken.")
       ->capture_default_str();
   cmd->add_option("--vidur-attention", a->vidur_attention,
                   "Vidur attention.csv (data/profiling/<gpu>/attention.csv): prefill and decode attention times.");
