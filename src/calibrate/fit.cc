@@ -199,15 +199,6 @@ void FitAttention(const KernelSamples& s, const GpuSpec& gpu, DType dtype, Calib
   }
 }
 
-}  // namespace
-
-double MedianAbs(std::vector<double> x) {
-  for (double& v : x) v = std::abs(v);
-  return MedianOf(std::move(x));
-}
-
-namespace {
-
 TimedProduct ProductOf(const GemmSample& g, double bpe) { return {g.tokens, g.Flops(), g.Bytes(bpe), g.seconds}; }
 
 TimedProduct ProductOf(const MoeSample& m, double bpe) {
@@ -218,8 +209,30 @@ ProductRoofline LinearOf(const CalibrationProfile& p) {
   return {p.matmul_efficiency, p.weight_memory_efficiency, p.kernel_floor_s};
 }
 
-// The fused MoE calls' roofline: a call whose touched experts get one token
-// each reads every weight for one row, so those are the memory-bound ones.
+// Each sample's error under the fitted roofline, as fit part `part`.
+CalibrationFit ProductErrors(const std::string& part, const ProductRoofline& r, const std::vector<TimedProduct>& samples,
+                             double peak, double bandwidth) {
+  std::vector<double> errors;
+  for (const auto& t : samples) errors.push_back(r.Predict(t, peak, bandwidth) / t.seconds - 1);
+  return Errors(part, errors);
+}
+
+// The linear layers' GEMMs: memory bound up to o.memory_bound_max_tokens.
+Status FitLinear(const KernelSamples& s, double peak, double bandwidth, double bpe, const FitOptions& o,
+                 CalibrationProfile* p) {
+  std::vector<TimedProduct> products;
+  for (const auto& g : s.gemm) products.push_back(ProductOf(g, bpe));
+  auto linear = FitProductRoofline(products, peak, bandwidth, o.memory_bound_max_tokens, "GEMM", "tokens");
+  if (!linear.ok()) return linear.status();
+  p->matmul_efficiency = linear->efficiency;
+  p->weight_memory_efficiency = linear->memory_efficiency;
+  p->kernel_floor_s = linear->floor_s;
+  p->fit.push_back(ProductErrors("linear", *linear, products, peak, bandwidth));
+  return Status::Ok();
+}
+
+// The fused MoE calls: a call whose touched experts get one token each
+// reads every weight for one row, so those are the memory-bound ones.
 Status FitMoe(const KernelSamples& s, double peak, double bandwidth, double bpe, CalibrationProfile* p) {
   std::vector<TimedProduct> products;
   for (const auto& m : s.moe) products.push_back(ProductOf(m, bpe));
@@ -228,13 +241,16 @@ Status FitMoe(const KernelSamples& s, double peak, double bandwidth, double bpe,
   p->moe_matmul_efficiency = moe->efficiency;
   p->moe_memory_efficiency = moe->memory_efficiency;
   p->moe_floor_s = moe->floor_s;
-  std::vector<double> errors;
-  for (const auto& t : products) errors.push_back(moe->Predict(t, peak, bandwidth) / t.seconds - 1);
-  p->fit.push_back(Errors("moe", errors));
+  p->fit.push_back(ProductErrors("moe", *moe, products, peak, bandwidth));
   return Status::Ok();
 }
 
 }  // namespace
+
+double MedianAbs(std::vector<double> x) {
+  for (double& v : x) v = std::abs(v);
+  return MedianOf(std::move(x));
+}
 
 double PredictGemm(const CalibrationProfile& p, const GpuSpec& gpu, const GemmSample& s) {
   return LinearOf(p).Predict(ProductOf(s, BytesPerElement(p.dtype)), *gpu.PeakFlops(p.dtype), gpu.memory_bandwidth_Bps);
@@ -249,16 +265,7 @@ Result<CalibrationProfile> FitProfile(const KernelSamples& samples, const GpuSpe
   p.id = o.id.empty() ? fmt::format("{}-{}", gpu.id, DTypeName(o.dtype)) : o.id;
   p.name = o.name.empty() ? p.id : o.name;
   const double bpe = BytesPerElement(o.dtype), peak = *gpu.PeakFlops(o.dtype), bandwidth = gpu.memory_bandwidth_Bps;
-  std::vector<TimedProduct> gemm;
-  for (const auto& g : samples.gemm) gemm.push_back(ProductOf(g, bpe));
-  auto linear = FitProductRoofline(gemm, peak, bandwidth, o.memory_bound_max_tokens, "GEMM", "tokens");
-  if (!linear.ok()) return linear.status();
-  p.matmul_efficiency = linear->efficiency;
-  p.weight_memory_efficiency = linear->memory_efficiency;
-  p.kernel_floor_s = linear->floor_s;
-  std::vector<double> errors;
-  for (const auto& t : gemm) errors.push_back(linear->Predict(t, peak, bandwidth) / t.seconds - 1);
-  p.fit.push_back(Errors("linear", errors));
+  FLEETLAB_RETURN_IF_ERROR(FitLinear(samples, peak, bandwidth, bpe, o, &p));
   if (!samples.moe.empty()) FLEETLAB_RETURN_IF_ERROR(FitMoe(samples, peak, bandwidth, bpe, &p));
   FitAllReduce(samples, &p);
   FitAttention(samples, gpu, o.dtype, &p);

@@ -66,6 +66,7 @@ class RooflineModel final : public PerfModel {
   void ChargeExperts(const Roof& r, double tokens_per_expert, double gpus, double mean_flops, StepBreakdown* b) const;
   double AllReduceTime(double bytes, double bandwidth) const;
   void AddLinear(double tokens, StepBreakdown* b) const;
+  void AddProfiledMoeLayers(double group_tokens, double gpus, StepBreakdown* b) const;
   void AddAttention(const IterationShape& shape, StepBreakdown* b) const;
   void AddTpComm(double tokens, StepBreakdown* b) const;
   void AddLmHead(const IterationShape& shape, StepBreakdown* b) const;
@@ -238,6 +239,22 @@ void RooflineModel::ChargeExperts(const Roof& r, double tokens_per_expert, doubl
   b->hbm_bytes += r.bytes * gpus * standard_layers_;
 }
 
+// A weight-stationary MoE layer under a profile with a MoE part: its
+// attention, router and shared experts as linear layers, its routed experts
+// at the profile's fused-expert roofline.
+void RooflineModel::AddProfiledMoeLayers(double group_tokens, double gpus, StepBreakdown* b) const {
+  const ModelSpec& m = hw_.model;
+  const double expert_params = static_cast<double>(m.ffn_matrices * m.hidden * m.ffn);
+  const double k = static_cast<double>(m.experts_per_token);
+  const double touched = moe_cost::TouchedExperts(group_tokens, static_cast<double>(m.experts), k);
+  const double rest = static_cast<double>(m.AttentionParamsPerLayer() + m.ActiveMlpParamsPerLayer()) - k * expert_params;
+  const double rest_bytes = (TouchedLayerParams(group_tokens) - touched * expert_params) * weight_bytes_ / tp_;
+  ChargeLinear({2.0 * group_tokens * rest / tp_, rest_bytes}, group_tokens, standard_layers_, gpus, kernels_per_layer_, b);
+  const double routed_flops = 2.0 * group_tokens * k * expert_params / tp_;
+  const double rows = touched > 0 ? group_tokens * k / touched : 0.0;  // each touched expert's
+  ChargeExperts({routed_flops, touched * expert_params * weight_bytes_ / tp_}, rows, gpus, routed_flops, b);
+}
+
 // Linear layers (projections and MLP) of every layer, on the `tokens` / dp
 // tokens of one attention group. Weight-stationary (Megatron, Shoeybi et al.
 // 2019): each GPU holds 1/tp of every matrix and multiplies all of them.
@@ -262,16 +279,8 @@ void RooflineModel::AddLinear(double tokens, StepBreakdown* b) const {
       b->flops += e.mean_flops * hw_.ep * standard_layers_;
       b->hbm_bytes += e.bytes * hw_.ep * standard_layers_;
     }
-  } else if (moe_ != nullptr) {  // the rest as linear layers, the routed experts at the profile's MoE roofline
-    const double expert_params = static_cast<double>(m.ffn_matrices * m.hidden * m.ffn);
-    const double k = static_cast<double>(m.experts_per_token);
-    const double touched = moe_cost::TouchedExperts(group_tokens, static_cast<double>(m.experts), k);
-    const double rest = static_cast<double>(m.AttentionParamsPerLayer() + m.ActiveMlpParamsPerLayer()) - k * expert_params;
-    const double rest_bytes = (TouchedLayerParams(group_tokens) - touched * expert_params) * weight_bytes_ / tp_;
-    ChargeLinear({2.0 * group_tokens * rest / tp_, rest_bytes}, group_tokens, standard_layers_, gpus, kernels_per_layer_, b);
-    const double routed_flops = 2.0 * group_tokens * k * expert_params / tp_;
-    ChargeExperts({routed_flops, touched * expert_params * weight_bytes_ / tp_}, TokensPerTouchedExpert(group_tokens),
-                  gpus, routed_flops, b);
+  } else if (moe_ != nullptr) {
+    AddProfiledMoeLayers(group_tokens, gpus, b);
   } else {
     const double active = static_cast<double>(m.AttentionParamsPerLayer() + m.ActiveMlpParamsPerLayer());
     const double touched_bytes = TouchedLayerParams(group_tokens) * weight_bytes_;
