@@ -4,13 +4,28 @@
 
 namespace fleetlab {
 
-LoadBoard::LoadBoard(std::vector<const LoadProbe*> probes, bool live, bool count_own_sends)
+LoadBoard::LoadBoard(std::vector<const LoadProbe*> probes, bool live, bool count_own_sends, bool track_least)
     : probes_(std::move(probes)), live_(live), count_own_sends_(count_own_sends),
       snapshot_(probes_.size()), sent_since_report_(probes_.size(), 0),
-      cells_(probes_.size(), 0.0), mirrored_(probes_.size(), 0) {
+      counts_(probes_.size(), live && track_least), mirrored_(probes_.size(), 0) {
   assert(!probes_.empty());
   if (!live_) return;
-  for (std::size_t i = 0; i < probes_.size(); ++i) mirrored_[i] = probes_[i]->MirrorOutstanding(&cells_[i]) ? 1 : 0;
+  tracked_ = track_least;
+  for (std::size_t i = 0; i < probes_.size(); ++i) {
+    mirrored_[i] = probes_[i]->MirrorOutstanding(&counts_, i) ? 1 : 0;
+    tracked_ = tracked_ && mirrored_[i] != 0;
+  }
+}
+
+std::size_t LoadBoard::LeastOutstanding() const {
+  if (tracked_) return counts_.ArgMin();
+  std::size_t best = 0;
+  double best_load = Outstanding(0);
+  for (std::size_t i = 1; i < size(); ++i) {
+    const double load = Outstanding(i);
+    if (load < best_load) best = i, best_load = load;  // strict: an equal load keeps the lower index
+  }
+  return best;
 }
 
 ReplicaLoad LoadBoard::Seen(std::size_t i) const {

@@ -3,15 +3,17 @@
 // router itself sent there since. Routing policies read only this.
 //
 // Live outstanding counts the replicas mirror (MirrorOutstanding) sit in
-// one array the board owns, so a policy that scans every replica's count
-// reads a few contiguous cache lines instead of each replica's own state
-// (with hundreds of replicas, a cache miss each).
+// one tournament tree the board owns (MinTree): a policy reads a count
+// without touching the replica's own state (with hundreds of replicas, a
+// cache miss each), and the least count at the root, in O(1) per request.
 #pragma once
 
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
+
+#include "fleetlab/util/min_tree.h"
 
 namespace fleetlab {
 
@@ -30,10 +32,10 @@ class LoadProbe {
  public:
   virtual ~LoadProbe() = default;
   virtual ReplicaLoad Read() const = 0;
-  // Has the replica keep *cell equal to Read().outstanding from now on,
-  // written on every change; false if it cannot (then the board reads
-  // Read()). REQUIRES: *cell outlives the replica's later changes.
-  virtual bool MirrorOutstanding(double* /*cell*/) const { return false; }
+  // Has the replica keep value i of `tree` equal to Read().outstanding from
+  // now on, written on every change; false if it cannot (then the board
+  // reads Read()). REQUIRES: the tree outlives the replica's later changes.
+  virtual bool MirrorOutstanding(MinTree* /*tree*/, std::size_t /*i*/) const { return false; }
 };
 
 class LoadBoard {
@@ -42,8 +44,10 @@ class LoadBoard {
   // its count, MirrorOutstanding); otherwise it returns each replica's
   // snapshot (all empty until its first Report). `count_own_sends` (stale
   // only) adds the sends since the snapshot to its outstanding count.
+  // `track_least`: keep the least mirrored count at hand (LeastOutstanding
+  // in O(1), each count change O(log N)); without it LeastOutstanding scans.
   // REQUIRES: !probes.empty(); no probe is null; probes outlive the board.
-  LoadBoard(std::vector<const LoadProbe*> probes, bool live, bool count_own_sends);
+  LoadBoard(std::vector<const LoadProbe*> probes, bool live, bool count_own_sends, bool track_least = false);
   // The replicas write into the board's cells: it stays where it was built.
   LoadBoard(const LoadBoard&) = delete;
   LoadBoard& operator=(const LoadBoard&) = delete;
@@ -56,11 +60,15 @@ class LoadBoard {
   // REQUIRES: i < size().
   double Outstanding(std::size_t i) const {
     if (live_ && mirrored_[i] != 0) {
-      assert(cells_[i] == probes_[i]->Read().outstanding);
-      return cells_[i];
+      assert(counts_.Value(i) == probes_[i]->Read().outstanding);
+      return counts_.Value(i);
     }
     return Seen(i).outstanding;
   }
+  // The replica with the fewest outstanding requests, the lowest index on a
+  // tie: argmin of Outstanding(i). O(1) when the board tracks the least
+  // and every replica mirrors its count (live), else a scan.
+  std::size_t LeastOutstanding() const;
   // Replica i reports: its snapshot becomes its live load, which is returned.
   ReplicaLoad Report(std::size_t i);
   // The router sent one request to replica i.
@@ -72,8 +80,9 @@ class LoadBoard {
   bool count_own_sends_;
   std::vector<ReplicaLoad> snapshot_;
   std::vector<std::uint64_t> sent_since_report_;
-  std::vector<double> cells_;           // the mirrored counts (live only)
-  std::vector<std::uint8_t> mirrored_;  // 1 where cells_[i] is kept
+  MinTree counts_;                      // the mirrored counts (live only)
+  std::vector<std::uint8_t> mirrored_;  // 1 where counts_ value i is kept
+  bool tracked_ = false;  // counts_ tracks its least, and every replica mirrors into it
 };
 
 }  // namespace fleetlab

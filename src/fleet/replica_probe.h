@@ -12,8 +12,8 @@ class ReplicaProbe final : public LoadProbe {
   // Does not own `r`. REQUIRES: r outlives the probe.
   explicit ReplicaProbe(LlmReplica* r) : r_(r) {}
   ReplicaLoad Read() const override { return {r_->in_system().value(), r_->KvStoredFraction()}; }
-  bool MirrorOutstanding(double* cell) const override {
-    r_->MirrorInSystem(cell);
+  bool MirrorOutstanding(MinTree* tree, std::size_t i) const override {
+    r_->MirrorInSystem(tree, i);
     return true;
   }
 

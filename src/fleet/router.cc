@@ -12,10 +12,20 @@ std::vector<const LoadProbe*> Probes(const std::vector<RouteTarget>& targets) {
   return probes;
 }
 
+// Whether the board keeps the least count at hand: for least-outstanding
+// routing over more than 32 replicas. Below, a scan of the counts (at most
+// four cache lines) costs no more than keeping the tree on every change
+// (ScaleFleetReplicas, least outstanding, per request: 2.22 us scanning 32
+// replicas against 2.23 tracking, 2.40 against 2.35 at 64, 5.59 against
+// 4.84 at 512; medians of five alternations on the 2-core VM).
+bool TrackLeast(const std::vector<RouteTarget>& targets, const RouterOptions& options) {
+  return options.policy == RouterPolicy::kLeastOutstanding && targets.size() > 32;
+}
+
 }  // namespace
 
 Router::Router(const std::vector<RouteTarget>& targets, const RouterOptions& options, Rng routing_rng)
-    : board_(Probes(targets), options.report_interval_s <= 0, options.count_own_sends),
+    : board_(Probes(targets), options.report_interval_s <= 0, options.count_own_sends, TrackLeast(targets, options)),
       policy_(MakeRoutingPolicy(options.policy, routing_rng)),
       interval_(options.report_interval_s > 0 ? SecondsToNs(options.report_interval_s) : 0),
       reporting_(targets.size(), false), routed_(targets.size(), 0) {

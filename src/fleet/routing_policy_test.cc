@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "fleet/fleet_test_util.h"
+#include "fleetlab/util/time_weighted.h"
 
 namespace fleetlab {
 namespace {
@@ -35,6 +36,41 @@ TEST(RoutingPolicyTest, LeastOutstandingTakesTheMinimumAndTiesGoLow) {
   EXPECT_EQ(p->Choose(h.Live()), 1u);
   h.Set({0, 0, 0, 0, 0});
   EXPECT_EQ(p->Choose(h.Live()), 0u);
+}
+
+// A replica that mirrors its count into the board, as LLM replicas and
+// stations do (TimeWeighted::Mirror).
+class MirroringProbe final : public LoadProbe {
+ public:
+  mutable TimeWeighted count;  // Mirror, from the const probe, as a replica behind a probe does
+  ReplicaLoad Read() const override { return {count.value(), 0}; }
+  bool MirrorOutstanding(MinTree* tree, std::size_t i) const override {
+    count.Mirror(tree, i);
+    return true;
+  }
+};
+
+// The board that tracks the least mirrored count answers as the scan does,
+// ties to the lowest index, as the counts change after it was built.
+TEST(RoutingPolicyTest, LeastOutstandingFromTrackedCountsMatchesTheScan) {
+  std::vector<MirroringProbe> probes(5);
+  std::vector<const LoadProbe*> p;
+  for (const MirroringProbe& probe : probes) p.push_back(&probe);
+  const LoadBoard tracked(p, true, false, true);
+  auto policy = Make(RouterPolicy::kLeastOutstanding);
+  EXPECT_EQ(policy->Choose(tracked), 0u);  // all zero
+  const auto set = [&](const std::vector<double>& v) {
+    for (std::size_t i = 0; i < v.size(); ++i) probes[i].count.Set(1, v[i]);
+  };
+  set({3, 2, 5, 1, 4});
+  EXPECT_EQ(policy->Choose(tracked), 3u);
+  EXPECT_DOUBLE_EQ(tracked.Outstanding(2), 5);
+  set({3, 1, 5, 1, 1});
+  EXPECT_EQ(policy->Choose(tracked), 1u);
+  probes[1].count.Add(2, 1);
+  EXPECT_EQ(policy->Choose(tracked), 3u);
+  probes[0].count.Set(3, 0);
+  EXPECT_EQ(policy->Choose(tracked), 0u);
 }
 
 TEST(RoutingPolicyTest, LeastKvTakesTheSmallestFractionThenFewestOutstanding) {

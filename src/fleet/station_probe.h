@@ -12,8 +12,8 @@ class StationProbe final : public LoadProbe {
   // Does not own `s`. REQUIRES: s outlives the probe.
   explicit StationProbe(Station* s) : s_(s) {}
   ReplicaLoad Read() const override { return {s_->in_system().value(), static_cast<double>(s_->waiting())}; }
-  bool MirrorOutstanding(double* cell) const override {
-    s_->MirrorInSystem(cell);
+  bool MirrorOutstanding(MinTree* tree, std::size_t i) const override {
+    s_->MirrorInSystem(tree, i);
     return true;
   }
 

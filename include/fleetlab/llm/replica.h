@@ -107,9 +107,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
 
   // Occupancy for the engine's report: requests in the replica, waiting.
   const TimeWeighted& in_system() const { return in_system_; }
-  // Keeps *cell equal to in_system().value() (TimeWeighted::Mirror; the
-  // router's LoadBoard asks through the replica's probe).
-  void MirrorInSystem(double* cell) { in_system_.Mirror(cell); }
+  // Keeps value i of `tree` equal to in_system().value() (TimeWeighted::Mirror;
+  // the router's LoadBoard asks through the replica's probe).
+  void MirrorInSystem(MinTree* tree, std::size_t i) { in_system_.Mirror(tree, i); }
   const TimeWeighted& queue_length() const { return waiting_tw_; }
   // The share of the KV capacity holding tokens now (stored / capacity,
   // 0..1), the load signal of a KV-aware router.

@@ -42,9 +42,9 @@ class Station final : public EventHandler, public RequestTarget {
   // Occupancy, integrated over time since the last ResetStatistics.
   const TimeWeighted& queue_length() const { return queue_len_; }
   const TimeWeighted& in_system() const { return in_system_; }
-  // Keeps *cell equal to in_system().value() (TimeWeighted::Mirror; the
-  // router's LoadBoard asks through the station's probe).
-  void MirrorInSystem(double* cell) { in_system_.Mirror(cell); }
+  // Keeps value i of `tree` equal to in_system().value() (TimeWeighted::Mirror;
+  // the router's LoadBoard asks through the station's probe).
+  void MirrorInSystem(MinTree* tree, std::size_t i) { in_system_.Mirror(tree, i); }
   const TimeWeighted& busy_servers() const { return busy_; }
   std::uint64_t batches_started() const { return batches_; }
   std::uint64_t batched_requests() const { return batched_requests_; }

@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cstddef>
 
+#include "fleetlab/util/min_tree.h"
 #include "fleetlab/time.h"
 
 namespace fleetlab {
@@ -66,17 +67,19 @@ class TimeWeighted {
   // REQUIRES: now >= the time of the previous call.
   void Set(SimTime now, double value) {
     set_.Set(now, {value});
-    if (mirror_ != nullptr) *mirror_ = value;
+    if (mirror_ != nullptr) mirror_->Set(mirror_index_, value);
   }
   void Add(SimTime now, double delta) { Set(now, value() + delta); }
-  // Keeps *cell equal to value() from now on, written on every change (a
-  // router reads a fleet's counts from one array of such cells instead of
-  // each replica's state). REQUIRES: cell not null; called once; the cell
-  // outlives the later changes.
-  void Mirror(double* cell) {
-    assert(cell != nullptr && mirror_ == nullptr);
-    mirror_ = cell;
-    *cell = value();
+  // Keeps value `i` of `tree` equal to value() from now on, written on
+  // every change (a router finds the least of a fleet's counts in one tree
+  // of such values instead of in each replica's state). REQUIRES: tree not
+  // null, i < tree->size(); called once; the tree outlives the later
+  // changes.
+  void Mirror(MinTree* tree, std::size_t i) {
+    assert(tree != nullptr && mirror_ == nullptr);
+    mirror_ = tree;
+    mirror_index_ = i;
+    tree->Set(i, value());
   }
 
   // As TimeWeightedSet.
@@ -90,7 +93,8 @@ class TimeWeighted {
 
  private:
   TimeWeightedSet<1> set_;
-  double* mirror_ = nullptr;  // Mirror's cell, or null
+  MinTree* mirror_ = nullptr;  // Mirror's tree, or null
+  std::size_t mirror_index_ = 0;
 };
 
 }  // namespace fleetlab
