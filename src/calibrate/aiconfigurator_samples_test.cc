@@ -12,12 +12,13 @@
 namespace fleetlab::calibrate {
 namespace {
 
-std::string Excerpt(const std::string& table) {
-  const std::string path = ShareDirectory() + "/tests/data/calibration/aic-h200-sglang-0.5.9-" + table + "-excerpt.csv";
-  auto text = ReadTextFile(path, "test data");
+std::string Data(const std::string& name) {
+  auto text = ReadTextFile(ShareDirectory() + "/tests/data/calibration/" + name, "test data");
   EXPECT_TRUE(text.ok()) << text.status().message();
   return text.ok() ? *text : "";
 }
+
+std::string Excerpt(const std::string& table) { return Data("aic-h200-sglang-0.5.9-" + table + "-excerpt.csv"); }
 
 // 13 fp8_block rows and one bfloat16 row; m x k by k x n, ms to s.
 TEST(AicSamplesTest, GemmRowsOfTheDtype) {
@@ -80,11 +81,7 @@ TEST(AicSamplesTest, MlaDecodeReadsTheLatents) {
 }
 
 std::string B200Attention(const std::string& kind) {
-  const std::string path =
-      ShareDirectory() + "/tests/data/calibration/aic-b200-vllm-0.19.0-" + kind + "-attention-excerpt.csv";
-  auto text = ReadTextFile(path, "test data");
-  EXPECT_TRUE(text.ok()) << text.status().message();
-  return text.ok() ? *text : "";
+  return Data("aic-b200-vllm-0.19.0-" + kind + "-attention-excerpt.csv");
 }
 
 // Llama-3-8B's attention on one B200 (32 query, 8 KV heads of 128): a
