@@ -108,7 +108,7 @@ Status CheckPlacement(const GpuSpec& d, const LinkSpec* link, const InferenceSha
 struct Rates {
   double matmul, attention, memory, link, alpha;
   int tp;
-  double kv_divisor;  // KV heads split up to their count, then replicate
+  double kv_divisor;  // KV heads split up to their count, then replicate (MLA: 1)
 };
 
 // One stage: its layers on one device's share.
@@ -201,8 +201,10 @@ namespace {
 Rates MakeRates(const ModelSpec& model, const GpuSpec& device, const LinkSpec* link, const InferenceShape& shape,
                 const PerfEfficiency& eff) {
   const double peak = *device.PeakFlops(shape.dtype);
-  const double kv_divisor =
-      static_cast<double>(model.IsDecoder() ? std::min<std::int64_t>(shape.tp, model.kv_heads) : shape.tp);
+  // KV heads split over TP up to their count, then replicate; an MLA latent
+  // is shared by every head, so each TP rank holds all of it.
+  const double kv_divisor = static_cast<double>(
+      !model.IsDecoder() ? shape.tp : model.IsMla() ? 1 : std::min<std::int64_t>(shape.tp, model.kv_heads));
   return Rates{peak * eff.matmul,
                peak * eff.attention,
                device.memory_bandwidth_Bps * eff.memory,

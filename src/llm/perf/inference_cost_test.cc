@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "llm/perf/attention_cost.h"
+
 #include "llm/catalog/test_catalog.h"
 
 namespace fleetlab {
@@ -244,6 +246,24 @@ TEST(InferenceCostTest, DecoderAgreesWithTheReplicaRoofline) {
   s.context = 0;
   const InferenceCost p = Estimate(Model("llama-3-8b"), Device("h100-sxm"), s, nullptr, eff);
   ExpectRel(p.seconds, (*roofline)->Iteration(prefill).total_s, 1e-3);
+}
+
+// DeepSeek-V3 caches its MLA latent, 512 + 64 values a token and layer,
+// whole on every TP rank: 64 sequences of 1,400 tokens hold 64 x 1400 x 576
+// x 61 x 1 byte (fp8) on each of 8 GPUs, as the replica's memory plan says.
+TEST(InferenceCostTest, MlaCachesItsLatentOnEveryTensorParallelRank) {
+  InferenceShape s;
+  s.dtype = DType::kFp8;
+  s.batch = 64;
+  s.tokens = 1;
+  s.context = 1399;
+  s.tp = 8;
+  LinkSpec link;
+  link.bandwidth_Bps = 450e9;
+  const InferenceCost c = Estimate(Model("deepseek-v3"), Device("h200"), s, &link, PerfEfficiency{});
+  EXPECT_DOUBLE_EQ(c.kv_bytes_per_device, 64.0 * 1400 * 576 * 61);
+  const double per_token = attention_cost::KvBytesPerTokenPerLayerPerGpu(Model("deepseek-v3"), 8, DType::kFp8);
+  EXPECT_DOUBLE_EQ(c.kv_bytes_per_device, 64.0 * 1400 * 61 * per_token);
 }
 
 // Llama-3.2-1B ties its LM head to the embedding: one copy on one device,

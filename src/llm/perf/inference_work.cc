@@ -24,8 +24,11 @@ LayerWork DecoderLayer(const ModelSpec& m, std::int64_t i, const WorkShape& s) {
   w.resident_weight_bytes = D(m.AttentionParamsPerLayer() + m.MlpParamsPerLayer()) * b;
   w.activation_bytes = 2.0 * t * h * b;
   const double pairs = s.batch * (s.tokens * s.context + s.tokens * (s.tokens + 1) / 2);
-  w.attention_flops = 4.0 * D(m.heads * m.head_dim) * pairs;
-  w.kv_bytes = s.batch * (s.context + s.tokens) * 2.0 * D(m.kv_heads * m.head_dim) * b;
+  // MLA: keys of nope + rope and values of v_head_dim per head (naive form);
+  // the cache holds the latent, kv_lora + rope a token (docs/model.md).
+  const double per_pair = m.IsMla() ? 2.0 * D(m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim) : 4.0 * D(m.head_dim);
+  w.attention_flops = per_pair * D(m.heads) * pairs;
+  w.kv_bytes = s.batch * (s.context + s.tokens) * D(m.KvElementsPerTokenPerLayer()) * b;
   w.attention_bytes = w.kv_bytes;
   w.live_bytes = t * (2.0 * h + D(m.ffn_matrices - 1) * D(m.ffn) * k) * b;
   w.tp_payload_bytes = t * h * b;
