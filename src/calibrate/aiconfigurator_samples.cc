@@ -27,6 +27,29 @@ Status NoneKept(const char* what) { return Status::InvalidArgument(fmt::format("
 // Distinct experts the collector's balanced routing gives T tokens: min(E, T k).
 double BalancedTouched(double tokens, double experts, double k) { return std::min(experts, tokens * k); }
 
+// Bytes of one cached value under the table's kv_cache_dtype ("fp8" or "bfloat16").
+double KvValueBytes(const std::string& kv_dtype) { return kv_dtype == "fp8" ? 1.0 : 2.0; }
+
+// A context (prefill) or generation (decode) row of ReadAicAttention.
+// v: batch_size, isl, step, num_heads, num_key_value_heads, head_dim, latency.
+AttentionSample AttentionRow(bool prefill, const std::vector<double>& v, double kv_bytes_per_value) {
+  AttentionSample a;
+  a.prefill = prefill;
+  const double batch = v[0], isl = v[1], step = v[2], heads = v[3], kv_heads = v[4], dim = v[5];
+  if (prefill) {
+    const double pairs = batch * isl * (isl + 1) / 2;
+    a.flops = 4 * dim * heads * pairs;
+    a.context = pairs / (batch * isl);
+    a.kv_bytes = batch * isl * 2 * kv_heads * dim * kv_bytes_per_value;  // the keys and values written
+  } else {
+    const double tokens = batch * (isl + step);
+    a.flops = 4 * dim * heads * tokens;
+    a.kv_bytes = tokens * 2 * kv_heads * dim * kv_bytes_per_value;
+  }
+  a.seconds = v[6] * 1e-3;
+  return a;
+}
+
 }  // namespace
 
 Result<KernelSamples> ReadAicGemm(const std::string& text, const std::string& dtype) {
@@ -82,35 +105,11 @@ Result<KernelSamples> ReadAicAllReduce(const std::string& text) {
   return out;
 }
 
-namespace {
-
-// A context (prefill) or generation (decode) row of ReadAicAttention.
-// v: batch_size, isl, step, num_heads, num_key_value_heads, head_dim, latency.
-AttentionSample AttentionRow(bool prefill, const std::vector<double>& v, double kv_bytes_per_value) {
-  AttentionSample a;
-  a.prefill = prefill;
-  const double batch = v[0], isl = v[1], step = v[2], heads = v[3], kv_heads = v[4], dim = v[5];
-  if (prefill) {
-    const double pairs = batch * isl * (isl + 1) / 2;
-    a.flops = 4 * dim * heads * pairs;
-    a.context = pairs / (batch * isl);
-    a.kv_bytes = batch * isl * 2 * kv_heads * dim * kv_bytes_per_value;  // the keys and values written
-  } else {
-    const double tokens = batch * (isl + step);
-    a.flops = 4 * dim * heads * tokens;
-    a.kv_bytes = tokens * 2 * kv_heads * dim * kv_bytes_per_value;
-  }
-  a.seconds = v[6] * 1e-3;
-  return a;
-}
-
-}  // namespace
-
 Result<KernelSamples> ReadAicAttention(const std::string& text, const std::string& kv_dtype) {
   auto t = ReadCsvTable(text, {"op_name", "kv_cache_dtype", "batch_size", "isl", "step", "num_heads",
                                "num_key_value_heads", "head_dim", "beam_width", "window_size", "latency"});
   if (!t.ok()) return t.status();
-  const double bytes_per_value = kv_dtype == "fp8" ? 1.0 : 2.0;
+  const double bytes_per_value = KvValueBytes(kv_dtype);
   KernelSamples out;
   std::vector<double> v, extra;
   for (std::size_t i = 0; i < t->rows.size(); ++i) {
@@ -131,7 +130,7 @@ Result<KernelSamples> ReadAicAttention(const std::string& text, const std::strin
 Result<KernelSamples> ReadAicMlaDecode(const std::string& text, const std::string& kv_dtype) {
   auto t = ReadCsvTable(text, {"kv_cache_dtype", "num_heads", "batch_size", "isl", "step", "latency"});
   if (!t.ok()) return t.status();
-  const double bytes_per_value = kv_dtype == "fp8" ? 1.0 : 2.0, latent = 512 + 64;
+  const double bytes_per_value = KvValueBytes(kv_dtype), latent = 512 + 64;
   KernelSamples out;
   std::vector<double> v;
   for (std::size_t i = 0; i < t->rows.size(); ++i) {
