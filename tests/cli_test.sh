@@ -146,6 +146,10 @@ check "catalog lists models" 0 "llama-3-70b" -- "$bin" catalog
 check "catalog unknown gpu" 2 "unknown" -- "$bin" catalog gpu nope
 check "catalog cost edge" 0 "needs 966 KiB, has 512 KiB" -- "$bin" catalog cost --model dtln --device m55-ethos-u55
 check "catalog cost bad tp" 2 "shape.tp: must divide" -- "$bin" catalog cost --model vit-b-16 --device l4 --tp 5
+check "catalog cost calibrated" 0 "calibration h100-sxm-bf16-vllm" -- "$bin" catalog cost --model llama-3-8b \
+  --device h100-sxm --dtype bf16 --tokens 512 --calibration h100-sxm-bf16-vllm
+check "catalog cost calibration for another dtype" 2 "calibration: h100-sxm-bf16-vllm is for h100-sxm in bf16" -- \
+  "$bin" catalog cost --model llama-3-8b --device h100-sxm --dtype fp8 --tokens 512 --calibration h100-sxm-bf16-vllm
 
 # Issue 15: any catalog, today's models and traffic (data/README.md, docs/model.md, docs/scenario.md).
 printf '{"model_type": "qwen2", "hidden_size": 3584, "intermediate_size": 18944, "num_attention_heads": 28, "num_key_value_heads": 4, "num_hidden_layers": 28, "vocab_size": 152064, "max_position_embeddings": 32768, "tie_word_embeddings": false}' >"$tmp/config.json"

@@ -1,5 +1,7 @@
 #include "cli/catalog_cost.h"
 
+#include <memory>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -56,6 +58,9 @@ CLI::App* AddCostSubcommand(CLI::App& catalog, const std::shared_ptr<CostArgs>& 
   cmd->add_option("--context", a->context, "Decoder: KV tokens already cached per input.");
   cmd->add_option("--link", a->link, "Link between the devices (default: the device's scale-up link).");
   cmd->add_option("--overhead-ms", a->overhead_ms, "Fixed cost per stage per batch, ms.");
+  cmd->add_option("--calibration", a->calibration, "Decoder: a calibration profile id (data/calibration) for this "
+                                                   "device and dtype; its kernel timings replace the constants, "
+                                                   "as the first engine it serves runs them.");
   return cmd;
 }
 
@@ -72,6 +77,17 @@ void RunCost(CommandContext& ctx, const Catalog& c, const CostArgs& a, bool as_j
   const std::string link_id = a.link.empty() ? d->scale_up_link : a.link;
   const LinkSpec* link = c.FindLink(link_id);
   if (link == nullptr) return Fail(ctx, fmt::format("--link: unknown link \"{}\"; known: {}", link_id, c.LinkIds()));
+  std::shared_ptr<const CalibrationProfile> profile;
+  if (!a.calibration.empty()) {
+    const CalibrationProfile* p = c.FindCalibration(a.calibration);
+    if (p == nullptr) {
+      return Fail(ctx, fmt::format("--calibration: unknown profile \"{}\"; known: {}", a.calibration,
+                                   c.CalibrationIds()));
+    }
+    auto copy = std::make_shared<CalibrationProfile>(*p);  // as the first engine it serves runs them
+    if (!copy->CeilingHoldsFor(p->engines.empty() ? "" : p->engines.front())) copy->matmul_ceiling.reset();
+    profile = std::move(copy);
+  }
   InferenceShape s;
   s.batch = a.batch;
   s.tp = a.tp;
@@ -82,12 +98,12 @@ void RunCost(CommandContext& ctx, const Catalog& c, const CostArgs& a, bool as_j
   s.tokens = a.tokens;
   s.context = a.context;
   s.overhead_s = a.overhead_ms / 1e3;
-  auto cost = EstimateInference(*m, *d, link, s, PerfEfficiency{});
+  auto cost = EstimateInference(*m, *d, link, s, PerfEfficiency{}, profile);
   if (!cost.ok()) return Fail(ctx, cost.status().message());
   if (as_json) return (void)(ctx.out << CostJson(*cost).dump(2) << "\n");
-  ctx.out << fmt::format("{} on {} ({}), batch {}, TP {} x PP {}, layers [{}, {}), {}\n", m->id, d->id, link->id,
+  ctx.out << fmt::format("{} on {} ({}), batch {}, TP {} x PP {}, layers [{}, {}), {}{}\n", m->id, d->id, link->id,
                          a.batch, a.tp, a.pp, a.first_layer, a.last_layer == -1 ? LayerCount(*m) : a.last_layer,
-                         a.dtype)
+                         a.dtype, profile ? ", calibration " + profile->id : "")
           << CostText(*cost);
 }
 

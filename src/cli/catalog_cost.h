@@ -14,6 +14,7 @@ namespace fleetlab::cli {
 
 struct CostArgs {
   std::string model, device, link, dtype = "int8";
+  std::string calibration;  // a profile id; empty: the roofline's constants
   int batch = 1, tp = 1, pp = 1, first_layer = 0, last_layer = -1;
   std::int64_t tokens = 0, context = 0;
   double overhead_ms = 0;

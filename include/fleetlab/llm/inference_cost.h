@@ -3,17 +3,20 @@
 // device kind, tensor and pipeline parallelism, and optionally only a range
 // of the model's layers (one side of a model split across devices).
 //
-// The same roofline as the LLM replica (perf_model.h, docs/model.md): each
-// layer's time is the larger of its compute time (FLOPs / (peak x
-// efficiency)) and its memory time (bytes / (bandwidth x efficiency)); then
-// tensor-parallel collectives, pipeline transfers and a fixed overhead. The
-// formulas and their sources are in docs/model.md, "Non-LLM models and edge
-// devices". Pure functions: no state, no randomness.
+// A roofline (docs/model.md): each layer's time is the larger of its
+// compute time (FLOPs / (peak x efficiency)) and its memory time (bytes /
+// (bandwidth x efficiency)); then tensor-parallel collectives, pipeline
+// transfers and a fixed overhead. Decoder layers are priced by the LLM
+// replica's own roofline (perf_model.h), encoders and layer lists by the
+// formulas of docs/model.md, "Non-LLM models and edge devices". Pure
+// functions: no state, no randomness.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
+#include "fleetlab/llm/calibration.h"
 #include "fleetlab/llm/catalog.h"
 #include "fleetlab/llm/perf_model.h"
 #include "fleetlab/status.h"
@@ -64,10 +67,17 @@ struct InferenceCost {
 // those plus idle power for the whole batch (docs/model.md).
 // Memory fit: weights + largest live activation (+ KV) per device against
 // device.FitBytes(); a misfit is reported in `fits`/`fit_note`, not an error.
-// REQUIRES: shape validated against the model (layers in range, tp/pp >= 1).
-// Errors name the field ("shape.tp: ...", "tp_link: ...", "efficiency.memory: ...").
+// A decoder's layers are timed by the LLM replica's roofline (perf_model.h):
+// each pipeline stage is one iteration of it over the stage's layers (a
+// decode step when tokens = 1 after a context, else a prefill), with the
+// LM head on the stage that ends the model; `calibration`, when given,
+// replaces the efficiencies as it does for a replica (it must be for
+// `device` and shape.dtype, and only decoders take one).
+// Errors name the field ("shape.tp: ...", "tp_link: ...", "efficiency.memory: ...",
+// "calibration: ...").
 Result<InferenceCost> EstimateInference(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
-                                        const InferenceShape& shape, const PerfEfficiency& eff);
+                                        const InferenceShape& shape, const PerfEfficiency& eff,
+                                        const std::shared_ptr<const CalibrationProfile>& calibration = nullptr);
 
 // Average power of the placement's devices when they run one batch (`cost`,
 // from EstimateInference on `device`) every `period_s` and, between

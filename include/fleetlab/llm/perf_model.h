@@ -86,6 +86,10 @@ struct ReplicaHardware {
   // Measured efficiencies for this GPU, dtype and engine (calibration.h);
   // null: PerfEfficiency's constants and the links' alpha-beta model.
   std::shared_ptr<const CalibrationProfile> calibration;
+  // Whether the last stage computes the logits (the LM head). False prices
+  // the front of a model split across devices (EstimateInference, a
+  // placement that ends before the last layer); a replica keeps true.
+  bool lm_head = true;
 
   int gpus_per_stage() const { return tp * attention_dp; }
   int gpus() const { return tp * attention_dp * pp; }

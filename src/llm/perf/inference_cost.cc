@@ -12,11 +12,13 @@
 
 #include <fmt/format.h>
 
+#include "llm/perf/decoder_stage.h"
 #include "llm/perf/inference_work.h"
 
 namespace fleetlab {
 namespace {
 
+using inference_internal::DecoderPlacement;
 using inference_internal::LayerWork;
 using inference_internal::WorkShape;
 
@@ -104,6 +106,21 @@ Status CheckPlacement(const GpuSpec& d, const LinkSpec* link, const InferenceSha
   return Status::Ok();
 }
 
+// A calibration profile prices a decoder's layers on the GPU and dtype its
+// kernels were timed on (calibration.h).
+Status CheckCalibration(const ModelSpec& m, const GpuSpec& d, const InferenceShape& s, const CalibrationProfile* p) {
+  if (p == nullptr) return Status::Ok();
+  if (!m.IsDecoder()) {
+    return Field("calibration", fmt::format("{} times LLM decoder kernels; {} is {} model", p->id, m.id,
+                                            m.IsEncoder() ? "an encoder" : "a layer-list"));
+  }
+  if (p->gpu != d.id || p->dtype != s.dtype) {
+    return Field("calibration", fmt::format("{} is for {} in {}; this placement is {} in {}", p->id, p->gpu,
+                                            DTypeName(p->dtype), d.id, DTypeName(s.dtype)));
+  }
+  return Status::Ok();
+}
+
 // The per-device rates of one placement.
 struct Rates {
   double matmul, attention, memory, link, alpha;
@@ -122,23 +139,36 @@ void Roof(double flops, double bytes, double flops_per_s, double bytes_per_s, St
   (compute >= memory ? st->compute_s : st->memory_s) += std::max(compute, memory);
 }
 
-void AddLayer(const LayerWork& w, const Rates& r, Stage* st, InferenceCost* c) {
+// What a layer holds on one device: weights, live activations, state, KV.
+void HoldLayer(const LayerWork& w, const Rates& r, Stage* st) {
+  st->weights += w.resident_weight_bytes / r.tp;
+  st->live = std::max(st->live, w.live_bytes / r.tp);
+  st->state += w.state_bytes / r.tp;
+  st->kv += w.kv_bytes / r.kv_divisor;
+}
+
+// An encoder or layer-list layer's time and work (decoders: DecoderStep).
+void TimeLayer(const LayerWork& w, const Rates& r, Stage* st, InferenceCost* c) {
   const double tp = r.tp;
   Roof(w.matmul_flops / tp, (w.weight_bytes + w.activation_bytes) / tp, r.matmul, r.memory, st);
-  const double attention_bytes = w.kv_bytes > 0 ? w.attention_bytes / r.kv_divisor : w.attention_bytes / tp;
   if (w.attention_flops > 0 || w.attention_bytes > 0) {
-    Roof(w.attention_flops / tp, attention_bytes, r.attention, r.memory, st);
+    Roof(w.attention_flops / tp, w.attention_bytes / tp, r.attention, r.memory, st);
   }
   if (w.extra_flops > 0 || w.extra_bytes > 0) Roof(w.extra_flops / tp, w.extra_bytes / tp, r.matmul, r.memory, st);
   const double payload = w.tp_payload_bytes;
   st->tp_comm_s += w.tp_all_reduces * analytic::RingAllReduceTime(payload, r.tp, r.link, r.alpha);
   if (w.tp_all_gather) st->tp_comm_s += analytic::RingAllGatherTime(payload, r.tp, r.link, r.alpha);
-  st->weights += w.resident_weight_bytes / tp;
-  st->live = std::max(st->live, w.live_bytes / tp);
-  st->state += w.state_bytes / tp;
-  st->kv += w.kv_bytes / r.kv_divisor;
   c->flops += w.matmul_flops + w.attention_flops + w.extra_flops;
   c->bytes_moved += w.weight_bytes + w.activation_bytes + w.attention_bytes + w.extra_bytes;
+}
+
+// A decoder stage's time and work: the replica's roofline (decoder_stage.h).
+void TimeDecoderStage(const StepBreakdown& b, Stage* st, InferenceCost* c) {
+  st->compute_s += b.matmul_s + b.attention_s;
+  st->memory_s += b.weight_memory_s + b.kv_memory_s;
+  st->tp_comm_s += b.tp_comm_s + b.ep_comm_s;
+  c->flops += b.flops;
+  c->bytes_moved += b.hbm_bytes;
 }
 
 std::string Size(double bytes, double limit) {
@@ -215,15 +245,26 @@ Rates MakeRates(const ModelSpec& model, const GpuSpec& device, const LinkSpec* l
 }
 
 // Layers [first, last) cut into pp stages of equal layer count; the
-// transfers between them go into c->pp_comm_s.
-std::vector<Stage> RunStages(const ModelSpec& model, const InferenceShape& shape, std::int64_t last,
-                             const WorkShape& ws, const Rates& r, InferenceCost* c) {
+// transfers between them go into c->pp_comm_s. A decoder's stages are timed
+// by the replica's roofline on `decoder`, other models layer by layer.
+Result<std::vector<Stage>> RunStages(const ModelSpec& model, const InferenceShape& shape, std::int64_t last,
+                                     const WorkShape& ws, const Rates& r, const DecoderPlacement& decoder,
+                                     InferenceCost* c) {
   std::vector<Stage> stages(static_cast<std::size_t>(shape.pp));
   const std::int64_t n = last - shape.first_layer;
   for (int p = 0; p < shape.pp; ++p) {
     const std::int64_t begin = shape.first_layer + p * n / shape.pp, end = shape.first_layer + (p + 1) * n / shape.pp;
     Stage& st = stages[static_cast<std::size_t>(p)];
-    for (std::int64_t i = begin; i < end; ++i) AddLayer(inference_internal::WorkOf(model, i, ws), r, &st, c);
+    for (std::int64_t i = begin; i < end; ++i) {
+      const LayerWork w = inference_internal::WorkOf(model, i, ws);
+      HoldLayer(w, r, &st);
+      if (!model.IsDecoder()) TimeLayer(w, r, &st, c);
+    }
+    if (model.IsDecoder()) {
+      auto step = inference_internal::DecoderStep(model, begin, end, decoder, ws);
+      if (!step.ok()) return step.status();
+      TimeDecoderStage(*step, &st, c);
+    }
     if (p > 0) {  // the transfer into this stage
       const double bytes = inference_internal::ElementsBefore(model, begin, ws.tokens) * ws.batch * ws.bytes;
       c->pp_comm_s += bytes / r.link + r.alpha;
@@ -264,23 +305,27 @@ void Summarise(const std::vector<Stage>& stages, const InferenceShape& shape, co
 }  // namespace
 
 Result<InferenceCost> EstimateInference(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
-                                        const InferenceShape& shape, const PerfEfficiency& eff) {
+                                        const InferenceShape& shape, const PerfEfficiency& eff,
+                                        const std::shared_ptr<const CalibrationProfile>& calibration) {
   const std::int64_t last = shape.last_layer == -1 ? LayerCount(model) : shape.last_layer;
   FLEETLAB_RETURN_IF_ERROR(CheckModel(model));
   FLEETLAB_RETURN_IF_ERROR(CheckSplit(model, shape, last));
   FLEETLAB_RETURN_IF_ERROR(CheckTokens(model, shape));
   FLEETLAB_RETURN_IF_ERROR(CheckPlacement(device, tp_link, shape, eff));
+  FLEETLAB_RETURN_IF_ERROR(CheckCalibration(model, device, shape, calibration.get()));
   const WorkShape ws{static_cast<double>(shape.batch), static_cast<double>(DefaultTokens(model, shape.tokens)),
                      static_cast<double>(shape.context), BytesPerElement(shape.dtype)};
+  const DecoderPlacement decoder{&device, tp_link, shape.tp, shape.dtype, eff, calibration};
   InferenceCost c;
   c.devices = shape.tp * shape.pp;
-  const std::vector<Stage> stages = RunStages(model, shape, last, ws, MakeRates(model, device, tp_link, shape, eff), &c);
-  Summarise(stages, shape, device, &c);
+  auto stages = RunStages(model, shape, last, ws, MakeRates(model, device, tp_link, shape, eff), decoder, &c);
+  if (!stages.ok()) return stages.status();
+  Summarise(*stages, shape, device, &c);
   c.input_bytes = shape.first_layer == 0 && model.IsDecoder()
                       ? ws.batch * ws.tokens * 4.0  // int32 token ids
                       : inference_internal::ElementsBefore(model, shape.first_layer, ws.tokens) * ws.batch * ws.bytes;
   c.boundary_bytes = inference_internal::ElementsBefore(model, last, ws.tokens) * ws.batch * ws.bytes;
-  Energy(device, stages, shape, &c);
+  Energy(device, *stages, shape, &c);
   return c;
 }
 

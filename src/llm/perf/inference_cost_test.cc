@@ -9,6 +9,7 @@
 #include "fleetlab/llm/inference_cost.h"
 
 #include <cmath>
+#include <memory>
 
 #include <gtest/gtest.h>
 
@@ -220,32 +221,93 @@ TEST(InferenceCostTest, DutyCycledPowerSleepsOrIdlesBetweenBatches) {
             "sleep_between: hand gives no sleep_power_w or wakeup_energy_uj");
 }
 
-// A decoder through EstimateInference agrees with the LLM replica's
-// roofline (perf_model.h) for the same step; the only difference is the
-// activation traffic this function adds (4 x hidden bytes per token per
-// layer, ~1e-5 of the weights), hence 1e-3.
-TEST(InferenceCostTest, DecoderAgreesWithTheReplicaRoofline) {
-  ReplicaHardware hw = test::Hardware("llama-3-8b", "h100-sxm", 1, 1);
-  hw.iteration_overhead_s = 0;
-  auto roofline = MakeRooflineModel(hw);
-  ASSERT_TRUE(roofline.ok());
-  IterationShape decode;
-  decode.decode_sequences = decode.decode_tokens = 1;
-  decode.decode_context_tokens = 1000;
-  InferenceShape s;
+// One roofline: a decoder through EstimateInference is the LLM replica's
+// iteration for the same step (perf_model.h), to the last bit, with the
+// default constants and with a calibration profile, which changes it.
+TEST(InferenceCostTest, DecoderIsTheReplicaRooflineStep) {
+  const auto profile = std::make_shared<const CalibrationProfile>(*Shipped().FindCalibration("h100-sxm-bf16-vllm"));
+  for (const auto& calibration : {std::shared_ptr<const CalibrationProfile>(), profile}) {
+    ReplicaHardware hw = test::Hardware("llama-3-8b", "h100-sxm", 1, 1);
+    hw.iteration_overhead_s = 0;
+    hw.calibration = calibration;
+    auto roofline = MakeRooflineModel(hw);
+    ASSERT_TRUE(roofline.ok());
+    IterationShape decode;
+    decode.decode_sequences = decode.decode_tokens = 4;
+    decode.decode_context_tokens = 4 * 1000;
+    InferenceShape s;
+    s.dtype = DType::kBf16;
+    s.batch = 4;
+    s.tokens = 1;
+    s.context = 1000;
+    auto c = EstimateInference(Model("llama-3-8b"), Device("h100-sxm"), nullptr, s, PerfEfficiency{}, calibration);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_DOUBLE_EQ(c->seconds, (*roofline)->Iteration(decode).total_s);
+    IterationShape prefill;
+    prefill.prefill_tokens = 2048;
+    prefill.prefill_attention_pairs = 2048.0 * 2049 / 2;
+    s.batch = 1;
+    s.tokens = 2048;
+    s.context = 0;
+    c = EstimateInference(Model("llama-3-8b"), Device("h100-sxm"), nullptr, s, PerfEfficiency{}, calibration);
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    EXPECT_DOUBLE_EQ(c->seconds, (*roofline)->Iteration(prefill).total_s);
+  }
+  InferenceShape s;  // a prompt: the profile's measured GEMMs and attention
   s.dtype = DType::kBf16;
-  s.tokens = 1;
-  s.context = 1000;
-  const PerfEfficiency eff;
-  const InferenceCost c = Estimate(Model("llama-3-8b"), Device("h100-sxm"), s, nullptr, eff);
-  ExpectRel(c.seconds, (*roofline)->Iteration(decode).total_s, 1e-3);
-  IterationShape prefill;
-  prefill.prefill_tokens = 2048;
-  prefill.prefill_attention_pairs = 2048.0 * 2049 / 2;
   s.tokens = 2048;
-  s.context = 0;
-  const InferenceCost p = Estimate(Model("llama-3-8b"), Device("h100-sxm"), s, nullptr, eff);
-  ExpectRel(p.seconds, (*roofline)->Iteration(prefill).total_s, 1e-3);
+  const double plain = Estimate(Model("llama-3-8b"), Device("h100-sxm"), s, nullptr, PerfEfficiency{}).seconds;
+  auto measured = EstimateInference(Model("llama-3-8b"), Device("h100-sxm"), nullptr, s, PerfEfficiency{}, profile);
+  ASSERT_TRUE(measured.ok());
+  EXPECT_GT(std::abs(measured->seconds / plain - 1), 0.05) << measured->seconds << " vs " << plain;
+}
+
+// A decoder split at any layer costs, in its parts, what it costs whole:
+// the layers add up (dense layers first, sliding-window layers spread
+// evenly) and only the part that ends the model computes the logits.
+TEST(InferenceCostTest, DecoderPartsAddUpToTheWhole) {
+  struct Case {
+    const char* model;
+    const char* device;
+    DType dtype;
+    int tp;
+    int cut;
+  };
+  for (const Case& k : {Case{"llama-3-8b", "h100-sxm", DType::kBf16, 1, 16}, Case{"deepseek-v3", "h200", DType::kFp8, 8, 3},
+                        Case{"gpt-oss-120b", "h100-sxm", DType::kFp8, 2, 7}}) {
+    SCOPED_TRACE(k.model);
+    const LinkSpec* link = Shipped().FindLink(Device(k.device).scale_up_link);
+    InferenceShape s;
+    s.dtype = k.dtype;
+    s.tp = k.tp;
+    s.batch = 8;
+    s.tokens = 1;
+    s.context = 500;
+    const InferenceCost whole = Estimate(Model(k.model), Device(k.device), s, link, PerfEfficiency{});
+    s.last_layer = k.cut;
+    const InferenceCost front = Estimate(Model(k.model), Device(k.device), s, link, PerfEfficiency{});
+    s.first_layer = k.cut;
+    s.last_layer = -1;
+    const InferenceCost back = Estimate(Model(k.model), Device(k.device), s, link, PerfEfficiency{});
+    ExpectRel(front.seconds + back.seconds, whole.seconds, 1e-12);
+    ExpectRel(front.flops + back.flops, whole.flops, 1e-12);
+    EXPECT_LT(front.flops / k.cut, back.flops / (LayerCount(Model(k.model)) - k.cut));  // the head is at the back
+  }
+}
+
+TEST(InferenceCostTest, CalibrationMustMatchTheDecoderPlacement) {
+  const auto profile = std::make_shared<const CalibrationProfile>(*Shipped().FindCalibration("h100-sxm-bf16-vllm"));
+  InferenceShape s;
+  s.tokens = 1;
+  s.dtype = DType::kFp8;
+  auto c = EstimateInference(Model("llama-3-8b"), Device("h100-sxm"), nullptr, s, PerfEfficiency{}, profile);
+  EXPECT_EQ(c.status().message(), "calibration: h100-sxm-bf16-vllm is for h100-sxm in bf16; this placement is "
+                                  "h100-sxm in fp8");
+  s.tokens = 0;
+  s.dtype = DType::kBf16;
+  c = EstimateInference(Model("vit-b-16"), Device("h100-sxm"), nullptr, s, PerfEfficiency{}, profile);
+  EXPECT_EQ(c.status().message(), "calibration: h100-sxm-bf16-vllm times LLM decoder kernels; vit-b-16 is an "
+                                  "encoder model");
 }
 
 // DeepSeek-V3 caches its MLA latent, 512 + 64 values a token and layer,

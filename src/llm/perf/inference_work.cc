@@ -12,32 +12,24 @@ namespace {
 
 double D(std::int64_t v) { return static_cast<double>(v); }
 
-// Decoder layer (the roofline of perf_model.h, plus activation traffic).
+// Decoder layer: what it holds and its FLOPs. Its time is the replica's
+// roofline (decoder_stage.h), which prices the bytes it reads.
 LayerWork DecoderLayer(const ModelSpec& m, std::int64_t i, const WorkShape& s) {
   LayerWork w;
-  const double t = s.batch * s.tokens, b = s.bytes, h = D(m.hidden);
-  const double e = D(m.experts), k = D(m.experts_per_token);
-  const double touched = e * (1.0 - std::pow(1.0 - k / e, t));  // distinct experts touched (docs/model.md, MoE)
-  const double expert = D(m.ffn_matrices * m.hidden * m.ffn), router = m.experts > 1 ? h * e : 0.0;
+  const double t = s.batch * s.tokens, b = s.bytes, h = D(m.hidden), k = D(m.experts_per_token);
   w.matmul_flops = 2.0 * t * D(m.AttentionParamsPerLayer() + m.ActiveMlpParamsPerLayer());
-  w.weight_bytes = (D(m.AttentionParamsPerLayer()) + router + touched * expert) * b;
   w.resident_weight_bytes = D(m.AttentionParamsPerLayer() + m.MlpParamsPerLayer()) * b;
-  w.activation_bytes = 2.0 * t * h * b;
   const double pairs = s.batch * (s.tokens * s.context + s.tokens * (s.tokens + 1) / 2);
   // MLA: keys of nope + rope and values of v_head_dim per head (naive form);
   // the cache holds the latent, kv_lora + rope a token (docs/model.md).
   const double per_pair = m.IsMla() ? 2.0 * D(m.qk_nope_head_dim + m.qk_rope_head_dim + m.v_head_dim) : 4.0 * D(m.head_dim);
   w.attention_flops = per_pair * D(m.heads) * pairs;
   w.kv_bytes = s.batch * (s.context + s.tokens) * D(m.KvElementsPerTokenPerLayer()) * b;
-  w.attention_bytes = w.kv_bytes;
   w.live_bytes = t * (2.0 * h + D(m.ffn_matrices - 1) * D(m.ffn) * k) * b;
-  w.tp_payload_bytes = t * h * b;
-  w.tp_all_reduces = 2;
   const double vh = D(m.vocab) * h;
   if (i == 0) w.resident_weight_bytes += vh * b;  // embedding table (rows gathered: no FLOPs)
   if (i == m.layers - 1) {                        // LM head: one row of logits per input
     w.extra_flops += 2.0 * s.batch * vh;
-    w.extra_bytes += vh * b + s.batch * D(m.vocab) * b;
     if (!m.tied_embeddings) w.resident_weight_bytes += vh * b;  // tied: the embedding's table (see TiedHeadBytes)
   }
   return w;

@@ -1,7 +1,9 @@
 // The work of one layer of any architecture for one batch, before it is
 // divided among tensor-parallel devices: FLOPs, bytes read and written,
 // memory held. Internal to EstimateInference (inference_cost.cc); the
-// formulas are in docs/model.md, "Non-LLM models and edge devices".
+// formulas are in docs/model.md, "Non-LLM models and edge devices". A
+// decoder layer gives only its FLOPs and what it holds: its time comes from
+// the replica's roofline (decoder_stage.h), which prices what it reads.
 #pragma once
 
 #include <cstdint>

@@ -368,6 +368,7 @@ void RooflineModel::AddTpComm(double tokens, StepBreakdown* b) const {
 // count the prefill chunks). A tied head still multiplies V x h weights.
 // Each attention group computes its own rows.
 void RooflineModel::AddLmHead(const IterationShape& s, StepBreakdown* b) const {
+  if (!hw_.lm_head) return;  // the memo holds zeros then
   const ModelSpec& m = hw_.model;
   const double rows = (static_cast<double>(s.decode_tokens) + (s.prefill_tokens > 0 ? 1.0 : 0.0)) / dp_;
   const double params = static_cast<double>(m.vocab * m.hidden);
