@@ -84,9 +84,7 @@ void RunCost(CommandContext& ctx, const Catalog& c, const CostArgs& a, bool as_j
       return Fail(ctx, fmt::format("--calibration: unknown profile \"{}\"; known: {}", a.calibration,
                                    c.CalibrationIds()));
     }
-    auto copy = std::make_shared<CalibrationProfile>(*p);  // as the first engine it serves runs them
-    if (!copy->CeilingHoldsFor(p->engines.empty() ? "" : p->engines.front())) copy->matmul_ceiling.reset();
-    profile = std::move(copy);
+    profile = ProfileAsServed(*p);
   }
   InferenceShape s;
   s.batch = a.batch;

@@ -291,9 +291,7 @@ Status ApplyCalibration(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
     }
   }
   if (p == nullptr) return Status::Ok();
-  auto profile = std::make_shared<CalibrationProfile>(*p);
-  if (!profile->CeilingHoldsFor(o->engine)) profile->matmul_ceiling.reset();
-  hw.calibration = std::move(profile);
+  hw.calibration = ProfileForEngine(*p, o->engine);
   if (p->iteration_overhead_s && !r.Has("iteration_overhead_ms")) hw.iteration_overhead_s = *p->iteration_overhead_s;
   if (p->sequence_overhead_s && !r.Has("sequence_overhead_ms")) hw.sequence_overhead_s = *p->sequence_overhead_s;
   return Status::Ok();

@@ -1,5 +1,7 @@
 #include "scenario/station_model.h"
 
+#include <memory>
+
 #include <fmt/format.h>
 
 #include "fleetlab/llm/inference_cost.h"
@@ -14,9 +16,25 @@ struct ModelPlacement {
   const ModelSpec* model = nullptr;
   const GpuSpec* device = nullptr;
   const LinkSpec* link = nullptr;
+  std::shared_ptr<const CalibrationProfile> calibration;  // null: the roofline's constants
   InferenceShape shape;
   double sleep_after_s = -1;
 };
+
+// "calibration": a profile id (a decoder on the profile's GPU and dtype;
+// EstimateInference checks both), as the first engine it serves runs it.
+Status ReadCalibration(FieldReader& r, const Catalog& c, ModelPlacement* p) {
+  std::string id;
+  FLEETLAB_RETURN_IF_ERROR(r.String("calibration", &id));
+  if (id.empty()) return Status::Ok();
+  const CalibrationProfile* found = c.FindCalibration(id);
+  if (found == nullptr) {
+    return Status::InvalidArgument(fmt::format("{}: unknown profile \"{}\"; must be one of {}",
+                                               r.PathOf("calibration"), id, c.CalibrationIds()));
+  }
+  p->calibration = ProfileAsServed(*found);
+  return Status::Ok();
+}
 
 Status ReadIds(FieldReader& r, const Catalog& c, ModelPlacement* p) {
   std::string model, device, link;
@@ -39,7 +57,7 @@ Status ReadIds(FieldReader& r, const Catalog& c, ModelPlacement* p) {
     return Status::InvalidArgument(fmt::format("{}: unknown link \"{}\"; must be one of {}", r.PathOf("link"), link,
                                                c.LinkIds()));
   }
-  return Status::Ok();
+  return ReadCalibration(r, c, p);
 }
 
 Status ReadShape(FieldReader& r, ModelPlacement* p) {
@@ -98,7 +116,7 @@ Status ParseStationModel(const json& v, const std::string& path, CatalogRef& cat
   for (std::uint32_t k = 1; k <= st->batching.max_batch; ++k) {
     InferenceShape shape = p.shape;
     shape.batch = static_cast<int>(k);
-    auto cost = EstimateInference(*p.model, *p.device, p.link, shape, PerfEfficiency{});
+    auto cost = EstimateInference(*p.model, *p.device, p.link, shape, PerfEfficiency{}, p.calibration);
     if (!cost.ok()) return cost.status().WithContext(path);
     if (!cost->fits) {
       return Status::InvalidArgument(fmt::format("{}: does not fit: {} ({} on {}, batch {})", path, cost->fit_note,

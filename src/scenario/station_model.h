@@ -15,7 +15,7 @@ namespace fleetlab {
 
 // Reads a station's "model" object ({"model", "device", "tp", "pp", "link",
 // "dtype", "first_layer", "last_layer", "tokens", "overhead_ms",
-// "sleep_after_ms"}) at `path` and fills st->batching.batch_time_s for every
+// "sleep_after_ms", "calibration"}) at `path` and fills st->batching.batch_time_s for every
 // batch size up to max_batch, and st->power from the device when
 // `device_power`. Fails, naming the field, on an unknown id, a bad split, or
 // a model that does not fit the device ("does not fit: needs ..., has ...").

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -110,5 +111,13 @@ struct CalibrationProfile {
 // Checks a profile's ranges; errors name the field ("matmul_efficiency.y[3]:
 // must be in (0, 1] (got 1.2)").
 Status ValidateCalibration(const CalibrationProfile& p);
+
+// `p` as `engine` (an engine id, or empty for none) runs its kernels: a
+// copy without the matmul ceiling where that does not hold for the engine
+// (CeilingHoldsFor).
+std::shared_ptr<const CalibrationProfile> ProfileForEngine(const CalibrationProfile& p, const std::string& engine);
+// `p` as the first engine it serves runs them (`catalog cost`, station
+// models: no engine of their own).
+std::shared_ptr<const CalibrationProfile> ProfileAsServed(const CalibrationProfile& p);
 
 }  // namespace fleetlab

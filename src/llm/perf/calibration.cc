@@ -30,6 +30,16 @@ bool CalibrationProfile::CeilingHoldsFor(const std::string& engine) const {
   return on.empty() || std::find(on.begin(), on.end(), engine) != on.end();
 }
 
+std::shared_ptr<const CalibrationProfile> ProfileForEngine(const CalibrationProfile& p, const std::string& engine) {
+  auto copy = std::make_shared<CalibrationProfile>(p);
+  if (!copy->CeilingHoldsFor(engine)) copy->matmul_ceiling.reset();
+  return copy;
+}
+
+std::shared_ptr<const CalibrationProfile> ProfileAsServed(const CalibrationProfile& p) {
+  return ProfileForEngine(p, p.engines.empty() ? std::string() : p.engines.front());
+}
+
 namespace {
 
 Status Bad(const std::string& field, const std::string& message) {
