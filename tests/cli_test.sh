@@ -148,6 +148,8 @@ check "catalog cost edge" 0 "needs 966 KiB, has 512 KiB" -- "$bin" catalog cost 
 check "catalog cost bad tp" 2 "shape.tp: must divide" -- "$bin" catalog cost --model vit-b-16 --device l4 --tp 5
 check "catalog cost calibrated" 0 "calibration h100-sxm-bf16-vllm" -- "$bin" catalog cost --model llama-3-8b \
   --device h100-sxm --dtype bf16 --tokens 512 --calibration h100-sxm-bf16-vllm
+check "catalog cost calibrated json" 0 '"calibration": "h100-sxm-bf16-vllm"' -- "$bin" catalog cost --json \
+  --model llama-3-8b --device h100-sxm --dtype bf16 --tokens 1 --context 100 --calibration h100-sxm-bf16-vllm
 check "catalog cost calibration for another dtype" 2 "calibration: h100-sxm-bf16-vllm is for h100-sxm in bf16" -- \
   "$bin" catalog cost --model llama-3-8b --device h100-sxm --dtype fp8 --tokens 512 --calibration h100-sxm-bf16-vllm
 

@@ -98,7 +98,11 @@ void RunCost(CommandContext& ctx, const Catalog& c, const CostArgs& a, bool as_j
   s.overhead_s = a.overhead_ms / 1e3;
   auto cost = EstimateInference(*m, *d, link, s, PerfEfficiency{}, profile);
   if (!cost.ok()) return Fail(ctx, cost.status().message());
-  if (as_json) return (void)(ctx.out << CostJson(*cost).dump(2) << "\n");
+  if (as_json) {
+    json out = CostJson(*cost);
+    out["calibration"] = profile ? json(profile->id) : json(nullptr);
+    return (void)(ctx.out << out.dump(2) << "\n");
+  }
   ctx.out << fmt::format("{} on {} ({}), batch {}, TP {} x PP {}, layers [{}, {}), {}{}\n", m->id, d->id, link->id,
                          a.batch, a.tp, a.pp, a.first_layer, a.last_layer == -1 ? LayerCount(*m) : a.last_layer,
                          a.dtype, profile ? ", calibration " + profile->id : "")
