@@ -223,7 +223,7 @@ py::object Sweep(const py::dict& sweep, int threads) {
 
 py::object Plan(const std::string& model, const std::string& gpu, int gpus, std::int64_t prompt, std::int64_t output,
                 double ttft_slo_ms, double tpot_slo_ms, double rate_per_s, double prompt_cv, double output_cv,
-                bool search_replicas, bool search_disaggregation) {
+                bool search_replicas, bool search_disaggregation, const std::string& engine) {
   if (search_disaggregation && !(rate_per_s > 0)) {
     throw py::value_error("search_disaggregation: needs rate_per_s > 0 (a disaggregated configuration is judged only "
                           "at a rate: it has no saturation run)");
@@ -234,6 +234,7 @@ py::object Plan(const std::string& model, const std::string& gpu, int gpus, std:
   r.ttft_slo_s = ttft_slo_ms / 1e3, r.tpot_slo_s = tpot_slo_ms / 1e3;
   r.rate_per_s = rate_per_s, r.prompt_cv = prompt_cv, r.output_cv = output_cv;
   r.search_replicas = search_replicas, r.search_disaggregation = search_disaggregation;
+  r.engine = engine;
   json rows;
   Simulate([&](const std::atomic<bool>* cancel) {
     r.cancel = cancel;
@@ -275,10 +276,11 @@ PYBIND11_MODULE(fleetlab, m) {
   m.def("plan", &Plan, py::arg("model"), py::arg("gpu"), py::arg("gpus") = 8, py::arg("prompt") = 512,
         py::arg("output") = 256, py::arg("ttft_slo_ms") = 0.0, py::arg("tpot_slo_ms") = 0.0,
         py::arg("rate_per_s") = 0.0, py::arg("prompt_cv") = 0.0, py::arg("output_cv") = 0.0,
-        py::arg("search_replicas") = false, py::arg("search_disaggregation") = false,
+        py::arg("search_replicas") = false, py::arg("search_disaggregation") = false, py::arg("engine") = "",
         "Configurations of `gpus` GPUs, best first, as columns (fleetlab plan --json): every TP x PP split of one "
         "replica; with search_replicas data-parallel replicas too; with rate_per_s > 0 the SLOs judged on P99 at "
-        "that rate and ranked by goodput per dollar; with search_disaggregation (needs a rate) prefill/decode pools.");
+        "that rate and ranked by goodput per dollar; with search_disaggregation (needs a rate) prefill/decode pools; "
+        "with engine (a catalog engine id) replicas as that engine runs them, on its calibration profile.");
   m.def("size", &Size, py::arg("question"), py::arg("threads") = 0,
         "The cheapest fleets for a sizing question (a dict, docs/sweep.md 'Sizing'); returns the result dict "
         "(fleets, columns, candidates).");

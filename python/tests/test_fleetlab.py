@@ -90,6 +90,12 @@ def test_frontier_and_plan():
     assert all(t * p == 2 for t, p in zip(plan["tp"], plan["pp"]))
     with pytest.raises(ValueError, match=r"--model: unknown model"):
         fleetlab.plan("llama-9", "h100-sxm")
+    # An engine's replicas run on the catalog's calibration profile for the GPU.
+    engine = fleetlab.plan("llama-3-8b", "h100-sxm", gpus=1, engine="vllm-v1")
+    assert engine["calibration"] == ["h100-sxm-bf16-vllm"]
+    assert plan["calibration"] == [None, None]
+    with pytest.raises(ValueError, match=r"--engine: unknown engine"):
+        fleetlab.plan("llama-3-8b", "h100-sxm", engine="vllm-v9")
 
 
 def test_plan_at_a_rate_searches_replicas_and_disaggregated_pools():

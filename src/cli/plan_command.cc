@@ -116,6 +116,25 @@ std::string DisaggLine(const PlanRequest& r, const std::vector<SplitPlan>& plans
                      n, r.gpus, r.gpus, used, kMaxDisaggregatedConfigurations);
 }
 
+// The engine the replicas imitate, and the calibration their kernels take.
+std::string EngineLine(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
+  if (r.engine.empty()) return "engine: none (fleetlab's defaults: continuous batching, the roofline's constants)\n";
+  std::string calibration = "none for this GPU and dtype (the roofline's constants)";
+  for (const SplitPlan& p : plans) {
+    if (!p.calibration.empty()) calibration = p.calibration;
+  }
+  return fmt::format("engine: {} (its scheduler, memory budget and host overheads); calibration: {}\n", r.engine,
+                     calibration);
+}
+
+// The saturation run's running sequences per pipeline stage.
+std::string SaturationRunning(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
+  for (const SplitPlan& p : plans) {
+    if (p.max_running > 0) return std::to_string(p.max_running);
+  }
+  return std::to_string(r.max_running_per_engine);
+}
+
 std::string Heading(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
   const std::string load = r.rate_per_s > 0
                                ? fmt::format("TTFT and TPOT judged at P99 under {:g} req/s for the whole fleet "
@@ -132,11 +151,11 @@ std::string Heading(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
                                 : fmt::format("{} splits: TP x PP = {} GPUs, one replica\n",
                                               PlanConfigurationCount(r.gpus, false), r.gpus);
   return load + space + (r.search_disaggregation ? DisaggLine(r, plans) : std::string()) +
-         fmt::format("{} on {} x {}: prompt {} + output {} tokens, {} weights, {} KV; SLO: {}\n"
+         fmt::format("{} on {} x {}: prompt {} + output {} tokens, {} weights, {} KV; SLO: {}\n{}"
                      "saturation: closed loop of min(max users, {} per pipeline stage) users a replica, zero think "
-                     "time, continuous batching\n\n",
+                     "time\n\n",
                      r.model, r.gpus, r.gpu, r.prompt, r.output, DTypeName(r.weight_dtype), DTypeName(r.kv_dtype),
-                     SloText(r), r.max_running_per_engine);
+                     SloText(r), EngineLine(r, plans), SaturationRunning(r, plans));
 }
 
 std::string Label(const SplitPlan& p) {
@@ -345,6 +364,11 @@ void AddPlanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--weight-dtype", a->weight_dtype, "Weight dtype: fp32, bf16, fp16, fp8, int8, int4, nvfp4, mxfp4.")
       ->capture_default_str();
   cmd->add_option("--kv-dtype", a->kv_dtype, "KV-cache dtype.")->capture_default_str();
+  cmd->add_option("--engine", a->request.engine, "A catalog engine profile (data/engines, e.g. vllm-v1): each "
+                                                 "configuration as a scenario naming replica.engine builds it, its "
+                                                 "scheduler, memory budget, host overheads and the catalog's "
+                                                 "calibration profile for this GPU and dtype (default: none, "
+                                                 "fleetlab's own defaults).");
   cmd->add_option("--tp-link", a->request.tp_link, "Link between TP ranks (default: the GPU's scale-up link within a node, InfiniBand NDR across nodes).");
   cmd->add_option("--pp-link", a->request.pp_link, "Link between pipeline stages (default: the GPU's scale-up link "
                                                     "when the split fits in one node, InfiniBand NDR when it spans nodes).");

@@ -96,7 +96,7 @@ Status CheckPlanRequest(const PlanRequest& r, const ModelSpec& m) {
                                                r.prompt + r.output, m.id, m.max_context));
   }
   if (!(r.ttft_slo_s >= 0) || !(r.tpot_slo_s >= 0)) return Status::InvalidArgument("SLOs must be >= 0");
-  if (r.max_running_per_engine < 1) return Status::InvalidArgument("max_running_per_engine must be >= 1");
+  if (r.max_running_per_engine < 0) return Status::InvalidArgument("max_running_per_engine must be >= 0");
   if (!(r.rate_per_s >= 0) || r.rate_per_s > 1e6) {
     return Status::InvalidArgument(fmt::format("--rate: must be between 0 and 1e6 requests/s (got {})", r.rate_per_s));
   }
@@ -142,11 +142,19 @@ Scenario SaturationScenario(const ReplicaOptions& replica, std::int64_t users, c
   return s;
 }
 
+// Running sequences per pipeline slot in the saturation run: the request's,
+// else the replica's (its engine's max_num_seqs, or 256).
+std::int64_t MaxRunning(const PlanRequest& r, const ReplicaOptions& replica) {
+  return r.max_running_per_engine > 0 ? r.max_running_per_engine : replica.scheduler.max_running;
+}
+
 // Fills the saturation fields from a simulation of `users` users.
 Status Simulate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* p) {
-  p->users_simulated = std::min(p->max_users, r.max_running_per_engine * p->pp);
+  const std::int64_t running = MaxRunning(r, replica);  // per pipeline slot
+  p->users_simulated = std::min(p->max_users, running * p->pp);
   ReplicaOptions o = replica;
-  o.scheduler.max_running = r.max_running_per_engine;  // per pipeline slot
+  o.scheduler.max_running = running;
+  o.memory.max_sequences = running * o.hardware.pp;
   o.slo.ttft_s = r.ttft_slo_s;
   o.slo.tpot_s = r.tpot_slo_s;
   RunHooks hooks;
@@ -204,11 +212,13 @@ Result<Evaluated> PlanOne(const ReplicaHardware& base, int tp, int pp, const Pla
   hw.pp = pp;
   if (r.tp_link.empty()) FLEETLAB_RETURN_IF_ERROR(ResolveLink(DefaultTpLink(hw.gpu, tp), "--gpu", c, &hw.tp_link));
   if (r.pp_link.empty()) FLEETLAB_RETURN_IF_ERROR(ResolveLink(DefaultPpLink(hw.gpu, tp, pp), "--gpu", c, &hw.pp_link));
-  auto options = DefaultReplicaOptions(hw, c);
+  auto options = DefaultReplicaOptions(hw, c, r.engine);
   if (!options.ok()) return options.status();
   std::unique_ptr<PerfModel> perf;
   Evaluated e{*options, Judge(*options, r, &perf)};
   SplitPlan& p = e.plan;
+  if (options->hardware.calibration) p.calibration = options->hardware.calibration->id;
+  p.max_running = MaxRunning(r, *options);
   if (!p.fits) return e;
   p.ttft_breakdown = perf->Iteration(PrefillShape(r.prompt));
   p.ttft_s = p.ttft_breakdown.total_s;
@@ -320,7 +330,8 @@ Result<Evaluated> EvaluateSplit(const ReplicaHardware& base, int tp, int pp, con
 
 void RunInParallel(std::size_t n, const std::function<void(std::size_t)>& fn) { ForEachInParallel(n, fn); }
 
-Result<ReplicaOptions> DefaultReplicaOptions(const ReplicaHardware& hw, const Catalog& catalog) {
+Result<ReplicaOptions> DefaultReplicaOptions(const ReplicaHardware& hw, const Catalog& catalog,
+                                             const std::string& engine) {
   ReplicaOptions o;
   o.hardware = hw;
   const HostSpec* host = catalog.FindHost("cpu-host");
@@ -329,7 +340,17 @@ Result<ReplicaOptions> DefaultReplicaOptions(const ReplicaHardware& hw, const Ca
   if (const LinkSpec* link = catalog.FindLink(host->link_to_gpu)) o.host_link = *link;
   o.price_per_gpu_hour_usd = hw.gpu.price_per_hour_usd;
   o.scheduler.max_model_len = hw.model.max_context;
+  if (!engine.empty()) {
+    const EngineSpec* e = catalog.FindEngine(engine);
+    if (e == nullptr) return Unknown("--engine", "engine", engine, catalog.EngineIds());
+    ApplyEngineDefaults(*e, &o);
+    const CalibrationProfile* p = hw.weight_dtype == hw.activation_dtype
+                                      ? catalog.CalibrationFor(hw.gpu.id, hw.activation_dtype, e->id)
+                                      : nullptr;
+    if (p != nullptr) ApplyCalibrationProfile(*p, &o);
+  }
   o.memory.max_batch_tokens = o.scheduler.max_batch_tokens;
+  o.memory.max_sequences = o.scheduler.max_running * hw.pp;
   return o;
 }
 

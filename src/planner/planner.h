@@ -37,13 +37,20 @@ struct PlanRequest {
   // Links between TP ranks and between stages; empty: the GPU's scale-up
   // link (as a scenario defaults them), even when tp x pp spans nodes.
   std::string tp_link, pp_link;
+  // A catalog engine profile (data/engines): every configuration is a
+  // replica as a scenario naming it as replica.engine builds it: the
+  // engine's scheduler, memory budget and host overheads, and the catalog's
+  // calibration profile for this GPU, dtype and engine where there is one
+  // (replica.calibration "auto"). Empty: fleetlab's own defaults
+  // (continuous batching, nominal memory, the roofline's constants).
+  std::string engine;
   // The saturation simulation: at most this many running sequences per
-  // pipeline engine (vLLM max_num_seqs per virtual engine), and the
-  // requests sent (warm-up included). Both are raised with the user count
-  // so that every user completes several requests and the warm-up covers
-  // the first wave: warm-up max(warmup, users), requests max(requests,
-  // warm-up + 2 x users).
-  std::int64_t max_running_per_engine = 256;
+  // pipeline engine (vLLM max_num_seqs per virtual engine; 0: the engine's,
+  // 256 without one), and the requests sent (warm-up included). Both are
+  // raised with the user count so that every user completes several
+  // requests and the warm-up covers the first wave: warm-up max(warmup,
+  // users), requests max(requests, warm-up + 2 x users).
+  std::int64_t max_running_per_engine = 0;
   std::uint64_t requests = 2000, warmup = 200;
   std::uint64_t seed = 1;
   bool simulate = true;  // false: roofline only, saturation fields stay 0
@@ -110,6 +117,12 @@ struct SplitPlan {
   // at least one request. `reason` says why not.
   bool fits = false;
   std::string reason;
+  // How the replicas run (PlanRequest::engine): the calibration profile
+  // their kernels take (empty: the roofline's constants), and the
+  // saturation run's running sequences per pipeline slot (0 in a
+  // disaggregated row, which has no saturation run).
+  std::string calibration;
+  std::int64_t max_running = 0;
   // One request alone (fitting splits only; 0 otherwise): its prefill of
   // `prompt` tokens, and one decode step at batch 1 with context
   // prompt + output / 2. Both pass every pipeline stage.
@@ -119,7 +132,7 @@ struct SplitPlan {
   // Requests whose KV cache fits at once: floor(capacity / (ceil((prompt +
   // output) / 16) x 16)), paged blocks of 16 tokens.
   std::int64_t max_users = 0;
-  // The saturation run: min(max_users, max_running_per_engine x pp) users.
+  // The saturation run: min(max_users, max_running x pp) users.
   std::int64_t users_simulated = 0;
   double saturation_rps = 0, saturation_tokens_per_s = 0;  // output tokens
   double p99_ttft_s_at_saturation = 0;
@@ -224,7 +237,11 @@ Result<MemoryReport> PlanUsers(const MemoryRequest& request, const Catalog& cata
 // The replica a scenario would build for `hw` with every other option at
 // its default, as scenario/replica_parse.cc fills it: host "cpu-host" and
 // its link, the GPU's price, max_model_len = the model's max context,
-// memory.max_batch_tokens = scheduler.max_batch_tokens.
-Result<ReplicaOptions> DefaultReplicaOptions(const ReplicaHardware& hw, const Catalog& catalog);
+// memory.max_batch_tokens = scheduler.max_batch_tokens, and with `engine`
+// (a catalog engine id; empty: none) that engine's defaults and the
+// catalog's calibration profile for the GPU, dtype and engine. Errors: an
+// unknown engine (naming --engine).
+Result<ReplicaOptions> DefaultReplicaOptions(const ReplicaHardware& hw, const Catalog& catalog,
+                                             const std::string& engine = "");
 
 }  // namespace fleetlab

@@ -109,6 +109,7 @@ SplitPlan Row(const PdShape& shape, const SplitPlan& prefill, const SplitPlan& d
   p.ttft_breakdown = prefill.ttft_breakdown;
   p.tpot_s = decode.tpot_s;
   p.max_users = decode.max_users * shape.decode_replicas;
+  p.calibration = decode.calibration;  // both pools' replicas run the same engine and GPU
   return p;
 }
 

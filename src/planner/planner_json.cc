@@ -48,6 +48,7 @@ Json SplitJson(const SplitPlan& p) {
           {"pp", p.pp},
           {"fits", f},
           {"reason", p.reason},
+          {"calibration", p.calibration.empty() ? Json(nullptr) : Json(p.calibration)},
           {"ttft_ms", Number(f, Ms(p.ttft_s))},
           {"tpot_ms", Number(f, Ms(p.tpot_s))},
           {"max_users", Integer(f, p.max_users)},

@@ -231,6 +231,16 @@ Status ParseHardware(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   return Status::Ok();
 }
 
+// The host overheads a scenario gives itself outlast the engine's and the
+// calibration profile's: `apply` sets the defaults, then they are put back.
+template <typename Apply>
+void KeepGivenOverheads(const FieldReader& r, ReplicaHardware* hw, Apply apply) {
+  const double iteration = hw->iteration_overhead_s, sequence = hw->sequence_overhead_s;
+  apply();
+  if (r.Has("iteration_overhead_ms")) hw->iteration_overhead_s = iteration;
+  if (r.Has("sequence_overhead_ms")) hw->sequence_overhead_s = sequence;
+}
+
 // replica.engine: the profile's defaults, before any field overrides them.
 Status ApplyEngine(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   if (!r.Has("engine")) return Status::Ok();
@@ -238,30 +248,7 @@ Status ApplyEngine(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
   FLEETLAB_RETURN_IF_ERROR(r.String("engine", &id));
   const EngineSpec* e = c.FindEngine(id);
   if (e == nullptr) return Unknown("replica.engine", "engine", id, c.EngineIds());
-  o->engine = e->id;
-  const GpuSpec& gpu = o->hardware.gpu;
-  const bool excluded =
-      std::find(e->large_gpu_except.begin(), e->large_gpu_except.end(), gpu.id) != e->large_gpu_except.end();
-  const bool large = !excluded && gpu.MemoryBytes(MemoryCapacity::kDevice) >= e->large_gpu_min_gib * kBytesPerGiB;
-  SchedulerOptions& s = o->scheduler;
-  s.policy = e->policy;
-  s.chunk_prompts = e->chunk_prompts;
-  s.capacity = e->capacity;
-  s.max_running = large ? e->max_running_large : e->max_running;
-  s.max_batch_tokens = large ? e->max_batch_tokens_large : e->max_batch_tokens;
-  o->kv.cache.prefix_caching = e->prefix_caching;
-  // The engine's host overheads, unless the scenario gives its own.
-  if (e->iteration_overhead_ms >= 0 && !r.Has("iteration_overhead_ms")) {
-    o->hardware.iteration_overhead_s = e->iteration_overhead_ms / 1e3;
-  }
-  if (e->sequence_overhead_ms >= 0 && !r.Has("sequence_overhead_ms")) {
-    o->hardware.sequence_overhead_s = e->sequence_overhead_ms / 1e3;
-  }
-  MemoryOptions& m = o->memory;
-  m.capacity = MemoryCapacity::kDevice;
-  m.budget = e->budget;
-  m.gpu_memory_utilization = e->MemoryFractionFor(o->hardware.tp);
-  m.reserved_bytes = (o->hardware.gpus() > 1 ? e->reserved_gib_multi_gpu : e->reserved_gib) * kBytesPerGiB;
+  KeepGivenOverheads(r, &o->hardware, [&] { ApplyEngineDefaults(*e, o); });
   return Status::Ok();
 }
 
@@ -290,10 +277,7 @@ Status ApplyCalibration(FieldReader& r, const Catalog& c, ReplicaOptions* o) {
                                                  DTypeName(hw.weight_dtype), DTypeName(hw.activation_dtype)));
     }
   }
-  if (p == nullptr) return Status::Ok();
-  hw.calibration = ProfileForEngine(*p, o->engine);
-  if (p->iteration_overhead_s && !r.Has("iteration_overhead_ms")) hw.iteration_overhead_s = *p->iteration_overhead_s;
-  if (p->sequence_overhead_s && !r.Has("sequence_overhead_ms")) hw.sequence_overhead_s = *p->sequence_overhead_s;
+  if (p != nullptr) KeepGivenOverheads(r, &hw, [&] { ApplyCalibrationProfile(*p, o); });
   return Status::Ok();
 }
 

@@ -325,6 +325,12 @@ TEST_F(LabServerTest, FrontierPlanAndMemoryMatchTheCli) {
   int pools = 0;
   for (const json& row : body) pools += row.value("disaggregated", false) ? 1 : 0;
   EXPECT_EQ(pools, 1);
+  // engine: the CLI's --engine, its replicas on the catalog's calibration profile.
+  ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "gpus": 1, "engine": "vllm-v1"})", &body), 200);
+  ASSERT_EQ(body.size(), 1u);
+  EXPECT_EQ(body[0]["calibration"], "h100-sxm-bf16-vllm");
+  ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "engine": "vllm-v9"})", &body), 422);
+  ExpectError(body, "invalid_field", "engine");
 }
 
 TEST_F(LabServerTest, AnswerCallsTheAnswererWithTheOverrides) {

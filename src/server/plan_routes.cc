@@ -2,7 +2,8 @@
 // exactly as `fleetlab plan --json` and `fleetlab memory --json` print it.
 // The lab's plan searches no replicas (the whole-budget splits it shows,
 // `fleetlab plan --no-replicas`) unless the body sets search_replicas, and
-// disaggregated pools only with search_disaggregation (and a rate).
+// disaggregated pools only with search_disaggregation (and a rate); its
+// replicas follow fleetlab's defaults unless the body names an engine.
 #include <fmt/format.h>
 
 #include "planner/planner_json.h"
@@ -42,6 +43,7 @@ std::optional<ApiError> ReadPlan(Body& b, const RunBounds& bounds, PlanRequest* 
   ReadDType(b, "kv_dtype", &r->kv_dtype);
   b.String("tp_link", &r->tp_link);
   b.String("pp_link", &r->pp_link);
+  b.String("engine", &r->engine);
   b.Number("rate_per_s", &r->rate_per_s, 0, 1e6);
   b.Number("prompt_cv", &r->prompt_cv, 0, 100);
   b.Number("output_cv", &r->output_cv, 0, 100);
@@ -101,9 +103,13 @@ void AddPlanRoutes(Router& router, ServerContext& ctx) {
   router.Add("POST", "/api/v1/plan", [&ctx](const HttpRequest& req, HttpResponse& res) {
     Body body(req.body, {"model", "gpu", "gpus", "prompt", "output", "ttft_slo_ms", "tpot_slo_ms", "weight_dtype",
                          "kv_dtype", "tp_link", "pp_link", "rate_per_s", "prompt_cv", "output_cv",
-                         "search_replicas", "search_disaggregation"});
+                         "search_replicas", "search_disaggregation", "engine"});
     PlanRequest request;
     if (auto e = body.ok() ? ReadPlan(body, ctx.options.bounds, &request) : body.error()) return SendError(res, *e);
+    if (!request.engine.empty() && ctx.catalog.FindEngine(request.engine) == nullptr) {
+      return SendError(res, Unprocessable("engine", fmt::format("engine: unknown engine \"{}\"; must be one of {}",
+                                                                request.engine, ctx.catalog.EngineIds())));
+    }
     res.deferred = [&ctx, request](JobContext& job, HttpResponse& res) mutable {
       const double wall_s = ctx.options.bounds.max_wall_s;
       WallLimit wall(ctx.watchdog.get(), wall_s, job.cancel);

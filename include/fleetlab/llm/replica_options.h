@@ -131,4 +131,17 @@ struct ReplicaOptions {
   int gpus() const { return hardware.gpus(); }
 };
 
+// Engine profile `e`'s defaults on `options` (replica.engine in a scenario,
+// `plan --engine`): its scheduler (max_num_seqs and the token budget by the
+// GPU's memory, as the engine picks them), prefix caching, memory budget and
+// reservation (by options->hardware's GPU and TP), and its host overheads
+// where it gives them; sets options->engine.
+// REQUIRES: options->hardware's GPU and parallelism final.
+void ApplyEngineDefaults(const EngineSpec& e, ReplicaOptions* options);
+
+// Calibration profile `p` on the replica, as its engine runs the kernels
+// (ProfileForEngine), and the profile's host overheads where it has them.
+// REQUIRES: p is for the replica's GPU and its one weight/activation dtype.
+void ApplyCalibrationProfile(const CalibrationProfile& p, ReplicaOptions* options);
+
 }  // namespace fleetlab
