@@ -369,6 +369,11 @@ void AddPlanCommand(CLI::App& app, CommandContext& ctx) {
                                                  "scheduler, memory budget, host overheads and the catalog's "
                                                  "calibration profile for this GPU and dtype (default: none, "
                                                  "fleetlab's own defaults).");
+  cmd->add_option("--max-running", a->request.max_running_per_engine,
+                  "Sequences running a pipeline stage in the saturation run (0: the engine's max_num_seqs, 256 "
+                  "without one; the lab server's plan uses 256).")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1 << 20));
   cmd->add_option("--tp-link", a->request.tp_link, "Link between TP ranks (default: the GPU's scale-up link within a node, InfiniBand NDR across nodes).");
   cmd->add_option("--pp-link", a->request.pp_link, "Link between pipeline stages (default: the GPU's scale-up link "
                                                     "when the split fits in one node, InfiniBand NDR when it spans nodes).");

@@ -53,6 +53,7 @@ Json SplitJson(const SplitPlan& p) {
           {"tpot_ms", Number(f, Ms(p.tpot_s))},
           {"max_users", Integer(f, p.max_users)},
           {"users_simulated", Integer(sat, p.users_simulated)},
+          {"max_running", Integer(sat, p.max_running)},
           {"saturation_rps", Number(sat, p.saturation_rps)},
           {"saturation_output_tokens_per_s", Number(sat, p.saturation_tokens_per_s)},
           {"p99_ttft_ms_at_saturation", Number(sat, Ms(p.p99_ttft_s_at_saturation))},

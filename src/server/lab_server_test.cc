@@ -329,6 +329,16 @@ TEST_F(LabServerTest, FrontierPlanAndMemoryMatchTheCli) {
   ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "gpus": 1, "engine": "vllm-v1"})", &body), 200);
   ASSERT_EQ(body.size(), 1u);
   EXPECT_EQ(body[0]["calibration"], "h100-sxm-bf16-vllm");
+  EXPECT_EQ(body[0]["max_running"], 256);  // the lab's bound, where the CLI would take vLLM V1's 1,024
+  p = PlanRequest{};
+  p.model = "llama-3-8b";
+  p.gpu = "h100-sxm";
+  p.gpus = 1;
+  p.engine = "vllm-v1";
+  p.max_running_per_engine = 256;
+  plans = PlanSplits(p, *catalog);
+  ASSERT_TRUE(plans.ok());
+  EXPECT_EQ(body, json::parse(PlanToJson(*plans).dump()));
   ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "engine": "vllm-v9"})", &body), 422);
   ExpectError(body, "invalid_field", "engine");
 }

@@ -15,6 +15,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::int64_t kMaxTokens = 10'000'000;
+constexpr std::int64_t kMaxRunningPerStage = 256;  // users of a saturation run per pipeline stage
 
 bool ReadDType(Body& body, const char* key, DType* out) {
   std::string name;
@@ -110,6 +111,9 @@ void AddPlanRoutes(Router& router, ServerContext& ctx) {
       return SendError(res, Unprocessable("engine", fmt::format("engine: unknown engine \"{}\"; must be one of {}",
                                                                 request.engine, ctx.catalog.EngineIds())));
     }
+    // The saturation runs keep the bound they have without an engine (the
+    // CLI takes the engine's max_num_seqs, up to 2,048: 8x the users).
+    request.max_running_per_engine = kMaxRunningPerStage;
     res.deferred = [&ctx, request](JobContext& job, HttpResponse& res) mutable {
       const double wall_s = ctx.options.bounds.max_wall_s;
       WallLimit wall(ctx.watchdog.get(), wall_s, job.cancel);
