@@ -52,7 +52,7 @@ void BM_ScaleFleetReplicas(benchmark::State& state) {
   if (two) fleet.router.policy = RouterPolicy::kPowerOfTwo;
   const double capacity = RunScenario(s)->capacity_per_s;
   s.workload.arrival.rate_per_s = 0.45 * capacity;
-  s.workload.requests = 200ull * (getenv("FL_SAME") ? 512 : replicas);
+  s.workload.requests = 200ull * replicas;
   s.workload.warmup_requests = 20ull * replicas;
   for (auto _ : state) benchmark::DoNotOptimize(RunScenario(s));
   state.counters["us/request"] =
