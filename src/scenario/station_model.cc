@@ -113,17 +113,18 @@ Status ParseStationModel(const json& v, const std::string& path, CatalogRef& cat
   FLEETLAB_RETURN_IF_ERROR(ReadShape(r, &p));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
   st->batching.batch_time_s.clear();
-  for (std::uint32_t k = 1; k <= st->batching.max_batch; ++k) {
-    InferenceShape shape = p.shape;
-    shape.batch = static_cast<int>(k);
-    auto cost = EstimateInference(*p.model, *p.device, p.link, shape, PerfEfficiency{}, p.calibration);
-    if (!cost.ok()) return cost.status().WithContext(path);
-    if (!cost->fits) {
-      return Status::InvalidArgument(fmt::format("{}: does not fit: {} ({} on {}, batch {})", path, cost->fit_note,
-                                                 p.model->id, p.device->id, k));
+  const auto keep = [&](int batch, const InferenceCost& cost) {
+    if (!cost.fits) {
+      return Status::InvalidArgument(fmt::format("does not fit: {} ({} on {}, batch {})", cost.fit_note, p.model->id,
+                                                 p.device->id, batch));
     }
-    st->batching.batch_time_s.push_back(cost->seconds);
-  }
+    st->batching.batch_time_s.push_back(cost.seconds);
+    return Status::Ok();
+  };
+  FLEETLAB_RETURN_IF_ERROR(EstimateInferenceBatches(*p.model, *p.device, p.link, p.shape,
+                                                    static_cast<int>(st->batching.max_batch), PerfEfficiency{},
+                                                    p.calibration, keep)
+                               .WithContext(path));
   if (device_power) st->power = DevicePower(*p.device, p.shape.tp * p.shape.pp, p.sleep_after_s);
   return Status::Ok();
 }

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <string>
 
 #include "fleetlab/llm/calibration.h"
@@ -78,6 +79,17 @@ struct InferenceCost {
 Result<InferenceCost> EstimateInference(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
                                         const InferenceShape& shape, const PerfEfficiency& eff,
                                         const std::shared_ptr<const CalibrationProfile>& calibration = nullptr);
+
+// EstimateInference for every batch size 1..max_batch of one placement
+// (shape.batch is ignored), the checks and a decoder's roofline done once:
+// the station models' batch-time tables. `each(batch, cost)` sees them in
+// order; an error it returns stops the walk and is returned.
+// Errors: EstimateInference's, or max_batch < 1 ("max_batch: ...").
+using BatchCostVisitor = std::function<Status(int batch, const InferenceCost& cost)>;
+Status EstimateInferenceBatches(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
+                                const InferenceShape& shape, int max_batch, const PerfEfficiency& eff,
+                                const std::shared_ptr<const CalibrationProfile>& calibration,
+                                const BatchCostVisitor& each);
 
 // Average power of the placement's devices when they run one batch (`cost`,
 // from EstimateInference on `device`) every `period_s` and, between

@@ -1,5 +1,5 @@
-// DecoderStep (decoder_stage.h): a layer range becomes a model of its own
-// and one iteration of the replica's roofline.
+// DecoderStage and DecoderStep (decoder_stage.h): a layer range becomes a
+// model of its own, and a batch one iteration of the replica's roofline.
 #include "llm/perf/decoder_stage.h"
 
 #include <algorithm>
@@ -37,9 +37,9 @@ IterationShape IterationOf(const WorkShape& s) {
 
 }  // namespace
 
-Result<StepBreakdown> DecoderStep(const ModelSpec& m, std::int64_t begin, std::int64_t end,
-                                  const DecoderPlacement& p, const WorkShape& s) {
-  assert(p.device != nullptr && s.tokens >= 1);
+Result<std::unique_ptr<PerfModel>> DecoderStage(const ModelSpec& m, std::int64_t begin, std::int64_t end,
+                                                const DecoderPlacement& p) {
+  assert(p.device != nullptr);
   ReplicaHardware hw;
   hw.model = DecoderRange(m, begin, end);
   hw.gpu = *p.device;
@@ -50,9 +50,12 @@ Result<StepBreakdown> DecoderStep(const ModelSpec& m, std::int64_t begin, std::i
   hw.iteration_overhead_s = 0;
   hw.calibration = p.calibration;
   hw.lm_head = end == m.layers;
-  auto model = MakeRooflineModel(hw);
-  if (!model.ok()) return model.status();
-  return (*model)->Iteration(IterationOf(s));
+  return MakeRooflineModel(hw);
+}
+
+StepBreakdown DecoderStep(const PerfModel& stage, const WorkShape& s) {
+  assert(s.tokens >= 1);
+  return stage.Iteration(IterationOf(s));
 }
 
 }  // namespace fleetlab::inference_internal

@@ -33,14 +33,19 @@ struct DecoderPlacement {
 // REQUIRES: m.IsDecoder(), 0 <= begin < end <= m.layers.
 ModelSpec DecoderRange(const ModelSpec& m, std::int64_t begin, std::int64_t end);
 
+// The replica's roofline for layers [begin, end) on `p`, with no host
+// overhead (EstimateInference adds its own); the LM head runs when the range
+// ends at the last layer. Built once per placement: a batch is then one
+// DecoderStep.
+// REQUIRES: as DecoderRange; the placement checked (the device has the
+// dtype's math, a link when tp > 1, tp divides the heads).
+Result<std::unique_ptr<PerfModel>> DecoderStage(const ModelSpec& m, std::int64_t begin, std::int64_t end,
+                                                const DecoderPlacement& p);
+
 // One forward pass of `s.batch` inputs of `s.tokens` new tokens after
-// `s.context` cached ones each, through layers [begin, end): a decode step
-// (one token after a context) or a prefill chunk, as the replica prices
-// it, with no host overhead (the caller adds its own). The LM head runs
-// when the range ends at the last layer.
-// REQUIRES: as DecoderRange; s.tokens >= 1; the placement checked (the
-// device has the dtype's math, a link when tp > 1, tp divides the heads).
-Result<StepBreakdown> DecoderStep(const ModelSpec& m, std::int64_t begin, std::int64_t end,
-                                  const DecoderPlacement& p, const WorkShape& s);
+// `s.context` cached ones each through `stage`: a decode step (one token
+// after a context) or one prefill chunk per input, as the replica prices it.
+// REQUIRES: s.tokens >= 1.
+StepBreakdown DecoderStep(const PerfModel& stage, const WorkShape& s);
 
 }  // namespace fleetlab::inference_internal

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -244,27 +246,44 @@ Rates MakeRates(const ModelSpec& model, const GpuSpec& device, const LinkSpec* l
                kv_divisor};
 }
 
-// Layers [first, last) cut into pp stages of equal layer count; the
-// transfers between them go into c->pp_comm_s. A decoder's stages are timed
-// by the replica's roofline on `decoder`, other models layer by layer.
-Result<std::vector<Stage>> RunStages(const ModelSpec& model, const InferenceShape& shape, std::int64_t last,
-                                     const WorkShape& ws, const Rates& r, const DecoderPlacement& decoder,
-                                     InferenceCost* c) {
-  std::vector<Stage> stages(static_cast<std::size_t>(shape.pp));
+// What stays fixed across batch sizes: each stage's layers [begin, end)
+// (the layers [first, last) cut into pp stages of equal count) and, for a
+// decoder, each stage's roofline (built once: a batch is then one step).
+struct Prepared {
+  std::vector<std::pair<std::int64_t, std::int64_t>> ranges;
+  std::vector<std::unique_ptr<PerfModel>> decoder;
+};
+
+Result<Prepared> Prepare(const ModelSpec& model, const InferenceShape& shape, std::int64_t last,
+                         const DecoderPlacement& placement) {
+  Prepared out;
   const std::int64_t n = last - shape.first_layer;
   for (int p = 0; p < shape.pp; ++p) {
     const std::int64_t begin = shape.first_layer + p * n / shape.pp, end = shape.first_layer + (p + 1) * n / shape.pp;
-    Stage& st = stages[static_cast<std::size_t>(p)];
+    out.ranges.emplace_back(begin, end);
+    if (!model.IsDecoder()) continue;
+    auto stage = inference_internal::DecoderStage(model, begin, end, placement);
+    if (!stage.ok()) return stage.status();
+    out.decoder.push_back(std::move(stage).value());
+  }
+  return out;
+}
+
+// The stages of one batch; the transfers between them go into
+// c->pp_comm_s. A decoder's stages are timed by the replica's roofline,
+// other models layer by layer.
+std::vector<Stage> RunStages(const ModelSpec& model, const InferenceShape& shape, std::int64_t last,
+                             const WorkShape& ws, const Rates& r, const Prepared& prepared, InferenceCost* c) {
+  std::vector<Stage> stages(static_cast<std::size_t>(shape.pp));
+  for (std::size_t p = 0; p < stages.size(); ++p) {
+    const auto [begin, end] = prepared.ranges[p];
+    Stage& st = stages[p];
     for (std::int64_t i = begin; i < end; ++i) {
       const LayerWork w = inference_internal::WorkOf(model, i, ws);
       HoldLayer(w, r, &st);
       if (!model.IsDecoder()) TimeLayer(w, r, &st, c);
     }
-    if (model.IsDecoder()) {
-      auto step = inference_internal::DecoderStep(model, begin, end, decoder, ws);
-      if (!step.ok()) return step.status();
-      TimeDecoderStage(*step, &st, c);
-    }
+    if (model.IsDecoder()) TimeDecoderStage(inference_internal::DecoderStep(*prepared.decoder[p], ws), &st, c);
     if (p > 0) {  // the transfer into this stage
       const double bytes = inference_internal::ElementsBefore(model, begin, ws.tokens) * ws.batch * ws.bytes;
       c->pp_comm_s += bytes / r.link + r.alpha;
@@ -304,29 +323,64 @@ void Summarise(const std::vector<Stage>& stages, const InferenceShape& shape, co
 
 }  // namespace
 
-Result<InferenceCost> EstimateInference(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
-                                        const InferenceShape& shape, const PerfEfficiency& eff,
-                                        const std::shared_ptr<const CalibrationProfile>& calibration) {
-  const std::int64_t last = shape.last_layer == -1 ? LayerCount(model) : shape.last_layer;
+namespace {
+
+// One batch of `shape` on a checked, prepared placement.
+InferenceCost EstimateOne(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
+                          const InferenceShape& shape, const PerfEfficiency& eff, std::int64_t last,
+                          const Prepared& prepared) {
+  const WorkShape ws{static_cast<double>(shape.batch), static_cast<double>(DefaultTokens(model, shape.tokens)),
+                     static_cast<double>(shape.context), BytesPerElement(shape.dtype)};
+  InferenceCost c;
+  c.devices = shape.tp * shape.pp;
+  const std::vector<Stage> stages =
+      RunStages(model, shape, last, ws, MakeRates(model, device, tp_link, shape, eff), prepared, &c);
+  Summarise(stages, shape, device, &c);
+  c.input_bytes = shape.first_layer == 0 && model.IsDecoder()
+                      ? ws.batch * ws.tokens * 4.0  // int32 token ids
+                      : inference_internal::ElementsBefore(model, shape.first_layer, ws.tokens) * ws.batch * ws.bytes;
+  c.boundary_bytes = inference_internal::ElementsBefore(model, last, ws.tokens) * ws.batch * ws.bytes;
+  Energy(device, stages, shape, &c);
+  return c;
+}
+
+// The checks, then the placement prepared for any batch size.
+Result<Prepared> CheckAndPrepare(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
+                                 const InferenceShape& shape, const PerfEfficiency& eff,
+                                 const std::shared_ptr<const CalibrationProfile>& calibration, std::int64_t last) {
   FLEETLAB_RETURN_IF_ERROR(CheckModel(model));
   FLEETLAB_RETURN_IF_ERROR(CheckSplit(model, shape, last));
   FLEETLAB_RETURN_IF_ERROR(CheckTokens(model, shape));
   FLEETLAB_RETURN_IF_ERROR(CheckPlacement(device, tp_link, shape, eff));
   FLEETLAB_RETURN_IF_ERROR(CheckCalibration(model, device, shape, calibration.get()));
-  const WorkShape ws{static_cast<double>(shape.batch), static_cast<double>(DefaultTokens(model, shape.tokens)),
-                     static_cast<double>(shape.context), BytesPerElement(shape.dtype)};
-  const DecoderPlacement decoder{&device, tp_link, shape.tp, shape.dtype, eff, calibration};
-  InferenceCost c;
-  c.devices = shape.tp * shape.pp;
-  auto stages = RunStages(model, shape, last, ws, MakeRates(model, device, tp_link, shape, eff), decoder, &c);
-  if (!stages.ok()) return stages.status();
-  Summarise(*stages, shape, device, &c);
-  c.input_bytes = shape.first_layer == 0 && model.IsDecoder()
-                      ? ws.batch * ws.tokens * 4.0  // int32 token ids
-                      : inference_internal::ElementsBefore(model, shape.first_layer, ws.tokens) * ws.batch * ws.bytes;
-  c.boundary_bytes = inference_internal::ElementsBefore(model, last, ws.tokens) * ws.batch * ws.bytes;
-  Energy(device, *stages, shape, &c);
-  return c;
+  return Prepare(model, shape, last, DecoderPlacement{&device, tp_link, shape.tp, shape.dtype, eff, calibration});
+}
+
+}  // namespace
+
+Result<InferenceCost> EstimateInference(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
+                                        const InferenceShape& shape, const PerfEfficiency& eff,
+                                        const std::shared_ptr<const CalibrationProfile>& calibration) {
+  const std::int64_t last = shape.last_layer == -1 ? LayerCount(model) : shape.last_layer;
+  auto prepared = CheckAndPrepare(model, device, tp_link, shape, eff, calibration, last);
+  if (!prepared.ok()) return prepared.status();
+  return EstimateOne(model, device, tp_link, shape, eff, last, *prepared);
+}
+
+Status EstimateInferenceBatches(const ModelSpec& model, const GpuSpec& device, const LinkSpec* tp_link,
+                                const InferenceShape& shape, int max_batch, const PerfEfficiency& eff,
+                                const std::shared_ptr<const CalibrationProfile>& calibration,
+                                const BatchCostVisitor& each) {
+  if (max_batch < 1) return Field("max_batch", fmt::format("must be >= 1 (got {})", max_batch));
+  const std::int64_t last = shape.last_layer == -1 ? LayerCount(model) : shape.last_layer;
+  InferenceShape one = shape;
+  one.batch = 1;
+  auto prepared = CheckAndPrepare(model, device, tp_link, one, eff, calibration, last);
+  if (!prepared.ok()) return prepared.status();
+  for (; one.batch <= max_batch; ++one.batch) {
+    FLEETLAB_RETURN_IF_ERROR(each(one.batch, EstimateOne(model, device, tp_link, one, eff, last, *prepared)));
+  }
+  return Status::Ok();
 }
 
 }  // namespace fleetlab

@@ -310,6 +310,46 @@ TEST(InferenceCostTest, CalibrationMustMatchTheDecoderPlacement) {
                                   "encoder model");
 }
 
+// A placement priced for batches 1..n at once gives what pricing each batch
+// alone gives, for a decoder (its roofline built once) and an encoder; the
+// visitor's error stops the walk.
+TEST(InferenceCostTest, BatchesAreEachBatchAlone) {
+  const auto profile = std::make_shared<const CalibrationProfile>(*Shipped().FindCalibration("h100-sxm-bf16-vllm"));
+  struct Case {
+    const char* model;
+    std::int64_t tokens;
+    std::shared_ptr<const CalibrationProfile> calibration;
+  };
+  for (const Case& k : {Case{"llama-3-8b", 1, profile}, Case{"vit-b-16", 0, nullptr}}) {
+    SCOPED_TRACE(k.model);
+    InferenceShape s;
+    s.dtype = DType::kBf16;
+    s.tokens = k.tokens;
+    s.context = k.tokens == 1 ? 300 : 0;
+    int seen = 0;
+    const Status done = EstimateInferenceBatches(
+        Model(k.model), Device("h100-sxm"), nullptr, s, 5, PerfEfficiency{}, k.calibration,
+        [&](int batch, const InferenceCost& cost) {
+          ++seen;
+          EXPECT_EQ(batch, seen);
+          InferenceShape alone = s;
+          alone.batch = batch;
+          auto one = EstimateInference(Model(k.model), Device("h100-sxm"), nullptr, alone, PerfEfficiency{},
+                                       k.calibration);
+          EXPECT_TRUE(one.ok());
+          EXPECT_DOUBLE_EQ(cost.seconds, one->seconds);
+          EXPECT_DOUBLE_EQ(cost.kv_bytes_per_device, one->kv_bytes_per_device);
+          return batch < 3 ? Status::Ok() : Status::InvalidArgument("enough");
+        });
+    EXPECT_EQ(done.message(), "enough");
+    EXPECT_EQ(seen, 3);
+  }
+  const Status none = EstimateInferenceBatches(Model("vit-b-16"), Device("h100-sxm"), nullptr, InferenceShape{}, 0,
+                                               PerfEfficiency{}, nullptr,
+                                               [](int, const InferenceCost&) { return Status::Ok(); });
+  EXPECT_EQ(none.message(), "max_batch: must be >= 1 (got 0)");
+}
+
 // DeepSeek-V3 caches its MLA latent, 512 + 64 values a token and layer,
 // whole on every TP rank: 64 sequences of 1,400 tokens hold 64 x 1400 x 576
 // x 61 x 1 byte (fp8) on each of 8 GPUs, as the replica's memory plan says.
