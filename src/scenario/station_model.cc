@@ -112,6 +112,12 @@ Status ParseStationModel(const json& v, const std::string& path, CatalogRef& cat
   FLEETLAB_RETURN_IF_ERROR(ReadIds(r, **c, &p));
   FLEETLAB_RETURN_IF_ERROR(ReadShape(r, &p));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());
+  if (!catalog.TakeModelBatches(st->batching.max_batch)) {
+    return Status::InvalidArgument(fmt::format(
+        "{}: prices every batch size up to batching.max_batch ({}), and the scenario's station models may price at "
+        "most {} in all ({} left here)", path, st->batching.max_batch, CatalogRef::kMaxModelBatches,
+        catalog.model_batches_left()));
+  }
   st->batching.batch_time_s.clear();
   const auto keep = [&](int batch, const InferenceCost& cost) {
     if (!cost.fits) {
