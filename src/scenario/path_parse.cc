@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "scenario/catalog_ref.h"
+#include "scenario/parse_scope.h"
 #include "scenario/distribution_parse.h"
 #include "scenario/fleet_parse.h"
 #include "scenario/station_parse.h"
@@ -26,7 +26,7 @@ Distribution LognormalFromMedian(double median, double p99) {
   return Distribution::Lognormal(mean, std::sqrt(std::expm1(sigma * sigma)));
 }
 
-Status ApplyCatalogLink(FieldReader& r, CatalogRef& catalog, LinkHopOptions* o) {
+Status ApplyCatalogLink(FieldReader& r, ParseScope& catalog, LinkHopOptions* o) {
   std::string id;
   FLEETLAB_RETURN_IF_ERROR(r.String("link", &id));
   if (id.empty()) return Status::Ok();
@@ -70,7 +70,7 @@ Status ParseAlpha(FieldReader& r, LinkHopOptions* o) {
   return Status::Ok();
 }
 
-Status ParseLinkHop(const json& v, const std::string& path, CatalogRef& catalog, LinkHopOptions* o) {
+Status ParseLinkHop(const json& v, const std::string& path, ParseScope& catalog, LinkHopOptions* o) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &o->name));
@@ -129,9 +129,16 @@ Status ReadBranchExtras(FieldReader& r, BranchExtras* b) {
   return r.Time("start_after_ms", &b->start_after_s, TimeUnit::kMilliseconds, TimeRange::NonNegative());
 }
 
-Status ParseStages(const json* stages, const std::string& path, CatalogRef& catalog, std::vector<StageOptions>* out);
+Status ParseStages(const json* stages, const std::string& path, ParseScope& catalog, std::vector<StageOptions>* out);
 
-Status ParsePool(const json& v, const std::string& path, CatalogRef& catalog, PoolOptions* p, BranchExtras* extras) {
+// One link, pool or fan-out drawn on the path's budget as it is parsed.
+Status TakeMember(const std::string& path, ParseScope& scope) {
+  if (scope.TakePathMembers(1)) return Status::Ok();
+  return Status::InvalidArgument(fmt::format("{}: a path may hold at most {} links, pools and fan-outs in all, "
+                                             "repeats and sub-paths counted", path, ParseScope::kMaxPathMembers));
+}
+
+Status ParsePool(const json& v, const std::string& path, ParseScope& catalog, PoolOptions* p, BranchExtras* extras) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &p->name));
@@ -149,9 +156,56 @@ Status ParsePool(const json& v, const std::string& path, CatalogRef& catalog, Po
   return r.Finish();
 }
 
+// What a parsed branch holds: its links, pools and fan-outs, and the batch
+// sizes its station models price (each repeat copies all of them).
+struct Footprint {
+  std::uint64_t members = 0, model_batches = 0;
+};
+
+Footprint FootprintOf(const std::vector<StageOptions>& stages);
+
+Footprint FootprintOf(const PoolOptions& pool) { return {1, pool.station.batching.batch_time_s.size()}; }
+
+Footprint FootprintOf(const BranchOptions& b) { return b.stages.empty() ? FootprintOf(b.pool) : FootprintOf(b.stages); }
+
+Footprint FootprintOf(const std::vector<StageOptions>& stages) {
+  Footprint f;
+  for (const StageOptions& st : stages) {
+    Footprint one{1, 0};
+    if (st.kind == StageOptions::Kind::kPool) one = FootprintOf(st.pool);
+    for (const BranchOptions& b : st.branches) {
+      const Footprint inner = FootprintOf(b);
+      one.members += inner.members;
+      one.model_batches += inner.model_batches;
+    }
+    f.members += one.members;
+    f.model_batches += one.model_batches;
+  }
+  return f;
+}
+
+// The repeats of a parsed branch beyond the first draw on the scope's
+// budgets before they are copied.
+Status TakeRepeats(const std::string& path, const BranchOptions& br, std::uint32_t repeat, ParseScope& scope) {
+  const Footprint f = FootprintOf(br);
+  const std::uint64_t copies = repeat - 1;
+  if (!scope.TakePathMembers(f.members * copies)) {
+    return Status::InvalidArgument(fmt::format(
+        "{}.repeat: {} copies of {} links, pools and fan-outs exceed what a path may hold ({} in all, repeats and "
+        "sub-paths counted; {} left here)", path, repeat, f.members, ParseScope::kMaxPathMembers,
+        scope.path_members_left()));
+  }
+  if (!scope.TakeModelBatches(f.model_batches * copies)) {
+    return Status::InvalidArgument(fmt::format(
+        "{}.repeat: {} copies of station models pricing {} batch sizes exceed the {} a scenario may price in all "
+        "({} left here)", path, repeat, f.model_batches, ParseScope::kMaxModelBatches, scope.model_batches_left()));
+  }
+  return Status::Ok();
+}
+
 // A branch: a pool's fields, or {"name", "stages": [...]} (a sub-path);
 // either with "repeat" and "start_after_ms".
-Status ParseBranch(const json& v, const std::string& path, CatalogRef& catalog, std::size_t index,
+Status ParseBranch(const json& v, const std::string& path, ParseScope& catalog, std::size_t index,
                    std::vector<BranchOptions>* out) {
   BranchOptions br;
   BranchExtras extras;
@@ -163,11 +217,13 @@ Status ParseBranch(const json& v, const std::string& path, CatalogRef& catalog, 
     FLEETLAB_RETURN_IF_ERROR(ParseStages(r.Child("stages"), r.PathOf("stages"), catalog, &br.stages));
     FLEETLAB_RETURN_IF_ERROR(r.Finish());
   } else {
+    FLEETLAB_RETURN_IF_ERROR(TakeMember(path, catalog));
     br.pool.name = fmt::format("branch{}", index);
     FLEETLAB_RETURN_IF_ERROR(ParsePool(v, path, catalog, &br.pool, &extras));
     br.name = br.pool.name;
   }
   br.start_after_s = extras.start_after_s;
+  FLEETLAB_RETURN_IF_ERROR(TakeRepeats(path, br, extras.repeat, catalog));
   for (std::uint32_t k = 0; k < extras.repeat; ++k) {
     out->push_back(br);
     if (extras.repeat == 1) continue;
@@ -177,7 +233,7 @@ Status ParseBranch(const json& v, const std::string& path, CatalogRef& catalog, 
   return Status::Ok();
 }
 
-Status ParseFanout(const json& v, const std::string& path, CatalogRef& catalog, StageOptions* st) {
+Status ParseFanout(const json& v, const std::string& path, ParseScope& catalog, StageOptions* st) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   FLEETLAB_RETURN_IF_ERROR(r.String("name", &st->name));
@@ -197,7 +253,8 @@ Status ParseFanout(const json& v, const std::string& path, CatalogRef& catalog, 
   return r.Finish();
 }
 
-Status ParseStage(const json& v, const std::string& path, CatalogRef& catalog, StageOptions* st) {
+Status ParseStage(const json& v, const std::string& path, ParseScope& catalog, StageOptions* st) {
+  FLEETLAB_RETURN_IF_ERROR(TakeMember(path, catalog));
   if (!v.is_object() || v.size() != 1) {
     return Status::InvalidArgument(fmt::format("{}: must be an object with exactly one of \"link\", \"pool\", "
                                                "\"fanout\" {}", path, Got(v)));
@@ -222,7 +279,7 @@ Status ParseStage(const json& v, const std::string& path, CatalogRef& catalog, S
                                              path, key));
 }
 
-Status ParseStages(const json* stages, const std::string& path, CatalogRef& catalog, std::vector<StageOptions>* out) {
+Status ParseStages(const json* stages, const std::string& path, ParseScope& catalog, std::vector<StageOptions>* out) {
   if (stages == nullptr || !stages->is_array() || stages->empty() || stages->size() > 32) {
     return Status::InvalidArgument(fmt::format("{}: must be an array of 1 to 32 stages", path));
   }
@@ -242,7 +299,7 @@ Status ParseStages(const json* stages, const std::string& path, CatalogRef& cata
 Status ParsePathSection(const json& v, const Catalog* catalog, Scenario* s) {
   FieldReader r(v, "path");
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
-  CatalogRef ref(catalog);
+  ParseScope ref(catalog);
   PathOptions path;
   FLEETLAB_RETURN_IF_ERROR(ParseStages(r.Child("stages"), "path.stages", ref, &path.stages));
   FLEETLAB_RETURN_IF_ERROR(r.Finish());

@@ -102,7 +102,7 @@ PowerOptions DevicePower(const GpuSpec& g, int devices, double sleep_after_s) {
 
 }  // namespace
 
-Status ParseStationModel(const json& v, const std::string& path, CatalogRef& catalog, bool device_power,
+Status ParseStationModel(const json& v, const std::string& path, ParseScope& catalog, bool device_power,
                          StationOptions* st) {
   auto c = catalog.Get();
   if (!c.ok()) return c.status();
@@ -115,7 +115,7 @@ Status ParseStationModel(const json& v, const std::string& path, CatalogRef& cat
   if (!catalog.TakeModelBatches(st->batching.max_batch)) {
     return Status::InvalidArgument(fmt::format(
         "{}: prices every batch size up to batching.max_batch ({}), and the scenario's station models may price at "
-        "most {} in all ({} left here)", path, st->batching.max_batch, CatalogRef::kMaxModelBatches,
+        "most {} in all ({} left here)", path, st->batching.max_batch, ParseScope::kMaxModelBatches,
         catalog.model_batches_left()));
   }
   st->batching.batch_time_s.clear();

@@ -9,7 +9,7 @@
 
 #include "fleetlab/station/options.h"
 #include "fleetlab/status.h"
-#include "scenario/catalog_ref.h"
+#include "scenario/parse_scope.h"
 
 namespace fleetlab {
 
@@ -20,7 +20,7 @@ namespace fleetlab {
 // `device_power`. Fails, naming the field, on an unknown id, a bad split, or
 // a model that does not fit the device ("does not fit: needs ..., has ...").
 // REQUIRES: st->batching.max_batch final.
-Status ParseStationModel(const nlohmann::json& value, const std::string& path, CatalogRef& catalog,
+Status ParseStationModel(const nlohmann::json& value, const std::string& path, ParseScope& catalog,
                          bool device_power, StationOptions* st);
 
 }  // namespace fleetlab

@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 Result<StationOptions> Parse(const json& model) {
-  CatalogRef catalog(&test::Shipped());
+  ParseScope catalog(&test::Shipped());
   StationOptions st;
   st.batching.max_batch = 4;
   FLEETLAB_RETURN_IF_ERROR(ParseStationModel(model, "station.model", catalog, true, &st));
@@ -57,16 +57,16 @@ TEST(StationModelTest, TheCalibrationIsChecked) {
 }
 
 // Each model prices every batch size up to its max_batch, so one parse's
-// models share a budget of CatalogRef::kMaxModelBatches sizes: 2,048
+// models share a budget of ParseScope::kMaxModelBatches sizes: 2,048
 // stations of max_batch 1e6 would take half an hour and 16 GB.
 TEST(StationModelTest, OneParsesModelsShareABudgetOfBatchSizes) {
-  CatalogRef catalog(&test::Shipped());
+  ParseScope catalog(&test::Shipped());
   const json model = {{"model", "rnnoise"}, {"device", "h200"}, {"dtype", "int8"}};
   StationOptions st;
   st.batching.max_batch = 200'000;
   ASSERT_TRUE(ParseStationModel(model, "path.stages[0].pool.station.model", catalog, true, &st).ok());
   EXPECT_EQ(st.batching.batch_time_s.size(), 200'000u);
-  EXPECT_EQ(catalog.model_batches_left(), CatalogRef::kMaxModelBatches - 200'000);
+  EXPECT_EQ(catalog.model_batches_left(), ParseScope::kMaxModelBatches - 200'000);
   EXPECT_EQ(ParseStationModel(model, "path.stages[1].pool.station.model", catalog, true, &st).message(),
             "path.stages[1].pool.station.model: prices every batch size up to batching.max_batch (200000), and the "
             "scenario's station models may price at most 262144 in all (62144 left here)");

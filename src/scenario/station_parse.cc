@@ -69,7 +69,7 @@ Status ParsePower(const json& v, const std::string& path, PowerOptions* p) {
   return Status::Ok();
 }
 
-Status ParseStation(const json& v, const std::string& path, CatalogRef* catalog, StationOptions* st) {
+Status ParseStation(const json& v, const std::string& path, ParseScope* catalog, StationOptions* st) {
   FieldReader r(v, path);
   FLEETLAB_RETURN_IF_ERROR(r.CheckObject());
   const json* model = r.Child("model");

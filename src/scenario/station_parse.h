@@ -13,7 +13,7 @@
 namespace fleetlab {
 
 // `catalog` resolves a "model" block's ids (nullptr: no model allowed).
-Status ParseStation(const nlohmann::json& value, const std::string& path, class CatalogRef* catalog,
+Status ParseStation(const nlohmann::json& value, const std::string& path, class ParseScope* catalog,
                     StationOptions* out);
 
 // A "power" object: active_w, idle_w, sleep_w, wake_mj, sleep_after_ms.

@@ -1,6 +1,8 @@
-// CatalogRef: the catalog a parse resolves ids against — the one given, or
-// the default catalog, loaded the first time an id needs it — and what the
-// parse may compute from it.
+// ParseScope: what one parse of a request path works within — the catalog
+// it resolves ids against (the one given, or the default catalog, loaded the
+// first time an id needs it) and the budgets that bound what a document may
+// make it build, whatever its size: a few hundred bytes of nested fan-outs
+// with `repeat` once expanded to 16.7 million stations.
 #pragma once
 
 #include <cstdint>
@@ -11,9 +13,9 @@
 
 namespace fleetlab {
 
-class CatalogRef {
+class ParseScope {
  public:
-  explicit CatalogRef(const Catalog* given) : given_(given) {}
+  explicit ParseScope(const Catalog* given) : given_(given) {}
   Result<const Catalog*> Get() {
     if (given_ != nullptr) return given_;
     if (!loaded_) {
@@ -38,10 +40,23 @@ class CatalogRef {
   }
   std::uint64_t model_batches_left() const { return model_batches_left_; }
 
+  // Links, pools and fan-outs one path may hold in all, each repeat of a
+  // branch and every stage of a sub-path counted (the lab's tracks hold
+  // fewer than 50).
+  static constexpr std::uint64_t kMaxPathMembers = 4096;
+  // Takes `n` of that budget; false (nothing taken) when it would overdraw.
+  bool TakePathMembers(std::uint64_t n) {
+    if (n > path_members_left_) return false;
+    path_members_left_ -= n;
+    return true;
+  }
+  std::uint64_t path_members_left() const { return path_members_left_; }
+
  private:
   const Catalog* given_;
   std::optional<Catalog> loaded_;
   std::uint64_t model_batches_left_ = kMaxModelBatches;
+  std::uint64_t path_members_left_ = kMaxPathMembers;
 };
 
 }  // namespace fleetlab
