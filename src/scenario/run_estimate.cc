@@ -42,6 +42,9 @@ constexpr double kKiB = 1024, kMiB = 1024 * kKiB;
 //     prefix caching on, block_tokens 16 and 256: 4,521 and 291 KiB each ->
 //     56 B a block (every block: the cache keeps freed ones)
 //   llama-3-8b TP1: 8.3 KiB
+// and per server of a station (2026-12-08, 2,000 requests, 1 -> 100,000
+// servers): a station alone 14,076 -> 16,904 KiB: 29 B; a path pool of 8
+// replicas 12,112 -> 43,244 KiB: 40 B (counted: 40 B).
 // The smallest runs peak at 12-14 MiB (the binary, the catalog).
 constexpr double kProcessBytes = 14 * kMiB;
 constexpr double kStationRequestBytes = 24;  // the collector's latency and queueing samples
@@ -52,6 +55,7 @@ constexpr double kSampleBytes = 8;           // one sample in one path stage's S
 constexpr double kQueuedRequestBytes = 140;  // a request waiting in a station's ring buffer (it doubles)
 constexpr double kDeadlineRequestBytes = 1;  // the met/missed outcome
 constexpr double kStationBytes = 1.6 * kKiB;
+constexpr double kServerBytes = 40;  // each of a station's servers
 constexpr double kReplicaBytes = 10 * kKiB;
 // A prefix cache keeps a table entry for every block of the replica's KV.
 constexpr double kPrefixKvBlockBytes = 56;
@@ -66,7 +70,7 @@ constexpr double kStationEvents = 2, kLlmEvents = 12;
 // A path's bookkeeping per request: the samples its stages record, the
 // events, the stations behind them, its lower bound on time and its capacity.
 struct PathCounts {
-  double samples = 0, events = 0, members = 0, min_s = 0, capacity = kInf;
+  double samples = 0, events = 0, member_bytes = 0, min_s = 0, capacity = kInf;
 };
 
 // The least time a station can take for one request: its cheapest batch
@@ -79,9 +83,12 @@ double StationMin(const StationOptions& st) {
 
 PathCounts CountStages(const std::vector<StageOptions>& stages);
 
+// A station's memory: its own state and each of its servers'.
+double StationBytes(const StationOptions& st) { return kStationBytes + kServerBytes * st.servers; }
+
 PathCounts CountPool(const PoolOptions& p) {
   const bool quantile = p.hedge.trigger == HedgeOptions::Trigger::kQuantile;
-  return {quantile ? 2.0 : 1.0, 2, static_cast<double>(p.replicas), StationMin(p.station), p.Capacity()};
+  return {quantile ? 2.0 : 1.0, 2, p.replicas * StationBytes(p.station), StationMin(p.station), p.Capacity()};
 }
 
 PathCounts CountFanout(const StageOptions& f) {
@@ -90,7 +97,7 @@ PathCounts CountFanout(const StageOptions& f) {
     const PathCounts one = b.stages.empty() ? CountPool(b.pool) : CountStages(b.stages);
     c.samples += one.samples + 1;  // the branch's own latency
     c.events += one.events;
-    c.members += one.members;
+    c.member_bytes += one.member_bytes;
     c.min_s = std::min(c.min_s, one.min_s);
     c.capacity = std::min(c.capacity, one.capacity);
   }
@@ -104,13 +111,13 @@ PathCounts CountStages(const std::vector<StageOptions>& stages) {
     PathCounts one;
     if (st.kind == StageOptions::Kind::kLink) {
       const double wire = st.link.bandwidth_Bps > 0 ? st.link.bytes / st.link.bandwidth_Bps : 0;
-      one = {1, 2, 1, wire, st.link.Capacity()};
+      one = {1, 2, kStationBytes, wire, st.link.Capacity()};
     } else {
       one = st.kind == StageOptions::Kind::kPool ? CountPool(st.pool) : CountFanout(st);
     }
     c.samples += one.samples;
     c.events += one.events;
-    c.members += one.members;
+    c.member_bytes += one.member_bytes;
     c.min_s += one.min_s;
     c.capacity = std::min(c.capacity, one.capacity);
   }
@@ -160,7 +167,7 @@ SystemCounts CountReplicas(const ReplicaSystem& sys) {
 
 SystemCounts CountPath(const PathOptions& path) {
   const PathCounts p = CountStages(path.stages);
-  return {kStationRequestBytes + kSampleBytes * p.samples, p.events, p.members * kStationBytes, p.min_s,
+  return {kStationRequestBytes + kSampleBytes * p.samples, p.events, p.member_bytes, p.min_s,
           std::isfinite(p.capacity) ? p.capacity : 0, "path.stages (the pools' replicas)"};
 }
 
@@ -168,7 +175,7 @@ SystemCounts CountStations(const StationSystem& sys) {
   SystemCounts c{kStationRequestBytes, kStationEvents, 0, kInf, 0, "fleet.replicas"};
   const std::size_t n = sys.fleet ? sys.fleet->replicas : 1;
   for (std::size_t i = 0; i < n; ++i) {
-    c.member_bytes += kStationBytes;
+    c.member_bytes += StationBytes(sys.Member(i));
     c.min_s = std::min(c.min_s, StationMin(sys.Member(i)));
     c.capacity += sys.Member(i).Capacity();
   }

@@ -30,15 +30,16 @@ std::string ErrorOf(const std::string& text) {
 
 TEST(RunEstimateTest, OpenLoopStation) {
   // The default M/M/1 station at 90/s, 1e6 requests: 24 B a request, one
-  // station of 1.6 KiB, the process's 14 MiB; 2 events a request.
+  // station of 1.6 KiB and one server of 40 B, the process's 14 MiB; 2
+  // events a request.
   const RunEstimate e = EstimateRun(Parse(R"({"workload": {"requests": 1000000}})"));
   EXPECT_EQ(e.requests, 1e6);
   EXPECT_DOUBLE_EQ(e.arrival_span_s, 1e6 / 90);
   EXPECT_EQ(e.events, 2e6);
-  EXPECT_DOUBLE_EQ(e.bytes, 14 * kMiB + 24e6 + 1.6 * 1024);
+  EXPECT_DOUBLE_EQ(e.bytes, 14 * kMiB + 24e6 + 1.6 * 1024 + 40);
   // 1e7 requests: the latency samples stop growing at 2^20 (then sketched).
   const RunEstimate big = EstimateRun(Parse(R"({"workload": {"requests": 10000000}})"));
-  EXPECT_DOUBLE_EQ(big.bytes, 14 * kMiB + 24.0 * 1048576 + 1.6 * 1024);
+  EXPECT_DOUBLE_EQ(big.bytes, 14 * kMiB + 24.0 * 1048576 + 1.6 * 1024 + 40);
 }
 
 TEST(RunEstimateTest, TimedOpenLoopIsRateTimesDuration) {
@@ -50,7 +51,7 @@ TEST(RunEstimateTest, TimedOpenLoopIsRateTimesDuration) {
 TEST(RunEstimateTest, AnOverloadedStationPaysForItsQueue) {
   // 1000/s into a capacity of 100/s: 90% of the requests queue, 140 B each.
   const RunEstimate e = EstimateRun(Parse(R"({"workload": {"requests": 1000000, "arrival": {"rate_per_s": 1000}}})"));
-  EXPECT_DOUBLE_EQ(e.bytes, 14 * kMiB + 1e6 * (24 + 140 * 0.9) + 1.6 * 1024);
+  EXPECT_DOUBLE_EQ(e.bytes, 14 * kMiB + 1e6 * (24 + 140 * 0.9) + 1.6 * 1024 + 40);
 }
 
 // Before: PlannedRequests returned 0 for a closed loop with a duration, so
@@ -96,13 +97,25 @@ TEST(RunEstimateTest, AnLlmFleetPaysPerReplicaAndForAPrefixCachesBlocks) {
 TEST(RunEstimateTest, APathCountsTheSamplesItsStagesRecord) {
   // A link (1 sample) and a 2-way fan-out (1) of pools (1 each, + 1 each as
   // a branch): 6 samples of 8 B over the collector's 24 B; 1 B for the
-  // deadline. Members: a link and 1 + 2 stations, 1.6 KiB each.
+  // deadline. Members: a link and 1 + 2 stations, 1.6 KiB each, and the
+  // stations' one server each, 40 B.
   const RunEstimate e = EstimateRun(Parse(R"({"workload": {"requests": 1000, "warmup_requests": 10},
       "path": {"stages": [{"link": {}}, {"fanout": {"branches": [{"replicas": 1, "station": {}},
                                                             {"replicas": 2, "station": {}}]}}]},
       "deadline": {"budget_ms": 100}})"));
-  EXPECT_DOUBLE_EQ(e.bytes, 14 * kMiB + 1000 * (24 + 6 * 8 + 1) + 4 * 1.6 * 1024);
+  EXPECT_DOUBLE_EQ(e.bytes, 14 * kMiB + 1000 * (24 + 6 * 8 + 1) + 4 * 1.6 * 1024 + 3 * 40);
   EXPECT_EQ(e.events, 1000 * (2 + 1 + 2 + 2));
+}
+
+// Every server of a station holds state (40 B measured): 4,033 pools of
+// 100,000 servers made a 1 KB scenario allocate ~16 GB and abort; the
+// estimate now sees them, and the command line's --max-memory refuses it.
+TEST(RunEstimateTest, AStationsServersAreCounted) {
+  const RunEstimate one = EstimateRun(Parse(R"({"workload": {"requests": 1000, "warmup_requests": 10},
+      "path": {"stages": [{"pool": {"replicas": 8, "station": {"servers": 1}}}]}})"));
+  const RunEstimate many = EstimateRun(Parse(R"({"workload": {"requests": 1000, "warmup_requests": 10},
+      "path": {"stages": [{"pool": {"replicas": 8, "station": {"servers": 100000}}}]}})"));
+  EXPECT_DOUBLE_EQ(many.bytes - one.bytes, 8 * 99999 * 40.0);
 }
 
 TEST(RunEstimateTest, RefusalsNameTheField) {
