@@ -4,6 +4,9 @@
 // run admitted by AdmitScenario's checks, the work refused up front by its
 // estimate, one worker, and cancelled at the wall-time limit or when the
 // client leaves.
+#include <chrono>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "fleetlab/scenario/parse.h"
@@ -36,7 +39,9 @@ ApiError PointError(const Status& status, const SweepSpec& spec, const SweepPoin
 
 // Every point (at most max_sweep_points, ParseSweep) parses with the
 // server's options and passes AdmitScenario; their planned requests add up
-// to at most max_sweep_requests.
+// to at most max_sweep_requests; and all that within the wall-time limit
+// (a point's station models may take a quarter of a second to price, 200
+// points a minute, before the run's watchdog starts).
 std::optional<ApiError> AdmitSweep(const ServerContext& ctx, const SweepSpec& spec) {
   const RunBounds& b = ctx.options.bounds;
   ParseOptions options;
@@ -44,7 +49,16 @@ std::optional<ApiError> AdmitSweep(const ServerContext& ctx, const SweepSpec& sp
   options.allow_files = spec.allow_files;
   options.named_traces = spec.named_traces;
   double total = 0;
-  for (const SweepPoint& p : ExpandSweep(spec)) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<SweepPoint> points = ExpandSweep(spec);
+  for (const SweepPoint& p : points) {
+    const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - start;
+    if (b.max_wall_s > 0 && spent.count() > b.max_wall_s) {
+      return LimitExceeded("sweep.axes", fmt::format("sweep.axes: checking the points took over this server's "
+                                                     "wall-time limit of {:.1f} s by point {} of {}; sweep fewer "
+                                                     "points or a smaller base", b.max_wall_s, p.index,
+                                                     points.size()));
+    }
     auto doc = PointDocument(spec, p);
     auto s = doc.ok() ? ParseScenario(*doc, options) : Result<Scenario>(doc.status());
     if (!s.ok()) return PointError(s.status(), spec, p);

@@ -1,6 +1,7 @@
 // POST /api/v1/sweep and /api/v1/size: the CLI's results over HTTP, under
 // the server's bounds (inline scenarios only, the estimate refused before
 // any work, the wall-time limit).
+#include <chrono>
 #include <filesystem>
 
 #include <gtest/gtest.h>
@@ -50,6 +51,27 @@ TEST_F(PlannerRoutesTest, SweepRowsAsTheCliWritesThem) {
   EXPECT_EQ(rows[1]["params"]["workload.arrival.rate_per_s"], 50);
   // Busier, slower: P99 grows with the rate.
   EXPECT_LT(rows[0]["e2e_p99_ms"].get<double>(), rows[2]["e2e_p99_ms"].get<double>());
+}
+
+// Checking a sweep's points happens before the run's watchdog starts: a
+// base whose station models price 262,144 batch sizes (~0.3 s a point) in
+// 200 points held a request for over a minute; the check stops at the
+// wall-time limit.
+TEST_F(PlannerRoutesTest, CheckingTheSweepsPointsStopsAtTheWallLimit) {
+  options_.bounds.max_wall_s = 0.2;
+  Start();
+  json sweep = json::parse(R"({"base": {"workload": {"requests": 100, "warmup_requests": 10},
+      "path": {"stages": [{"pool": {"replicas": 1, "station": {"batching": {"max_batch": 262144},
+          "model": {"model": "llama-3.2-1b", "device": "b200", "dtype": "int8", "tokens": 1}}}}]}},
+      "axes": [{"path": "workload.arrival.rate_per_s", "values": []}]})");
+  for (int i = 0; i < 200; ++i) sweep["axes"][0]["values"].push_back(10 + i);
+  json body;
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(Post("sweep", {{"sweep", sweep}}, &body), 422);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  ExpectError(body, "limit_exceeded", "sweep.axes");
+  EXPECT_NE(body["error"]["message"].get<std::string>().find("wall-time limit of 0.2 s"), std::string::npos);
+  EXPECT_LT(took.count(), 5.0);  // a few points' worth, not 200
 }
 
 TEST_F(PlannerRoutesTest, SweepBoundsAndFiles) {
