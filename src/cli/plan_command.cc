@@ -402,6 +402,8 @@ void AddMemoryCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--reservation", a->reservation, "What contiguous allocation reserves per user: max_length "
                                                    "(the model's max context), power_of_two, oracle.")
       ->capture_default_str();
+  cmd->add_option("--engine", a->request.engine, "A catalog engine profile (data/engines, e.g. vllm-v1): its memory "
+                                                 "budget and reservation (default: none, fleetlab's defaults).");
   cmd->add_flag("--json", a->json, "Print JSON instead of text.");
   cmd->callback([&ctx, a] { RunMemory(ctx, *a); });
 }

@@ -404,7 +404,7 @@ Result<MemoryReport> PlanUsers(const MemoryRequest& r, const Catalog& c) {
   hw->kv_dtype = r.kv_dtype;
   auto perf = MakeRooflineModel(*hw);  // validates the sharding and dtypes
   if (!perf.ok()) return Status::InvalidArgument(Reprefix(perf.status().message(), "--"));
-  auto options = DefaultReplicaOptions(*hw, c);
+  auto options = DefaultReplicaOptions(*hw, c, r.engine);
   if (!options.ok()) return options.status();
   MemoryReport m;
   m.plan = PlanMemory(*hw, options->memory);

@@ -211,6 +211,10 @@ struct MemoryRequest {
   // (max_model_len), the next power of two of `context` (at most the max
   // context), or `context` itself.
   ReservationPolicy reservation = ReservationPolicy::kMaxLength;
+  // A catalog engine profile: its memory budget and reservation, as a
+  // scenario naming it as replica.engine has (PlanRequest::engine). Empty:
+  // fleetlab's defaults.
+  std::string engine;
 };
 
 struct MemoryReport {

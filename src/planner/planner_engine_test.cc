@@ -83,5 +83,26 @@ TEST(PlanEngineTest, TheRowsAreTheEnginesReplicas) {
   EXPECT_EQ(error.rfind("--engine: unknown engine \"vllm-v9\"; known: ", 0), 0u) << error;
 }
 
+// `fleetlab memory --engine`: the users that fit under the engine's memory
+// budget, as its replicas' KV capacity (above) has it.
+TEST(PlanEngineTest, UsersFitTheEnginesMemoryBudget) {
+  MemoryRequest r;
+  r.model = "llama-3-70b";
+  r.gpu = "h100-sxm";
+  r.tp = 4;
+  r.context = 768;
+  for (const char* engine : {"", "vllm-v1", "trtllm"}) {
+    SCOPED_TRACE(engine);
+    r.engine = engine;
+    auto m = PlanUsers(r, Shipped());
+    ASSERT_TRUE(m.ok()) << m.status().message();
+    const Both b = Tp4(engine);
+    EXPECT_EQ(m->plan.kv_capacity.value(), PlanMemory(b.parsed.hardware, b.parsed.memory).kv_capacity.value());
+    EXPECT_EQ(m->users_paged, m->plan.kv_capacity.value() / 768);  // 48 blocks of 16
+  }
+  r.engine = "vllm-v9";
+  EXPECT_EQ(PlanUsers(r, Shipped()).status().message().rfind("--engine: unknown engine \"vllm-v9\"", 0), 0u);
+}
+
 }  // namespace
 }  // namespace fleetlab

@@ -341,6 +341,9 @@ TEST_F(LabServerTest, FrontierPlanAndMemoryMatchTheCli) {
   EXPECT_EQ(body, json::parse(PlanToJson(*plans).dump()));
   ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "engine": "vllm-v9"})", &body), 422);
   ExpectError(body, "invalid_field", "engine");
+  ASSERT_EQ(Post("memory", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "context": 768, "engine": "vllm-v9"})",
+                 &body), 422);
+  ExpectError(body, "invalid_field", "engine");
 }
 
 TEST_F(LabServerTest, AnswerCallsTheAnswererWithTheOverrides) {

@@ -76,6 +76,7 @@ std::optional<ApiError> ReadMemory(Body& b, MemoryRequest* r) {
   ReadDType(b, "kv_dtype", &r->kv_dtype);
   ReadDType(b, "weight_dtype", &r->weight_dtype);
   b.String("reservation", &reservation);
+  b.String("engine", &r->engine);
   if (!b.ok()) return b.error();
   if (!ParseReservation(reservation, &r->reservation)) {
     return Unprocessable("reservation", fmt::format("reservation: must be one of max_length, power_of_two, oracle "
@@ -90,6 +91,13 @@ std::optional<ApiError> ReadMemory(Body& b, MemoryRequest* r) {
   r->ep = static_cast<int>(ep);
   r->attention_dp = static_cast<int>(dp);
   return std::nullopt;
+}
+
+// An "engine" field names a catalog engine profile (or is absent).
+std::optional<ApiError> CheckEngine(const Catalog& catalog, const std::string& engine) {
+  if (engine.empty() || catalog.FindEngine(engine) != nullptr) return std::nullopt;
+  return Unprocessable("engine", fmt::format("engine: unknown engine \"{}\"; must be one of {}", engine,
+                                             catalog.EngineIds()));
 }
 
 std::string NoFitMessage(const PlanRequest& r, const std::vector<SplitPlan>& plans) {
@@ -107,10 +115,7 @@ void AddPlanRoutes(Router& router, ServerContext& ctx) {
                          "search_replicas", "search_disaggregation", "engine"});
     PlanRequest request;
     if (auto e = body.ok() ? ReadPlan(body, ctx.options.bounds, &request) : body.error()) return SendError(res, *e);
-    if (!request.engine.empty() && ctx.catalog.FindEngine(request.engine) == nullptr) {
-      return SendError(res, Unprocessable("engine", fmt::format("engine: unknown engine \"{}\"; must be one of {}",
-                                                                request.engine, ctx.catalog.EngineIds())));
-    }
+    if (auto e = CheckEngine(ctx.catalog, request.engine)) return SendError(res, *e);
     // The saturation runs keep the bound they have without an engine (the
     // CLI takes the engine's max_num_seqs, up to 2,048: 8x the users).
     request.max_running_per_engine = kMaxRunningPerStage;
@@ -130,9 +135,10 @@ void AddPlanRoutes(Router& router, ServerContext& ctx) {
   });
   router.Add("POST", "/api/v1/memory", [&ctx](const HttpRequest& req, HttpResponse& res) {
     Body body(req.body, {"model", "gpu", "gpus", "tp", "pp", "ep", "attention_dp", "context", "block_size",
-                         "kv_dtype", "weight_dtype", "reservation"});
+                         "kv_dtype", "weight_dtype", "reservation", "engine"});
     MemoryRequest request;
     if (auto e = body.ok() ? ReadMemory(body, &request) : body.error()) return SendError(res, *e);
+    if (auto e = CheckEngine(ctx.catalog, request.engine)) return SendError(res, *e);
     auto report = PlanUsers(request, ctx.catalog);
     if (!report.ok()) return SendError(res, FromStatus(report.status()));
     if (!report->plan.fits) return SendError(res, ApiError{422, "refused", "", "does not fit: " + report->plan.reason});
