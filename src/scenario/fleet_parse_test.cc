@@ -92,5 +92,19 @@ TEST(FleetGroupsTest, ErrorsNameTheGroup) {
   EXPECT_NE(patch.status().message().find("fleet.groups[0].station.servers"), std::string::npos) << patch.status().message();
 }
 
+// The members are counted before a group's copies are made: 64 groups of
+// 10,000 replicas made 640,000 (1.7 GB) before the total was checked.
+TEST(FleetGroupsTest, TheGroupThatPassesTenThousandMembersIsRefusedBeforeItsCopies) {
+  nlohmann::json doc = nlohmann::json::parse(R"({"replica": {"model": "llama-3-8b", "gpu": "h100-sxm"},
+                                                  "fleet": {"groups": []}})");
+  for (int i = 0; i < 64; ++i) doc["fleet"]["groups"].push_back({{"count", 6000}});
+  auto s = ParseScenario(doc, "");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(), "fleet.groups[1].count: 6000 members after the 6000 before; a fleet holds at most "
+                                  "10000");
+  doc["fleet"]["groups"] = {{{"count", 6000}}, {{"count", 4000}}};
+  EXPECT_TRUE(ParseScenario(doc, "").ok());  // exactly 10,000
+}
+
 }  // namespace
 }  // namespace fleetlab
