@@ -153,8 +153,7 @@ Status Simulate(const ReplicaOptions& replica, const PlanRequest& r, SplitPlan* 
   const std::int64_t running = MaxRunning(r, replica);  // per pipeline slot
   p->users_simulated = std::min(p->max_users, running * p->pp);
   ReplicaOptions o = replica;
-  o.scheduler.max_running = running;
-  o.memory.max_sequences = running * o.hardware.pp;
+  o.scheduler.max_running = running;  // the memory stays the replica's (as max_users counted it)
   o.slo.ttft_s = r.ttft_slo_s;
   o.slo.tpot_s = r.tpot_slo_s;
   RunHooks hooks;
