@@ -4,7 +4,7 @@
 // run admitted by AdmitScenario's checks, the work refused up front by its
 // estimate, one worker, and cancelled at the wall-time limit or when the
 // client leaves.
-#include <chrono>
+#include <atomic>
 #include <vector>
 
 #include <fmt/format.h>
@@ -14,6 +14,7 @@
 #include "fleetlab/sweep/sweep_rows.h"
 #include "fleetlab/sweep/sweep_runner.h"
 #include "server/scenario_request.h"
+#include "server/watchdog.h"
 
 namespace fleetlab::server {
 namespace {
@@ -49,11 +50,11 @@ std::optional<ApiError> AdmitSweep(const ServerContext& ctx, const SweepSpec& sp
   options.allow_files = spec.allow_files;
   options.named_traces = spec.named_traces;
   double total = 0;
-  const auto start = std::chrono::steady_clock::now();
+  std::atomic<bool> stop{false};
+  const WallLimit wall(ctx.watchdog.get(), b.max_wall_s, &stop);
   const std::vector<SweepPoint> points = ExpandSweep(spec);
   for (const SweepPoint& p : points) {
-    const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - start;
-    if (b.max_wall_s > 0 && spent.count() > b.max_wall_s) {
+    if (wall.expired()) {
       return LimitExceeded("sweep.axes", fmt::format("sweep.axes: checking the points took over this server's "
                                                      "wall-time limit of {:.1f} s by point {} of {}; sweep fewer "
                                                      "points or a smaller base", b.max_wall_s, p.index,
