@@ -46,6 +46,9 @@ check "huge service mean" 2 "station.service.mean_ms: must be a time > 0 and at 
 # One server, 1e6 s a request, 10000 requests: the last would end at 1e10 s = 1e19 ns, beyond int64 (it
 # wrapped around); now the 1001st, ending after 1e9 s, stops the run at the clock's horizon.
 check "clock horizon" 2 "the run's clock reached 1e\+09 s of simulated time" -- "$bin" run "$src/scenarios/mm1.json" --set 'station.service={"distribution":"deterministic","mean_ms":1e9}' --set workload.arrival.rate_per_s=1 --set workload.requests=10000 --set workload.warmup_requests=10
+# A device as an input file was read until memory ran out (std::bad_alloc, an abort): refused unread.
+check "device as scenario" 2 "/dev/zero: is not a file or a pipe, not a scenario file" -- "$bin" run /dev/zero
+check "device as points" 2 "/dev/zero: is not a file or a pipe" -- "$bin" validate --points /dev/zero
 check "wrong type" 2 "station.servers: must be an integer" -- "$bin" run --set station.servers='"two"'
 check "unknown field" 2 "station.sevice: unknown field" -- "$bin" run --set station.sevice.mean_ms=3
 check "zero cv" 2 "workload.arrival.cv: must be a number between 0.001 and 100 \(got 0\)" -- "$bin" run --set workload.arrival.process=gamma --set workload.arrival.cv=0

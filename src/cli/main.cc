@@ -1,6 +1,7 @@
 // fleetlab: the command-line edge. Parses flags, calls the library, prints.
 #include <cstdlib>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;
+  } catch (const std::bad_alloc&) {
+    // What the estimates (--max-memory, docs/scenario.md) did not foresee:
+    // said plainly, not an abort.
+    std::cerr << "fleetlab: out of memory; lower the run's size (workload.requests, fleet.replicas, ...)\n";
+    return 3;
   }
   return ctx.exit_code;
 }
