@@ -92,7 +92,7 @@ Status CheckPlanRequest(const PlanRequest& r, const ModelSpec& m) {
   if (r.prompt < 1) return Status::InvalidArgument(fmt::format("--prompt: must be >= 1 token (got {})", r.prompt));
   if (r.output < 1) return Status::InvalidArgument(fmt::format("--output: must be >= 1 token (got {})", r.output));
   if (r.prompt + r.output > m.max_context) {
-    return Status::InvalidArgument(fmt::format("--prompt + --output: {} tokens exceed {}'s max context of {}",
+    return Status::InvalidArgument(fmt::format("--output: prompt + output = {} tokens exceed {}'s max context of {}",
                                                r.prompt + r.output, m.id, m.max_context));
   }
   if (!(r.ttft_slo_s >= 0) || !(r.tpot_slo_s >= 0)) return Status::InvalidArgument("SLOs must be >= 0");

@@ -52,7 +52,9 @@ ApiError FromStatus(const Status& status, const std::string& code, const std::st
   const std::string& m = status.message();
   const std::string leading = LeadingField(m);
   const std::string field = leading.empty() ? "" : field_prefix + leading;
-  const std::string message = field_prefix.empty() || leading.empty() ? m : field_prefix + m;
+  // A CLI-shaped message ("--attention-dp: ...") names the body's field.
+  const std::string body = m.rfind("--", 0) == 0 && !leading.empty() ? leading + m.substr(m.find(": ")) : m;
+  const std::string message = field_prefix.empty() || leading.empty() ? body : field_prefix + body;
   if (m.find(": unknown field") != std::string::npos) return {400, "unknown_field", field, message};
   if (status.code() == Status::Code::kOutOfRange) return {422, "limit_exceeded", field, message};
   return {422, code, field, message};

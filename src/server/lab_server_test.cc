@@ -157,6 +157,17 @@ TEST_F(LabServerTest, BadInputGetsTheDocumentedCodeAndField) {
   ExpectError(body, "invalid_field", "context");
   ASSERT_EQ(Post("memory", R"({"model": "nope", "gpu": "h100-sxm", "context": 10})", &body), 422);
   EXPECT_EQ(body["error"]["field"], "model") << body.dump();
+  // The planner's messages are the CLI's ("--attention-dp: ..."); a reply
+  // names the body's field in both places, and a length past the model's
+  // context blames `output`.
+  ASSERT_EQ(Post("memory", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "context": 10, "attention_dp": 2})", &body),
+            422);
+  ExpectError(body, "invalid_field", "attention_dp");
+  EXPECT_EQ(body["error"]["message"].get<std::string>().rfind("attention_dp: llama-3-8b has no experts", 0), 0u)
+      << body.dump();
+  ASSERT_EQ(Post("plan", R"({"model": "llama-3-8b", "gpu": "h100-sxm", "prompt": 8000, "output": 1000})", &body), 422);
+  ExpectError(body, "invalid_field", "output");
+  EXPECT_EQ(body["error"]["message"], "output: prompt + output = 9000 tokens exceed llama-3-8b's max context of 8192");
   // The server still answers.
   ASSERT_EQ(Get("/api/v1/health", &body), 200);
 }
