@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fleetlab/llm/memory_plan.h"
 #include "fleetlab/llm/replica.h"
 #include "fleetlab/scenario/parse.h"
 
@@ -27,6 +28,13 @@ class Listener final : public CompletionListener {
 
 ReplicaOptions Options() {
   auto s = ParseScenario(json::parse(R"({"replica": {"model": "llama-3-8b", "gpu": "h100-sxm"}})"), "");
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  return s.ok() ? *s->replica() : ReplicaOptions{};
+}
+
+// Llama-3-70B on two H100s: a KV cache of a few thousand tokens.
+ReplicaOptions SmallCacheOptions() {
+  auto s = ParseScenario(json::parse(R"({"replica": {"model": "llama-3-70b", "gpu": "h100-sxm", "tp": 2}})"), "");
   EXPECT_TRUE(s.ok()) << s.status().message();
   return s.ok() ? *s->replica() : ReplicaOptions{};
 }
@@ -80,21 +88,27 @@ TEST(ServedPartTest, DecodeAdmissionAllocatesThePromptsKvAndSkipsThePrefill) {
 TEST(ServedPartTest, DecodeAdmissionWaitsWhileMemoryIsShort) {
   Simulator sim;
   Listener listener;
-  ReplicaOptions o = Options();
+  // Llama-3-70B on two H100s: a few thousand KV tokens (C), so 60% of them
+  // is a prompt within the model's context. (The capacity had been read
+  // from a report before any state was recorded: 0, prompts of 0 tokens,
+  // and the test held for another reason, the engine being busy.)
+  const ReplicaOptions o = SmallCacheOptions();
+  const auto cap = static_cast<int>(PlanMemory(o.hardware, o.memory).kv_capacity.value());
+  ASSERT_LT(cap, 10'000);
   auto made = LlmReplica::Create(o, RandomStreams(1), &listener);
   ASSERT_TRUE(made.ok());
   LlmReplica& r = **made;
   r.Attach(sim);
-  LlmReport rep;
-  r.Fill(0, 1, &rep);
-  const auto cap = static_cast<int>(rep.kv_capacity_tokens);
-  // Two requests of 60% of the cache each: the second must wait for the first.
-  r.Serve(sim, Make(1, cap * 6 / 10, 2), Prefilled(0));
-  r.Serve(sim, Make(2, cap * 6 / 10, 2), Prefilled(0));
+  // Two requests of 60% of the cache each, 9 decode steps to make: the
+  // second must wait for the first to finish, not join its batch a step on.
+  r.Serve(sim, Make(1, cap * 6 / 10, 10), Prefilled(0));
+  r.Serve(sim, Make(2, cap * 6 / 10, 10), Prefilled(0));
   EXPECT_EQ(r.queue_length().value(), 1.0);
   sim.Run();
   EXPECT_EQ(listener.done, (std::vector<std::uint64_t>{1, 2}));
   EXPECT_TRUE(listener.dropped.empty());
+  ASSERT_EQ(listener.at.size(), 2u);
+  EXPECT_GT(listener.at[1] - listener.at[0], listener.at[0] / 2);  // ~9 steps after, not 1
 }
 
 TEST(ServedPartTest, PrefillHandsOnAtTheFirstTokenAndKeepsTheKvUntilReleased) {
@@ -116,6 +130,54 @@ TEST(ServedPartTest, PrefillHandsOnAtTheFirstTokenAndKeepsTheKvUntilReleased) {
   EXPECT_EQ(r.in_system().value(), 0.0);
   EXPECT_DOUBLE_EQ(StoredTokens(r, rep), 1001.0);  // still held for the transfer
   r.ReleaseKv(sim, 5);
+  EXPECT_EQ(r.KvStoredFraction(), 0.0);
+}
+
+// Disaggregation frees a one-token answer's KV from inside OnCompleted,
+// which the replica calls while it walks the iteration that just ended.
+// That call must not plan the next iteration into the plan being walked:
+// it did, and the walk went on over the new plan, so a waiting request
+// "finished" a prefill it had not run (its first token at the end of an
+// iteration it was not in) and a prompt of the old plan lost its progress;
+// with the plan's buffer reallocated, it read freed memory (a crash of the
+// lab server, found by probing /api/v1/plan with search_disaggregation).
+TEST(ServedPartTest, ReleasingFromTheListenerWaitsForTheIterationsEnd) {
+  class Releasing final : public CompletionListener {
+   public:
+    void OnCompleted(Simulator& sim, const Request& r, SimTime) override {
+      done.push_back(r.id);
+      at.push_back(sim.now());
+      replica->ReleaseKv(sim, r.id);  // as DisaggSystem::OnPrefilled does for a one-token answer
+    }
+    void OnDropped(Simulator&, const Request&) override { ADD_FAILURE(); }
+    LlmReplica* replica = nullptr;
+    std::vector<std::uint64_t> done;
+    std::vector<SimTime> at;
+  } listener;
+  // Llama-3-70B on two H100s holds a few thousand KV tokens: prompts sized
+  // against that capacity C queue on memory.
+  const ReplicaOptions o = SmallCacheOptions();
+  Simulator sim;
+  auto made = LlmReplica::Create(o, RandomStreams(1), &listener);
+  ASSERT_TRUE(made.ok()) << made.status().message();
+  listener.replica = made->get();
+  LlmReplica& r = **made;
+  r.Attach(sim);
+  const double c = static_cast<double>(PlanMemory(o.hardware, o.memory).kv_capacity.value());
+  ASSERT_LT(c, 10'000);  // every prompt below fits the model's 8,192-token context
+  // Request 0 starts an iteration alone; the rest arrive while it runs.
+  // Then 1 and 2 (0.8 C) are prefilled together while 3 (+0.25 C) waits,
+  // and 4 behind it. When 1's KV is released, 3 and 4 fit beside 2.
+  const std::vector<double> share = {0.01, 0.45, 0.35, 0.25, 0.05};
+  for (std::uint64_t id = 0; id < share.size(); ++id) {
+    r.Serve(sim, Make(id, static_cast<int>(share[id] * c), 1), ServedPart{.first_token_only = true});
+  }
+  sim.Run();
+  ASSERT_EQ(listener.done, (std::vector<std::uint64_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(listener.at[1], listener.at[2]);  // 1 and 2 prefilled together
+  EXPECT_EQ(listener.at[3], listener.at[4]);  // 3 and 4 prefilled together,
+  EXPECT_GT(listener.at[3], listener.at[2]);  // after them
+  EXPECT_EQ(r.in_system().value(), 0.0);
   EXPECT_EQ(r.KvStoredFraction(), 0.0);
 }
 

@@ -102,6 +102,10 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // Frees the KV of a request served with keep_kv, once its part is done
   // (it has been shipped). REQUIRES: called once per such request, after
   // the listener heard OnCompleted for it.
+  // Submit, Serve and ReleaseKv may be called from the listener's
+  // OnCompleted, inside the iteration that finished the request: the
+  // replica then plans its next iteration once that one's requests are all
+  // done, at the same instant, as it would have anyway.
   void ReleaseKv(Simulator& sim, std::uint64_t request_id);
   void OnEvent(Simulator& sim, const Event& event) override;
 
@@ -176,6 +180,9 @@ class LlmReplica final : public EventHandler, public RequestTarget {
   // flight and whether a wake-up is scheduled (one block: touched together).
   struct Engine;
   std::vector<Engine> engines_;
+  // Inside FinishIteration: a listener's call back (Submit, ReleaseKv)
+  // must not plan an iteration into the plan being walked.
+  bool finishing_ = false;
   std::vector<SimTime> stage_free_;        // per pipeline stage
   TimeWeighted in_system_, waiting_tw_;
   std::uint64_t spec_steps_ = 0, spec_tokens_ = 0;

@@ -197,6 +197,7 @@ void LlmReplica::ReleaseKv(Simulator& sim, std::uint64_t request_id) {
 // record it too (nothing happens in between); with several, each start is
 // recorded as it happens, as a later one may preempt.
 void LlmReplica::KickIdle(Simulator& sim) {
+  if (finishing_) return;  // FinishIteration kicks once its items are done
   const bool record_each = state_->engines() > 1;
   for (int e = 0; e < state_->engines(); ++e) {
     if (!engines_[static_cast<std::size_t>(e)].busy) StartIteration(sim, e, record_each);
@@ -299,6 +300,7 @@ void LlmReplica::FinishIteration(Simulator& sim, int engine) {
   const bool speculative = options_->speculative.enabled;
   const bool stepped = engines_[e].plan.cohort > 0;
   if (stepped) StepCohort(engine, sim.now());
+  finishing_ = true;
   for (const IterationItem& item : engines_[e].plan.items) {
     Seq& s = state_->seq(item.slot);
     if (s.state != SeqState::kRunning) continue;
@@ -322,6 +324,7 @@ void LlmReplica::FinishIteration(Simulator& sim, int engine) {
     }
   }
   FlushGaps();
+  finishing_ = false;
   KickIdle(sim);
   RecordState(sim.now());
 }
