@@ -48,6 +48,12 @@ struct FrontierOptions {
   // Passed to every point's run as RunHooks::cancel (runner.h): once it
   // reads true, the frontier fails with OutOfRange. Not owned.
   const std::atomic<bool>* cancel = nullptr;
+  // Called with the points' rates once they are known (after the capacity
+  // is measured, before any point runs); a failure stops the frontier with
+  // it. Set it to bound the work: with loads the rates, and so a timed
+  // run's requests, are known only then (the lab server checks each point
+  // and their sum here).
+  std::function<Status(const std::vector<double>& rates)> admit_rates;
   // Called after each point (done, points), one call at a time, from the
   // worker threads (the command line's progress bar).
   std::function<void(std::size_t, std::size_t)> progress;
@@ -139,9 +145,12 @@ std::vector<double> FrontierRates(const FrontierOptions& options, double capacit
 // FrontierOptions::cancel.
 Result<Report> RunFrontierPoint(const Scenario& base, double rate_per_s, const std::atomic<bool>* cancel);
 // The frontier of points run at `rates` (same order): the capacity, the
-// unloaded P99 and the knee. REQUIRES: capacity of MeasureFrontierCapacity,
-// rates of FrontierRates and points of RunFrontierPoint for (base, options).
-Frontier FinishFrontier(const Scenario& base, const FrontierOptions& options, FrontierCapacity capacity,
+// unloaded P99 and the knee. For a request path the unloaded P99 is a run
+// of kUnloadedPathRequests (under options.cancel), whose failure fails this.
+// REQUIRES: capacity of MeasureFrontierCapacity, rates of FrontierRates and
+// points of RunFrontierPoint for (base, options).
+inline constexpr std::uint64_t kUnloadedPathRequests = 5'000;
+Result<Frontier> FinishFrontier(const Scenario& base, const FrontierOptions& options, FrontierCapacity capacity,
                         std::vector<double> rates, std::vector<FrontierPoint> points);
 
 // Finds the knee of the curve y(x) (x increasing): the last index with

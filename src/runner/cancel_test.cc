@@ -63,5 +63,43 @@ TEST(RunCancelTest, AFrontierPassesTheFlagToEveryPoint) {
   EXPECT_EQ(f.status().code(), Status::Code::kOutOfRange);
 }
 
+// A request path's unloaded P99 comes from a run of its own: a failure of
+// that run (here its event limit) fails the frontier, naming it; it had
+// been read as a P99 of 0, a knee against nothing.
+TEST(RunCancelTest, APathsUnloadedRunThatFailsFailsTheFrontier) {
+  auto s = ParseScenario(nlohmann::json::parse(R"({
+    "workload": {"arrival": {"rate_per_s": 1}, "requests": 20, "warmup_requests": 0},
+    "limits": {"max_events": 1000},
+    "path": {"stages": [{"pool": {"name": "p", "replicas": 1,
+                                  "station": {"service": {"distribution": "exponential", "mean_ms": 1}}}}]}})"), "");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  FrontierOptions o;
+  o.rate_low_per_s = 1;
+  o.rate_high_per_s = 2;
+  o.points = 2;
+  auto f = RunFrontier(*s, o);  // the points' 20 requests fit 1,000 events; 5,000 unloaded ones do not
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().message().rfind("frontier: the unloaded run (one request at a time): ", 0), 0u)
+      << f.status().message();
+  EXPECT_NE(f.status().message().find("max_events"), std::string::npos) << f.status().message();
+}
+
+// admit_rates sees the points' rates before any runs, and can stop it.
+TEST(RunCancelTest, AFrontierAsksItsAdmissionWithTheRates) {
+  FrontierOptions o;
+  o.rate_low_per_s = 10;
+  o.rate_high_per_s = 50;
+  o.points = 3;
+  std::vector<double> seen;
+  o.admit_rates = [&seen](const std::vector<double>& rates) {
+    seen = rates;
+    return Status::OutOfRange("workload.requests: too many");
+  };
+  auto f = RunFrontier(MM1(20'000), o);
+  ASSERT_FALSE(f.ok());
+  EXPECT_EQ(f.status().message(), "workload.requests: too many");
+  EXPECT_EQ(seen, (std::vector<double>{10, 30, 50}));
+}
+
 }  // namespace
 }  // namespace fleetlab

@@ -122,22 +122,28 @@ double UnloadedP99MsLlm(const Scenario& s, FrontierMetric metric) {
 
 // A request alone on the path: deterministic arrivals one second apart (far
 // longer than any stage takes), 5,000 of them.
-double UnloadedP99MsPath(const Scenario& base) {
+// (It had no cancel and read a failed run, a reached max_events say, as a
+// P99 of 0, so the knee meant nothing.)
+Result<double> UnloadedP99MsPath(const Scenario& base, const std::atomic<bool>* cancel) {
   Scenario s = base;
   s.workload.arrival.kind = ArrivalKind::kDeterministic;
   s.workload.arrival.rate_per_s = 1.0;
-  s.workload.requests = 5'000;
+  s.workload.requests = kUnloadedPathRequests;
   s.workload.warmup_requests = 0;
   s.workload.duration_s = 0;
-  auto r = RunScenario(s);
-  return r.ok() ? r->e2e_ms.p99 : 0.0;
+  RunHooks hooks;
+  hooks.cancel = cancel;
+  hooks.kv_heatmap = false;
+  auto r = RunScenario(s, hooks);
+  if (!r.ok()) return r.status().WithContext("frontier: the unloaded run (one request at a time)");
+  return r->e2e_ms.p99;
 }
 
 // The p99 of a request alone in base's system, by its kind (CheckFrontier
 // has refused disaggregated pools).
-double UnloadedP99MsOf(const Scenario& base, FrontierMetric metric) {
-  if (base.replica()) return UnloadedP99MsLlm(base, metric);
-  if (std::holds_alternative<RequestPath>(base.system)) return UnloadedP99MsPath(base);
+Result<double> UnloadedP99MsOf(const Scenario& base, const FrontierOptions& options) {
+  if (base.replica()) return UnloadedP99MsLlm(base, options.metric);
+  if (std::holds_alternative<RequestPath>(base.system)) return UnloadedP99MsPath(base, options.cancel);
   const StationOptions* station = base.station();
   return station ? UnloadedP99Ms(*station, base.seed) : 0.0;
 }
@@ -238,8 +244,10 @@ Result<Report> RunFrontierPoint(const Scenario& base, double rate_per_s, const s
   return report;
 }
 
-Frontier FinishFrontier(const Scenario& base, const FrontierOptions& options, FrontierCapacity capacity,
-                        std::vector<double> rates, std::vector<FrontierPoint> points) {
+Result<Frontier> FinishFrontier(const Scenario& base, const FrontierOptions& options, FrontierCapacity capacity,
+                                std::vector<double> rates, std::vector<FrontierPoint> points) {
+  auto unloaded = UnloadedP99MsOf(base, options);
+  if (!unloaded.ok()) return unloaded.status();
   Frontier f;
   std::vector<double> p99;
   for (const FrontierPoint& p : points) {
@@ -251,7 +259,7 @@ Frontier FinishFrontier(const Scenario& base, const FrontierOptions& options, Fr
   f.capacity_source = std::move(capacity.source);
   f.knee_factor = options.knee_factor;
   f.metric = options.metric;
-  f.unloaded_p99_ms = UnloadedP99MsOf(base, options.metric);
+  f.unloaded_p99_ms = *unloaded;
   FindKnee(f.rates_per_s, p99, f.knee_factor * f.unloaded_p99_ms, &f.knee_index, &f.knee_rate_per_s);
   return f;
 }
@@ -260,6 +268,7 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
   auto capacity = MeasureFrontierCapacity(base, options);
   if (!capacity.ok()) return capacity.status();
   const std::vector<double> rates = FrontierRates(options, capacity->per_s);
+  if (options.admit_rates) FLEETLAB_RETURN_IF_ERROR(options.admit_rates(rates));
   std::vector<Result<Report>> results(options.points, Status::InvalidArgument("not run"));
   std::atomic<std::size_t> next{0};
   std::mutex progress_mutex;
@@ -284,8 +293,9 @@ Result<Frontier> RunFrontier(const Scenario& base, const FrontierOptions& option
     reports.push_back(std::move(results[i]).value());
     points.push_back(MakeFrontierPoint(rates[i], reports.back()));
   }
-  Frontier f = FinishFrontier(base, options, *std::move(capacity), rates, std::move(points));
-  f.reports = std::move(reports);
+  auto f = FinishFrontier(base, options, *std::move(capacity), rates, std::move(points));
+  if (!f.ok()) return f.status();
+  f->reports = std::move(reports);
   return f;
 }
 

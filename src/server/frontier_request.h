@@ -20,4 +20,11 @@ struct FrontierRequest {
 // On failure the error /frontier answers (400/404/422).
 std::optional<ApiError> ReadFrontierRequest(const std::string& body, const ServerContext& ctx, FrontierRequest* out);
 
+// Every point of a frontier is a run the server bounds (AdmitScenario): the
+// base at each of `rates` (with workload.duration_s a rate sets the
+// requests), and all of them together (plus a request path's unloaded
+// run) within bounds.max_frontier_requests. OutOfRange naming the scenario
+// field to change otherwise.
+Status AdmitFrontierRates(const RunBounds& bounds, const Scenario& base, const std::vector<double>& rates);
+
 }  // namespace fleetlab::server

@@ -1,5 +1,7 @@
 // POST /api/v1/frontier: the latency-throughput frontier of a scenario,
 // exactly as `fleetlab frontier --json` prints it.
+#include <variant>
+
 #include <fmt/format.h>
 
 #include "server/frontier_request.h"
@@ -56,6 +58,27 @@ std::optional<ApiError> ReadFrontierOptions(Body& body, const RunBounds& bounds,
 
 }  // namespace
 
+Status AdmitFrontierRates(const RunBounds& bounds, const Scenario& base, const std::vector<double>& rates) {
+  const bool path = std::holds_alternative<RequestPath>(base.system);
+  double total = path ? static_cast<double>(kUnloadedPathRequests) : 0.0;
+  for (double rate : rates) {
+    Scenario at = base;
+    at.workload.arrival.rate_per_s = rate;
+    if (Status s = AdmitScenario(bounds, &at); !s.ok()) {
+      return Status::OutOfRange(fmt::format("{} (the frontier's point at {:g} req/s)", s.message(), rate));
+    }
+    total += PlannedRequests(at);
+  }
+  if (total > static_cast<double>(bounds.max_frontier_requests)) {
+    const char* field = base.workload.duration_s > 0 ? "workload.duration_s" : "workload.requests";
+    return Status::OutOfRange(fmt::format("{}: the frontier's {} points would simulate {:.0f} requests in all{}; this "
+                                          "server allows at most {} per frontier", field, rates.size(), total,
+                                          path ? " (with the path's unloaded run)" : "",
+                                          bounds.max_frontier_requests));
+  }
+  return Status::Ok();
+}
+
 std::optional<ApiError> ReadFrontierRequest(const std::string& text, const ServerContext& ctx, FrontierRequest* out) {
   const RunBounds& bounds = ctx.options.bounds;
   Body body(text, {"track", "part", "scenario", "overrides", "rates", "metric", "knee_factor", "requests"});
@@ -73,6 +96,12 @@ std::optional<ApiError> ReadFrontierRequest(const std::string& text, const Serve
                                                  out->options.points, PlannedRequests(scenario),
                                                  bounds.max_frontier_requests));
   }
+  // With rates given, every point is known now; with loads, once the
+  // capacity is measured (FrontierOptions::admit_rates, in the job).
+  if (out->options.load_high == 0) {
+    Status s = AdmitFrontierRates(bounds, scenario, FrontierRates(out->options, 0));
+    if (!s.ok()) return RunError(s, false, 0, FieldPrefix(out->scenario));
+  }
   return std::nullopt;
 }
 
@@ -84,6 +113,9 @@ void AddFrontierRoutes(Router& router, ServerContext& ctx) {
       const RunBounds& bounds = ctx.options.bounds;
       WallLimit wall(ctx.watchdog.get(), bounds.max_wall_s, job.cancel);
       request.options.cancel = wall.flag();
+      request.options.admit_rates = [&bounds, &base = request.scenario.scenario](const std::vector<double>& rates) {
+        return AdmitFrontierRates(bounds, base, rates);
+      };
       auto frontier = RunFrontier(request.scenario.scenario, request.options);
       if (!frontier.ok()) {
         return SendError(res, RunError(frontier.status(), wall.expired(), bounds.max_wall_s, FieldPrefix(request.scenario)));

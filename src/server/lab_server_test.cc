@@ -239,6 +239,47 @@ TEST_F(LabServerTest, BoundsGiveLimitExceeded) {
   ExpectError(body, "invalid_field", "rates.points");
 }
 
+// A frontier's points run at their own rates: with workload.duration_s a
+// rate sets the requests. The base was admitted at its own rate (0.001/s
+// for 1e6 s: 1,000 requests) and the points at 1e3..1e9/s were not checked
+// at all: 4.9 GB and a 500 after 8 s, or 16 s with loads.
+TEST_F(LabServerTest, EveryFrontierPointIsBoundedAtItsOwnRate) {
+  Start();
+  json body;
+  const std::string timed = R"("scenario": {"workload": {"arrival": {"rate_per_s": 0.001}, "duration_s": 1000000,
+                                                          "warmup_requests": 0}, "station": {}})";
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(Post("frontier", "{" + timed + R"(, "rates": {"low": 1000, "high": 1e9, "points": 2}})", &body), 422);
+  ExpectError(body, "limit_exceeded", "scenario.workload.duration_s");
+  EXPECT_NE(body["error"]["message"].get<std::string>().find("(the frontier's point at 1000 req/s)"),
+            std::string::npos) << body.dump();
+  // Loads: the rates are known once the capacity is (100/s: 500 and 1000/s).
+  ASSERT_EQ(Post("frontier", "{" + timed + R"(, "rates": {"low_load": 5, "high_load": 10, "points": 2}})", &body), 422);
+  ExpectError(body, "limit_exceeded", "scenario.workload.duration_s");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  // Each point within the per-run bound, together over the frontier's.
+  ASSERT_EQ(Post("frontier", "{" + timed + R"(, "rates": {"low": 0.1, "high": 0.19, "points": 10}})", &body), 422);
+  ExpectError(body, "limit_exceeded", "scenario.workload.duration_s");
+  EXPECT_NE(body["error"]["message"].get<std::string>().find("in all"), std::string::npos) << body.dump();
+}
+
+// A request path's unloaded P99 is a run of its own (5,000 requests), which
+// ignored the wall limit (a 4,000-member path held a request 39 s) and read
+// a failed run as a P99 of 0.
+TEST_F(LabServerTest, APathFrontiersUnloadedRunIsCancelledAtTheWallLimit) {
+  options_.bounds.max_wall_s = 0.2;
+  Start();
+  json body;
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(Post("frontier", R"({"scenario": {"workload": {"requests": 2, "warmup_requests": 0},
+      "path": {"stages": [{"fanout": {"branches": [{"name": "s", "repeat": 64, "stages": [{"fanout": {"branches": [
+        {"name": "p", "repeat": 62, "replicas": 2, "station": {"service": {"distribution": "exponential", "mean_ms": 1}}}
+      ]}}]}]}}]}}, "rates": {"low": 0.5, "high": 1, "points": 2}})", &body), 422) << body.dump();
+  ExpectError(body, "limit_exceeded", "");
+  EXPECT_NE(body["error"]["message"].get<std::string>().find("wall-time limit"), std::string::npos) << body.dump();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
+}
+
 TEST_F(LabServerTest, ARunPastTheWallLimitIsCancelled) {
   options_.bounds.max_wall_s = 0.02;
   Start();

@@ -148,6 +148,9 @@ LocalApi::Reply LocalApi::FrontierPoint(const std::string& body, const std::stri
     if (index >= rates.size()) {
       return ErrorReply(BadRequest("", fmt::format("frontier point {}: the frontier has {} points", index, rates.size())));
     }
+    if (Status s = AdmitFrontierRates(ctx_->options.bounds, request.scenario.scenario, rates); !s.ok()) {
+      return ErrorReply(RunError(s, false, 0, FieldPrefix(request.scenario)));
+    }
     auto report = RunFrontierPoint(request.scenario.scenario, rates[index], nullptr);
     if (!report.ok()) return ErrorReply(RunError(report.status(), false, 0, FieldPrefix(request.scenario)));
     return {200, PointToJson(MakeFrontierPoint(rates[index], *report)).dump()};
@@ -171,9 +174,10 @@ LocalApi::Reply LocalApi::FrontierFinish(const std::string& body, const std::str
       return ErrorReply(BadRequest("", fmt::format("frontier points: expected {} points as FrontierPoint gives them",
                                                    rates.size())));
     }
-    const Frontier f = FinishFrontier(request.scenario.scenario, request.options, std::move(c), std::move(rates),
-                                      std::move(figures));
-    return {200, FrontierToJson(f).dump(-1, ' ', false, json::error_handler_t::replace)};
+    const auto f = FinishFrontier(request.scenario.scenario, request.options, std::move(c), std::move(rates),
+                                  std::move(figures));
+    if (!f.ok()) return ErrorReply(RunError(f.status(), false, 0, FieldPrefix(request.scenario)));
+    return {200, FrontierToJson(*f).dump(-1, ' ', false, json::error_handler_t::replace)};
   } catch (const std::exception& e) {
     return ErrorReply(ApiError{500, "internal", "", std::string("internal error: ") + e.what()});
   }

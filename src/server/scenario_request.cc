@@ -116,9 +116,8 @@ ApiError RunError(const Status& status, bool wall_expired, double wall_s, const 
     return LimitExceeded("", fmt::format("the simulation ran past this server's wall-time limit of {:.1f} s and was "
                                          "cancelled; ask for fewer requests or a smaller system", wall_s));
   }
-  if (status.code() == Status::Code::kOutOfRange) {
-    const bool events = status.message().find("max_events") != std::string::npos;
-    return LimitExceeded(events ? field_prefix + "limits.max_events" : "", status.message());
+  if (status.code() == Status::Code::kOutOfRange && status.message().find("max_events") != std::string::npos) {
+    return LimitExceeded(field_prefix + "limits.max_events", status.message());
   }
   return FromStatus(status, "refused", field_prefix);
 }
