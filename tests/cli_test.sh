@@ -234,7 +234,9 @@ check "max-memory lowered" 2 "workload.requests: the run would need about 37 MiB
 check "max-memory raised" 0 "scenario mm1" -- "$bin" run "$src/scenarios/mm1.json" --set workload.requests=1000000 --max-memory 64M
 check "bad max-memory" 2 "--max-memory 8X: expected a size between 1M and 1024T" -- "$bin" run --max-memory 8X
 # Latency samples stop growing at 2^20 (then sketched); a deadline's outcomes (1 B a request) do not.
-check "frontier beyond memory" 2 "at --rates 10/s: workload.requests: the run would need about 419 MiB .*over 2 runs at once allows 256 MiB" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:4 --threads 2 --set workload.requests=400000000 --set deadline.budget_ms=100 --max-memory 512M
+check "frontier beyond memory" 2 "the frontier's point at 10 req/s: workload.requests: the run would need about 419 MiB .*over 2 runs at once allows 256 MiB" -- "$bin" frontier "$src/scenarios/mm1.json" --rates 10:90:4 --threads 2 --set workload.requests=400000000 --set deadline.budget_ms=100 --max-memory 512M
+# With --loads the rates are known once the capacity is (100/s here): a timed run's points, checked then.
+check "frontier loads beyond memory" 2 "the frontier's point at 500 req/s: workload.duration_s: the run would need" -- "$bin" frontier --set workload.duration_s=1000000 --set workload.arrival.rate_per_s=0.001 --set workload.warmup_requests=0 --loads 5:10:2
 # 1000/s into 100/s: the backlog's queued requests (126 B each) grow with the run.
 printf '{"base": "%s/scenarios/mm1.json", "axes": [{"path": "workload.requests", "values": [2000, 1000000000]}, {"path": "workload.arrival.rate_per_s", "values": [1000]}]}' "$src" >"$tmp/bigsweep.json"
 check "sweep point beyond memory" 2 "point 1: workload.requests: the run would need about 117.4 GiB" -- "$bin" sweep "$tmp/bigsweep.json" --threads 1

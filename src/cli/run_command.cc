@@ -70,14 +70,16 @@ Status CheckOutputs(const Scenario& s, const std::string& timeline, const std::s
 }
 
 // The frontier runs min(threads, points) rates at once; the lowest rate
-// spans the most simulated time, the highest queues the most requests.
-Status CheckFrontierMemory(const Scenario& s, const FrontierOptions& o, const std::string& max_memory) {
+// spans the most simulated time, the highest queues the most requests (a
+// timed run's: rate x duration_s).
+Status CheckFrontierMemory(const Scenario& s, const FrontierOptions& o, const std::vector<double>& rates,
+                           const std::string& max_memory) {
   const auto concurrent = static_cast<unsigned>(std::min<std::size_t>(o.threads, o.points));
-  for (double rate : {o.rate_low_per_s, o.rate_high_per_s}) {
+  for (double rate : {rates.front(), rates.back()}) {
     Scenario at = s;
     at.workload.arrival.rate_per_s = rate;
     FLEETLAB_RETURN_IF_ERROR(CheckRunMemory(at, max_memory, std::max(1u, concurrent))
-                                 .WithContext(fmt::format("at --rates {:g}/s", rate)));
+                                 .WithContext(fmt::format("the frontier's point at {:g} req/s", rate)));
   }
   return Status::Ok();
 }
@@ -187,7 +189,15 @@ void AddFrontierCommand(CLI::App& app, CommandContext& ctx) {
     }
     auto scenario = Load(*args);
     if (!scenario.ok()) return (void)Fail(ctx, scenario.status());
-    if (Status s = CheckFrontierMemory(*scenario, options, args->max_memory); !s.ok()) return (void)Fail(ctx, s);
+    // With --rates every point is known now; with --loads, once the
+    // capacity is measured (before any point runs).
+    if (options.load_high == 0) {
+      Status s = CheckFrontierMemory(*scenario, options, FrontierRates(options, 0), args->max_memory);
+      if (!s.ok()) return (void)Fail(ctx, s);
+    }
+    options.admit_rates = [&options, &s = *scenario, &max = args->max_memory](const std::vector<double>& r) {
+      return CheckFrontierMemory(s, options, r, max);
+    };
     ProgressBar bar(stderr, "rates");
     options.progress = bar.Callback();
     auto frontier = RunFrontier(*scenario, options);
