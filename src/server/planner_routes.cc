@@ -40,21 +40,20 @@ ApiError PointError(const Status& status, const SweepSpec& spec, const SweepPoin
 
 // Every point (at most max_sweep_points, ParseSweep) parses with the
 // server's options and passes AdmitScenario; their planned requests add up
-// to at most max_sweep_requests; and all that within the wall-time limit
-// (a point's station models may take a quarter of a second to price, 200
-// points a minute, before the run's watchdog starts).
-std::optional<ApiError> AdmitSweep(const ServerContext& ctx, const SweepSpec& spec) {
+// to at most max_sweep_requests; and all that within the request's wall
+// limit, on its worker (a point's station models may take a quarter of a
+// second to price, 200 points a minute: on the I/O threads that held every
+// other request, health included, for 10 s a sweep).
+std::optional<ApiError> AdmitSweep(const ServerContext& ctx, const SweepSpec& spec, const WallLimit& wall) {
   const RunBounds& b = ctx.options.bounds;
   ParseOptions options;
   options.catalog = &ctx.catalog;
   options.allow_files = spec.allow_files;
   options.named_traces = spec.named_traces;
   double total = 0;
-  std::atomic<bool> stop{false};
-  const WallLimit wall(ctx.watchdog.get(), b.max_wall_s, &stop);
   const std::vector<SweepPoint> points = ExpandSweep(spec);
   for (const SweepPoint& p : points) {
-    if (wall.expired()) {
+    if (wall.expired() || wall.flag()->load()) {  // past the limit, or the client left
       return LimitExceeded("sweep.axes", fmt::format("sweep.axes: checking the points took over this server's "
                                                      "wall-time limit of {:.1f} s by point {} of {}; sweep fewer "
                                                      "points or a smaller base", b.max_wall_s, p.index,
@@ -87,10 +86,10 @@ void SweepRoute(ServerContext& ctx, const HttpRequest& req, HttpResponse& res) {
   if (!spec.ok()) return SendError(res, FromStatus(spec.status(), "invalid_field", "sweep."));
   spec->allow_files = false;
   spec->named_traces = &ctx.traces;
-  if (auto e = AdmitSweep(ctx, *spec)) return SendError(res, *e);
   res.deferred = [&ctx, spec = std::move(spec).value()](JobContext& job, HttpResponse& res) {
     const double wall_s = ctx.options.bounds.max_wall_s;
     WallLimit wall(ctx.watchdog.get(), wall_s, job.cancel);
+    if (auto e = AdmitSweep(ctx, spec, wall)) return SendError(res, *e);
     SweepRunOptions o;
     o.threads = 1;  // the server's workers share the cores
     o.cancel = wall.flag();

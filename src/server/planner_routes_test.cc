@@ -3,6 +3,8 @@
 // any work, the wall-time limit).
 #include <chrono>
 #include <filesystem>
+#include <thread>
+#include <future>
 
 #include <gtest/gtest.h>
 #include <httplib.h>
@@ -72,6 +74,36 @@ TEST_F(PlannerRoutesTest, CheckingTheSweepsPointsStopsAtTheWallLimit) {
   ExpectError(body, "limit_exceeded", "sweep.axes");
   EXPECT_NE(body["error"]["message"].get<std::string>().find("wall-time limit of 0.2 s"), std::string::npos);
   EXPECT_LT(took.count(), 5.0);  // a few points' worth, not 200
+}
+
+// Checking a sweep's points runs on its worker: on the two I/O threads it
+// had held every other request, health included, for up to 10 s a sweep.
+TEST_F(PlannerRoutesTest, HealthAnswersWhileASweepsPointsAreChecked) {
+  options_.bounds.max_wall_s = 2;
+  Start();
+  json sweep = json::parse(R"({"base": {"workload": {"requests": 100, "warmup_requests": 10},
+      "path": {"stages": [{"pool": {"replicas": 1, "station": {"batching": {"max_batch": 262144},
+          "model": {"model": "llama-3.2-1b", "device": "b200", "dtype": "int8", "tokens": 1}}}}]}},
+      "axes": [{"path": "workload.arrival.rate_per_s", "values": []}]})");
+  for (int i = 0; i < 200; ++i) sweep["axes"][0]["values"].push_back(10 + i);
+  const int port = server_->port();
+  auto send = [port, body = json{{"sweep", sweep}}.dump()] {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(60);
+    auto res = c.Post("/api/v1/sweep", body, "application/json");
+    return res ? res->status : -1;
+  };
+  // Four at once: more than the server has I/O threads (two) or workers.
+  std::vector<std::future<int>> sweeps;
+  for (int i = 0; i < 4; ++i) sweeps.push_back(std::async(std::launch::async, send));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // their points are being checked
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(Get("/api/v1/health"), 200);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(took.count(), 1.0);
+  // Two run, past the 2 s limit in their checks; two wait for a worker (the
+  // queue holds them) and then do the same.
+  for (auto& s : sweeps) EXPECT_EQ(s.get(), 422);
 }
 
 TEST_F(PlannerRoutesTest, SweepBoundsAndFiles) {
