@@ -61,8 +61,8 @@ std::optional<ApiError> ReadFrontierOptions(Body& body, const RunBounds& bounds,
 Status AdmitFrontierRates(const RunBounds& bounds, const Scenario& base, const std::vector<double>& rates) {
   const bool path = std::holds_alternative<RequestPath>(base.system);
   double total = path ? static_cast<double>(kUnloadedPathRequests) : 0.0;
+  Scenario at = base;  // one copy (an inline trace may be large), at each rate in turn
   for (double rate : rates) {
-    Scenario at = base;
     at.workload.arrival.rate_per_s = rate;
     if (Status s = AdmitScenario(bounds, &at); !s.ok()) {
       return Status::OutOfRange(fmt::format("{} (the frontier's point at {:g} req/s)", s.message(), rate));
