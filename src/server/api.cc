@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <memory>
 
 #include <fmt/format.h>
@@ -134,17 +135,29 @@ bool Body::String(const char* key, std::string* out, bool required) {
 bool Body::Integer(const char* key, std::int64_t* out, std::int64_t low, std::int64_t high, bool required) {
   const json* v = Find(key, required);
   if (v == nullptr) return ok();
-  const bool integral = v->is_number_integer() || (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>() &&
-                                                   std::fabs(v->get<double>()) < 9e15);
-  if (!integral) {
+  const auto out_of_range = [&] {
+    Fail(Unprocessable(key, fmt::format("{}: must be between {} and {} (got {})", key, low, high, Shorten(*v))));
+    return ok();
+  };
+  // Compared as integers: through a double, 2^53 + 1 became 2^53 and passed
+  // a bound of 2^53 as another value than the one sent.
+  if (v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX)) return out_of_range();
+  if (v->is_number_integer()) {
+    const auto i = v->get<std::int64_t>();
+    if (i < low || i > high) return out_of_range();
+    *out = i;
+    return ok();
+  }
+  // 2e3 or 4.0 is an integer; past 2^53 a double is not exact, and a whole
+  // number too large for 64 bits (JSON reads 2^64 as a double) is simply
+  // out of range.
+  constexpr double kExact = 9007199254740992.0;  // 2^53
+  const double d = v->is_number_float() ? v->get<double>() : std::nan("");
+  if (!(std::isfinite(d) && std::floor(d) == d)) {
     Fail(BadRequest(key, fmt::format("{}: must be an integer (got {})", key, Shorten(*v))));
     return ok();
   }
-  const double d = v->get<double>();
-  if (d < static_cast<double>(low) || d > static_cast<double>(high)) {
-    Fail(Unprocessable(key, fmt::format("{}: must be between {} and {} (got {})", key, low, high, Shorten(*v))));
-    return ok();
-  }
+  if (d < static_cast<double>(low) || d > static_cast<double>(high) || std::fabs(d) > kExact) return out_of_range();
   *out = static_cast<std::int64_t>(d);
   return ok();
 }

@@ -153,5 +153,29 @@ TEST(BodyTest, InvalidUtf8InAValueNeverThrows) {
   EXPECT_TRUE(IsValidUtf8(res.body));
 }
 
+// An integer is read as the integer sent: 2^53 + 1 had become 2^53 through
+// a double and passed a bound of 2^53 as another student's number; 2^64
+// (which JSON reads as a double) was "not an integer".
+TEST(BodyTest, IntegersAreComparedAsSent) {
+  constexpr std::int64_t kMax = std::int64_t{1} << 53;
+  const auto read = [](const std::string& value, std::int64_t* out) {
+    Body body(R"({"student": )" + value + "}", {"student"});
+    body.Integer("student", out, 1, kMax, true);
+    return body.ok() ? ApiError{200, "", "", ""} : *body.error();
+  };
+  std::int64_t got = 0;
+  EXPECT_EQ(read("9007199254740992", &got).status, 200);
+  EXPECT_EQ(got, kMax);
+  for (const char* over : {"9007199254740993", "18446744073709551615", "18446744073709551616", "1e300", "0"}) {
+    const ApiError e = read(over, &got);
+    EXPECT_EQ(e.status, 422) << over;
+    EXPECT_EQ(e.field, "student") << over;
+    EXPECT_EQ(e.message.rfind("student: must be between 1 and 9007199254740992 (got ", 0), 0u) << e.message;
+  }
+  EXPECT_EQ(read("2e3", &got).status, 200);
+  EXPECT_EQ(got, 2000);
+  for (const char* bad : {"1.5", "\"7\"", "true"}) EXPECT_EQ(read(bad, &got).status, 400) << bad;
+}
+
 }  // namespace
 }  // namespace fleetlab::server
