@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <microhttpd.h>
 
+#include "fleetlab/util/huge_page_heap.h"
 #include "server/api.h"
 #include "server/job_queue.h"
 
@@ -192,6 +193,7 @@ void HttpTransport::Impl::Defer(Exchange* ex) {
     JobContext context{&ex->cancel};
     job(context, ex->reply);
     Finish(ex);
+    ReturnFreeHeapMemory();  // after the reply: an idle server keeps no run's peak
   });
   if (!admitted) {
     Router::Busy(ex->reply);

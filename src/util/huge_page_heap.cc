@@ -44,8 +44,11 @@ std::size_t AdviseHugePageHeap(std::size_t reserve) {
   for (std::size_t i = 0; i < taken; ++i) std::free(chunks[i]);
   return advised;
 }
+
+void ReturnFreeHeapMemory() { malloc_trim(0); }
 #else
 std::size_t AdviseHugePageHeap(std::size_t) { return 0; }
+void ReturnFreeHeapMemory() {}
 #endif
 
 }  // namespace fleetlab

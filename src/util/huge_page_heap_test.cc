@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -59,6 +60,47 @@ TEST(HugePageHeap, LaterAllocationsLieInAMappingFlaggedForHugePages) {
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFEXITED(status));
   if (WEXITSTATUS(status) == 2) GTEST_SKIP() << "nothing advised (a sanitizer's allocator, or no THP)";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// Resident bytes of this process (/proc/self/statm).
+std::size_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+// In a child process (the measure is the whole process's): 64 MiB of small
+// blocks, touched, all freed but the last (which keeps the heap's top, so
+// glibc's own trimming gives nothing back); 0 when ReturnFreeHeapMemory then
+// hands at least 48 MiB back, 1 when not, 2 when the allocator is not glibc's.
+int FreeThenReturn() {
+#if !defined(__GLIBC__) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return 2;
+#endif
+  constexpr std::size_t kBlock = 1024, kBlocks = 64 * 1024;
+  std::vector<char*> blocks(kBlocks);
+  for (char*& b : blocks) {
+    b = static_cast<char*>(std::malloc(kBlock));
+    for (std::size_t i = 0; i < kBlock; i += 256) b[i] = 1;
+  }
+  for (std::size_t i = 0; i + 1 < kBlocks; ++i) std::free(blocks[i]);
+  const std::size_t before = ResidentBytes();
+  ReturnFreeHeapMemory();
+  const std::size_t after = ResidentBytes();
+  std::free(blocks.back());
+  return before > after && before - after >= (std::size_t{48} << 20) ? 0 : 1;
+}
+
+TEST(HugePageHeap, FreeMemoryGoesBackToTheKernel) {
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(FreeThenReturn());
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  if (WEXITSTATUS(status) == 2) GTEST_SKIP() << "not glibc's allocator";
   EXPECT_EQ(WEXITSTATUS(status), 0);
 }
 
