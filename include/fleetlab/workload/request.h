@@ -41,6 +41,10 @@ class RequestTarget {
 };
 
 // Told when a request leaves the system.
+// A listener may call back into the system from these calls (submit the
+// request's next part, free what it held): whoever calls a listener is ready
+// for that, with its own state consistent at the call (LlmReplica plans its
+// next iteration only once the finished one's requests are all handed on).
 class CompletionListener {
  public:
   virtual ~CompletionListener() = default;
