@@ -5,8 +5,15 @@
 #include <cstdint>
 #include <cstdlib>
 
-// A sanitizer's allocator keeps no glibc heap to advise.
-#if defined(__linux__) && defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+// A sanitizer's allocator keeps no glibc heap to advise (GCC says so with
+// __SANITIZE_*__, clang with __has_feature).
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define FLEETLAB_SANITIZED 1
+#endif
+#endif
+#if defined(__linux__) && defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__) && \
+    !defined(FLEETLAB_SANITIZED)
 #define FLEETLAB_HUGE_PAGE_HEAP 1
 #include <malloc.h>
 #include <sys/mman.h>

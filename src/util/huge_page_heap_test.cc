@@ -76,6 +76,11 @@ std::size_t ResidentBytes() {
 // glibc's own trimming gives nothing back); 0 when ReturnFreeHeapMemory then
 // hands at least 48 MiB back, 1 when not, 2 when the allocator is not glibc's.
 int FreeThenReturn() {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+  return 2;  // clang's sanitizers
+#endif
+#endif
 #if !defined(__GLIBC__) || defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   return 2;
 #endif
