@@ -159,6 +159,25 @@ TEST(HedgeTest, CancellingTheLoserSavesTheDuplicatedWork) {
   EXPECT_DOUBLE_EQ(kept.e2e_ms.p99, cancelled.e2e_ms.p99);
 }
 
+// A replica with no room drops a copy inside the pool's Submit: that drop
+// must reach the race. It did not (the race was recorded after the copy
+// went), was taken for a loser's and swallowed, and the request was neither
+// answered nor dropped: 1,079 of 2,000 "in flight" after the run drained.
+TEST(HedgeTest, ACopyDroppedOnArrivalIsPartOfTheRace) {
+  PoolOptions pool;
+  pool.replicas = 2;
+  pool.station.servers = 1;
+  pool.station.queue_capacity = 0;  // a busy replica refuses at once
+  pool.station.service_s = Distribution::Exponential(0.010);
+  pool.hedge.trigger = HedgeOptions::Trigger::kFixed;
+  pool.hedge.delay_s = 0.005;
+  const Report r = MustRun(OnPath(300, 2'000, {PoolStageOf(pool)}));
+  EXPECT_EQ(r.in_flight_at_end, 0u);
+  EXPECT_GT(r.dropped, 0u);
+  EXPECT_EQ(r.completed + r.dropped, 2'000u);
+  EXPECT_EQ(r.path->stages[0].hedge.requests, r.completed);
+}
+
 TEST(HedgeTest, QuantileTriggerLearnsTheObservedP95) {
   PoolOptions pool = Unqueued(Distribution::Exponential(0.002), 2);
   pool.hedge.trigger = HedgeOptions::Trigger::kQuantile;

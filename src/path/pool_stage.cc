@@ -50,13 +50,19 @@ SimDuration PoolStage::HedgeDelay() const {
 void PoolStage::Submit(Simulator& sim, const Request& request) {
   Request r = request;
   r.entered = sim.now();
-  router_->Submit(sim, r);
-  if (!hedged()) return;
+  if (!hedged()) return router_->Submit(sim, r);
+  // The race exists before its first copy goes: a full replica drops the
+  // copy inside Submit, and that drop must find it. (It did not, was taken
+  // for a loser's, and the request was lost: neither answered nor dropped.)
   Hedge h;
   h.request = r;
-  h.primary = static_cast<std::uint32_t>(router_->last_choice());
-  h.timer = sim.ScheduleAfter(HedgeDelay(), id_, 0, r.id);
   hedges_.emplace(r.id, h);
+  router_->Submit(sim, r);
+  const auto it = hedges_.find(r.id);
+  if (it == hedges_.end()) return;  // dropped at once, and said so downstream
+  it->second.primary = static_cast<std::uint32_t>(router_->last_choice());
+  it->second.timer = sim.ScheduleAfter(HedgeDelay(), id_, 0, r.id);
+  it->second.timer_armed = true;
 }
 
 void PoolStage::OnHedgeTimer(Simulator& sim, std::uint64_t id) {
@@ -104,7 +110,7 @@ void PoolStage::OnReplicaDone(Simulator& sim, std::uint32_t replica, const Reque
   useful_s_ += served;
   if (h.backup_sent && replica == h.backup && h.backup != h.primary) ++backup_wins_;
   if (!h.backup_sent) {
-    sim.Cancel(h.timer);
+    if (h.timer_armed) sim.Cancel(h.timer);
   } else if (h.alive > 1 && options_.hedge.cancel_loser) {
     const std::uint32_t loser = replica == h.backup ? h.primary : h.backup;
     if (auto done = stations_[loser]->Cancel(sim, r.id)) {
@@ -122,7 +128,7 @@ void PoolStage::OnReplicaDropped(Simulator& sim, std::uint32_t replica, const Re
     if (it == hedges_.end()) return;  // a loser's copy: nobody waits for it
     Hedge& h = it->second;
     if (--h.alive > 0) return;            // the other copy may still answer
-    if (!h.backup_sent) sim.Cancel(h.timer);  // refused before the hedge fired
+    if (!h.backup_sent && h.timer_armed) sim.Cancel(h.timer);  // refused before the hedge fired
     hedges_.erase(it);
   }
   next_->OnDropped(sim, r);
@@ -131,7 +137,7 @@ void PoolStage::OnReplicaDropped(Simulator& sim, std::uint32_t replica, const Re
 bool PoolStage::Cancel(Simulator& sim, std::uint64_t id) {
   bool found = false;
   if (auto it = hedges_.find(id); it != hedges_.end()) {
-    if (!it->second.backup_sent) sim.Cancel(it->second.timer);
+    if (!it->second.backup_sent && it->second.timer_armed) sim.Cancel(it->second.timer);
     hedges_.erase(it);
   }
   for (auto& st : stations_) {

@@ -51,6 +51,7 @@ class PoolStage final : public Stage, public EventHandler {
     bool backup_sent = false;
     std::uint32_t alive = 1;  // copies not yet answered or dropped
     EventId timer = 0;
+    bool timer_armed = false;  // not while the first copy is being submitted
   };
   class ReplicaDone;
 
