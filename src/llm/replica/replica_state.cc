@@ -178,7 +178,10 @@ std::size_t ReplicaState::ChooseVictim(const std::vector<std::uint32_t>& list, s
   std::size_t best = list.size();
   for (std::size_t i = first; i < list.size(); ++i) {
     const Seq& c = seqs_[list[i]];
-    if (c.pinned) continue;
+    // A finished request (request-level batching keeps it in the batch as
+    // padding) has been answered: preempted, it was queued, prefilled and
+    // answered again.
+    if (c.pinned || c.finished()) continue;
     if (best == list.size()) {
       best = i;
       continue;

@@ -219,7 +219,8 @@ class ReplicaState {
                          double* stall_s);
   void SpeculativeStep(const Seq& s, std::int64_t* produced, std::int64_t* processed);
   void AddDraft(IterationPlan* plan, std::int64_t context) const;
-  // Index in list[first..] of the unpinned sequence the victim policy picks, or list.size().
+  // Index in list[first..] of the unpinned, unfinished sequence the victim
+  // policy picks, or list.size().
   std::size_t ChooseVictim(const std::vector<std::uint32_t>& list, std::size_t first) const;
   void Preempt(std::uint32_t victim, int engine, double* stall_s);
   double SwapSeconds(std::int64_t tokens) const;

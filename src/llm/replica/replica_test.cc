@@ -179,6 +179,25 @@ TEST(ReplicaTest, ContinuousBatchingBeatsStaticBatching) {
   EXPECT_LT(c.e2e_ms.p99 * 1.5, s.e2e_ms.p99);
 }
 
+// Request-level batching keeps a finished request in its batch as padding
+// until the batch ends. Short of memory, a growing request must not preempt
+// it: it had been answered, and preempted it was queued, prefilled and
+// answered again (40 sent, 41 completed, "18446744073709551615 in flight").
+TEST(ReplicaTest, AStaticBatchNeverPreemptsARequestItHasAnswered) {
+  for (const char* policy : {"static", "dynamic"}) {
+    json doc = json::parse(R"({"seed": 1,
+      "workload": {"requests": 40, "warmup_requests": 0, "arrival": {"process": "poisson", "rate_per_s": 10},
+                   "prompt_tokens": {"distribution": "deterministic", "mean": 1000},
+                   "output_tokens": {"distribution": "uniform", "low": 1, "high": 3000}},
+      "replica": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "gpu_memory_utilization": 0.3}})");
+    doc["replica"]["scheduler"] = {{"policy", policy}};
+    const Report r = RunJson(doc);
+    ASSERT_TRUE(r.llm) << policy;
+    EXPECT_EQ(r.completed + r.llm->failed, 40u) << policy;
+    EXPECT_EQ(r.in_flight_at_end, 0u) << policy;
+  }
+}
+
 TEST(ReplicaTest, ChunkedPrefillKeepsDecodesFlowing) {
   json cont = Base();
   cont["workload"]["arrival"]["rate_per_s"] = 3;
