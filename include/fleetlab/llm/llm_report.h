@@ -67,7 +67,7 @@ struct LlmReport {
   std::uint64_t preemptions = 0, swaps = 0;  // inside the measurement window
   // Over the whole run, warm-up included (both are also in requests.dropped):
   std::uint64_t failed = 0;    // failed past their preemption budget, or stuck with every peer pinned
-  std::uint64_t rejected = 0;  // longer than max_model_len, or than the whole KV cache
+  std::uint64_t rejected = 0;  // longer than max_model_len, or than the whole KV cache (a contiguous one: its reservation)
   std::uint64_t prefix_hit_tokens = 0, prefix_lookup_tokens = 0;
 
   std::vector<std::uint64_t> batch_size_counts;  // iterations by batch size (sequences), index = size

@@ -101,6 +101,13 @@ Result<std::unique_ptr<LlmReplica>> LlmReplica::Create(std::shared_ptr<const Rep
                                              streams.Stream(StreamId::kAcceptance, index), o.hardware.pp,
                                              plan.kv_bytes_per_token_per_gpu, r->events_.get());
   r->kv_slots_ = r->state_->kv().Usage().capacity.value();
+  const bool contiguous = o.kv.cache.kind == KvCacheOptions::Kind::kContiguous;  // paged reserves nothing ahead
+  if (contiguous && o.kv.reservation == ReservationPolicy::kMaxLength && o.scheduler.max_model_len > r->kv_slots_) {
+    return Status::InvalidArgument(fmt::format(
+        "replica.kv.reservation: max_length reserves replica.scheduler.max_model_len = {} tokens for every request, "
+        "but the KV cache holds {}: no request could ever be admitted; lower max_model_len to at most {}, or "
+        "reserve by power_of_two or oracle", o.scheduler.max_model_len, r->kv_slots_, r->kv_slots_));
+  }
   return r;
 }
 
@@ -161,8 +168,14 @@ bool LlmReplica::Refuse(Simulator& sim, const Request& request, std::int64_t hel
   const std::int64_t total = prompt + std::max<std::int64_t>(1, request.output_tokens);
   // Refused up front, as a serving stack would: too long for the model, or
   // for the whole KV cache even if it were empty (the allocator's slots: a
-  // paged cache holds whole blocks only).
-  if (total <= options_->scheduler.max_model_len && held <= kv_slots_) return false;
+  // paged cache holds whole blocks only), counting what admission reserves
+  // (a power of two above its length: it had waited for ever).
+  const bool contiguous = options_->kv.cache.kind == KvCacheOptions::Kind::kContiguous;
+  const std::int64_t reserved =
+      contiguous ? std::max({held, prompt + 1,
+                             ReservationTokens(options_->kv.reservation, held, options_->scheduler.max_model_len)})
+                 : held;
+  if (total <= options_->scheduler.max_model_len && reserved <= kv_slots_) return false;
   stats_->OnRejected();
   if (request_log_ != nullptr) {
     RequestRecord r;

@@ -287,6 +287,36 @@ TEST(ReplicaTest, TooLongRequestsAreRejectedAndCounted) {
   EXPECT_EQ(r.llm->rejected, r.arrived);  // 512 + 128 > 600
 }
 
+// A contiguous cache reserves ahead. A request whose reservation is larger
+// than the whole cache can never be admitted: refused and counted (it had
+// waited for ever, "in flight", while the run reported a capacity); and a
+// max-length reservation past the cache refuses the configuration.
+TEST(ReplicaTest, AReservationLargerThanTheCacheIsRefused) {
+  json doc = json::parse(R"({"seed": 1,
+    "workload": {"requests": 10, "warmup_requests": 0, "arrival": {"process": "poisson", "rate_per_s": 1},
+                 "prompt_tokens": {"distribution": "deterministic", "mean": 40000},
+                 "output_tokens": {"distribution": "deterministic", "mean": 10}},
+    "replica": {"model": "llama-3.1-8b", "gpu": "h100-sxm", "gpu_memory_utilization": 0.3,
+                "kv": {"allocator": "contiguous", "reservation": "power_of_two"}}})");
+  // ~56,000 slots: 40,010 tokens fit, their power of two (65,536) does not.
+  const Report r = RunJson(doc);
+  ASSERT_TRUE(r.llm);
+  EXPECT_EQ(r.llm->rejected, 10u);
+  EXPECT_EQ(r.in_flight_at_end, 0u);
+  doc["workload"]["prompt_tokens"]["mean"] = 30000;  // 32,768 reserved: served
+  const Report fits = RunJson(doc);
+  ASSERT_TRUE(fits.llm);
+  EXPECT_EQ(fits.completed, 10u);
+  doc["replica"]["kv"]["reservation"] = "max_length";  // 131,072 a request, for every request
+  auto s = ParseScenario(doc, "");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  auto refused = RunScenario(*s);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message().rfind("replica.kv.reservation: max_length reserves "
+                                             "replica.scheduler.max_model_len = 131072 tokens for every request, "
+                                             "but the KV cache holds ", 0), 0u) << refused.status().message();
+}
+
 TEST(ReplicaTest, WeightsThatDoNotFitAreRefusedWithTheNumbers) {
   json doc = Base();
   doc["replica"]["tp"] = 1;
