@@ -123,7 +123,7 @@ void LinkStage::Fill(SimTime end, double window_s, StageReport* out) const {
   out->kind = "link";
   out->latency_ms = latency_ms_.Summarize();
   out->capacity_per_s = Capacity();
-  out->utilization = options_.lanes > 0 && window_s > 0 ? busy_.Average(end) / options_.lanes : 0.0;
+  out->utilization = options_.lanes > 0 && window_s > 0 ? busy_.AverageThrough(end) / options_.lanes : 0.0;
   out->messages = messages_;
   out->attempts = attempts_;
   out->lost = lost_;

@@ -178,6 +178,33 @@ TEST(HedgeTest, ACopyDroppedOnArrivalIsPartOfTheRace) {
   EXPECT_EQ(r.path->stages[0].hedge.requests, r.completed);
 }
 
+// A path's window ends at its last exit, while a branch nobody waits for
+// (need 1 of 2) goes on working past it. Its utilisation is averaged to its
+// own last change: read at the window's end it counted that work over too
+// short a span (a one-lane link at 2.98, a one-server pool at 2.0).
+TEST(PathTest, AStageBusyPastTheLastExitStaysWithinItsCapacity) {
+  for (const char* slow : {R"({"name": "slow", "replicas": 1,
+                                "station": {"servers": 1, "service": {"distribution": "deterministic", "mean_ms": 20}}})",
+                           R"({"name": "slow", "stages": [{"link": {"bytes": 100000, "bandwidth_gbps": 0.01}}]})"}) {
+    nlohmann::json doc = nlohmann::json::parse(R"({"seed": 1,
+      "workload": {"requests": 1000, "warmup_requests": 0, "arrival": {"process": "poisson", "rate_per_s": 100}},
+      "path": {"stages": [{"fanout": {"need": 1, "branches": [
+        {"name": "fast", "replicas": 1, "station": {"servers": 4, "service": {"distribution": "deterministic", "mean_ms": 1}}}]}}]}})");
+    doc["path"]["stages"][0]["fanout"]["branches"].push_back(nlohmann::json::parse(slow));
+    auto s = ParseScenario(doc, "");
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    const Report r = MustRun(*s);
+    // 100/s of 20 ms (or 80 ms a message on the link): the slow branch is
+    // saturated, busy the whole time, and no more.
+    const StageReport& fanout = r.path->stages[0];
+    ASSERT_EQ(fanout.branches.size(), 2u);
+    const double u = fanout.branches[1].utilization;
+    EXPECT_GT(u, 0.95) << slow;
+    EXPECT_LE(u, 1.0) << slow;
+    EXPECT_LE(r.utilization, 1.0) << slow;
+  }
+}
+
 TEST(HedgeTest, QuantileTriggerLearnsTheObservedP95) {
   PoolOptions pool = Unqueued(Distribution::Exponential(0.002), 2);
   pool.hedge.trigger = HedgeOptions::Trigger::kQuantile;

@@ -168,7 +168,7 @@ void PoolStage::Fill(SimTime end, double window_s, StageReport* out) const {
   out->capacity_per_s = Capacity();
   out->replicas = options_.replicas;
   for (const auto& st : stations_) {
-    const double u = window_s > 0 ? st->busy_servers().Average(end) / options_.station.servers : 0.0;
+    const double u = window_s > 0 ? st->busy_servers().AverageThrough(end) / options_.station.servers : 0.0;
     out->replica_utilization.push_back(u);
     out->utilization += u / options_.replicas;
     if (const PowerMeter* p = st->power()) {

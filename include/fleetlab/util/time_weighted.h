@@ -6,6 +6,7 @@
 // instead of N x 48 bytes. TimeWeighted is the set of one.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cstddef>
@@ -43,6 +44,8 @@ class TimeWeightedSet {
 
   // REQUIRES: i < N.
   double value(std::size_t i) const { return value_[i]; }
+  // When the values last changed (or the window opened).
+  SimTime last_change() const { return last_; }
   // Quantity i's average over [start, now] (over [start, freeze time] once
   // frozen). REQUIRES: i < N; now >= the last change.
   double Average(std::size_t i, SimTime now) const {
@@ -90,6 +93,12 @@ class TimeWeighted {
   // Average over [start, now] (over [start, freeze time] once frozen).
   // REQUIRES: now >= last change.
   double Average(SimTime now) const { return set_.Average(0, now); }
+  // Average over [start, end], or over [start, last change] when the
+  // quantity changed after `end`: a request path's window ends at its last
+  // exit, while a stage may still be busy (a cancelled branch's link, a
+  // hedge's loser). Read at `end` regardless, that work counted over too
+  // short a span (utilisation 2.98 of a one-lane link).
+  double AverageThrough(SimTime end) const { return Average(std::max(end, set_.last_change())); }
 
  private:
   TimeWeightedSet<1> set_;
