@@ -205,6 +205,24 @@ TEST(PathTest, AStageBusyPastTheLastExitStaysWithinItsCapacity) {
   }
 }
 
+// backup_fraction is the extra load: backups over the requests sent in.
+// Over those answered it passed 1 inside a fan-out that withdraws the rest
+// (1,000 backups, 662 answered: 151%), though exactly one went a request.
+TEST(HedgeTest, TheBackupFractionCountsEveryRequestSentIn) {
+  auto s = ParseScenario(nlohmann::json::parse(R"({"seed": 1,
+    "workload": {"requests": 1000, "warmup_requests": 0, "arrival": {"process": "poisson", "rate_per_s": 100}},
+    "path": {"stages": [{"fanout": {"need": 1, "cancel_rest": true, "branches": [
+      {"name": "fast", "replicas": 1, "station": {"servers": 4, "service": {"distribution": "exponential", "mean_ms": 2}}},
+      {"name": "hedged", "replicas": 2, "station": {"servers": 2, "service": {"distribution": "exponential", "mean_ms": 2}},
+       "hedge": {"after_ms": 0, "cancel_loser": true}}]}}]}})"), "");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  const Report r = MustRun(*s);
+  const HedgeReport& h = r.path->stages[0].branches[1].hedge;
+  EXPECT_LT(h.requests, 1000u);  // some were withdrawn when the other branch answered first
+  EXPECT_EQ(h.backups, 1000u);   // a backup at once for each
+  EXPECT_DOUBLE_EQ(h.backup_fraction, 1.0);
+}
+
 TEST(HedgeTest, QuantileTriggerLearnsTheObservedP95) {
   PoolOptions pool = Unqueued(Distribution::Exponential(0.002), 2);
   pool.hedge.trigger = HedgeOptions::Trigger::kQuantile;

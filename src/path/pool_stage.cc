@@ -50,6 +50,7 @@ SimDuration PoolStage::HedgeDelay() const {
 void PoolStage::Submit(Simulator& sim, const Request& request) {
   Request r = request;
   r.entered = sim.now();
+  ++entered_;
   if (!hedged()) return router_->Submit(sim, r);
   // The race exists before its first copy goes: a full replica drops the
   // copy inside Submit, and that drop must find it. (It did not, was taken
@@ -157,7 +158,7 @@ double PoolStage::InSystemNow() const {
 
 void PoolStage::ResetStatistics(SimTime now) {
   for (auto& st : stations_) st->ResetStatistics(now);
-  answered_ = backups_ = backup_wins_ = cancelled_ = 0;
+  answered_ = backups_ = backup_wins_ = cancelled_ = entered_ = 0;
   useful_s_ = wasted_s_ = 0;
 }
 
@@ -185,7 +186,10 @@ void PoolStage::Fill(SimTime end, double window_s, StageReport* out) const {
   h.backups = backups_;
   h.backup_wins = backup_wins_;
   h.cancelled = cancelled_;
-  h.backup_fraction = answered_ > 0 ? static_cast<double>(backups_) / static_cast<double>(answered_) : 0.0;
+  // Over the requests sent in, not those answered: inside a fan-out that
+  // withdraws the rest, a withdrawn request's backup went all the same
+  // (151% with one backup a request).
+  h.backup_fraction = entered_ > 0 ? static_cast<double>(backups_) / static_cast<double>(entered_) : 0.0;
   h.wasted_work_fraction = useful_s_ + wasted_s_ > 0 ? wasted_s_ / (useful_s_ + wasted_s_) : 0.0;
 }
 

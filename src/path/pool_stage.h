@@ -72,6 +72,7 @@ class PoolStage final : public Stage, public EventHandler {
   LogHistogram observed_ms_;  // answered requests' latency, for the quantile trigger
   SimDuration quantile_delay_ = 0;
   std::uint64_t answered_ = 0, backups_ = 0, backup_wins_ = 0, cancelled_ = 0;
+  std::uint64_t entered_ = 0;  // requests sent into the pool (answered, dropped or withdrawn)
   double useful_s_ = 0, wasted_s_ = 0;
 };
 

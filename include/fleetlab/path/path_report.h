@@ -19,7 +19,7 @@ struct HedgeReport {
   std::uint64_t backups = 0;     // backup copies sent
   std::uint64_t backup_wins = 0; // requests the backup answered first
   std::uint64_t cancelled = 0;   // losing copies withdrawn
-  double backup_fraction = 0;    // backups / requests: the extra load sent
+  double backup_fraction = 0;    // backups / requests sent into the pool: the extra load sent
   // Service time spent on copies that lost / all service time spent: the
   // work hedging duplicated.
   double wasted_work_fraction = 0;
