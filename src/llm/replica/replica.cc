@@ -141,6 +141,10 @@ void LlmReplica::Attach(Simulator& sim) {
   sim.SetHotMemory(id_, {std::as_bytes(std::span(this, 1)), std::as_bytes(std::span(engines_)),
                          std::as_bytes(std::span(state_.get(), 1)), stats_->HotMemory(),
                          state_->cohort(0).HotMemory()});
+  // The empty cache from the start: a replica no request has reached yet is
+  // all free (its KV shares had been 0 until its first request, so a fleet's
+  // mean shares summed to 0.91 with idle replicas).
+  RecordState(sim.now());
 }
 
 void LlmReplica::Submit(Simulator& sim, const Request& request) { Serve(sim, request, ServedPart{}); }

@@ -198,6 +198,22 @@ TEST(ReplicaTest, AStaticBatchNeverPreemptsARequestItHasAnswered) {
   }
 }
 
+// The KV shares are a partition of the cache over time, for a fleet too:
+// a replica no request has reached yet is all free. (Its shares had been 0
+// until its first request: eight replicas at 0.2 req/s summed to 0.909.)
+TEST(ReplicaTest, AFleetsKvSharesAddUpToTheWholeCache) {
+  json doc = Base();
+  doc["workload"]["arrival"]["rate_per_s"] = 0.2;
+  doc["workload"]["requests"] = 40;
+  doc["workload"]["warmup_requests"] = 0;
+  doc["fleet"] = {{"replicas", 8}};
+  const Report r = RunJson(doc);
+  ASSERT_TRUE(r.llm);
+  const KvShares& k = r.llm->kv_mean;
+  EXPECT_NEAR(k.stored + k.reserved + k.internal + k.external + k.cached + k.free, 1.0, 1e-9);
+  EXPECT_GT(k.free, 0.99);  // 70B on 8 H100s each, a request every 5 s
+}
+
 TEST(ReplicaTest, ChunkedPrefillKeepsDecodesFlowing) {
   json cont = Base();
   cont["workload"]["arrival"]["rate_per_s"] = 3;
