@@ -84,6 +84,29 @@ TEST(RunCancelTest, APathsUnloadedRunThatFailsFailsTheFrontier) {
   EXPECT_NE(f.status().message().find("max_events"), std::string::npos) << f.status().message();
 }
 
+// A closed loop whose every request is dropped at once, and sent again with
+// no think time, never moves the clock: it ran to limits.max_events (75 s of
+// CPU at the default) and then blamed the workload's length. It stops once
+// each user has resent 1,000 requests at one instant, saying why.
+TEST(RunCancelTest, AClosedLoopThatCannotMoveTheClockIsStoppedAndSaysWhy) {
+  auto s = ParseScenario(nlohmann::json::parse(R"({"seed": 1,
+    "workload": {"mode": "closed", "duration_s": 1, "warmup_requests": 0,
+                 "closed": {"users": 2, "think_time": {"distribution": "deterministic", "mean_ms": 0}}},
+    "station": {"servers": 1, "queue_capacity": 0, "service": {"distribution": "deterministic", "mean_ms": 1}}})"), "");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  auto r = RunScenario(*s);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("workload.closed.think_time: at 0 s the closed loop's users had each sent "
+                                       "1000 requests without the clock moving", 0), 0u) << r.status().message();
+  // With room to queue the same loop runs (the second user waits its turn).
+  auto queued = ParseScenario(nlohmann::json::parse(R"({"seed": 1,
+    "workload": {"mode": "closed", "duration_s": 1, "warmup_requests": 0,
+                 "closed": {"users": 2, "think_time": {"distribution": "deterministic", "mean_ms": 0}}},
+    "station": {"servers": 1, "service": {"distribution": "deterministic", "mean_ms": 1}}})"), "");
+  ASSERT_TRUE(queued.ok());
+  EXPECT_TRUE(RunScenario(*queued).ok());
+}
+
 // admit_rates sees the points' rates before any runs, and can stop it.
 TEST(RunCancelTest, AFrontierAsksItsAdmissionWithTheRates) {
   FrontierOptions o;

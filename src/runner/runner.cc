@@ -226,6 +226,13 @@ Result<Report> RunScenario(const Scenario& s, const RunHooks& hooks) {
     return static_cast<double>(collector.sent()) / static_cast<double>(std::max<std::uint64_t>(1, limits.requests));
   };
   FLEETLAB_RETURN_IF_ERROR(RunBounded(s, hooks, timed ? limits.duration : kTimeNever, sim, done));
+  if (closed_source && closed_source->stalled()) {
+    return Status::InvalidArgument(fmt::format(
+        "workload.closed.think_time: at {:g} s the closed loop's users had each sent {} requests without the clock "
+        "moving: every request was dropped at once and sent again with no think time; give the think time a "
+        "positive minimum, or the system room to queue", NsToSeconds(closed_source->stalled_at()),
+        ClosedLoopSource::kResendsAtOneInstant));
+  }
   const SimTime end = RunEnd(s, sim, collector);
   collector.Finish(end);
   const bool path = ShapeOf(s) == SystemShape::kRequestPath;

@@ -1,5 +1,7 @@
 #include "runner/source.h"
 
+#include <algorithm>
+
 namespace fleetlab {
 namespace {
 
@@ -57,6 +59,12 @@ void ClosedLoopSource::Start(Simulator& sim) {
 
 void ClosedLoopSource::OnEvent(Simulator& sim, const Event& event) {
   if (!MaySend(limits_, sent_, sim.now())) return;
+  if (sim.now() != instant_) instant_ = sim.now(), at_instant_ = 0;
+  if (++at_instant_ > (kResendsAtOneInstant + 1) * std::max<std::uint64_t>(1, options_.users)) {
+    stalled_ = true;  // a drop at once, a resend at once: time would never move
+    stalled_at_ = sim.now();
+    return sim.Stop();
+  }
   Request r;
   r.id = sent_++;
   r.arrival = sim.now();

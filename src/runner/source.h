@@ -65,6 +65,13 @@ class ClosedLoopSource final : public EventHandler {
   void OnEvent(Simulator& sim, const Event& event) override;
   // The user's request came back (completed or dropped): think, then send.
   void OnReturned(Simulator& sim, const Request& request);
+  // The users sent more than kMaxSendsAtOneInstant requests at one instant
+  // (each dropped at once and sent again with no think time): the clock
+  // could never move, so the source stopped the run. Until then, 0.
+  SimTime stalled_at() const { return stalled_ ? stalled_at_ : 0; }
+  bool stalled() const { return stalled_; }
+  // Past every user's first request at t = 0, times this many returns each.
+  static constexpr std::uint64_t kResendsAtOneInstant = 1000;
 
  private:
   ClosedLoopOptions options_;
@@ -75,6 +82,10 @@ class ClosedLoopSource final : public EventHandler {
   SendLimits limits_;
   HandlerId id_ = 0;
   std::uint64_t sent_ = 0;
+  SimTime instant_ = -1;            // when the last request was sent
+  std::uint64_t at_instant_ = 0;    // requests sent at that instant
+  bool stalled_ = false;
+  SimTime stalled_at_ = 0;
 };
 
 }  // namespace fleetlab
