@@ -95,7 +95,12 @@ Status CheckPlanRequest(const PlanRequest& r, const ModelSpec& m) {
     return Status::InvalidArgument(fmt::format("--output: prompt + output = {} tokens exceed {}'s max context of {}",
                                                r.prompt + r.output, m.id, m.max_context));
   }
-  if (!(r.ttft_slo_s >= 0) || !(r.tpot_slo_s >= 0)) return Status::InvalidArgument("SLOs must be >= 0");
+  for (const auto& [flag, slo] : {std::pair{"--ttft-slo", r.ttft_slo_s}, std::pair{"--tpot-slo", r.tpot_slo_s}}) {
+    if (!(slo >= 0 && slo <= 1e6)) {  // the lab server's bound too (1e9 ms); inf had passed as met
+      return Status::InvalidArgument(fmt::format("{}: must be between 0 and 1e6 s, 0 for no objective (got {:g} s)",
+                                                 flag, slo));
+    }
+  }
   if (r.max_running_per_engine < 0) return Status::InvalidArgument("max_running_per_engine must be >= 0");
   if (!(r.rate_per_s >= 0) || r.rate_per_s > 1e6) {
     return Status::InvalidArgument(fmt::format("--rate: must be between 0 and 1e6 requests/s (got {})", r.rate_per_s));

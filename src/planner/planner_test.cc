@@ -11,6 +11,9 @@
 #include <set>
 #include <utility>
 
+#include <cmath>
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "llm/catalog/test_catalog.h"
@@ -102,6 +105,22 @@ TEST(PlannerTest, SloRanksTp8AbovePp8) {
   // Equal (zero) throughput without simulation: lower TTFT first.
   EXPECT_EQ(plans->front().tp, 8);
   EXPECT_EQ(plans->back().tp, 1);
+}
+
+// An objective is a time the clock can hold: infinity had passed, and
+// every configuration "met" it; NaN and negatives got a message naming no
+// field.
+TEST(PlannerTest, AnObjectiveOutsideZeroToAMillionSecondsIsRefusedByName) {
+  const double inf = std::numeric_limits<double>::infinity();
+  for (double bad : {inf, 2e6, -1.0, std::nan("")}) {
+    PlanRequest r = Llama70B(8);
+    r.simulate = false;
+    r.tpot_slo_s = bad;
+    auto plans = PlanSplits(r, Shipped());
+    ASSERT_FALSE(plans.ok()) << bad;
+    EXPECT_EQ(plans.status().message().rfind("--tpot-slo: must be between 0 and 1e6 s, 0 for no objective (got ", 0),
+              0u) << plans.status().message();
+  }
 }
 
 // Without objectives the order is saturation throughput, descending.
