@@ -1,6 +1,9 @@
 #include "server/classroom/class_event.h"
 
 #include <cmath>
+#include <cstdint>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -263,6 +266,34 @@ std::optional<ApiError> ReadClassEvents(const json& events, const std::vector<Tr
   return std::nullopt;
 }
 
+namespace {
+
+// Whether code point `c` changes how names read without showing: C1
+// controls, no-break and other odd spaces, zero-width characters, soft
+// hyphens, and the bidirectional marks, embeddings, overrides and isolates
+// (a right-to-left override in one nickname reversed the names after it on
+// the instructor's roster; "alice" plus a no-break space passed for alice).
+bool InvisibleOrBidi(char32_t c) {
+  return (c >= 0x80 && c <= 0x9F) || c == 0xA0 || c == 0xAD || c == 0x1680 || (c >= 0x2000 && c <= 0x200F) ||
+         (c >= 0x2028 && c <= 0x202F) || (c >= 0x205F && c <= 0x206F) || c == 0x3000 || c == 0xFEFF;
+}
+
+// The code points of valid UTF-8 `s`.
+std::vector<char32_t> CodePoints(std::string_view s) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const int n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    char32_t c = n == 1 ? b : b & (0x3F >> (n - 1));
+    for (int k = 1; k < n; ++k) c = (c << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
+    out.push_back(c);
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::optional<ApiError> CheckNickname(const std::string& nickname, const ClassBounds& bounds) {
   const std::size_t chars = IsValidUtf8(nickname) ? CountChars(nickname) : 0;
   if (chars == 0 || chars > bounds.max_nickname_chars) {
@@ -273,6 +304,12 @@ std::optional<ApiError> CheckNickname(const std::string& nickname, const ClassBo
   }
   if (nickname.front() == ' ' || nickname.back() == ' ') {
     return BadRequest("nickname", "nickname: no leading or trailing spaces");
+  }
+  for (const char32_t c : CodePoints(nickname)) {
+    if (InvisibleOrBidi(c)) {
+      return BadRequest("nickname", fmt::format("nickname: no invisible, spacing or direction-changing character "
+                                                "(got U+{:04X})", static_cast<std::uint32_t>(c)));
+    }
   }
   return std::nullopt;
 }

@@ -128,6 +128,22 @@ TEST(ClassNicknameTest, NicknamesAreShortPlainText) {
     EXPECT_EQ(e->status, 400);
     EXPECT_EQ(e->field, "nickname");
   }
+  // Nothing that hides or turns the text: "alice" and a no-break space
+  // passed for alice, and a right-to-left override reversed the names after
+  // it on the instructor's roster. Letters of any script stay.
+  EXPECT_FALSE(CheckNickname("Алиса", b));
+  EXPECT_FALSE(CheckNickname("李明", b));
+  EXPECT_FALSE(CheckNickname("علي", b));
+  for (const std::string& bad : {std::string("alice\u00a0"), std::string("\u202eecila"), std::string("al\u200bice"),
+                                std::string("\u2066bob\u2069"), std::string("\ufeffeve"), std::string("a\u00adb"),
+                                std::string("x\u0085y")}) {
+    const std::string text = nlohmann::json::parse("\"" + bad + "\"").get<std::string>();
+    auto e = CheckNickname(text, b);
+    ASSERT_TRUE(e) << bad;
+    EXPECT_EQ(e->status, 400);
+    EXPECT_EQ(e->message.rfind("nickname: no invisible, spacing or direction-changing character (got U+", 0), 0u)
+        << e->message;
+  }
 }
 
 }  // namespace
