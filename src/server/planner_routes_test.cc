@@ -55,18 +55,23 @@ TEST_F(PlannerRoutesTest, SweepRowsAsTheCliWritesThem) {
   EXPECT_LT(rows[0]["e2e_p99_ms"].get<double>(), rows[2]["e2e_p99_ms"].get<double>());
 }
 
-// Checking a sweep's points happens before the run's watchdog starts: a
-// base whose station models price 262,144 batch sizes (~0.3 s a point) in
-// 200 points held a request for over a minute; the check stops at the
-// wall-time limit.
-TEST_F(PlannerRoutesTest, CheckingTheSweepsPointsStopsAtTheWallLimit) {
-  options_.bounds.max_wall_s = 0.2;
-  Start();
+// 200 points of a base whose station models price 262,144 batch sizes
+// (~0.3 s a point to check).
+json SlowToCheckSweep() {
   json sweep = json::parse(R"({"base": {"workload": {"requests": 100, "warmup_requests": 10},
       "path": {"stages": [{"pool": {"replicas": 1, "station": {"batching": {"max_batch": 262144},
           "model": {"model": "llama-3.2-1b", "device": "b200", "dtype": "int8", "tokens": 1}}}}]}},
       "axes": [{"path": "workload.arrival.rate_per_s", "values": []}]})");
   for (int i = 0; i < 200; ++i) sweep["axes"][0]["values"].push_back(10 + i);
+  return sweep;
+}
+
+// Checking a sweep's points counts against the request's wall-time limit:
+// such a sweep had held a request for over a minute.
+TEST_F(PlannerRoutesTest, CheckingTheSweepsPointsStopsAtTheWallLimit) {
+  options_.bounds.max_wall_s = 0.2;
+  Start();
+  const json sweep = SlowToCheckSweep();
   json body;
   const auto start = std::chrono::steady_clock::now();
   ASSERT_EQ(Post("sweep", {{"sweep", sweep}}, &body), 422);
@@ -81,11 +86,7 @@ TEST_F(PlannerRoutesTest, CheckingTheSweepsPointsStopsAtTheWallLimit) {
 TEST_F(PlannerRoutesTest, HealthAnswersWhileASweepsPointsAreChecked) {
   options_.bounds.max_wall_s = 2;
   Start();
-  json sweep = json::parse(R"({"base": {"workload": {"requests": 100, "warmup_requests": 10},
-      "path": {"stages": [{"pool": {"replicas": 1, "station": {"batching": {"max_batch": 262144},
-          "model": {"model": "llama-3.2-1b", "device": "b200", "dtype": "int8", "tokens": 1}}}}]}},
-      "axes": [{"path": "workload.arrival.rate_per_s", "values": []}]})");
-  for (int i = 0; i < 200; ++i) sweep["axes"][0]["values"].push_back(10 + i);
+  const json sweep = SlowToCheckSweep();
   const int port = server_->port();
   auto send = [port, body = json{{"sweep", sweep}}.dump()] {
     httplib::Client c("127.0.0.1", port);

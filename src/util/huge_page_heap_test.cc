@@ -49,18 +49,23 @@ int AdviseAndCheck() {
   return flagged ? 0 : 1;
 }
 
+// `check`'s result, run in a child process (what it measures or changes is
+// the whole process's); -1 if the child did not exit normally.
+int ExitCodeInAChild(int (*check)()) {
+  const pid_t child = fork();
+  if (child == 0) _exit(check());
+  int status = 0;
+  if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
 TEST(HugePageHeap, LaterAllocationsLieInAMappingFlaggedForHugePages) {
 #if !defined(__linux__) || !defined(__GLIBC__)
   GTEST_SKIP() << "glibc on Linux only";
 #endif
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) _exit(AdviseAndCheck());
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status));
-  if (WEXITSTATUS(status) == 2) GTEST_SKIP() << "nothing advised (a sanitizer's allocator, or no THP)";
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const int code = ExitCodeInAChild(AdviseAndCheck);
+  if (code == 2) GTEST_SKIP() << "nothing advised (a sanitizer's allocator, or no THP)";
+  EXPECT_EQ(code, 0);
 }
 
 // Resident bytes of this process (/proc/self/statm).
@@ -99,14 +104,9 @@ int FreeThenReturn() {
 }
 
 TEST(HugePageHeap, FreeMemoryGoesBackToTheKernel) {
-  const pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) _exit(FreeThenReturn());
-  int status = 0;
-  ASSERT_EQ(waitpid(child, &status, 0), child);
-  ASSERT_TRUE(WIFEXITED(status));
-  if (WEXITSTATUS(status) == 2) GTEST_SKIP() << "not glibc's allocator";
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  const int code = ExitCodeInAChild(FreeThenReturn);
+  if (code == 2) GTEST_SKIP() << "not glibc's allocator";
+  EXPECT_EQ(code, 0);
 }
 
 }  // namespace
