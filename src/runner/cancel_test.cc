@@ -79,7 +79,7 @@ TEST(RunCancelTest, APathsUnloadedRunThatFailsFailsTheFrontier) {
   o.points = 2;
   auto f = RunFrontier(*s, o);  // the points' 20 requests fit 1,000 events; 5,000 unloaded ones do not
   ASSERT_FALSE(f.ok());
-  EXPECT_EQ(f.status().message().rfind("frontier: the unloaded run (one request at a time): ", 0), 0u)
+  EXPECT_EQ(f.status().message().rfind("the frontier's unloaded run (one request at a time): ", 0), 0u)
       << f.status().message();
   EXPECT_NE(f.status().message().find("max_events"), std::string::npos) << f.status().message();
 }

@@ -135,7 +135,7 @@ Result<double> UnloadedP99MsPath(const Scenario& base, const std::atomic<bool>* 
   hooks.cancel = cancel;
   hooks.kv_heatmap = false;
   auto r = RunScenario(s, hooks);
-  if (!r.ok()) return r.status().WithContext("frontier: the unloaded run (one request at a time)");
+  if (!r.ok()) return r.status().WithContext("the frontier's unloaded run (one request at a time)");
   return r->e2e_ms.p99;
 }
 

@@ -65,12 +65,13 @@ class ClosedLoopSource final : public EventHandler {
   void OnEvent(Simulator& sim, const Event& event) override;
   // The user's request came back (completed or dropped): think, then send.
   void OnReturned(Simulator& sim, const Request& request);
-  // The users sent more than kMaxSendsAtOneInstant requests at one instant
-  // (each dropped at once and sent again with no think time): the clock
-  // could never move, so the source stopped the run. Until then, 0.
-  SimTime stalled_at() const { return stalled_ ? stalled_at_ : 0; }
+  // Whether the users sent more than (kResendsAtOneInstant + 1) x users
+  // requests at one instant (each dropped at once and sent again with no
+  // think time), so that the clock could never move and the source stopped
+  // the run; and that instant (0 if not stalled).
   bool stalled() const { return stalled_; }
-  // Past every user's first request at t = 0, times this many returns each.
+  SimTime stalled_at() const { return stalled_ ? stalled_at_ : 0; }
+  // Resends a user may make at one instant, past its first request there.
   static constexpr std::uint64_t kResendsAtOneInstant = 1000;
 
  private:
