@@ -27,7 +27,7 @@ std::uint32_t LinkStage::Allocate(const Request& r) {
     slot = free_.back();
     free_.pop_back();
   }
-  slots_[slot] = Message{r, 0, 0, 0, 0, true};
+  slots_[slot] = Message{r, 0, 0, 0, 0, true, true};
   return slot;
 }
 
@@ -72,7 +72,7 @@ void LinkStage::OnSent(Simulator& sim, std::uint32_t slot) {
                                kRetry, slot);
       return;
     }
-    ++lost_;
+    if (m.counted) ++lost_;
     in_flight_.Add(sim.now(), -1);
     const Request r = m.request;
     Release(slot);
@@ -116,6 +116,7 @@ void LinkStage::ResetStatistics(SimTime now) {
   busy_.Reset(now);
   in_flight_.Reset(now);
   messages_ = attempts_ = lost_ = 0;
+  for (Message& m : slots_) m.counted = false;  // in flight now: sent before the window
 }
 
 void LinkStage::Fill(SimTime end, double window_s, StageReport* out) const {

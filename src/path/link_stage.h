@@ -40,6 +40,10 @@ class LinkStage final : public Stage, public EventHandler {
     SimTime attempt_start = 0, ready = 0;  // ready: alpha done, waiting for a lane
     EventId pending = 0;
     bool live = false;
+    // Sent since the statistics' last reset: only those count as lost, as
+    // only they count as messages (warm-up messages lost after the reset
+    // had made lost + delivered exceed messages).
+    bool counted = false;
   };
 
   std::uint32_t Allocate(const Request& r);
